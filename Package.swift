@@ -27,7 +27,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "SurvivalTests", dependencies: ["Survival"], resources: [.copy("../Fixtures")]),
+        .testTarget(name: "SurvivalTests", dependencies: ["Survival"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "OncologyTests", dependencies: ["Oncology"]),
         .testTarget(name: "PofTests", dependencies: ["pof"]),
