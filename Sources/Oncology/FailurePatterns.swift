@@ -1,0 +1,253 @@
+//
+//  FailurePatterns.swift
+//  Oncology
+//
+//  Failure sites after liver-directed radiotherapy and the seven exclusive
+//  combinations of them (patterns of first failure).
+//
+//  Convention (clinical-rules.md, "Patterns-of-failure statistics"):
+//  - infield: recurrence inside the irradiated volume;
+//  - intrahepatic-outfield: new or recurrent disease in the liver outside it;
+//  - extrahepatic: any site outside the liver (lung, node, bone, peritoneum, ...).
+//  "First failure" patterns are the 7 non-empty combinations of I/O/E seen at the
+//  first failure date; "any failure" counts each site separately (non-exclusive).
+//
+
+/// Where a failure (recurrence or progression) occurred relative to the radiotherapy field.
+///
+/// ```swift
+/// let site = FailureSite(parsing: "in-field")   // .infield
+/// site?.code                                      // "I"
+/// FailureSite.intrahepaticOutfield.rawValue       // "intrahepatic-outfield"
+/// ```
+public enum FailureSite: String, CaseIterable, Sendable, Hashable, Codable, Comparable {
+    /// Inside the irradiated volume.
+    case infield = "infield"
+    /// In the liver, outside the irradiated volume.
+    case intrahepaticOutfield = "intrahepatic-outfield"
+    /// Outside the liver.
+    case extrahepatic = "extrahepatic"
+
+    /// The one-letter code used in pattern labels: "I", "O" or "E".
+    ///
+    /// ```swift
+    /// FailureSite.extrahepatic.code   // "E"
+    /// ```
+    public var code: String {
+        switch self {
+        case .infield: return "I"
+        case .intrahepaticOutfield: return "O"
+        case .extrahepatic: return "E"
+        }
+    }
+
+    /// Parses a site leniently (case-insensitive, surrounding whitespace ignored).
+    ///
+    /// Accepted spellings: "infield", "in-field", "in field", "I";
+    /// "outfield", "out-field", "intrahepatic-outfield", "intrahepatic outfield", "O";
+    /// "extrahepatic", "extra-hepatic", "E".
+    ///
+    /// ```swift
+    /// FailureSite(parsing: " Intrahepatic-Outfield ")  // .intrahepaticOutfield
+    /// FailureSite(parsing: "e")                        // .extrahepatic
+    /// FailureSite(parsing: "marginal")                 // nil
+    /// ```
+    /// - Parameter text: The text to parse.
+    /// - Returns: `nil` when the text is not a recognised spelling.
+    public init?(parsing text: String) {
+        let key = FailureSite.normalise(text)
+        switch key {
+        case "infield", "i":
+            self = .infield
+        case "outfield", "intrahepaticoutfield", "o":
+            self = .intrahepaticOutfield
+        case "extrahepatic", "e":
+            self = .extrahepatic
+        default:
+            return nil
+        }
+    }
+
+    /// Lower-cases and removes whitespace, hyphens and underscores.
+    static func normalise(_ text: String) -> String {
+        String(text.lowercased().filter { !$0.isWhitespace && $0 != "-" && $0 != "_" })
+    }
+
+    private var order: Int {
+        switch self {
+        case .infield: return 0
+        case .intrahepaticOutfield: return 1
+        case .extrahepatic: return 2
+        }
+    }
+
+    /// Orders sites I < O < E (the order used in pattern labels).
+    public static func < (lhs: FailureSite, rhs: FailureSite) -> Bool { lhs.order < rhs.order }
+}
+
+/// A combination of failure sites: one of the 7 exclusive first-failure patterns
+/// ("I", "O", "E", "I+O", "I+E", "O+E", "I+O+E"), or the empty set (no failure).
+///
+/// ```swift
+/// let p: FailurePattern = [.infield, .extrahepatic]
+/// p.label                         // "I+E"
+/// p.includes(.infield)            // true
+/// FailurePattern(parsing: "O+E")  // [.intrahepaticOutfield, .extrahepatic]
+/// FailurePattern.allPatterns.map(\.label)
+/// // ["I", "O", "E", "I+O", "I+E", "O+E", "I+O+E"]
+/// ```
+public struct FailurePattern: OptionSet, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The bit mask: bit 0 = I, bit 1 = O, bit 2 = E.
+    ///
+    /// ```swift
+    /// FailurePattern.extrahepatic.rawValue   // 4
+    /// ```
+    public let rawValue: UInt8
+
+    /// Creates a pattern from its bit mask (bit 0 = I, bit 1 = O, bit 2 = E; higher bits are dropped).
+    ///
+    /// ```swift
+    /// FailurePattern(rawValue: 0b101).label   // "I+E"
+    /// ```
+    /// - Parameter rawValue: The bit mask.
+    public init(rawValue: UInt8) { self.rawValue = rawValue & 0b111 }
+
+    /// In-field failure (I).
+    public static let infield = FailurePattern(rawValue: 1 << 0)
+    /// Intrahepatic out-of-field failure (O).
+    public static let intrahepaticOutfield = FailurePattern(rawValue: 1 << 1)
+    /// Extrahepatic failure (E).
+    public static let extrahepatic = FailurePattern(rawValue: 1 << 2)
+
+    /// The 7 non-empty patterns in reporting order: I, O, E, I+O, I+E, O+E, I+O+E.
+    ///
+    /// ```swift
+    /// FailurePattern.allPatterns.count   // 7
+    /// ```
+    public static let allPatterns: [FailurePattern] = [
+        .infield, .intrahepaticOutfield, .extrahepatic,
+        [.infield, .intrahepaticOutfield], [.infield, .extrahepatic],
+        [.intrahepaticOutfield, .extrahepatic],
+        [.infield, .intrahepaticOutfield, .extrahepatic],
+    ]
+
+    /// The pattern consisting of one site.
+    ///
+    /// ```swift
+    /// FailurePattern(site: .extrahepatic).label   // "E"
+    /// ```
+    /// - Parameter site: The failure site.
+    public init(site: FailureSite) {
+        switch site {
+        case .infield: self = .infield
+        case .intrahepaticOutfield: self = .intrahepaticOutfield
+        case .extrahepatic: self = .extrahepatic
+        }
+    }
+
+    /// The pattern formed by a collection of sites (duplicates are ignored; empty gives the empty pattern).
+    ///
+    /// ```swift
+    /// FailurePattern(sites: [.extrahepatic, .infield, .infield]).label   // "I+E"
+    /// ```
+    /// - Parameter sites: The sites seen (for first failure: all sites at the first failure date).
+    public init<S: Sequence>(sites: S) where S.Element == FailureSite {
+        self = []
+        for site in sites { insert(FailurePattern(site: site)) }
+    }
+
+    /// Parses a label such as "I+O", "o + e", "infield+extrahepatic" (parts separated by "+", ",", "/" or ";").
+    ///
+    /// ```swift
+    /// FailurePattern(parsing: "E+I")?.label   // "I+E"
+    /// FailurePattern(parsing: "X")            // nil
+    /// ```
+    /// - Parameter text: The label.
+    /// - Returns: `nil` if any part is not a recognised site or the text has no parts.
+    public init?(parsing text: String) {
+        let parts = text.split(whereSeparator: { "+,/;".contains($0) })
+        guard !parts.isEmpty else { return nil }
+        var sites: [FailureSite] = []
+        for part in parts {
+            guard let site = FailureSite(parsing: String(part)) else { return nil }
+            sites.append(site)
+        }
+        self.init(sites: sites)
+    }
+
+    /// Whether the pattern includes a site.
+    ///
+    /// ```swift
+    /// FailurePattern(parsing: "I+O")!.includes(.extrahepatic)   // false
+    /// ```
+    /// - Parameter site: The site to test.
+    /// - Returns: `true` if the site is part of the pattern.
+    public func includes(_ site: FailureSite) -> Bool { contains(FailurePattern(site: site)) }
+
+    /// The sites in the pattern, in I, O, E order.
+    ///
+    /// ```swift
+    /// FailurePattern(parsing: "E+O")!.sites   // [.intrahepaticOutfield, .extrahepatic]
+    /// ```
+    public var sites: [FailureSite] { FailureSite.allCases.filter(includes) }
+
+    /// The label, sites joined by "+" in I, O, E order; "none" for the empty pattern.
+    ///
+    /// ```swift
+    /// FailurePattern([.extrahepatic, .intrahepaticOutfield, .infield]).label   // "I+O+E"
+    /// ```
+    public var label: String { isEmpty ? "none" : sites.map(\.code).joined(separator: "+") }
+
+    /// Same as `label`.
+    public var description: String { label }
+}
+
+// MARK: - Dose-based location of an in-liver recurrence
+
+/// The dose-based location of a recurrence relative to the treated volume.
+///
+/// ```swift
+/// let c = RecurrenceDoseLocation(fractionInHighDoseRegion: 0.5)   // .marginal
+/// ```
+public enum RecurrenceDoseLocation: String, CaseIterable, Sendable, Hashable, Codable {
+    /// Recurrence (almost) entirely inside the high-dose region.
+    case infield = "infield"
+    /// Recurrence partly inside the high-dose region.
+    case marginal = "marginal"
+    /// Recurrence (almost) entirely outside the high-dose region.
+    case outfield = "outfield"
+
+    /// Classifies a recurrence from the fraction of the recurrent gross tumour volume (rGTV)
+    /// lying inside the reference isodose surface.
+    ///
+    /// NOT VERIFIED: clinical-rules.md attributes to Dawson et al. (2000) the rule
+    /// ">= 95% of rGTV inside the 95% isodose = infield, 20-95% = marginal, < 20% = outfield".
+    /// A search of the stored literature (pages and docs corpora) did not find Dawson's text;
+    /// related papers found there use other cut-offs (e.g. 80% of the recurrence inside the 95%
+    /// isodose; centroid-based rules). The thresholds are therefore parameters; the defaults
+    /// reproduce the rules document, not a checked primary source. The isodose level itself is
+    /// chosen by the caller when computing `fractionInHighDoseRegion`.
+    ///
+    /// Boundaries: fraction >= `infieldAtLeast` -> infield; fraction >= `marginalAtLeast` ->
+    /// marginal; otherwise outfield.
+    ///
+    /// ```swift
+    /// RecurrenceDoseLocation(fractionInHighDoseRegion: 0.95)   // .infield
+    /// RecurrenceDoseLocation(fractionInHighDoseRegion: 0.19)   // .outfield
+    /// ```
+    /// - Parameters:
+    ///   - fractionInHighDoseRegion: Fraction (0...1) of the rGTV inside the reference isodose.
+    ///   - infieldAtLeast: Lower bound (inclusive) for infield; default 0.95.
+    ///   - marginalAtLeast: Lower bound (inclusive) for marginal; default 0.20.
+    /// - Returns: `nil` if the fraction is not finite or outside 0...1.
+    public init?(fractionInHighDoseRegion: Double, infieldAtLeast: Double = 0.95, marginalAtLeast: Double = 0.20) {
+        guard fractionInHighDoseRegion.isFinite, (0...1).contains(fractionInHighDoseRegion) else { return nil }
+        if fractionInHighDoseRegion >= infieldAtLeast {
+            self = .infield
+        } else if fractionInHighDoseRegion >= marginalAtLeast {
+            self = .marginal
+        } else {
+            self = .outfield
+        }
+    }
+}

@@ -1,0 +1,398 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Cox-model data sorted once by (stratum, time), with centred and scaled covariates in row-major order.
+struct CoxData: Sendable {
+    let n: Int
+    let p: Int
+    let efron: Bool
+    /// Sorted position → input row.
+    let order: [Int]
+    /// Exit times after R's timefix, in input order.
+    let fixedTime: [Double]
+    // sorted arrays
+    let time: [Double]
+    let entry: [Double]?
+    let status: [Bool]
+    let weight: [Double]
+    /// Row-major n×p, centred and scaled.
+    let x: [Double]
+    /// Sorted-position ranges of the strata.
+    let strataRanges: [Range<Int>]
+    /// Per stratum: sorted positions ordered by entry time, descending (counting-process data only).
+    let entryOrder: [[Int]]
+    let means: [Double]
+    let scale: [Double]
+    let totalEventWeight: Double
+    let hasWeights: Bool
+
+    init(time inTime: [Double], event: [Bool], covariates: [[Double]], entry inEntry: [Double]?,
+         strata: [Int]?, weights: [Double]?, efron: Bool) {
+        let n = inTime.count, p = covariates.count
+        self.n = n
+        self.p = p
+        self.efron = efron
+        hasWeights = weights != nil
+        // timefix over exit and entry times together, as aeqSurv does
+        var fixedExit = inTime
+        var fixedEntry = inEntry
+        if let e = inEntry {
+            let both = TimeFix.applied(to: inTime + e)
+            fixedExit = Array(both[0..<n])
+            fixedEntry = Array(both[n...])
+        } else {
+            fixedExit = TimeFix.applied(to: inTime)
+        }
+        fixedTime = fixedExit
+        // sort by (stratum, time)
+        var strataIndex: [Int]? = nil
+        if let strata {
+            let levels = Array(Set(strata)).sorted()
+            let map = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+            strataIndex = strata.map { map[$0]! }
+        }
+        let ord = strataIndex.map { RadixSort.order(group: $0, keys: fixedExit) } ?? RadixSort.order(fixedExit)
+        order = ord
+        self.time = ord.map { fixedExit[$0] }
+        self.entry = fixedEntry.map { e in ord.map { e[$0] } }
+        status = ord.map { event[$0] }
+        let w = weights.map { w in ord.map { w[$0] } } ?? [Double](repeating: 1, count: n)
+        weight = w
+        var ranges: [Range<Int>] = []
+        if let strataIndex {
+            var start = 0
+            for i in 1...n where i == n || strataIndex[ord[i]] != strataIndex[ord[i - 1]] {
+                ranges.append(start..<i)
+                start = i
+            }
+        } else {
+            ranges = [0..<n]
+        }
+        strataRanges = ranges
+        // centre and scale (coxfit6), skipping columns with values in {-1, 0, 1}
+        let totalW = w.reduce(0, +)
+        var means = [Double](repeating: 0, count: p), scale = [Double](repeating: 1, count: p)
+        var x = [Double](repeating: 0, count: n * p)
+        for j in 0..<p {
+            let col = covariates[j]
+            let noCenter = col.allSatisfy { $0 == 0 || $0 == 1 || $0 == -1 }
+            var m = 0.0
+            if !noCenter {
+                for k in 0..<n { m += w[k] * col[ord[k]] }
+                m /= totalW
+            }
+            var sAbs = 0.0
+            for k in 0..<n { let v = col[ord[k]] - m; x[k * p + j] = v; sAbs += w[k] * abs(v) }
+            let s = noCenter ? 1 : (sAbs > 0 ? totalW / sAbs : 1)
+            if s != 1 { for k in 0..<n { x[k * p + j] *= s } }
+            means[j] = m
+            scale[j] = s
+        }
+        self.x = x
+        self.means = means
+        self.scale = scale
+        totalEventWeight = zip(status, w).reduce(0) { $0 + ($1.0 ? $1.1 : 0) }
+        if let e = self.entry {
+            entryOrder = ranges.map { r in Array(r).sorted { (e[$0], $0) > (e[$1], $1) } }
+        } else {
+            entryOrder = ranges.map { _ in [] }
+        }
+    }
+
+    func originalWeight(_ row: Int) -> Double { hasWeights ? weight[rankOf[row]] : 1 }
+    /// Input row → sorted position.
+    var rankOf: [Int] {
+        var r = [Int](repeating: 0, count: n)
+        for (k, i) in order.enumerated() { r[i] = k }
+        return r
+    }
+
+    struct Evaluation {
+        var loglik: Double
+        var score: [Double]
+        var information: Matrix
+    }
+
+    /// Log partial likelihood, score and information at `beta` (on the centred, scaled covariates).
+    /// One backward pass per stratum; O(n·p²).
+    func evaluate(beta: [Double]) -> Evaluation {
+        let p = self.p, n = self.n
+        let tri = p * (p + 1) / 2
+        var loglik = 0.0
+        var u = [Double](repeating: 0, count: p)
+        var imat = [Double](repeating: 0, count: tri)
+        var eta = [Double](repeating: 0, count: n)
+        var risk = [Double](repeating: 0, count: n)
+        x.withUnsafeBufferPointer { X in
+            for k in 0..<n {
+                var e = 0.0
+                let row = k * p
+                for j in 0..<p { e += X[row + j] * beta[j] }
+                eta[k] = e
+                risk[k] = exp(e) * weight[k]
+            }
+        }
+        var s1 = [Double](repeating: 0, count: p), s2 = [Double](repeating: 0, count: tri)
+        var d1 = [Double](repeating: 0, count: p), d2 = [Double](repeating: 0, count: tri)
+        var a = [Double](repeating: 0, count: p)
+        x.withUnsafeBufferPointer { X in
+        time.withUnsafeBufferPointer { T in
+        s1.withUnsafeMutableBufferPointer { S1 in
+        s2.withUnsafeMutableBufferPointer { S2 in
+        d1.withUnsafeMutableBufferPointer { D1 in
+        d2.withUnsafeMutableBufferPointer { D2 in
+        u.withUnsafeMutableBufferPointer { U in
+        imat.withUnsafeMutableBufferPointer { I in
+        a.withUnsafeMutableBufferPointer { A in
+            func add(_ k: Int, _ sign: Double, _ s0: inout Double) {
+                let r = sign * risk[k]
+                s0 += r
+                let row = k * p
+                var idx = 0
+                for i in 0..<p {
+                    let rx = r * X[row + i]
+                    S1[i] += rx
+                    for j in 0...i { S2[idx] += rx * X[row + j]; idx += 1 }
+                }
+            }
+            for (si, range) in strataRanges.enumerated() {
+                var s0 = 0.0
+                for i in 0..<p { S1[i] = 0 }
+                for i in 0..<tri { S2[i] = 0 }
+                let removal = entryOrder[si]
+                var rp = 0
+                var k = range.upperBound - 1
+                while k >= range.lowerBound {
+                    let t = T[k]
+                    var nd = 0, deadW = 0.0, ds0 = 0.0
+                    var anyDeath = false
+                    while k >= range.lowerBound && T[k] == t {
+                        add(k, 1, &s0)
+                        if status[k] {
+                            if !anyDeath {
+                                anyDeath = true
+                                for i in 0..<p { D1[i] = 0 }
+                                for i in 0..<tri { D2[i] = 0 }
+                            }
+                            nd += 1
+                            let w = weight[k]
+                            deadW += w
+                            let r = risk[k]
+                            ds0 += r
+                            loglik += w * eta[k]
+                            let row = k * p
+                            var idx = 0
+                            for i in 0..<p {
+                                let xi = X[row + i]
+                                U[i] += w * xi
+                                let rx = r * xi
+                                D1[i] += rx
+                                for j in 0...i { D2[idx] += rx * X[row + j]; idx += 1 }
+                            }
+                        }
+                        k -= 1
+                    }
+                    if let e = entry {
+                        while rp < removal.count && e[removal[rp]] >= t {
+                            add(removal[rp], -1, &s0)
+                            rp += 1
+                        }
+                    }
+                    guard nd > 0 else { continue }
+                    if !efron || nd == 1 {
+                        loglik -= deadW * log(s0)
+                        for i in 0..<p { A[i] = S1[i] / s0; U[i] -= deadW * A[i] }
+                        var idx = 0
+                        for i in 0..<p { for j in 0...i { I[idx] += deadW * (S2[idx] / s0 - A[i] * A[j]); idx += 1 } }
+                    } else {
+                        let dd = Double(nd)
+                        let wbar = deadW / dd
+                        for kk in 0..<nd {
+                            let c = Double(kk) / dd
+                            let den = s0 - c * ds0
+                            loglik -= wbar * log(den)
+                            for i in 0..<p { A[i] = (S1[i] - c * D1[i]) / den; U[i] -= wbar * A[i] }
+                            var idx = 0
+                            for i in 0..<p {
+                                for j in 0...i {
+                                    I[idx] += wbar * ((S2[idx] - c * D2[idx]) / den - A[i] * A[j])
+                                    idx += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } } } } } } } } }
+        var info = Matrix(zeros: p)
+        var idx = 0
+        for i in 0..<p { for j in 0...i { info[i, j] = imat[idx]; info[j, i] = imat[idx]; idx += 1 } }
+        return Evaluation(loglik: loglik, score: u, information: info)
+    }
+
+    // MARK: Per-death-time summaries on the original covariate scale
+
+    /// Quantities at one distinct event time of one stratum, given a linear predictor.
+    struct EventTime {
+        var stratum: Int
+        var time: Double
+        var deaths: Int
+        var deathWeight: Double
+        /// Σ_k dΛ_k — the hazard increment for a subject at risk who does not die at this time.
+        var hazard: Double
+        /// Σ_k (1 − k/d) dΛ_k — the increment for one of the deaths (equals `hazard` for Breslow).
+        var deathHazard: Double
+        /// Σ_k x̄_k dΛ_k and Σ_k (1 − k/d) x̄_k dΛ_k.
+        var xHazard: [Double]
+        var xDeathHazard: [Double]
+        /// (1/d) Σ_k x̄_k — the mean subtracted from a death's covariates (Schoenfeld residual).
+        var xMean: [Double]
+        /// Sum of risk weights in the risk set (all deaths in).
+        var riskSum: Double
+    }
+
+    /// One backward pass per stratum giving the per-event-time quantities used by residuals, zph and
+    /// predicted curves. `columns` are the covariates in input order, `lp` the linear predictor (input
+    /// order). If `information` is given it is called with (event index, U_t, V_t) where U_t and V_t are the
+    /// event time's contributions to the score and information.
+    func eventTimes(lp: [Double], columns: [[Double]],
+                    information: ((EventTime, [Double], Matrix) -> Void)? = nil) -> [EventTime] {
+        let p = columns.count
+        // centred columns in sorted order (centring changes no result, only rounding)
+        let centred: [[Double]] = columns.enumerated().map { j, c in
+            let m = j < means.count ? means[j] : 0
+            return order.map { c[$0] - m }
+        }
+        let r = order.enumerated().map { exp(lp[$0.element]) * weight[$0.offset] }
+        var out: [EventTime] = []
+        for (si, range) in strataRanges.enumerated() {
+            var s0 = 0.0
+            var s1 = [Double](repeating: 0, count: p)
+            var s2 = Matrix(zeros: information == nil ? 0 : p)
+            let removal = entryOrder[si]
+            var rp = 0
+            var k = range.upperBound - 1
+            var stratumTimes: [EventTime] = []
+            func add(_ k: Int, _ sign: Double) {
+                let rk = sign * r[k]
+                s0 += rk
+                for i in 0..<p {
+                    s1[i] += rk * centred[i][k]
+                    if information != nil { for j in 0..<p { s2[i, j] += rk * centred[i][k] * centred[j][k] } }
+                }
+            }
+            while k >= range.lowerBound {
+                let t = time[k]
+                var nd = 0, deadW = 0.0, ds0 = 0.0
+                var ds1 = [Double](repeating: 0, count: p)
+                var ds2 = Matrix(zeros: information == nil ? 0 : p)
+                var sumWX = [Double](repeating: 0, count: p)
+                while k >= range.lowerBound && time[k] == t {
+                    add(k, 1)
+                    if status[k] {
+                        nd += 1
+                        deadW += weight[k]
+                        ds0 += r[k]
+                        for i in 0..<p {
+                            ds1[i] += r[k] * centred[i][k]
+                            sumWX[i] += weight[k] * centred[i][k]
+                            if information != nil { for j in 0..<p { ds2[i, j] += r[k] * centred[i][k] * centred[j][k] } }
+                        }
+                    }
+                    k -= 1
+                }
+                if let e = entry {
+                    while rp < removal.count && e[removal[rp]] >= t { add(removal[rp], -1); rp += 1 }
+                }
+                guard nd > 0 else { continue }
+                let steps = (efron && nd > 1) ? nd : 1
+                let dd = Double(steps)
+                let wbar = deadW / dd
+                var ev = EventTime(stratum: si, time: t, deaths: nd, deathWeight: deadW, hazard: 0, deathHazard: 0,
+                                   xHazard: [Double](repeating: 0, count: p),
+                                   xDeathHazard: [Double](repeating: 0, count: p),
+                                   xMean: [Double](repeating: 0, count: p), riskSum: s0)
+                var uT = sumWX
+                var vT = Matrix(zeros: information == nil ? 0 : p)
+                for kk in 0..<steps {
+                    let c = steps == 1 ? 0 : Double(kk) / dd
+                    let den = s0 - c * ds0
+                    let dl = wbar / den
+                    ev.hazard += dl
+                    ev.deathHazard += (1 - c) * dl
+                    var xbar = [Double](repeating: 0, count: p)
+                    for i in 0..<p {
+                        xbar[i] = (s1[i] - c * ds1[i]) / den
+                        ev.xHazard[i] += xbar[i] * dl
+                        ev.xDeathHazard[i] += (1 - c) * xbar[i] * dl
+                        ev.xMean[i] += xbar[i] / dd
+                        uT[i] -= wbar * xbar[i]
+                    }
+                    if information != nil {
+                        for i in 0..<p { for j in 0..<p {
+                            vT[i, j] += wbar * ((s2[i, j] - c * ds2[i, j]) / den - xbar[i] * xbar[j])
+                        } }
+                    }
+                }
+                if let information { information(ev, uT, vT) }
+                stratumTimes.append(ev)
+            }
+            out.append(contentsOf: stratumTimes.reversed())
+        }
+        return out
+    }
+
+    /// Martingale residuals δ_i − exp(η_i)·ΔΛ_i (input order), with Efron's tie adjustment as R's coxmart.
+    func martingaleResiduals(linearPredictor lp: [Double]) -> [Double] {
+        let times = eventTimes(lp: lp, columns: [])
+        return residuals(lp: lp, times: times, columns: []).martingale
+    }
+
+    /// Score residuals (one array per covariate, input order), as R's `residuals(type = "score")`.
+    func scoreResiduals(linearPredictor lp: [Double], covariates: [[Double]]) -> [[Double]] {
+        let times = eventTimes(lp: lp, columns: covariates)
+        return residuals(lp: lp, times: times, columns: covariates).score
+    }
+
+    private func residuals(lp: [Double], times: [EventTime], columns: [[Double]])
+        -> (martingale: [Double], score: [[Double]]) {
+        let p = columns.count
+        var mart = [Double](repeating: 0, count: n)
+        var score = [[Double]](repeating: [Double](repeating: 0, count: n), count: p)
+        // cumulative sums per stratum over event times
+        var byStratum = [[Int]](repeating: [], count: strataRanges.count)
+        for (i, e) in times.enumerated() { byStratum[e.stratum].append(i) }
+        for (si, range) in strataRanges.enumerated() {
+            let idx = byStratum[si]
+            let tt = idx.map { times[$0].time }
+            var cumH = [0.0], cumXH = [[Double](repeating: 0, count: p)]
+            for i in idx {
+                cumH.append(cumH.last! + times[i].hazard)
+                cumXH.append((0..<p).map { cumXH.last![$0] + times[i].xHazard[$0] })
+            }
+            for k in range {
+                let row = order[k]
+                let risk = exp(lp[row])
+                let hi = upperBound(tt, time[k])   // event times ≤ exit
+                let lo = entry.map { upperBound(tt, $0[k]) } ?? 0   // event times ≤ entry
+                var h = cumH[hi] - cumH[lo]
+                var xh = (0..<p).map { cumXH[hi][$0] - cumXH[lo][$0] }
+                let xi = (0..<p).map { columns[$0][row] - means[$0] }
+                if status[k] {
+                    let e = times[idx[hi - 1]]
+                    h += e.deathHazard - e.hazard
+                    for j in 0..<p {
+                        xh[j] += e.xDeathHazard[j] - e.xHazard[j]
+                        score[j][row] += xi[j] - e.xMean[j]
+                    }
+                }
+                mart[row] = (status[k] ? 1 : 0) - risk * h
+                for j in 0..<p { score[j][row] -= risk * (xi[j] * h - xh[j]) }
+            }
+        }
+        return (mart, score)
+    }
+}

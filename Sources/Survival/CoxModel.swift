@@ -1,0 +1,338 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// The Cox proportional-hazards model fitted by partial likelihood, as R's `coxph`.
+///
+/// ```swift
+/// let fit = CoxModel(time: t, event: e, covariates: [age, sex])   // one array per covariate
+/// fit.coefficients, fit.standardErrors, fit.hazardRatios
+/// fit.tests.likelihoodRatio.pValue
+/// ```
+///
+/// Ties are handled by Efron's approximation (default) or Breslow's. With deaths D at time t, d = |D|,
+/// risk weights r_i = w_i·exp(η_i), mean death weight w̄ and c_k = k/d (k = 0…d−1), Efron uses
+/// den_k = S0 − c_k·S0_D and adds to the log partial likelihood Σ_D w_i η_i − w̄ Σ_k log den_k, with the
+/// matching score and information; Breslow is the d = 1 form with weight Σ_D w_i.
+///
+/// The fit follows R's `coxph.fit`/`coxfit6` algorithm: covariates are centred and scaled (except columns
+/// whose values are all in {−1, 0, 1}, which R neither centres nor scales), Newton–Raphson from β = 0 with
+/// convergence when |1 − ℓ_old/ℓ_new| ≤ ε, step halving when the likelihood decreases, at most
+/// `maxIterations` iterations; a column whose Cholesky pivot falls below the tolerance is aliased and its
+/// coefficient is NaN (R's NA). The warnings R gives are reproduced word for word in ``warnings``.
+///
+/// Counting-process data (entry times, R's `Surv(start, stop, event)`) are supported: a row is at risk at t
+/// when entry < t ≤ time.
+public struct CoxModel: Sendable {
+    /// How tied event times are handled.
+    public enum Ties: String, Sendable, Codable, CaseIterable {
+        case efron, breslow
+    }
+
+    /// R's `coxph.control` settings.
+    public struct Control: Sendable {
+        public var epsilon: Double = 1e-9
+        public var maxIterations: Int = 20
+        public var cholTolerance: Double = pow(1e-9, 0.75)
+        public var infTolerance: Double = (1e-9).squareRoot()
+        public init() {}
+    }
+
+    /// A chi-square test.
+    public struct Test: Sendable, Codable, Equatable {
+        public var statistic: Double
+        public var degreesOfFreedom: Int
+        public var pValue: Double
+        public init(statistic: Double, degreesOfFreedom: Int) {
+            self.statistic = statistic
+            self.degreesOfFreedom = degreesOfFreedom
+            pValue = degreesOfFreedom > 0 ? ChiSquared.survival(statistic, df: Double(degreesOfFreedom)) : .nan
+        }
+    }
+
+    /// The global tests of β = 0.
+    public struct Tests: Sendable, Codable, Equatable {
+        public var likelihoodRatio: Test
+        public var wald: Test
+        public var score: Test
+        /// Robust score test (only with robust variance).
+        public var robustScore: Test?
+    }
+
+    /// Errors for input that cannot be fitted.
+    public enum Error: Swift.Error, CustomStringConvertible, Equatable {
+        case lengthMismatch(String)
+        case nonPositiveWeight(row: Int)
+        case notFinite(what: String, row: Int)
+        case entryNotBeforeExit(row: Int)
+        case noObservations
+
+        public var description: String {
+            switch self {
+            case .lengthMismatch(let s): return "inputs differ in length: \(s)"
+            case .nonPositiveWeight(let r): return "weight at row \(r + 1) is not positive"
+            case .notFinite(let w, let r): return "\(w) at row \(r + 1) is not a finite number"
+            case .entryNotBeforeExit(let r): return "entry time is not before the exit time at row \(r + 1)"
+            case .noObservations: return "no observations"
+            }
+        }
+    }
+
+    // MARK: Results
+
+    /// Estimated coefficients (NaN for an aliased column).
+    public let coefficients: [Double]
+    /// Model-based variance I(β̂)⁻¹ (zero rows/columns for aliased columns).
+    public let naiveVariance: Matrix
+    /// Robust (sandwich) variance DᵀD from the dfbeta residuals, when requested.
+    public let robustVariance: Matrix?
+    /// Log partial likelihood at the start (β = initial) and at the end.
+    public let logLikelihood: (initial: Double, final: Double)
+    public let tests: Tests
+    /// Newton–Raphson iterations, counted as R does.
+    public let iterations: Int
+    public let converged: Bool
+    /// Warnings, worded exactly as R's `coxph` words them.
+    public let warnings: [String]
+    /// Indices of aliased (linearly dependent) columns, whose coefficients are NaN.
+    public let aliased: [Int]
+    /// Column means used for centring (0 for a column with values in {−1, 0, 1}, as R's `fit$means`).
+    public let means: [Double]
+    /// Linear predictor x·β − means·β for each input row (input order).
+    public let linearPredictor: [Double]
+    /// Martingale residuals, input order.
+    public let martingaleResiduals: [Double]
+    /// Harrell's concordance of the linear predictor with survival, and its standard error.
+    public let concordance: Concordance
+    /// Number of rows used and (weighted) number of events.
+    public let observations: Int
+    public let events: Double
+    public let ties: Ties
+
+    /// The variance the standard errors, z and p use: robust if requested, else model-based.
+    public var variance: Matrix { robustVariance ?? naiveVariance }
+    /// Model-based standard errors (R's `se(coef)`).
+    public var standardErrors: [Double] { naiveVariance.diagonal.enumerated().map { aliased.contains($0.offset) ? .nan : $0.element.squareRoot() } }
+    /// Robust standard errors, when requested.
+    public var robustStandardErrors: [Double]? { robustVariance.map { v in v.diagonal.enumerated().map { aliased.contains($0.offset) ? .nan : $0.element.squareRoot() } } }
+    /// exp(β).
+    public var hazardRatios: [Double] { coefficients.map { exp($0) } }
+    /// Wald z statistics (robust SE when robust).
+    public var zScores: [Double] { zip(coefficients, robustStandardErrors ?? standardErrors).map { $0 / $1 } }
+    /// Two-sided p-values of the z statistics.
+    public var pValues: [Double] { zScores.map { $0.isNaN ? .nan : Normal.twoSidedP($0) } }
+    /// Confidence limits for the hazard ratios.
+    public func hazardRatioInterval(level: Double = 0.95) -> (lower: [Double], upper: [Double]) {
+        let z = Normal.quantile(1 - (1 - level) / 2)
+        let se = robustStandardErrors ?? standardErrors
+        return (zip(coefficients, se).map { exp($0 - z * $1) }, zip(coefficients, se).map { exp($0 + z * $1) })
+    }
+
+    // Retained for residuals, zph and prediction.
+    let data: CoxData
+    /// The covariates as given (one array per column, input order).
+    public let covariates: [[Double]]
+    let scaledBeta: [Double]
+
+    // MARK: Fit
+
+    /// Fits the model.
+    ///
+    /// - Parameters:
+    ///   - time: Exit (event or censoring) times.
+    ///   - event: Event indicators.
+    ///   - covariates: One array per covariate (column-major), each of the same length as `time`.
+    ///   - entry: Optional entry times for counting-process data (at risk on (entry, time]).
+    ///   - strata: Optional stratum index per row; each stratum has its own baseline hazard.
+    ///   - weights: Optional positive case weights.
+    ///   - ties: `.efron` (default, as R) or `.breslow`.
+    ///   - robust: Also compute the robust sandwich variance (used for se, z, p and the Wald test).
+    ///   - initial: Starting coefficients (default 0).
+    ///   - control: Convergence settings (R's `coxph.control` defaults).
+    /// - Throws: ``CoxModel/Error`` for mismatched lengths, non-finite values or non-positive weights.
+    /// - Complexity: O(n·p²) per iteration after one O(n) radix sort.
+    public init(time: [Double], event: [Bool], covariates: [[Double]], entry: [Double]? = nil,
+                strata: [Int]? = nil, weights: [Double]? = nil, ties: Ties = .efron, robust: Bool = false,
+                initial: [Double]? = nil, control: Control = Control()) throws {
+        let n = time.count
+        guard n > 0 else { throw Error.noObservations }
+        guard event.count == n else { throw Error.lengthMismatch("event has \(event.count), time \(n)") }
+        for (j, c) in covariates.enumerated() where c.count != n {
+            throw Error.lengthMismatch("covariate \(j + 1) has \(c.count), time \(n)")
+        }
+        if let entry, entry.count != n { throw Error.lengthMismatch("entry has \(entry.count), time \(n)") }
+        if let strata, strata.count != n { throw Error.lengthMismatch("strata has \(strata.count), time \(n)") }
+        if let weights {
+            guard weights.count == n else { throw Error.lengthMismatch("weights has \(weights.count), time \(n)") }
+            if let r = weights.firstIndex(where: { !($0 > 0) || !$0.isFinite }) { throw Error.nonPositiveWeight(row: r) }
+        }
+        if let r = time.firstIndex(where: { !$0.isFinite }) { throw Error.notFinite(what: "time", row: r) }
+        for c in covariates { if let r = c.firstIndex(where: { !$0.isFinite }) { throw Error.notFinite(what: "covariate", row: r) } }
+        if let entry {
+            if let r = entry.firstIndex(where: { !$0.isFinite }) { throw Error.notFinite(what: "entry time", row: r) }
+            if let r = (0..<n).first(where: { entry[$0] >= time[$0] }) { throw Error.entryNotBeforeExit(row: r) }
+        }
+
+        let data = CoxData(time: time, event: event, covariates: covariates, entry: entry, strata: strata,
+                           weights: weights, efron: ties == .efron)
+        let p = data.p
+        self.data = data
+        self.covariates = covariates
+        self.ties = ties
+        observations = n
+        events = data.totalEventWeight
+
+        // --- Newton–Raphson, as coxfit6 ---
+        var beta = (initial ?? [Double](repeating: 0, count: p)).enumerated().map { $0.element / data.scale[$0.offset] }
+        var eval = data.evaluate(beta: beta)
+        let loglik0 = eval.loglik
+        var chol = GeneralizedCholesky(eval.information, tolerance: control.cholTolerance)
+        let step0 = chol.solve(eval.score)
+        let scoreStatistic = zip(eval.score, step0).reduce(0) { $0 + $1.0 * $1.1 }
+        var bestLoglik = loglik0
+        var newBeta = zip(beta, step0).map { $0 + $1 }
+        var iterations = 0
+        var converged = false
+        var finalEval = eval
+        var finalChol = chol
+        if control.maxIterations == 0 || !loglik0.isFinite {
+            converged = true
+        } else {
+            var halving = 0.0
+            var iter = 1
+            while iter <= control.maxIterations {
+                eval = data.evaluate(beta: newBeta)
+                chol = GeneralizedCholesky(eval.information, tolerance: control.cholTolerance)
+                let notFinite = !eval.loglik.isFinite || eval.score.contains { !$0.isFinite }
+                    || eval.information.storage.contains { !$0.isFinite }
+                if !notFinite && abs(1 - bestLoglik / eval.loglik) <= control.epsilon {
+                    beta = newBeta
+                    bestLoglik = eval.loglik
+                    finalEval = eval
+                    finalChol = chol
+                    converged = true
+                    break
+                }
+                if notFinite || eval.loglik < bestLoglik {
+                    halving += 1
+                    newBeta = (0..<p).map { (newBeta[$0] + halving * beta[$0]) / (halving + 1) }
+                } else {
+                    halving = 0
+                    bestLoglik = eval.loglik
+                    let step = chol.solve(eval.score)
+                    beta = newBeta
+                    newBeta = (0..<p).map { newBeta[$0] + step[$0] }
+                }
+                iter += 1
+            }
+            iterations = iter
+            if !converged {
+                iterations = control.maxIterations + 1
+                if control.maxIterations > 1 {
+                    finalEval = data.evaluate(beta: beta)
+                    bestLoglik = finalEval.loglik
+                }
+                finalChol = GeneralizedCholesky(finalEval.information, tolerance: control.cholTolerance)
+            }
+        }
+        if control.maxIterations == 0 || !loglik0.isFinite {
+            finalEval = eval
+            finalChol = chol
+            bestLoglik = loglik0
+        }
+        scaledBeta = beta
+        let invScaled = finalChol.inverse()
+        var v = Matrix(zeros: p)
+        for i in 0..<p { for j in 0..<p { v[i, j] = invScaled[i, j] * data.scale[i] * data.scale[j] } }
+        var coef = (0..<p).map { beta[$0] * data.scale[$0] }
+        let u = (0..<p).map { finalEval.score[$0] / data.scale[$0] }
+        let aliased = finalChol.rank < p ? (0..<p).filter { v[$0, $0] == 0 } : []
+        means = data.means
+        // linear predictor (input order), computed before aliased coefficients become NaN
+        var lp = [Double](repeating: 0, count: n)
+        let centre = zip(coef, data.means).reduce(0) { $0 + $1.0 * $1.1 }
+        for j in 0..<p where coef[j] != 0 {
+            let c = covariates[j], b = coef[j]
+            for i in 0..<n { lp[i] += b * c[i] }
+        }
+        for i in 0..<n { lp[i] -= centre }
+
+        // warnings, as coxph.fit
+        var warnings: [String] = []
+        let isCounting = entry != nil
+        if control.maxIterations > 1 {
+            let infs = (0..<p).map { j in abs((0..<p).reduce(0.0) { $0 + u[$1] * v[$1, j] }) }
+            if !converged {
+                warnings.append("Ran out of iterations and did not converge")
+                if (lp.max() ?? 0) > 500 || infs.contains(where: { !$0.isFinite }) {
+                    warnings.append("one or more coefficients may be infinite")
+                }
+            } else {
+                let flagged = (0..<p).filter { j in
+                    !u[j].isFinite || (infs[j] > control.epsilon && infs[j] > control.infTolerance * abs(coef[j]))
+                }
+                if !flagged.isEmpty {
+                    let list = flagged.map { String($0 + 1) }.joined(separator: ",")
+                    warnings.append("Loglik converged before variable  \(list) ; "
+                                    + (isCounting ? "beta may be infinite. " : "coefficient may be infinite. "))
+                }
+            }
+        }
+        if control.maxIterations > 0 { for j in aliased { coef[j] = .nan } }
+        self.coefficients = coef
+        self.naiveVariance = v
+        self.aliased = aliased
+        self.iterations = iterations
+        self.converged = converged
+        self.warnings = warnings
+        self.logLikelihood = (loglik0, bestLoglik)
+        self.linearPredictor = lp
+
+        // residuals and robust variance
+        let estimable = (0..<p).filter { !aliased.contains($0) }
+        martingaleResiduals = data.martingaleResiduals(linearPredictor: lp)
+        var robustV: Matrix? = nil
+        var robustScore: Test? = nil
+        if robust {
+            let score = data.scoreResiduals(linearPredictor: lp, covariates: covariates)
+            // dfbeta (weighted) = w_i · L_i V ;  robust var = Σ dfbeta_i dfbetaᵀ
+            var r = Matrix(zeros: p)
+            for i in 0..<n {
+                let w = data.originalWeight(i)
+                var db = [Double](repeating: 0, count: p)
+                for a in 0..<p { var s = 0.0; for b in 0..<p { s += score[b][i] * v[b, a] }; db[a] = w * s }
+                for a in 0..<p { for b in 0..<p { r[a, b] += db[a] * db[b] } }
+            }
+            robustV = r
+            // robust score test at the initial β
+            let lp0: [Double] = {
+                guard let initial else { return [Double](repeating: 0, count: n) }
+                let c0 = zip(initial, data.means).reduce(0) { $0 + $1.0 * $1.1 }
+                return (0..<n).map { i in (0..<p).reduce(-c0) { $0 + initial[$1] * covariates[$1][i] } }
+            }()
+            let s0 = data.scoreResiduals(linearPredictor: lp0, covariates: covariates)
+            var m = Matrix(zeros: p)
+            var u0 = [Double](repeating: 0, count: p)
+            for i in 0..<n {
+                let w = data.originalWeight(i)
+                for a in 0..<p { u0[a] += w * s0[a][i]; for b in 0..<p { m[a, b] += w * w * s0[a][i] * s0[b][i] } }
+            }
+            let cm = GeneralizedCholesky(m, tolerance: control.cholTolerance)
+            let sol = cm.solve(u0)
+            robustScore = Test(statistic: zip(u0, sol).reduce(0) { $0 + $1.0 * $1.1 }, degreesOfFreedom: cm.rank)
+        }
+        self.robustVariance = robustV
+        let usedV = (robustV ?? v).submatrix(estimable)
+        let est = estimable.map { coef[$0] }
+        let wc = GeneralizedCholesky(usedV, tolerance: control.cholTolerance)
+        let wald = zip(est, wc.solve(est)).reduce(0) { $0 + $1.0 * $1.1 }
+        tests = Tests(likelihoodRatio: Test(statistic: 2 * (bestLoglik - loglik0), degreesOfFreedom: estimable.count),
+                      wald: Test(statistic: wald, degreesOfFreedom: estimable.count),
+                      score: Test(statistic: scoreStatistic, degreesOfFreedom: estimable.count),
+                      robustScore: robustScore)
+        concordance = Concordance(time: data.fixedTime, event: event, score: lp, entry: entry, strata: strata,
+                                  weights: weights)
+    }
+}
