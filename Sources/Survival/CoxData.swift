@@ -258,14 +258,13 @@ struct CoxData: Sendable {
     /// predicted curves. `columns` are the covariates in input order, `lp` the linear predictor (input
     /// order). If `information` is given it is called with (event index, U_t, V_t) where U_t and V_t are the
     /// event time's contributions to the score and information.
-    func eventTimes(lp: [Double], columns: [[Double]],
+    func eventTimes(lp: [Double], columns: [[Double]], centres: [Double]? = nil,
                     information: ((EventTime, [Double], Matrix) -> Void)? = nil) -> [EventTime] {
         let p = columns.count
-        // centred columns in sorted order (centring changes no result, only rounding)
-        let centred: [[Double]] = columns.enumerated().map { j, c in
-            let m = j < means.count ? means[j] : 0
-            return order.map { c[$0] - m }
-        }
+        // centred columns in sorted order (centring changes no result, only rounding);
+        // x̄ values in the result are relative to `centres` (default: the fit's means)
+        let c0 = centres ?? means
+        let centred: [[Double]] = columns.enumerated().map { j, c in order.map { c[$0] - c0[j] } }
         let r = order.enumerated().map { exp(lp[$0.element]) * weight[$0.offset] }
         var out: [EventTime] = []
         for (si, range) in strataRanges.enumerated() {

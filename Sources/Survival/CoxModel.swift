@@ -35,7 +35,7 @@ public struct CoxModel: Sendable {
     public struct Control: Sendable {
         public var epsilon: Double = 1e-9
         public var maxIterations: Int = 20
-        public var cholTolerance: Double = pow(1e-9, 0.75)
+        public var cholTolerance: Double = pow(Double.ulpOfOne, 0.75)
         public var infTolerance: Double = (1e-9).squareRoot()
         public init() {}
     }
@@ -106,9 +106,10 @@ public struct CoxModel: Sendable {
     public let martingaleResiduals: [Double]
     /// Harrell's concordance of the linear predictor with survival, and its standard error.
     public let concordance: Concordance
-    /// Number of rows used and (weighted) number of events.
+    /// Number of rows used, number of events (unweighted count, as R's `nevent`) and their total weight.
     public let observations: Int
-    public let events: Double
+    public let events: Int
+    public let weightedEvents: Double
     public let ties: Ties
 
     /// The variance the standard errors, z and p use: robust if requested, else model-based.
@@ -182,7 +183,8 @@ public struct CoxModel: Sendable {
         self.covariates = covariates
         self.ties = ties
         observations = n
-        events = data.totalEventWeight
+        events = event.reduce(0) { $0 + ($1 ? 1 : 0) }
+        weightedEvents = data.totalEventWeight
 
         // --- Newton–Raphson, as coxfit6 ---
         var beta = (initial ?? [Double](repeating: 0, count: p)).enumerated().map { $0.element / data.scale[$0.offset] }
@@ -334,5 +336,29 @@ public struct CoxModel: Sendable {
                       robustScore: robustScore)
         concordance = Concordance(time: data.fixedTime, event: event, score: lp, entry: entry, strata: strata,
                                   weights: weights)
+    }
+}
+
+extension CoxModel {
+    /// Schoenfeld residuals: for each event (ordered by stratum, then time), x_i − x̄(t_i) with x̄ the
+    /// risk-weighted mean (Efron: averaged over the tie's d steps), as R's `residuals(fit, "schoenfeld")`.
+    public var schoenfeldResiduals: (time: [Double], row: [Int], values: [[Double]]) {
+        let keep = (0..<coefficients.count).filter { !aliased.contains($0) }
+        let cols = keep.map { covariates[$0] }
+        let centres = keep.map { data.means[$0] }
+        let times = data.eventTimes(lp: linearPredictor, columns: cols, centres: centres)
+        var lookup: [Int: [Double: Int]] = [:]
+        for (i, e) in times.enumerated() { lookup[e.stratum, default: [:]][e.time] = i }
+        var t: [Double] = [], rows: [Int] = [], values: [[Double]] = []
+        for (si, range) in data.strataRanges.enumerated() {
+            for k in range where data.status[k] {
+                let row = data.order[k]
+                let e = times[lookup[si]![data.time[k]]!]
+                t.append(data.time[k])
+                rows.append(row)
+                values.append((0..<cols.count).map { cols[$0][row] - data.means[keep[$0]] - e.xMean[$0] })
+            }
+        }
+        return (t, rows, values)
     }
 }

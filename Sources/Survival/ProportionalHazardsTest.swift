@@ -77,7 +77,7 @@ public struct ProportionalHazardsTest: Sendable {
         }
         var u2 = [Double](repeating: 0, count: p)
         var info = Matrix(zeros: 2 * p)
-        _ = data.eventTimes(lp: model.linearPredictor, columns: columns) { ev, uT, vT in
+        _ = data.eventTimes(lp: model.linearPredictor, columns: columns, centres: keep.map { data.means[$0] }) { ev, uT, vT in
             let gt = gAtTime[ev.stratum]![ev.time]!
             for i in 0..<p {
                 u2[i] += gt * uT[i]

@@ -1,0 +1,95 @@
+/// How many rows an analysis lost to missing values, and in which columns.
+///
+/// A row missing several of the columns counts once in ``excludedRows`` and once in each of those
+/// columns' counts, so the per-column counts can add up to more than ``excludedRows``.
+public struct MissingValueReport: Codable, Sendable, Equatable {
+    /// Missing cells in one column among the rows considered.
+    public struct ColumnCount: Codable, Sendable, Equatable {
+        public let column: String
+        public let count: Int
+        public init(column: String, count: Int) {
+            self.column = column
+            self.count = count
+        }
+    }
+
+    /// Rows considered (all rows of the table, or the subset passed in).
+    public let consideredRows: Int
+    /// Rows with at least one of the columns missing.
+    public let excludedRows: Int
+    /// One entry per requested column, in the order requested (zeros included).
+    public let byColumn: [ColumnCount]
+
+    public init(consideredRows: Int, excludedRows: Int, byColumn: [ColumnCount]) {
+        self.consideredRows = consideredRows
+        self.excludedRows = excludedRows
+        self.byColumn = byColumn
+    }
+
+    /// Rows kept.
+    public var includedRows: Int { consideredRows - excludedRows }
+
+    /// One line for a report, e.g.
+    /// `12 of 200 rows excluded for missing values (age: 5, ecog: 8)` or
+    /// `no rows excluded for missing values`.
+    public var summary: String {
+        if excludedRows == 0 { return "no rows excluded for missing values" }
+        let parts = byColumn.filter { $0.count > 0 }.map { "\($0.column): \($0.count)" }
+        return "\(excludedRows) of \(consideredRows) rows excluded for missing values (\(parts.joined(separator: ", ")))"
+    }
+}
+
+/// The rows usable by an analysis and the report of those left out.
+public struct CompleteCases: Sendable, Equatable {
+    /// Row indices (0-based) with a value in every requested column, in the order considered
+    /// (ascending when all rows are considered).
+    public let rows: [Int]
+    public let report: MissingValueReport
+}
+
+extension CSVTable {
+    /// The rows with a value (not missing) in every one of `columns`, and what was excluded.
+    ///
+    /// ```swift
+    /// let cc = try table.completeCases(["time", "status", "age"])
+    /// cc.rows                 // [0, 1, 3, …]
+    /// cc.report.summary       // "2 of 228 rows excluded for missing values (age: 2)"
+    /// ```
+    ///
+    /// Only missingness is checked here (see ``CSVTable`` for what counts as missing); whether the
+    /// values parse as numbers or events is for the typed accessors to report.
+    ///
+    /// - Parameters:
+    ///   - columns: Column names; a name listed twice is counted once.
+    ///   - rows: Restrict to these row indices (e.g. a subgroup), in the order given; `nil` = all rows.
+    /// - Throws: ``TabularError/unknownColumn(file:column:available:)``.
+    /// - Complexity: O(rows × columns).
+    public func completeCases(_ columns: [String], among rows: [Int]? = nil) throws -> CompleteCases {
+        var unique: [String] = []
+        for name in columns where !unique.contains(name) { unique.append(name) }
+        let indices = try unique.map { try columnIndex($0) }
+        let candidates = rows ?? Array(0..<rowCount)
+        var counts = [Int](repeating: 0, count: unique.count)
+        var kept: [Int] = []
+        kept.reserveCapacity(candidates.count)
+        bytes.withUnsafeBufferPointer { p in
+            for r in candidates {
+                precondition(r >= 0 && r < rowCount, "row index \(r) out of range 0..<\(rowCount)")
+                var complete = true
+                for (j, c) in indices.enumerated() {
+                    let k = r * columnCount + c
+                    if isMissingCell(p, Int(starts[k]), Int(ends[k])) {
+                        counts[j] += 1
+                        complete = false
+                    }
+                }
+                if complete { kept.append(r) }
+            }
+        }
+        let report = MissingValueReport(
+            consideredRows: candidates.count,
+            excludedRows: candidates.count - kept.count,
+            byColumn: zip(unique, counts).map { MissingValueReport.ColumnCount(column: $0, count: $1) })
+        return CompleteCases(rows: kept, report: report)
+    }
+}

@@ -1,0 +1,124 @@
+/// Covariate columns of a table turned into numbers: a design matrix without intercept, column-major.
+///
+/// - A **numeric** column (every non-missing cell of the whole column is a number, see
+///   ``CSVTable/isNumeric(column:)``) enters as is; its term is named after the column.
+/// - Any other column is **categorical** and is dummy-coded against a reference level: one 0/1
+///   term `column=level` per other level. Levels are the distinct cell texts (exactly as in the
+///   file) among the selected rows, sorted byte-wise — R's `factor()` order in the C locale, so
+///   `"B" < "a"` and `"10" < "9"`. The default reference is the first level in that order.
+/// - A numeric column can be coded as categorical by listing it in `categorical` or by giving it
+///   a reference level (then its levels are its cell texts, e.g. `"1"`, `"2"`, `"3"`).
+///
+/// This is R's treatment contrast: `model.matrix(~ age + sex, data)` without the intercept column.
+public struct ModelMatrix: Sendable, Equatable {
+    /// How one covariate was coded.
+    public struct Covariate: Sendable, Equatable, Codable {
+        /// Column name.
+        public let name: String
+        /// All levels in sorted order (empty for a numeric covariate).
+        public let levels: [String]
+        /// The reference level (nil for a numeric covariate).
+        public let reference: String?
+        /// Indices into ``ModelMatrix/columns`` and ``ModelMatrix/termNames`` of this covariate's terms.
+        public let terms: Range<Int>
+
+        public var isCategorical: Bool { reference != nil }
+    }
+
+    /// One array per term, each `rows.count` long: `columns[term][i]` is the value for `rows[i]`.
+    public let columns: [[Double]]
+    /// Term names: the column name for a numeric covariate, `column=level` for a dummy.
+    public let termNames: [String]
+    /// The covariates in the order given, with their coding.
+    public let covariates: [Covariate]
+    /// The table rows (0-based indices) the matrix rows correspond to.
+    public let rows: [Int]
+
+    /// Builds the model matrix of `covariates` over `rows`.
+    ///
+    /// ```swift
+    /// let cc = try table.completeCases(["age", "sex", "stage"])
+    /// let m = try ModelMatrix.build(table: table, covariates: ["age", "sex", "stage"],
+    ///                               reference: ["stage": "I"], rows: cc.rows)
+    /// m.termNames   // ["age", "sex=M", "stage=II", "stage=III"]
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - covariates: Column names, in term order.
+    ///   - reference: Reference level per categorical column (overrides the first sorted level).
+    ///     A column given here is coded as categorical even if its cells are numbers.
+    ///   - categorical: Columns to code as categorical even if their cells are numbers.
+    ///   - rows: Row indices, typically ``CSVTable/completeCases(_:among:)``'s `rows`; every row
+    ///     must have a value in every covariate. Levels are computed over these rows only.
+    /// - Returns: The matrix, with its term names and the coding of each covariate.
+    /// - Throws: ``TabularError``: an unknown column; a covariate listed twice; a reference level
+    ///   for a column that is not a covariate; a missing value in a selected row; a reference
+    ///   level that does not occur (the message lists the levels); a categorical column with
+    ///   fewer than two levels among the rows.
+    /// - Complexity: O(rows × covariates + Σ levels·log levels) time, O(rows × terms) space.
+    public static func build(
+        table: CSVTable,
+        covariates: [String],
+        reference: [String: String] = [:],
+        categorical: Set<String> = [],
+        rows: [Int]
+    ) throws -> ModelMatrix {
+        let file = table.sourceName
+        var seen = Set<String>()
+        for name in covariates {
+            _ = try table.columnIndex(name)
+            if !seen.insert(name).inserted { throw TabularError.duplicateCovariate(file: file, column: name) }
+        }
+        for name in reference.keys.sorted() where !seen.contains(name) {
+            throw TabularError.referenceForNonCovariate(file: file, column: name, covariates: covariates)
+        }
+        for r in rows {
+            precondition(r >= 0 && r < table.rowCount, "row index \(r) out of range 0..<\(table.rowCount)")
+        }
+
+        var columns: [[Double]] = []
+        var termNames: [String] = []
+        var coded: [Covariate] = []
+
+        for name in covariates {
+            let c = try table.columnIndex(name)
+            // Every selected row needs a value.
+            for r in rows where table.isMissing(row: r, column: c) {
+                throw TabularError.missingValue(file: file, row: table.rowNumber(ofRow: r),
+                                                line: table.lineNumber(ofRow: r), column: name)
+            }
+            let forced = categorical.contains(name) || reference[name] != nil
+            if !forced, try table.isNumeric(column: name) {
+                let values = try table.numericColumn(name)
+                columns.append(rows.map { values[$0]! })
+                termNames.append(name)
+                coded.append(Covariate(name: name, levels: [], reference: nil,
+                                       terms: (termNames.count - 1)..<termNames.count))
+                continue
+            }
+            let texts = rows.map { table.cell(row: $0, column: c) }
+            let levels = Set(texts).sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+            if levels.count < 2 {
+                throw TabularError.tooFewLevels(file: file, column: name, levels: levels)
+            }
+            let ref: String
+            if let requested = reference[name] {
+                guard levels.contains(requested) else {
+                    throw TabularError.unknownReferenceLevel(file: file, column: name, level: requested,
+                                                             levels: levels)
+                }
+                ref = requested
+            } else {
+                ref = levels[0]
+            }
+            let first = termNames.count
+            for level in levels where level != ref {
+                columns.append(texts.map { $0 == level ? 1 : 0 })
+                termNames.append("\(name)=\(level)")
+            }
+            coded.append(Covariate(name: name, levels: levels, reference: ref, terms: first..<termNames.count))
+        }
+        return ModelMatrix(columns: columns, termNames: termNames, covariates: coded, rows: rows)
+    }
+}
