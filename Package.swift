@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "Survival", targets: ["Survival"]),
         .library(name: "Tabular", targets: ["Tabular"]),
         .library(name: "Oncology", targets: ["Oncology"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
+        .library(name: "TableAnalysis", targets: ["TableAnalysis"]),
         .executable(name: "pof", targets: ["pof"]),
     ],
     dependencies: [
@@ -20,16 +22,21 @@ let package = Package(
         .target(name: "Tabular"),
         // Clinical vocabulary and rules (mRECIST, CTCAE, Child-Pugh, ALBI, mUICC, BED/EQD2, BSA).
         .target(name: "Oncology"),
+        // Output primitives: JSON (non-finite → null), text tables, CSV, number formats.
+        .target(name: "Reporting"),
+        // Survival analyses of a CSV table's columns (km, logrank, cox), with their renderings.
+        .target(name: "TableAnalysis", dependencies: ["Survival", "Tabular", "Reporting"]),
         .executableTarget(
             name: "pof",
             dependencies: [
-                "Survival", "Tabular", "Oncology",
+                "Survival", "Tabular", "Oncology", "Reporting", "TableAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SurvivalTests", dependencies: ["Survival"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "OncologyTests", dependencies: ["Oncology"]),
+        .testTarget(name: "TableAnalysisTests", dependencies: ["TableAnalysis", "Tabular", "Survival"]),
         .testTarget(name: "PofTests", dependencies: ["pof"]),
     ]
 )

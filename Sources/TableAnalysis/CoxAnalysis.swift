@@ -1,0 +1,180 @@
+import Survival
+import Tabular
+
+/// A Cox proportional-hazards model of a table's columns: the `pof cox` analysis.
+///
+/// ```swift
+/// let r = try CoxAnalysis.run(table: table, time: "time", event: "status", covariates: ["age", "sex"])
+/// r.terms.map(\.hr)
+/// ```
+///
+/// Non-numeric covariates are dummy-coded against their first level in byte order unless a reference
+/// level is given; terms are named `column=level`.
+public enum CoxAnalysis {
+    public struct Term: Codable, Sendable {
+        public var term: String
+        public var coef: Double
+        public var se: Double
+        public var robustSE: Double?
+        public var hr: Double
+        public var lower95: Double
+        public var upper95: Double
+        public var z: Double
+        public var p: Double
+        enum CodingKeys: String, CodingKey {
+            case term, coef, se, hr, lower95, upper95, z, p
+            case robustSE = "robust_se"
+        }
+    }
+
+    public struct Test: Codable, Sendable {
+        public var statistic: Double
+        public var df: Int
+        public var p: Double
+    }
+
+    public struct Tests: Codable, Sendable {
+        public var likelihoodRatio: Test
+        public var wald: Test
+        public var score: Test
+        public var robustScore: Test?
+        enum CodingKeys: String, CodingKey {
+            case wald, score
+            case likelihoodRatio = "likelihood_ratio", robustScore = "robust_score"
+        }
+    }
+
+    public struct ConcordanceValue: Codable, Sendable {
+        public var estimate: Double
+        public var se: Double
+    }
+
+    public struct ZPHTerm: Codable, Sendable {
+        public var term: String
+        public var chisq: Double
+        public var df: Int
+        public var p: Double
+    }
+
+    public struct ZPH: Codable, Sendable {
+        public var transform: String
+        public var terms: [ZPHTerm]
+        public var global: ZPHTerm
+    }
+
+    public struct Result: Codable, Sendable {
+        public var n: Int
+        public var events: Int
+        public var ties: String
+        public var strataColumn: String?
+        public var robust: Bool
+        public var terms: [Term]
+        public var loglik: [Double]
+        public var tests: Tests
+        public var concordance: ConcordanceValue
+        public var iterations: Int
+        public var converged: Bool
+        public var warnings: [String]
+        /// Terms dropped as linear combinations of earlier ones (coefficient NA).
+        public var aliased: [String]
+        public var eventsPerVariable: Double
+        public var zph: ZPH?
+        public var rowsUsed: Int
+        public var excludedRows: Int
+        public var excluded: [Exclusion]
+
+        enum CodingKeys: String, CodingKey {
+            case n, events, ties, robust, terms, loglik, tests, concordance, iterations, converged, warnings
+            case aliased, zph, excluded
+            case strataColumn = "strata_column", eventsPerVariable = "events_per_variable"
+            case rowsUsed = "rows_used", excludedRows = "excluded_rows"
+        }
+    }
+
+    /// Fits the model.
+    ///
+    /// - Parameters:
+    ///   - table: The data.
+    ///   - time, event: Survival columns; `start` an optional entry-time column (counting process).
+    ///   - covariates: Covariate columns.
+    ///   - strata: Optional stratification column.
+    ///   - weights: Optional case-weight column.
+    ///   - ties: Efron (default) or Breslow.
+    ///   - robust: Robust (sandwich) standard errors.
+    ///   - reference: Reference level per categorical column.
+    ///   - zph: Also run the proportional-hazards test (`cox.zph`).
+    public static func run(table: CSVTable, time: String, event: String, covariates: [String],
+                           start: String? = nil, strata: String? = nil, weights: String? = nil,
+                           ties: CoxModel.Ties = .efron, robust: Bool = false,
+                           reference: [String: String] = [:], zph: Bool = false) throws -> Result {
+        guard !covariates.isEmpty else { throw AnalysisError.invalidOption("at least one covariate is needed") }
+        let extra = covariates + [start, strata, weights].compactMap { $0 }
+        let cols = try SurvivalColumns(table: table, time: time, event: event, alsoRequired: extra)
+        let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows)
+        let entry = try start.map { c in let v = try table.numericColumn(c); return cols.rows.map { v[$0]! } }
+        let w = try weights.map { c in let v = try table.numericColumn(c); return cols.rows.map { v[$0]! } }
+        if let w, let bad = w.indices.first(where: { !(w[$0] > 0) }) {
+            throw AnalysisError.model("\(table.sourceName), row \(table.rowNumber(ofRow: cols.rows[bad])), column \"\(weights!)\": weights must be positive")
+        }
+        if let entry, let bad = entry.indices.first(where: { entry[$0] >= cols.time[$0] }) {
+            throw AnalysisError.model("\(table.sourceName), row \(table.rowNumber(ofRow: cols.rows[bad])), column \"\(start!)\": entry time is not before the exit time")
+        }
+        let s = try strata.map { try GroupColumn(table: table, column: $0, rows: cols.rows).index }
+        let model: CoxModel
+        do {
+            model = try CoxModel(time: cols.time, event: cols.event, covariates: matrix.columns, entry: entry,
+                                 strata: s, weights: w, ties: ties, robust: robust)
+        } catch {
+            throw AnalysisError.model("\(table.sourceName): \(error)")
+        }
+        let se = model.standardErrors, rse = model.robustStandardErrors
+        let (lo, hi) = model.hazardRatioInterval()
+        let z = model.zScores, p = model.pValues
+        let terms = matrix.termNames.indices.map { k in
+            Term(term: matrix.termNames[k], coef: model.coefficients[k], se: se[k], robustSE: rse?[k],
+                 hr: model.hazardRatios[k], lower95: lo[k], upper95: hi[k], z: z[k], p: p[k])
+        }
+        func test(_ t: CoxModel.Test) -> Test { Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue) }
+        var warnings = model.warnings
+        let aliased = model.aliased.map { matrix.termNames[$0] }
+        for a in aliased {
+            warnings.append("\(a) is a linear combination of earlier terms (collinear); its coefficient is not estimable (NA)")
+        }
+        let epv = Double(model.events) / Double(max(1, matrix.termNames.count - aliased.count))
+        if epv < 10 {
+            warnings.append("only \(NumberText.short(epv)) events per estimated coefficient (fewer than 10): estimates may be unstable")
+        }
+        var zphResult: ZPH? = nil
+        if zph {
+            if model.events < 2 {
+                warnings.append("the proportional-hazards test needs at least two events; not run")
+            } else {
+                let groups = matrix.covariates.map { Array($0.terms) }
+                let test = ProportionalHazardsTest(model: model, terms: groups)
+                zphResult = ZPH(transform: test.transform.rawValue,
+                                terms: test.terms.map { r in
+                                    let cov = matrix.covariates.first { $0.terms.contains(r.columns[0]) }!
+                                    return ZPHTerm(term: cov.name, chisq: r.chiSquare, df: r.degreesOfFreedom, p: r.pValue)
+                                },
+                                global: ZPHTerm(term: "GLOBAL", chisq: test.global.chiSquare,
+                                                df: test.global.degreesOfFreedom, p: test.global.pValue))
+            }
+        }
+        return Result(n: model.observations, events: model.events, ties: ties.rawValue, strataColumn: strata,
+                      robust: robust, terms: terms, loglik: [model.logLikelihood.initial, model.logLikelihood.final],
+                      tests: Tests(likelihoodRatio: test(model.tests.likelihoodRatio), wald: test(model.tests.wald),
+                                   score: test(model.tests.score), robustScore: model.tests.robustScore.map(test)),
+                      concordance: ConcordanceValue(estimate: model.concordance.estimate,
+                                                    se: model.concordance.standardError),
+                      iterations: model.iterations, converged: model.converged, warnings: warnings,
+                      aliased: aliased, eventsPerVariable: epv, zph: zphResult, rowsUsed: cols.rows.count,
+                      excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
+    }
+}
+
+enum NumberText {
+    static func short(_ x: Double) -> String {
+        let r = (x * 10).rounded() / 10
+        return r == r.rounded() ? String(Int(r)) : String(r)
+    }
+}

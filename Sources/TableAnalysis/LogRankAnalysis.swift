@@ -1,0 +1,66 @@
+import Survival
+import Tabular
+
+/// The log-rank (G-rho) test of a table's groups: the `pof logrank` analysis.
+///
+/// ```swift
+/// let r = try LogRankAnalysis.run(table: table, time: "time", event: "status", group: "sex")
+/// r.chisq, r.p
+/// ```
+public enum LogRankAnalysis {
+    public struct Group: Codable, Sendable {
+        public var group: String
+        public var n: Int
+        public var observed: Double
+        public var expected: Double
+    }
+
+    public struct Result: Codable, Sendable {
+        public var time: String
+        public var event: String
+        public var groupColumn: String
+        public var strataColumn: String?
+        public var rho: Double
+        public var chisq: Double
+        public var df: Int
+        public var p: Double
+        public var groups: [Group]
+        public var variance: [[Double]]
+        public var rowsUsed: Int
+        public var excludedRows: Int
+        public var excluded: [Exclusion]
+
+        enum CodingKeys: String, CodingKey {
+            case time, event, rho, chisq, df, p, groups, variance, excluded
+            case groupColumn = "group_column", strataColumn = "strata_column", rowsUsed = "rows_used"
+            case excludedRows = "excluded_rows"
+        }
+    }
+
+    /// Runs the test.
+    ///
+    /// - Parameters:
+    ///   - table: The data.
+    ///   - time, event: Survival columns.
+    ///   - group: Grouping column (two or more values).
+    ///   - strata: Optional stratification column.
+    ///   - rho: G-rho exponent (0 = log-rank, 1 = Peto–Peto).
+    public static func run(table: CSVTable, time: String, event: String, group: String, strata: String? = nil,
+                           rho: Double = 0) throws -> Result {
+        guard rho >= 0, rho.isFinite else { throw AnalysisError.invalidOption("--rho must be a number ≥ 0") }
+        let cols = try SurvivalColumns(table: table, time: time, event: event,
+                                       alsoRequired: [group] + (strata.map { [$0] } ?? []))
+        let g = try GroupColumn(table: table, column: group, rows: cols.rows)
+        let s = try strata.map { try GroupColumn(table: table, column: $0, rows: cols.rows).index }
+        let test = LogRankTest(time: cols.time, event: cols.event, group: g.index, groupCount: g.levels.count,
+                               strata: s, rho: rho)
+        return Result(time: time, event: event, groupColumn: group, strataColumn: strata, rho: rho,
+                      chisq: test.chiSquare, df: test.degreesOfFreedom, p: test.pValue,
+                      groups: g.levels.indices.map {
+                          Group(group: g.levels[$0], n: test.count[$0], observed: test.observed[$0],
+                                expected: test.expected[$0])
+                      },
+                      variance: test.variance.rows, rowsUsed: cols.rows.count,
+                      excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
+    }
+}

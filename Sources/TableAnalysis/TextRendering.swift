@@ -1,0 +1,123 @@
+import Reporting
+
+// Human-readable (R-like) and CSV renderings of the analysis results. Pure formatting: every number
+// shown was computed by the analysis.
+
+private func sig(_ x: Double, _ digits: Int = 3) -> String { NumberFormat.significant(x, digits) }
+
+private func exclusionLine(_ excludedRows: Int, _ total: Int, _ excluded: [Exclusion]) -> String {
+    if excludedRows == 0 { return "No rows excluded for missing values." }
+    let parts = excluded.map { "\($0.column): \($0.rows)" }.joined(separator: ", ")
+    return "\(excludedRows) of \(total) rows excluded for missing values (\(parts))."
+}
+
+extension KaplanMeierAnalysis.Result {
+    /// R-like printout: one line per curve with n, events, median and its CI; then the curve at `at`.
+    public var text: String {
+        let pct = NumberFormat.significant(confLevel * 100, 3)
+        var out = "Kaplan-Meier estimate of Surv(\(time), \(event))" + (groupColumn.map { " by \($0)" } ?? "") + "\n"
+        out += "Confidence limits: \(confType), \(pct)%\n\n"
+        let label = { (g: String) in groupColumn.map { "\($0)=\(g)" } ?? "" }
+        out += TextTable(header: ["", "n", "events", "median", "\(NumberFormat.fixed(confLevel, 2))LCL", "\(NumberFormat.fixed(confLevel, 2))UCL"],
+                         rows: strata.map { s in
+                             [label(s.group), String(s.n), sig(s.events, 6), sig(s.median ?? .nan, 6),
+                              sig(s.medianLower95 ?? .nan, 6), sig(s.medianUpper95 ?? .nan, 6)]
+                         }).rendered + "\n"
+        if strata.contains(where: { !$0.at.isEmpty }) {
+            for s in strata {
+                out += "\n" + (groupColumn == nil ? "" : "\(label(s.group))\n")
+                out += TextTable(header: ["time", "n.risk", "n.event", "survival", "std.err", "lower \(pct)% CI", "upper \(pct)% CI"],
+                                 rows: s.at.map { a in
+                                     [sig(a.time, 6), sig(a.nRisk, 6), sig(a.nEvent, 6), sig(a.surv), sig(a.stdErr),
+                                      sig(a.lower95), sig(a.upper95)]
+                                 }).rendered + "\n"
+            }
+        }
+        if let f = medianFollowUp { out += "\nMedian follow-up (reverse Kaplan-Meier): \(sig(f, 6))\n" }
+        out += exclusionLine(excludedRows, rowsUsed + excludedRows, excluded) + "\n"
+        return out
+    }
+
+    /// CSV: the full curve table, one row per group and distinct time.
+    public var csv: String {
+        CSVOutput.string(
+            header: ["group", "time", "n_risk", "n_event", "n_censor", "surv", "std_err", "lower95", "upper95"],
+            rows: strata.flatMap { s in
+                s.table.map { r in
+                    [s.group] + [r.time, r.nRisk, r.nEvent, r.nCensor, r.surv, r.stdErr, r.lower95, r.upper95]
+                        .map(CSVOutput.number)
+                }
+            })
+    }
+}
+
+extension LogRankAnalysis.Result {
+    /// R-like printout of `survdiff`.
+    public var text: String {
+        var out = (rho == 0 ? "Log-rank test" : "G-rho test (rho = \(sig(rho)))")
+            + " of Surv(\(time), \(event)) by \(groupColumn)" + (strataColumn.map { ", stratified by \($0)" } ?? "") + "\n\n"
+        let diag = variance.indices.map { variance[$0][$0] }
+        out += TextTable(header: ["", "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"],
+                         rows: groups.enumerated().map { k, g in
+                             let d = g.observed - g.expected
+                             return ["\(groupColumn)=\(g.group)", String(g.n), sig(g.observed, 6), sig(g.expected),
+                                     sig(d * d / g.expected), sig(d * d / diag[k])]
+                         }).rendered + "\n\n"
+        out += " Chisq= \(sig(chisq))  on \(df) degrees of freedom, p= \(sig(p, 2))\n"
+        out += exclusionLine(excludedRows, rowsUsed + excludedRows, excluded) + "\n"
+        return out
+    }
+
+    public var csv: String {
+        CSVOutput.string(header: ["group", "n", "observed", "expected", "chisq", "df", "p"],
+                         rows: groups.map { g in
+                             [g.group, String(g.n), CSVOutput.number(g.observed), CSVOutput.number(g.expected),
+                              CSVOutput.number(chisq), String(df), CSVOutput.number(p)]
+                         })
+    }
+}
+
+extension CoxAnalysis.Result {
+    /// R-like printout of `summary(coxph(...))`.
+    public var text: String {
+        var out = "Cox proportional-hazards model (ties: \(ties)" + (strataColumn.map { "; strata: \($0)" } ?? "")
+            + (robust ? "; robust standard errors" : "") + ")\n"
+        out += "  n= \(n), number of events= \(events)\n\n"
+        var header = ["", "coef", "exp(coef)", "se(coef)"]
+        if robust { header.append("robust se") }
+        header += ["z", "Pr(>|z|)"]
+        out += TextTable(header: header, rows: terms.map { t in
+            var r = [t.term, sig(t.coef, 4), sig(t.hr, 4), sig(t.se, 4)]
+            if robust { r.append(sig(t.robustSE ?? .nan, 4)) }
+            return r + [sig(t.z, 3), sig(t.p, 3)]
+        }).rendered + "\n\n"
+        out += TextTable(header: ["", "exp(coef)", "exp(-coef)", "lower .95", "upper .95"], rows: terms.map { t in
+            [t.term, sig(t.hr, 4), sig(1 / t.hr, 4), sig(t.lower95, 4), sig(t.upper95, 4)]
+        }).rendered + "\n\n"
+        out += "Concordance= \(sig(concordance.estimate))  (se = \(sig(concordance.se)) )\n"
+        out += "Likelihood ratio test= \(sig(tests.likelihoodRatio.statistic, 4))  on \(tests.likelihoodRatio.df) df,   p=\(sig(tests.likelihoodRatio.p, 2))\n"
+        out += "Wald test            = \(sig(tests.wald.statistic, 4))  on \(tests.wald.df) df,   p=\(sig(tests.wald.p, 2))\n"
+        out += "Score (logrank) test = \(sig(tests.score.statistic, 4))  on \(tests.score.df) df,   p=\(sig(tests.score.p, 2))\n"
+        if let r = tests.robustScore {
+            out += "Robust score test    = \(sig(r.statistic, 4))  on \(r.df) df,   p=\(sig(r.p, 2))\n"
+        }
+        out += "Iterations: \(iterations)\(converged ? "" : " (did not converge)")\n"
+        if let zph {
+            out += "\nProportional-hazards test (cox.zph, transform \(zph.transform))\n"
+            out += TextTable(header: ["", "chisq", "df", "p"], rows: (zph.terms + [zph.global]).map { t in
+                [t.term, sig(t.chisq, 4), String(t.df), sig(t.p, 3)]
+            }).rendered + "\n"
+        }
+        for w in warnings { out += "Warning: \(w)\n" }
+        out += exclusionLine(excludedRows, rowsUsed + excludedRows, excluded) + "\n"
+        return out
+    }
+
+    public var csv: String {
+        CSVOutput.string(header: ["term", "coef", "se", "robust_se", "hr", "lower95", "upper95", "z", "p"],
+                         rows: terms.map { t in
+                             [t.term] + [t.coef, t.se, t.robustSE ?? .nan, t.hr, t.lower95, t.upper95, t.z, t.p]
+                                 .map(CSVOutput.number)
+                         })
+    }
+}
