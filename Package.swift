@@ -10,10 +10,12 @@ let package = Package(
         .library(name: "Oncology", targets: ["Oncology"]),
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "TableAnalysis", targets: ["TableAnalysis"]),
+        .library(name: "PatternsOfFailure", targets: ["PatternsOfFailure"]),
         .executable(name: "pof", targets: ["pof"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // Survival-statistics engine: arrays in, values out. No files, no patients.
@@ -26,10 +28,16 @@ let package = Package(
         .target(name: "Reporting"),
         // Survival analyses of a CSV table's columns (km, logrank, cox), with their renderings.
         .target(name: "TableAnalysis", dependencies: ["Survival", "Tabular", "Reporting"]),
+        // The study: cohort model, plan, validation, derivations, analyses, demo cohort and its generator.
+        .target(
+            name: "PatternsOfFailure",
+            dependencies: ["Survival", "Tabular", "Oncology", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("DemoCohort")]
+        ),
         .executableTarget(
             name: "pof",
             dependencies: [
-                "Survival", "Tabular", "Oncology", "Reporting", "TableAnalysis",
+                "Survival", "Tabular", "Oncology", "Reporting", "TableAnalysis", "PatternsOfFailure",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +45,7 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "OncologyTests", dependencies: ["Oncology"]),
         .testTarget(name: "TableAnalysisTests", dependencies: ["TableAnalysis", "Tabular", "Survival"]),
+        .testTarget(name: "PatternsOfFailureTests", dependencies: ["PatternsOfFailure", "Oncology", "Survival"]),
         .testTarget(name: "PofTests", dependencies: ["pof"]),
     ]
 )
