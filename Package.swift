@@ -41,6 +41,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmark against R and lifelines (scripts/bench).
+        .executableTarget(name: "pof-bench", dependencies: ["Survival"]),
         .testTarget(name: "SurvivalTests", dependencies: ["Survival"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "OncologyTests", dependencies: ["Oncology"]),

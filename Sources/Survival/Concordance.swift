@@ -36,77 +36,43 @@ public struct Concordance: Sendable, Codable, Equatable {
                 weights: [Double]? = nil) {
         let n = time.count
         let w = weights ?? [Double](repeating: 1, count: n)
-        // ranks of distinct scores
-        let distinct = Array(Set(score)).sorted()
-        var rankOf: [Double: Int] = [:]
-        for (k, v) in distinct.enumerated() { rankOf[v] = k }
-        let rank = score.map { rankOf[$0]! }
-        let m = distinct.count
-        var rowsByStratum: [Int: [Int]] = [:]
-        if let strata { for i in 0..<n { rowsByStratum[strata[i], default: []].append(i) } } else { rowsByStratum[0] = Array(0..<n) }
-
-        var cTot = 0.0, dTot = 0.0, txTot = 0.0, tyTot = 0.0, txyTot = 0.0
-        var infC = [Double](repeating: 0, count: n), infD = infC, infT = infC
-        for (_, rows) in rowsByStratum.sorted(by: { $0.key < $1.key }) {
-            // --- event side: descending time over moments ---
-            // kinds at equal time: 0 add censored, 1 remove (entry == t), 2 query+tie deaths, 3 add deaths
-            var moments: [(t: Double, kind: Int, row: Int)] = []
-            for i in rows {
-                if event[i] { moments.append((time[i], 2, i)); moments.append((time[i], 3, i)) }
-                else { moments.append((time[i], 0, i)) }
-                if let entry { moments.append((entry[i], 1, i)) }
+        // ranks of the distinct scores
+        let scoreOrder = RadixSort.order(score)
+        var rank = [Int](repeating: 0, count: n)
+        var m = 0
+        for (k, i) in scoreOrder.enumerated() {
+            if k > 0 && score[i] != score[scoreOrder[k - 1]] { m += 1 }
+            rank[i] = m
+        }
+        m = n > 0 ? m + 1 : 0
+        // strata as 0-based indices
+        var stratumIndex = [Int](repeating: 0, count: n)
+        if let strata {
+            let levels = Array(Set(strata)).sorted()
+            let map = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+            stratumIndex = strata.map { map[$0]! }
+        }
+        var counts = PairCounts(n: n)
+        if let entry {
+            var rowsByStratum = [[Int]](repeating: [], count: (stratumIndex.max() ?? 0) + 1)
+            for i in 0..<n { rowsByStratum[stratumIndex[i]].append(i) }
+            for rows in rowsByStratum where !rows.isEmpty {
+                counts.addCountingProcess(rows: rows, time: time, entry: entry, event: event, rank: rank, w: w, m: m)
             }
-            moments.sort { $0.t != $1.t ? $0.t > $1.t : $0.kind < $1.kind }
-            var tree = Fenwick(size: m)
-            var k = 0
-            while k < moments.count {
-                let mo = moments[k]
-                switch mo.kind {
-                case 0: tree.add(rank[mo.row], w[mo.row]); k += 1
-                case 1: tree.add(rank[mo.row], -w[mo.row]); k += 1
-                case 2:
-                    // all deaths at this time: query, then tied-on-time counts
-                    var j = k
-                    var deadW = 0.0
-                    var byRank: [Int: Double] = [:]
-                    while j < moments.count && moments[j].kind == 2 && moments[j].t == mo.t {
-                        let i = moments[j].row
-                        let (less, greater, equal) = tree.split(rank[i])
-                        cTot += w[i] * less; dTot += w[i] * greater; txTot += w[i] * equal
-                        infC[i] += less; infD[i] += greater; infT[i] += equal
-                        tyTot += w[i] * deadW
-                        txyTot += w[i] * byRank[rank[i], default: 0]
-                        deadW += w[i]
-                        byRank[rank[i], default: 0] += w[i]
-                        j += 1
-                    }
-                    k = j
-                default: tree.add(rank[mo.row], w[mo.row]); k += 1
-                }
-            }
-            // --- at-risk side: ascending time over moments ---
-            // kinds at equal time: 0 snapshot(+) for deaths, 1 add event, 2 snapshot(+) for censored,
-            // 3 snapshot(−) at entry
-            var asc: [(t: Double, kind: Int, row: Int)] = []
-            for i in rows {
-                if event[i] { asc.append((time[i], 0, i)); asc.append((time[i], 1, i)) }
-                else { asc.append((time[i], 2, i)) }
-                if let entry { asc.append((entry[i], 3, i)) }
-            }
-            asc.sort { $0.t != $1.t ? $0.t < $1.t : $0.kind < $1.kind }
-            var events = Fenwick(size: m)
-            for mo in asc {
-                let i = mo.row
-                switch mo.kind {
-                case 1: events.add(rank[i], w[i])
-                default:
-                    let (less, greater, equal) = events.split(rank[i])
-                    // an earlier event with a higher score than this at-risk row is concordant
-                    let sign = mo.kind == 3 ? -1.0 : 1.0
-                    infC[i] += sign * greater; infD[i] += sign * less; infT[i] += sign * equal
-                }
+        } else {
+            let order = RadixSort.order(group: stratumIndex, keys: time)
+            var tree = Fenwick(size: m), events = Fenwick(size: m)
+            var lo = 0
+            while lo < n {
+                var hi = lo + 1
+                while hi < n && stratumIndex[order[hi]] == stratumIndex[order[lo]] { hi += 1 }
+                counts.addRightCensored(order: order[lo..<hi], time: time, event: event, rank: rank, w: w,
+                                        tree: &tree, events: &events)
+                lo = hi
             }
         }
+        let cTot = counts.c, dTot = counts.d, txTot = counts.tx, tyTot = counts.ty, txyTot = counts.txy
+        let infC = counts.infC, infD = counts.infD, infT = counts.infT
         concordant = cTot
         discordant = dTot
         tiedScore = txTot
@@ -121,6 +87,119 @@ public struct Concordance: Sendable, Codable, Equatable {
             v += d * d
         }
         standardError = v.squareRoot()
+    }
+}
+
+/// Weighted pair counts and the per-observation influence counts.
+struct PairCounts {
+    var c = 0.0, d = 0.0, tx = 0.0, ty = 0.0, txy = 0.0
+    var infC: [Double], infD: [Double], infT: [Double]
+
+    init(n: Int) {
+        infC = [Double](repeating: 0, count: n)
+        infD = infC
+        infT = infC
+    }
+
+    /// Deaths tied at one time: query the at-risk tree, count ties on time and on both.
+    private mutating func deaths(_ rows: ArraySlice<Int>, rank: [Int], w: [Double], tree: Fenwick) {
+        var deadW = 0.0
+        var byRank: [Int: Double] = [:]
+        for i in rows {
+            let (less, greater, equal) = tree.split(rank[i])
+            c += w[i] * less; d += w[i] * greater; tx += w[i] * equal
+            infC[i] += less; infD[i] += greater; infT[i] += equal
+            ty += w[i] * deadW
+            if rows.count > 1 {
+                txy += w[i] * byRank[rank[i], default: 0]
+                byRank[rank[i], default: 0] += w[i]
+            }
+            deadW += w[i]
+        }
+    }
+
+    /// One stratum of right-censored data, rows in ascending time order. Both trees are left empty.
+    mutating func addRightCensored(order: ArraySlice<Int>, time: [Double], event: [Bool], rank: [Int], w: [Double],
+                                   tree: inout Fenwick, events: inout Fenwick) {
+        let rows = Array(order)
+        let n = rows.count
+        // descending: at-risk tree holds rows with later times (and the censored at the current time)
+        var hi = n
+        var dead: [Int] = []
+        while hi > 0 {
+            var lo = hi - 1
+            while lo > 0 && time[rows[lo - 1]] == time[rows[hi - 1]] { lo -= 1 }
+            dead.removeAll(keepingCapacity: true)
+            for k in lo..<hi { let i = rows[k]; if event[i] { dead.append(i) } else { tree.add(rank[i], w[i]) } }
+            if !dead.isEmpty {
+                deaths(dead[...], rank: rank, w: w, tree: tree)
+                for i in dead { tree.add(rank[i], w[i]) }
+            }
+            hi = lo
+        }
+        // ascending: events tree holds the deaths before the current time (and at it, for the censored)
+        var lo = 0
+        while lo < n {
+            var h = lo + 1
+            while h < n && time[rows[h]] == time[rows[lo]] { h += 1 }
+            for k in lo..<h where event[rows[k]] {
+                let i = rows[k]
+                let (less, greater, equal) = events.split(rank[i])
+                infC[i] += greater; infD[i] += less; infT[i] += equal
+            }
+            for k in lo..<h where event[rows[k]] { events.add(rank[rows[k]], w[rows[k]]) }
+            for k in lo..<h where !event[rows[k]] {
+                let i = rows[k]
+                let (less, greater, equal) = events.split(rank[i])
+                infC[i] += greater; infD[i] += less; infT[i] += equal
+            }
+            lo = h
+        }
+        for i in rows { tree.add(rank[i], -w[i]); if event[i] { events.add(rank[i], -w[i]) } }
+    }
+
+    /// One stratum of counting-process data (entry < t ≤ exit), by sweeping entry and exit moments.
+    mutating func addCountingProcess(rows: [Int], time: [Double], entry: [Double], event: [Bool], rank: [Int],
+                                     w: [Double], m: Int) {
+        // descending; at equal time: 0 add censored, 1 remove (entry == t), 2 deaths, 3 add deaths
+        var moments: [(t: Double, kind: Int, row: Int)] = []
+        for i in rows {
+            if event[i] { moments.append((time[i], 2, i)); moments.append((time[i], 3, i)) }
+            else { moments.append((time[i], 0, i)) }
+            moments.append((entry[i], 1, i))
+        }
+        moments.sort { $0.t != $1.t ? $0.t > $1.t : $0.kind < $1.kind }
+        var tree = Fenwick(size: m)
+        var k = 0
+        while k < moments.count {
+            let mo = moments[k]
+            switch mo.kind {
+            case 0, 3: tree.add(rank[mo.row], w[mo.row]); k += 1
+            case 1: tree.add(rank[mo.row], -w[mo.row]); k += 1
+            default:
+                var j = k
+                while j < moments.count && moments[j].kind == 2 && moments[j].t == mo.t { j += 1 }
+                deaths(moments[k..<j].map(\.row)[...], rank: rank, w: w, tree: tree)
+                k = j
+            }
+        }
+        // ascending; at equal time: 0 snapshot for deaths, 1 add event, 2 snapshot for censored,
+        // 3 subtract at entry
+        var asc: [(t: Double, kind: Int, row: Int)] = []
+        for i in rows {
+            if event[i] { asc.append((time[i], 0, i)); asc.append((time[i], 1, i)) }
+            else { asc.append((time[i], 2, i)) }
+            asc.append((entry[i], 3, i))
+        }
+        asc.sort { $0.t != $1.t ? $0.t < $1.t : $0.kind < $1.kind }
+        var events = Fenwick(size: m)
+        for mo in asc {
+            let i = mo.row
+            if mo.kind == 1 { events.add(rank[i], w[i]); continue }
+            let (less, greater, equal) = events.split(rank[i])
+            let sign = mo.kind == 3 ? -1.0 : 1.0
+            infC[i] += sign * greater; infD[i] += sign * less; infT[i] += sign * equal
+        }
     }
 }
 

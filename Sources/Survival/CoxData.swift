@@ -102,12 +102,12 @@ struct CoxData: Sendable {
         }
     }
 
-    func originalWeight(_ row: Int) -> Double { hasWeights ? weight[rankOf[row]] : 1 }
-    /// Input row → sorted position.
-    var rankOf: [Int] {
-        var r = [Int](repeating: 0, count: n)
-        for (k, i) in order.enumerated() { r[i] = k }
-        return r
+    /// Case weights in input order (all 1 without weights).
+    var inputWeights: [Double] {
+        guard hasWeights else { return [Double](repeating: 1, count: n) }
+        var w = [Double](repeating: 1, count: n)
+        for (k, i) in order.enumerated() { w[i] = weight[k] }
+        return w
     }
 
     struct Evaluation {
@@ -204,21 +204,27 @@ struct CoxData: Sendable {
                     guard nd > 0 else { continue }
                     if !efron || nd == 1 {
                         loglik -= deadW * log(s0)
-                        for i in 0..<p { A[i] = S1[i] / s0; U[i] -= deadW * A[i] }
+                        let inv = 1 / s0
+                        for i in 0..<p { A[i] = S1[i] * inv; U[i] -= deadW * A[i] }
                         var idx = 0
-                        for i in 0..<p { for j in 0...i { I[idx] += deadW * (S2[idx] / s0 - A[i] * A[j]); idx += 1 } }
+                        for i in 0..<p {
+                            let ai = A[i]
+                            for j in 0...i { I[idx] += deadW * (S2[idx] * inv - ai * A[j]); idx += 1 }
+                        }
                     } else {
                         let dd = Double(nd)
                         let wbar = deadW / dd
                         for kk in 0..<nd {
                             let c = Double(kk) / dd
                             let den = s0 - c * ds0
+                            let inv = 1 / den
                             loglik -= wbar * log(den)
-                            for i in 0..<p { A[i] = (S1[i] - c * D1[i]) / den; U[i] -= wbar * A[i] }
+                            for i in 0..<p { A[i] = (S1[i] - c * D1[i]) * inv; U[i] -= wbar * A[i] }
                             var idx = 0
                             for i in 0..<p {
+                                let ai = A[i]
                                 for j in 0...i {
-                                    I[idx] += wbar * ((S2[idx] - c * D2[idx]) / den - A[i] * A[j])
+                                    I[idx] += wbar * ((S2[idx] - c * D2[idx]) * inv - ai * A[j])
                                     idx += 1
                                 }
                             }

@@ -301,8 +301,9 @@ public struct CoxModel: Sendable {
             let score = data.scoreResiduals(linearPredictor: lp, covariates: covariates)
             // dfbeta (weighted) = w_i · L_i V ;  robust var = Σ dfbeta_i dfbetaᵀ
             var r = Matrix(zeros: p)
+            let inputWeights = data.inputWeights
             for i in 0..<n {
-                let w = data.originalWeight(i)
+                let w = inputWeights[i]
                 var db = [Double](repeating: 0, count: p)
                 for a in 0..<p { var s = 0.0; for b in 0..<p { s += score[b][i] * v[b, a] }; db[a] = w * s }
                 for a in 0..<p { for b in 0..<p { r[a, b] += db[a] * db[b] } }
@@ -318,7 +319,7 @@ public struct CoxModel: Sendable {
             var m = Matrix(zeros: p)
             var u0 = [Double](repeating: 0, count: p)
             for i in 0..<n {
-                let w = data.originalWeight(i)
+                let w = inputWeights[i]
                 for a in 0..<p { u0[a] += w * s0[a][i]; for b in 0..<p { m[a, b] += w * w * s0[a][i] * s0[b][i] } }
             }
             let cm = GeneralizedCholesky(m, tolerance: control.cholTolerance)
