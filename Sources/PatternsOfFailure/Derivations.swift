@@ -1,0 +1,308 @@
+import Oncology
+
+/// A binary risk factor with the paper's cut-points (configurable in the plan).
+///
+/// ```swift
+/// let f = RiskFactor(kind: .afp, plan: StudyPlan())
+/// f.isPresent(in: patient)   // true when AFP ≥ 200 IU/mL; nil when AFP is missing
+/// f.levels                   // ["< 200", "≥ 200"]
+/// ```
+public struct RiskFactor: Sendable, Equatable, Codable {
+    /// The factors of the paper's Table 3.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case age, stage, pvt, history, afp, pivka, markers
+    }
+
+    public var kind: Kind
+    public var label: String
+    /// Absent level first, present level second (the Cox hazard ratio is present vs absent).
+    public var levels: [String]
+    /// Table 3a lists the levels in this order (the paper puts "both markers elevated" first).
+    public var displayOrder: [Int]
+    let ageCutoff, afpCutoff, pivkaCutoff: Double
+
+    public init(kind: Kind, plan: StudyPlan) {
+        self.kind = kind
+        ageCutoff = plan.ageCutoff
+        afpCutoff = plan.afpCutoff
+        pivkaCutoff = plan.pivkaCutoff
+        let a = Self.number(plan.ageCutoff), f = Self.number(plan.afpCutoff), p = Self.number(plan.pivkaCutoff)
+        displayOrder = [0, 1]
+        switch kind {
+        case .age: label = "Age (y)"; levels = ["< \(a)", "≥ \(a)"]
+        case .stage: label = "Stage"; levels = ["II", "III–IV"]
+        case .pvt: label = "Portal vein thrombosis"; levels = ["No", "Yes"]
+        case .history: label = "Pre-CCRT treatment history"; levels = ["Primary treatment group", "Recurrence treatment group"]
+        case .afp: label = "Pre-CCRT AFP (IU/ml)"; levels = ["< \(f)", "≥ \(f)"]
+        case .pivka: label = "Pre-CCRT PIVKA-II (mAU/ml)"; levels = ["< \(p)", "≥ \(p)"]
+        case .markers:
+            label = "Pre-CCRT AFP & PIVKA-II"; levels = ["< \(f) &/or < \(p)", "≥ \(f) & ≥ \(p)"]; displayOrder = [1, 0]
+        }
+    }
+
+    static func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+
+    /// Whether the patient is in the "present" level; `nil` when the data needed are missing.
+    ///
+    /// Thresholds are inclusive as the paper writes them: AFP ≥ 200 and PIVKA-II ≥ 60 are elevated,
+    /// age < 50 is young (so age 50 is in the older group). Stage II vs III–IV uses the modified UICC
+    /// stage group (stage I, if any, is counted with II).
+    public func isPresent(in p: Patient, stage: MUICCStage?) -> Bool? {
+        switch kind {
+        case .age: return p.age >= ageCutoff
+        case .stage: return stage.map { $0 > .ii }
+        case .pvt: return p.portalVeinThrombosis
+        case .history: return !p.priorTreatments.isEmpty
+        case .afp: return p.afp.map { $0 >= afpCutoff }
+        case .pivka: return p.pivka.map { $0 >= pivkaCutoff }
+        case .markers:
+            guard let a = p.afp, let v = p.pivka else { return nil }
+            return a >= afpCutoff && v >= pivkaCutoff
+        }
+    }
+}
+
+/// Derived, per-patient clinical quantities (no statistics).
+public enum Derive {
+    /// Child-Pugh class: as recorded, else computed from the five components.
+    public static func childPugh(_ p: Patient) -> ChildPughClass? {
+        if let c = p.childPughRecorded { return c }
+        guard let c = p.childPughComponents else { return nil }
+        return ChildPugh(bilirubinMgPerDL: c.bilirubinMgPerDL, albuminGPerDL: c.albuminGPerDL, inr: c.inr,
+                         ascites: c.ascites, encephalopathy: c.encephalopathy)?.class
+    }
+
+    /// ALBI grade from bilirubin (mg/dL) and albumin (g/dL).
+    public static func albi(_ p: Patient) -> ALBI? {
+        guard let b = p.bilirubinMgPerDL ?? p.childPughComponents?.bilirubinMgPerDL,
+              let a = p.albuminGPerDL ?? p.childPughComponents?.albuminGPerDL else { return nil }
+        return ALBI(bilirubinMgPerDL: b, albuminGPerDL: a)
+    }
+
+    /// Modified UICC T category: as given, else from tumour number, size and vascular invasion.
+    public static func tCategory(_ p: Patient) -> MUICCTCategory? {
+        if let t = p.tCategory { return t }
+        guard let f = p.tumor else { return nil }
+        return MUICCTCategory(tumorCount: f.number, largestDiameterCm: f.largestDiameterCm,
+                              vascularOrBileDuctInvasion: f.vascularInvasion)
+    }
+
+    /// Modified UICC stage group (N and M taken as N0/M0 when not recorded).
+    public static func stage(_ p: Patient) -> MUICCStage? {
+        guard let t = tCategory(p) else { return nil }
+        return MUICCStage(t: t, nodePositive: p.nodePositive ?? false, distantMetastasis: p.metastasis ?? false)
+    }
+
+    /// "T3N0M0"-style label.
+    public static func tnm(_ p: Patient) -> String? {
+        guard let t = tCategory(p) else { return nil }
+        return "T\(t.rawValue)N\(p.nodePositive == true ? 1 : 0)M\(p.metastasis == true ? 1 : 0)"
+    }
+
+    public static func dosePerFraction(_ p: Patient) -> Double { p.totalDoseGy / Double(p.fractions) }
+
+    /// Biologically effective dose n·d·(1 + d/(α/β)).
+    public static func bed(_ p: Patient, alphaBeta: Double) -> Double {
+        let d = dosePerFraction(p)
+        return p.totalDoseGy * (1 + d / alphaBeta)
+    }
+
+    /// Equivalent dose in 2-Gy fractions, BED/(1 + 2/(α/β)).
+    public static func eqd2(_ p: Patient, alphaBeta: Double) -> Double {
+        bed(p, alphaBeta: alphaBeta) / (1 + 2 / alphaBeta)
+    }
+
+    /// Body-surface area (Mosteller) when height and weight are given.
+    public static func bsa(_ p: Patient) -> Double? {
+        guard let h = p.heightCm, let w = p.weightKg else { return nil }
+        return BodySurfaceArea.mosteller(heightCm: h, weightKg: w)
+    }
+
+    /// The plan's time origin for a patient.
+    public static func origin(_ p: Patient, plan: StudyPlan) -> Day {
+        plan.origin == .rtEnd ? p.rtEnd : p.rtStart
+    }
+
+    /// Days → plan units.
+    public static func time(_ days: Int, plan: StudyPlan) -> Double { Double(days) / plan.timeUnit.days }
+}
+
+/// One patient's failures summarised: first-failure pattern, landmark pattern, ever pattern, first date
+/// per site, extrahepatic organs.
+public struct FailureHistory: Sendable, Equatable {
+    /// Date of the first failure of any site.
+    public var firstDate: Day?
+    /// Sites failing on the first failure date (one of the 7 exclusive patterns, or empty).
+    public var firstPattern: FailurePattern
+    /// Sites failing within the landmark window (date ≤ origin + landmark).
+    public var landmarkPattern: FailurePattern
+    /// Sites failing at any time.
+    public var everPattern: FailurePattern
+    /// First failure date of each site.
+    public var firstDateBySite: [FailureSite: Day]
+    /// Distinct organs of extrahepatic failures.
+    public var extrahepaticOrgans: Set<String>
+
+    /// Summarises `failures` (all of one patient).
+    ///
+    /// - Parameters:
+    ///   - failures: The patient's failure events.
+    ///   - origin: The time origin (plan).
+    ///   - landmarkDays: Window length; a failure exactly on the landmark day counts as within it.
+    public init(failures: [FailureEvent], origin: Day, landmarkDays: Double) {
+        let first = failures.map(\.date).min()
+        firstDate = first
+        firstPattern = FailurePattern(sites: failures.filter { $0.date == first }.map(\.site))
+        landmarkPattern = FailurePattern(sites: failures.filter { Double($0.date - origin) <= landmarkDays }.map(\.site))
+        everPattern = FailurePattern(sites: failures.map(\.site))
+        var bySite: [FailureSite: Day] = [:]
+        for f in failures { bySite[f.site] = min(bySite[f.site] ?? f.date, f.date) }
+        firstDateBySite = bySite
+        extrahepaticOrgans = Set(failures.filter { $0.site == .extrahepatic }.compactMap { $0.organ?.lowercased() })
+    }
+}
+
+/// The analysis endpoints.
+public enum Endpoint: String, Codable, Sendable, CaseIterable {
+    case overallSurvival = "os"
+    case infield = "pfs_infield"
+    case outfield = "pfs_intrahepatic_outfield"
+    case extrahepatic = "pfs_extrahepatic"
+    case anyFailure = "pfs_any"
+
+    public var label: String {
+        switch self {
+        case .overallSurvival: return "Overall survival"
+        case .infield: return "PFS, infield failure"
+        case .outfield: return "PFS, intrahepatic-outfield failure"
+        case .extrahepatic: return "PFS, extrahepatic failure"
+        case .anyFailure: return "PFS, any failure"
+        }
+    }
+
+    /// The failure site counted as the event (nil: death for OS, any site for `anyFailure`).
+    public var site: FailureSite? {
+        switch self {
+        case .infield: return .infield
+        case .outfield: return .intrahepaticOutfield
+        case .extrahepatic: return .extrahepatic
+        default: return nil
+        }
+    }
+
+    /// The three failure-specific endpoints of the paper.
+    public static let failureSpecific: [Endpoint] = [.infield, .outfield, .extrahepatic]
+}
+
+/// A patient's time and status for one endpoint, with the reason for the status.
+public struct EndpointObservation: Sendable, Equatable, Codable {
+    public var time: Double
+    public var event: Bool
+    /// What ended follow-up: "infield failure", "death", "last follow-up", "other failure (censored)".
+    public var reason: String
+}
+
+extension Endpoint {
+    /// The observation of this endpoint for a patient, by the plan's rules.
+    ///
+    /// OS: event = death; censored at last follow-up (also for unknown status). Failure-specific PFS:
+    /// event = first failure of the site; at death censored (plan `death: censor`, the paper) or an event
+    /// (`death: event`); another site failing first is ignored (plan `other_failures: ignore`, the
+    /// paper) or censors (`censor`). Any-failure PFS: event = first failure of any site.
+    public func observation(for p: Patient, history h: FailureHistory, plan: StudyPlan) -> EndpointObservation {
+        let origin = Derive.origin(p, plan: plan)
+        let end = p.vitalStatus == .dead ? (p.deathDate ?? p.lastFollowUp) : p.lastFollowUp
+        let endReason = p.vitalStatus == .dead ? "death" : "last follow-up"
+        func obs(_ day: Day, _ event: Bool, _ reason: String) -> EndpointObservation {
+            EndpointObservation(time: Derive.time(day - origin, plan: plan), event: event, reason: reason)
+        }
+        if self == .overallSurvival { return obs(end, p.vitalStatus == .dead, endReason) }
+        let eventDate: Day?
+        let name: String
+        if let site {
+            eventDate = h.firstDateBySite[site]
+            name = "\(site.rawValue) failure"
+        } else {
+            eventDate = h.firstDate
+            name = "failure"
+        }
+        if plan.otherFailures == .censor, site != nil, let first = h.firstDate, first < (eventDate ?? end) || (eventDate == nil && first <= end) {
+            if eventDate == nil || first < eventDate! {
+                return obs(first, false, "other failure (censored)")
+            }
+        }
+        if let d = eventDate { return obs(d, true, name) }
+        if plan.deathHandling == .event && p.vitalStatus == .dead { return obs(end, true, "death") }
+        return obs(end, false, endReason)
+    }
+}
+
+/// Worst CTCAE grades per patient within the toxicity window.
+public enum ToxicityGrading {
+    /// Worst grade per term, from lab values (graded by the plan's CTCAE version, baseline = latest value
+    /// before RT start) and from grades as recorded, within [RT start, RT end + window].
+    ///
+    /// - Returns: term label → worst grade; and messages for values that could not be graded.
+    public static func worstGrades(patient p: Patient, labs: [LabValue], recorded: [ToxicityRecord],
+                                   plan: StudyPlan) -> (grades: [String: Int], problems: [String]) {
+        let windowEnd = p.rtEnd + Int((plan.toxicityWindowMonths * StudyPlan.TimeUnit.months.days).rounded(.down))
+        var grades: [String: Int] = [:]
+        var problems: [String] = []
+        for term in CTCAELabTerm.allCases {
+            let values = labs.filter { $0.term == term }
+            if values.isEmpty { continue }
+            let baseline = values.filter { $0.date < p.rtStart }.max { $0.date < $1.date }?.value
+            for v in values where v.date >= p.rtStart && v.date <= windowEnd {
+                do {
+                    let g = try term.grade(value: v.value, lln: v.lln, uln: v.uln, baseline: baseline, version: plan.ctcaeVersion)
+                    grades[term.rawValue] = max(grades[term.rawValue] ?? 0, g)
+                } catch {
+                    problems.append("\(v.source.file), row \(v.source.row): \(term.rawValue) value \(v.value) not graded (\(error))")
+                }
+            }
+        }
+        for r in recorded where r.date >= p.rtStart && r.date <= windowEnd {
+            grades[r.term] = max(grades[r.term] ?? 0, r.grade)
+        }
+        return (grades, problems)
+    }
+}
+
+/// Tumour response from lesion measurements (mRECIST or RECIST 1.1).
+public enum ResponseDerivation {
+    /// Response at each follow-up scan; baseline is the latest scan on or before RT start.
+    ///
+    /// - Returns: (date, response) per follow-up scan in date order; empty without a baseline scan.
+    public static func responses(lesions: [LesionMeasurement], rtStart: Day, criteria: ResponseCriteria)
+        -> [(date: Day, response: ResponseCategory)] {
+        let byDate = Dictionary(grouping: lesions, by: \.date)
+        guard let baselineDate = byDate.keys.filter({ $0 <= rtStart }).max() else { return [] }
+        let baseline = byDate[baselineDate]!
+        let targets = Set(baseline.filter { $0.kind == .target }.map(\.lesion))
+        let nonTargets = Set(baseline.filter { $0.kind == .nonTarget }.map(\.lesion))
+        func targetSum(_ scan: [LesionMeasurement]) -> Double? {
+            let t = scan.filter { targets.contains($0.lesion) && $0.kind == .target }
+            guard Set(t.map(\.lesion)) == targets else { return nil }   // a target not measured → NE
+            return t.reduce(0) { $0 + ($1.viableMM ?? 0) }
+        }
+        guard let baseSum = targetSum(baseline) else { return [] }
+        var nadir = baseSum
+        var out: [(Day, ResponseCategory)] = []
+        for date in byDate.keys.filter({ $0 > rtStart }).sorted() {
+            let scan = byDate[date]!
+            let newLesions = scan.contains { $0.kind == .new }
+            let nt = scan.filter { nonTargets.contains($0.lesion) }
+            let ntResponse = ResponseAssessment.nonTargetResponse(
+                presentAtBaseline: !nonTargets.isEmpty,
+                allResolved: !nt.isEmpty && nt.allSatisfy { ($0.viableMM ?? 1) == 0 },
+                unequivocalProgression: nt.contains { $0.progression },
+                evaluated: nonTargets.isEmpty || Set(nt.map(\.lesion)) == nonTargets)
+            guard let sum = targetSum(scan) else { out.append((date, .notEvaluable)); continue }
+            let t = ResponseAssessment.targetResponse(baselineSum: baseSum, nadirSum: nadir, currentSum: sum,
+                                                      criteria: criteria, targetsResolved: sum == 0)
+            out.append((date, ResponseAssessment.overallResponse(target: t, nonTarget: ntResponse, newLesions: newLesions)))
+            nadir = min(nadir, sum)
+        }
+        return out
+    }
+}

@@ -1,0 +1,202 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Predicted survival curves from a fitted ``CoxModel`` for given covariate values, as R's
+/// `survfit(fit, newdata)` computes them (`survfit.coxph` with its defaults `stype = 2`, `se.fit = TRUE`).
+///
+/// ```swift
+/// let fit = try CoxModel(time: t, event: e, covariates: [age, sex])
+/// let curves = CoxPrediction(model: fit, covariates: [60, 1])     // one value per covariate
+/// curves.curves[0].survival, curves.curves[0].lower               // one curve per stratum
+/// ```
+///
+/// The baseline cumulative hazard follows the fit's ties (R's default `ctype`): Breslow increments
+/// d/Σ w·e^η for `.breslow`, and for `.efron` the Efron-type increments w̄·Σₖ 1/(S0 − (k/d)·S0_D) over
+/// the d tied deaths. For covariate values z with r = exp((z − x̄)·β), where x̄ are the fit's
+/// ``CoxModel/means``: H(t) = r·Σ_{s≤t} dΛ₀(s) and S(t) = exp(−H(t)). The variance of H(t) is
+/// r²·(Σ_{s≤t} dV₀(s) + dᵀ V_β d) with dV₀ = d/S0² (Breslow) or w̄·Σₖ 1/den_k² (Efron),
+/// d(t) = Σ_{s≤t} (z − x̄)·dΛ₀(s) − Σ_{s≤t} x̄_w(s)·dΛ₀(s) (x̄_w the risk-weighted covariate mean, Efron-
+/// averaged), and V_β the model's variance (robust if the model is robust), as R does.
+///
+/// Each curve has a row at every distinct observed time of its stratum, including times with only
+/// censorings. Limits are formed from the standard error of H (R's `std.err`) by R's `survfit` rules
+/// (default `log`, upper limit capped at 1). Aliased coefficients are left out, as R does.
+public struct CoxPrediction: Sendable {
+    /// One predicted curve, for one stratum.
+    public struct Curve: Sendable {
+        /// Stratum index (position among the ascending distinct strata values given to the model; 0
+        /// without strata).
+        public let stratum: Int
+        /// Distinct observed times of the stratum, ascending.
+        public let time: [Double]
+        /// Number (weight) at risk at each time.
+        public let atRisk: [Double]
+        /// Events (weighted) at each time.
+        public let events: [Double]
+        /// Censorings (weighted) at each time.
+        public let censored: [Double]
+        /// S(t) = exp(−H(t)).
+        public let survival: [Double]
+        /// H(t).
+        public let cumulativeHazard: [Double]
+        /// Standard error of H(t), which is also that of log S(t) (R's `fit$std.err`).
+        public let cumulativeHazardStandardError: [Double]
+        /// Lower and upper pointwise limits for S(t) (NaN where R gives NA).
+        public let lower: [Double]
+        public let upper: [Double]
+
+        /// Standard error of S(t): S·se(H), as R's `summary()` reports it.
+        public var survivalStandardError: [Double] {
+            zip(survival, cumulativeHazardStandardError).map { $0 * $1 }
+        }
+    }
+
+    /// The covariate values the curves are for (one per model covariate).
+    public let covariates: [Double]
+    /// One curve per stratum, in stratum order.
+    public let curves: [Curve]
+    public let confidenceType: KaplanMeier.ConfidenceType
+    public let confidenceLevel: Double
+
+    /// Predicts the survival curves of a subject with covariate values `covariates`.
+    ///
+    /// - Parameters:
+    ///   - model: A fitted Cox model.
+    ///   - covariates: One value per covariate of the model, in the model's order (an aliased
+    ///     covariate's value is ignored).
+    ///   - confidenceType: How limits are formed; default `.log` as R.
+    ///   - confidenceLevel: Default 0.95.
+    /// - Complexity: O(n·p + m·p²) for n rows and m distinct times.
+    public init(model: CoxModel, covariates: [Double], confidenceType: KaplanMeier.ConfidenceType = .log,
+                confidenceLevel: Double = 0.95) {
+        precondition(covariates.count == model.coefficients.count, "one value per model covariate")
+        self.covariates = covariates
+        self.confidenceType = confidenceType
+        self.confidenceLevel = confidenceLevel
+        let data = model.data
+        let keep = (0..<model.coefficients.count).filter { !model.aliased.contains($0) }
+        let cols = keep.map { model.covariates[$0] }
+        let centres = keep.map { data.means[$0] }
+        let beta = keep.map { model.coefficients[$0] }
+        let zc = keep.map { covariates[$0] - data.means[$0] }
+        let vb = model.variance.submatrix(keep)
+        let p = keep.count
+        let risk = exp(zip(zc, beta).reduce(0) { $0 + $1.0 * $1.1 })
+        let events = data.eventTimes(lp: model.linearPredictor, columns: cols, centres: centres)
+        let tables = data.predictionTables(lp: model.linearPredictor)
+        var curves: [Curve] = []
+        var e = 0
+        for (si, table) in tables.enumerated() {
+            let m = table.time.count
+            var h = 0.0, v0 = 0.0
+            var d = [Double](repeating: 0, count: p)
+            var cumhaz = [Double](repeating: 0, count: m), se = cumhaz, surv = cumhaz
+            for k in 0..<m {
+                if e < events.count && events[e].stratum == si && events[e].time == table.time[k] {
+                    let ev = events[e]
+                    h += ev.hazard
+                    v0 += table.hazardVariance[k]
+                    for j in 0..<p { d[j] += ev.hazard * zc[j] - ev.xHazard[j] }
+                    e += 1
+                }
+                cumhaz[k] = risk * h
+                surv[k] = exp(-cumhaz[k])
+                se[k] = ((v0 + vb.quadraticForm(d)) * risk * risk).squareRoot()
+            }
+            let (lo, hi) = KaplanMeier.limits(survival: surv, logStandardError: se, type: confidenceType,
+                                              level: confidenceLevel)
+            curves.append(Curve(stratum: si, time: table.time, atRisk: table.atRisk, events: table.events,
+                                censored: table.censored, survival: surv, cumulativeHazard: cumhaz,
+                                cumulativeHazardStandardError: se, lower: lo, upper: hi))
+        }
+        self.curves = curves
+    }
+}
+
+extension CoxModel {
+    /// Predicted survival curves for each row of `newdata` (R's `survfit(fit, newdata)`); see
+    /// ``CoxPrediction``.
+    ///
+    /// - Parameter newdata: One array of covariate values per curve, in the model's covariate order.
+    public func predictedSurvival(_ newdata: [[Double]], confidenceType: KaplanMeier.ConfidenceType = .log,
+                                  confidenceLevel: Double = 0.95) -> [CoxPrediction] {
+        newdata.map { CoxPrediction(model: self, covariates: $0, confidenceType: confidenceType,
+                                    confidenceLevel: confidenceLevel) }
+    }
+}
+
+extension CoxData {
+    /// Per-stratum aggregates at every distinct exit time, as R's `agsurv` forms them.
+    struct PredictionTable {
+        var time: [Double] = []
+        var atRisk: [Double] = []
+        var events: [Double] = []
+        var censored: [Double] = []
+        /// The increment of the variance of the baseline cumulative hazard (β fixed): d/S0² for
+        /// Breslow, w̄·Σₖ 1/(S0 − (k/d)·S0_D)² for Efron; 0 where nobody dies.
+        var hazardVariance: [Double] = []
+    }
+
+    /// One table per stratum; `lp` is the linear predictor in input order.
+    func predictionTables(lp: [Double]) -> [PredictionTable] {
+        strataRanges.enumerated().map { si, range in
+            var out = PredictionTable()
+            let r = range.map { exp(lp[order[$0]]) * weight[$0] }   // risk weights, by position in range
+            let lo = range.lowerBound
+            // entry times of the stratum, ascending, with suffix sums of weight and risk weight
+            var entries: [(Double, Double, Double)] = []
+            if let entry { entries = range.map { (entry[$0], weight[$0], r[$0 - lo]) }.sorted { $0.0 < $1.0 } }
+            var entryW = [Double](repeating: 0, count: entries.count + 1), entryR = entryW
+            for i in stride(from: entries.count - 1, through: 0, by: -1) {
+                entryW[i] = entryW[i + 1] + entries[i].1
+                entryR[i] = entryR[i + 1] + entries[i].2
+            }
+            var sumW = 0.0, sumR = 0.0
+            var k = range.upperBound - 1
+            var rows: [(Double, Double, Double, Double, Double)] = []   // time, atRisk, events, censored, dV
+            while k >= lo {
+                let t = time[k]
+                var ev = 0.0, cen = 0.0, deadR = 0.0, nd = 0
+                while k >= lo && time[k] == t {
+                    sumW += weight[k]
+                    sumR += r[k - lo]
+                    if status[k] { ev += weight[k]; deadR += r[k - lo]; nd += 1 } else { cen += weight[k] }
+                    k -= 1
+                }
+                var nW = sumW, s0 = sumR
+                if entry != nil {
+                    // rows not yet entered at t (entry ≥ t) are not at risk
+                    var a = 0, b = entries.count
+                    while a < b { let mid = (a + b) >> 1; if entries[mid].0 < t { a = mid + 1 } else { b = mid } }
+                    nW -= entryW[a]
+                    s0 -= entryR[a]
+                }
+                var dv = 0.0
+                if nd > 0 {
+                    if !efron || nd == 1 {
+                        dv = ev / (s0 * s0)
+                    } else {
+                        let dd = Double(nd)
+                        for j in 0..<nd {
+                            let den = s0 - deadR * Double(j) / dd
+                            dv += 1 / (den * den)
+                        }
+                        dv *= ev / dd
+                    }
+                }
+                rows.append((t, nW, ev, cen, dv))
+            }
+            for row in rows.reversed() {
+                out.time.append(row.0)
+                out.atRisk.append(row.1)
+                out.events.append(row.2)
+                out.censored.append(row.3)
+                out.hazardVariance.append(row.4)
+            }
+            return out
+        }
+    }
+}
