@@ -226,10 +226,9 @@ extension Endpoint {
             eventDate = h.firstDate
             name = "failure"
         }
-        if plan.otherFailures == .censor, site != nil, let first = h.firstDate, first < (eventDate ?? end) || (eventDate == nil && first <= end) {
-            if eventDate == nil || first < eventDate! {
-                return obs(first, false, "other failure (censored)")
-            }
+        if plan.otherFailures == .censor, site != nil, let first = h.firstDate, first <= end,
+           eventDate.map({ first < $0 }) ?? true {
+            return obs(first, false, "other failure (censored)")
         }
         if let d = eventDate { return obs(d, true, name) }
         if plan.deathHandling == .event && p.vitalStatus == .dead { return obs(end, true, "death") }

@@ -1,0 +1,253 @@
+import Foundation
+
+/// Every number the study report shows, with provenance: the output of ``StudyAnalysis`` and the input of
+/// the renderers. Codable, so `results.json` is this value at full precision.
+public struct StudyResults: Codable, Sendable {
+    public var provenance: Provenance
+    public var cohort: CohortCounts
+    public var followUp: FollowUp
+    public var table1: [CharacteristicRow]
+    public var response: ResponseSummary
+    public var patterns: PatternSummary
+    public var survival: [EndpointSurvival]
+    public var univariate: [UnivariateResult]
+    public var multivariate: [MultivariateResult]
+    public var significantFactors: [FactorCurves]
+    public var subgroups: [SubgroupResult]
+    public var toxicity: ToxicitySummary
+    public var competingRisks: [CompetingRiskResult]
+    public var warnings: [String]
+    public var exclusions: [ExclusionCount]
+}
+
+public struct Provenance: Codable, Sendable {
+    public var tool: String
+    public var version: String
+    public var generatedAt: String
+    public var plan: StudyPlan
+    public var inputs: [InputFile]
+    /// True for the built-in synthetic demo cohort.
+    public var synthetic: Bool
+    public var note: String?
+}
+
+public struct CohortCounts: Codable, Sendable {
+    public var patients: Int
+    public var dead: Int
+    public var alive: Int
+    public var unknown: Int
+    public var withAnyFailure: Int
+    public var deathsWithinLandmark: Int
+}
+
+/// Median follow-up: of observed follow-up for all patients and for survivors, and by reverse Kaplan–Meier.
+public struct FollowUp: Codable, Sendable {
+    public var medianAll: Double
+    public var minAll: Double
+    public var maxAll: Double
+    public var medianSurvivors: Double?
+    public var minSurvivors: Double?
+    public var maxSurvivors: Double?
+    public var reverseKM: Double?
+    public var reverseKMLower: Double?
+    public var reverseKMUpper: Double?
+    public var unit: String
+}
+
+/// A line of Table 1: a count with percentage, or a median with range.
+public struct CharacteristicRow: Codable, Sendable {
+    public var section: String
+    public var label: String
+    public var n: Int?
+    public var denominator: Int?
+    public var median: Double?
+    public var min: Double?
+    public var max: Double?
+    public var unit: String?
+    public var percent: Double? { n.flatMap { n in denominator.map { Double(n) / Double($0) * 100 } } }
+}
+
+public struct CategoryCount: Codable, Sendable {
+    public var category: String
+    public var n: Int
+    public var denominator: Int
+    public var percent: Double { denominator > 0 ? Double(n) / Double(denominator) * 100 : .nan }
+}
+
+public struct ResponseSummary: Codable, Sendable {
+    /// "recorded" (response_3m) or "lesions (mRECIST)".
+    public var source: String
+    public var atLandmark: [CategoryCount]
+    public var best: [CategoryCount]
+    /// Patients whose recorded and lesion-derived responses differ.
+    public var disagreements: [String]
+}
+
+public struct SiteCount: Codable, Sendable {
+    public var site: String
+    public var n: Int
+    public var percent: Double
+    /// Of these, patients with another site failing in the same window ("7 of 12 … combined").
+    public var combined: Int
+}
+
+public struct PatternCounts: Codable, Sendable {
+    public var window: String
+    public var patientsWithFailure: Int
+    public var percent: Double
+    public var sites: [SiteCount]
+    /// The 7 exclusive combinations of infield (I), intrahepatic-outfield (O) and extrahepatic (E).
+    public var exclusive: [CategoryCount]
+}
+
+public struct PatternSummary: Codable, Sendable {
+    public var landmark: PatternCounts
+    public var overall: PatternCounts
+    /// Pattern of the first failure (sites failing on the first failure date).
+    public var firstFailure: [CategoryCount]
+    /// Extrahepatic sites, by number of patients, descending.
+    public var extrahepaticOrgans: [CategoryCount]
+}
+
+public struct Curve: Codable, Sendable {
+    public var label: String
+    public var time: [Double]
+    public var value: [Double]
+    public var lower: [Double]
+    public var upper: [Double]
+    public var censorTimes: [Double]
+    public var riskTimes: [Double]
+    public var atRisk: [Double]
+}
+
+public struct RateAtTime: Codable, Sendable {
+    public var time: Double
+    public var estimate: Double
+    public var lower: Double
+    public var upper: Double
+}
+
+public struct EndpointSurvival: Codable, Sendable {
+    public var endpoint: Endpoint
+    public var label: String
+    public var n: Int
+    public var events: Int
+    public var median: Double?
+    public var medianLower: Double?
+    public var medianUpper: Double?
+    public var rates: [RateAtTime]
+    public var curve: Curve
+    /// What ended follow-up, counted ("death (censored)": 40, …).
+    public var censoring: [CategoryCount]
+}
+
+public struct LevelSummary: Codable, Sendable {
+    public var level: String
+    public var n: Int
+    public var events: Int
+    /// Survival at the last rate time (2 years by default).
+    public var rate: Double
+    public var rateLower: Double
+    public var rateUpper: Double
+    public var median: Double?
+}
+
+public struct UnivariateResult: Codable, Sendable {
+    public var endpoint: Endpoint
+    public var factor: RiskFactor.Kind
+    public var label: String
+    public var levels: [LevelSummary]
+    public var rateTime: Double
+    public var chisq: Double
+    public var p: Double
+    public var missing: Int
+}
+
+public struct HazardRatio: Codable, Sendable {
+    public var factor: RiskFactor.Kind
+    public var label: String
+    public var level: String
+    public var coef: Double
+    public var hr: Double
+    public var lower: Double
+    public var upper: Double
+    public var p: Double
+}
+
+public struct PHTest: Codable, Sendable {
+    public var term: String
+    public var chisq: Double
+    public var df: Int
+    public var p: Double
+}
+
+public struct MultivariateResult: Codable, Sendable {
+    public var endpoint: Endpoint
+    public var n: Int
+    public var events: Int
+    public var terms: [HazardRatio]
+    public var eventsPerVariable: Double
+    public var concordance: Double
+    public var likelihoodRatioP: Double
+    public var proportionalHazards: [PHTest]
+    public var warnings: [String]
+}
+
+public struct FactorCurves: Codable, Sendable {
+    public var endpoint: Endpoint
+    public var factor: RiskFactor.Kind
+    public var label: String
+    public var p: Double
+    public var curves: [Curve]
+}
+
+/// An endpoint compared between the primary and recurrence treatment groups.
+public struct SubgroupResult: Codable, Sendable {
+    public var endpoint: Endpoint
+    public var groups: [LevelSummary]
+    public var p: Double
+    public var landmarkPatterns: [PatternCounts]
+}
+
+public struct ToxicityRow: Codable, Sendable {
+    public var term: String
+    public var grade3: Int
+    public var grade4: Int
+    public var grade5: Int
+    public var denominator: Int
+}
+
+public struct ToxicitySummary: Codable, Sendable {
+    public var ctcaeVersion: String
+    public var window: String
+    public var rows: [ToxicityRow]
+    public var source: String
+    public var problems: [String]
+}
+
+/// Cumulative incidence of one failure type with death (and the other types, for first-failure) as
+/// competing events, beside the paper's 1 − KM.
+public struct CompetingRiskResult: Codable, Sendable {
+    public var endpoint: Endpoint
+    public var competing: String
+    public var times: [Double]
+    public var incidence: [RateAtTime]
+    public var oneMinusKM: [RateAtTime]
+    public var curve: Curve
+    public var grayTests: [GrayTestResult]
+    public var fineGray: [HazardRatio]
+    public var causeSpecificCox: [HazardRatio]
+}
+
+public struct GrayTestResult: Codable, Sendable {
+    public var factor: RiskFactor.Kind
+    public var label: String
+    public var statistic: Double
+    public var p: Double
+}
+
+public struct ExclusionCount: Codable, Sendable {
+    public var analysis: String
+    public var reason: String
+    public var n: Int
+}
