@@ -97,7 +97,17 @@ public struct StudyPlan: Codable, Sendable, Equatable {
         responseCriteria = try c.decodeIfPresent(String.self, forKey: .responseCriteria) ?? d.responseCriteria
         deathHandling = try c.decodeIfPresent(DeathHandling.self, forKey: .deathHandling) ?? d.deathHandling
         otherFailures = try c.decodeIfPresent(OtherFailureHandling.self, forKey: .otherFailures) ?? d.otherFailures
-        ctcaeVersion = try c.decodeIfPresent(CTCAEVersion.self, forKey: .ctcaeVersion) ?? d.ctcaeVersion
+        if c.contains(.ctcaeVersion) {
+            let text = (try? c.decode(String.self, forKey: .ctcaeVersion))
+                ?? (try? c.decode(Double.self, forKey: .ctcaeVersion)).map { String($0) } ?? ""
+            guard let v = CTCAEVersion(parsing: text) else {
+                throw DecodingError.dataCorruptedError(forKey: .ctcaeVersion, in: c,
+                    debugDescription: "unknown CTCAE version \"\(text)\" (use v3, v4.03 or v5)")
+            }
+            ctcaeVersion = v
+        } else {
+            ctcaeVersion = d.ctcaeVersion
+        }
         alphaBeta = try c.decodeIfPresent(Double.self, forKey: .alphaBeta) ?? d.alphaBeta
         ageCutoff = try c.decodeIfPresent(Double.self, forKey: .ageCutoff) ?? d.ageCutoff
         afpCutoff = try c.decodeIfPresent(Double.self, forKey: .afpCutoff) ?? d.afpCutoff
