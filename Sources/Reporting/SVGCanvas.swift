@@ -1,0 +1,204 @@
+import Foundation
+
+/// Small building blocks shared by the SVG renderers: escaping, byte-stable numbers, element
+/// builders, a colour-blind-safe palette, axis ticks and a rough text-width estimate for layout.
+///
+/// Everything here is deterministic: coordinates are written with at most two decimals by integer
+/// arithmetic, never by `String(format:)` or locale-dependent formatters.
+enum SVG {
+    // MARK: Escaping
+
+    /// `text` with `& < > " '` replaced by entities, safe in element content and in attribute values.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default:
+                // Control characters other than tab / line feed are not allowed in XML 1.0.
+                if ch.value < 0x20 && ch != "\t" && ch != "\n" { out += " " } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out
+    }
+
+    // MARK: Numbers
+
+    /// A coordinate with at most `decimals` decimals, trailing zeros dropped ("12.5", "100", "0").
+    /// Non-finite values become "0" (callers filter them out before drawing).
+    static func num(_ value: Double, decimals: Int = 2) -> String {
+        guard value.isFinite else { return "0" }
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * Double(scale)).rounded()
+        guard scaled < 9e15 else { return value < 0 ? "-9e15" : "9e15" }
+        let n = Int64(scaled)
+        let whole = n / scale, frac = n % scale
+        var s = (value < 0 && n != 0 ? "-" : "") + String(whole)
+        if frac != 0 {
+            var f = String(frac)
+            while f.count < decimals { f = "0" + f }
+            while f.hasSuffix("0") { f.removeLast() }
+            s += "." + f
+        }
+        return s
+    }
+
+    /// Tick labels for `values` with the fewest decimals (0–4) that tell them apart and show them
+    /// exactly enough ("0", "6", "12"; "0.0", "0.2"; "0.25", "0.50").
+    static func tickLabels(_ values: [Double], scale: Double = 1) -> [String] {
+        let scaled = values.map { $0 * scale }
+        var decimals = 0
+        while decimals < 4 {
+            let p = pow(10.0, Double(decimals))
+            if scaled.allSatisfy({ !$0.isFinite || abs(($0 * p).rounded() - $0 * p) < 1e-6 }) { break }
+            decimals += 1
+        }
+        return scaled.map { NumberFormat.fixed($0, decimals) }
+    }
+
+    // MARK: Elements
+
+    /// `<name a="v" …/>` or `<name …>content</name>`; attribute values are escaped, `content` is
+    /// inserted as given (escape text with ``escape(_:)`` or use ``text(_:_:)``).
+    static func element(_ name: String, _ attributes: [(String, String)], content: String? = nil) -> String {
+        var s = "<" + name
+        for (k, v) in attributes { s += " " + k + "=\"" + escape(v) + "\"" }
+        guard let content else { return s + "/>" }
+        return s + ">" + content + "</" + name + ">"
+    }
+
+    /// A `<text>` element at (`x`, `y`) whose content is `string`, escaped.
+    static func text(_ string: String, x: Double, y: Double, anchor: String = "start",
+                     size: Double = 12, weight: String? = nil, fill: String = "#222222",
+                     extra: [(String, String)] = []) -> String {
+        var a: [(String, String)] = [("x", num(x)), ("y", num(y))]
+        if anchor != "start" { a.append(("text-anchor", anchor)) }
+        a.append(("font-size", num(size)))
+        if let weight { a.append(("font-weight", weight)) }
+        a.append(("fill", fill))
+        a += extra
+        return element("text", a, content: escape(string))
+    }
+
+    static func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String = "#222222",
+                     width: Double = 1, dash: String? = nil, extra: [(String, String)] = []) -> String {
+        var a: [(String, String)] = [("x1", num(x1)), ("y1", num(y1)), ("x2", num(x2)), ("y2", num(y2)),
+                                     ("stroke", stroke), ("stroke-width", num(width))]
+        if let dash { a.append(("stroke-dasharray", dash)) }
+        return element("line", a + extra)
+    }
+
+    static func rect(x: Double, y: Double, width: Double, height: Double, fill: String,
+                     extra: [(String, String)] = []) -> String {
+        element("rect", [("x", num(x)), ("y", num(y)), ("width", num(max(0, width))),
+                         ("height", num(max(0, height))), ("fill", fill)] + extra)
+    }
+
+    /// The opening of a standalone, accessible SVG document: `<svg>` with viewBox, size, role,
+    /// `<title>` and `<desc>`. Close it with `"</svg>\n"`.
+    static func open(id: String, width: Double, height: Double, title: String, description: String) -> String {
+        let w = num(width), h = num(height)
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\""
+            + " role=\"img\" aria-labelledby=\"\(escape(id))-title \(escape(id))-desc\""
+            + " font-family=\"sans-serif\">\n"
+            + element("title", [("id", id + "-title")], content: escape(title)) + "\n"
+            + element("desc", [("id", id + "-desc")], content: escape(description)) + "\n"
+            + rect(x: 0, y: 0, width: width, height: height, fill: "#ffffff") + "\n"
+    }
+
+    /// A short, stable identifier for ids inside one SVG (so several SVGs can share an HTML page):
+    /// `prefix` followed by the 32-bit FNV-1a hash of `key` in hex.
+    static func identifier(_ prefix: String, key: String) -> String {
+        var h: UInt32 = 2_166_136_261
+        for b in key.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
+        var hex = String(h, radix: 16)
+        while hex.count < 8 { hex = "0" + hex }
+        return prefix + "-" + hex
+    }
+
+    // MARK: Palette
+
+    /// Okabe–Ito colours, ordered so the first ones are distinct on white and in grey scale
+    /// (blue, vermillion, bluish green, reddish purple, orange, sky blue, black, yellow).
+    static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+
+    /// Dash patterns paired with the palette, so curves stay distinguishable when printed in grey.
+    static let dashes: [String?] = [nil, "8 4", "2 3", "10 3 2 3", "4 4", "12 4 2 4 2 4", "1 4", "6 2 2 2"]
+
+    static func colour(_ i: Int) -> String { palette[i % palette.count] }
+    static func dash(_ i: Int) -> String? { dashes[i % dashes.count] }
+
+    // MARK: Ticks
+
+    /// About `count` round ticks (steps 1, 2, 2.5 or 5 × 10ᵏ) covering `lower…upper`.
+    static func niceTicks(_ lower: Double, _ upper: Double, count: Int = 5) -> [Double] {
+        guard lower.isFinite, upper.isFinite else { return [0, 1] }
+        var lo = min(lower, upper), hi = max(lower, upper)
+        if hi - lo < 1e-12 { lo -= 0.5; hi += 0.5 }
+        let rough = (hi - lo) / Double(max(1, count - 1))
+        let magnitude = pow(10.0, (log10(rough)).rounded(.down))
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= rough * (1 - 1e-9) } ?? 10 * magnitude
+        let first = (lo / step + 1e-9).rounded(.down), last = (hi / step - 1e-9).rounded(.up)
+        return stride(from: first, through: last, by: 1).map { clean($0 * step) }
+    }
+
+    /// Ticks for a log axis covering `lower…upper` (both > 0): 1-2-5 per decade when the range is
+    /// at most two decades, powers of ten otherwise. Always includes 1 when it is in range.
+    static func logTicks(_ lower: Double, _ upper: Double) -> [Double] {
+        let lo = min(lower, upper), hi = max(lower, upper)
+        let decades = log10(hi) - log10(lo)
+        let mantissas: [Double] = decades <= 2.2 ? [1, 2, 5] : [1]
+        let startExp = Int((log10(lo) + 1e-9).rounded(.down)) - 1
+        let endExp = Int((log10(hi) - 1e-9).rounded(.up)) + 1
+        var candidates: [Double] = []
+        for e in startExp...endExp { for m in mantissas { candidates.append(clean(m * pow(10.0, Double(e)))) } }
+        let below = candidates.last { $0 <= lo * (1 + 1e-9) } ?? candidates[0]
+        let above = candidates.first { $0 >= hi * (1 - 1e-9) } ?? candidates[candidates.count - 1]
+        return candidates.filter { $0 >= below && $0 <= above }
+    }
+
+    /// `x` rounded to 12 significant digits, so 0.1 × 3 prints as 0.3.
+    static func clean(_ x: Double) -> Double {
+        guard x != 0, x.isFinite else { return x }
+        let p = pow(10.0, 11 - (log10(abs(x))).rounded(.down))
+        return (x * p).rounded() / p
+    }
+
+    // MARK: Text metrics
+
+    /// A rough width of `text` in a generic sans-serif face at `size` px (DejaVu Sans-like advance
+    /// widths, the widest common default); used only to make room for labels, so it errs wide.
+    static func textWidth(_ text: String, size: Double) -> Double {
+        var em = 0.0
+        for ch in text {
+            switch ch {
+            case "i", "j", "l", "'", "|", ".", ",", ":", ";", "!": em += 0.30
+            case "f", "t", "r", "I", " ", "(", ")", "[", "]", "-", "/": em += 0.40
+            case "m", "w", "M", "W", "%", "@": em += 0.96
+            case "A"..."Z", "≥", "≤", "–", "—", "<", ">", "=", "+", "&": em += 0.74
+            case "0"..."9": em += 0.64
+            default: em += ch.isASCII ? 0.61 : 0.8
+            }
+        }
+        return em * size
+    }
+
+    /// `text` broken into lines no wider than `width` at spaces (a longer single word stays whole).
+    static func wrap(_ text: String, width: Double, size: Double) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if current.isEmpty || textWidth(candidate, size: size) <= width { current = candidate } else {
+                lines.append(current); current = word
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
+    }
+}
