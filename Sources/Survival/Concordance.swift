@@ -60,15 +60,25 @@ public struct Concordance: Sendable, Codable, Equatable {
                 counts.addCountingProcess(rows: rows, time: time, entry: entry, event: event, rank: rank, w: w, m: m)
             }
         } else {
+            // Work on arrays permuted into (stratum, time) order, so the sweeps read memory in sequence;
+            // influence counts are mapped back to input order at the end.
             let order = RadixSort.order(group: stratumIndex, keys: time)
+            let sTime = order.map { time[$0] }, sEvent = order.map { event[$0] }
+            let sRank = order.map { rank[$0] }, sW = order.map { w[$0] }
+            let sStratum = order.map { stratumIndex[$0] }
+            var sorted = PairCounts(n: n)
             var tree = Fenwick(size: m), events = Fenwick(size: m)
             var lo = 0
             while lo < n {
                 var hi = lo + 1
-                while hi < n && stratumIndex[order[hi]] == stratumIndex[order[lo]] { hi += 1 }
-                counts.addRightCensored(order: order[lo..<hi], time: time, event: event, rank: rank, w: w,
-                                        tree: &tree, events: &events)
+                while hi < n && sStratum[hi] == sStratum[lo] { hi += 1 }
+                sorted.addRightCensored(range: lo..<hi, time: sTime, event: sEvent, rank: sRank, w: sW,
+                                        tree: &tree, events: &events, clearAfter: hi < n)
                 lo = hi
+            }
+            counts.c = sorted.c; counts.d = sorted.d; counts.tx = sorted.tx; counts.ty = sorted.ty; counts.txy = sorted.txy
+            for (k, i) in order.enumerated() {
+                counts.infC[i] = sorted.infC[k]; counts.infD[i] = sorted.infD[k]; counts.infT[i] = sorted.infT[k]
             }
         }
         let cTot = counts.c, dTot = counts.d, txTot = counts.tx, tyTot = counts.ty, txyTot = counts.txy
@@ -118,44 +128,43 @@ struct PairCounts {
         }
     }
 
-    /// One stratum of right-censored data, rows in ascending time order. Both trees are left empty.
-    mutating func addRightCensored(order: ArraySlice<Int>, time: [Double], event: [Bool], rank: [Int], w: [Double],
-                                   tree: inout Fenwick, events: inout Fenwick) {
-        let rows = Array(order)
-        let n = rows.count
-        // descending: at-risk tree holds rows with later times (and the censored at the current time)
-        var hi = n
+    /// One stratum of right-censored data: `range` of arrays already in ascending time order. With
+    /// `clearAfter` both trees are emptied again for the next stratum.
+    mutating func addRightCensored(range: Range<Int>, time: [Double], event: [Bool], rank: [Int], w: [Double],
+                                   tree: inout Fenwick, events: inout Fenwick, clearAfter: Bool) {
+        // descending: the at-risk tree holds later rows (and those censored at the current time)
+        var hi = range.upperBound
         var dead: [Int] = []
-        while hi > 0 {
+        while hi > range.lowerBound {
             var lo = hi - 1
-            while lo > 0 && time[rows[lo - 1]] == time[rows[hi - 1]] { lo -= 1 }
+            while lo > range.lowerBound && time[lo - 1] == time[hi - 1] { lo -= 1 }
             dead.removeAll(keepingCapacity: true)
-            for k in lo..<hi { let i = rows[k]; if event[i] { dead.append(i) } else { tree.add(rank[i], w[i]) } }
+            for i in lo..<hi { if event[i] { dead.append(i) } else { tree.add(rank[i], w[i]) } }
             if !dead.isEmpty {
                 deaths(dead[...], rank: rank, w: w, tree: tree)
                 for i in dead { tree.add(rank[i], w[i]) }
             }
             hi = lo
         }
-        // ascending: events tree holds the deaths before the current time (and at it, for the censored)
-        var lo = 0
-        while lo < n {
+        // ascending: the events tree holds earlier deaths (and those at the current time, for the censored)
+        var lo = range.lowerBound
+        while lo < range.upperBound {
             var h = lo + 1
-            while h < n && time[rows[h]] == time[rows[lo]] { h += 1 }
-            for k in lo..<h where event[rows[k]] {
-                let i = rows[k]
+            while h < range.upperBound && time[h] == time[lo] { h += 1 }
+            for i in lo..<h where event[i] {
                 let (less, greater, equal) = events.split(rank[i])
                 infC[i] += greater; infD[i] += less; infT[i] += equal
             }
-            for k in lo..<h where event[rows[k]] { events.add(rank[rows[k]], w[rows[k]]) }
-            for k in lo..<h where !event[rows[k]] {
-                let i = rows[k]
+            for i in lo..<h where event[i] { events.add(rank[i], w[i]) }
+            for i in lo..<h where !event[i] {
                 let (less, greater, equal) = events.split(rank[i])
                 infC[i] += greater; infD[i] += less; infT[i] += equal
             }
             lo = h
         }
-        for i in rows { tree.add(rank[i], -w[i]); if event[i] { events.add(rank[i], -w[i]) } }
+        if clearAfter {
+            for i in range { tree.add(rank[i], -w[i]); if event[i] { events.add(rank[i], -w[i]) } }
+        }
     }
 
     /// One stratum of counting-process data (entry < t ≤ exit), by sweeping entry and exit moments.

@@ -72,24 +72,50 @@ struct CoxData: Sendable {
             ranges = [0..<n]
         }
         strataRanges = ranges
+        // Gather rows into sorted order: first to row-major in input order (sequential reads), then one
+        // contiguous row read per sorted position.
+        var x = [Double](repeating: 0, count: n * p)
+        var noCenter = [Bool](repeating: true, count: p)
+        if p > 0 {
+            // column-major copy, then transpose row by row (p sequential read streams, sequential writes)
+            let columnMajor = covariates.flatMap { $0 }
+            for j in 0..<p {
+                noCenter[j] = covariates[j].allSatisfy { $0 == 0 || $0 == 1 || $0 == -1 }
+            }
+            var byRow = [Double](repeating: 0, count: n * p)
+            byRow.withUnsafeMutableBufferPointer { B in
+                columnMajor.withUnsafeBufferPointer { C in
+                    for i in 0..<n {
+                        let row = i * p
+                        for j in 0..<p { B[row + j] = C[j * n + i] }
+                    }
+                }
+            }
+            byRow.withUnsafeBufferPointer { B in
+                x.withUnsafeMutableBufferPointer { X in
+                    for k in 0..<n {
+                        let src = ord[k] * p, dst = k * p
+                        for j in 0..<p { X[dst + j] = B[src + j] }
+                    }
+                }
+            }
+        }
         // centre and scale (coxfit6), skipping columns with values in {-1, 0, 1}
         let totalW = w.reduce(0, +)
         var means = [Double](repeating: 0, count: p), scale = [Double](repeating: 1, count: p)
-        var x = [Double](repeating: 0, count: n * p)
-        for j in 0..<p {
-            let col = covariates[j]
-            let noCenter = col.allSatisfy { $0 == 0 || $0 == 1 || $0 == -1 }
-            var m = 0.0
-            if !noCenter {
-                for k in 0..<n { m += w[k] * col[ord[k]] }
-                m /= totalW
+        x.withUnsafeMutableBufferPointer { X in
+            w.withUnsafeBufferPointer { W in
+                var m = [Double](repeating: 0, count: p), sAbs = [Double](repeating: 0, count: p)
+                for k in 0..<n { for j in 0..<p where !noCenter[j] { m[j] += W[k] * X[k * p + j] } }
+                for j in 0..<p { m[j] = noCenter[j] ? 0 : m[j] / totalW }
+                for k in 0..<n { for j in 0..<p { let v = X[k * p + j] - m[j]; X[k * p + j] = v; sAbs[j] += W[k] * abs(v) } }
+                for j in 0..<p {
+                    let s = noCenter[j] ? 1 : (sAbs[j] > 0 ? totalW / sAbs[j] : 1)
+                    means[j] = m[j]
+                    scale[j] = s
+                }
+                for k in 0..<n { for j in 0..<p where scale[j] != 1 { X[k * p + j] *= scale[j] } }
             }
-            var sAbs = 0.0
-            for k in 0..<n { let v = col[ord[k]] - m; x[k * p + j] = v; sAbs += w[k] * abs(v) }
-            let s = noCenter ? 1 : (sAbs > 0 ? totalW / sAbs : 1)
-            if s != 1 { for k in 0..<n { x[k * p + j] *= s } }
-            means[j] = m
-            scale[j] = s
         }
         self.x = x
         self.means = means
@@ -147,8 +173,12 @@ struct CoxData: Sendable {
         u.withUnsafeMutableBufferPointer { U in
         imat.withUnsafeMutableBufferPointer { I in
         a.withUnsafeMutableBufferPointer { A in
+        status.withUnsafeBufferPointer { ST in
+        weight.withUnsafeBufferPointer { WT in
+        eta.withUnsafeBufferPointer { ETA in
+        risk.withUnsafeBufferPointer { RISK in
             func add(_ k: Int, _ sign: Double, _ s0: inout Double) {
-                let r = sign * risk[k]
+                let r = sign * RISK[k]
                 s0 += r
                 let row = k * p
                 var idx = 0
@@ -171,18 +201,18 @@ struct CoxData: Sendable {
                     var anyDeath = false
                     while k >= range.lowerBound && T[k] == t {
                         add(k, 1, &s0)
-                        if status[k] {
+                        if ST[k] {
                             if !anyDeath {
                                 anyDeath = true
                                 for i in 0..<p { D1[i] = 0 }
                                 for i in 0..<tri { D2[i] = 0 }
                             }
                             nd += 1
-                            let w = weight[k]
+                            let w = WT[k]
                             deadW += w
-                            let r = risk[k]
+                            let r = RISK[k]
                             ds0 += r
-                            loglik += w * eta[k]
+                            loglik += w * ETA[k]
                             let row = k * p
                             var idx = 0
                             for i in 0..<p {
@@ -232,7 +262,7 @@ struct CoxData: Sendable {
                     }
                 }
             }
-        } } } } } } } } }
+        } } } } } } } } } } } } }
         var info = Matrix(zeros: p)
         var idx = 0
         for i in 0..<p { for j in 0...i { info[i, j] = imat[idx]; info[j, i] = imat[idx]; idx += 1 } }

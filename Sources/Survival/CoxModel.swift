@@ -294,7 +294,13 @@ public struct CoxModel: Sendable {
 
         // residuals and robust variance
         let estimable = (0..<p).filter { !aliased.contains($0) }
-        martingaleResiduals = data.martingaleResiduals(linearPredictor: lp)
+        // the two costliest summaries are independent: compute them side by side
+        let lpFinal = lp
+        let (mart, conc) = inParallel({ data.martingaleResiduals(linearPredictor: lpFinal) }, {
+            Concordance(time: data.fixedTime, event: event, score: lpFinal, entry: entry, strata: strata, weights: weights)
+        })
+        martingaleResiduals = mart
+        concordance = conc
         var robustV: Matrix? = nil
         var robustScore: Test? = nil
         if robust {
@@ -335,8 +341,6 @@ public struct CoxModel: Sendable {
                       wald: Test(statistic: wald, degreesOfFreedom: estimable.count),
                       score: Test(statistic: scoreStatistic, degreesOfFreedom: estimable.count),
                       robustScore: robustScore)
-        concordance = Concordance(time: data.fixedTime, event: event, score: lp, entry: entry, strata: strata,
-                                  weights: weights)
     }
 }
 
