@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "TableAnalysis", targets: ["TableAnalysis"]),
         .library(name: "PatternsOfFailure", targets: ["PatternsOfFailure"]),
+        .library(name: "StudyReport", targets: ["StudyReport"]),
         .executable(name: "pof", targets: ["pof"]),
     ],
     dependencies: [
@@ -34,10 +35,12 @@ let package = Package(
             dependencies: ["Survival", "Tabular", "Oncology", .product(name: "Yams", package: "Yams")],
             resources: [.copy("DemoCohort")]
         ),
+        // The study report: StudyResults rendered to HTML, Markdown, CSV tables, SVG figures and JSON.
+        .target(name: "StudyReport", dependencies: ["PatternsOfFailure", "Reporting"]),
         .executableTarget(
             name: "pof",
             dependencies: [
-                "Survival", "Tabular", "Oncology", "Reporting", "TableAnalysis", "PatternsOfFailure",
+                "Survival", "Tabular", "Oncology", "Reporting", "TableAnalysis", "PatternsOfFailure", "StudyReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -54,6 +54,7 @@ public enum NumberFormat {
     public static func fixed(_ value: Double, _ decimals: Int) -> String {
         if value.isNaN { return "NA" }
         if value.isInfinite { return value > 0 ? "Inf" : "-Inf" }
+        if abs(value) >= 1e15 { return formatExponential(value, 3) }
         let scale = pow10(decimals)
         let rounded = (abs(value) * scale).rounded() / scale
         let sign = value < 0 && rounded != 0 ? "-" : ""

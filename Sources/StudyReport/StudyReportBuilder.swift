@@ -1,0 +1,374 @@
+import Foundation
+import PatternsOfFailure
+import Reporting
+
+/// Turns ``StudyResults`` into the study report: an HTML/Markdown document, CSV tables and SVG figures.
+/// Pure formatting: every number comes from the results.
+///
+/// ```swift
+/// let document = StudyReportBuilder(results: results).document()
+/// try document.html().write(to: url, atomically: true, encoding: .utf8)
+/// ```
+public struct StudyReportBuilder {
+    public let results: StudyResults
+
+    public init(results: StudyResults) { self.results = results }
+
+    var unit: String { results.provenance.plan.timeUnit.rawValue }
+    var xLabel: String {
+        "\(unit.capitalized) after \(results.provenance.plan.origin == .rtEnd ? "end of RT" : "start of RT")"
+    }
+
+    // MARK: number formats
+
+    func pct(_ x: Double) -> String { NumberFormat.fixed(x, 1) }
+    func num(_ x: Double?, _ d: Int = 1) -> String { x.map { NumberFormat.fixed($0, d) } ?? "NR" }
+    func p(_ x: Double) -> String { NumberFormat.pValue(x) }
+    func nPct(_ n: Int, _ of: Int) -> String { of > 0 ? "\(n) (\(pct(Double(n) / Double(of) * 100)))" : "\(n)" }
+    func ci(_ lo: Double?, _ hi: Double?, _ d: Int = 1) -> String { "\(num(lo, d))–\(num(hi, d))" }
+    func rate(_ r: RateAtTime) -> String { "\(pct(r.estimate * 100)) (\(pct(r.lower * 100))–\(pct(r.upper * 100)))" }
+
+    // MARK: tables
+
+    /// Every table of the report, as (file name, caption, header, rows).
+    public func tables() -> [(name: String, table: ReportDocument.Table)] {
+        var out: [(String, ReportDocument.Table)] = []
+        out.append(("table1_characteristics", table1()))
+        out.append(("table2_response", table2()))
+        out.append(("patterns_sites", patternSites()))
+        out.append(("patterns_exclusive", patternExclusive()))
+        out.append(("extrahepatic_sites", organs()))
+        out.append(("survival_summary", survivalSummary()))
+        out.append(("table3a_univariate", table3a()))
+        out.append(("table3b_multivariate", table3b()))
+        out.append(("os_risk_factors", osFactors()))
+        out.append(("subgroup_treatment_history", subgroups()))
+        out.append(("table4_toxicity", table4()))
+        if !results.competingRisks.isEmpty {
+            out.append(("competing_risks", competing()))
+            out.append(("finegray_vs_causespecific", fineGray()))
+        }
+        return out
+    }
+
+    func table1() -> ReportDocument.Table {
+        var rows: [[String]] = []
+        var lastSection = ""
+        for r in results.table1 {
+            if r.section != lastSection && r.median == nil { rows.append([r.section, ""]); lastSection = r.section }
+            if let m = r.median {
+                rows.append([r.label, "\(num(m)) (range, \(num(r.min))–\(num(r.max)))"])
+                lastSection = r.section
+            } else if let n = r.n, let d = r.denominator {
+                rows.append(["  " + r.label, nPct(n, d)])
+            }
+        }
+        return .init(caption: "Table 1. Patient characteristics (n = \(results.cohort.patients))",
+                     header: ["Characteristic", "No. of patients (%)"], rows: rows,
+                     footnotes: ["Percentages are of patients with the item recorded.",
+                                 "BED and EQD2 with α/β = \(NumberFormat.significant(results.provenance.plan.alphaBeta, 3)) Gy."],
+                     alignments: [.left, .right])
+    }
+
+    func table2() -> ReportDocument.Table {
+        .init(caption: "Table 2. Treatment response at \(NumberFormat.significant(results.provenance.plan.responseMonths, 3)) months after RT",
+              header: ["Response", "No. (%)", "Best response, No. (%)"],
+              rows: results.response.atLandmark.map { c in
+                  [c.category, nPct(c.n, c.denominator),
+                   results.response.best.first { $0.category == c.category }.map { nPct($0.n, $0.denominator) } ?? ""]
+              },
+              footnotes: ["Source: \(results.response.source)."], alignments: [.left, .right, .right])
+    }
+
+    func siteName(_ s: String) -> String {
+        switch s {
+        case "infield": return "Infield"
+        case "intrahepatic-outfield": return "Intrahepatic-outfield"
+        case "extrahepatic": return "Extrahepatic"
+        default: return s
+        }
+    }
+
+    func patternSites() -> ReportDocument.Table {
+        let l = results.patterns.landmark, o = results.patterns.overall, n = results.cohort.patients
+        var rows = [["Any failure", nPct(l.patientsWithFailure, n), "", nPct(o.patientsWithFailure, n), ""]]
+        for (a, b) in zip(l.sites, o.sites) {
+            rows.append([siteName(a.site), nPct(a.n, n), "\(a.combined) of \(a.n)", nPct(b.n, n), "\(b.combined) of \(b.n)"])
+        }
+        return .init(caption: "Patterns of failure: patients with each failure type (\(l.window); whole follow-up)",
+                     header: ["Failure", "Within landmark, n (%)", "Combined with another type", "Overall, n (%)", "Combined with another type"],
+                     rows: rows, footnotes: ["Failure types are not exclusive: a patient may have several."],
+                     alignments: [.left, .right, .right, .right, .right])
+    }
+
+    func patternExclusive() -> ReportDocument.Table {
+        let n = results.cohort.patients
+        let rows = zip(results.patterns.landmark.exclusive, zip(results.patterns.overall.exclusive, results.patterns.firstFailure)).map { l, pair in
+            [l.category, nPct(l.n, n), nPct(pair.1.n, n), nPct(pair.0.n, n)]
+        }
+        return .init(caption: "Exclusive failure patterns (I = infield, O = intrahepatic-outfield, E = extrahepatic)",
+                     header: ["Pattern", "Within landmark", "First failure", "Whole follow-up"], rows: rows,
+                     alignments: [.left, .right, .right, .right])
+    }
+
+    func organs() -> ReportDocument.Table {
+        .init(caption: "Sites of extrahepatic failure, by frequency",
+              header: ["Site", "Patients (% of extrahepatic failures)"],
+              rows: results.patterns.extrahepaticOrgans.map { [$0.category, nPct($0.n, $0.denominator)] },
+              alignments: [.left, .right])
+    }
+
+    func survivalSummary() -> ReportDocument.Table {
+        let times = results.provenance.plan.rateTimes
+        return .init(caption: "Survival estimates (Kaplan–Meier; 95% CI, log transform)",
+                     header: ["Endpoint", "Events / n", "Median (\(unit)) (95% CI)"] + times.map { "At \(NumberFormat.significant($0, 3)) \(unit), % (95% CI)" },
+                     rows: results.survival.map { s in
+                         [s.label, "\(s.events) / \(s.n)", "\(num(s.median)) (\(ci(s.medianLower, s.medianUpper)))"] + s.rates.map(rate)
+                     },
+                     footnotes: ["NR: not reached. " + endpointNote()],
+                     alignments: [.left, .right, .right] + times.map { _ in .right })
+    }
+
+    func endpointNote() -> String {
+        let plan = results.provenance.plan
+        let death = plan.deathHandling == .censor ? "censored at death" : "death counted as an event"
+        let other = plan.otherFailures == .ignore ? "other failure types do not end follow-up" : "censored at the first failure of another type"
+        return "Failure-specific PFS: event = first failure of that type; \(death); \(other)."
+    }
+
+    var analysedEndpoints: [Endpoint] { Endpoint.failureSpecific }
+
+    func table3a() -> ReportDocument.Table {
+        let eps = analysedEndpoints
+        var rows: [[String]] = []
+        let factors = results.univariate.filter { $0.endpoint == eps[0] }
+        let rt = NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3)
+        for f in factors {
+            rows.append([f.label] + eps.flatMap { _ in ["", "", ""] })
+            for (li, level) in f.levels.enumerated() {
+                var row = ["  " + level.level]
+                for e in eps {
+                    guard let u = results.univariate.first(where: { $0.endpoint == e && $0.factor == f.factor }) else { row += ["", "", ""]; continue }
+                    let lv = u.levels[li]
+                    row += [String(lv.n), pct(lv.rate * 100), li == 0 ? p(u.p) : ""]
+                }
+                rows.append(row)
+            }
+        }
+        return .init(caption: "Table 3a. Univariate analysis of progression-free survival (log-rank test)",
+                     header: ["Factor"] + eps.flatMap { e in ["\(short(e)) n", "\(rt)-\(unit) PFS (%)", "P"] },
+                     rows: rows, footnotes: [endpointNote()], alignments: [.left] + eps.flatMap { _ in [.right, .right, .right] })
+    }
+
+    func short(_ e: Endpoint) -> String {
+        switch e {
+        case .infield: return "Infield"
+        case .outfield: return "Outfield"
+        case .extrahepatic: return "Extrahepatic"
+        case .overallSurvival: return "OS"
+        case .anyFailure: return "Any"
+        }
+    }
+
+    func hrCells(_ h: HazardRatio?) -> [String] {
+        guard let h else { return ["", "", ""] }
+        return [NumberFormat.fixed(h.hr, 3), "\(NumberFormat.fixed(h.lower, 3))–\(NumberFormat.fixed(h.upper, 3))", p(h.p)]
+    }
+
+    func table3b() -> ReportDocument.Table {
+        let eps = analysedEndpoints
+        let models = eps.map { e in results.multivariate.first { $0.endpoint == e } }
+        let terms = models.compactMap { $0 }.first?.terms ?? []
+        let rows = terms.map { t in
+            ["\(t.label): \(t.level)"] + models.flatMap { m in hrCells(m?.terms.first { $0.factor == t.factor }) }
+        }
+        var notes = ["Cox proportional-hazards model (Efron ties) with all factors; complete cases."]
+        for (e, m) in zip(eps, models) {
+            if let m { notes.append("\(short(e)): n = \(m.n), events = \(m.events), events per variable = \(NumberFormat.fixed(m.eventsPerVariable, 1)), concordance = \(NumberFormat.fixed(m.concordance, 3)), PH test global P = \(m.proportionalHazards.last.map { p($0.p) } ?? "NA").") }
+        }
+        return .init(caption: "Table 3b. Multivariate analysis of progression-free survival",
+                     header: ["Factor"] + eps.flatMap { e in ["\(short(e)) HR", "95% CI", "P"] }, rows: rows,
+                     footnotes: notes, alignments: [.left] + eps.flatMap { _ in [.right, .right, .right] })
+    }
+
+    func osFactors() -> ReportDocument.Table {
+        let uni = results.univariate.filter { $0.endpoint == .overallSurvival }
+        let multi = results.multivariate.first { $0.endpoint == .overallSurvival }
+        let rows = uni.map { u -> [String] in
+            let h = multi?.terms.first { $0.factor == u.factor }
+            return [u.label, u.levels.map { "\($0.level): \(pct($0.rate * 100))" }.joined(separator: "; "), p(u.p)] + hrCells(h)
+        }
+        return .init(caption: "Risk factors for overall survival",
+                     header: ["Factor", "\(NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3))-\(unit) OS (%) by level", "Log-rank P", "HR", "95% CI", "P"],
+                     rows: rows, alignments: [.left, .left, .right, .right, .right, .right])
+    }
+
+    func subgroups() -> ReportDocument.Table {
+        let rows = results.subgroups.map { s in
+            [s.endpoint.label] + s.groups.flatMap { g in ["\(g.events) / \(g.n)", num(g.median), pct(g.rate * 100)] } + [p(s.p)]
+        }
+        let names = results.subgroups.first?.groups.map(\.level) ?? ["", ""]
+        return .init(caption: "Subgroups: primary vs recurrence treatment group",
+                     header: ["Endpoint"] + names.flatMap { ["\($0): events / n", "median", "\(NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3))-\(unit) %"] } + ["Log-rank P"],
+                     rows: rows, alignments: [.left] + names.flatMap { _ in [.right, .right, .right] } + [.right])
+    }
+
+    func table4() -> ReportDocument.Table {
+        let t = results.toxicity
+        return .init(caption: "Table 4. Toxicity during CCRT and the following \(NumberFormat.significant(results.provenance.plan.toxicityWindowMonths, 3)) months (CTCAE v\(t.ctcaeVersion))",
+                     header: ["Toxicity", "Grade 3, No. (%)", "Grade 4, No. (%)"],
+                     rows: t.rows.map { [$0.term, nPct($0.grade3, $0.denominator), nPct($0.grade4, $0.denominator)] },
+                     footnotes: ["Worst grade per patient; window: \(t.window). Source: \(t.source)."],
+                     alignments: [.left, .right, .right])
+    }
+
+    func competing() -> ReportDocument.Table {
+        var rows: [[String]] = []
+        for c in results.competingRisks {
+            for (i, (a, b)) in zip(c.incidence, c.oneMinusKM).enumerated() {
+                rows.append([i == 0 ? c.endpoint.label : "", NumberFormat.significant(a.time, 3), rate(a), rate(b),
+                             i == 0 ? c.competing : ""])
+            }
+        }
+        return .init(caption: "Cumulative incidence (Aalen–Johansen, competing risks) beside 1 − Kaplan–Meier",
+                     header: ["Failure type", "Time (\(unit))", "Cumulative incidence, % (95% CI)", "1 − KM, % (95% CI)", "Competing event"],
+                     rows: rows,
+                     footnotes: ["1 − KM treats competing deaths as censored and so overstates the probability of failure (Dignam & Kocherginsky 2008)."],
+                     alignments: [.left, .right, .right, .right, .left])
+    }
+
+    func fineGray() -> ReportDocument.Table {
+        var rows: [[String]] = []
+        for c in results.competingRisks where !c.fineGray.isEmpty {
+            for (i, fg) in c.fineGray.enumerated() {
+                let cs = c.causeSpecificCox.first { $0.factor == fg.factor }
+                let gray = c.grayTests.first { $0.factor == fg.factor }
+                rows.append([i == 0 ? c.endpoint.label : "", "\(fg.label): \(fg.level)"] + hrCells(cs) + hrCells(fg) + [gray.map { p($0.p) } ?? ""])
+            }
+        }
+        return .init(caption: "Cause-specific Cox vs Fine–Gray subdistribution hazards, with Gray's test",
+                     header: ["Failure type", "Factor", "Cause-specific HR", "95% CI", "P", "Subdistribution HR", "95% CI", "P", "Gray's test P (univariate)"],
+                     rows: rows, alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right])
+    }
+
+    // MARK: figures
+
+    func series(_ c: PatternsOfFailure.Curve, median: Double? = nil) -> SurvivalPlot.Series {
+        SurvivalPlot.Series(label: c.label, times: [0] + c.time, values: [c.value.first.map { _ in 1 } ?? 1] + c.value,
+                            lower: [1] + c.lower, upper: [1] + c.upper, censorTimes: c.censorTimes, median: median,
+                            atRisk: c.atRisk.map { Int($0) })
+    }
+
+    var ticks: [Double] { results.provenance.plan.riskTableTimes }
+
+    func figure1() -> ReportDocument.Figure {
+        let s = results.survival.filter { $0.endpoint != .anyFailure }
+        let plot = SurvivalPlot(title: "Overall and failure-specific progression-free survival", xLabel: xLabel,
+                                yLabel: "Probability", series: s.map { e in
+                                    var c = e.curve
+                                    c.label = e.label
+                                    return SurvivalPlot.Series(label: e.label, times: [0] + c.time, values: [1] + c.value,
+                                                               censorTimes: c.censorTimes, median: e.median,
+                                                               atRisk: c.atRisk.map { Int($0) })
+                                }, xTicks: ticks, description: "Kaplan–Meier curves with number at risk")
+        return .init(caption: "Figure 1. Overall survival and progression-free survival by failure type. " +
+                     s.map { "\($0.label): median \(num($0.median)) \(unit), " + $0.rates.map { "\(NumberFormat.significant($0.time, 3))-\(unit) \(pct($0.estimate * 100))%" }.joined(separator: ", ") }.joined(separator: "; ") + ".",
+                     svg: plot.svg(), fileName: "figure1_survival.svg")
+    }
+
+    func figure2() -> ReportDocument.Figure {
+        let l = results.patterns.landmark, o = results.patterns.overall, n = results.cohort.patients
+        let chart = BarChart(title: "Patterns of failure", categories: l.sites.map { siteName($0.site) } + ["Any failure"],
+                             groups: [.counts("Within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) \(unit)", l.sites.map(\.n) + [l.patientsWithFailure], of: n),
+                                      .counts("Whole follow-up", o.sites.map(\.n) + [o.patientsWithFailure], of: n)],
+                             valueLabel: "Patients (%)")
+        return .init(caption: "Figure 2. Patterns of failure. Within the landmark window \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed.",
+                     svg: chart.svg(), fileName: "figure2_patterns.svg")
+    }
+
+    func figure3() -> [ReportDocument.Figure] {
+        results.significantFactors.enumerated().map { i, f in
+            let plot = SurvivalPlot(title: "\(f.endpoint.label) by \(f.label)", xLabel: xLabel, yLabel: "Probability",
+                                    series: f.curves.map { series($0) }, xTicks: ticks,
+                                    annotation: "log-rank P = \(p(f.p))")
+            return .init(caption: "Figure 3\(Character(UnicodeScalar(97 + min(i, 25))!)). \(f.endpoint.label) by \(f.label) (log-rank P = \(p(f.p))).",
+                         svg: plot.svg(), fileName: "figure3_\(f.endpoint.rawValue)_\(f.factor.rawValue).svg")
+        }
+    }
+
+    func forest() -> [ReportDocument.Figure] {
+        results.multivariate.map { m in
+            let plot = ForestPlot(title: "Multivariate Cox model: \(m.endpoint.label)",
+                                  entries: m.terms.map { .term(.init(label: "\($0.label): \($0.level)", estimate: $0.hr, lower: $0.lower, upper: $0.upper, p: $0.p)) })
+            return .init(caption: "Hazard ratios (95% CI), \(m.endpoint.label); n = \(m.n), events = \(m.events).",
+                         svg: plot.svg(), fileName: "forest_\(m.endpoint.rawValue).svg")
+        }
+    }
+
+    func cifFigures() -> [ReportDocument.Figure] {
+        results.competingRisks.map { c in
+            let km = results.survival.first { $0.endpoint == c.endpoint }!
+            let oneMinus = SurvivalPlot.Series(label: "1 − Kaplan–Meier", times: [0] + km.curve.time, values: [0] + km.curve.value.map { 1 - $0 })
+            let cif = SurvivalPlot.Series(label: "Cumulative incidence", times: [0] + c.curve.time, values: [0] + c.curve.value,
+                                          lower: [0] + c.curve.lower, upper: [0] + c.curve.upper,
+                                          atRisk: c.curve.atRisk.map { Int($0) })
+            let plot = SurvivalPlot(title: "\(siteName(c.endpoint.site?.rawValue ?? "")) failure: cumulative incidence vs 1 − KM",
+                                    xLabel: xLabel, yLabel: "Cumulative probability", series: [cif, oneMinus],
+                                    xTicks: ticks, kind: .cumulativeIncidence)
+            return .init(caption: "Cumulative incidence of \(c.endpoint.site?.rawValue ?? "") failure with \(c.competing) as the competing event, and 1 − KM.",
+                         svg: plot.svg(), fileName: "cif_\(c.endpoint.rawValue).svg")
+        }
+    }
+
+    // MARK: document
+
+    public func document() -> ReportDocument {
+        let r = results
+        let f = r.followUp
+        var meta = ["Generated by \(r.provenance.tool) \(r.provenance.version) on \(r.provenance.generatedAt)"]
+        meta += r.provenance.inputs.map { "\($0.name) (\($0.role), \($0.rows) rows): SHA-256 \($0.sha256)" }
+        var sections: [ReportDocument.Section] = []
+        var intro: [ReportDocument.Block] = []
+        if r.provenance.synthetic {
+            intro.append(.callout(.init(.warning, "SYNTHETIC DATA. " + (r.provenance.note ?? "These are not patient records."))))
+        }
+        intro.append(.paragraph("\(r.cohort.patients) patients. At last follow-up \(r.cohort.dead) had died, \(r.cohort.alive) were alive and the status of \(r.cohort.unknown) was unknown; \(r.cohort.deathsWithinLandmark) died within \(NumberFormat.significant(r.provenance.plan.landmarkMonths, 3)) months. Median follow-up was \(num(f.medianAll)) \(unit) (range, \(num(f.minAll))–\(num(f.maxAll))) in all patients" + (f.medianSurvivors.map { " and \(num($0)) \(unit) (range, \(num(f.minSurvivors))–\(num(f.maxSurvivors))) in surviving patients" } ?? "") + "; by the reverse Kaplan–Meier method \(num(f.reverseKM)) \(unit) (95% CI \(ci(f.reverseKMLower, f.reverseKMUpper))). Times are counted from the \(r.provenance.plan.origin == .rtEnd ? "end" : "start") of RT in \(unit)."))
+        for w in r.warnings { intro.append(.callout(.init(.warning, w))) }
+        sections.append(.init(heading: "Cohort and follow-up", blocks: intro))
+        sections.append(.init(heading: "Patient characteristics", blocks: [.table(table1())]))
+        sections.append(.init(heading: "Response", blocks: [.table(table2())]))
+        let l = r.patterns.landmark
+        let combined = l.sites.map { "\($0.combined) of \($0.n) \($0.site)" }.joined(separator: ", ")
+        sections.append(.init(heading: "Patterns of failure", blocks: [
+            .paragraph("Within the landmark window, \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed: " +
+                       l.sites.map { "\($0.site) \($0.n) (\(pct($0.percent))%)" }.joined(separator: ", ") +
+                       ". Combined with another category: \(combined). Over the whole follow-up \(r.patterns.overall.patientsWithFailure) patients (\(pct(r.patterns.overall.percent))%) failed, \(r.patterns.overall.sites.first?.n ?? 0) with infield failure."),
+            .figure(figure2()), .table(patternSites()), .table(patternExclusive()), .table(organs()),
+        ]))
+        sections.append(.init(heading: "Survival", blocks: [.figure(figure1()), .table(survivalSummary())]))
+        var factorBlocks: [ReportDocument.Block] = [.table(table3a()), .table(table3b())]
+        for m in r.multivariate where !m.warnings.isEmpty {
+            factorBlocks.append(.callout(.init(.note, "\(m.endpoint.label): " + m.warnings.joined(separator: "; "))))
+        }
+        factorBlocks += forest().map { .figure($0) }
+        factorBlocks += figure3().map { .figure($0) }
+        if r.significantFactors.isEmpty { factorBlocks.append(.paragraph("No factor reached P < \(NumberFormat.significant(r.provenance.plan.alpha, 3)) in the univariate analysis.")) }
+        sections.append(.init(heading: "Risk factors for progression-free survival", blocks: factorBlocks))
+        sections.append(.init(heading: "Risk factors for overall survival", blocks: [.table(osFactors())]))
+        sections.append(.init(heading: "Subgroups by treatment history", blocks: [.table(subgroups())]))
+        sections.append(.init(heading: "Toxicity", blocks: [.table(table4())] + (r.toxicity.problems.isEmpty ? [] : [.callout(.init(.warning, r.toxicity.problems.joined(separator: "\n")))])))
+        if !r.competingRisks.isEmpty {
+            sections.append(.init(heading: "Competing risks", blocks: [
+                .paragraph("Each failure type is also estimated as a cumulative incidence with \(r.competingRisks[0].competing) as the competing event. The paper's estimate (1 − Kaplan–Meier, competing events censored) is shown beside it."),
+                .table(competing()), .table(fineGray())] + cifFigures().map { .figure($0) }))
+        }
+        var prov: [ReportDocument.Block] = [.paragraph("Analysis plan (plan.yaml):"), .paragraph(r.provenance.plan.yaml)]
+        if !r.exclusions.isEmpty {
+            prov.append(.table(.init(caption: "Exclusions", header: ["Analysis", "Reason", "Patients"],
+                                     rows: r.exclusions.map { [$0.analysis, $0.reason, String($0.n)] }, alignments: [.left, .left, .right])))
+        }
+        sections.append(.init(heading: "Provenance", blocks: prov))
+        let title = "Patterns of failure after hepatic arterial CCRT" + (r.provenance.synthetic ? " — synthetic demo cohort" : "")
+        return ReportDocument(title: title, metadata: meta, sections: sections)
+    }
+}

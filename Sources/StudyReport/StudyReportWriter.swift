@@ -1,0 +1,31 @@
+import Foundation
+import PatternsOfFailure
+import Reporting
+
+/// Writes the study report to a directory: `report.html`, `report.md`, `tables/*.csv`, `figures/*.svg`,
+/// `results.json` and `plan.yaml`.
+public enum StudyReportWriter {
+    /// Writes every output file; returns the paths written (relative to `directory`).
+    @discardableResult
+    public static func write(_ results: StudyResults, to directory: URL) throws -> [String] {
+        let fm = FileManager.default
+        try fm.createDirectory(at: directory.appendingPathComponent("tables"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: directory.appendingPathComponent("figures"), withIntermediateDirectories: true)
+        let builder = StudyReportBuilder(results: results)
+        let document = builder.document()
+        var written: [String] = []
+        func put(_ text: String, _ path: String) throws {
+            try text.write(to: directory.appendingPathComponent(path), atomically: true, encoding: .utf8)
+            written.append(path)
+        }
+        try put(document.html(), "report.html")
+        try put(document.markdown(), "report.md")
+        for f in document.figureFiles { try put(f.svg, "figures/\(f.fileName)") }
+        for (name, table) in builder.tables() {
+            try put(CSVOutput.string(header: table.header, rows: table.rows.map { $0.map { $0.trimmingCharacters(in: .whitespaces) } }), "tables/\(name).csv")
+        }
+        try put(JSONOutput.string(results), "results.json")
+        try put(results.provenance.plan.yaml, "plan.yaml")
+        return written
+    }
+}
