@@ -91,9 +91,10 @@ public struct StudyAnalysis {
         let reverse = KaplanMeier.reverse(time: followTimes, event: os.map(\.event)).median
         let followUp = FollowUp(medianAll: Self.median(followTimes), minAll: followTimes.min() ?? .nan,
                                 maxAll: followTimes.max() ?? .nan,
-                                medianSurvivors: survivorTimes.isEmpty ? nil : Self.median(survivorTimes),
-                                minSurvivors: survivorTimes.min(), maxSurvivors: survivorTimes.max(),
-                                reverseKM: reverse.estimate, reverseKMLower: reverse.lower, reverseKMUpper: reverse.upper,
+                                medianSurvivors: Self.median(survivorTimes),
+                                minSurvivors: survivorTimes.min() ?? .nan, maxSurvivors: survivorTimes.max() ?? .nan,
+                                reverseKM: reverse.estimate ?? .nan, reverseKMLower: reverse.lower ?? .nan,
+                                reverseKMUpper: reverse.upper ?? .nan,
                                 unit: unitName)
         let deathsEarly = derived.filter { d in
             d.patient.vitalStatus == .dead && Double((d.patient.deathDate ?? d.patient.lastFollowUp) - Derive.origin(d.patient, plan: plan)) <= plan.landmarkDays
@@ -130,7 +131,7 @@ public struct StudyAnalysis {
             for x in o { censoring[x.event ? "event: \(x.reason)" : "censored: \(x.reason)", default: 0] += 1 }
             survival.append(EndpointSurvival(
                 endpoint: e, label: e.label, n: n, events: o.filter(\.event).count,
-                median: med.estimate, medianLower: med.lower, medianUpper: med.upper,
+                median: med.estimate ?? .nan, medianLower: med.lower ?? .nan, medianUpper: med.upper ?? .nan,
                 rates: fit.estimates(at: plan.rateTimes).map { RateAtTime(time: $0.time, estimate: $0.survival, lower: $0.lower, upper: $0.upper) },
                 curve: Self.curve(fit, label: e.label, o: o, plan: plan),
                 censoring: censoring.keys.sorted().map { CategoryCount(category: $0, n: censoring[$0]!, denominator: n) }))
@@ -160,7 +161,7 @@ public struct StudyAnalysis {
                     let fit = KaplanMeier(time: idx.map { o[$0].time }, event: idx.map { o[$0].event })
                     let r = fit.estimates(at: [rateTime])[0]
                     levels.append(LevelSummary(level: f.levels[level], n: idx.count, events: idx.filter { o[$0].event }.count,
-                                               rate: r.survival, rateLower: r.lower, rateUpper: r.upper, median: fit.median.estimate))
+                                               rate: r.survival, rateLower: r.lower, rateUpper: r.upper, median: fit.median.estimate ?? .nan))
                     curves.append(Self.curve(fit, label: f.levels[level], o: idx.map { o[$0] }, plan: plan))
                 }
                 univariate.append(UnivariateResult(endpoint: e, factor: f.kind, label: f.label, levels: levels,
@@ -191,7 +192,7 @@ public struct StudyAnalysis {
                 let fit = KaplanMeier(time: idx.map { o[$0].time }, event: idx.map { o[$0].event })
                 let r = fit.estimates(at: [rateTime])[0]
                 return LevelSummary(level: hist.levels[level], n: idx.count, events: idx.filter { o[$0].event }.count,
-                                    rate: r.survival, rateLower: r.lower, rateUpper: r.upper, median: fit.median.estimate)
+                                    rate: r.survival, rateLower: r.lower, rateUpper: r.upper, median: fit.median.estimate ?? .nan)
             }
             let pats = [0, 1].map { level in
                 Self.patternCounts(derived.indices.filter { g[$0] == level }.map { derived[$0].history.landmarkPattern },

@@ -45,12 +45,13 @@ public struct FollowUp: Codable, Sendable {
     public var medianAll: Double
     public var minAll: Double
     public var maxAll: Double
-    public var medianSurvivors: Double?
-    public var minSurvivors: Double?
-    public var maxSurvivors: Double?
-    public var reverseKM: Double?
-    public var reverseKMLower: Double?
-    public var reverseKMUpper: Double?
+    /// NaN (JSON null) when there are no survivors / the reverse-KM median is not reached.
+    public var medianSurvivors: Double
+    public var minSurvivors: Double
+    public var maxSurvivors: Double
+    public var reverseKM: Double
+    public var reverseKMLower: Double
+    public var reverseKMUpper: Double
     public var unit: String
 }
 
@@ -132,9 +133,10 @@ public struct EndpointSurvival: Codable, Sendable {
     public var label: String
     public var n: Int
     public var events: Int
-    public var median: Double?
-    public var medianLower: Double?
-    public var medianUpper: Double?
+    /// NaN (JSON null) when not reached.
+    public var median: Double
+    public var medianLower: Double
+    public var medianUpper: Double
     public var rates: [RateAtTime]
     public var curve: Curve
     /// What ended follow-up, counted ("death (censored)": 40, …).
@@ -149,7 +151,8 @@ public struct LevelSummary: Codable, Sendable {
     public var rate: Double
     public var rateLower: Double
     public var rateUpper: Double
-    public var median: Double?
+    /// NaN (JSON null) when not reached.
+    public var median: Double
 }
 
 public struct UnivariateResult: Codable, Sendable {

@@ -22,7 +22,8 @@ public struct StudyReportBuilder {
     // MARK: number formats
 
     func pct(_ x: Double) -> String { NumberFormat.fixed(x, 1) }
-    func num(_ x: Double?, _ d: Int = 1) -> String { x.map { NumberFormat.fixed($0, d) } ?? "NR" }
+    /// A number with `d` decimals; "NR" (not reached / not available) for nil or NaN.
+    func num(_ x: Double?, _ d: Int = 1) -> String { x.flatMap { $0.isNaN ? nil : NumberFormat.fixed($0, d) } ?? "NR" }
     func p(_ x: Double) -> String { NumberFormat.pValue(x) }
     func nPct(_ n: Int, _ of: Int) -> String { of > 0 ? "\(n) (\(pct(Double(n) / Double(of) * 100)))" : "\(n)" }
     func ci(_ lo: Double?, _ hi: Double?, _ d: Int = 1) -> String { "\(num(lo, d))–\(num(hi, d))" }
@@ -63,7 +64,7 @@ public struct StudyReportBuilder {
                 rows.append(["  " + r.label, nPct(n, d)])
             }
         }
-        return .init(caption: "Table 1. Patient characteristics (n = \(results.cohort.patients))",
+        return .init(caption: "Patient characteristics (the paper's Table 1) (n = \(results.cohort.patients))",
                      header: ["Characteristic", "No. of patients (%)"], rows: rows,
                      footnotes: ["Percentages are of patients with the item recorded.",
                                  "BED and EQD2 with α/β = \(NumberFormat.significant(results.provenance.plan.alphaBeta, 3)) Gy."],
@@ -71,7 +72,7 @@ public struct StudyReportBuilder {
     }
 
     func table2() -> ReportDocument.Table {
-        .init(caption: "Table 2. Treatment response at \(NumberFormat.significant(results.provenance.plan.responseMonths, 3)) months after RT",
+        .init(caption: "Treatment response (the paper's Table 2) at \(NumberFormat.significant(results.provenance.plan.responseMonths, 3)) months after RT",
               header: ["Response", "No. (%)", "Best response, No. (%)"],
               rows: results.response.atLandmark.map { c in
                   [c.category, nPct(c.n, c.denominator),
@@ -155,7 +156,7 @@ public struct StudyReportBuilder {
                 rows.append(row)
             }
         }
-        return .init(caption: "Table 3a. Univariate analysis of progression-free survival (log-rank test)",
+        return .init(caption: "Univariate analysis of progression-free survival, log-rank test (the paper's Table 3a)",
                      header: ["Factor"] + eps.flatMap { e in ["\(short(e)) n", "\(rt)-\(unit) PFS (%)", "P"] },
                      rows: rows, footnotes: [endpointNote()], alignments: [.left] + eps.flatMap { _ in [.right, .right, .right] })
     }
@@ -186,7 +187,7 @@ public struct StudyReportBuilder {
         for (e, m) in zip(eps, models) {
             if let m { notes.append("\(short(e)): n = \(m.n), events = \(m.events), events per variable = \(NumberFormat.fixed(m.eventsPerVariable, 1)), concordance = \(NumberFormat.fixed(m.concordance, 3)), PH test global P = \(m.proportionalHazards.last.map { p($0.p) } ?? "NA").") }
         }
-        return .init(caption: "Table 3b. Multivariate analysis of progression-free survival",
+        return .init(caption: "Multivariate analysis of progression-free survival, Cox model (the paper's Table 3b)",
                      header: ["Factor"] + eps.flatMap { e in ["\(short(e)) HR", "95% CI", "P"] }, rows: rows,
                      footnotes: notes, alignments: [.left] + eps.flatMap { _ in [.right, .right, .right] })
     }
@@ -215,7 +216,7 @@ public struct StudyReportBuilder {
 
     func table4() -> ReportDocument.Table {
         let t = results.toxicity
-        return .init(caption: "Table 4. Toxicity during CCRT and the following \(NumberFormat.significant(results.provenance.plan.toxicityWindowMonths, 3)) months (CTCAE v\(t.ctcaeVersion))",
+        return .init(caption: "Toxicity (the paper's Table 4) during CCRT and the following \(NumberFormat.significant(results.provenance.plan.toxicityWindowMonths, 3)) months (CTCAE v\(t.ctcaeVersion))",
                      header: ["Toxicity", "Grade 3, No. (%)", "Grade 4, No. (%)"],
                      rows: t.rows.map { [$0.term, nPct($0.grade3, $0.denominator), nPct($0.grade4, $0.denominator)] },
                      footnotes: ["Worst grade per patient; window: \(t.window). Source: \(t.source)."],
@@ -268,10 +269,10 @@ public struct StudyReportBuilder {
                                     var c = e.curve
                                     c.label = e.label
                                     return SurvivalPlot.Series(label: e.label, times: [0] + c.time, values: [1] + c.value,
-                                                               censorTimes: c.censorTimes, median: e.median,
+                                                               censorTimes: c.censorTimes, median: e.median.isNaN ? nil : e.median,
                                                                atRisk: c.atRisk.map { Int($0) })
                                 }, xTicks: ticks, description: "Kaplan–Meier curves with number at risk")
-        return .init(caption: "Figure 1. Overall survival and progression-free survival by failure type. " +
+        return .init(caption: "Overall survival and progression-free survival by failure type (the paper's Fig. 1). " +
                      s.map { "\($0.label): median \(num($0.median)) \(unit), " + $0.rates.map { "\(NumberFormat.significant($0.time, 3))-\(unit) \(pct($0.estimate * 100))%" }.joined(separator: ", ") }.joined(separator: "; ") + ".",
                      svg: plot.svg(), fileName: "figure1_survival.svg")
     }
@@ -282,7 +283,7 @@ public struct StudyReportBuilder {
                              groups: [.counts("Within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) \(unit)", l.sites.map(\.n) + [l.patientsWithFailure], of: n),
                                       .counts("Whole follow-up", o.sites.map(\.n) + [o.patientsWithFailure], of: n)],
                              valueLabel: "Patients (%)")
-        return .init(caption: "Figure 2. Patterns of failure. Within the landmark window \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed.",
+        return .init(caption: "Patterns of failure (the paper's Fig. 2). Within the landmark window \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed.",
                      svg: chart.svg(), fileName: "figure2_patterns.svg")
     }
 
@@ -291,7 +292,7 @@ public struct StudyReportBuilder {
             let plot = SurvivalPlot(title: "\(f.endpoint.label) by \(f.label)", xLabel: xLabel, yLabel: "Probability",
                                     series: f.curves.map { series($0) }, xTicks: ticks,
                                     annotation: "log-rank P = \(p(f.p))")
-            return .init(caption: "Figure 3\(Character(UnicodeScalar(97 + min(i, 25))!)). \(f.endpoint.label) by \(f.label) (log-rank P = \(p(f.p))).",
+            return .init(caption: "\(f.endpoint.label) by \(f.label) (log-rank P = \(p(f.p)); the paper's Fig. 3).",
                          svg: plot.svg(), fileName: "figure3_\(f.endpoint.rawValue)_\(f.factor.rawValue).svg")
         }
     }
@@ -332,7 +333,7 @@ public struct StudyReportBuilder {
         if r.provenance.synthetic {
             intro.append(.callout(.init(.warning, "SYNTHETIC DATA. " + (r.provenance.note ?? "These are not patient records."))))
         }
-        intro.append(.paragraph("\(r.cohort.patients) patients. At last follow-up \(r.cohort.dead) had died, \(r.cohort.alive) were alive and the status of \(r.cohort.unknown) was unknown; \(r.cohort.deathsWithinLandmark) died within \(NumberFormat.significant(r.provenance.plan.landmarkMonths, 3)) months. Median follow-up was \(num(f.medianAll)) \(unit) (range, \(num(f.minAll))–\(num(f.maxAll))) in all patients" + (f.medianSurvivors.map { " and \(num($0)) \(unit) (range, \(num(f.minSurvivors))–\(num(f.maxSurvivors))) in surviving patients" } ?? "") + "; by the reverse Kaplan–Meier method \(num(f.reverseKM)) \(unit) (95% CI \(ci(f.reverseKMLower, f.reverseKMUpper))). Times are counted from the \(r.provenance.plan.origin == .rtEnd ? "end" : "start") of RT in \(unit)."))
+        intro.append(.paragraph("\(r.cohort.patients) patients. At last follow-up \(r.cohort.dead) had died, \(r.cohort.alive) were alive and the status of \(r.cohort.unknown) was unknown; \(r.cohort.deathsWithinLandmark) died within \(NumberFormat.significant(r.provenance.plan.landmarkMonths, 3)) months. Median follow-up was \(num(f.medianAll)) \(unit) (range, \(num(f.minAll))–\(num(f.maxAll))) in all patients" + (f.medianSurvivors.isNaN ? "" : " and \(num(f.medianSurvivors)) \(unit) (range, \(num(f.minSurvivors))–\(num(f.maxSurvivors))) in surviving patients") + "; by the reverse Kaplan–Meier method \(num(f.reverseKM)) \(unit) (95% CI \(ci(f.reverseKMLower, f.reverseKMUpper))). Times are counted from the \(r.provenance.plan.origin == .rtEnd ? "end" : "start") of RT in \(unit)."))
         for w in r.warnings { intro.append(.callout(.init(.warning, w))) }
         sections.append(.init(heading: "Cohort and follow-up", blocks: intro))
         sections.append(.init(heading: "Patient characteristics", blocks: [.table(table1())]))

@@ -15,7 +15,8 @@ public enum CoxAnalysis {
         public var term: String
         public var coef: Double
         public var se: Double
-        public var robustSE: Double?
+        /// NaN (JSON null) unless robust standard errors were requested.
+        public var robustSE: Double
         public var hr: Double
         public var lower95: Double
         public var upper95: Double
@@ -131,7 +132,7 @@ public enum CoxAnalysis {
         let (lo, hi) = model.hazardRatioInterval()
         let z = model.zScores, p = model.pValues
         let terms = matrix.termNames.indices.map { k in
-            Term(term: matrix.termNames[k], coef: model.coefficients[k], se: se[k], robustSE: rse?[k],
+            Term(term: matrix.termNames[k], coef: model.coefficients[k], se: se[k], robustSE: rse?[k] ?? .nan,
                  hr: model.hazardRatios[k], lower95: lo[k], upper95: hi[k], z: z[k], p: p[k])
         }
         func test(_ t: CoxModel.Test) -> Test { Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue) }

@@ -14,9 +14,10 @@ public enum KaplanMeierAnalysis {
         public var group: String
         public var n: Int
         public var events: Double
-        public var median: Double?
-        public var medianLower95: Double?
-        public var medianUpper95: Double?
+        /// NaN (JSON null) when not reached.
+        public var median: Double
+        public var medianLower95: Double
+        public var medianUpper95: Double
         public var at: [AtTime]
         public var table: [Step]
 
@@ -66,7 +67,7 @@ public enum KaplanMeierAnalysis {
         public var confLevel: Double
         public var strata: [Stratum]
         /// Median follow-up by the reverse Kaplan–Meier method (all rows).
-        public var medianFollowUp: Double?
+        public var medianFollowUp: Double
         public var rowsUsed: Int
         public var excludedRows: Int
         public var excluded: [Exclusion]
@@ -106,7 +107,7 @@ public enum KaplanMeierAnalysis {
             let se = fit.survivalStandardError
             return Stratum(
                 group: level, n: fit.observations, events: fit.totalEvents,
-                median: med.estimate, medianLower95: med.lower, medianUpper95: med.upper,
+                median: med.estimate ?? .nan, medianLower95: med.lower ?? .nan, medianUpper95: med.upper ?? .nan,
                 at: fit.estimates(at: at).map {
                     AtTime(time: $0.time, nRisk: $0.atRisk, nEvent: $0.events, surv: $0.survival,
                            stdErr: $0.standardError, lower95: $0.lower, upper95: $0.upper)
@@ -116,7 +117,7 @@ public enum KaplanMeierAnalysis {
                          surv: fit.survival[k], stdErr: se[k], lower95: fit.lower[k], upper95: fit.upper[k])
                 })
         }
-        let followUp = KaplanMeier.reverse(time: cols.time, event: cols.event).median.estimate
+        let followUp = KaplanMeier.reverse(time: cols.time, event: cols.event).median.estimate ?? .nan
         return Result(time: time, event: event, groupColumn: group, confType: confidenceType.rawValue,
                       confLevel: confidenceLevel, strata: strata, medianFollowUp: followUp,
                       rowsUsed: cols.rows.count, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)

@@ -20,8 +20,8 @@ extension KaplanMeierAnalysis.Result {
         let label = { (g: String) in groupColumn.map { "\($0)=\(g)" } ?? "" }
         out += TextTable(header: ["", "n", "events", "median", "\(NumberFormat.fixed(confLevel, 2))LCL", "\(NumberFormat.fixed(confLevel, 2))UCL"],
                          rows: strata.map { s in
-                             [label(s.group), String(s.n), sig(s.events, 6), sig(s.median ?? .nan, 6),
-                              sig(s.medianLower95 ?? .nan, 6), sig(s.medianUpper95 ?? .nan, 6)]
+                             [label(s.group), String(s.n), sig(s.events, 6), sig(s.median, 6),
+                              sig(s.medianLower95, 6), sig(s.medianUpper95, 6)]
                          }).rendered + "\n"
         if strata.contains(where: { !$0.at.isEmpty }) {
             for s in strata {
@@ -33,7 +33,7 @@ extension KaplanMeierAnalysis.Result {
                                  }).rendered + "\n"
             }
         }
-        if let f = medianFollowUp { out += "\nMedian follow-up (reverse Kaplan-Meier): \(sig(f, 6))\n" }
+        if medianFollowUp.isFinite { let f = medianFollowUp; out += "\nMedian follow-up (reverse Kaplan-Meier): \(sig(f, 6))\n" }
         out += exclusionLine(excludedRows, rowsUsed + excludedRows, excluded) + "\n"
         return out
     }
@@ -88,7 +88,7 @@ extension CoxAnalysis.Result {
         header += ["z", "Pr(>|z|)"]
         out += TextTable(header: header, rows: terms.map { t in
             var r = [t.term, sig(t.coef, 4), sig(t.hr, 4), sig(t.se, 4)]
-            if robust { r.append(sig(t.robustSE ?? .nan, 4)) }
+            if robust { r.append(sig(t.robustSE, 4)) }
             return r + [sig(t.z, 3), sig(t.p, 3)]
         }).rendered + "\n\n"
         out += TextTable(header: ["", "exp(coef)", "exp(-coef)", "lower .95", "upper .95"], rows: terms.map { t in
@@ -116,7 +116,7 @@ extension CoxAnalysis.Result {
     public var csv: String {
         CSVOutput.string(header: ["term", "coef", "se", "robust_se", "hr", "lower95", "upper95", "z", "p"],
                          rows: terms.map { t in
-                             [t.term] + [t.coef, t.se, t.robustSE ?? .nan, t.hr, t.lower95, t.upper95, t.z, t.p]
+                             [t.term] + [t.coef, t.se, t.robustSE, t.hr, t.lower95, t.upper95, t.z, t.p]
                                  .map(CSVOutput.number)
                          })
     }

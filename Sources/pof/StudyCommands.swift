@@ -39,8 +39,11 @@ func runStudy(_ reading: CohortReading, plan: StudyPlan, out: String, synthetic:
     s += "Failure within \(RiskFactorText.number(plan.landmarkMonths)) months: \(l.patientsWithFailure) patients ("
         + l.sites.map { "\($0.site) \($0.n)" }.joined(separator: ", ") + ")\n"
     if let os = results.survival.first(where: { $0.endpoint == .overallSurvival }) {
-        s += "Overall survival: median \(os.median.map { String(format: "%.1f", $0) } ?? "not reached") \(plan.timeUnit.rawValue); "
-            + os.rates.map { "\(RiskFactorText.number($0.time)) \(plan.timeUnit.rawValue): \(String(format: "%.1f", $0.estimate * 100))%" }.joined(separator: ", ") + "\n"
+        let median: String = os.median.isNaN ? "not reached" : String(format: "%.1f", os.median)
+        let rates: [String] = os.rates.map { r in
+            RiskFactorText.number(r.time) + " " + plan.timeUnit.rawValue + ": " + String(format: "%.1f", r.estimate * 100) + "%"
+        }
+        s += "Overall survival: median \(median) \(plan.timeUnit.rawValue); " + rates.joined(separator: ", ") + "\n"
     }
     if !results.warnings.isEmpty { s += "\(results.warnings.count) warning(s): see the report\n" }
     s += "Wrote \(written.count) files to \(dir.path) (open \(dir.appendingPathComponent("report.html").path))\n"
