@@ -200,3 +200,23 @@ extension CoxData {
         }
     }
 }
+
+extension CoxPrediction.Curve {
+    /// The curve at requested times, as R's `summary(survfit(fit, newdata), times = …)`: the value at the
+    /// last curve time ≤ t (S = 1 with standard error 0 before the first).
+    ///
+    /// - Returns: One estimate per requested time, in the order given.
+    public func estimates(at times: [Double]) -> [KaplanMeier.Estimate] {
+        let se = survivalStandardError
+        return times.map { t in
+            let k = upperBound(time, t)
+            let risk = lowerBound(time, t) < time.count ? atRisk[lowerBound(time, t)] : 0
+            if k == 0 {
+                return KaplanMeier.Estimate(time: t, atRisk: risk, events: 0, censored: 0, survival: 1, standardError: 0,
+                                            lower: 1, upper: 1)
+            }
+            return KaplanMeier.Estimate(time: t, atRisk: risk, events: 0, censored: 0, survival: survival[k - 1],
+                                        standardError: se[k - 1], lower: lower[k - 1], upper: upper[k - 1])
+        }
+    }
+}

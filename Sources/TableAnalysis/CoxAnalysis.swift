@@ -173,6 +173,29 @@ public enum CoxAnalysis {
     }
 }
 
+extension CoxAnalysis {
+    /// A fitted model with the coding of its covariates (for prediction).
+    struct Fitted {
+        var model: CoxModel
+        var matrix: ModelMatrix
+        var rows: Int
+        var report: MissingValueReport
+    }
+
+    static func fitModel(table: CSVTable, time: String, event: String, covariates: [String], ties: CoxModel.Ties,
+                         reference: [String: String]) throws -> Fitted {
+        guard !covariates.isEmpty else { throw AnalysisError.invalidOption("at least one covariate is needed") }
+        let cols = try SurvivalColumns(table: table, time: time, event: event, alsoRequired: covariates)
+        let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows)
+        do {
+            let model = try CoxModel(time: cols.time, event: cols.event, covariates: matrix.columns, ties: ties)
+            return Fitted(model: model, matrix: matrix, rows: cols.rows.count, report: cols.report)
+        } catch {
+            throw AnalysisError.model("\(table.sourceName): \(error)")
+        }
+    }
+}
+
 enum NumberText {
     static func short(_ x: Double) -> String {
         let r = (x * 10).rounded() / 10

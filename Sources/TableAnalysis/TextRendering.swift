@@ -121,3 +121,77 @@ extension CoxAnalysis.Result {
                          })
     }
 }
+
+extension CumulativeIncidenceAnalysis.Result {
+    /// Printout in the layout of `print(cuminc(...))`: tests, then estimates and variances per curve.
+    public var text: String {
+        var out = "Cumulative incidence (Aalen-Johansen; variance as cmprsk::cuminc; censor code \(censorCode))\n"
+        if !gray.isEmpty {
+            out += "\nTests (Gray):\n" + TextTable(header: ["cause", "stat", "pv", "df"], rows: gray.map {
+                [String($0.cause), sig($0.statistic, 6), sig($0.p, 6), String($0.df)]
+            }).rendered + "\n"
+        }
+        for c in curves {
+            out += "\n\(c.group == "all" ? "" : "\(c.group) ")cause \(c.cause) (\(c.events) events)\n"
+            out += TextTable(header: ["time", "est", "var", "lower 95%", "upper 95%"], rows: c.at.map {
+                [sig($0.time, 6), sig($0.estimate, 6), sig($0.variance, 6), sig($0.lower95, 4), sig($0.upper95, 4)]
+            }).rendered + "\n"
+        }
+        out += exclusionLine(excludedRows, rowsUsed + excludedRows, excluded) + "\n"
+        return out
+    }
+
+    public var csv: String {
+        CSVOutput.string(header: ["group", "cause", "time", "estimate", "variance", "lower95", "upper95"],
+                         rows: curves.flatMap { c in c.at.map { p in
+                             [c.group, String(c.cause)] + [p.time, p.estimate, p.variance, p.lower95, p.upper95].map(CSVOutput.number)
+                         } })
+    }
+}
+
+extension FineGrayAnalysis.Result {
+    /// Printout in the layout of `summary(crr(...))`.
+    public var text: String {
+        var out = "Competing-risks regression (Fine-Gray, as cmprsk::crr): cause \(cause), censor code \(censorCode)\n"
+        out += "  n= \(n), events= \(events), competing events= \(competingEvents)\n\n"
+        out += TextTable(header: ["", "coef", "exp(coef)", "se(coef)", "z", "p-value"], rows: terms.map {
+            [$0.term, sig($0.coef, 4), sig($0.hr, 4), sig($0.se, 4), sig($0.z, 3), sig($0.p, 3)]
+        }).rendered + "\n\n"
+        out += TextTable(header: ["", "exp(coef)", "exp(-coef)", "2.5%", "97.5%"], rows: terms.map {
+            [$0.term, sig($0.hr, 4), sig(1 / $0.hr, 4), sig($0.lower95, 4), sig($0.upper95, 4)]
+        }).rendered + "\n\n"
+        out += "Log-pseudo likelihood: \(sig(loglik, 6)) (null \(sig(loglikNull, 6))); iterations: \(iterations)\n"
+        for w in warnings { out += "Warning: \(w)\n" }
+        out += exclusionLine(excludedRows, rowsUsed + excludedRows, excluded) + "\n"
+        return out
+    }
+
+    public var csv: String {
+        CSVOutput.string(header: ["term", "coef", "se", "hr", "lower95", "upper95", "z", "p"], rows: terms.map { t in
+            [t.term] + [t.coef, t.se, t.hr, t.lower95, t.upper95, t.z, t.p].map(CSVOutput.number)
+        })
+    }
+}
+
+extension CoxPredictionAnalysis.Result {
+    /// Predicted survival per new row at the requested times.
+    public var text: String {
+        var out = "Predicted survival from a Cox model (\(ties) ties; R: survfit(coxph, newdata))\n"
+        out += "Terms: " + zip(terms, coefficients).map { "\($0) = \(sig($1, 4))" }.joined(separator: ", ") + "\n"
+        for p in patients {
+            out += "\nrow \(p.row) (linear predictor \(sig(p.linearPredictor, 4)))\n"
+            out += TextTable(header: ["time", "survival", "std.err", "lower 95% CI", "upper 95% CI"], rows: p.at.map {
+                [sig($0.time, 6), sig($0.surv), sig($0.stdErr), sig($0.lower95), sig($0.upper95)]
+            }).rendered + "\n"
+        }
+        for w in warnings { out += "Warning: \(w)\n" }
+        out += exclusionLine(excludedRows, rowsUsed + excludedRows, excluded) + "\n"
+        return out
+    }
+
+    public var csv: String {
+        CSVOutput.string(header: ["row", "time", "surv", "std_err", "lower95", "upper95"], rows: patients.flatMap { p in
+            p.at.map { a in [String(p.row)] + [a.time, a.surv, a.stdErr, a.lower95, a.upper95].map(CSVOutput.number) }
+        })
+    }
+}

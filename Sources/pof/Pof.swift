@@ -16,7 +16,8 @@ struct Pof: ParsableCommand {
         excluded and reported.
         """,
         version: PofVersion.string,
-        subcommands: [DemoCommand.self, ReportCommand.self, SimulateCommand.self, KaplanMeierCommand.self, LogRankCommand.self, CoxCommand.self]
+        subcommands: [DemoCommand.self, ReportCommand.self, SimulateCommand.self, KaplanMeierCommand.self, LogRankCommand.self, CoxCommand.self,
+                      CumulativeIncidenceCommand.self, FineGrayCommand.self, PredictCommand.self]
     )
 }
 
@@ -168,12 +169,7 @@ struct CoxCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             guard let tieMethod = CoxModel.Ties(rawValue: ties) else { throw ValidationError("--ties must be efron or breslow") }
-            var refs: [String: String] = [:]
-            for r in reference.flatMap(parseList) {
-                let parts = r.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw ValidationError("--reference expects column=level, got \"\(r)\"") }
-                refs[parts[0]] = parts[1]
-            }
+            let refs = try parseReferences(reference)
             let result = try CoxAnalysis.run(table: readTable(file), time: time, event: event,
                                              covariates: parseList(covariates), start: start, strata: strata,
                                              weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)

@@ -1,0 +1,242 @@
+import Survival
+import Tabular
+
+/// Cause codes of a table's event column: integers, one of them the censoring code.
+struct CauseColumn {
+    var rows: [Int]
+    var time: [Double]
+    var cause: [Int]
+    var report: MissingValueReport
+    var exclusions: [Exclusion] { report.byColumn.filter { $0.count > 0 }.map { Exclusion(column: $0.column, rows: $0.count) } }
+
+    init(table: CSVTable, time timeColumn: String, event eventColumn: String, alsoRequired: [String]) throws {
+        let cc = try table.completeCases([timeColumn, eventColumn] + alsoRequired)
+        guard !cc.rows.isEmpty else { throw AnalysisError.noRows(file: table.sourceName, reason: cc.report.summary) }
+        let t = try table.numericColumn(timeColumn)
+        let e = try table.numericColumn(eventColumn)
+        let eIndex = try table.columnIndex(eventColumn), tIndex = try table.columnIndex(timeColumn)
+        for r in cc.rows {
+            if t[r]! < 0 {
+                throw AnalysisError.negativeTime(file: table.sourceName, row: table.rowNumber(ofRow: r), column: timeColumn,
+                                                 value: table.cell(row: r, column: tIndex))
+            }
+            if e[r]! != e[r]!.rounded() || abs(e[r]!) > 1e6 {
+                throw AnalysisError.invalidOption("\(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(eventColumn)\": \"\(table.cell(row: r, column: eIndex))\" is not a cause code (an integer)")
+            }
+        }
+        rows = cc.rows
+        time = cc.rows.map { t[$0]! }
+        cause = cc.rows.map { Int(e[$0]!) }
+        report = cc.report
+    }
+}
+
+/// Cumulative incidence per cause (Aalen–Johansen, variance as `cmprsk::cuminc`) and Gray's test:
+/// the `pof cuminc` analysis.
+public enum CumulativeIncidenceAnalysis {
+    public struct Point: Codable, Sendable {
+        public var time: Double
+        public var estimate: Double
+        public var variance: Double
+        public var lower95: Double
+        public var upper95: Double
+    }
+
+    public struct CurveSummary: Codable, Sendable {
+        public var group: String
+        public var cause: Int
+        public var events: Int
+        public var at: [Point]
+    }
+
+    public struct GrayTest: Codable, Sendable {
+        public var cause: Int
+        public var statistic: Double
+        public var df: Int
+        public var p: Double
+    }
+
+    public struct Result: Codable, Sendable {
+        public var censorCode: Int
+        public var curves: [CurveSummary]
+        public var gray: [GrayTest]
+        public var rowsUsed: Int
+        public var excludedRows: Int
+        public var excluded: [Exclusion]
+        enum CodingKeys: String, CodingKey {
+            case curves, gray, excluded
+            case censorCode = "censor_code", rowsUsed = "rows_used", excludedRows = "excluded_rows"
+        }
+    }
+
+    /// Runs the analysis.
+    ///
+    /// - Parameters:
+    ///   - event: Column of integer cause codes; `censorCode` marks censored rows.
+    ///   - group: Optional grouping column (Gray's test compares its groups).
+    ///   - at: Times at which estimates are reported (default: the distinct event times).
+    public static func run(table: CSVTable, time: String, event: String, group: String? = nil,
+                           censorCode: Int = 0, at: [Double] = []) throws -> Result {
+        let cols = try CauseColumn(table: table, time: time, event: event, alsoRequired: group.map { [$0] } ?? [])
+        let g = try group.map { try GroupColumn(table: table, column: $0, rows: cols.rows) }
+        let cif = CumulativeIncidence(time: cols.time, cause: cols.cause, group: g?.index, censorCode: censorCode)
+        let levels = g?.levels ?? ["all"]
+        let curves = cif.curves.map { c -> CurveSummary in
+            let idx = cols.cause.indices.filter { cols.cause[$0] == c.cause && (g == nil || g!.index[$0] == c.group) }
+            let times = at.isEmpty ? c.time : at
+            return CurveSummary(group: levels[c.group], cause: c.cause, events: idx.count,
+                                at: c.estimates(at: times).map {
+                                    Point(time: $0.time, estimate: $0.estimate, variance: $0.variance, lower95: $0.lower, upper95: $0.upper)
+                                })
+        }
+        return Result(censorCode: censorCode, curves: curves,
+                      gray: cif.tests.map { GrayTest(cause: $0.cause, statistic: $0.statistic, df: $0.degreesOfFreedom, p: $0.pValue) },
+                      rowsUsed: cols.rows.count, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
+    }
+}
+
+/// Fine–Gray subdistribution-hazard regression as `cmprsk::crr`: the `pof finegray` analysis.
+public enum FineGrayAnalysis {
+    public struct Term: Codable, Sendable {
+        public var term: String
+        public var coef: Double
+        public var se: Double
+        public var hr: Double
+        public var lower95: Double
+        public var upper95: Double
+        public var z: Double
+        public var p: Double
+    }
+
+    public struct Result: Codable, Sendable {
+        public var n: Int
+        public var cause: Int
+        public var censorCode: Int
+        public var events: Int
+        public var competingEvents: Int
+        public var terms: [Term]
+        public var loglik: Double
+        public var loglikNull: Double
+        public var converged: Bool
+        public var iterations: Int
+        public var warnings: [String]
+        public var rowsUsed: Int
+        public var excludedRows: Int
+        public var excluded: [Exclusion]
+        enum CodingKeys: String, CodingKey {
+            case n, cause, events, terms, loglik, converged, iterations, warnings, excluded
+            case censorCode = "censor_code", competingEvents = "competing_events", loglikNull = "loglik_null"
+            case rowsUsed = "rows_used", excludedRows = "excluded_rows"
+        }
+    }
+
+    public static func run(table: CSVTable, time: String, event: String, cause: Int, covariates: [String],
+                           censorCode: Int = 0, reference: [String: String] = [:]) throws -> Result {
+        guard !covariates.isEmpty else { throw AnalysisError.invalidOption("at least one covariate is needed") }
+        guard cause != censorCode else { throw AnalysisError.invalidOption("--cause must differ from --censor-code") }
+        let cols = try CauseColumn(table: table, time: time, event: event, alsoRequired: covariates)
+        let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows)
+        let events = cols.cause.filter { $0 == cause }.count
+        guard events > 0 else {
+            throw AnalysisError.model("\(table.sourceName): no rows with cause \(cause) in column \"\(event)\"")
+        }
+        let model: FineGray
+        do {
+            model = try FineGray(time: cols.time, cause: cols.cause, covariates: matrix.columns, failureCode: cause,
+                                 censorCode: censorCode)
+        } catch {
+            throw AnalysisError.model("\(table.sourceName): \(error)")
+        }
+        let (lo, hi) = model.hazardRatioInterval()
+        let se = model.standardErrors, z = model.zScores, p = model.pValues
+        var warnings: [String] = []
+        if !model.converged { warnings.append("Fine-Gray fit did not converge in \(model.iterations) iterations") }
+        return Result(n: cols.rows.count, cause: cause, censorCode: censorCode, events: events,
+                      competingEvents: cols.cause.filter { $0 != cause && $0 != censorCode }.count,
+                      terms: matrix.termNames.indices.map { k in
+                          Term(term: matrix.termNames[k], coef: model.coefficients[k], se: se[k], hr: model.hazardRatios[k],
+                               lower95: lo[k], upper95: hi[k], z: z[k], p: p[k])
+                      },
+                      loglik: model.logLikelihood, loglikNull: model.nullLogLikelihood, converged: model.converged,
+                      iterations: model.iterations, warnings: warnings, rowsUsed: cols.rows.count,
+                      excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
+    }
+}
+
+/// Predicted survival for new covariate values from a Cox model (R `survfit.coxph`): `pof predict`.
+public enum CoxPredictionAnalysis {
+    public struct Point: Codable, Sendable {
+        public var time: Double
+        public var surv: Double
+        public var stdErr: Double
+        public var lower95: Double
+        public var upper95: Double
+        enum CodingKeys: String, CodingKey { case time, surv, lower95, upper95, stdErr = "std_err" }
+    }
+
+    public struct Patient: Codable, Sendable {
+        /// Spreadsheet row of the new-data file (header = row 1).
+        public var row: Int
+        public var linearPredictor: Double
+        public var at: [Point]
+        enum CodingKeys: String, CodingKey { case row, at, linearPredictor = "linear_predictor" }
+    }
+
+    public struct Result: Codable, Sendable {
+        public var ties: String
+        public var terms: [String]
+        public var coefficients: [Double]
+        public var patients: [Patient]
+        public var warnings: [String]
+        public var rowsUsed: Int
+        public var excludedRows: Int
+        public var excluded: [Exclusion]
+        enum CodingKeys: String, CodingKey {
+            case ties, terms, coefficients, patients, warnings, excluded
+            case rowsUsed = "rows_used", excludedRows = "excluded_rows"
+        }
+    }
+
+    /// Fits the model on `table` and predicts for each row of `newData`.
+    ///
+    /// New rows are coded like the fitting data: a numeric column as its value, a categorical column by
+    /// its levels (a level not seen in the data is an error naming file, row and column).
+    public static func run(table: CSVTable, time: String, event: String, covariates: [String], newData: CSVTable,
+                           at: [Double], ties: CoxModel.Ties = .efron, reference: [String: String] = [:]) throws -> Result {
+        let fit = try CoxAnalysis.fitModel(table: table, time: time, event: event, covariates: covariates, ties: ties,
+                                           reference: reference)
+        let matrix = fit.matrix
+        var patients: [Patient] = []
+        let columns = try matrix.covariates.map { try newData.stringColumn($0.name) }
+        for r in 0..<newData.rowCount {
+            var x: [Double] = []
+            for (c, cov) in matrix.covariates.enumerated() {
+                guard let value = columns[c][r] else {
+                    throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": a value is required")
+                }
+                if cov.isCategorical {
+                    guard cov.levels.contains(value) else {
+                        throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \"\(value)\" is not a level of the fitted data (\(cov.levels.joined(separator: ", ")))")
+                    }
+                    for level in cov.levels where level != cov.reference { x.append(value == level ? 1 : 0) }
+                } else {
+                    guard let v = Double(value) else {
+                        throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \"\(value)\" is not a number")
+                    }
+                    x.append(v)
+                }
+            }
+            let prediction = CoxPrediction(model: fit.model, covariates: x)
+            let lp = zip(fit.model.coefficients, zip(x, fit.model.means)).reduce(0.0) { $0 + ($1.0.isNaN ? 0 : $1.0 * ($1.1.0 - $1.1.1)) }
+            let curve = prediction.curves[0]
+            let times = at.isEmpty ? curve.time : at
+            patients.append(Patient(row: newData.rowNumber(ofRow: r), linearPredictor: lp,
+                                    at: curve.estimates(at: times).map {
+                                        Point(time: $0.time, surv: $0.survival, stdErr: $0.standardError, lower95: $0.lower, upper95: $0.upper)
+                                    }))
+        }
+        return Result(ties: ties.rawValue, terms: matrix.termNames, coefficients: fit.model.coefficients, patients: patients,
+                      warnings: fit.model.warnings, rowsUsed: fit.rows, excludedRows: fit.report.excludedRows,
+                      excluded: fit.report.byColumn.filter { $0.count > 0 }.map { Exclusion(column: $0.column, rows: $0.count) })
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import Reporting
+import Survival
+import TableAnalysis
+
+struct CumulativeIncidenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cuminc",
+        abstract: "Cumulative incidence per cause with Gray's test (R: cmprsk::cuminc).",
+        discussion: """
+        The event column holds a cause code per row (an integer); --censor-code marks censored rows.
+        Example:
+          pof cuminc melanoma.csv --time time --event status --group sex --at 1000,2000
+        JSON keys: curves[{group, cause, at[{time, estimate, variance, lower95, upper95}]}],
+        gray[{cause, statistic, df, p}], excluded[...]. Limits use the log(-log) transform (cmprsk gives none).
+        """)
+
+    @Argument(help: "CSV file.") var file: String
+    @Option(help: "Time column.") var time: String
+    @Option(help: "Cause-code column (integers).") var event: String
+    @Option(help: "Grouping column (Gray's test compares its groups).") var group: String?
+    @Option(name: .customLong("censor-code"), help: "Code of censored rows (default 0).") var censorCode: Int = 0
+    @Option(help: "Comma-separated times for the estimates (default: every event time).") var at: String?
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try runReporting {
+            let r = try CumulativeIncidenceAnalysis.run(table: readTable(file), time: time, event: event, group: group,
+                                                        censorCode: censorCode, at: parseNumbers(at, option: "--at"))
+            switch output.format {
+            case .text: return r.text
+            case .json: return try JSONOutput.string(r)
+            case .csv: return r.csv
+            }
+        }
+    }
+}
+
+struct FineGrayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finegray",
+        abstract: "Fine-Gray subdistribution-hazard regression (R: cmprsk::crr).",
+        discussion: """
+        Example:
+          pof finegray melanoma.csv --time time --event status --cause 1 --covariates age,sex,thickness
+        JSON keys: n, terms[{term, coef, se, hr, lower95, upper95, p}], loglik, converged, excluded[...].
+        """)
+
+    @Argument(help: "CSV file.") var file: String
+    @Option(help: "Time column.") var time: String
+    @Option(help: "Cause-code column (integers).") var event: String
+    @Option(help: "The cause of interest.") var cause: Int
+    @Option(help: "Comma-separated covariate columns.") var covariates: String
+    @Option(name: .customLong("censor-code"), help: "Code of censored rows (default 0).") var censorCode: Int = 0
+    @Option(parsing: .singleValue, help: "Reference level of a categorical covariate, as column=level (repeatable).")
+    var reference: [String] = []
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try runReporting {
+            let r = try FineGrayAnalysis.run(table: readTable(file), time: time, event: event, cause: cause,
+                                             covariates: parseList(covariates), censorCode: censorCode,
+                                             reference: parseReferences(reference))
+            switch output.format {
+            case .text: return r.text
+            case .json: return try JSONOutput.string(r)
+            case .csv: return r.csv
+            }
+        }
+    }
+}
+
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Predicted survival for new covariate values from a Cox model (R: survfit(coxph, newdata)).",
+        discussion: """
+        Fits the Cox model on DATA.csv and predicts for each row of --new (same covariate columns; categorical
+        values must be levels seen in the data).
+        Example:
+          pof predict lung.csv --time time --event status --covariates age,sex --new new.csv --at 180,365
+        JSON keys: patients[{row, at[{time, surv, std_err, lower95, upper95}]}].
+        """)
+
+    @Argument(help: "CSV file to fit the model on.") var file: String
+    @Option(help: "Time column.") var time: String
+    @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
+    @Option(help: "Comma-separated covariate columns.") var covariates: String
+    @Option(name: .customLong("new"), help: "CSV file of new covariate values, one row per prediction.") var newData: String
+    @Option(help: "Comma-separated times (default: every event time).") var at: String?
+    @Option(help: "Tie handling: efron (default) or breslow.") var ties: String = "efron"
+    @Option(parsing: .singleValue, help: "Reference level of a categorical covariate, as column=level (repeatable).")
+    var reference: [String] = []
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try runReporting {
+            guard let tieMethod = CoxModel.Ties(rawValue: ties) else { throw ValidationError("--ties must be efron or breslow") }
+            let r = try CoxPredictionAnalysis.run(table: readTable(file), time: time, event: event,
+                                                  covariates: parseList(covariates), newData: readTable(newData),
+                                                  at: parseNumbers(at, option: "--at"), ties: tieMethod,
+                                                  reference: parseReferences(reference))
+            switch output.format {
+            case .text: return r.text
+            case .json: return try JSONOutput.string(r)
+            case .csv: return r.csv
+            }
+        }
+    }
+}
+
+/// Parses repeated or comma-separated column=level pairs.
+func parseReferences(_ values: [String]) throws -> [String: String] {
+    var refs: [String: String] = [:]
+    for r in values.flatMap(parseList) {
+        let parts = r.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw ValidationError("--reference expects column=level, got \"\(r)\"") }
+        refs[parts[0]] = parts[1]
+    }
+    return refs
+}
