@@ -39,6 +39,18 @@ public struct StudyAnalysis {
     public func run() -> StudyResults {
         var warnings = self.warnings
         var exclusions: [ExclusionCount] = []
+        let (derived, disagreements, toxProblems) = derive()
+        if !disagreements.isEmpty {
+            warnings.append("\(disagreements.count) patient(s) have a recorded 3-month response that differs from the one computed from lesions.csv; the computed one is used")
+        }
+        let criteria = ResponseCriteria(rawValue: plan.responseCriteria) ?? .mRECIST
+        let factorDefs = plan.factors.map { RiskFactor(kind: $0, plan: plan) }
+        return assemble(derived, disagreements: disagreements, toxProblems: toxProblems, criteria: criteria,
+                        factorDefs: factorDefs, warnings: &warnings, exclusions: &exclusions)
+    }
+
+    /// Per-patient derivations (endpoints, patterns, factors, toxicity, response).
+    func derive() -> (derived: [Derived], disagreements: [String], toxProblems: [String]) {
         let failuresByPatient = Dictionary(grouping: cohort.failures, by: \.patientID)
         let labsByPatient = Dictionary(grouping: cohort.labs, by: \.patientID)
         let toxByPatient = Dictionary(grouping: cohort.toxicities, by: \.patientID)
@@ -76,9 +88,11 @@ public struct StudyAnalysis {
             return Derived(patient: p, history: h, stage: stage, childPugh: Derive.childPugh(p), observations: obs,
                            factors: f, toxicity: tox.grades, response: response, bestResponse: best ?? response)
         }
-        if !disagreements.isEmpty {
-            warnings.append("\(disagreements.count) patient(s) have a recorded 3-month response that differs from the one computed from lesions.csv; the computed one is used")
-        }
+        return (derived, disagreements, toxProblems)
+    }
+
+    func assemble(_ derived: [Derived], disagreements: [String], toxProblems: [String], criteria: ResponseCriteria,
+                  factorDefs: [RiskFactor], warnings: inout [String], exclusions: inout [ExclusionCount]) -> StudyResults {
         let n = derived.count
         let unitName = plan.timeUnit.rawValue
 

@@ -16,7 +16,7 @@ struct Pof: ParsableCommand {
         excluded and reported.
         """,
         version: PofVersion.string,
-        subcommands: [DemoCommand.self, ReportCommand.self, SimulateCommand.self, KaplanMeierCommand.self, LogRankCommand.self, CoxCommand.self,
+        subcommands: [DemoCommand.self, ReportCommand.self, SimulateCommand.self, AssessCommand.self, KaplanMeierCommand.self, LogRankCommand.self, CoxCommand.self,
                       CumulativeIncidenceCommand.self, FineGrayCommand.self, PredictCommand.self]
     )
 }

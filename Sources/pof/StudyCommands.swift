@@ -131,3 +131,130 @@ struct SimulateCommand: ParsableCommand {
         }
     }
 }
+
+struct AssessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assess",
+        abstract: "Risk stratification of one patient against a fitted study: risk factors, predicted failure-free probabilities, suggested direction.",
+        discussion: """
+        The study is the cohort given with --patients/--failures (as for `pof report`), or the built-in synthetic
+        demo cohort with --demo. The patient is given by options or by --patient FILE (one row with columns
+        age, stage or t_stage/n_stage/m_stage, pvt, prior_treatment, afp, pivka).
+        Output is decision support with its level of evidence, not a treatment order.
+        Example:
+          pof assess --demo --age 45 --stage III --pvt yes --prior-treatment TACE --afp 350 --pivka 120
+        """)
+
+    @Flag(help: "Use the built-in synthetic demo cohort as the study.") var demo = false
+    @Option(help: "patients.csv of the study cohort.") var patients: String?
+    @Option(help: "failures.csv of the study cohort.") var failures: String?
+    @Option(help: "plan.yaml (default: the paper's plan).") var plan: String?
+    @Option(help: "CSV file with the patient's baseline (first data row used).") var patient: String?
+    @Option(help: "Age in years.") var age: Double?
+    @Option(help: "Modified UICC stage group: I, II, III, IVA, IVB.") var stage: String?
+    @Option(help: "Portal vein thrombosis: yes/no.") var pvt: String?
+    @Option(name: .customLong("prior-treatment"), help: "Treatments before CCRT separated by ';' (or none).") var priorTreatment: String?
+    @Option(help: "Pre-CCRT AFP (IU/mL).") var afp: Double?
+    @Option(help: "Pre-CCRT PIVKA-II (mAU/mL).") var pivka: Double?
+    @OptionGroup var output: OutputOptions
+
+    func profile() throws -> BaselineProfile {
+        var fields: [String: String] = [:]
+        if let patient {
+            let table = try readTable(patient)
+            guard table.rowCount > 0 else { throw ValidationError("\(patient): no data row") }
+            for name in table.columnNames {
+                let i = try table.columnIndex(name)
+                if !table.isMissing(row: 0, column: i) { fields[name] = table.cell(row: 0, column: i) }
+            }
+        }
+        if let age { fields["age"] = String(age) }
+        if let stage { fields["stage"] = stage }
+        if let pvt { fields["pvt"] = pvt }
+        if let priorTreatment { fields["prior_treatment"] = priorTreatment }
+        if let afp { fields["afp"] = String(afp) }
+        if let pivka { fields["pivka"] = String(pivka) }
+        let source = patient ?? "options"
+        guard let ageText = fields["age"], let a = Double(ageText), (0...120).contains(a) else {
+            throw ValidationError("\(source): age (0–120 years) is required")
+        }
+        var stageGroup: MUICCStageParse? = nil
+        if let s = fields["stage"] {
+            guard let g = MUICCStageParse(stage: s) else { throw ValidationError("\(source): stage \"\(s)\" is not one of I, II, III, IVA, IVB") }
+            stageGroup = g
+        } else if let t = fields["t_stage"] {
+            guard let g = MUICCStageParse(t: t, n: fields["n_stage"] ?? "N0", m: fields["m_stage"] ?? "M0") else {
+                throw ValidationError("\(source): t_stage/n_stage/m_stage not understood")
+            }
+            stageGroup = g
+        }
+        let yes = ["yes", "y", "true", "1"], no = ["no", "n", "false", "0"]
+        guard let p = fields["pvt"]?.lowercased(), yes.contains(p) || no.contains(p) else {
+            throw ValidationError("\(source): pvt (yes/no) is required")
+        }
+        func number(_ key: String) throws -> Double? {
+            guard let v = fields[key] else { return nil }
+            guard let d = Double(v), d >= 0 else { throw ValidationError("\(source): \(key) \"\(v)\" is not a number ≥ 0") }
+            return d
+        }
+        let prior = (fields["prior_treatment"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && $0.lowercased() != "none" }
+        return BaselineProfile(age: a, stage: stageGroup?.stage, portalVeinThrombosis: yes.contains(p),
+                               priorTreatments: prior, afp: try number("afp"), pivka: try number("pivka"))
+    }
+
+    func run() throws {
+        try runReporting {
+            let reading: CohortReading
+            if demo {
+                reading = try CohortReader.read(DemoCohort.sources())
+            } else {
+                guard let patients, let failures else { throw ValidationError("give --demo, or --patients and --failures") }
+                reading = CohortReader.read(CohortFiles(patients: URL(fileURLWithPath: patients), failures: URL(fileURLWithPath: failures)))
+            }
+            guard let cohort = reading.cohort else {
+                throw ValidationError("the study cohort has errors; run `pof report` on it to see them")
+            }
+            var analysis = StudyAnalysis(cohort: cohort, plan: try loadPlan(plan))
+            analysis.synthetic = demo
+            let a = analysis.assess(try profile())
+            switch output.format {
+            case .json: return try JSONOutput.string(a)
+            case .csv:
+                return CSVOutput.string(header: ["endpoint", "time", "probability", "lower95", "upper95"], rows: a.predictions.map {
+                    [$0.endpoint.rawValue, CSVOutput.number($0.time), CSVOutput.number($0.probability),
+                     CSVOutput.number($0.lower95), CSVOutput.number($0.upper95)]
+                })
+            case .text:
+                var s = "Risk assessment (decision support\(demo ? "; study = SYNTHETIC demo cohort" : ""))\n\nRisk factors:\n"
+                for f in a.factors { s += "  \(f.label): \(f.level ?? "not available")\n" }
+                s += "\nPredicted probability of remaining free of each failure type (95% CI):\n"
+                s += TextTable(header: ["", "time (\(a.unit))", "probability", "95% CI"], rows: a.predictions.map {
+                    [$0.label, NumberFormat.significant($0.time, 3), NumberFormat.percent($0.probability) + "%",
+                     NumberFormat.percent($0.lower95) + "–" + NumberFormat.percent($0.upper95) + "%"]
+                }).rendered + "\n\nSuggested direction:\n"
+                for x in a.suggestions { s += "  - \(x)\n" }
+                s += "\n\(a.evidence)\n"
+                for c in a.caveats { s += "Note: \(c)\n" }
+                return s
+            }
+        }
+    }
+}
+
+import Oncology
+import Reporting
+import TableAnalysis
+
+/// Stage parsing for `assess`.
+struct MUICCStageParse {
+    var stage: MUICCStage
+    init?(stage text: String) {
+        guard let s = MUICCStage(parsing: text) else { return nil }
+        stage = s
+    }
+    init?(t: String, n: String, m: String) {
+        guard let s = MUICCStage(t: t, n: n, m: m) else { return nil }
+        stage = s
+    }
+}
