@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "SurvivalTests", dependencies: ["Survival"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "OncologyTests", dependencies: ["Oncology"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Snapshots"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "StudyReport", "PatternsOfFailure"], exclude: ["Snapshots"]),
         .testTarget(name: "TableAnalysisTests", dependencies: ["TableAnalysis", "Tabular", "Survival"]),
         .testTarget(name: "PatternsOfFailureTests", dependencies: ["PatternsOfFailure", "Oncology", "Survival"]),
         .testTarget(name: "PofTests", dependencies: ["pof"]),
