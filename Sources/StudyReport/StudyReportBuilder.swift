@@ -280,7 +280,7 @@ public struct StudyReportBuilder {
     func figure2() -> ReportDocument.Figure {
         let l = results.patterns.landmark, o = results.patterns.overall, n = results.cohort.patients
         let chart = BarChart(title: "Patterns of failure", categories: l.sites.map { siteName($0.site) } + ["Any failure"],
-                             groups: [.counts("Within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) \(unit)", l.sites.map(\.n) + [l.patientsWithFailure], of: n),
+                             groups: [.counts("Within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) months", l.sites.map(\.n) + [l.patientsWithFailure], of: n),
                                       .counts("Whole follow-up", o.sites.map(\.n) + [o.patientsWithFailure], of: n)],
                              valueLabel: "Patients (%)")
         return .init(caption: "Patterns of failure (the paper's Fig. 2). Within the landmark window \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed.",

@@ -66,15 +66,29 @@ public struct Concordance: Sendable, Codable, Equatable {
             let sTime = order.map { time[$0] }, sEvent = order.map { event[$0] }
             let sRank = order.map { rank[$0] }, sW = order.map { w[$0] }
             let sStratum = order.map { stratumIndex[$0] }
-            var sorted = PairCounts(n: n)
-            var tree = Fenwick(size: m), events = Fenwick(size: m)
+            var ranges: [Range<Int>] = []
             var lo = 0
             while lo < n {
                 var hi = lo + 1
                 while hi < n && sStratum[hi] == sStratum[lo] { hi += 1 }
-                sorted.addRightCensored(range: lo..<hi, time: sTime, event: sEvent, rank: sRank, w: sW,
-                                        tree: &tree, events: &events, clearAfter: hi < n)
+                ranges.append(lo..<hi)
                 lo = hi
+            }
+            // The event-side sweep (descending) and the at-risk-side sweep (ascending) are independent.
+            let (eventSide, atRiskSide) = inParallel({ () -> PairCounts in
+                var c = PairCounts(n: n)
+                var tree = Fenwick(size: m)
+                for r in ranges { c.addEventSide(range: r, time: sTime, event: sEvent, rank: sRank, w: sW, tree: &tree, clearAfter: r.upperBound < n) }
+                return c
+            }, { () -> PairCounts in
+                var c = PairCounts(n: n)
+                var events = Fenwick(size: m)
+                for r in ranges { c.addAtRiskSide(range: r, time: sTime, event: sEvent, rank: sRank, w: sW, events: &events, clearAfter: r.upperBound < n) }
+                return c
+            })
+            var sorted = eventSide
+            for k in 0..<n {
+                sorted.infC[k] += atRiskSide.infC[k]; sorted.infD[k] += atRiskSide.infD[k]; sorted.infT[k] += atRiskSide.infT[k]
             }
             counts.c = sorted.c; counts.d = sorted.d; counts.tx = sorted.tx; counts.ty = sorted.ty; counts.txy = sorted.txy
             for (k, i) in order.enumerated() {
@@ -128,11 +142,11 @@ struct PairCounts {
         }
     }
 
-    /// One stratum of right-censored data: `range` of arrays already in ascending time order. With
-    /// `clearAfter` both trees are emptied again for the next stratum.
-    mutating func addRightCensored(range: Range<Int>, time: [Double], event: [Bool], rank: [Int], w: [Double],
-                                   tree: inout Fenwick, events: inout Fenwick, clearAfter: Bool) {
-        // descending: the at-risk tree holds later rows (and those censored at the current time)
+    /// Event side of one stratum of right-censored data (`range` of arrays in ascending time order): for
+    /// each death, the at-risk rows with a lower, higher or equal score; ties on time. With `clearAfter`
+    /// the tree is emptied again for the next stratum.
+    mutating func addEventSide(range: Range<Int>, time: [Double], event: [Bool], rank: [Int], w: [Double],
+                               tree: inout Fenwick, clearAfter: Bool) {
         var hi = range.upperBound
         var dead: [Int] = []
         while hi > range.lowerBound {
@@ -146,7 +160,13 @@ struct PairCounts {
             }
             hi = lo
         }
-        // ascending: the events tree holds earlier deaths (and those at the current time, for the censored)
+        if clearAfter { for i in range { tree.add(rank[i], -w[i]) } }
+    }
+
+    /// At-risk side of one stratum: for each row, the earlier deaths (and, for a censored row, those at its
+    /// time) with a higher, lower or equal score.
+    mutating func addAtRiskSide(range: Range<Int>, time: [Double], event: [Bool], rank: [Int], w: [Double],
+                                events: inout Fenwick, clearAfter: Bool) {
         var lo = range.lowerBound
         while lo < range.upperBound {
             var h = lo + 1
@@ -162,9 +182,7 @@ struct PairCounts {
             }
             lo = h
         }
-        if clearAfter {
-            for i in range { tree.add(rank[i], -w[i]); if event[i] { events.add(rank[i], -w[i]) } }
-        }
+        if clearAfter { for i in range where event[i] { events.add(rank[i], -w[i]) } }
     }
 
     /// One stratum of counting-process data (entry < t ≤ exit), by sweeping entry and exit moments.

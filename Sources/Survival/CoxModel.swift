@@ -199,8 +199,9 @@ public struct CoxModel: Sendable {
         var converged = false
         var finalEval = eval
         var finalChol = chol
-        if control.maxIterations == 0 || !loglik0.isFinite {
-            converged = true
+        let noEvents = !event.contains(true)
+        if control.maxIterations == 0 || !loglik0.isFinite || noEvents {
+            converged = !noEvents
         } else {
             var halving = 0.0
             var iter = 1
@@ -239,7 +240,7 @@ public struct CoxModel: Sendable {
                 finalChol = GeneralizedCholesky(finalEval.information, tolerance: control.cholTolerance)
             }
         }
-        if control.maxIterations == 0 || !loglik0.isFinite {
+        if control.maxIterations == 0 || !loglik0.isFinite || noEvents {
             finalEval = eval
             finalChol = chol
             bestLoglik = loglik0
@@ -264,7 +265,9 @@ public struct CoxModel: Sendable {
         // warnings, as coxph.fit
         var warnings: [String] = []
         let isCounting = entry != nil
-        if control.maxIterations > 1 {
+        if noEvents {
+            warnings.append("There are no events: the coefficients cannot be estimated")
+        } else if control.maxIterations > 1 {
             let infs = (0..<p).map { j in abs((0..<p).reduce(0.0) { $0 + u[$1] * v[$1, j] }) }
             if !converged {
                 warnings.append("Ran out of iterations and did not converge")

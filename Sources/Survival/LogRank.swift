@@ -45,7 +45,8 @@ public struct LogRankTest: Sendable {
         for g in group { counts[g] += 1 }
         var o = [Double](repeating: 0, count: k), e = o
         var v = Matrix(zeros: k)
-        let fixedTime = timeFix ? TimeFix.applied(to: time) : time
+        // R applies timefix to all the data at once; without strata the event table does the same.
+        let fixedTime = timeFix && strata != nil ? TimeFix.applied(to: time) : time
         // rows per stratum
         var strataRows: [[Int]]
         if let strata {
@@ -55,9 +56,10 @@ public struct LogRankTest: Sendable {
         } else {
             strataRows = []
         }
-        func accumulate(_ t: [Double], _ ev: [Bool], _ g: [Int]) {
-            let cells = zip(g, ev).map { $0 * 2 + ($1 ? 0 : 1) }
-            let table = EventTable(time: t, cell: cells, cellCount: 2 * k, timeFix: false)
+        func accumulate(_ t: [Double], _ ev: [Bool], _ g: [Int], fix: Bool) {
+            var cells = [Int](repeating: 0, count: t.count)
+            for i in 0..<t.count { cells[i] = g[i] * 2 + (ev[i] ? 0 : 1) }
+            let table = EventTable(time: t, cell: cells, cellCount: 2 * k, timeFix: fix)
             let m = table.time.count
             var atRisk = [Double](repeating: 0, count: k)
             for j in 0..<k {
@@ -98,10 +100,10 @@ public struct LogRankTest: Sendable {
             }
         }
         if strataRows.isEmpty {
-            accumulate(fixedTime, event, group)
+            accumulate(fixedTime, event, group, fix: timeFix)
         } else {
             for rows in strataRows {
-                accumulate(rows.map { fixedTime[$0] }, rows.map { event[$0] }, rows.map { group[$0] })
+                accumulate(rows.map { fixedTime[$0] }, rows.map { event[$0] }, rows.map { group[$0] }, fix: false)
             }
         }
         count = counts

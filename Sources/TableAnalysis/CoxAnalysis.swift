@@ -120,6 +120,9 @@ public enum CoxAnalysis {
         if let entry, let bad = entry.indices.first(where: { entry[$0] >= cols.time[$0] }) {
             throw AnalysisError.model("\(table.sourceName), row \(table.rowNumber(ofRow: cols.rows[bad])), column \"\(start!)\": entry time is not before the exit time")
         }
+        guard cols.event.contains(true) else {
+            throw AnalysisError.model("\(table.sourceName): no events in the \(cols.rows.count) rows used (column \"\(event)\"): a Cox model cannot be fitted")
+        }
         let s = try strata.map { try GroupColumn(table: table, column: $0, rows: cols.rows).index }
         let model: CoxModel
         do {
