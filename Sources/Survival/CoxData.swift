@@ -181,12 +181,15 @@ struct CoxData: Sendable {
             func add(_ k: Int, _ sign: Double, _ s0: inout Double) {
                 let r = sign * RISK[k]
                 s0 += r
-                let row = k * p
-                var idx = 0
+                let xr = X.baseAddress! + k * p
+                let s1 = S1.baseAddress!
+                var s2 = S2.baseAddress!
                 for i in 0..<p {
-                    let rx = r * X[row + i]
-                    S1[i] += rx
-                    for j in 0...i { S2[idx] += rx * X[row + j]; idx += 1 }
+                    let rx = r * xr[i]
+                    s1[i] += rx
+                    var j = 0
+                    while j <= i { s2[j] += rx * xr[j]; j += 1 }
+                    s2 += i + 1
                 }
             }
             for (si, range) in strataRanges.enumerated() {
@@ -214,14 +217,19 @@ struct CoxData: Sendable {
                             let r = RISK[k]
                             ds0 += r
                             loglik += w * ETA[k]
-                            let row = k * p
-                            var idx = 0
-                            for i in 0..<p {
-                                let xi = X[row + i]
-                                U[i] += w * xi
-                                let rx = r * xi
-                                D1[i] += rx
-                                for j in 0...i { D2[idx] += rx * X[row + j]; idx += 1 }
+                            let xr = X.baseAddress! + k * p
+                            for i in 0..<p { U[i] += w * xr[i] }
+                            // the deaths' own sums are needed only for Efron with tied deaths
+                            if efron {
+                                let d1 = D1.baseAddress!
+                                var d2 = D2.baseAddress!
+                                for i in 0..<p {
+                                    let rx = r * xr[i]
+                                    d1[i] += rx
+                                    var j = 0
+                                    while j <= i { d2[j] += rx * xr[j]; j += 1 }
+                                    d2 += i + 1
+                                }
                             }
                         }
                         k -= 1

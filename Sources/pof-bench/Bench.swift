@@ -147,7 +147,7 @@ for n in coxSizes {
     try writeBinary(d.x.flatMap { $0 }, to: dir.appendingPathComponent("x.bin"))
     for ties in [CoxModel.Ties.efron, .breslow] {
         var beta: [Double] = []
-        let t = try best(n >= 1_000_000 ? 1 : 3) {
+        let t = try best(3) {
             beta = try CoxModel(time: d.time, event: d.event, covariates: d.x, ties: ties).coefficients
         }
         let (r, py) = peers("cox_\(ties.rawValue)", n, dir)
