@@ -381,7 +381,14 @@ public struct StudyAnalysis {
             HazardRatio(factor: factors[k].kind, label: factors[k].label, level: factors[k].levels[1],
                         coef: model.coefficients[k], hr: model.hazardRatios[k], lower: lo[k], upper: hi[k], p: p[k])
         }
-        var warnings = model.warnings
+        // R numbers the variables; name them
+        var warnings = model.warnings.map { w -> String in
+            guard w.hasPrefix("Loglik converged before variable"), let semi = w.firstIndex(of: ";") else { return w }
+            let numbers = w[w.index(w.startIndex, offsetBy: 32)..<semi].split(separator: ",")
+                .compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let names = numbers.filter { $0 >= 1 && $0 <= factors.count }.map { "\($0) = \(factors[$0 - 1].label)" }
+            return w.trimmingCharacters(in: .whitespaces) + " (" + names.joined(separator: ", ") + ")"
+        }
         for a in model.aliased { warnings.append("\(factors[a].label) is collinear with other factors; not estimable") }
         let epv = Double(model.events) / Double(max(1, factors.count - model.aliased.count))
         if epv < 10 {
