@@ -15,6 +15,8 @@ public struct StudyReportBuilder {
     public init(results: StudyResults) { self.results = results }
 
     var unit: String { results.provenance.plan.timeUnit.rawValue }
+    /// "month" for "24-month PFS".
+    var unitSingular: String { unit.hasSuffix("s") ? String(unit.dropLast()) : unit }
     var xLabel: String {
         "\(unit.capitalized) after \(results.provenance.plan.origin == .rtEnd ? "end of RT" : "start of RT")"
     }
@@ -61,7 +63,7 @@ public struct StudyReportBuilder {
                 rows.append([r.label, "\(num(m)) (range, \(num(r.min))–\(num(r.max)))"])
                 lastSection = r.section
             } else if let n = r.n, let d = r.denominator {
-                rows.append(["  " + r.label, nPct(n, d)])
+                rows.append(["\u{2003}" + r.label, nPct(n, d)])
             }
         }
         return .init(caption: "Patient characteristics (the paper's Table 1) (n = \(results.cohort.patients))",
@@ -147,7 +149,7 @@ public struct StudyReportBuilder {
         for f in factors {
             rows.append([f.label] + eps.flatMap { _ in ["", "", ""] })
             for (li, level) in f.levels.enumerated() {
-                var row = ["  " + level.level]
+                var row = ["\u{2003}" + level.level]
                 for e in eps {
                     guard let u = results.univariate.first(where: { $0.endpoint == e && $0.factor == f.factor }) else { row += ["", "", ""]; continue }
                     let lv = u.levels[li]
@@ -157,7 +159,7 @@ public struct StudyReportBuilder {
             }
         }
         return .init(caption: "Univariate analysis of progression-free survival, log-rank test (the paper's Table 3a)",
-                     header: ["Factor"] + eps.flatMap { e in ["\(short(e)) n", "\(rt)-\(unit) PFS (%)", "P"] },
+                     header: ["Factor"] + eps.flatMap { e in ["\(short(e)) n", "\(rt)-\(unitSingular) PFS (%)", "P"] },
                      rows: rows, footnotes: [endpointNote()], alignments: [.left] + eps.flatMap { _ in [.right, .right, .right] })
     }
 
@@ -171,9 +173,10 @@ public struct StudyReportBuilder {
         }
     }
 
+    /// "HR (lower–upper)" and P.
     func hrCells(_ h: HazardRatio?) -> [String] {
-        guard let h else { return ["", "", ""] }
-        return [NumberFormat.fixed(h.hr, 3), "\(NumberFormat.fixed(h.lower, 3))–\(NumberFormat.fixed(h.upper, 3))", p(h.p)]
+        guard let h else { return ["", ""] }
+        return ["\(NumberFormat.fixed(h.hr, 3)) (\(NumberFormat.fixed(h.lower, 3))–\(NumberFormat.fixed(h.upper, 3)))", p(h.p)]
     }
 
     func table3b() -> ReportDocument.Table {
@@ -188,8 +191,8 @@ public struct StudyReportBuilder {
             if let m { notes.append("\(short(e)): n = \(m.n), events = \(m.events), events per variable = \(NumberFormat.fixed(m.eventsPerVariable, 1)), concordance = \(NumberFormat.fixed(m.concordance, 3)), PH test global P = \(m.proportionalHazards.last.map { p($0.p) } ?? "NA").") }
         }
         return .init(caption: "Multivariate analysis of progression-free survival, Cox model (the paper's Table 3b)",
-                     header: ["Factor"] + eps.flatMap { e in ["\(short(e)) HR", "95% CI", "P"] }, rows: rows,
-                     footnotes: notes, alignments: [.left] + eps.flatMap { _ in [.right, .right, .right] })
+                     header: ["Factor"] + eps.flatMap { e in ["\(short(e)) HR (95% CI)", "P"] }, rows: rows,
+                     footnotes: notes, alignments: [.left] + eps.flatMap { _ in [.right, .right] })
     }
 
     func osFactors() -> ReportDocument.Table {
@@ -200,8 +203,8 @@ public struct StudyReportBuilder {
             return [u.label, u.levels.map { "\($0.level): \(pct($0.rate * 100))" }.joined(separator: "; "), p(u.p)] + hrCells(h)
         }
         return .init(caption: "Risk factors for overall survival",
-                     header: ["Factor", "\(NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3))-\(unit) OS (%) by level", "Log-rank P", "HR", "95% CI", "P"],
-                     rows: rows, alignments: [.left, .left, .right, .right, .right, .right])
+                     header: ["Factor", "\(NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3))-\(unitSingular) OS (%) by level", "Log-rank P", "Multivariate HR (95% CI)", "P"],
+                     rows: rows, alignments: [.left, .left, .right, .right, .right])
     }
 
     func subgroups() -> ReportDocument.Table {
@@ -210,7 +213,7 @@ public struct StudyReportBuilder {
         }
         let names = results.subgroups.first?.groups.map(\.level) ?? ["", ""]
         return .init(caption: "Subgroups: primary vs recurrence treatment group",
-                     header: ["Endpoint"] + names.flatMap { ["\($0): events / n", "median", "\(NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3))-\(unit) %"] } + ["Log-rank P"],
+                     header: ["Endpoint"] + names.flatMap { ["\($0): events / n", "median", "\(NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3))-\(unitSingular) %"] } + ["Log-rank P"],
                      rows: rows, alignments: [.left] + names.flatMap { _ in [.right, .right, .right] } + [.right])
     }
 
@@ -248,8 +251,9 @@ public struct StudyReportBuilder {
             }
         }
         return .init(caption: "Cause-specific Cox vs Fine–Gray subdistribution hazards, with Gray's test",
-                     header: ["Failure type", "Factor", "Cause-specific HR", "95% CI", "P", "Subdistribution HR", "95% CI", "P", "Gray's test P (univariate)"],
-                     rows: rows, alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right])
+                     header: ["Failure type", "Factor", "Cause-specific HR (95% CI)", "P", "Subdistribution HR (95% CI)", "P", "Gray's test P"],
+                     rows: rows, footnotes: ["Both models include all factors; Gray's test compares the factor's two groups alone."],
+                     alignments: [.left, .left, .right, .right, .right, .right, .right])
     }
 
     // MARK: figures
@@ -360,7 +364,7 @@ public struct StudyReportBuilder {
         sections.append(.init(heading: "Toxicity", blocks: [.table(table4())] + (r.toxicity.problems.isEmpty ? [] : [.callout(.init(.warning, r.toxicity.problems.joined(separator: "\n")))])))
         if !r.competingRisks.isEmpty {
             sections.append(.init(heading: "Competing risks", blocks: [
-                .paragraph("Each failure type is also estimated as a cumulative incidence with \(r.competingRisks[0].competing) as the competing event. The paper's estimate (1 − Kaplan–Meier, competing events censored) is shown beside it."),
+                .paragraph("Each failure type is also estimated as a cumulative incidence, with death before that failure type\(r.provenance.plan.otherFailures == .censor ? " or another failure type first" : "") as the competing event. The paper's estimate (1 − Kaplan–Meier, competing events censored) is shown beside it."),
                 .table(competing()), .table(fineGray())] + cifFigures().map { .figure($0) }))
         }
         var prov: [ReportDocument.Block] = [.paragraph("Analysis plan (plan.yaml):"), .paragraph(r.provenance.plan.yaml)]
