@@ -40,7 +40,8 @@ public struct RiskFactor: Sendable, Equatable, Codable {
         }
     }
 
-    static func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+    /// A cut-point as written in labels: "200", "2.5".
+    public static func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
 
     /// Whether the patient is in the "present" level; `nil` when the data needed are missing.
     ///

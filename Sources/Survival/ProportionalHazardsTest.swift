@@ -62,8 +62,7 @@ public struct ProportionalHazardsTest: Sendable {
                 i = j + 1
             }
         case .km:
-            g = ProportionalHazardsTest.kmTransform(time: times, event: model.data.order.indices.map { _ in false },
-                                                    data: data)
+            g = ProportionalHazardsTest.kmTransform(time: times, data: data)
         }
         var eventSum = 0.0, eventCount = 0.0
         for k in 0..<n where data.status[k] { eventSum += g[data.order[k]]; eventCount += 1 }
@@ -109,7 +108,7 @@ public struct ProportionalHazardsTest: Sendable {
     }
 
     /// 1 − Ŝ(t−) for each input row, Ŝ the Kaplan–Meier estimate of all rows (entry times respected).
-    static func kmTransform(time: [Double], event _: [Bool], data: CoxData) -> [Double] {
+    static func kmTransform(time: [Double], data: CoxData) -> [Double] {
         let n = data.n
         var exitEvents: [Double: Double] = [:]
         var distinct = Set<Double>()

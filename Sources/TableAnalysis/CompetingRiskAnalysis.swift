@@ -7,7 +7,7 @@ struct CauseColumn {
     var time: [Double]
     var cause: [Int]
     var report: MissingValueReport
-    var exclusions: [Exclusion] { report.byColumn.filter { $0.count > 0 }.map { Exclusion(column: $0.column, rows: $0.count) } }
+    var exclusions: [Exclusion] { report.exclusions }
 
     init(table: CSVTable, time timeColumn: String, event eventColumn: String, alsoRequired: [String]) throws {
         let cc = try table.completeCases([timeColumn, eventColumn] + alsoRequired)
@@ -237,6 +237,6 @@ public enum CoxPredictionAnalysis {
         }
         return Result(ties: ties.rawValue, terms: matrix.termNames, coefficients: fit.model.coefficients, patients: patients,
                       warnings: fit.model.warnings, rowsUsed: fit.rows, excludedRows: fit.report.excludedRows,
-                      excluded: fit.report.byColumn.filter { $0.count > 0 }.map { Exclusion(column: $0.column, rows: $0.count) })
+                      excluded: fit.report.exclusions)
     }
 }

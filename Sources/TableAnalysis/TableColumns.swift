@@ -25,13 +25,18 @@ public struct Exclusion: Codable, Sendable, Equatable {
     public var rows: Int
 }
 
+extension MissingValueReport {
+    /// The per-column exclusions, as the JSON outputs list them.
+    var exclusions: [Exclusion] { byColumn.filter { $0.count > 0 }.map { Exclusion(column: $0.column, rows: $0.count) } }
+}
+
 /// The time/event (and optional group, strata, weights) columns of a table over its complete rows.
 struct SurvivalColumns {
     var rows: [Int]
     var time: [Double]
     var event: [Bool]
     var report: MissingValueReport
-    var exclusions: [Exclusion] { report.byColumn.filter { $0.count > 0 }.map { Exclusion(column: $0.column, rows: $0.count) } }
+    var exclusions: [Exclusion] { report.exclusions }
 
     init(table: CSVTable, time timeColumn: String, event eventColumn: String, alsoRequired: [String]) throws {
         let cc = try table.completeCases([timeColumn, eventColumn] + alsoRequired)

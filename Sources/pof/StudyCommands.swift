@@ -36,12 +36,12 @@ func runStudy(_ reading: CohortReading, plan: StudyPlan, out: String, synthetic:
     let l = results.patterns.landmark
     var s = synthetic ? "SYNTHETIC demo cohort (not patient data)\n" : ""
     s += "\(results.cohort.patients) patients; \(results.cohort.dead) died; median follow-up \(String(format: "%.1f", results.followUp.medianAll)) \(plan.timeUnit.rawValue)\n"
-    s += "Failure within \(RiskFactorText.number(plan.landmarkMonths)) months: \(l.patientsWithFailure) patients ("
+    s += "Failure within \(RiskFactor.number(plan.landmarkMonths)) months: \(l.patientsWithFailure) patients ("
         + l.sites.map { "\($0.site) \($0.n)" }.joined(separator: ", ") + ")\n"
     if let os = results.survival.first(where: { $0.endpoint == .overallSurvival }) {
         let median: String = os.median.isNaN ? "not reached" : String(format: "%.1f", os.median)
         let rates: [String] = os.rates.map { r in
-            RiskFactorText.number(r.time) + " " + plan.timeUnit.rawValue + ": " + String(format: "%.1f", r.estimate * 100) + "%"
+            RiskFactor.number(r.time) + " " + plan.timeUnit.rawValue + ": " + String(format: "%.1f", r.estimate * 100) + "%"
         }
         s += "Overall survival: median \(median) \(plan.timeUnit.rawValue); " + rates.joined(separator: ", ") + "\n"
     }
@@ -50,9 +50,6 @@ func runStudy(_ reading: CohortReading, plan: StudyPlan, out: String, synthetic:
     return s
 }
 
-enum RiskFactorText {
-    static func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
-}
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
