@@ -283,6 +283,12 @@ public struct StudyAnalysis {
             let k = d.filter { $0.childPugh == c }.count
             if k > 0 || c != .c { count("Child-Pugh class", c.rawValue, k, of: cpKnown) }
         }
+        let albi = d.compactMap { Derive.albi($0.patient) }
+        if !albi.isEmpty {
+            for g in ALBIGrade.allCases {
+                count("ALBI grade", "Grade \(g.rawValue)", albi.filter { $0.grade == g }.count, of: albi.count)
+            }
+        }
         medianRow("ICG R15", "ICG R15 (median, %)", d.compactMap(\.patient.icgR15), unit: "%")
         let staged = d.filter { $0.stage != nil }
         for s in MUICCStage.allCases {
@@ -319,6 +325,7 @@ public struct StudyAnalysis {
         medianRow("Dose", "Total dose (median, Gy)", d.map(\.patient.totalDoseGy), unit: "Gy")
         medianRow("Dose", "Dose/fraction (median, Gy)", d.map { Derive.dosePerFraction($0.patient) }, unit: "Gy")
         medianRow("Dose", "BED\(RiskFactor.number(plan.alphaBeta)) (median, Gy)", d.map { Derive.bed($0.patient, alphaBeta: plan.alphaBeta) }, unit: "Gy")
+        medianRow("Body-surface area", "BSA, Mosteller (median, m²)", d.compactMap { Derive.bsa($0.patient) }, unit: "m²")
         medianRow("Dose", "EQD2 (median, Gy)", d.map { Derive.eqd2($0.patient, alphaBeta: plan.alphaBeta) }, unit: "Gy")
         let both = d.filter { $0.factors[.markers] != nil && $0.factors[.markers]! != nil }
         if !both.isEmpty {

@@ -60,7 +60,8 @@ public struct StudyReportBuilder {
         for r in results.table1 {
             if r.section != lastSection && r.median == nil { rows.append([r.section, ""]); lastSection = r.section }
             if let m = r.median {
-                rows.append([r.label, "\(num(m)) (range, \(num(r.min))–\(num(r.max)))"])
+                let d = r.unit == "m²" ? 2 : 1
+                rows.append([r.label, "\(num(m, d)) (range, \(num(r.min, d))–\(num(r.max, d)))"])
                 lastSection = r.section
             } else if let n = r.n, let d = r.denominator {
                 rows.append(["\u{2003}" + r.label, nPct(n, d)])
