@@ -192,22 +192,28 @@ public struct CSVTable: Sendable {
     ///   cell, or ``TabularError/unknownColumn(file:column:available:)``.
     /// - Complexity: O(rowCount).
     public func numericColumn(_ name: String) throws -> [Double?] {
+        try parsedColumn(name, parse: parseDouble) { r, c in
+            TabularError.notANumber(file: sourceName, row: rowNumbers[r], line: lineNumbers[r], column: name,
+                                    value: cell(row: r, column: c))
+        }
+    }
+
+    /// Parses every non-missing cell of a column; the first cell `parse` rejects becomes `failure(row, column)`.
+    private func parsedColumn<T>(_ name: String, parse: (UnsafeBufferPointer<UInt8>, Int, Int) -> T?,
+                                 failure: (Int, Int) -> TabularError) throws -> [T?] {
         let c = try columnIndex(name)
-        var out = [Double?](repeating: nil, count: rowCount)
-        var failure: Int? = nil
+        var out = [T?](repeating: nil, count: rowCount)
+        var failed: Int? = nil
         bytes.withUnsafeBufferPointer { p in
             for r in 0..<rowCount {
                 let k = r * columnCount + c
                 let (s, e) = trimmed(p, Int(starts[k]), Int(ends[k]))
                 if isMissingTrimmed(p, s, e) { continue }
-                guard let v = parseDouble(p, s, e) else { failure = r; return }
+                guard let v = parse(p, s, e) else { failed = r; return }
                 out[r] = v
             }
         }
-        if let r = failure {
-            throw TabularError.notANumber(file: sourceName, row: rowNumbers[r], line: lineNumbers[r],
-                                          column: name, value: cell(row: r, column: c))
-        }
+        if let r = failed { throw failure(r, c) }
         return out
     }
 
@@ -236,23 +242,10 @@ public struct CSVTable: Sendable {
     ///   other value (e.g. `2`, `yes`, `1.0`), or ``TabularError/unknownColumn(file:column:available:)``.
     /// - Complexity: O(rowCount).
     public func eventColumn(_ name: String) throws -> [Bool?] {
-        let c = try columnIndex(name)
-        var out = [Bool?](repeating: nil, count: rowCount)
-        var failure: Int? = nil
-        bytes.withUnsafeBufferPointer { p in
-            for r in 0..<rowCount {
-                let k = r * columnCount + c
-                let (s, e) = trimmed(p, Int(starts[k]), Int(ends[k]))
-                if isMissingTrimmed(p, s, e) { continue }
-                guard let v = parseEvent(p, s, e) else { failure = r; return }
-                out[r] = v
-            }
+        try parsedColumn(name, parse: parseEvent) { r, c in
+            TabularError.notAnEventIndicator(file: sourceName, row: rowNumbers[r], line: lineNumbers[r], column: name,
+                                             value: cell(row: r, column: c))
         }
-        if let r = failure {
-            throw TabularError.notAnEventIndicator(file: sourceName, row: rowNumbers[r], line: lineNumbers[r],
-                                                   column: name, value: cell(row: r, column: c))
-        }
-        return out
     }
 
     // MARK: Helpers
