@@ -70,7 +70,20 @@ public enum FailureSite: String, CaseIterable, Sendable, Hashable, Codable, Comp
 
     /// Lower-cases and removes whitespace, hyphens and underscores.
     static func normalise(_ text: String) -> String {
-        String(text.lowercased().filter { !$0.isWhitespace && $0 != "-" && $0 != "_" })
+        // ASCII fast path (category names are ASCII); Unicode text takes the general path
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            for b in text.utf8 {
+                switch b {
+                case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x2D, 0x5F: continue   // whitespace, "-", "_"
+                case 0x41...0x5A: bytes.append(b + 0x20)                       // A–Z → a–z
+                default: bytes.append(b)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(text.lowercased().filter { !$0.isWhitespace && $0 != "-" && $0 != "_" })
     }
 
     private var order: Int {

@@ -438,7 +438,7 @@ final class CohortRowReader {
         columns = Set(table.columnNames)
         var cells: [String: String] = [:]
         for (c, name) in table.columnNames.enumerated() where !table.isMissing(row: index, column: c) {
-            cells[name] = table.cell(row: index, column: c).trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+            cells[name] = table.cell(row: index, column: c).trimmingSpacesAndTabs
         }
         self.cells = cells
     }
