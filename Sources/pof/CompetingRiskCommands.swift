@@ -31,7 +31,7 @@ struct CumulativeIncidenceCommand: ParsableCommand {
             switch output.format {
             case .text: return r.text
             case .json: return try JSONOutput.string(r)
-            case .csv: return r.csv
+            case .csv: noteExclusions(r.excludedRows, r.rowsUsed, r.excluded); return r.csv
             }
         }
     }
@@ -65,7 +65,7 @@ struct FineGrayCommand: ParsableCommand {
             switch output.format {
             case .text: return r.text
             case .json: return try JSONOutput.string(r)
-            case .csv: return r.csv
+            case .csv: noteExclusions(r.excludedRows, r.rowsUsed, r.excluded); return r.csv
             }
         }
     }
@@ -104,7 +104,7 @@ struct PredictCommand: ParsableCommand {
             switch output.format {
             case .text: return r.text
             case .json: return try JSONOutput.string(r)
-            case .csv: return r.csv
+            case .csv: noteExclusions(r.excludedRows, r.rowsUsed, r.excluded); return r.csv
             }
         }
     }

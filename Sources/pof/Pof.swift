@@ -49,6 +49,13 @@ func runReporting(_ body: () throws -> String) throws {
     }
 }
 
+/// With CSV output the rows excluded for missing values are reported on stderr, keeping stdout pure CSV.
+func noteExclusions(_ excludedRows: Int, _ rowsUsed: Int, _ excluded: [Exclusion]) {
+    guard excludedRows > 0 else { return }
+    let parts = excluded.map { "\($0.column): \($0.rows)" }.joined(separator: ", ")
+    FileHandle.standardError.write(Data("pof: \(excludedRows) of \(excludedRows + rowsUsed) rows excluded for missing values (\(parts))\n".utf8))
+}
+
 func readTable(_ path: String) throws -> CSVTable {
     try CSVTable(contentsOf: URL(fileURLWithPath: path))
 }
@@ -102,7 +109,7 @@ struct KaplanMeierCommand: ParsableCommand {
             switch output.format {
             case .text: return result.text
             case .json: return try JSONOutput.string(result)
-            case .csv: return result.csv
+            case .csv: noteExclusions(result.excludedRows, result.rowsUsed, result.excluded); return result.csv
             }
         }
     }
@@ -133,7 +140,7 @@ struct LogRankCommand: ParsableCommand {
             switch output.format {
             case .text: return result.text
             case .json: return try JSONOutput.string(result)
-            case .csv: return result.csv
+            case .csv: noteExclusions(result.excludedRows, result.rowsUsed, result.excluded); return result.csv
             }
         }
     }
@@ -176,7 +183,7 @@ struct CoxCommand: ParsableCommand {
             switch output.format {
             case .text: return result.text
             case .json: return try JSONOutput.string(result)
-            case .csv: return result.csv
+            case .csv: noteExclusions(result.excludedRows, result.rowsUsed, result.excluded); return result.csv
             }
         }
     }

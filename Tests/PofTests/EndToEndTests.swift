@@ -80,6 +80,11 @@ import Testing
         #expect((r.json["excluded_rows"] as! Int) > 0)
         let text = try Self.pof(["km", Self.data("missing.csv"), "--time", "time", "--event", "status", "--group", "sex_label"])
         #expect(text.stdout.contains("rows excluded for missing values"))
+        // CSV keeps stdout pure CSV and reports the exclusion on stderr
+        let csv = try Self.pof(["km", Self.data("missing.csv"), "--time", "time", "--event", "status", "--group", "sex_label",
+                                "--format", "csv"])
+        #expect(csv.status == 0 && csv.stdout.hasPrefix("group,time,n_risk"))
+        #expect(csv.stderr.contains("rows excluded for missing values"))
     }
 
     @Test func logrankMatchesR() throws {
