@@ -295,11 +295,13 @@ public struct KaplanMeier: Sendable {
     ) -> [(group: G, fit: KaplanMeier)] {
         var rows: [G: [Int]] = [:]
         for (i, g) in group.enumerated() { rows[g, default: []].append(i) }
+        // R applies timefix to all the data before splitting by group
+        let fixed = TimeFix.applied(to: time)
         return rows.keys.sorted().map { g in
             let idx = rows[g]!
-            return (g, KaplanMeier(time: idx.map { time[$0] }, event: idx.map { event[$0] },
+            return (g, KaplanMeier(time: idx.map { fixed[$0] }, event: idx.map { event[$0] },
                                    weights: weights.map { w in idx.map { w[$0] } },
-                                   confidenceType: confidenceType, confidenceLevel: confidenceLevel))
+                                   confidenceType: confidenceType, confidenceLevel: confidenceLevel, timeFix: false))
         }
     }
 }

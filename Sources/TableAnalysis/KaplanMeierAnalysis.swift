@@ -93,16 +93,16 @@ public enum KaplanMeierAnalysis {
                            confidenceType: KaplanMeier.ConfidenceType = .log,
                            confidenceLevel: Double = 0.95) throws -> Result {
         let cols = try SurvivalColumns(table: table, time: time, event: event, alsoRequired: group.map { [$0] } ?? [])
-        var fits: [(String, [Int])] = []
+        var fits: [(String, KaplanMeier)]
         if let group {
             let g = try GroupColumn(table: table, column: group, rows: cols.rows)
-            fits = g.levels.enumerated().map { k, level in (level, g.index.indices.filter { g.index[$0] == k }) }
+            fits = KaplanMeier.byGroup(time: cols.time, event: cols.event, group: g.index, confidenceType: confidenceType,
+                                       confidenceLevel: confidenceLevel).map { (g.levels[$0.group], $0.fit) }
         } else {
-            fits = [("all", Array(cols.time.indices))]
+            fits = [("all", KaplanMeier(time: cols.time, event: cols.event, confidenceType: confidenceType,
+                                        confidenceLevel: confidenceLevel))]
         }
-        let strata = fits.map { level, idx -> Stratum in
-            let fit = KaplanMeier(time: idx.map { cols.time[$0] }, event: idx.map { cols.event[$0] },
-                                  confidenceType: confidenceType, confidenceLevel: confidenceLevel)
+        let strata = fits.map { level, fit -> Stratum in
             let med = fit.median
             let se = fit.survivalStandardError
             return Stratum(
