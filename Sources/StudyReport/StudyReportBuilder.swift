@@ -42,6 +42,7 @@ public struct StudyReportBuilder {
         out.append(("patterns_exclusive", patternExclusive()))
         out.append(("extrahepatic_sites", organs()))
         out.append(("survival_summary", survivalSummary()))
+        out.append(("censoring", censoringTable()))
         out.append(("table3a_univariate", table3a()))
         out.append(("table3b_multivariate", table3b()))
         out.append(("os_risk_factors", osFactors()))
@@ -131,6 +132,19 @@ public struct StudyReportBuilder {
                      },
                      footnotes: ["NR: not reached. " + endpointNote()],
                      alignments: [.left, .right, .right] + times.map { _ in .right })
+    }
+
+    /// What ended each patient's follow-up, per endpoint (events and each censoring reason).
+    func censoringTable() -> ReportDocument.Table {
+        let reasons = Array(Set(results.survival.flatMap { $0.censoring.map(\.category) }))
+            .filter { $0.hasPrefix("censored: ") }.sorted()
+        return .init(caption: "What ended follow-up, by endpoint (patients)",
+                     header: ["Endpoint", "Events"] + reasons.map { "Censored at " + $0.dropFirst("censored: ".count) },
+                     rows: results.survival.map { s in
+                         [s.label, String(s.events)]
+                             + reasons.map { r in s.censoring.first { $0.category == r }.map { String($0.n) } ?? "0" }
+                     },
+                     footnotes: [endpointNote()], alignments: [.left, .right] + reasons.map { _ in .right })
     }
 
     func endpointNote() -> String {
@@ -351,7 +365,7 @@ public struct StudyReportBuilder {
                        ". Combined with another category: \(combined). Over the whole follow-up \(r.patterns.overall.patientsWithFailure) patients (\(pct(r.patterns.overall.percent))%) failed, \(r.patterns.overall.sites.first?.n ?? 0) with infield failure."),
             .figure(figure2()), .table(patternSites()), .table(patternExclusive()), .table(organs()),
         ]))
-        sections.append(.init(heading: "Survival", blocks: [.figure(figure1()), .table(survivalSummary())]))
+        sections.append(.init(heading: "Survival", blocks: [.figure(figure1()), .table(survivalSummary()), .table(censoringTable())]))
         var factorBlocks: [ReportDocument.Block] = [.table(table3a()), .table(table3b())]
         for m in r.multivariate where !m.warnings.isEmpty {
             factorBlocks.append(.callout(.init(.note, "\(m.endpoint.label): " + m.warnings.joined(separator: "; "))))
