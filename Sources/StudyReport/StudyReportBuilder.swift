@@ -307,7 +307,7 @@ public struct StudyReportBuilder {
     }
 
     func figure3() -> [ReportDocument.Figure] {
-        results.significantFactors.enumerated().map { i, f in
+        results.significantFactors.map { f in
             let plot = SurvivalPlot(title: "\(f.endpoint.label) by \(f.label)", xLabel: xLabel, yLabel: "Probability",
                                     series: f.curves.map { series($0) }, xTicks: ticks,
                                     annotation: "log-rank P = \(p(f.p))")
