@@ -2,7 +2,7 @@
 //  CohortSimulator.swift
 //  PatternsOfFailure
 //
-//  A synthetic cohort calibrated to what Seong et al. publish about 138 HCC patients treated with
+//  A synthetic cohort calibrated to what the CCRT patterns-of-failure paper publishes about 138 HCC patients treated with
 //  hepatic arterial concurrent chemoradiotherapy (Table 1-4, Results, Fig. 1-3). The data are
 //  SYNTHETIC: no patient record was used or is reproduced. See docs/demo-cohort.md for the model,
 //  the calibration targets and the values the default seed achieves.
@@ -72,7 +72,7 @@ public struct SimulatedCohort: Sendable, Hashable {
     }
 }
 
-/// Generates a synthetic CCRT cohort calibrated to the published summary of Seong et al.
+/// Generates a synthetic CCRT cohort calibrated to the published summary of the CCRT patterns-of-failure paper.
 ///
 /// ```swift
 /// let cohort = CohortSimulator().generate()          // the shipped 138-patient demo (seed 20110501)
