@@ -131,26 +131,7 @@ enum CohortVocabulary {
 
     /// A decimal number in the C locale (`63`, `-1.5`, `.5`, `1e-3`); nil for anything else, including `inf`, `nan`,
     /// hex, decimal commas, digit groups and values that overflow.
-    static func decimal(_ text: String) -> Double? {
-        let u = Array(text.utf8)
-        var i = 0
-        func digits() -> Int {
-            let start = i
-            while i < u.count, u[i] >= 48, u[i] <= 57 { i += 1 }
-            return i - start
-        }
-        if i < u.count, u[i] == 43 || u[i] == 45 { i += 1 }  // + -
-        var mantissa = digits()
-        if i < u.count, u[i] == 46 { i += 1; mantissa += digits() }  // .
-        guard mantissa > 0 else { return nil }
-        if i < u.count, u[i] == 101 || u[i] == 69 {  // e E
-            i += 1
-            if i < u.count, u[i] == 43 || u[i] == 45 { i += 1 }
-            guard digits() > 0 else { return nil }
-        }
-        guard i == u.count, let v = Double(text), v.isFinite else { return nil }
-        return v
-    }
+    static func decimal(_ text: String) -> Double? { DecimalNumber.parse(text) }
 
     /// The message for a cell that should be a number, with a hint at the likely cause.
     static func notANumberMessage(_ text: String) -> String {
