@@ -1,5 +1,6 @@
 import Foundation
 import Oncology
+import Tabular
 
 /// A calendar date without time of day, stored as days since 1970-01-01 (proleptic Gregorian).
 ///
@@ -178,6 +179,8 @@ public struct Patient: Sendable, Hashable, Codable {
     public var deathDate: Day?
     public var heightCm: Double?
     public var weightKg: Double?
+    /// Cause of death as recorded (`cause_of_death`), for a patient who died; `nil` when not recorded.
+    public var causeOfDeath: CauseOfDeath?
     public var source: SourceRow
 
     public init(id: String, age: Double, sex: Sex, viral: ViralEtiology? = nil, childPughRecorded: ChildPughClass? = nil,
@@ -188,6 +191,7 @@ public struct Patient: Sendable, Hashable, Codable {
                 rtTechnique: String? = nil, totalDoseGy: Double, fractions: Int, rtStart: Day, rtEnd: Day,
                 response3Months: ResponseCategory? = nil, lastFollowUp: Day, vitalStatus: VitalStatus,
                 deathDate: Day? = nil, heightCm: Double? = nil, weightKg: Double? = nil,
+                causeOfDeath: CauseOfDeath? = nil,
                 source: SourceRow = SourceRow(file: "patients.csv", row: 0)) {
         self.id = id; self.age = age; self.sex = sex; self.viral = viral
         self.childPughRecorded = childPughRecorded; self.childPughComponents = childPughComponents
@@ -197,7 +201,82 @@ public struct Patient: Sendable, Hashable, Codable {
         self.priorTreatments = priorTreatments; self.rtTechnique = rtTechnique; self.totalDoseGy = totalDoseGy
         self.fractions = fractions; self.rtStart = rtStart; self.rtEnd = rtEnd; self.response3Months = response3Months
         self.lastFollowUp = lastFollowUp; self.vitalStatus = vitalStatus; self.deathDate = deathDate
-        self.heightCm = heightCm; self.weightKg = weightKg; self.source = source
+        self.heightCm = heightCm; self.weightKg = weightKg; self.causeOfDeath = causeOfDeath; self.source = source
+    }
+}
+
+/// Cause of death, normalised to a small vocabulary; a spelling outside it is kept as given.
+///
+/// Encoded (JSON, CSV) as its ``description``: `hepatic failure`, `tumour progression`, `treatment-related`,
+/// `other`, `unknown`, or the text as given.
+///
+/// ```swift
+/// CauseOfDeath(parsing: "Liver failure")      // .hepaticFailure
+/// CauseOfDeath(parsing: "PD")                 // .tumourProgression
+/// CauseOfDeath(parsing: "car accident")       // .unrecognised("car accident")
+/// CauseOfDeath.hepaticFailure.description     // "hepatic failure"
+/// ```
+public enum CauseOfDeath: Sendable, Hashable, Codable, CustomStringConvertible {
+    case hepaticFailure, tumourProgression, treatmentRelated, other, unknown
+    /// A spelling outside the vocabulary, kept as given (the reader warns about it).
+    case unrecognised(String)
+
+    /// The five categories of the vocabulary, in report order.
+    public static let vocabulary: [CauseOfDeath] = [.hepaticFailure, .tumourProgression, .treatmentRelated, .other, .unknown]
+
+    /// The category of `text` (any case; spaces, hyphens and underscores ignored), or `.unrecognised(text)`.
+    ///
+    /// Accepted spellings: hepatic failure (liver failure, hepatic, liver, liver decompensation, hepatic
+    /// decompensation); tumour progression (tumor progression, progression, progressive disease, PD, disease
+    /// progression, cancer, cancer death, HCC); treatment-related (treatment related, treatment, toxicity,
+    /// treatment toxicity, RILD); other (other cause, other causes, non-cancer); unknown (unk, not known, ?).
+    ///
+    /// - Parameter text: the cell as written, already trimmed and non-empty.
+    /// - Complexity: O(`text.count`).
+    public init(parsing text: String) {
+        let k = String(text.lowercased().filter { !$0.isWhitespace && $0 != "-" && $0 != "_" })
+        switch k {
+        case "hepaticfailure", "liverfailure", "hepatic", "liver", "liverdecompensation", "hepaticdecompensation":
+            self = .hepaticFailure
+        case "tumourprogression", "tumorprogression", "progression", "progressivedisease", "pd", "diseaseprogression",
+             "cancer", "cancerdeath", "hcc":
+            self = .tumourProgression
+        case "treatmentrelated", "treatment", "toxicity", "treatmenttoxicity", "rild":
+            self = .treatmentRelated
+        case "other", "othercause", "othercauses", "noncancer":
+            self = .other
+        case "unknown", "unk", "notknown", "?":
+            self = .unknown
+        default:
+            self = .unrecognised(text)
+        }
+    }
+
+    /// `hepatic failure`, `tumour progression`, `treatment-related`, `other`, `unknown`, or the text as given.
+    public var description: String {
+        switch self {
+        case .hepaticFailure: return "hepatic failure"
+        case .tumourProgression: return "tumour progression"
+        case .treatmentRelated: return "treatment-related"
+        case .other: return "other"
+        case .unknown: return "unknown"
+        case .unrecognised(let text): return text
+        }
+    }
+
+    /// Whether the spelling was outside the vocabulary.
+    public var isRecognised: Bool {
+        if case .unrecognised = self { return false }
+        return true
+    }
+
+    public init(from decoder: Decoder) throws {
+        self.init(parsing: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
     }
 }
 
@@ -266,6 +345,88 @@ public struct ToxicityRecord: Sendable, Hashable, Codable {
     }
 }
 
+/// Toxicity input that falls outside the grading window (RT start to the plan's window after RT end) and so
+/// is not graded: counted, never dropped silently.
+///
+/// ```swift
+/// let outside = cohort.toxicityInputOutsideWindow(windowMonths: plan.toxicityWindowMonths)
+/// if outside.count > 0 { warnings.append(outside.summary) }
+/// // "3 toxicity records outside the grading window, not graded (1 before RT start, 2 after the window: …)"
+/// ```
+public struct ToxicityWindowTally: Sendable, Hashable, Codable {
+    /// toxicities.csv rows dated before RT start.
+    public var recordedBeforeRTStart: [SourceRow]
+    /// toxicities.csv rows dated after the end of the window.
+    public var recordedAfterWindow: [SourceRow]
+    /// Grade → number of toxicities.csv rows outside the window with that grade.
+    public var recordedGrades: [Int: Int]
+    /// labs.csv rows dated after the end of the window (values before RT start are the baseline and are used).
+    public var labsAfterWindow: [SourceRow]
+
+    public init(recordedBeforeRTStart: [SourceRow] = [], recordedAfterWindow: [SourceRow] = [],
+                recordedGrades: [Int: Int] = [:], labsAfterWindow: [SourceRow] = []) {
+        self.recordedBeforeRTStart = recordedBeforeRTStart
+        self.recordedAfterWindow = recordedAfterWindow
+        self.recordedGrades = recordedGrades
+        self.labsAfterWindow = labsAfterWindow
+    }
+
+    /// Recorded toxicities outside the window.
+    public var recordedCount: Int { recordedBeforeRTStart.count + recordedAfterWindow.count }
+    /// Recorded toxicities and laboratory values outside the window.
+    public var count: Int { recordedCount + labsAfterWindow.count }
+
+    /// One sentence for the report's warnings; empty when nothing is outside the window.
+    public var summary: String {
+        var parts: [String] = []
+        if recordedCount > 0 {
+            let grades = recordedGrades.keys.sorted().map { "grade \($0): \(recordedGrades[$0]!)" }.joined(separator: ", ")
+            parts.append("\(recordedCount) toxicity record\(recordedCount == 1 ? "" : "s") outside the grading window, not graded "
+                         + "(\(recordedBeforeRTStart.count) before RT start, \(recordedAfterWindow.count) after the window; \(grades))")
+        }
+        if !labsAfterWindow.isEmpty {
+            parts.append("\(labsAfterWindow.count) laboratory value\(labsAfterWindow.count == 1 ? "" : "s") after the grading "
+                         + "window, not graded")
+        }
+        return parts.joined(separator: "; ")
+    }
+}
+
+extension Cohort {
+    /// The toxicity records and laboratory values outside the grading window, which the grading does not use.
+    ///
+    /// The window is the one `ToxicityGrading.worstGrades` uses: from RT start to RT end plus
+    /// `⌊windowMonths × 30.4375⌋` days, both ends included. A non-finite or very large window has no end.
+    ///
+    /// - Parameter windowMonths: the plan's `toxicity_window_months`.
+    /// - Returns: the rows outside the window, by kind.
+    /// - Complexity: O(patients + toxicities + labs).
+    public func toxicityInputOutsideWindow(windowMonths: Double) -> ToxicityWindowTally {
+        let days = windowMonths * 30.4375
+        let windowDays: Int? = days.isFinite && days >= 0 && days < 1e7 ? DecimalNumber.exactInteger(days.rounded(.down)) : nil
+        var byID: [String: Patient] = [:]
+        for p in patients where byID[p.id] == nil { byID[p.id] = p }
+        var tally = ToxicityWindowTally()
+        func windowEnd(_ p: Patient) -> Day? { windowDays.map { p.rtEnd + $0 } }
+        for t in toxicities {
+            guard let p = byID[t.patientID] else { continue }
+            if t.date < p.rtStart {
+                tally.recordedBeforeRTStart.append(t.source)
+            } else if let end = windowEnd(p), t.date > end {
+                tally.recordedAfterWindow.append(t.source)
+            } else {
+                continue
+            }
+            tally.recordedGrades[t.grade, default: 0] += 1
+        }
+        for l in labs {
+            guard let p = byID[l.patientID], let end = windowEnd(p), l.date > end else { continue }
+            tally.labsAfterWindow.append(l.source)
+        }
+        return tally
+    }
+}
+
 /// An input file's identity for provenance.
 public struct InputFile: Sendable, Hashable, Codable {
     public var role: String
@@ -303,9 +464,41 @@ public struct ValidationIssue: Sendable, Hashable, Codable, CustomStringConverti
     public var value: String?
     public var message: String
 
+    /// An issue; `column`, `value` and `message` are shortened with ``abbreviated(_:limit:)`` so that a
+    /// 10 MB cell is never echoed in full (values and column names to 60 characters, messages to 2,000).
     public init(_ severity: Severity, file: String, row: Int, column: String?, value: String?, message: String) {
-        self.severity = severity; self.file = file; self.row = row; self.column = column; self.value = value
-        self.message = message
+        self.severity = severity
+        self.file = file
+        self.row = row
+        self.column = column.map { ValidationIssue.abbreviated($0) }
+        self.value = value.map { ValidationIssue.abbreviated($0) }
+        self.message = ValidationIssue.abbreviated(message, limit: 2000)
+    }
+
+    /// `text` when it has at most `limit` characters; otherwise its first `limit` characters, `…`, and the size
+    /// of the whole in bytes. Control characters (NUL, line breaks, escapes) are shown as `\u{…}` so that a
+    /// message stays one readable line.
+    ///
+    /// ```swift
+    /// ValidationIssue.abbreviated(String(repeating: "x", count: 10_000_000))
+    /// // "xxxx…xxxx… (10000000 bytes)" — 60 x's
+    /// ```
+    ///
+    /// - Complexity: O(`limit`) plus O(n) for the byte count of a long text.
+    public static func abbreviated(_ text: String, limit: Int = 60) -> String {
+        var shown = ""
+        var count = 0
+        var cut = false
+        for ch in text.unicodeScalars {
+            if count == limit { cut = true; break }
+            if ch.properties.generalCategory == .control || ch.value == 0x2028 || ch.value == 0x2029 {
+                shown += "\\u{" + String(ch.value, radix: 16, uppercase: true) + "}"
+            } else {
+                shown.unicodeScalars.append(ch)
+            }
+            count += 1
+        }
+        return cut ? shown + "… (\(text.utf8.count) bytes)" : shown
     }
 
     /// `patients.csv, row 7, column "death_date" ("2005-13-01"): not a date (YYYY-MM-DD)`.

@@ -45,6 +45,168 @@ public struct CohortFiles: Sendable, Hashable {
     }
 }
 
+/// A path that cannot be used for input or output, with the reason in words (never a raw Foundation error).
+///
+/// ```swift
+/// InputPath.problem(reading: URL(fileURLWithPath: "/tmp"))?.description
+/// // "cannot read /tmp: it is a directory, not a file"
+/// ```
+public struct FileAccessError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The path concerned.
+    public var path: String
+    /// What is wrong, e.g. `it is a directory, not a file`.
+    public var reason: String
+    /// `read` or `write`, for the message.
+    public var action: String
+
+    public init(path: String, reason: String, action: String) {
+        self.path = path
+        self.reason = reason
+        self.action = action
+    }
+
+    /// `cannot read /tmp: it is a directory, not a file`.
+    public var description: String { "cannot \(action) \(path): \(reason)" }
+
+    /// Words for a Foundation file error (no `NSCocoaErrorDomain Code=512`).
+    static func words(for error: Error) -> String {
+        if let e = error as? CocoaError {
+            switch e.code {
+            case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or directory"
+            case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
+            case .fileWriteOutOfSpace: return "the disk is full"
+            case .fileWriteVolumeReadOnly: return "the volume is read-only"
+            case .fileWriteFileExists: return "a file of that name already exists"
+            case .fileReadCorruptFile, .fileReadUnknown: return "the file could not be read"
+            case .fileReadTooLarge: return "the file is too large"
+            default: break
+            }
+            if let underlying = e.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+               let message = strerror(Int32(underlying.code)) {
+                return String(cString: message).lowercased()
+            }
+            return "the file system refused (\(e.code.rawValue))"
+        }
+        if let e = error as? POSIXError { return String(cString: strerror(e.code.rawValue)).lowercased() }
+        return "\(error)"
+    }
+}
+
+/// Checks and reads an input path, so that a missing file, a directory, a FIFO or an unreadable file gives a
+/// plain message.
+///
+/// ```swift
+/// switch InputPath.readFile(URL(fileURLWithPath: "patients.csv")) {
+/// case .success(let bytes): …
+/// case .failure(let error): print(error)   // cannot read patients.csv: no such file
+/// }
+/// ```
+public enum InputPath {
+    /// Largest input file read (4 GiB; the CSV reader's cell offsets are 32-bit).
+    public static let maximumBytes = 4 << 30
+
+    /// Why `url` cannot be read as an input file, or `nil` when it is a readable regular file of at most
+    /// ``maximumBytes``. Symbolic links are followed.
+    ///
+    /// - Parameter url: a file URL.
+    /// - Returns: the problem, or `nil`.
+    /// - Complexity: O(1) file-system calls.
+    public static func problem(reading url: URL) -> FileAccessError? {
+        let fm = FileManager.default
+        let path = url.path
+        func fail(_ reason: String) -> FileAccessError { FileAccessError(path: path, reason: reason, action: "read") }
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return fail("no such file")
+        }
+        if isDirectory.boolValue { return fail("it is a directory, not a file") }
+        let resolved = url.resolvingSymlinksInPath().path
+        if let attributes = try? fm.attributesOfItem(atPath: resolved) {
+            if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
+                return fail("it is not a regular file (a pipe, device or socket)")
+            }
+            if let size = (attributes[.size] as? NSNumber)?.int64Value, size > Int64(maximumBytes) {
+                return fail("the file has \(size) bytes; files over 4 GiB are not supported")
+            }
+        }
+        if !fm.isReadableFile(atPath: resolved) { return fail("permission denied") }
+        return nil
+    }
+
+    /// The bytes of `url`, after ``problem(reading:)``.
+    ///
+    /// - Parameter url: a file URL.
+    /// - Returns: the bytes, or the problem in words.
+    /// - Complexity: O(file size).
+    public static func readFile(_ url: URL) -> Result<[UInt8], FileAccessError> {
+        if let problem = problem(reading: url) { return .failure(problem) }
+        do {
+            return .success([UInt8](try Data(contentsOf: url)))
+        } catch {
+            return .failure(FileAccessError(path: url.path, reason: FileAccessError.words(for: error), action: "read"))
+        }
+    }
+}
+
+/// Prepares an output directory: creates it (with its parents) and its subdirectories, and explains in words
+/// when that is not possible (the path or a parent is a file, an output file's name is taken by a directory,
+/// permission denied).
+///
+/// ```swift
+/// try OutputDirectory.prepare(URL(fileURLWithPath: "report"), subdirectories: ["tables", "figures"],
+///                             files: ["report.html", "results.json"])
+/// // throws FileAccessError: "cannot write report: it is a file, not a directory"
+/// ```
+public enum OutputDirectory {
+    /// Creates `url` and `subdirectories` inside it when missing.
+    ///
+    /// - Parameters:
+    ///   - url: the output directory.
+    ///   - subdirectories: relative paths of directories to create inside it.
+    ///   - files: relative paths of files that will be written; each must not be an existing directory.
+    /// - Throws: ``FileAccessError`` naming the path and the reason.
+    /// - Complexity: O(subdirectories + files) file-system calls.
+    public static func prepare(_ url: URL, subdirectories: [String] = [], files: [String] = []) throws {
+        try prepareDirectory(url)
+        for sub in subdirectories { try prepareDirectory(url.appendingPathComponent(sub)) }
+        let fm = FileManager.default
+        for file in files {
+            var isDirectory: ObjCBool = false
+            let path = url.appendingPathComponent(file).path
+            if fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw FileAccessError(path: path, reason: "a directory of that name is in the way of the output file",
+                                      action: "write")
+            }
+        }
+        if !fm.isWritableFile(atPath: url.path) {
+            throw FileAccessError(path: url.path, reason: "permission denied", action: "write")
+        }
+    }
+
+    private static func prepareDirectory(_ url: URL) throws {
+        let fm = FileManager.default
+        let path = url.path
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { return }
+            throw FileAccessError(path: path, reason: "it is a file, not a directory", action: "write")
+        }
+        // The nearest existing ancestor must be a directory.
+        var ancestor = url.deletingLastPathComponent()
+        while !fm.fileExists(atPath: ancestor.path, isDirectory: &isDirectory), ancestor.pathComponents.count > 1 {
+            ancestor = ancestor.deletingLastPathComponent()
+        }
+        if fm.fileExists(atPath: ancestor.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw FileAccessError(path: path, reason: "\(ancestor.path) is a file, not a directory", action: "write")
+        }
+        do {
+            try fm.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw FileAccessError(path: path, reason: FileAccessError.words(for: error), action: "write")
+        }
+    }
+}
+
 /// One input file held in memory: the name used in messages and its bytes.
 public struct CohortSource: Sendable, Hashable {
     public var name: String
@@ -118,7 +280,7 @@ public enum CohortFileRole: String, Sendable, Hashable, Codable, CaseIterable {
         case .patients:
             return ["viral", "child_pugh", "bilirubin", "albumin", "inr", "ascites", "encephalopathy", "icg_r15",
                     "t_stage", "n_stage", "m_stage", "tumor_number", "tumor_size_cm", "vascular_invasion", "afp",
-                    "pivka", "prior_treatment", "rt_technique", "response_3m", "death_date", "height_cm", "weight_kg"]
+                    "pivka", "prior_treatment", "rt_technique", "response_3m", "death_date", "height_cm", "weight_kg", "cause_of_death"]
         case .failures: return ["organ"]
         case .lesions: return ["progression"]
         case .labs: return ["lln", "uln"]
@@ -195,18 +357,18 @@ public struct CohortReading: Sendable, Codable {
 /// guard let cohort = reading.cohort else { exit(1) }
 /// ```
 public enum CohortReader {
-    /// Reads the files from disk. A file that cannot be read is an error (file-level, row 0).
+    /// Reads the files from disk. A file that cannot be read is an error (file-level, row 0): missing, a
+    /// directory, not a regular file (a FIFO or device, which could block or never end), or unreadable.
     public static func read(_ files: CohortFiles) -> CohortReading {
         var unreadable: [ValidationIssue] = []
         func load(_ url: URL?) -> CohortSource? {
             guard let url else { return nil }
-            do {
-                return CohortSource(name: url.lastPathComponent, bytes: [UInt8](try Data(contentsOf: url)))
-            } catch {
-                let reason = FileManager.default.fileExists(atPath: url.path) ? "\(error.localizedDescription)"
-                    : "no such file: \(url.path)"
+            switch InputPath.readFile(url) {
+            case .success(let bytes):
+                return CohortSource(name: url.lastPathComponent, bytes: bytes)
+            case .failure(let problem):
                 unreadable.append(ValidationIssue(.error, file: url.lastPathComponent, row: 0, column: nil, value: nil,
-                                                  message: "cannot read the file (\(reason))"))
+                                                  message: "cannot read the file (\(problem.reason))"))
                 return nil
             }
         }
@@ -258,6 +420,10 @@ public enum CohortReader {
             return (0..<table.rowCount).map { CohortRowReader(table: table, index: $0, log: log) }
         }
         let patients = rows(.patients).map(readPatient)
+        if let table = tables[.patients], table.rowCount == 0 {
+            log.add(.error, file: table.sourceName, row: 0, column: nil, value: nil,
+                    message: "no patients: the file has a header but no data rows")
+        }
         let failures = rows(.failures).map(readFailure)
         let lesions = rows(.lesions).map(readLesion)
         let labs = rows(.labs).map(readLab)
@@ -324,10 +490,7 @@ public enum CohortReader {
         d.pvt = r.category("pvt", V.yesNo, required: true)
         d.afp = r.number("afp")
         d.pivka = r.number("pivka")
-        if let text = r.text("prior_treatment") {
-            let items = text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            d.priorTreatments = items.count == 1 && items[0].lowercased() == "none" ? [] : items
-        }
+        d.priorTreatments = r.priorTreatments("prior_treatment")
         d.rtTechnique = r.text("rt_technique").map(CohortVocabulary.rtTechnique)
         d.totalDose = r.number("total_dose_gy", required: true)
         d.fractions = r.integer("fractions", required: true)
@@ -339,6 +502,13 @@ public enum CohortReader {
         d.deathDate = r.date("death_date")
         d.heightCm = r.number("height_cm")
         d.weightKg = r.number("weight_kg")
+        if let text = r.text("cause_of_death") {
+            let cause = CauseOfDeath(parsing: text)
+            if !cause.isRecognised {
+                r.warning("cause_of_death", "not a known cause of death; kept as given (known: \(V.causesOfDeath))")
+            }
+            d.causeOfDeath = cause
+        }
         return d
     }
 
@@ -480,11 +650,25 @@ final class CohortRowReader {
             error(column, CohortVocabulary.notANumberMessage(s))
             return nil
         }
-        guard v == v.rounded(), abs(v) < 1e15 else {
-            error(column, "not a whole number")
+        guard let n = DecimalNumber.exactInteger(v), abs(n) < 1_000_000_000 else {
+            error(column, v == v.rounded() ? "whole number out of range (at most 999,999,999)" : "not a whole number")
             return nil
         }
-        return Int(v)
+        return n
+    }
+
+    /// A list of treatments separated by `;`, or one of the spellings of "none" (→ empty); see
+    /// `CohortVocabulary.priorTreatments`. Ambiguous cells (`yes`, `1`, `unknown`, a number) are errors.
+    func priorTreatments(_ column: String) -> [String] {
+        guard let s = text(column) else { return [] }
+        switch CohortVocabulary.priorTreatments(s) {
+        case .success(let (items, duplicates)):
+            for d in duplicates { warning(column, "\"\(ValidationIssue.abbreviated(d))\" is listed more than once; counted once") }
+            return items
+        case .failure(let problem):
+            error(column, problem.message)
+            return []
+        }
     }
 
     func date(_ column: String, required: Bool = false) -> Day? {

@@ -120,6 +120,64 @@ enum CohortVocabulary {
         }
     }
 
+    /// The spellings of "no prior treatment" (compared after `key`, so any case, spaces, hyphens and
+    /// underscores ignored); a cell of dashes only (`-`, `--`, `–`, `—`) and the number zero also mean none.
+    static let noPriorTreatment: Set<String> = [
+        "none", "no", "n", "nil", "false", "nothing", "notreatment", "nopriortreatment", "noprior", "naive",
+        "treatmentnaive", "primary", "denovo",
+    ]
+
+    /// Spellings that say neither which treatments nor clearly "none": an error.
+    static let ambiguousPriorTreatment: Set<String> = [
+        "yes", "y", "true", "unknown", "unk", "uk", "?", "??", "n/a", "nk", "notknown", "notapplicable", "na", "nd",
+        "notdone", "missing", "any", "some", "x",
+    ]
+
+    /// The accepted forms, for messages.
+    static let priorTreatmentUsage = "give the treatments separated by \";\" (e.g. TACE;RFA), "
+        + "or none (also no, 0, -, naive) for no prior treatment"
+
+    struct PriorTreatmentProblem: Error { let message: String }
+
+    /// A `prior_treatment` cell: the treatments (empty = none) and the names listed more than once, or the
+    /// reason the cell is ambiguous.
+    ///
+    /// Rules: the cell is split at `;`; empty items are ignored. A single item that is a spelling of none
+    /// (`noPriorTreatment`, dashes only, or a number equal to 0) means no prior treatment. An item that is
+    /// ambiguous (`yes`, `1`, `unknown`, `?`, …) or any other number is an error, and so is "none" listed together
+    /// with treatments. Names listed twice (any case) are kept once.
+    static func priorTreatments(_ text: String) -> Result<([String], [String]), PriorTreatmentProblem> {
+        func isDashes(_ s: String) -> Bool { !s.isEmpty && s.allSatisfy { "-–—‐‑−".contains($0) } }
+        func meansNone(_ s: String) -> Bool {
+            noPriorTreatment.contains(key(s)) || isDashes(s) || DecimalNumber.parse(s) == 0
+        }
+        let items = text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if items.isEmpty { return .success(([], [])) }
+        if items.count == 1, meansNone(items[0]) { return .success(([], [])) }
+        var kept: [String] = []
+        var seen: Set<String> = []
+        var duplicates: [String] = []
+        for item in items {
+            if meansNone(item) {
+                return .failure(.init(message: "\"\(ValidationIssue.abbreviated(item))\" (none) is listed together with "
+                                      + "treatments; \(priorTreatmentUsage)"))
+            }
+            if ambiguousPriorTreatment.contains(item.lowercased()) || ambiguousPriorTreatment.contains(key(item)) {
+                return .failure(.init(message: "ambiguous prior treatment \"\(ValidationIssue.abbreviated(item))\"; "
+                                      + priorTreatmentUsage))
+            }
+            if DecimalNumber.parse(item) != nil {
+                return .failure(.init(message: "a number is not a treatment (\"\(ValidationIssue.abbreviated(item))\"); "
+                                      + priorTreatmentUsage))
+            }
+            if seen.insert(item.lowercased()).inserted { kept.append(item) } else { duplicates.append(item) }
+        }
+        return .success((kept, duplicates))
+    }
+
+    /// The causes of death, for messages.
+    static let causesOfDeath = "hepatic failure, tumour progression, treatment-related, other, unknown"
+
     /// `3D-CRT` and `IMRT` in any spelling are normalised; anything else is kept as given.
     static func rtTechnique(_ text: String) -> String {
         switch key(text) {
@@ -219,6 +277,7 @@ struct PatientDraft {
     var deathDate: Day?
     var heightCm: Double?
     var weightKg: Double?
+    var causeOfDeath: CauseOfDeath?
 
     init(r: CohortRowReader) { self.r = r }
 
@@ -246,7 +305,7 @@ struct PatientDraft {
                        rtTechnique: rtTechnique, totalDoseGy: totalDose, fractions: fractions, rtStart: rtStart,
                        rtEnd: rtEnd, response3Months: response, lastFollowUp: lastFollowUp, vitalStatus: vitalStatus,
                        deathDate: deathDate, heightCm: heightCm, weightKg: weightKg,
-                       source: SourceRow(file: r.file, row: r.row))
+                       causeOfDeath: causeOfDeath, source: SourceRow(file: r.file, row: r.row))
     }
 }
 
@@ -467,6 +526,10 @@ enum CohortValidation {
             r.error("death_date", "death_date is given but vital_status is \(status.rawValue); "
                     + "a death date needs vital_status dead")
         }
+        if status != .dead, p.causeOfDeath != nil {
+            r.error("cause_of_death", "cause_of_death is given but vital_status is \(status.rawValue); "
+                    + "a cause of death needs vital_status dead")
+        }
         if let death = p.deathDate {
             if let start = p.rtStart, death < start {
                 r.error("death_date", "death_date is before rt_start (\(show(start)))")
@@ -626,7 +689,7 @@ enum CohortValidation {
 
     /// `2.5`, `45`, `1.8` — shortest form, no trailing zeros.
     static func format(_ v: Double) -> String {
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
+        if abs(v) < 1e15, let n = DecimalNumber.exactInteger(v) { return String(n) }
         return String(format: "%.4g", v)
     }
 }

@@ -449,3 +449,201 @@ import Testing
         #expect(reading.issues.allSatisfy { !$0.message.isEmpty })
     }
 }
+
+/// Hostile and ambiguous input: every cell gives a clear issue or a defined value, never a trap or a guess.
+@Suite struct InputRobustnessTests {
+    static let toxicityHeader = "id,date,term,grade\n"
+    static let labHeader = "id,date,test,value,lln,uln\n"
+
+    @Test(arguments: ["none", "None", "NO", "no", "n", "0", "0.0", "-", "--", "—", " - ", "naive", "treatment-naive",
+                      "No prior treatment", ";", "NA", ""])
+    func priorTreatmentSpellingsOfNone(_ text: String) throws {
+        let reading = CohortFixture.read(patient: ["prior_treatment": text])
+        #expect(reading.issues.isEmpty, "\(reading.issues.map(\.description))")
+        let cohort = try #require(reading.cohort)
+        #expect(cohort.patients[0].priorTreatments == [])
+    }
+
+    @Test(arguments: ["yes", "Y", "1", "true", "unknown", "?", "n/a", "2", "TACE;1"])
+    func ambiguousPriorTreatmentIsAnError(_ text: String) {
+        let reading = CohortFixture.read(patient: ["prior_treatment": text])
+        let issue = onlyCohortIssue(reading)
+        #expect(issue?.severity == .error)
+        #expect(issue?.column == "prior_treatment")
+        #expect(issue?.value == text)
+        #expect(issue?.message.contains("TACE;RFA") == true, "\(String(describing: issue))")
+        #expect(reading.cohort == nil)
+    }
+
+    @Test func noneTogetherWithTreatmentsIsAnError() {
+        let reading = CohortFixture.read(patient: ["prior_treatment": "none;TACE"])
+        expectCohortIssue(onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "prior_treatment",
+                          value: "none;TACE", message: "is listed together with treatments")
+    }
+
+    @Test func treatmentsAreSplitTrimmedAndDeduplicated() throws {
+        let reading = CohortFixture.read(patient: ["prior_treatment": " TACE ; RFA;tace; "])
+        expectCohortIssue(onlyCohortIssue(reading), .warning, "patients.csv", row: 2, column: "prior_treatment",
+                          value: "TACE ; RFA;tace;", message: "listed more than once")
+        #expect(try #require(reading.cohort).patients[0].priorTreatments == ["TACE", "RFA"])
+    }
+
+    @Test(arguments: [("Liver failure", CauseOfDeath.hepaticFailure), ("hepatic failure", .hepaticFailure),
+                      ("PD", .tumourProgression), ("tumor progression", .tumourProgression),
+                      ("Treatment related", .treatmentRelated), ("RILD", .treatmentRelated), ("other", .other),
+                      ("UNKNOWN", .unknown)])
+    func causeOfDeathVocabulary(text: String, cause: CauseOfDeath) throws {
+        let columns = CohortFixture.patientColumns + ["cause_of_death"]
+        let reading = CohortFixture.read(patients: CohortFixture.patients([["cause_of_death": text]], columns: columns))
+        #expect(reading.issues.isEmpty, "\(reading.issues.map(\.description))")
+        #expect(try #require(reading.cohort).patients[0].causeOfDeath == cause)
+    }
+
+    @Test func unknownCauseOfDeathIsKeptWithAWarning() throws {
+        let columns = CohortFixture.patientColumns + ["cause_of_death"]
+        let reading = CohortFixture.read(patients: CohortFixture.patients([["cause_of_death": "Car accident"]],
+                                                                          columns: columns))
+        expectCohortIssue(onlyCohortIssue(reading), .warning, "patients.csv", row: 2, column: "cause_of_death",
+                          value: "Car accident", message: "not a known cause of death; kept as given")
+        let cause = try #require(reading.cohort).patients[0].causeOfDeath
+        #expect(cause == .unrecognised("Car accident"))
+        #expect(cause?.description == "Car accident")
+        // Encoded as its text, decoded back through the vocabulary.
+        let json = try JSONEncoder().encode([CauseOfDeath.hepaticFailure, cause!])
+        #expect(String(decoding: json, as: UTF8.self) == #"["hepatic failure","Car accident"]"#)
+        #expect(try JSONDecoder().decode([CauseOfDeath].self, from: json) == [.hepaticFailure, cause!])
+    }
+
+    @Test func causeOfDeathForALivingPatientIsAnError() {
+        let columns = CohortFixture.patientColumns + ["cause_of_death"]
+        let reading = CohortFixture.read(patients: CohortFixture.patients(
+            [["vital_status": "alive", "death_date": "", "cause_of_death": "hepatic failure"]], columns: columns))
+        expectCohortIssue(onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "cause_of_death",
+                          value: "hepatic failure", message: "vital_status is alive")
+    }
+
+    @Test func headerOnlyPatientsFileIsAnError() {
+        let reading = CohortFixture.read(patients: CohortFixture.patients([]))
+        expectCohortIssue(onlyCohortIssue(reading), .error, "patients.csv", row: 0, column: nil, value: nil,
+                          message: "no patients")
+        #expect(reading.cohort == nil)
+    }
+
+    @Test func hugeCellIsAbbreviatedInMessages() throws {
+        let huge = String(repeating: "x", count: 10_000_000)
+        let reading = CohortFixture.read(patient: ["sex": huge])
+        let issue = try #require(onlyCohortIssue(reading))
+        #expect(issue.value == String(repeating: "x", count: 60) + "… (10000000 bytes)")
+        #expect(issue.description.utf8.count < 400)
+    }
+
+    @Test func controlCharactersAreShownEscaped() {
+        #expect(ValidationIssue.abbreviated("a\u{0}b\nc") == "a\\u{0}b\\u{A}c")
+        #expect(ValidationIssue.abbreviated("abc", limit: 2) == "ab… (3 bytes)")
+    }
+
+    @Test(arguments: [("fractions", "1e300", "whole number out of range"), ("fractions", "25.5", "not a whole number"),
+                      ("tumor_number", "1e18", "whole number out of range"), ("age", "inf", "not a number"),
+                      ("age", "nan", "not a number"), ("age", "1e308", "age must be 0–120"),
+                      ("total_dose_gy", "-inf", "not a number"), ("afp", "1e999", "not a number")])
+    func numbersAreFiniteAndInRange(column: String, value: String, message: String) {
+        let reading = CohortFixture.read(patient: [column: value])
+        let issue = reading.errors.first { $0.column == column }
+        expectCohortIssue(issue, .error, "patients.csv", row: 2, column: column, value: value, message: message)
+    }
+
+    @Test func gradeFiveToxicityIsKept() throws {
+        let reading = CohortFixture.read(toxicities: Self.toxicityHeader + "P01,2004-03-20,Hepatic failure,5\n")
+        #expect(reading.issues.isEmpty, "\(reading.issues.map(\.description))")
+        let cohort = try #require(reading.cohort)
+        #expect(cohort.toxicities.map(\.grade) == [5])
+    }
+
+    @Test func toxicityInputOutsideTheWindowIsCounted() throws {
+        // rt_start 2004-03-01, rt_end 2004-04-05; 3 months = ⌊91.3125⌋ = 91 days → window ends 2004-07-05.
+        let toxicities = Self.toxicityHeader + """
+            P01,2004-02-20,Fatigue,2
+            P01,2004-03-20,Fatigue,3
+            P01,2004-07-05,Nausea,3
+            P01,2004-07-06,Hepatic failure,5
+            P01,2004-12-01,Ascites,3
+
+            """
+        let labs = Self.labHeader + """
+            P01,2004-02-20,platelets,150000,150000,450000
+            P01,2004-07-05,platelets,90000,150000,450000
+            P01,2004-07-06,platelets,40000,150000,450000
+
+            """
+        let reading = CohortFixture.read(labs: labs, toxicities: toxicities)
+        let cohort = try #require(reading.cohort, "\(reading.issues.map(\.description))")
+        let tally = cohort.toxicityInputOutsideWindow(windowMonths: 3)
+        #expect(tally.recordedBeforeRTStart.map(\.row) == [2])
+        #expect(tally.recordedAfterWindow.map(\.row) == [5, 6])
+        #expect(tally.recordedGrades == [2: 1, 5: 1, 3: 1])
+        #expect(tally.labsAfterWindow.map(\.row) == [4])
+        #expect(tally.count == 4)
+        #expect(tally.summary == "3 toxicity records outside the grading window, not graded (1 before RT start, "
+                + "2 after the window; grade 2: 1, grade 3: 1, grade 5: 1); 1 laboratory value after the grading window, not graded")
+        // A window without an end (non-finite or huge) keeps only the rows before RT start outside.
+        for months in [Double.infinity, .nan, 1e300] {
+            let open = cohort.toxicityInputOutsideWindow(windowMonths: months)
+            #expect(open.recordedAfterWindow.isEmpty && open.labsAfterWindow.isEmpty && open.recordedBeforeRTStart.count == 1)
+        }
+    }
+}
+
+/// Paths that are not readable files, and output directories that cannot be made: plain words, no Foundation codes.
+@Suite struct FilePathTests {
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pof-paths-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func inputPathThatIsADirectoryMissingOrAPipe() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("fifo.csv")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let files = CohortFiles(patients: dir, failures: dir.appendingPathComponent("missing.csv"), labs: fifo)
+        let reading = CohortReader.read(files)
+        let messages = reading.errors.map(\.description)
+        #expect(messages == [
+            "\(dir.lastPathComponent): cannot read the file (it is a directory, not a file)",
+            "missing.csv: cannot read the file (no such file)",
+            "fifo.csv: cannot read the file (it is not a regular file (a pipe, device or socket))",
+        ], "\(messages)")
+        #expect(!messages.joined().contains("NSCocoaErrorDomain"))
+    }
+
+    @Test func outputDirectoryThatIsAFile() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("report")
+        try Data("x".utf8).write(to: file)
+        #expect(throws: FileAccessError(path: file.path, reason: "it is a file, not a directory", action: "write")) {
+            try OutputDirectory.prepare(file, subdirectories: ["tables"])
+        }
+        let below = file.appendingPathComponent("a/b")
+        #expect(throws: FileAccessError(path: below.path, reason: "\(file.path) is a file, not a directory", action: "write")) {
+            try OutputDirectory.prepare(below)
+        }
+        let made = dir.appendingPathComponent("new/report")
+        try OutputDirectory.prepare(made, subdirectories: ["tables", "figures"], files: ["report.html"])
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: made.appendingPathComponent("figures").path, isDirectory: &isDirectory)
+                && isDirectory.boolValue)
+        try FileManager.default.createDirectory(at: made.appendingPathComponent("report.html"), withIntermediateDirectories: true)
+        #expect(throws: FileAccessError.self) {
+            try OutputDirectory.prepare(made, files: ["report.html"])
+        }
+        let tablesFile = dir.appendingPathComponent("out2")
+        try FileManager.default.createDirectory(at: tablesFile, withIntermediateDirectories: true)
+        try Data().write(to: tablesFile.appendingPathComponent("tables"))
+        #expect(throws: FileAccessError(path: tablesFile.appendingPathComponent("tables").path,
+                                        reason: "it is a file, not a directory", action: "write")) {
+            try OutputDirectory.prepare(tablesFile, subdirectories: ["tables"])
+        }
+    }
+}
