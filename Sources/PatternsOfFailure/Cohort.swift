@@ -475,9 +475,9 @@ public struct ValidationIssue: Sendable, Hashable, Codable, CustomStringConverti
         self.message = ValidationIssue.abbreviated(message, limit: 2000)
     }
 
-    /// `text` when it has at most `limit` characters; otherwise its first `limit` characters, `…`, and the size
-    /// of the whole in bytes. Control characters (NUL, line breaks, escapes) are shown as `\u{…}` so that a
-    /// message stays one readable line.
+    /// `text` when it shows in at most `limit` characters; otherwise its first characters up to `limit`, `…`, and
+    /// the size of the whole in bytes. Control characters (NUL, line breaks, escapes) are shown as `\u{…}` (and
+    /// count as the characters shown) so that a message stays one readable line.
     ///
     /// ```swift
     /// ValidationIssue.abbreviated(String(repeating: "x", count: 10_000_000))
@@ -490,13 +490,12 @@ public struct ValidationIssue: Sendable, Hashable, Codable, CustomStringConverti
         var count = 0
         var cut = false
         for ch in text.unicodeScalars {
-            if count == limit { cut = true; break }
-            if ch.properties.generalCategory == .control || ch.value == 0x2028 || ch.value == 0x2029 {
-                shown += "\\u{" + String(ch.value, radix: 16, uppercase: true) + "}"
-            } else {
-                shown.unicodeScalars.append(ch)
-            }
-            count += 1
+            let piece = ch.properties.generalCategory == .control || ch.value == 0x2028 || ch.value == 0x2029
+                ? "\\u{" + String(ch.value, radix: 16, uppercase: true) + "}" : String(ch)
+            let width = piece.unicodeScalars.count
+            if count + width > limit { cut = true; break }
+            shown += piece
+            count += width
         }
         return cut ? shown + "… (\(text.utf8.count) bytes)" : shown
     }

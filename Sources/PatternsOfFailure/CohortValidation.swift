@@ -197,6 +197,17 @@ enum CohortVocabulary {
             return "not a number (a limit such as \">1000\" is not a value; give the number)"
         }
         if text.contains(",") { return "not a number (use a decimal point, and no thousands separator)" }
+        var body = Substring(text.lowercased())
+        if body.first == "+" || body.first == "-" { body = body.dropFirst() }
+        if ["inf", "infinity", "nan", "∞"].contains(body) || body.hasPrefix("nan(") {
+            return "not a number (infinite and NaN values are not accepted; give a finite number)"
+        }
+        if body.hasPrefix("0x") { return "not a number (hexadecimal is not accepted; give a decimal number)" }
+        let digits = body.filter(\.isNumber).count
+        if digits > 0, body.allSatisfy({ $0.isNumber || "ol.e".contains($0) }), body.contains(where: { "ol".contains($0) }) {
+            return "not a number (a letter O or l among the digits? give the number in digits)"
+        }
+        if digits == 0, body.contains(where: \.isLetter) { return "not a number (write it in digits)" }
         if text.contains(where: { $0.isLetter || $0 == "/" || $0 == "%" }) {
             return "not a number (give the number alone, without a unit)"
         }
@@ -233,8 +244,11 @@ enum CohortVocabulary {
     }
 
     /// `"id", "age", "sex"`.
+    /// At most 40 names, each cut to 60 characters (a header may hold anything).
     static func list(_ names: [String]) -> String {
-        names.isEmpty ? "(none)" : names.map { "\"\($0)\"" }.joined(separator: ", ")
+        if names.isEmpty { return "(none)" }
+        let shown = names.prefix(40).map { "\"\(ValidationIssue.abbreviated($0))\"" }.joined(separator: ", ")
+        return names.count > 40 ? shown + ", … (\(names.count) in all)" : shown
     }
 
     /// `2004-03-17` for a date read from the file.
@@ -378,7 +392,11 @@ struct ToxicityDraft {
 ///
 /// | rule | severity |
 /// |---|---|
-/// | unreadable file, malformed CSV (quotes, field counts, encoding) | error |
+/// | unreadable file (missing, directory, pipe, permission), malformed CSV (quotes, field counts, encoding) | error |
+/// | patients.csv without data rows ("no patients") | error |
+/// | whole number beyond 999,999,999; ambiguous prior_treatment (`yes`, `1`, `unknown`, `none;TACE`) | error |
+/// | prior treatment listed twice; cause_of_death outside the vocabulary (kept as written) | warning |
+/// | cause_of_death for a patient not dead | error |
 /// | required column missing from the header (message lists the columns present) | error |
 /// | unknown column (ignored; listed in `exclusions`) | warning |
 /// | required value missing | error |
@@ -406,6 +424,16 @@ enum CohortValidation {
         let file = table.sourceName
         let present = table.columnNames
         let known = role.knownColumns
+        if present.count == 1, !known.contains(present[0]) {
+            for (separator, name) in [("\t", "tabs"), (";", "semicolons"), ("|", "vertical bars")]
+            where present[0].contains(separator) {
+                log.add(.error, file: file, row: 1, column: nil, value: present[0],
+                        message: "the header is one column holding \(name): the file seems to be separated by \(name); "
+                            + "cohort files are comma-separated (CSV)")
+                return [InputExclusion(file: file, column: nil, rows: (0..<table.rowCount).map(table.rowNumber(ofRow:)),
+                                       reason: "not comma-separated")]
+            }
+        }
         for column in role.requiredColumns where !present.contains(column) {
             var message = "required column is missing; the columns are \(CohortVocabulary.list(present))"
             if let near = present.first(where: { $0.lowercased() == column }) {

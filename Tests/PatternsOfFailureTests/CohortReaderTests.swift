@@ -268,7 +268,7 @@ func expectCohortIssue(_ issue: ValidationIssue?, _ severity: ValidationIssue.Se
         expectCohortIssue(onlyCohortIssue(reading), .error, "cohort_2004.csv", row: 2, column: "age", value: "abc",
                     message: "not a number")
         #expect(reading.issues[0].description
-            == "cohort_2004.csv, row 2, column \"age\" (\"abc\"): not a number (give the number alone, without a unit)")
+            == "cohort_2004.csv, row 2, column \"age\" (\"abc\"): not a number (write it in digits)")
     }
 
     @Test func blankLinesCountInRowNumbers() {
@@ -341,5 +341,93 @@ func expectCohortIssue(_ issue: ValidationIssue?, _ severity: ValidationIssue.Se
     @Test func leapDayInTheFileIsAccepted() throws {
         let reading = CohortFixture.read(patient: ["rt_start": "2004-02-29"])
         #expect(try #require(reading.cohort?.patients.first).rtStart.iso == "2004-02-29")
+    }
+}
+
+/// The hostile-input corpus (Tests/Fixtures/hostile, made by scripts/fixtures/hostile-corpus.py): each file
+/// replaces one file of the valid cohort in Tests/Fixtures/cohort-small, and is read from disk. Every one must give
+/// the expected clear error, warning or counted exclusion, never a trap; no message echoes a huge cell.
+@Suite struct CohortHostileInputTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var path: String
+        var outcome: String
+        var words: String
+        var testDescription: String { path }
+    }
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+    static let hostile = fixtures.appendingPathComponent("hostile")
+
+    static let cases: [Case] = {
+        guard let text = try? String(contentsOf: hostile.appendingPathComponent("expected.tsv"), encoding: .utf8) else {
+            return []
+        }
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return Case(path: f[0], outcome: f[1], words: f.count > 2 ? f[2] : "")
+        }
+    }()
+
+    @Test func everyFileIsListedAndTheCorpusIsLarge() throws {
+        var onDisk: [String] = []
+        for role in CohortFileRole.allCases {
+            let dir = Self.hostile.appendingPathComponent(role.rawValue)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] {
+                onDisk.append(role.rawValue + "/" + name)
+            }
+        }
+        #expect(Set(onDisk) == Set(Self.cases.map(\.path)))
+        #expect(Self.cases.count >= 50)
+    }
+
+    @Test(arguments: cases)
+    func hostileFile(_ c: Case) throws {
+        let base = Self.fixtures.appendingPathComponent("cohort-small")
+        let file = Self.hostile.appendingPathComponent(c.path)
+        let role = try #require(CohortFileRole(rawValue: String(c.path.split(separator: "/")[0])))
+        func url(_ r: CohortFileRole, _ name: String?) -> URL? {
+            r == role ? file : name.map { base.appendingPathComponent($0) }
+        }
+        let files = CohortFiles(patients: url(.patients, "patients.csv")!, failures: url(.failures, "failures.csv")!,
+                                lesions: url(.lesions, nil), labs: url(.labs, "labs.csv"),
+                                toxicities: url(.toxicities, "toxicities.csv"))
+        let reading = CohortReader.read(files)
+        let shown = reading.issues.map(\.description)
+
+        // Every issue is located and short, whatever the input.
+        for issue in reading.issues {
+            #expect(!issue.file.isEmpty, "\(issue)")
+            #expect(issue.description.utf8.count <= 2_500, "\(issue.description.prefix(200))")
+            #expect((issue.value?.count ?? 0) <= 100, "\(issue)")
+            if issue.severity == .error, issue.column != nil { #expect(issue.row >= 1, "\(issue)") }
+        }
+        switch c.outcome {
+        case "error":
+            #expect(reading.cohort == nil)
+            #expect(!reading.errors.isEmpty)
+            #expect(c.words.isEmpty || reading.errors.contains { $0.description.contains(c.words) }, "\(shown)")
+        case "warning":
+            #expect(reading.errors.isEmpty, "\(shown)")
+            #expect(reading.warnings.contains { $0.description.contains(c.words) }, "\(shown)")
+        case "exclusion":
+            #expect(reading.errors.isEmpty, "\(shown)")
+            #expect(reading.exclusions.contains { $0.count > 0 && $0.description.contains(c.words) },
+                    "\(reading.exclusions.map(\.description))")
+        case "ok":
+            #expect(reading.errors.isEmpty, "\(shown)")
+        default:
+            Issue.record("unknown outcome \(c.outcome)")
+        }
+        // Nothing read is dropped: with a cohort, every data row of every file is a record.
+        if let cohort = reading.cohort {
+            let rows = Dictionary(reading.inputs.map { ($0.role, $0.rows) }, uniquingKeysWith: +)
+            #expect(cohort.patients.count == rows["patients"])
+            #expect(cohort.failures.count == rows["failures"] ?? 0)
+            #expect(cohort.labs.count == rows["labs"] ?? 0)
+            #expect(cohort.lesions.count == rows["lesions"] ?? 0)
+            #expect(cohort.toxicities.count == rows["toxicities"] ?? 0)
+            #expect(!cohort.patients.isEmpty)
+        }
     }
 }

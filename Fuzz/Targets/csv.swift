@@ -1,0 +1,24 @@
+// libFuzzer target: the CSV reader (Tabular.CSVTable) and every typed column accessor on what it reads.
+// Built and run by scripts/fuzz (see docs/reliability.md). Any trap, hang or runaway allocation is a bug.
+import Tabular
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    _ = DecimalNumber.parse(String(decoding: bytes.prefix(64), as: UTF8.self))
+    guard let table = try? CSVTable(bytes: bytes, sourceName: "fuzz.csv") else { return 0 }
+    for (c, name) in table.columnNames.enumerated() {
+        _ = try? table.stringColumn(name)
+        _ = try? table.numericColumn(name)
+        _ = try? table.isNumeric(column: name)
+        _ = try? table.eventColumn(name)
+        for r in 0..<min(table.rowCount, 64) {
+            _ = table.cell(row: r, column: c)
+            _ = table.isMissing(row: r, column: c)
+            _ = table.rowNumber(ofRow: r)
+            _ = table.lineNumber(ofRow: r)
+        }
+    }
+    _ = try? table.completeCases(table.columnNames)
+    return 0
+}
