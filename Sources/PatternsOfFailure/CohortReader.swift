@@ -102,7 +102,7 @@ public struct FileAccessError: Error, Sendable, Hashable, CustomStringConvertibl
 /// }
 /// ```
 public enum InputPath {
-    /// Largest input file read (4 GiB; the CSV reader's cell offsets are 32-bit).
+    /// Largest cohort file read (4 GiB): a cohort file is read into memory, and a real cohort is far smaller.
     public static let maximumBytes = 4 << 30
 
     /// Why `url` cannot be read as an input file, or `nil` when it is a readable regular file of at most
@@ -368,7 +368,7 @@ public enum CohortReader {
                 return CohortSource(name: url.lastPathComponent, bytes: bytes)
             case .failure(let problem):
                 unreadable.append(ValidationIssue(.error, file: url.lastPathComponent, row: 0, column: nil, value: nil,
-                                                  message: "cannot read the file (\(problem.reason))"))
+                                                  message: "cannot read \(url.path): \(problem.reason)"))
                 return nil
             }
         }

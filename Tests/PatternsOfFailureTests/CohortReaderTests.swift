@@ -238,7 +238,7 @@ func expectCohortIssue(_ issue: ValidationIssue?, _ severity: ValidationIssue.Se
         #expect(reading.cohort == nil)
         #expect(reading.errors.map(\.file) == ["patients.csv", "failures.csv"])
         expectCohortIssue(reading.issues.first, .error, "patients.csv", row: 0, column: nil, value: nil,
-                    message: "cannot read the file")
+                    message: "patients.csv: no such file")
     }
 
     @Test func malformedCSVIsAFileLevelError() {

@@ -610,9 +610,9 @@ import Testing
         let reading = CohortReader.read(files)
         let messages = reading.errors.map(\.description)
         #expect(messages == [
-            "\(dir.lastPathComponent): cannot read the file (it is a directory, not a file)",
-            "missing.csv: cannot read the file (no such file)",
-            "fifo.csv: cannot read the file (it is not a regular file (a pipe, device or socket))",
+            "\(dir.lastPathComponent): cannot read \(dir.path): it is a directory, not a file",
+            "missing.csv: cannot read \(dir.path)/missing.csv: no such file",
+            "fifo.csv: cannot read \(fifo.path): it is not a regular file (a pipe, device or socket)",
         ], "\(messages)")
         #expect(!messages.joined().contains("NSCocoaErrorDomain"))
     }
