@@ -167,7 +167,7 @@ extension StudyAnalysis {
             }
             let epv = Double(model.events) / Double(max(1, d.columns.count))
             let x = d.columnTerms.map { (f, level) in (levels[f.name] ?? nil) == level ? 1.0 : 0.0 }
-            let curve = CoxPrediction(model: model, covariates: x).curves[0]
+            let curve = try CoxPrediction(model: model, covariates: x).curves[0]
             var rows: [RiskAssessment.Prediction] = []
             var degenerate = false
             for est in curve.estimates(at: plan.rateTimes) {

@@ -52,7 +52,7 @@ public struct StudyAnalysis {
         let alive = data.records.filter { $0.patient.vitalStatus == .alive }.count
         let followTimes = os.map(\.time)
         let survivorTimes = zip(data.records, os).filter { $0.0.patient.vitalStatus == .alive }.map { $0.1.time }
-        let reverse = KaplanMeier.reverse(time: followTimes, event: os.map(\.event)).median
+        let reverse = try KaplanMeier.reverse(time: followTimes, event: os.map(\.event)).median
         let followUp = FollowUp(medianAll: Self.median(followTimes), minAll: followTimes.min() ?? .nan,
                                 maxAll: followTimes.max() ?? .nan,
                                 medianSurvivors: Self.median(survivorTimes),
@@ -71,9 +71,9 @@ public struct StudyAnalysis {
         let patterns = Self.patterns(data.records, plan: plan, n: n)
 
         // Survival per endpoint
-        let survival = data.endpoints.map { e -> EndpointSurvival in
+        let survival = try data.endpoints.map { e -> EndpointSurvival in
             let o = e.observations
-            let fit = KaplanMeier(time: e.time, event: e.event)
+            let fit = try KaplanMeier(time: e.time, event: e.event)
             let med = fit.median
             var ended: [String: Int] = [:]
             for x in o { ended[(x.event ? "event: " : "censored: ") + x.reason.label, default: 0] += 1 }
@@ -81,7 +81,7 @@ public struct StudyAnalysis {
                 endpoint: e.definition.name, label: e.definition.label, n: n, events: o.filter(\.event).count,
                 median: med.estimate ?? .nan, medianLower: med.lower ?? .nan, medianUpper: med.upper ?? .nan,
                 rates: fit.estimates(at: plan.rateTimes).map { RateAtTime(time: $0.time, estimate: $0.survival, lower: $0.lower, upper: $0.upper) },
-                curve: Self.curve(fit, label: e.definition.label, o: o, plan: plan),
+                curve: try Self.curve(fit, label: e.definition.label, o: o, plan: plan),
                 censoring: ended.keys.sorted().map { CategoryCount(category: $0, n: ended[$0]!, denominator: n) })
         }
 
@@ -93,7 +93,7 @@ public struct StudyAnalysis {
             guard let e = data.endpoint(a.endpoint) else { continue }
             for name in a.univariate {
                 let f = data.factor(name)!
-                let u = Self.compare(e, f, rows: f.known, rateTime: rateTime, plan: plan)
+                let u = try Self.compare(e, f, rows: f.known, rateTime: rateTime, plan: plan)
                 univariate.append(u.result)
                 if u.result.missing > 0 {
                     exclusions.append(ExclusionCount(analysis: "\(e.definition.label), \(f.factor.label)", reason: "factor not known", n: u.result.missing))
@@ -102,12 +102,12 @@ public struct StudyAnalysis {
             }
             for name in a.figures {
                 let f = data.factor(name)!
-                let u = Self.compare(e, f, rows: f.known, rateTime: rateTime, plan: plan)
+                let u = try Self.compare(e, f, rows: f.known, rateTime: rateTime, plan: plan)
                 figures.append(FactorCurves(endpoint: e.definition.name, endpointLabel: e.definition.label, factor: name,
                                             label: f.factor.label, p: u.result.p, curves: u.curves, reference: f.factor.reference))
             }
             for s in a.subgroups {
-                subgroups.append(Self.subgroup(e, data.factor(s.factor)!, within: data.factor(s.within)!, rateTime: rateTime, plan: plan))
+                subgroups.append(try Self.subgroup(e, data.factor(s.factor)!, within: data.factor(s.within)!, rateTime: rateTime, plan: plan))
             }
             if !a.multivariable.isEmpty {
                 let terms = a.multivariable.map { data.factor($0)! }
@@ -116,10 +116,10 @@ public struct StudyAnalysis {
                 warnings += m.warnings.map { "\(e.definition.label) (Cox): \($0)" }
             }
             if e.definition.hasFailureEvents && !e.definition.deathIsEvent {
-                let gray = a.univariate.map { Self.gray(e, data.factor($0)!) }
+                let gray = try a.univariate.map { try Self.gray(e, data.factor($0)!) }
                 let models = a.competingRisksModels && !a.multivariable.isEmpty
                     ? ModelSummary.competing(e, terms: a.multivariable.map { data.factor($0)! }) : nil
-                if let c = Self.competingRisks(e, plan: plan, gray: gray, models: models) { competing.append(c) }
+                if let c = try Self.competingRisks(e, plan: plan, gray: gray, models: models) { competing.append(c) }
                 if let w = models?.warnings { warnings += w }
             }
         }
@@ -164,7 +164,7 @@ public struct StudyAnalysis {
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
-    static func curve(_ fit: KaplanMeier, label: String, o: [EndpointObservation], plan: StudyPlan) -> Curve {
+    static func curve(_ fit: KaplanMeier, label: String, o: [EndpointObservation], plan: StudyPlan) throws -> Curve {
         Curve(label: label, time: fit.time, value: fit.survival, lower: fit.lower, upper: fit.upper,
               censorTimes: o.filter { !$0.event }.map(\.time).sorted(),
               riskTimes: plan.riskTableTimes, atRisk: fit.numberAtRisk(at: plan.riskTableTimes))
@@ -187,20 +187,20 @@ public struct StudyAnalysis {
 
     /// Kaplan–Meier per level and the log-rank test over `rows` (patients with a known level).
     static func compare(_ e: StudyData.EndpointColumn, _ f: StudyData.FactorColumn, rows: [Int], rateTime: Double,
-                        plan: StudyPlan) -> (result: UnivariateResult, curves: [Curve]) {
+                        plan: StudyPlan) throws -> (result: UnivariateResult, curves: [Curve]) {
         let o = rows.map { e.observations[$0] }
         let g = rows.map { f.level[$0]! }
         var levels: [LevelSummary] = []
         var curves: [Curve] = []
         for level in f.factor.displayOrder {
             let idx = g.indices.filter { g[$0] == level }
-            levels.append(levelSummary(idx.map { o[$0] }, label: f.factor.levels[level], rateTime: rateTime))
+            levels.append(try levelSummary(idx.map { o[$0] }, label: f.factor.levels[level], rateTime: rateTime))
             if !idx.isEmpty {
-                let fit = KaplanMeier(time: idx.map { o[$0].time }, event: idx.map { o[$0].event })
-                curves.append(curve(fit, label: f.factor.levels[level], o: idx.map { o[$0] }, plan: plan))
+                let fit = try KaplanMeier(time: idx.map { o[$0].time }, event: idx.map { o[$0].event })
+                curves.append(try curve(fit, label: f.factor.levels[level], o: idx.map { o[$0] }, plan: plan))
             }
         }
-        let test = logRank(time: o.map(\.time), event: o.map(\.event), group: g, levels: f.factor.levels.count)
+        let test = try logRank(time: o.map(\.time), event: o.map(\.event), group: g, levels: f.factor.levels.count)
         return (UnivariateResult(endpoint: e.definition.name, factor: f.factor.name, label: f.factor.label, levels: levels,
                                  rateTime: rateTime, chisq: test.chisq, df: test.df, p: test.p,
                                  missing: e.observations.count - rows.count, notTested: test.note), curves)
@@ -208,38 +208,38 @@ public struct StudyAnalysis {
 
     /// Log-rank over the groups that have patients; "not tested" with the reason when fewer than two
     /// groups have patients or there is no event.
-    static func logRank(time: [Double], event: [Bool], group: [Int], levels: Int) -> (chisq: Double, df: Int, p: Double, note: String?) {
+    static func logRank(time: [Double], event: [Bool], group: [Int], levels: Int) throws -> (chisq: Double, df: Int, p: Double, note: String?) {
         let present = Array(Set(group)).sorted()
         guard present.count >= 2 else { return (.nan, 0, .nan, "only one level has patients") }
         guard event.contains(true) else { return (.nan, 0, .nan, "no events") }
         let recode = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, $0) })
-        let t = LogRankTest(time: time, event: event, group: group.map { recode[$0]! }, groupCount: present.count)
+        let t = try LogRankTest(time: time, event: event, group: group.map { recode[$0]! }, groupCount: present.count)
         guard t.degreesOfFreedom > 0, t.chiSquare.isFinite else { return (.nan, 0, .nan, "no comparison possible (no variance)") }
         return (t.chiSquare, t.degreesOfFreedom, t.pValue, nil)
     }
 
-    static func levelSummary(_ o: [EndpointObservation], label: String, rateTime: Double) -> LevelSummary {
+    static func levelSummary(_ o: [EndpointObservation], label: String, rateTime: Double) throws -> LevelSummary {
         guard !o.isEmpty else {
             return LevelSummary(level: label, n: 0, events: 0, rate: .nan, rateLower: .nan, rateUpper: .nan, median: .nan)
         }
-        let fit = KaplanMeier(time: o.map(\.time), event: o.map(\.event))
+        let fit = try KaplanMeier(time: o.map(\.time), event: o.map(\.event))
         let r = fit.estimates(at: [rateTime])[0]
         return LevelSummary(level: label, n: o.count, events: o.filter(\.event).count,
                             rate: r.survival, rateLower: r.lower, rateUpper: r.upper, median: fit.median.estimate ?? .nan)
     }
 
     static func subgroup(_ e: StudyData.EndpointColumn, _ f: StudyData.FactorColumn, within w: StudyData.FactorColumn,
-                         rateTime: Double, plan: StudyPlan) -> SubgroupResult {
-        let groups = w.factor.displayOrder.map { wl -> SubgroupResult.Subgroup in
+                         rateTime: Double, plan: StudyPlan) throws -> SubgroupResult {
+        let groups = try w.factor.displayOrder.map { wl -> SubgroupResult.Subgroup in
             let rows = f.known.filter { w.level[$0] == wl }
-            let u = compare(e, f, rows: rows, rateTime: rateTime, plan: plan).result
+            let u = try compare(e, f, rows: rows, rateTime: rateTime, plan: plan).result
             return .init(level: w.factor.levels[wl], levels: u.levels, chisq: u.chisq, p: u.p, notTested: u.notTested)
         }
         return SubgroupResult(endpoint: e.definition.name, endpointLabel: e.definition.label, factor: f.factor.name,
                               factorLabel: f.factor.label, within: w.factor.name, withinLabel: w.factor.label, subgroups: groups)
     }
 
-    static func gray(_ e: StudyData.EndpointColumn, _ f: StudyData.FactorColumn) -> GrayTestResult {
+    static func gray(_ e: StudyData.EndpointColumn, _ f: StudyData.FactorColumn) throws -> GrayTestResult {
         let rows = f.known
         let g = rows.map { f.level[$0]! }
         let present = Array(Set(g)).sorted()
@@ -250,7 +250,7 @@ public struct StudyAnalysis {
         guard present.count >= 2 else { return none("only one level has patients") }
         guard rows.contains(where: { cause[$0] == 1 }) else { return none("no events") }
         let recode = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, $0) })
-        let t = CumulativeIncidence(time: rows.map { e.observations[$0].time }, cause: rows.map { cause[$0] }, group: g.map { recode[$0]! })
+        let t = try CumulativeIncidence(time: rows.map { e.observations[$0].time }, cause: rows.map { cause[$0] }, group: g.map { recode[$0]! })
         guard let test = t.test(cause: 1), test.statistic.isFinite, test.degreesOfFreedom > 0 else { return none("no comparison possible") }
         return GrayTestResult(factor: f.factor.name, label: f.factor.label, statistic: test.statistic, df: test.degreesOfFreedom,
                               p: test.pValue, notTested: nil)
@@ -259,11 +259,11 @@ public struct StudyAnalysis {
     /// Cumulative incidence of the failure and of the competing event, beside 1 − KM; curves run to the
     /// end of follow-up.
     static func competingRisks(_ e: StudyData.EndpointColumn, plan: StudyPlan, gray: [GrayTestResult],
-                               models: (fineGray: [HazardRatio], causeSpecific: [HazardRatio], warnings: [String])?) -> CompetingRiskResult? {
+                               models: (fineGray: [HazardRatio], causeSpecific: [HazardRatio], warnings: [String])?) throws -> CompetingRiskResult? {
         let time = e.time, cause = e.cause
-        let cif = CumulativeIncidence(time: time, cause: cause)
+        let cif = try CumulativeIncidence(time: time, cause: cause)
         guard let c1 = cif.curve(cause: 1) else { return nil }
-        let km = KaplanMeier(time: time, event: e.event)
+        let km = try KaplanMeier(time: time, event: e.event)
         let end = time.max() ?? 0
         let atRisk = km.numberAtRisk(at: plan.riskTableTimes)
         func rates(_ c: CumulativeIncidence.Curve?) -> [RateAtTime] {

@@ -220,12 +220,16 @@ public struct StudyReportBuilder {
                      rows: rows, footnotes: notes, alignments: [.left] + eps.flatMap { _ in [.right, .right, .right] })
     }
 
-    /// "HR (lower–upper)" and P; "not estimable" for a term without an estimate.
-    func hrCells(_ h: HazardRatio?) -> [String] {
+    /// "HR (lower–upper)" and P, carrying the numbers for the CSV tables; "not estimable" for a term
+    /// without an estimate.
+    func hrCells(_ h: HazardRatio?) -> [ReportDocument.Cell] {
         guard let h else { return ["", ""] }
         guard h.estimable else { return ["not estimable", ""] }
-        return ["\(NumberFormat.fixed(h.hr, 3)) (\(NumberFormat.fixed(h.lower, 3))–\(NumberFormat.fixed(h.upper, 3)))", p(h.p)]
+        return [.interval(h.hr, h.lower, h.upper, decimals: 3), pCell(h.p)]
     }
+
+    /// A P value cell carrying the unrounded P.
+    func pCell(_ x: Double) -> ReportDocument.Cell { .number(x, text: p(x), name: "p") }
 
     /// Terms of several models, in first-seen order, keyed by factor and level.
     func termKeys(_ models: [[HazardRatio]]) -> [HazardRatio] {
@@ -243,7 +247,7 @@ public struct StudyReportBuilder {
     func multivariableTable(_ eps: [String], caption: String) -> ReportDocument.Table {
         let models = eps.map { e in results.multivariate.first { $0.endpoint == e } }
         let terms = termKeys(models.map { $0?.terms ?? [] })
-        let rows = terms.map { t in
+        let rows = terms.map { t -> [ReportDocument.Cell] in
             ["\(t.label): \(t.level) vs \(t.reference)"] + models.flatMap { m in hrCells(m?.terms.first { $0.factor == t.factor && $0.level == t.level }) }
         }
         var notes = ["Cox proportional-hazards model (Efron ties) with the plan's terms; complete cases."]
@@ -251,7 +255,7 @@ public struct StudyReportBuilder {
             if let m { notes.append("\(short(e)): n = \(m.n), events = \(m.events), events per estimable term = \(NumberFormat.fixed(m.eventsPerVariable, 1)), concordance = \(m.concordance.isNaN ? "not computed" : NumberFormat.fixed(m.concordance, 3)), PH test global P = \(m.proportionalHazards.last.map { p($0.p) } ?? "not computed").") }
         }
         notes += notEstimableNotes(zip(eps, models).compactMap { e, m in m.map { (short(e), $0.terms) } })
-        return .init(caption: caption, header: ["Factor"] + eps.flatMap { e in ["\(short(e)) HR (95% CI)", "P"] }, rows: rows,
+        return .init(caption: caption, header: ["Factor"] + eps.flatMap { e in ["\(short(e)) HR (95% CI)", "P"] }, cells: rows,
                      footnotes: notes, alignments: [.left] + eps.flatMap { _ in [.right, .right] })
     }
 
@@ -264,16 +268,17 @@ public struct StudyReportBuilder {
         let eps = survivalEndpoints
         let uni = results.univariate.filter { eps.contains($0.endpoint) }
         let multi = results.multivariate.first { eps.contains($0.endpoint) }
-        var rows: [[String]] = []
+        var rows: [[ReportDocument.Cell]] = []
         for u in uni {
             let hs = multi?.terms.filter { $0.factor == u.factor } ?? []
-            rows.append([u.label, u.levels.map { "\($0.level): \($0.n == 0 ? "–" : pct($0.rate * 100))" }.joined(separator: "; "), testP(u.p, u.notTested)]
+            let pc: ReportDocument.Cell = u.notTested != nil || u.p.isNaN ? "not tested" : pCell(u.p)
+            rows.append([.init(u.label), .init(u.levels.map { "\($0.level): \($0.n == 0 ? "–" : pct($0.rate * 100))" }.joined(separator: "; ")), pc]
                         + hrCells(hs.first))
             for h in hs.dropFirst() { rows.append(["\u{2003}\(h.level)", "", ""] + hrCells(h)) }
         }
         return .init(caption: "Risk factors for overall survival",
                      header: ["Factor", "\(NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3))-\(unitSingular) OS (%) by level", "Log-rank P", "Multivariable HR (95% CI)", "P"],
-                     rows: rows, footnotes: notEstimableNotes(multi.map { [("OS", $0.terms)] } ?? []),
+                     cells: rows, footnotes: notEstimableNotes(multi.map { [("OS", $0.terms)] } ?? []),
                      alignments: [.left, .left, .right, .right, .right])
     }
 
@@ -330,20 +335,21 @@ public struct StudyReportBuilder {
     }
 
     func fineGray() -> ReportDocument.Table {
-        var rows: [[String]] = []
+        var rows: [[ReportDocument.Cell]] = []
         var notes = ["Both models include the plan's multivariable terms; Gray's test compares the factor's levels alone."]
         for c in results.competingRisks where !c.fineGray.isEmpty {
             for (i, fg) in c.fineGray.enumerated() {
                 let cs = c.causeSpecificCox.first { $0.factor == fg.factor && $0.level == fg.level }
                 let gray = c.grayTests.first { $0.factor == fg.factor }
-                rows.append([i == 0 ? c.endpointLabel : "", "\(fg.label): \(fg.level) vs \(fg.reference)"] + hrCells(cs) + hrCells(fg)
-                            + [gray.map { testP($0.p, $0.notTested) } ?? ""])
+                let grayCell: ReportDocument.Cell = gray.map { $0.notTested != nil || $0.p.isNaN ? "not tested" : pCell($0.p) } ?? ""
+                rows.append([.init(i == 0 ? c.endpointLabel : ""), "\(fg.label): \(fg.level) vs \(fg.reference)"] + hrCells(cs) + hrCells(fg)
+                            + [grayCell])
             }
             notes += notEstimableNotes([("\(short(c.endpoint)), cause-specific", c.causeSpecificCox), ("\(short(c.endpoint)), Fine–Gray", c.fineGray)])
         }
         return .init(caption: "Cause-specific Cox vs Fine–Gray subdistribution hazards, with Gray's test",
                      header: ["Endpoint", "Factor", "Cause-specific HR (95% CI)", "P", "Subdistribution HR (95% CI)", "P", "Gray's test P"],
-                     rows: rows, footnotes: notes, alignments: [.left, .left, .right, .right, .right, .right, .right])
+                     cells: rows, footnotes: notes, alignments: [.left, .left, .right, .right, .right, .right, .right])
     }
 
     // MARK: figures
@@ -465,7 +471,7 @@ public struct StudyReportBuilder {
                 .paragraph("Each failure type is also estimated as a cumulative incidence, with death before that failure type (or another failure type first, where the plan censors at it) as the competing event. The paper's estimate (1 − Kaplan–Meier, competing events censored) is shown beside it."),
                 .table(competing()), .table(fineGray())] + cifFigures().map { .figure($0) }))
         }
-        var prov: [ReportDocument.Block] = [.paragraph("Analysis plan (plan.yaml):"), .paragraph(r.provenance.plan.yaml)]
+        var prov: [ReportDocument.Block] = [.paragraph("Analysis plan (plan.yaml):"), .code(r.provenance.plan.yaml)]
         if !r.exclusions.isEmpty {
             prov.append(.table(.init(caption: "Exclusions", header: ["Analysis", "Reason", "Patients"],
                                      rows: r.exclusions.map { [$0.analysis, $0.reason, String($0.n)] }, alignments: [.left, .left, .right])))
