@@ -104,7 +104,8 @@ public struct StudyAnalysis {
                 let f = data.factor(name)!
                 let u = try Self.compare(e, f, rows: f.known, rateTime: rateTime, plan: plan)
                 figures.append(FactorCurves(endpoint: e.definition.name, endpointLabel: e.definition.label, factor: name,
-                                            label: f.factor.label, p: u.result.p, curves: u.curves, reference: f.factor.reference))
+                                            label: f.factor.label, p: u.result.p, curves: u.curves,
+                                            reference: u.curves.firstIndex { $0.label == f.factor.levels[f.factor.reference] } ?? 0))
             }
             for s in a.subgroups {
                 subgroups.append(try Self.subgroup(e, data.factor(s.factor)!, within: data.factor(s.within)!, rateTime: rateTime, plan: plan))

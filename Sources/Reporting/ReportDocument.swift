@@ -319,6 +319,28 @@ public struct ReportDocument: Sendable {
         sections.flatMap(\.blocks).compactMap { if case .figure(let f) = $0 { return (f.fileName, f.svg) } else { return nil } }
     }
 
+    /// The document with a faint diagonal `text` (e.g. "SYNTHETIC") across every figure that does
+    /// not already carry one — in the HTML, the Word document and the exported `figures/*.svg`.
+    ///
+    /// ```swift
+    /// if synthetic { doc = doc.watermarkingFigures("SYNTHETIC") }
+    /// ```
+    ///
+    /// - Parameter text: The mark.
+    /// - Returns: The document with marked figures.
+    public func watermarkingFigures(_ text: String) -> ReportDocument {
+        var doc = self
+        for i in doc.sections.indices {
+            for j in doc.sections[i].blocks.indices {
+                if case .figure(var f) = doc.sections[i].blocks[j] {
+                    f.svg = SVG.addingWatermark(text, to: f.svg)
+                    doc.sections[i].blocks[j] = .figure(f)
+                }
+            }
+        }
+        return doc
+    }
+
     // MARK: Numbering
 
     /// Every block in order with its section index and, for tables and figures, the number shown
@@ -390,7 +412,8 @@ public struct ReportDocument: Sendable {
                 h += htmlTable(t, number: number ?? "")
             case .figure(let f):
                 let id = Self.anchor(number ?? "")
-                h += "<figure id=\"figure-\(id)\">\n\(Self.inlineSVG(f.svg))\n<figcaption><strong>Figure "
+                let printed = WordDocument.physicalSize(f.svg).width
+                h += "<figure id=\"figure-\(id)\" style=\"--print-width: \(SVG.num(printed, decimals: 1))mm\">\n\(Self.inlineSVG(f.svg))\n<figcaption><strong>Figure "
                     + "\(Self.htmlEscape(number ?? "")).</strong> \(Self.htmlEscape(f.caption))</figcaption>\n</figure>\n"
             case .code(let text):
                 h += "<pre class=\"code\"><code>\(Self.htmlEscape(text.hasSuffix("\n") ? String(text.dropLast()) : text))</code></pre>\n"
@@ -558,7 +581,7 @@ public struct ReportDocument: Sendable {
         .r { text-align: right; } .c { text-align: center; }
         .footnotes p { font-size: .8rem; color: #444; margin: .25rem 0; }
         figure { margin: 1.75rem 0; }
-        figure svg { width: 100%; max-width: 46rem; height: auto; display: block; }
+        figure svg { width: 100%; max-width: min(46rem, calc(var(--print-width, 120mm) * 1.5)); height: auto; display: block; }
         figcaption { font-size: .9rem; margin-top: .4rem; max-width: 50rem; }
         .callout { border-left: 4px solid #0072B2; background: #eef5fb; padding: .6rem 1rem; margin: 1rem 0; }
         .callout.warning { border-left-color: #D55E00; background: #fdf1e8; }

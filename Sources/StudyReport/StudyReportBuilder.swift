@@ -370,7 +370,7 @@ public struct StudyReportBuilder {
                                     return SurvivalPlot.Series(label: e.label, times: [0] + c.time, values: [1] + c.value,
                                                                censorTimes: c.censorTimes, median: e.median.isNaN ? nil : e.median,
                                                                atRisk: c.atRisk.map { Int($0) })
-                                }, xTicks: ticks, description: "Kaplan–Meier curves with number at risk")
+                                }, xTicks: ticks, description: "Kaplan–Meier curves with number at risk", size: .doubleColumn)
         return .init(caption: "Kaplan–Meier estimates by endpoint\(cite("Fig. 1")). " +
                      s.map { "\($0.label): median \(num($0.median)) \(unit), " + $0.rates.map { "\(NumberFormat.significant($0.time, 3))-\(unitSingular) \(pct($0.estimate * 100))%" }.joined(separator: ", ") }.joined(separator: "; ") + ".",
                      svg: plot.svg(), fileName: "figure1_survival.svg")
@@ -381,7 +381,7 @@ public struct StudyReportBuilder {
         let chart = BarChart(title: "Patterns of failure", categories: l.sites.map { siteName($0.site) } + ["Any failure"],
                              groups: [.counts("Within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) months", l.sites.map(\.n) + [l.patientsWithFailure], of: n),
                                       .counts("Whole follow-up", o.sites.map(\.n) + [o.patientsWithFailure], of: n)],
-                             valueLabel: "Patients (%)")
+                             valueLabel: "Patients (%)", size: .singleColumn)
         return .init(caption: "Patterns of failure\(cite("Fig. 2")). Within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) months \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed.",
                      svg: chart.svg(), fileName: "figure2_patterns.svg")
     }
@@ -391,7 +391,8 @@ public struct StudyReportBuilder {
         results.factorFigures.map { f in
             let pText = f.p.isNaN ? "log-rank test not done" : "log-rank P = \(p(f.p))"
             let plot = SurvivalPlot(title: "\(f.endpointLabel) by \(f.label)", xLabel: xLabel, yLabel: "Probability",
-                                    series: f.curves.map { series($0) }, xTicks: ticks, annotation: pText)
+                                    series: f.curves.map { series($0) }, xTicks: ticks, annotation: pText, size: .singleColumn,
+                                    legendTitle: f.label, referenceSeries: f.reference)
             return .init(caption: "\(f.endpointLabel) by \(f.label) (\(pText)); pre-specified in the plan\(cite("Fig. 3")).",
                          svg: plot.svg(), fileName: "figure3_\(f.endpoint)_\(f.factor).svg")
         }
@@ -403,7 +404,9 @@ public struct StudyReportBuilder {
             guard !shown.isEmpty else { return nil }
             let left = m.terms.filter { !$0.estimable }
             let plot = ForestPlot(title: "Multivariable Cox model: \(label(m.endpoint))",
-                                  entries: shown.map { .term(.init(label: "\($0.label): \($0.level) vs \($0.reference)", estimate: $0.hr, lower: $0.lower, upper: $0.upper, p: $0.p)) })
+                                  entries: shown.map { t in .term(.init(label: "\(t.label): \(t.level)", estimate: t.hr, lower: t.lower, upper: t.upper,
+                                                                        p: t.p, reference: t.reference)) },
+                                  size: .doubleColumn)
             let note = left.isEmpty ? "" : " Not shown (not estimable): " + left.map { "\($0.label) = \($0.level)" }.joined(separator: ", ") + "."
             return .init(caption: "Hazard ratios (95% CI), \(label(m.endpoint)); n = \(m.n), events = \(m.events).\(note)",
                          svg: plot.svg(), fileName: "forest_\(m.endpoint).svg")
@@ -421,7 +424,7 @@ public struct StudyReportBuilder {
                                            values: [0] + c.competingCurve.value)
             let plot = SurvivalPlot(title: "\(c.endpointLabel): cumulative incidence and 1 − KM",
                                     xLabel: xLabel, yLabel: "Cumulative probability", series: [cif, comp, oneMinus],
-                                    xTicks: ticks, kind: .cumulativeIncidence)
+                                    xTicks: ticks, kind: .cumulativeIncidence, size: .singleColumn)
             return .init(caption: "Cumulative incidence (Aalen–Johansen) of the failure and of the competing event (\(c.competing)), with 1 − Kaplan–Meier; number at risk under the curves.",
                          svg: plot.svg(), fileName: "cif_\(c.endpoint).svg")
         }
@@ -478,6 +481,7 @@ public struct StudyReportBuilder {
         }
         sections.append(.init(heading: "Provenance", blocks: prov))
         let title = r.provenance.plan.title + (r.provenance.synthetic ? " — synthetic demo cohort" : "")
-        return ReportDocument(title: title, metadata: meta, sections: sections)
+        let document = ReportDocument(title: title, metadata: meta, sections: sections)
+        return r.provenance.synthetic ? document.watermarkingFigures("SYNTHETIC") : document
     }
 }
