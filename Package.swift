@@ -49,7 +49,7 @@ let package = Package(
         // Benchmark against R and lifelines (scripts/bench).
         .executableTarget(name: "pof-bench", dependencies: ["Survival"]),
         .testTarget(name: "SurvivalTests", dependencies: ["Survival"]),
-        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "CZlib"]),
         .testTarget(name: "OncologyTests", dependencies: ["Oncology"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "StudyReport", "PatternsOfFailure"], exclude: ["Snapshots"]),
         .testTarget(name: "TableAnalysisTests", dependencies: ["TableAnalysis", "Tabular", "Survival"]),
