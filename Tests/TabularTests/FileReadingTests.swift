@@ -1,4 +1,4 @@
-import CZlib
+import TabularZlib
 import Foundation
 import Testing
 @testable import Tabular
