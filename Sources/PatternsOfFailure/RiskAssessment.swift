@@ -83,7 +83,7 @@ extension StudyAnalysis {
                 if !model.warnings.isEmpty || !model.aliased.isEmpty {
                     caveats.append("\(e.label): the model has problems (\((model.warnings + model.aliased.map { "\(factorDefs[$0].label) not estimable" }).joined(separator: "; "))); treat its prediction with caution.")
                 }
-                let curve = CoxPrediction(model: model, covariates: x).curves[0]
+                guard let curve = (try? CoxPrediction(model: model, covariates: x))?.curves[0] else { continue }
                 for est in curve.estimates(at: plan.rateTimes) {
                     predictions.append(.init(endpoint: e, label: e.label, time: est.time, probability: est.survival,
                                              lower95: est.lower, upper95: est.upper, modelPatients: rows.count,

@@ -102,13 +102,13 @@ public struct StudyAnalysis {
         let os = derived.map { $0.observations[.overallSurvival]! }
         let followTimes = os.map(\.time)
         let survivorTimes = zip(derived, os).filter { $0.0.patient.vitalStatus == .alive }.map { $0.1.time }
-        let reverse = KaplanMeier.reverse(time: followTimes, event: os.map(\.event)).median
+        let reverse = (try? KaplanMeier.reverse(time: followTimes, event: os.map(\.event)))?.median
         let followUp = FollowUp(medianAll: Self.median(followTimes), minAll: followTimes.min() ?? .nan,
                                 maxAll: followTimes.max() ?? .nan,
                                 medianSurvivors: Self.median(survivorTimes),
                                 minSurvivors: survivorTimes.min() ?? .nan, maxSurvivors: survivorTimes.max() ?? .nan,
-                                reverseKM: reverse.estimate ?? .nan, reverseKMLower: reverse.lower ?? .nan,
-                                reverseKMUpper: reverse.upper ?? .nan,
+                                reverseKM: reverse?.estimate ?? .nan, reverseKMLower: reverse?.lower ?? .nan,
+                                reverseKMUpper: reverse?.upper ?? .nan,
                                 unit: unitName)
         let deathsEarly = derived.filter { d in
             d.patient.vitalStatus == .dead && Double((d.patient.deathDate ?? d.patient.lastFollowUp) - Derive.origin(d.patient, plan: plan)) <= plan.landmarkDays
@@ -139,7 +139,7 @@ public struct StudyAnalysis {
         var survival: [EndpointSurvival] = []
         for e in Endpoint.allCases {
             let o = derived.map { $0.observations[e]! }
-            let fit = KaplanMeier(time: o.map(\.time), event: o.map(\.event))
+            guard let fit = try? KaplanMeier(time: o.map(\.time), event: o.map(\.event)) else { continue }
             let med = fit.median
             var censoring: [String: Int] = [:]
             for x in o { censoring[x.event ? "event: \(x.reason)" : "censored: \(x.reason)", default: 0] += 1 }
@@ -167,12 +167,12 @@ public struct StudyAnalysis {
                     warnings.append("\(e.label): \(f.label) has a single level among patients with data; not tested")
                     continue
                 }
-                let test = LogRankTest(time: o.map(\.time), event: o.map(\.event), group: g, groupCount: 2)
+                guard let test = try? LogRankTest(time: o.map(\.time), event: o.map(\.event), group: g, groupCount: 2) else { continue }
                 var levels: [LevelSummary] = []
                 var curves: [Curve] = []
                 for level in f.displayOrder {
                     let idx = g.indices.filter { g[$0] == level }
-                    let fit = KaplanMeier(time: idx.map { o[$0].time }, event: idx.map { o[$0].event })
+                    guard let fit = try? KaplanMeier(time: idx.map { o[$0].time }, event: idx.map { o[$0].event }) else { continue }
                     let r = fit.estimates(at: [rateTime])[0]
                     levels.append(LevelSummary(level: f.levels[level], n: idx.count, events: idx.filter { o[$0].event }.count,
                                                rate: r.survival, rateLower: r.lower, rateUpper: r.upper, median: fit.median.estimate ?? .nan))
@@ -200,10 +200,10 @@ public struct StudyAnalysis {
             let g = derived.map { $0.patient.priorTreatments.isEmpty ? 0 : 1 }
             guard Set(g).count == 2 else { break }
             let o = derived.map { $0.observations[e]! }
-            let test = LogRankTest(time: o.map(\.time), event: o.map(\.event), group: g, groupCount: 2)
-            let groups = [0, 1].map { level -> LevelSummary in
+            guard let test = try? LogRankTest(time: o.map(\.time), event: o.map(\.event), group: g, groupCount: 2) else { continue }
+            let groups = [0, 1].compactMap { level -> LevelSummary? in
                 let idx = g.indices.filter { g[$0] == level }
-                let fit = KaplanMeier(time: idx.map { o[$0].time }, event: idx.map { o[$0].event })
+                guard let fit = try? KaplanMeier(time: idx.map { o[$0].time }, event: idx.map { o[$0].event }) else { return nil }
                 let r = fit.estimates(at: [rateTime])[0]
                 return LevelSummary(level: hist.levels[level], n: idx.count, events: idx.filter { o[$0].event }.count,
                                     rate: r.survival, rateLower: r.lower, rateUpper: r.upper, median: fit.median.estimate ?? .nan)
@@ -427,9 +427,9 @@ public struct StudyAnalysis {
                 return obs.reason == "death" || obs.reason == "other failure (censored)" ? 2 : 0
             }
             let time = o.map(\.time)
-            let cif = CumulativeIncidence(time: time, cause: cause)
+            guard let cif = try? CumulativeIncidence(time: time, cause: cause) else { continue }
             guard let c1 = cif.curve(cause: 1) else { continue }
-            let km = KaplanMeier(time: time, event: o.map(\.event))
+            guard let km = try? KaplanMeier(time: time, event: o.map(\.event)) else { continue }
             let incidence = c1.estimates(at: plan.rateTimes).map { RateAtTime(time: $0.time, estimate: $0.estimate, lower: $0.lower, upper: $0.upper) }
             let oneMinus = km.estimates(at: plan.rateTimes).map { RateAtTime(time: $0.time, estimate: 1 - $0.survival, lower: 1 - $0.upper, upper: 1 - $0.lower) }
             let curve = Curve(label: "Cumulative incidence", time: c1.time, value: c1.estimate, lower: c1.limits.lower,
@@ -440,8 +440,8 @@ public struct StudyAnalysis {
                 let rows = d.indices.filter { d[$0].factors[f.kind]! != nil }
                 let g = rows.map { d[$0].factors[f.kind]!! ? 1 : 0 }
                 guard Set(g).count == 2 else { continue }
-                let t = CumulativeIncidence(time: rows.map { time[$0] }, cause: rows.map { cause[$0] }, group: g)
-                if let test = t.test(cause: 1) {
+                if let t = try? CumulativeIncidence(time: rows.map { time[$0] }, cause: rows.map { cause[$0] }, group: g),
+                   let test = t.test(cause: 1) {
                     gray.append(GrayTestResult(factor: f.kind, label: f.label, statistic: test.statistic, p: test.pValue))
                 }
             }

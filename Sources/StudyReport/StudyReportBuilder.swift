@@ -188,17 +188,20 @@ public struct StudyReportBuilder {
         }
     }
 
-    /// "HR (lower–upper)" and P.
-    func hrCells(_ h: HazardRatio?) -> [String] {
+    /// "HR (lower–upper)" and P, carrying the numbers for the CSV tables.
+    func hrCells(_ h: HazardRatio?) -> [ReportDocument.Cell] {
         guard let h else { return ["", ""] }
-        return ["\(NumberFormat.fixed(h.hr, 3)) (\(NumberFormat.fixed(h.lower, 3))–\(NumberFormat.fixed(h.upper, 3)))", p(h.p)]
+        return [.interval(h.hr, h.lower, h.upper, decimals: 3), pCell(h.p)]
     }
+
+    /// A P value cell carrying the unrounded P.
+    func pCell(_ x: Double) -> ReportDocument.Cell { .number(x, text: p(x), name: "p") }
 
     func table3b() -> ReportDocument.Table {
         let eps = analysedEndpoints
         let models = eps.map { e in results.multivariate.first { $0.endpoint == e } }
         let terms = models.compactMap { $0 }.first?.terms ?? []
-        let rows = terms.map { t in
+        let rows = terms.map { t -> [ReportDocument.Cell] in
             ["\(t.label): \(t.level)"] + models.flatMap { m in hrCells(m?.terms.first { $0.factor == t.factor }) }
         }
         var notes = ["Cox proportional-hazards model (Efron ties) with all factors; complete cases."]
@@ -206,20 +209,20 @@ public struct StudyReportBuilder {
             if let m { notes.append("\(short(e)): n = \(m.n), events = \(m.events), events per variable = \(NumberFormat.fixed(m.eventsPerVariable, 1)), concordance = \(NumberFormat.fixed(m.concordance, 3)), PH test global P = \(m.proportionalHazards.last.map { p($0.p) } ?? "NA").") }
         }
         return .init(caption: "Multivariate analysis of progression-free survival, Cox model (the paper's Table 3b)",
-                     header: ["Factor"] + eps.flatMap { e in ["\(short(e)) HR (95% CI)", "P"] }, rows: rows,
+                     header: ["Factor"] + eps.flatMap { e in ["\(short(e)) HR (95% CI)", "P"] }, cells: rows,
                      footnotes: notes, alignments: [.left] + eps.flatMap { _ in [.right, .right] })
     }
 
     func osFactors() -> ReportDocument.Table {
         let uni = results.univariate.filter { $0.endpoint == .overallSurvival }
         let multi = results.multivariate.first { $0.endpoint == .overallSurvival }
-        let rows = uni.map { u -> [String] in
+        let rows = uni.map { u -> [ReportDocument.Cell] in
             let h = multi?.terms.first { $0.factor == u.factor }
-            return [u.label, u.levels.map { "\($0.level): \(pct($0.rate * 100))" }.joined(separator: "; "), p(u.p)] + hrCells(h)
+            return [.init(u.label), .init(u.levels.map { "\($0.level): \(pct($0.rate * 100))" }.joined(separator: "; ")), pCell(u.p)] + hrCells(h)
         }
         return .init(caption: "Risk factors for overall survival",
                      header: ["Factor", "\(NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3))-\(unitSingular) OS (%) by level", "Log-rank P", "Multivariate HR (95% CI)", "P"],
-                     rows: rows, alignments: [.left, .left, .right, .right, .right])
+                     cells: rows, alignments: [.left, .left, .right, .right, .right])
     }
 
     func subgroups() -> ReportDocument.Table {
@@ -257,17 +260,17 @@ public struct StudyReportBuilder {
     }
 
     func fineGray() -> ReportDocument.Table {
-        var rows: [[String]] = []
+        var rows: [[ReportDocument.Cell]] = []
         for c in results.competingRisks where !c.fineGray.isEmpty {
             for (i, fg) in c.fineGray.enumerated() {
                 let cs = c.causeSpecificCox.first { $0.factor == fg.factor }
                 let gray = c.grayTests.first { $0.factor == fg.factor }
-                rows.append([i == 0 ? c.endpoint.label : "", "\(fg.label): \(fg.level)"] + hrCells(cs) + hrCells(fg) + [gray.map { p($0.p) } ?? ""])
+                rows.append([.init(i == 0 ? c.endpoint.label : ""), "\(fg.label): \(fg.level)"] + hrCells(cs) + hrCells(fg) + [gray.map { pCell($0.p) } ?? ""])
             }
         }
         return .init(caption: "Cause-specific Cox vs Fine–Gray subdistribution hazards, with Gray's test",
                      header: ["Failure type", "Factor", "Cause-specific HR (95% CI)", "P", "Subdistribution HR (95% CI)", "P", "Gray's test P"],
-                     rows: rows, footnotes: ["Both models include all factors; Gray's test compares the factor's two groups alone."],
+                     cells: rows, footnotes: ["Both models include all factors; Gray's test compares the factor's two groups alone."],
                      alignments: [.left, .left, .right, .right, .right, .right, .right])
     }
 
@@ -382,7 +385,7 @@ public struct StudyReportBuilder {
                 .paragraph("Each failure type is also estimated as a cumulative incidence, with death before that failure type\(r.provenance.plan.otherFailures == .censor ? " or another failure type first" : "") as the competing event. The paper's estimate (1 − Kaplan–Meier, competing events censored) is shown beside it."),
                 .table(competing()), .table(fineGray())] + cifFigures().map { .figure($0) }))
         }
-        var prov: [ReportDocument.Block] = [.paragraph("Analysis plan (plan.yaml):"), .paragraph(r.provenance.plan.yaml)]
+        var prov: [ReportDocument.Block] = [.paragraph("Analysis plan (plan.yaml):"), .code(YAMLFormat.plainDecimals(r.provenance.plan.yaml))]
         if !r.exclusions.isEmpty {
             prov.append(.table(.init(caption: "Exclusions", header: ["Analysis", "Reason", "Patients"],
                                      rows: r.exclusions.map { [$0.analysis, $0.reason, String($0.n)] }, alignments: [.left, .left, .right])))

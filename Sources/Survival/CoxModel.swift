@@ -367,7 +367,7 @@ public struct CoxModel: Sendable {
         // the two costliest summaries are independent: compute them side by side
         let lpFinal = lp
         let (mart, conc) = inParallel({ data.martingaleResiduals(linearPredictor: lpFinal) }, {
-            Concordance(time: data.fixedTime, event: event, score: lpFinal, entry: entry, strata: strata, weights: weights)
+            Concordance(validTime: data.fixedTime, event: event, score: lpFinal, entry: entry, strata: strata, weights: weights)
         })
         martingaleResiduals = mart
         concordance = conc

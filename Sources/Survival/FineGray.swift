@@ -336,7 +336,7 @@ struct FineGrayData {
         let groupOf = group, statusOf = status
         for g in 0..<levels.count {
             let rows = (0..<n).filter { groupOf[$0] == g }
-            let fit = KaplanMeier(time: rows.map { t[$0] }, event: rows.map { statusOf[$0] == 0 })
+            let fit = KaplanMeier(validTime: rows.map { t[$0] }, event: rows.map { statusOf[$0] == 0 })
             let eps = Double.ulpOfOne
             let first = min(0, fit.time.first ?? 0) - 10 * eps
             let last = (fit.time.last ?? 0) * (1 + 10 * eps)

@@ -79,7 +79,7 @@ public enum CumulativeIncidenceAnalysis {
                            censorCode: Int = 0, at: [Double] = []) throws -> Result {
         let cols = try CauseColumn(table: table, time: time, event: event, alsoRequired: group.map { [$0] } ?? [])
         let g = try group.map { try GroupColumn(table: table, column: $0, rows: cols.rows) }
-        let cif = CumulativeIncidence(time: cols.time, cause: cols.cause, group: g?.index, censorCode: censorCode)
+        let cif = try CumulativeIncidence(time: cols.time, cause: cols.cause, group: g?.index, censorCode: censorCode)
         let levels = g?.levels ?? ["all"]
         let curves = cif.curves.map { c -> CurveSummary in
             let idx = cols.cause.indices.filter { cols.cause[$0] == c.cause && (g == nil || g!.index[$0] == c.group) }
@@ -226,7 +226,7 @@ public enum CoxPredictionAnalysis {
                     x.append(v)
                 }
             }
-            let prediction = CoxPrediction(model: fit.model, covariates: x)
+            let prediction = try CoxPrediction(model: fit.model, covariates: x)
             let lp = zip(fit.model.coefficients, zip(x, fit.model.means)).reduce(0.0) { $0 + ($1.0.isNaN ? 0 : $1.0 * ($1.1.0 - $1.1.1)) }
             let curve = prediction.curves[0]
             let times = at.isEmpty ? curve.time : at

@@ -52,7 +52,7 @@ public enum LogRankAnalysis {
                                        alsoRequired: [group] + (strata.map { [$0] } ?? []))
         let g = try GroupColumn(table: table, column: group, rows: cols.rows)
         let s = try strata.map { try GroupColumn(table: table, column: $0, rows: cols.rows).index }
-        let test = LogRankTest(time: cols.time, event: cols.event, group: g.index, groupCount: g.levels.count,
+        let test = try LogRankTest(time: cols.time, event: cols.event, group: g.index, groupCount: g.levels.count,
                                strata: s, rho: rho)
         return Result(time: time, event: event, groupColumn: group, strataColumn: strata, rho: rho,
                       chisq: test.chiSquare, df: test.degreesOfFreedom, p: test.pValue,
