@@ -23,9 +23,9 @@ let package = Package(
         // Survival-statistics engine: arrays in, values out. No files, no patients.
         .target(name: "Survival"),
         // zlib (system library), for reading .csv.gz files. Debian/Ubuntu: zlib1g-dev.
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(name: "TabularZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // CSV reading, typed columns, missing values, categorical coding, model matrices.
-        .target(name: "Tabular", dependencies: ["CZlib"]),
+        .target(name: "Tabular", dependencies: ["TabularZlib"]),
         // Clinical vocabulary and rules (mRECIST, CTCAE, Child-Pugh, ALBI, mUICC, BED/EQD2, BSA).
         .target(name: "Oncology"),
         // Output primitives: JSON (non-finite → null), text tables, CSV, number formats.

@@ -1,4 +1,4 @@
-import CZlib
+import TabularZlib
 import Foundation
 #if canImport(Glibc)
 import Glibc
