@@ -319,6 +319,28 @@ public struct ReportDocument: Sendable {
         sections.flatMap(\.blocks).compactMap { if case .figure(let f) = $0 { return (f.fileName, f.svg) } else { return nil } }
     }
 
+    /// The document with a faint diagonal `text` (e.g. "SYNTHETIC") across every figure that does
+    /// not already carry one — in the HTML, the Word document and the exported `figures/*.svg`.
+    ///
+    /// ```swift
+    /// if synthetic { doc = doc.watermarkingFigures("SYNTHETIC") }
+    /// ```
+    ///
+    /// - Parameter text: The mark.
+    /// - Returns: The document with marked figures.
+    public func watermarkingFigures(_ text: String) -> ReportDocument {
+        var doc = self
+        for i in doc.sections.indices {
+            for j in doc.sections[i].blocks.indices {
+                if case .figure(var f) = doc.sections[i].blocks[j] {
+                    f.svg = SVG.addingWatermark(text, to: f.svg)
+                    doc.sections[i].blocks[j] = .figure(f)
+                }
+            }
+        }
+        return doc
+    }
+
     // MARK: Numbering
 
     /// Every block in order with its section index and, for tables and figures, the number shown

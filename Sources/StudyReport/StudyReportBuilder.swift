@@ -293,7 +293,7 @@ public struct StudyReportBuilder {
                                     return SurvivalPlot.Series(label: e.label, times: [0] + c.time, values: [1] + c.value,
                                                                censorTimes: c.censorTimes, median: e.median.isNaN ? nil : e.median,
                                                                atRisk: c.atRisk.map { Int($0) })
-                                }, xTicks: ticks, description: "Kaplan–Meier curves with number at risk")
+                                }, xTicks: ticks, description: "Kaplan–Meier curves with number at risk", size: .doubleColumn)
         return .init(caption: "Overall survival and progression-free survival by failure type (the paper's Fig. 1). " +
                      s.map { "\($0.label): median \(num($0.median)) \(unit), " + $0.rates.map { "\(NumberFormat.significant($0.time, 3))-\(unit) \(pct($0.estimate * 100))%" }.joined(separator: ", ") }.joined(separator: "; ") + ".",
                      svg: plot.svg(), fileName: "figure1_survival.svg")
@@ -304,7 +304,7 @@ public struct StudyReportBuilder {
         let chart = BarChart(title: "Patterns of failure", categories: l.sites.map { siteName($0.site) } + ["Any failure"],
                              groups: [.counts("Within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) months", l.sites.map(\.n) + [l.patientsWithFailure], of: n),
                                       .counts("Whole follow-up", o.sites.map(\.n) + [o.patientsWithFailure], of: n)],
-                             valueLabel: "Patients (%)")
+                             valueLabel: "Patients (%)", size: .singleColumn)
         return .init(caption: "Patterns of failure (the paper's Fig. 2). Within the landmark window \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed.",
                      svg: chart.svg(), fileName: "figure2_patterns.svg")
     }
@@ -313,7 +313,8 @@ public struct StudyReportBuilder {
         results.significantFactors.map { f in
             let plot = SurvivalPlot(title: "\(f.endpoint.label) by \(f.label)", xLabel: xLabel, yLabel: "Probability",
                                     series: f.curves.map { series($0) }, xTicks: ticks,
-                                    annotation: "log-rank P = \(p(f.p))")
+                                    annotation: "log-rank P = \(p(f.p))", size: .singleColumn,
+                                    legendTitle: f.label, referenceSeries: 0)
             return .init(caption: "\(f.endpoint.label) by \(f.label) (log-rank P = \(p(f.p)); the paper's Fig. 3).",
                          svg: plot.svg(), fileName: "figure3_\(f.endpoint.rawValue)_\(f.factor.rawValue).svg")
         }
@@ -322,7 +323,9 @@ public struct StudyReportBuilder {
     func forest() -> [ReportDocument.Figure] {
         results.multivariate.map { m in
             let plot = ForestPlot(title: "Multivariate Cox model: \(m.endpoint.label)",
-                                  entries: m.terms.map { .term(.init(label: "\($0.label): \($0.level)", estimate: $0.hr, lower: $0.lower, upper: $0.upper, p: $0.p)) })
+                                  entries: m.terms.map { t in .term(.init(label: "\(t.label): \(t.level)", estimate: t.hr, lower: t.lower, upper: t.upper, p: t.p,
+                                                                          reference: results.univariate.first { $0.factor == t.factor }?.levels.map(\.level).first { $0 != t.level })) },
+                                  size: .doubleColumn)
             return .init(caption: "Hazard ratios (95% CI), \(m.endpoint.label); n = \(m.n), events = \(m.events).",
                          svg: plot.svg(), fileName: "forest_\(m.endpoint.rawValue).svg")
         }
@@ -337,7 +340,7 @@ public struct StudyReportBuilder {
                                           atRisk: c.curve.atRisk.map { Int($0) })
             let plot = SurvivalPlot(title: "\(siteName(c.endpoint.site?.rawValue ?? "")) failure: cumulative incidence vs 1 − KM",
                                     xLabel: xLabel, yLabel: "Cumulative probability", series: [cif, oneMinus],
-                                    xTicks: ticks, kind: .cumulativeIncidence)
+                                    xTicks: ticks, kind: .cumulativeIncidence, size: .singleColumn)
             return .init(caption: "Cumulative incidence of \(c.endpoint.site?.rawValue ?? "") failure with \(c.competing) as the competing event, and 1 − KM.",
                          svg: plot.svg(), fileName: "cif_\(c.endpoint.rawValue).svg")
         }
@@ -392,6 +395,7 @@ public struct StudyReportBuilder {
         }
         sections.append(.init(heading: "Provenance", blocks: prov))
         let title = "Patterns of failure after hepatic arterial CCRT" + (r.provenance.synthetic ? " — synthetic demo cohort" : "")
-        return ReportDocument(title: title, metadata: meta, sections: sections)
+        let document = ReportDocument(title: title, metadata: meta, sections: sections)
+        return r.provenance.synthetic ? document.watermarkingFigures("SYNTHETIC") : document
     }
 }
