@@ -412,7 +412,8 @@ public struct ReportDocument: Sendable {
                 h += htmlTable(t, number: number ?? "")
             case .figure(let f):
                 let id = Self.anchor(number ?? "")
-                h += "<figure id=\"figure-\(id)\">\n\(Self.inlineSVG(f.svg))\n<figcaption><strong>Figure "
+                let printed = WordDocument.physicalSize(f.svg).width
+                h += "<figure id=\"figure-\(id)\" style=\"--print-width: \(SVG.num(printed, decimals: 1))mm\">\n\(Self.inlineSVG(f.svg))\n<figcaption><strong>Figure "
                     + "\(Self.htmlEscape(number ?? "")).</strong> \(Self.htmlEscape(f.caption))</figcaption>\n</figure>\n"
             case .code(let text):
                 h += "<pre class=\"code\"><code>\(Self.htmlEscape(text.hasSuffix("\n") ? String(text.dropLast()) : text))</code></pre>\n"
@@ -580,7 +581,7 @@ public struct ReportDocument: Sendable {
         .r { text-align: right; } .c { text-align: center; }
         .footnotes p { font-size: .8rem; color: #444; margin: .25rem 0; }
         figure { margin: 1.75rem 0; }
-        figure svg { width: 100%; max-width: 46rem; height: auto; display: block; }
+        figure svg { width: 100%; max-width: min(46rem, calc(var(--print-width, 120mm) * 1.5)); height: auto; display: block; }
         figcaption { font-size: .9rem; margin-top: .4rem; max-width: 50rem; }
         .callout { border-left: 4px solid #0072B2; background: #eef5fb; padding: .6rem 1rem; margin: 1rem 0; }
         .callout.warning { border-left-color: #D55E00; background: #fdf1e8; }

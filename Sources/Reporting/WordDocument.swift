@@ -257,7 +257,20 @@ public struct WordDocument {
         }
         let sum = natural.reduce(0, +)
         let shrink = sum > Double(widthTotal) ? Double(widthTotal) / sum : 1
-        let widths = natural.map { Int(($0 * shrink).rounded()) }
+        var fitted = natural.map { $0 * shrink }
+        // Room left on the page goes to text columns, up to their longest cell on one line.
+        var spare = Double(widthTotal) - fitted.reduce(0, +)
+        for j in 0..<columns where t.alignment(j) == .left && spare > 0 {
+            let longest = rows.map { SVG.textWidth($0[j].trimmingCharacters(in: ["\u{2003}"]), size: 1) * 1.04
+                + ($0[j].hasPrefix("\u{2003}") ? 200 / twipsPerEm : 0) }.max() ?? 0
+            let want = min(longest, 32) * twipsPerEm + 180
+            if want > fitted[j] {
+                let add = min(spare, want - fitted[j])
+                fitted[j] += add
+                spare -= add
+            }
+        }
+        let widths = fitted.map { Int($0.rounded()) }
         x += "<w:tbl><w:tblPr><w:tblStyle w:val=\"ReportTable\"/><w:tblW w:w=\"0\" w:type=\"auto\"/>"
             + "<w:tblBorders><w:top w:val=\"single\" w:sz=\"12\" w:space=\"0\" w:color=\"000000\"/>"
             + "<w:bottom w:val=\"single\" w:sz=\"12\" w:space=\"0\" w:color=\"000000\"/></w:tblBorders>"
