@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        // Property-based tests of the survival engine (test target only).
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
@@ -49,7 +51,8 @@ let package = Package(
         ),
         // Benchmark against R and lifelines (scripts/bench).
         .executableTarget(name: "pof-bench", dependencies: ["Survival"]),
-        .testTarget(name: "SurvivalTests", dependencies: ["Survival"]),
+        .testTarget(name: "SurvivalTests",
+                    dependencies: ["Survival", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "OncologyTests", dependencies: ["Oncology"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "StudyReport", "PatternsOfFailure",
