@@ -79,7 +79,7 @@ enum DemoReport {
         var analysis = StudyAnalysis(cohort: cohort, plan: StudyPlan())
         analysis.synthetic = true
         analysis.generatedAt = "2026-01-01T00:00:00Z"
-        return analysis.run()
+        return try? analysis.run()
     }()
 
     static let directory: URL? = {
