@@ -648,7 +648,7 @@ public struct ReportDocument: Sendable {
           .screen-only { display: none; }
           table.print-only { display: table; margin-bottom: 1rem; }
           figure svg { width: auto; max-width: 100%; }
-          figure, .callout, pre.code, tr { break-inside: avoid; }
+          figure, .callout, tr { break-inside: avoid; }
           .table { break-inside: auto; }
           h2 { break-after: avoid; }
           caption { break-after: avoid; }
