@@ -69,7 +69,7 @@ public struct StudyReportBuilder {
                 rows.append(["\u{2003}" + r.label, nPct(n, d)])
             }
         }
-        return .init(caption: "Patient characteristics (the paper's Table 1) (n = \(results.cohort.patients))",
+        return .init(caption: "Patient characteristics\(cite("Table 1")) (n = \(results.cohort.patients))",
                      header: ["Characteristic", "No. of patients (%)"], rows: rows,
                      footnotes: ["Percentages are of patients with the item recorded.",
                                  "BED and EQD2 with α/β = \(NumberFormat.significant(results.provenance.plan.alphaBeta, 3)) Gy."],
@@ -77,7 +77,7 @@ public struct StudyReportBuilder {
     }
 
     func table2() -> ReportDocument.Table {
-        .init(caption: "Treatment response (the paper's Table 2) at \(NumberFormat.significant(results.provenance.plan.responseMonths, 3)) months after RT",
+        .init(caption: "Treatment response\(cite("Table 2")) at \(NumberFormat.significant(results.provenance.plan.responseMonths, 3)) months after RT",
               header: ["Response", "No. (%)", "Best response, No. (%)"],
               rows: results.response.atLandmark.map { c in
                   [c.category, nPct(c.n, c.denominator),
@@ -471,7 +471,7 @@ public struct StudyReportBuilder {
         sections.append(.init(heading: "Toxicity", blocks: [.table(table4())] + (r.toxicity.problems.isEmpty ? [] : [.callout(.init(.warning, r.toxicity.problems.joined(separator: "\n")))])))
         if !r.competingRisks.isEmpty {
             sections.append(.init(heading: "Competing risks", blocks: [
-                .paragraph("Each failure type is also estimated as a cumulative incidence, with death before that failure type (or another failure type first, where the plan censors at it) as the competing event. The paper's estimate (1 − Kaplan–Meier, competing events censored) is shown beside it."),
+                .paragraph("Each failure type is also estimated as a cumulative incidence, with death before that failure type (or another failure type first, where the plan censors at it) as the competing event. The Kaplan–Meier estimate with competing events censored (1 − KM, as the paper reports) is shown beside it."),
                 .table(competing()), .table(fineGray())] + cifFigures().map { .figure($0) }))
         }
         var prov: [ReportDocument.Block] = [.paragraph("Analysis plan (plan.yaml):"), .code(r.provenance.plan.yaml)]

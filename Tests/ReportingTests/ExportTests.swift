@@ -29,6 +29,12 @@ import FoundationXML
         #expect(lines[2] == "Stage,,NA,NA,NA,,NA")
     }
 
+    @Test func csvColumnNamesAreUnique() {
+        #expect(CSVOutput.uniqueTitles(["Factor", "Infield HR (95% CI)", "P", "Outfield HR (95% CI)", "P", "", "P"], count: 8)
+                == ["Factor", "Infield HR (95% CI)", "Infield: P", "Outfield HR (95% CI)", "Outfield: P", "column 6", "column: P", "column 8"])
+        #expect(CSVOutput.uniqueTitles(["P", "P"], count: 2) == ["P", "P (2)"])
+    }
+
     @Test func demoCoxTableCSVHoldsTheModelNumbersExactly() throws {
         let dir = try #require(DemoReport.directory)
         let results = try #require(DemoReport.results)
@@ -38,7 +44,8 @@ import FoundationXML
         let infield = try #require(results.multivariate.first { $0.endpoint == "pfs_infield" })
         let e = try #require(header.firstIndex(of: "Infield HR (95% CI): estimate"))
         #expect(header[e + 1] == "Infield HR (95% CI): lower" && header[e + 2] == "Infield HR (95% CI): upper")
-        #expect(header[e + 4] == "P: p")
+        #expect(header[e + 3] == "Infield: P" && header[e + 4] == "Infield: P: p")
+        #expect(Set(header).count == header.count, "column names repeat: \(header)")
         for (row, term) in zip(lines.dropFirst(), infield.terms) {
             #expect(Double(row[e]) == term.hr && Double(row[e + 1]) == term.lower && Double(row[e + 2]) == term.upper)
             #expect(Double(row[e + 4]) == term.p)
@@ -137,6 +144,13 @@ import FoundationXML
                 ExternalTools.skipped("rsvg-convert (librsvg2-bin) not installed: report.docx figures have blank PNG fallbacks")
             }
         }
+        // Every XML part of the package is well-formed.
+        for entry in archive where entry.path.hasSuffix(".xml") || entry.path.hasSuffix(".rels") {
+            var data = Data()
+            _ = try archive.extract(entry) { data.append($0) }
+            #expect(XMLParser(data: data).parse(), "\(entry.path) is not well-formed XML")
+        }
+        #expect(archive["[Content_Types].xml"] != nil && archive["word/styles.xml"] != nil)
         // The title, every section heading and every figure caption are there.
         #expect(xml.contains(WordDocument.escape(doc.title)))
         for s in doc.sections { #expect(xml.contains(WordDocument.escape(s.heading))) }
