@@ -184,7 +184,7 @@ extension StudyPlan {
         if let v = k["origin"] { origin = Origin(rawValue: try v.choice(Origin.allCases.map(\.rawValue)))! }
         if let v = k["time_unit"] { timeUnit = TimeUnit(rawValue: try v.choice(TimeUnit.allCases.map(\.rawValue)))! }
         let months = 0...1200.0
-        if let v = k["landmark_months"] { landmarkMonths = try v.number(in: months, "months between 0 and 1200") }
+        if let v = k["landmark_months"] { landmarkMonths = try v.number(in: 0.001...1200, "months greater than 0 and at most 1200") }
         if let v = k["toxicity_window_months"] { toxicityWindowMonths = try v.number(in: months, "months between 0 and 1200") }
         if let v = k["response_months"] { responseMonths = try v.number(in: months, "months between 0 and 1200") }
         if let v = k["response_window_months"] { responseWindowMonths = try v.number(in: months, "months between 0 and 1200") }
