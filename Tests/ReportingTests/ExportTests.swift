@@ -52,6 +52,29 @@ import FoundationXML
         }
     }
 
+    @Test func demoSurvivalCSVHoldsMediansAndRatesAtFullPrecision() throws {
+        let dir = try #require(DemoReport.directory)
+        let results = try #require(DemoReport.results)
+        let text = try String(contentsOf: dir.appendingPathComponent("tables/survival_summary.csv"), encoding: .utf8)
+        // Split respecting the quoted headings ("At 12 months, % (95% CI)").
+        func fields(_ line: Substring) -> [String] {
+            var out: [String] = [], cur = "", quoted = false
+            for ch in line {
+                if ch == "\"" { quoted.toggle() } else if ch == "," && !quoted { out.append(cur); cur = "" } else { cur.append(ch) }
+            }
+            return out + [cur]
+        }
+        let lines = text.split(separator: "\n").map(fields)
+        let header = lines[0]
+        let m = try #require(header.firstIndex(of: "Median (months) (95% CI): estimate"))
+        let r = try #require(header.firstIndex(of: "At 12 months, % (95% CI): estimate"))
+        for (row, s) in zip(lines.dropFirst(), results.survival) {
+            #expect(row[0] == s.label)
+            #expect(Double(row[m]) == s.median || (row[m] == "NA" && !s.median.isFinite))
+            #expect(Double(row[r]) == s.rates[0].estimate * 100 && Double(row[r + 2]) == s.rates[0].upper * 100)
+        }
+    }
+
     // MARK: YAML
 
     @Test func yamlDecimalsArePlainAndReadBackTheSame() throws {
