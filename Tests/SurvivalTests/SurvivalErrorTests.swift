@@ -59,6 +59,10 @@ import Testing
         #expect(throws: SurvivalError.negativeTime(argument: "time", index: 0, value: -1)) {
             try LogRankTest(time: [-1, 2, 3, 4], event: e, group: [0, 1, 0, 1])
         }
+        #expect(throws: SurvivalError.invalidParameter(name: "groupCount", value: 5001,
+                                                      requirement: "at most 5000 (the variance matrix is k × k)")) {
+            try LogRankTest(time: t, event: e, group: [0, 1, 0, 1], groupCount: 5001)
+        }
     }
 
     @Test func cumulativeIncidence() {
