@@ -17,6 +17,9 @@ public enum TestNotPossible: String, Sendable, Codable, Equatable, CustomStringC
     /// The variance of the statistic is singular (zero): typically no event happens while two groups are
     /// both at risk (R stops with "system is exactly singular"; `cmprsk::cuminc` reports −1 and p = 1).
     case singularVariance = "singular variance"
+    /// More groups than Gray's test accepts (``CumulativeIncidence/maxGrayGroups``): its cost grows as
+    /// the cube of the number of groups at every failure time.
+    case tooManyGroups = "too many groups"
 
     public var description: String {
         switch self {
@@ -24,6 +27,7 @@ public enum TestNotPossible: String, Sendable, Codable, Equatable, CustomStringC
         case .noEvents: return "there are no events"
         case .groupsNestedInStrata: return "each stratum holds a single group, so no comparison within strata is possible"
         case .singularVariance: return "the statistic has a singular variance (no event happens while two groups are both at risk)"
+        case .tooManyGroups: return "more than \(CumulativeIncidence.maxGrayGroups) groups, too many for Gray's test (its cost grows as the cube of the number of groups)"
         }
     }
 }

@@ -82,6 +82,10 @@ import Testing
         #expect(throws: SurvivalError.invalidParameter(name: "rho", value: .nan, requirement: "a finite number ≥ 0")) {
             try CumulativeIncidence(time: t, cause: [0, 1, 2, 1], rho: .nan)
         }
+        let many = (0..<101).map(Double.init)
+        #expect(throws: SurvivalError.tooManyValues(argument: "cause", count: 101, limit: 100)) {
+            try CumulativeIncidence(time: many, cause: (1...101).map { $0 })
+        }
     }
 
     @Test func concordance() {
