@@ -367,7 +367,8 @@ public struct CoxModel: Sendable {
         // the two costliest summaries are independent: compute them side by side
         let lpFinal = lp
         let (mart, conc) = inParallel({ data.martingaleResiduals(linearPredictor: lpFinal) }, {
-            Concordance(validTime: data.fixedTime, event: event, score: lpFinal, entry: entry, strata: strata, weights: weights)
+            Concordance(validTime: data.fixedTime, event: event, score: lpFinal, entry: entry, strata: strata,
+                        weights: weights, order: data.order)
         })
         martingaleResiduals = mart
         concordance = conc
