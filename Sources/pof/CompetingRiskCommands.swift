@@ -16,18 +16,23 @@ struct CumulativeIncidenceCommand: ParsableCommand {
         gray[{cause, statistic, df, p}], excluded[...]. Limits use the log(-log) transform (cmprsk gives none).
         """)
 
-    @Argument(help: "CSV file.") var file: String
+    @Argument(help: "CSV file (or --db).") var file: String?
     @Option(help: "Time column.") var time: String
     @Option(help: "Cause-code column (integers).") var event: String
     @Option(help: "Grouping column (Gray's test compares its groups).") var group: String?
     @Option(name: .customLong("censor-code"), help: "Code of censored rows (default 0).") var censorCode: Int = 0
     @Option(help: "Comma-separated times for the estimates (default: every event time).") var at: String?
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Database") var database: DatabaseOptions
 
     func run() throws {
         try runReporting {
-            let r = try CumulativeIncidenceAnalysis.run(table: readTable(file), time: time, event: event, group: group,
-                                                        censorCode: censorCode, at: parseNumbers(at, option: "--at"))
+            try database.validate(file: file)
+            let r = try database.isActive
+                ? database.cumulativeIncidence(time: time, event: event, group: group, censorCode: censorCode,
+                                               at: parseNumbers(at, option: "--at"))
+                : CumulativeIncidenceAnalysis.run(table: readTable(file), time: time, event: event, group: group,
+                                                  censorCode: censorCode, at: parseNumbers(at, option: "--at"))
             switch output.format {
             case .text: return r.text
             case .json: return try JSONOutput.string(r)

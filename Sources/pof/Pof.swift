@@ -17,7 +17,7 @@ struct Pof: ParsableCommand {
         """,
         version: PofVersion.string,
         subcommands: [DemoCommand.self, ReportCommand.self, SimulateCommand.self, AssessCommand.self, KaplanMeierCommand.self, LogRankCommand.self, CoxCommand.self,
-                      CumulativeIncidenceCommand.self, FineGrayCommand.self, PredictCommand.self]
+                      CumulativeIncidenceCommand.self, FineGrayCommand.self, PredictCommand.self, SQLCommand.self]
     )
 }
 
@@ -87,7 +87,7 @@ struct KaplanMeierCommand: ParsableCommand {
         std_err is the standard error of S(t) as R's summary.survfit reports it.
         """)
 
-    @Argument(help: "CSV file.") var file: String
+    @Argument(help: "CSV file (or --db).") var file: String?
     @Option(help: "Time column (numbers ≥ 0).") var time: String
     @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
     @Option(help: "Grouping column (one curve per value).") var group: String?
@@ -96,6 +96,7 @@ struct KaplanMeierCommand: ParsableCommand {
     var confType: String = "log"
     @Option(name: .customLong("conf-level"), help: "Confidence level (default 0.95).") var confLevel: Double = 0.95
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Database") var database: DatabaseOptions
 
     func run() throws {
         try runReporting {
@@ -103,9 +104,13 @@ struct KaplanMeierCommand: ParsableCommand {
                 throw ValidationError("--conf-type must be log, log-log or plain")
             }
             guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must be between 0 and 1") }
-            let result = try KaplanMeierAnalysis.run(table: readTable(file), time: time, event: event, group: group,
-                                                     at: parseNumbers(at, option: "--at"), confidenceType: type,
-                                                     confidenceLevel: confLevel)
+            try database.validate(file: file)
+            let result = try database.isActive
+                ? database.kaplanMeier(time: time, event: event, group: group, at: parseNumbers(at, option: "--at"),
+                                       confidenceType: type, confidenceLevel: confLevel)
+                : KaplanMeierAnalysis.run(table: readTable(file), time: time, event: event, group: group,
+                                          at: parseNumbers(at, option: "--at"), confidenceType: type,
+                                          confidenceLevel: confLevel)
             switch output.format {
             case .text: return result.text
             case .json: return try JSONOutput.string(result)
@@ -125,18 +130,22 @@ struct LogRankCommand: ParsableCommand {
         JSON keys: chisq, df, p, groups[{group, n, observed, expected}], variance, excluded[...].
         """)
 
-    @Argument(help: "CSV file.") var file: String
+    @Argument(help: "CSV file (or --db).") var file: String?
     @Option(help: "Time column.") var time: String
     @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
     @Option(help: "Grouping column.") var group: String
     @Option(help: "Stratification column.") var strata: String?
     @Option(help: "Weight exponent: 0 = log-rank (default), 1 = Peto-Peto.") var rho: Double = 0
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Database") var database: DatabaseOptions
 
     func run() throws {
         try runReporting {
-            let result = try LogRankAnalysis.run(table: readTable(file), time: time, event: event, group: group,
-                                                 strata: strata, rho: rho)
+            try database.validate(file: file)
+            let result = try database.isActive
+                ? database.logRank(time: time, event: event, group: group, strata: strata, rho: rho)
+                : LogRankAnalysis.run(table: readTable(file), time: time, event: event, group: group,
+                                      strata: strata, rho: rho)
             switch output.format {
             case .text: return result.text
             case .json: return try JSONOutput.string(result)
@@ -159,7 +168,7 @@ struct CoxCommand: ParsableCommand {
         tests{likelihood_ratio, wald, score}, concordance{estimate, se}, iterations, warnings, excluded[...].
         """)
 
-    @Argument(help: "CSV file.") var file: String
+    @Argument(help: "CSV file (or --db).") var file: String?
     @Option(help: "Time (exit) column.") var time: String
     @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
     @Option(help: "Comma-separated covariate columns.") var covariates: String
@@ -172,14 +181,19 @@ struct CoxCommand: ParsableCommand {
     var reference: [String] = []
     @Flag(help: "Also test proportional hazards (R: cox.zph, km transform).") var zph = false
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Database") var database: DatabaseOptions
 
     func run() throws {
         try runReporting {
             guard let tieMethod = CoxModel.Ties(rawValue: ties) else { throw ValidationError("--ties must be efron or breslow") }
             let refs = try parseReferences(reference)
-            let result = try CoxAnalysis.run(table: readTable(file), time: time, event: event,
-                                             covariates: parseList(covariates), start: start, strata: strata,
-                                             weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
+            try database.validate(file: file)
+            let result = try database.isActive
+                ? database.cox(time: time, event: event, covariates: parseList(covariates), start: start, strata: strata,
+                               weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
+                : CoxAnalysis.run(table: readTable(file), time: time, event: event,
+                                  covariates: parseList(covariates), start: start, strata: strata,
+                                  weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
             switch output.format {
             case .text: return result.text
             case .json: return try JSONOutput.string(result)
