@@ -18,16 +18,21 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        // Property-based tests of the survival engine (test target only).
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Survival-statistics engine: arrays in, values out. No files, no patients.
         .target(name: "Survival"),
+        // zlib (system library), for reading .csv.gz files. Debian/Ubuntu: zlib1g-dev.
+        .systemLibrary(name: "TabularZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // CSV reading, typed columns, missing values, categorical coding, model matrices.
-        .target(name: "Tabular"),
+        .target(name: "Tabular", dependencies: ["TabularZlib"]),
         // Clinical vocabulary and rules (mRECIST, CTCAE, Child-Pugh, ALBI, mUICC, BED/EQD2, BSA).
         .target(name: "Oncology"),
         // Output primitives: JSON (non-finite → null), text tables, CSV, number formats.
-        .target(name: "Reporting"),
+        .target(name: "Reporting", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Survival analyses of a CSV table's columns (km, logrank, cox), with their renderings.
         .target(name: "TableAnalysis", dependencies: ["Survival", "Tabular", "Reporting"]),
         // The study: cohort model, plan, validation, derivations, analyses, demo cohort and its generator.
@@ -51,10 +56,12 @@ let package = Package(
         ),
         // Benchmark against R and lifelines (scripts/bench).
         .executableTarget(name: "pof-bench", dependencies: ["Survival"]),
-        .testTarget(name: "SurvivalTests", dependencies: ["Survival"]),
+        .testTarget(name: "SurvivalTests",
+                    dependencies: ["Survival", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "OncologyTests", dependencies: ["Oncology"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "StudyReport", "PatternsOfFailure"], exclude: ["Snapshots"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "StudyReport", "PatternsOfFailure",
+                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Snapshots"]),
         .testTarget(name: "TableAnalysisTests", dependencies: ["TableAnalysis", "Tabular", "Survival"]),
         .testTarget(name: "PatternsOfFailureTests", dependencies: ["PatternsOfFailure", "Oncology", "Survival"]),
         .testTarget(name: "PofTests", dependencies: ["pof"]),

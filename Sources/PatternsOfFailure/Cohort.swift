@@ -178,6 +178,8 @@ public struct Patient: Sendable, Hashable, Codable {
     public var deathDate: Day?
     public var heightCm: Double?
     public var weightKg: Double?
+    /// Cells of non-standard patients.csv columns (trimmed text), for factors the plan defines on them.
+    public var additional: [String: String]
     public var source: SourceRow
 
     public init(id: String, age: Double, sex: Sex, viral: ViralEtiology? = nil, childPughRecorded: ChildPughClass? = nil,
@@ -188,7 +190,7 @@ public struct Patient: Sendable, Hashable, Codable {
                 rtTechnique: String? = nil, totalDoseGy: Double, fractions: Int, rtStart: Day, rtEnd: Day,
                 response3Months: ResponseCategory? = nil, lastFollowUp: Day, vitalStatus: VitalStatus,
                 deathDate: Day? = nil, heightCm: Double? = nil, weightKg: Double? = nil,
-                source: SourceRow = SourceRow(file: "patients.csv", row: 0)) {
+                additional: [String: String] = [:], source: SourceRow = SourceRow(file: "patients.csv", row: 0)) {
         self.id = id; self.age = age; self.sex = sex; self.viral = viral
         self.childPughRecorded = childPughRecorded; self.childPughComponents = childPughComponents
         self.bilirubinMgPerDL = bilirubinMgPerDL; self.albuminGPerDL = albuminGPerDL; self.icgR15 = icgR15
@@ -197,7 +199,7 @@ public struct Patient: Sendable, Hashable, Codable {
         self.priorTreatments = priorTreatments; self.rtTechnique = rtTechnique; self.totalDoseGy = totalDoseGy
         self.fractions = fractions; self.rtStart = rtStart; self.rtEnd = rtEnd; self.response3Months = response3Months
         self.lastFollowUp = lastFollowUp; self.vitalStatus = vitalStatus; self.deathDate = deathDate
-        self.heightCm = heightCm; self.weightKg = weightKg; self.source = source
+        self.heightCm = heightCm; self.weightKg = weightKg; self.additional = additional; self.source = source
     }
 }
 

@@ -329,6 +329,7 @@ public enum CohortReader {
             d.priorTreatments = items.count == 1 && items[0].lowercased() == "none" ? [] : items
         }
         d.rtTechnique = r.text("rt_technique").map(CohortVocabulary.rtTechnique)
+        d.additional = r.nonStandardCells(known: CohortFileRole.patients.knownColumns)
         d.totalDose = r.number("total_dose_gy", required: true)
         d.fractions = r.integer("fractions", required: true)
         d.rtStart = r.date("rt_start", required: true)
@@ -445,6 +446,9 @@ final class CohortRowReader {
 
     /// The trimmed text of a non-missing cell.
     func raw(_ column: String) -> String? { cells[column] }
+
+    /// Non-missing cells of columns outside `known` (kept for factors the plan defines on them).
+    func nonStandardCells(known: [String]) -> [String: String] { cells.filter { !known.contains($0.key) } }
 
     func hasError(_ columns: String...) -> Bool { columns.contains(where: errorColumns.contains) }
 

@@ -187,6 +187,7 @@ enum CohortVocabulary {
 
 struct PatientDraft {
     let r: CohortRowReader
+    var additional: [String: String] = [:]
     var id: String?
     var age: Double?
     var sex: Sex?
@@ -246,7 +247,7 @@ struct PatientDraft {
                        rtTechnique: rtTechnique, totalDoseGy: totalDose, fractions: fractions, rtStart: rtStart,
                        rtEnd: rtEnd, response3Months: response, lastFollowUp: lastFollowUp, vitalStatus: vitalStatus,
                        deathDate: deathDate, heightCm: heightCm, weightKg: weightKg,
-                       source: SourceRow(file: r.file, row: r.row))
+                       additional: additional, source: SourceRow(file: r.file, row: r.row))
     }
 }
 

@@ -2,39 +2,38 @@ import Foundation
 import Oncology
 import Survival
 
-/// A new patient's baseline, as far as the study's risk factors need it.
-public struct BaselineProfile: Sendable, Codable, Equatable {
-    public var age: Double
-    public var stage: MUICCStage?
-    public var portalVeinThrombosis: Bool
-    /// Treatments before CCRT; empty = primary treatment.
-    public var priorTreatments: [String]
-    public var afp: Double?
-    public var pivka: Double?
-
-    public init(age: Double, stage: MUICCStage?, portalVeinThrombosis: Bool, priorTreatments: [String],
-                afp: Double?, pivka: Double?) {
-        self.age = age; self.stage = stage; self.portalVeinThrombosis = portalVeinThrombosis
-        self.priorTreatments = priorTreatments; self.afp = afp; self.pivka = pivka
-    }
+/// A new patient's values of the plan's variables: each given, or explicitly not known.
+///
+/// ```swift
+/// var p = BaselineProfile()
+/// p.set("age", .number(45)); p.set("muicc_stage", .text("III")); p.setUnknown("pivka")
+/// ```
+public struct BaselineProfile: Sendable, Equatable {
+    public var values: [String: StudyVariable.Value] = [:]
+    /// Variables declared "not known" (never taken as absent).
+    public var unknown: Set<String> = []
+    public init() {}
+    public mutating func set(_ name: String, _ value: StudyVariable.Value) { values[name] = value; unknown.remove(name) }
+    public mutating func setUnknown(_ name: String) { values[name] = nil; unknown.insert(name) }
 }
 
-/// Decision support for one patient from the fitted study: risk factors, predicted failure-free
-/// probabilities per failure type, and the direction the paper suggests, with its level of evidence.
+/// Decision support for one patient from the study as fitted on its cohort: the patient's factor levels,
+/// predicted event-free probabilities from each endpoint's multivariable Cox model, the factors the
+/// fitted models find associated with risk, and (for the paper's plan only) the paper's own suggestion,
+/// quoted as the paper's.
 public struct RiskAssessment: Sendable, Codable {
     public struct Factor: Sendable, Codable {
-        public var factor: RiskFactor.Kind
+        public var factor: String
         public var label: String
-        /// The patient's level, or nil when the data are missing.
+        /// The patient's level, or nil when not known.
         public var level: String?
-        public var present: Bool?
     }
 
     public struct Prediction: Sendable, Codable {
-        public var endpoint: Endpoint
+        public var endpoint: String
         public var label: String
         public var time: Double
-        /// Probability of being free of this failure type (or alive, for OS) at `time`.
+        /// Probability of being free of the endpoint's event at `time`.
         public var probability: Double
         public var lower95: Double
         public var upper95: Double
@@ -43,73 +42,174 @@ public struct RiskAssessment: Sendable, Codable {
         public var modelEvents: Int
     }
 
+    /// An endpoint for which no prediction is given, and why.
+    public struct Refusal: Sendable, Codable {
+        public var endpoint: String
+        public var label: String
+        public var reason: String
+    }
+
     public var factors: [Factor]
     public var predictions: [Prediction]
-    public var suggestions: [String]
+    public var refusals: [Refusal]
+    /// Warnings to read before the predictions (extrapolation, small models).
+    public var cautions: [String]
+    /// What the fitted models find for this patient's levels.
+    public var findings: [String]
+    /// The paper's suggestion, quoted as the paper's (paper plan only).
+    public var paperSuggestions: [String]
     public var evidence: String
-    public var caveats: [String]
     public var unit: String
 }
 
 extension StudyAnalysis {
-    /// Assesses a new patient against the cohort: Cox models of each failure-specific PFS (and OS) on the
-    /// plan's risk factors (complete cases), and the patient's predicted probabilities at the plan's rate
-    /// times (R `survfit.coxph` with the patient's factor values), with 95% limits.
-    ///
-    /// - Returns: The assessment; missing factors make the prediction unavailable and say why.
-    public func assess(_ profile: BaselineProfile) -> RiskAssessment {
-        let (derived, _, _) = derive()
-        let factorDefs = plan.factors.map { RiskFactor(kind: $0, plan: plan) }
-        let anchor = cohort.patients.first?.rtStart ?? Day(serial: 0)
-        let person = Patient(id: "assessed", age: profile.age, sex: .male, portalVeinThrombosis: profile.portalVeinThrombosis,
-                             afp: profile.afp, pivka: profile.pivka, priorTreatments: profile.priorTreatments,
-                             totalDoseGy: 45, fractions: 25, rtStart: anchor, rtEnd: anchor, lastFollowUp: anchor,
-                             vitalStatus: .alive)
-        let values = factorDefs.map { $0.isPresent(in: person, stage: profile.stage) }
-        let factors = zip(factorDefs, values).map { d, v in
-            RiskAssessment.Factor(factor: d.kind, label: d.label, level: v.map { d.levels[$0 ? 1 : 0] }, present: v)
+    /// Errors in a profile: required values not given.
+    public struct ProfileError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The variables a profile must give (or declare not known): those of every factor in a model.
+    public var profileVariables: [String] {
+        let names = Set(plan.analyses.flatMap(\.multivariable))
+        var vars: [String] = []
+        for f in plan.factors where names.contains(f.name) {
+            if case .allOf(let parts) = f.rule {
+                for p in parts { if let v = plan.factor(named: p)?.variable, !vars.contains(v) { vars.append(v) } }
+            } else if !vars.contains(f.variable) { vars.append(f.variable) }
         }
-        var caveats: [String] = []
-        var predictions: [RiskAssessment.Prediction] = []
-        if values.contains(where: { $0 == nil }) {
-            caveats.append("Predictions need every factor; missing: " + zip(factorDefs, values).filter { $0.1 == nil }.map(\.0.label).joined(separator: ", ") + ".")
-        } else {
-            let x = values.map { $0! ? 1.0 : 0.0 }
-            for e in Endpoint.failureSpecific + [.overallSurvival] {
-                let rows = derived.indices.filter { i in factorDefs.allSatisfy { derived[i].factors[$0.kind]! != nil } }
-                let o = rows.map { derived[$0].observations[e]! }
-                let columns = factorDefs.map { f in rows.map { derived[$0].factors[f.kind]!! ? 1.0 : 0.0 } }
-                guard let model = try? CoxModel(time: o.map(\.time), event: o.map(\.event), covariates: columns) else { continue }
-                if !model.warnings.isEmpty || !model.aliased.isEmpty {
-                    caveats.append("\(e.label): the model has problems (\((model.warnings + model.aliased.map { "\(factorDefs[$0].label) not estimable" }).joined(separator: "; "))); treat its prediction with caution.")
+        return vars
+    }
+
+    /// Assesses a new patient against the study's cohort.
+    ///
+    /// Rules: every variable of ``profileVariables`` must be given or declared not known (else
+    /// ``ProfileError``); a categorical value no cohort patient has (e.g. stage IVB in a cohort without
+    /// metastatic patients) refuses predictions; a number outside the cohort's range is a caution; a model
+    /// with a non-estimable term, fewer than 10 events per term, or a prediction without a finite,
+    /// non-degenerate confidence interval gives no prediction, with the reason; findings come from the
+    /// fitted models; the paper's suggestion is quoted as the paper's, only for the paper's plan.
+    ///
+    /// - Throws: ``ProfileError`` for missing values; ``StudyPlan/PlanError`` when the plan does not fit the data.
+    public func assess(_ profile: BaselineProfile) throws -> RiskAssessment {
+        let missing = profileVariables.filter { profile.values[$0] == nil && !profile.unknown.contains($0) }
+        if !missing.isEmpty {
+            throw ProfileError(description: "the study's models need \(missing.joined(separator: ", ")); give each a value, or say it is not known (unknown)")
+        }
+        let data = try data()
+        var cautions: [String] = []
+        var refuse: [String] = []
+        // Compare with the cohort.
+        for (name, value) in profile.values.sorted(by: { $0.key < $1.key }) {
+            let cohortValues = data.records.compactMap { StudyVariable.value(name, patient: $0.patient, plan: plan, response: $0.response) }
+            guard !cohortValues.isEmpty else { continue }
+            switch value {
+            case .number(let x):
+                let nums = cohortValues.compactMap { v -> Double? in if case .number(let y) = v { return y } else { return nil } }
+                if let lo = nums.min(), let hi = nums.max(), x < lo || x > hi {
+                    cautions.append("\(name) = \(StudyPlan.decimal(x)) is outside the cohort's range (\(StudyPlan.decimal(lo))–\(StudyPlan.decimal(hi))): predictions are an extrapolation")
                 }
-                let curve = CoxPrediction(model: model, covariates: x).curves[0]
-                for est in curve.estimates(at: plan.rateTimes) {
-                    predictions.append(.init(endpoint: e, label: e.label, time: est.time, probability: est.survival,
-                                             lower95: est.lower, upper95: est.upper, modelPatients: rows.count,
-                                             modelEvents: model.events))
+            case .text(let t):
+                if !cohortValues.contains(where: { if case .text(let u) = $0 { return u.lowercased() == t.lowercased() } else { return false } }) {
+                    refuse.append("\(name) = \(t): no patient of the cohort has this value, so its models say nothing about such a patient")
                 }
-                let epv = Double(model.events) / Double(factorDefs.count)
-                if epv < 10 { caveats.append("\(e.label): \(model.events) events for \(factorDefs.count) factors (fewer than 10 per factor): wide uncertainty.") }
+            case .yes(let b):
+                if !cohortValues.contains(.yes(b)) { refuse.append("\(name) = \(b ? "yes" : "no"): no patient of the cohort has this value") }
             }
         }
-        var suggestions: [String] = []
-        let present = Dictionary(uniqueKeysWithValues: zip(factorDefs.map(\.kind), values))
-        if present[.history] == true {
-            suggestions.append("Treated before CCRT (recurrence treatment group): the paper found this the risk factor for infield (local) failure (multivariate HR 2.19, 95% CI 1.13–4.24, P = 0.020). The authors suggest more intensified local treatment for such patients, e.g. a higher radiation dose where liver function allows.")
+        // The patient's factor levels.
+        var levels: [String: Int?] = [:]
+        for f in plan.factors where !f.isAllOf {
+            if let v = profile.values[f.variable] {
+                levels[f.name] = try f.rule.level(of: v, factor: f, source: SourceRow(file: "patient", row: 1))
+            } else { levels[f.name] = .some(nil) }
         }
-        if present[.markers] == true || (present[.afp] == true && present[.pivka] == true) {
-            suggestions.append("AFP ≥ \(RiskFactor.number(plan.afpCutoff)) IU/mL and PIVKA-II ≥ \(RiskFactor.number(plan.pivkaCutoff)) mAU/mL: the paper found both markers elevated to be the risk factor for extrahepatic failure (multivariate HR 6.95, 95% CI 1.22–39.6, P = 0.029). The authors suggest adding systemic therapy.")
+        for f in plan.factors {
+            if case .allOf(let parts) = f.rule {
+                let l = parts.map { levels[$0] ?? nil }
+                levels[f.name] = l.contains(where: { $0 == nil }) ? .some(nil) : (l.allSatisfy { $0 == 1 } ? 1 : 0)
+            }
         }
-        if present[.age] == false {
-            suggestions.append("Age < \(RiskFactor.number(plan.ageCutoff)): associated with extrahepatic failure in the univariate analysis only (P = 0.007); not significant after adjustment.")
+        let factors = data.factors.map { c in
+            RiskAssessment.Factor(factor: c.factor.name, label: c.factor.label, level: (levels[c.factor.name] ?? nil).map { c.factor.levels[$0] })
         }
-        if suggestions.isEmpty {
-            suggestions.append("None of the paper's risk factors for failure is present; the study gives no reason to change the standard CCRT protocol.")
+        var predictions: [RiskAssessment.Prediction] = [], refusals: [RiskAssessment.Refusal] = [], findings: [String] = []
+        for a in plan.analyses where !a.multivariable.isEmpty {
+            guard let e = data.endpoint(a.endpoint) else { continue }
+            let label = e.definition.label
+            func no(_ why: String) { refusals.append(.init(endpoint: e.definition.name, label: label, reason: why)) }
+            let terms = a.multivariable.map { data.factor($0)! }
+            let d = ModelSummary.design(terms, patients: data.records.count)
+            let time = d.rows.map { e.observations[$0].time }, event = d.rows.map { e.observations[$0].event }
+            guard event.filter({ $0 }).count >= 2, let model = try? CoxModel(time: time, event: event, covariates: d.columns) else {
+                no("no model could be fitted (\(event.filter { $0 }.count) events)"); continue
+            }
+            let p = model.pValues
+            let (lo, hi) = model.hazardRatioInterval()
+            let status = d.columns.indices.map {
+                ModelSummary.estimability(column: $0, design: d, event: event, engine: model.termStatus[$0])
+            }
+            // Findings: significant terms at the patient's level.
+            for k in d.columns.indices where status[k] == nil && p[k] < plan.alpha {
+                let (f, level) = d.columnTerms[k]
+                guard (levels[f.name] ?? nil) == level else { continue }
+                let direction = model.hazardRatios[k] > 1 ? "higher" : "lower"
+                findings.append("\(label): \(f.label) = \(f.levels[level]) is associated with \(direction) risk in this cohort's multivariable model (HR \(fmt(model.hazardRatios[k])), 95% CI \(fmt(lo[k]))–\(fmt(hi[k])), P \(NumberText.p(p[k])) vs \(f.levels[f.reference])).")
+            }
+            if !refuse.isEmpty { no(refuse.joined(separator: "; ")); continue }
+            let unknownTerms = terms.filter { (levels[$0.factor.name] ?? nil) == nil }
+            if !unknownTerms.isEmpty {
+                no("not known: \(unknownTerms.map(\.factor.label).joined(separator: ", ")) (the model needs every term)"); continue
+            }
+            if let k = status.firstIndex(where: { $0 != nil }) {
+                let (f, level) = d.columnTerms[k]
+                no("the model's term \(f.label) = \(f.levels[level]) is not estimable (\(status[k]!.explanation))"); continue
+            }
+            let epv = Double(model.events) / Double(max(1, d.columns.count))
+            let x = d.columnTerms.map { (f, level) in (levels[f.name] ?? nil) == level ? 1.0 : 0.0 }
+            let curve = try CoxPrediction(model: model, covariates: x).curves[0]
+            var rows: [RiskAssessment.Prediction] = []
+            var degenerate = false
+            for est in curve.estimates(at: plan.rateTimes) {
+                if !(est.lower.isFinite && est.upper.isFinite) || est.upper - est.lower <= 1e-12 || est.survival <= 0 || est.survival >= 1 {
+                    degenerate = true
+                }
+                rows.append(.init(endpoint: e.definition.name, label: label, time: est.time, probability: est.survival,
+                                  lower95: est.lower, upper95: est.upper, modelPatients: d.rows.count, modelEvents: model.events))
+            }
+            if degenerate {
+                no("the predicted probability has no usable confidence interval at \(plan.rateTimes.map(StudyPlan.decimal).joined(separator: "/")) \(plan.timeUnit.rawValue) (too few patients at risk)"); continue
+            }
+            if epv < 10 {
+                cautions.append("\(label): the model has \(model.events) events for \(d.columns.count) terms (\(NumberText.one(epv)) per term, fewer than 10): its predictions are uncertain and may be over-fitted.")
+            }
+            predictions += rows
         }
+        var paper: [String] = []
+        if plan.isPaperPreset {
+            if (levels["history"] ?? nil) == 1 {
+                paper.append("The paper (its own cohort of 138 patients, 2001–2009) found pre-CCRT treatment the risk factor for infield failure (multivariate HR 2.19, 95% CI 1.13–4.24, P = 0.020) and suggested more intensified local treatment for such patients, e.g. a higher radiation dose where liver function allows.")
+            }
+            if (levels["markers"] ?? nil) == 1 {
+                paper.append("The paper found AFP ≥ 200 IU/mL with PIVKA-II ≥ 60 mAU/mL the risk factor for extrahepatic failure (multivariate HR 6.95, 95% CI 1.22–39.6, P = 0.029) and suggested adding systemic therapy.")
+            }
+        }
+        if findings.isEmpty {
+            findings.append(predictions.isEmpty && refusals.count == plan.analyses.filter({ !$0.multivariable.isEmpty }).count
+                ? "No model gives a finding for this patient."
+                : "None of this patient's known factor levels is significantly associated with risk (P < \(StudyPlan.decimal(plan.alpha))) in this cohort's multivariable models.")
+        }
+        let osE = data.endpoints.first { $0.definition.isOverallSurvival }
+        let deaths = osE.map { $0.event.filter { $0 }.count }
+        let years = data.records.map { $0.patient.rtStart.components.year }
+        let cohortText = (synthetic ? "the SYNTHETIC demo cohort (not patient data)" : "the study's cohort")
+            + " of \(data.records.count) patients treated \(years.min().map(String.init) ?? "?")–\(years.max().map(String.init) ?? "?")"
+            + (deaths.map { ", \($0) deaths" } ?? "")
         return RiskAssessment(
-            factors: factors, predictions: predictions, suggestions: suggestions,
-            evidence: "Decision support, not a treatment order. Evidence: one retrospective single-institution cohort (138 patients, 2001–2009), hypothesis-generating (Oxford CEBM level 4 / GRADE low); the suggested intensification was not tested in a trial. Predictions come from Cox models of this cohort\(synthetic ? ", which here is the SYNTHETIC demo cohort" : "") and carry its limitations.",
-            caveats: caveats, unit: plan.timeUnit.rawValue)
+            factors: factors, predictions: predictions, refusals: refusals, cautions: cautions, findings: findings,
+            paperSuggestions: paper,
+            evidence: "Decision support, not a treatment order. Predictions and findings come from Cox models fitted on \(cohortText) (retrospective data: associations, not effects of treatment; hypothesis-generating). Any suggestion quoted from the paper is the paper's, from its own cohort, and was not tested in a trial.",
+            unit: plan.timeUnit.rawValue)
     }
+
+    private func fmt(_ x: Double) -> String { String(format: x < 10 ? "%.2f" : "%.1f", x) }
 }

@@ -12,8 +12,12 @@ public struct StudyResults: Codable, Sendable {
     public var survival: [EndpointSurvival]
     public var univariate: [UnivariateResult]
     public var multivariate: [MultivariateResult]
-    public var significantFactors: [FactorCurves]
+    /// Survival curves by factor, as pre-specified in the plan's `figures` (never chosen by P value).
+    public var factorFigures: [FactorCurves]
+    /// Factor × subgroup analyses.
     public var subgroups: [SubgroupResult]
+    /// Failure patterns within the landmark window by the levels of the plan's `patterns_by` factor.
+    public var patternsByFactor: PatternsByFactor?
     public var toxicity: ToxicitySummary
     public var competingRisks: [CompetingRiskResult]
     public var warnings: [String]
@@ -129,7 +133,8 @@ public struct RateAtTime: Codable, Sendable {
 }
 
 public struct EndpointSurvival: Codable, Sendable {
-    public var endpoint: Endpoint
+    /// Endpoint name (plan).
+    public var endpoint: String
     public var label: String
     public var n: Int
     public var events: Int
@@ -156,25 +161,50 @@ public struct LevelSummary: Codable, Sendable {
 }
 
 public struct UnivariateResult: Codable, Sendable {
-    public var endpoint: Endpoint
-    public var factor: RiskFactor.Kind
+    public var endpoint: String
+    public var factor: String
     public var label: String
+    /// Levels in table order.
     public var levels: [LevelSummary]
     public var rateTime: Double
+    /// Log-rank statistic; NaN (JSON null) when the test could not be done (see `notTested`).
     public var chisq: Double
+    public var df: Int
+    /// NaN (JSON null) when the test could not be done.
     public var p: Double
+    /// Patients without a known level (excluded from this comparison).
     public var missing: Int
+    /// Why no test was done (one level with patients, no events), or nil.
+    public var notTested: String?
 }
 
+/// One term of a Cox or Fine–Gray model: a factor level against the reference level.
+///
+/// A term that is not estimable has `estimable == false`, a reason, and NaN (JSON null) in every number:
+/// it is never shown as a finding.
 public struct HazardRatio: Codable, Sendable {
-    public var factor: RiskFactor.Kind
+    public var factor: String
     public var label: String
     public var level: String
+    /// The reference level the ratio is against.
+    public var reference: String
     public var coef: Double
     public var hr: Double
     public var lower: Double
     public var upper: Double
     public var p: Double
+    public var estimable: Bool
+    /// Why the term is not estimable (``TermEstimability``), or nil.
+    public var notEstimable: TermEstimability?
+}
+
+/// Why a model term has no estimate the report can stand behind.
+public struct TermEstimability: Codable, Sendable, Equatable {
+    /// `monotone_likelihood`, `no_events_in_level`, `collinear`, `not_converged`, `too_few_events`.
+    public var code: String
+    /// A sentence for readers: "no events among patients at this level: the hazard ratio is infinite or 0".
+    public var explanation: String
+    public init(code: String, explanation: String) { self.code = code; self.explanation = explanation }
 }
 
 public struct PHTest: Codable, Sendable {
@@ -185,7 +215,9 @@ public struct PHTest: Codable, Sendable {
 }
 
 public struct MultivariateResult: Codable, Sendable {
-    public var endpoint: Endpoint
+    public var endpoint: String
+    /// `none` (R coxph) or `firth` (R coxphf).
+    public var penalty: String
     public var n: Int
     public var events: Int
     public var terms: [HazardRatio]
@@ -197,19 +229,43 @@ public struct MultivariateResult: Codable, Sendable {
 }
 
 public struct FactorCurves: Codable, Sendable {
-    public var endpoint: Endpoint
-    public var factor: RiskFactor.Kind
+    public var endpoint: String
+    public var endpointLabel: String
+    public var factor: String
     public var label: String
+    /// Log-rank P; NaN (JSON null) when not tested.
     public var p: Double
+    /// One curve per level, in level order (reference first when it is the first level).
     public var curves: [Curve]
+    /// Index in `curves` of the reference level.
+    public var reference: Int
 }
 
-/// An endpoint compared between the primary and recurrence treatment groups.
+/// A factor compared within each level of another factor (e.g. the markers within treatment history).
 public struct SubgroupResult: Codable, Sendable {
-    public var endpoint: Endpoint
-    public var groups: [LevelSummary]
-    public var p: Double
-    public var landmarkPatterns: [PatternCounts]
+    public var endpoint: String
+    public var endpointLabel: String
+    public var factor: String
+    public var factorLabel: String
+    public var within: String
+    public var withinLabel: String
+    public var subgroups: [Subgroup]
+
+    /// One level of `within`: the factor's levels there and the log-rank test.
+    public struct Subgroup: Codable, Sendable {
+        public var level: String
+        public var levels: [LevelSummary]
+        public var chisq: Double
+        public var p: Double
+        public var notTested: String?
+    }
+}
+
+/// Failure patterns within the landmark window by the levels of one factor.
+public struct PatternsByFactor: Codable, Sendable {
+    public var factor: String
+    public var label: String
+    public var groups: [PatternCounts]
 }
 
 public struct ToxicityRow: Codable, Sendable {
@@ -231,22 +287,33 @@ public struct ToxicitySummary: Codable, Sendable {
 /// Cumulative incidence of one failure type with death (and the other types, for first-failure) as
 /// competing events, beside the paper's 1 − KM.
 public struct CompetingRiskResult: Codable, Sendable {
-    public var endpoint: Endpoint
+    public var endpoint: String
+    public var endpointLabel: String
     public var competing: String
     public var times: [Double]
+    /// Aalen–Johansen cumulative incidence of the failure.
     public var incidence: [RateAtTime]
+    /// 1 − Kaplan–Meier (competing events censored), the paper's estimate.
     public var oneMinusKM: [RateAtTime]
+    /// Aalen–Johansen cumulative incidence of the competing event.
+    public var competingIncidence: [RateAtTime]
+    /// The failure's cumulative incidence curve, extended to the end of follow-up.
     public var curve: Curve
+    /// The competing event's cumulative incidence curve.
+    public var competingCurve: Curve
     public var grayTests: [GrayTestResult]
     public var fineGray: [HazardRatio]
     public var causeSpecificCox: [HazardRatio]
 }
 
 public struct GrayTestResult: Codable, Sendable {
-    public var factor: RiskFactor.Kind
+    public var factor: String
     public var label: String
+    /// NaN (JSON null) when the test could not be done.
     public var statistic: Double
+    public var df: Int
     public var p: Double
+    public var notTested: String?
 }
 
 public struct ExclusionCount: Codable, Sendable {

@@ -76,6 +76,12 @@ public struct BarChart: Sendable {
     public var description: String?
     /// Prefix for ids inside the SVG; nil for one derived from the title and labels.
     public var id: String?
+    /// Printed size (single or double column); nil to size in px by `width`.
+    public var size: FigureSize?
+    /// Text of a faint diagonal mark across the figure (e.g. "SYNTHETIC"); nil for none.
+    public var watermark: String?
+    /// Heading of the legend (what the groups are), or nil.
+    public var legendTitle: String?
 
     /// Creates a chart.
     ///
@@ -93,8 +99,15 @@ public struct BarChart: Sendable {
     ///   - width: Overall width in px.
     ///   - description: Accessible description; nil to generate one.
     ///   - id: Id prefix for elements; nil to derive one.
+    ///   - size: Printed size (`.singleColumn`, `.doubleColumn`); nil for `width` px.
+    ///   - watermark: Text of a diagonal mark across the figure, or nil.
+    ///   - legendTitle: Legend heading, or nil.
     public init(title: String, categories: [String], groups: [Group], valueLabel: String = "",
-                ticks: [Double] = [], width: Double = 720, description: String? = nil, id: String? = nil) {
+                ticks: [Double] = [], width: Double = 720, description: String? = nil, id: String? = nil,
+                size: FigureSize? = nil, watermark: String? = nil, legendTitle: String? = nil) {
+        self.size = size
+        self.watermark = watermark
+        self.legendTitle = legendTitle
         self.title = title
         self.categories = categories
         self.groups = groups
@@ -115,6 +128,7 @@ public struct BarChart: Sendable {
     public func svg() -> String {
         let figureID = id ?? SVG.identifier("pof-bar", key: title + "|" + categories.joined(separator: "|")
                                             + "|" + groups.map(\.label).joined(separator: "|"))
+        let width = size?.units ?? self.width
         let font = 12.0, barHeight = 16.0, barGap = 3.0, bandGap = 16.0
         let finite = groups.flatMap(\.values).filter(\.isFinite)
         let axisTicks = ticks.filter(\.isFinite).count >= 2 ? ticks.filter(\.isFinite).sorted()
@@ -138,12 +152,17 @@ public struct BarChart: Sendable {
 
         var y = 12.0, body = ""
         if !title.isEmpty {
-            y += 18
-            body += SVG.text(title, x: 12, y: y, size: 16, weight: "bold", extra: [("class", "title")]) + "\n"
+            for (k, line) in SVG.wrap(title, width: width - 12 - 12, size: 16 * 1.1).enumerated() {
+                y += k == 0 ? 18 : 20
+                body += SVG.text(line, x: 12, y: y, size: 16, weight: "bold", extra: [("class", "title")]) + "\n"
+            }
         }
         // Legend.
-        var lx = left, row = 0
         var legend = ""
+        if let legendTitle, !groups.isEmpty {
+            legend += SVG.text(legendTitle, x: left, y: y + 25, size: font, weight: "bold", extra: [("class", "legend-title")]) + "\n"
+        }
+        var lx = left + (legendTitle.map { SVG.textWidth($0, size: font) * 1.08 + 12 } ?? 0), row = 0
         for (i, g) in groups.enumerated() {
             let w = 20 + SVG.textWidth(g.label, size: font) + 20
             if lx > left && lx + w > width - 12 { row += 1; lx = left }
@@ -168,7 +187,7 @@ public struct BarChart: Sendable {
         let height = bottom + (valueLabel.isEmpty ? 32 : 52)
 
         var out = SVG.open(id: figureID, width: width, height: height, title: title,
-                           description: description ?? generatedDescription())
+                           description: description ?? generatedDescription(), size: size)
         if groups.indices.contains(where: { $0 % 2 == 1 }) {
             out += "<defs>\n"
             for i in groups.indices where i % 2 == 1 {
@@ -224,6 +243,7 @@ public struct BarChart: Sendable {
                 }
             }
         }
+        if let watermark, !watermark.isEmpty { out += SVG.watermark(watermark, width: width, height: height) }
         return out + "</svg>\n"
     }
 

@@ -28,6 +28,9 @@ public struct ForestPlot: Sendable {
         public var upper: Double
         /// The P value, or nil for none.
         public var p: Double?
+        /// The reference level the estimate compares with (e.g. "< 50" for "Age ≥ 50"), printed
+        /// after the label as "vs < 50"; nil for none.
+        public var reference: String?
 
         /// Creates a term.
         ///
@@ -41,7 +44,10 @@ public struct ForestPlot: Sendable {
         ///   - lower: Lower confidence limit.
         ///   - upper: Upper confidence limit.
         ///   - p: The P value, or nil.
-        public init(label: String, estimate: Double, lower: Double, upper: Double, p: Double? = nil) {
+        ///   - reference: The reference level, printed as "vs …", or nil.
+        public init(label: String, estimate: Double, lower: Double, upper: Double, p: Double? = nil,
+                    reference: String? = nil) {
+            self.reference = reference
             self.label = label
             self.estimate = estimate
             self.lower = lower
@@ -78,6 +84,10 @@ public struct ForestPlot: Sendable {
     public var description: String?
     /// Prefix for ids inside the SVG; nil for one derived from the title and labels.
     public var id: String?
+    /// Printed size (single or double column); nil to size in px by `width`.
+    public var size: FigureSize?
+    /// Text of a faint diagonal mark across the figure (e.g. "SYNTHETIC"); nil for none.
+    public var watermark: String?
 
     /// Creates a forest plot.
     ///
@@ -97,9 +107,14 @@ public struct ForestPlot: Sendable {
     ///   - width: Overall width in px.
     ///   - description: Accessible description; nil to generate one.
     ///   - id: Id prefix for elements; nil to derive one.
+    ///   - size: Printed size (`.singleColumn`, `.doubleColumn`); nil for `width` px.
+    ///   - watermark: Text of a diagonal mark across the figure, or nil.
     public init(title: String, entries: [Entry], xLabel: String = "Hazard ratio (log scale)",
                 estimateHeading: String = "HR (95% CI)", ticks: [Double] = [], reference: Double = 1,
-                decimals: Int = 2, width: Double = 760, description: String? = nil, id: String? = nil) {
+                decimals: Int = 2, width: Double = 760, description: String? = nil, id: String? = nil,
+                size: FigureSize? = nil, watermark: String? = nil) {
+        self.size = size
+        self.watermark = watermark
         self.title = title
         self.entries = entries
         self.xLabel = xLabel
@@ -128,11 +143,16 @@ public struct ForestPlot: Sendable {
     var axisTicks: [Double] {
         let given = ticks.filter { $0.isFinite && $0 > 0 }.sorted()
         if given.count >= 2 { return given }
-        var values = [reference].filter { $0.isFinite && $0 > 0 }
+        // The axis covers the reference and every estimate; confidence limits extend it by at most
+        // two decades beyond them (farther limits are drawn as arrows at the edge).
+        var centres = [reference].filter { $0.isFinite && $0 > 0 }
+        var limits: [Double] = []
         for case .term(let t) in entries where Self.estimable(t) {
-            values += [t.estimate, t.lower, t.upper].filter { $0.isFinite && $0 > 0 }
+            centres.append(t.estimate)
+            limits += [t.lower, t.upper].filter { $0.isFinite && $0 > 0 }
         }
-        guard let lo = values.min(), let hi = values.max() else { return [0.5, 1, 2] }
+        guard let cLo = centres.min(), let cHi = centres.max() else { return [0.5, 1, 2] }
+        let lo = max(min(cLo, limits.min() ?? cLo), cLo / 100), hi = min(max(cHi, limits.max() ?? cHi), cHi * 100)
         return SVG.logTicks(lo, hi == lo ? lo * 2 : hi)
     }
 
@@ -144,17 +164,28 @@ public struct ForestPlot: Sendable {
     ///
     /// - Returns: SVG text with `viewBox`, `width`, `height`, `<title>` and `<desc>`.
     public func svg() -> String {
+        let width = size?.units ?? self.width
         let font = 12.0, rowHeight = 22.0, indent = 14.0
         let ticks = axisTicks
         let tickText = ticks.map { NumberFormat.significant($0, 3) }
         let hasHeaders = entries.contains { if case .header = $0 { return true } else { return false } }
 
-        let labelWidth = entries.map { e -> Double in
+        // Labels wrap so that the label column takes at most 40% of the width.
+        let labelLimit = width * 0.4 - 28
+        let labelLines: [[String]] = entries.map { e in
             switch e {
-            case .header(let h): return SVG.textWidth(h, size: font) * 1.08
-            case .term(let t): return SVG.textWidth(t.label, size: font) + (hasHeaders ? indent : 0)
+            case .header(let h): return SVG.wrap(h, width: labelLimit / 1.08, size: font)
+            case .term(let t): return SVG.wrap(t.label + referenceText(t), width: labelLimit - (hasHeaders ? indent : 0), size: font)
             }
+        }
+        let labelWidth = zip(entries, labelLines).map { e, lines -> Double in
+            let w = lines.map { SVG.textWidth($0, size: font) }.max() ?? 0
+            if case .header = e { return w * 1.08 }
+            return w + (hasHeaders ? indent : 0)
         }.max() ?? 0
+        let lineHeight = 14.0
+        let rowHeights = labelLines.map { rowHeight + Double(max(0, $0.count - 1)) * lineHeight }
+        let rowTops = rowHeights.indices.map { i in rowHeights[..<i].reduce(0, +) }
         let terms = entries.compactMap { if case .term(let t) = $0 { return t } else { return nil } }
         let estWidth = max(SVG.textWidth(estimateHeading, size: font),
                            terms.map { SVG.textWidth(estimateText($0), size: font) }.max() ?? 0)
@@ -172,29 +203,35 @@ public struct ForestPlot: Sendable {
 
         var y = 12.0, body = ""
         if !title.isEmpty {
-            y += 18
-            body += SVG.text(title, x: 12, y: y, size: 16, weight: "bold", extra: [("class", "title")]) + "\n"
+            for (k, line) in SVG.wrap(title, width: width - 12 - 12, size: 16 * 1.1).enumerated() {
+                y += k == 0 ? 18 : 20
+                body += SVG.text(line, x: 12, y: y, size: 16, weight: "bold", extra: [("class", "title")]) + "\n"
+            }
         }
         let headY = y + 26
         body += SVG.text(estimateHeading, x: estLeft, y: headY, size: font, weight: "bold") + "\n"
         body += SVG.text("P", x: pRight, y: headY, anchor: "end", size: font, weight: "bold",
                          extra: [("font-style", "italic")]) + "\n"
         let top = headY + 8
-        let bottom = top + Double(entries.count) * rowHeight + 6
+        let bottom = top + rowHeights.reduce(0, +) + 6
         let height = bottom + 50
 
         let figureID = id ?? SVG.identifier("pof-forest", key: title + "|" + terms.map(\.label).joined(separator: "|"))
         var out = SVG.open(id: figureID, width: width, height: height, title: title,
-                           description: description ?? generatedDescription())
+                           description: description ?? generatedDescription(), size: size)
         out += body
 
         // Axis.
         out += "<g class=\"axes\">\n"
         out += SVG.line(x1: plotLeft, y1: bottom, x2: plotRight, y2: bottom) + "\n"
+        let shown = SVG.visibleTicks(tickText, at: ticks.map(x), size: font,
+                                     keep: ticks.firstIndex { abs($0 - reference) < 1e-12 * max(1, reference) })
         for (i, t) in ticks.enumerated() {
-            out += SVG.line(x1: x(t), y1: bottom, x2: x(t), y2: bottom + 5) + "\n"
-            out += SVG.text(tickText[i], x: x(t), y: bottom + 19, anchor: "middle", size: font,
-                            extra: [("class", "x-tick")]) + "\n"
+            out += SVG.line(x1: x(t), y1: bottom, x2: x(t), y2: bottom + (shown[i] ? 5 : 3)) + "\n"
+            if shown[i] {
+                out += SVG.text(tickText[i], x: x(t), y: bottom + 19, anchor: "middle", size: font,
+                                extra: [("class", "x-tick")]) + "\n"
+            }
         }
         out += SVG.text(xLabel, x: (plotLeft + plotRight) / 2, y: bottom + 40, anchor: "middle", size: 13,
                         extra: [("class", "x-label")]) + "\n"
@@ -207,14 +244,22 @@ public struct ForestPlot: Sendable {
         // Rows.
         let lo = ticks.first ?? 0.5, hi = ticks.last ?? 2
         for (r, entry) in entries.enumerated() {
-            let cy = top + Double(r) * rowHeight + rowHeight / 2
+            let cy = top + rowTops[r] + rowHeights[r] / 2
             let ty = cy + 4
+            let lines = labelLines[r]
+            let firstLineY = ty - Double(lines.count - 1) * lineHeight / 2
             switch entry {
-            case .header(let h):
-                out += SVG.text(h, x: 12, y: ty, size: font, weight: "bold", extra: [("class", "group-header")]) + "\n"
+            case .header:
+                for (k, line) in lines.enumerated() {
+                    out += SVG.text(line, x: 12, y: firstLineY + Double(k) * lineHeight, size: font, weight: "bold",
+                                    extra: [("class", "group-header")]) + "\n"
+                }
             case .term(let t):
                 out += "<g class=\"term\">"
-                out += SVG.text(t.label, x: 12 + (hasHeaders ? indent : 0), y: ty, size: font)
+                for (k, line) in lines.enumerated() {
+                    out += SVG.text(line, x: 12 + (hasHeaders ? indent : 0), y: firstLineY + Double(k) * lineHeight, size: font,
+                                    extra: [("class", "term-label")])
+                }
                 out += SVG.text(estimateText(t), x: estLeft, y: ty, size: font,
                                 fill: Self.estimable(t) ? "#222222" : "#666666")
                 if let p = t.p { out += SVG.text(NumberFormat.pValue(p), x: pRight, y: ty, anchor: "end", size: font) }
@@ -239,7 +284,14 @@ public struct ForestPlot: Sendable {
                 out += "</g>\n"
             }
         }
+        if let watermark, !watermark.isEmpty { out += SVG.watermark(watermark, width: width, height: height) }
         return out + "</svg>\n"
+    }
+
+    /// " vs <reference>" for a term with a reference level, else "".
+    func referenceText(_ t: Term) -> String {
+        guard let r = t.reference, !r.isEmpty else { return "" }
+        return " vs " + r
     }
 
     private func arrow(at x: Double, y: Double, pointingLeft: Bool) -> String {
@@ -251,7 +303,7 @@ public struct ForestPlot: Sendable {
     private func generatedDescription() -> String {
         var rows: [String] = []
         for case .term(let t) in entries {
-            rows.append("\(t.label): \(estimateText(t))" + (t.p.map { ", P \(NumberFormat.pValue($0))" } ?? ""))
+            rows.append("\(t.label)\(referenceText(t)): \(estimateText(t))" + (t.p.map { ", P \(NumberFormat.pValue($0))" } ?? ""))
         }
         return "Forest plot of \(estimateHeading) on a log scale with a reference line at "
             + "\(NumberFormat.significant(reference, 3)). " + rows.joined(separator: "; ") + "."

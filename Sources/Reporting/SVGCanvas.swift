@@ -5,6 +5,36 @@ import Foundation
 ///
 /// Everything here is deterministic: coordinates are written with at most two decimals by integer
 /// arithmetic, never by `String(format:)` or locale-dependent formatters.
+/// The printed width of a figure: a journal's single (85 mm) or double (175 mm) column, or any
+/// width. The drawing is laid out on a canvas as many units wide as needed for its smallest text to
+/// print at `smallestTextPoints` (7 pt by default) at that width; the SVG's `width` and `height` are
+/// in millimetres and its `viewBox` in those units.
+///
+/// ```swift
+/// SurvivalPlot(title: "", xLabel: "Months", yLabel: "Survival", series: s, size: .singleColumn)
+/// ```
+public struct FigureSize: Sendable, Equatable {
+    /// Printed width, mm.
+    public var millimetres: Double
+    /// Width of the drawing (viewBox) in its own units.
+    public var units: Double
+
+    /// A size `millimetres` wide whose smallest text prints at `smallestTextPoints`.
+    ///
+    /// - Parameters:
+    ///   - millimetres: Printed width.
+    ///   - smallestTextPoints: Size of the smallest text when printed at that width.
+    public init(millimetres: Double, smallestTextPoints: Double = 7) {
+        self.millimetres = millimetres
+        self.units = (millimetres / 25.4 * 72 * SVG.smallestFont / smallestTextPoints).rounded()
+    }
+
+    /// A journal's single column: 85 mm.
+    public static let singleColumn = FigureSize(millimetres: 85)
+    /// A journal's double column (full page width): 175 mm.
+    public static let doubleColumn = FigureSize(millimetres: 175)
+}
+
 enum SVG {
     // MARK: Escaping
 
@@ -102,15 +132,66 @@ enum SVG {
 
     /// The opening of a standalone, accessible SVG document: `<svg>` with viewBox, size, role,
     /// `<title>` and `<desc>`. Close it with `"</svg>\n"`.
-    static func open(id: String, width: Double, height: Double, title: String, description: String) -> String {
+    ///
+    /// With a `size`, `width`/`height` are in millimetres (the viewBox keeps the drawing's units),
+    /// so the figure prints at that width; without, they are the drawing's units (CSS pixels).
+    static func open(id: String, width: Double, height: Double, title: String, description: String,
+                     size: FigureSize? = nil) -> String {
         let w = num(width), h = num(height)
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\""
+        let physical = size.map { s in (num(s.millimetres) + "mm", num(height * s.millimetres / width) + "mm") } ?? (w, h)
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" width=\"\(physical.0)\" height=\"\(physical.1)\""
             + " role=\"img\" aria-labelledby=\"\(escape(id))-title \(escape(id))-desc\""
             + " font-family=\"sans-serif\">\n"
             + element("title", [("id", id + "-title")], content: escape(title)) + "\n"
             + element("desc", [("id", id + "-desc")], content: escape(description)) + "\n"
             + rect(x: 0, y: 0, width: width, height: height, fill: "#ffffff") + "\n"
     }
+
+    /// A large, faint, diagonal mark across a `width` × `height` drawing ("SYNTHETIC"), drawn on
+    /// top so that no part of the figure can be shown without it.
+    static func watermark(_ text: String, width: Double, height: Double) -> String {
+        let size = min(width / max(1, Double(text.count)) * 1.1, height / 3)
+        let cx = width / 2, cy = height / 2
+        return element("text", [("class", "watermark"), ("x", num(cx)), ("y", num(cy + size / 3)), ("text-anchor", "middle"),
+                                ("font-size", num(size)), ("font-weight", "bold"), ("fill", "#000000"),
+                                ("fill-opacity", "0.08"), ("letter-spacing", num(size / 10)),
+                                ("transform", "rotate(-25 \(num(cx)) \(num(cy)))"), ("pointer-events", "none")],
+                       content: escape(text)) + "\n"
+    }
+
+    /// `svg` (one of ours, or any SVG with a viewBox) with ``watermark(_:width:height:)`` added
+    /// before its closing tag; unchanged when it already has one or has no viewBox.
+    static func addingWatermark(_ text: String, to svg: String) -> String {
+        guard !svg.contains("class=\"watermark\""), let close = svg.range(of: "</svg>", options: .backwards),
+              let vb = svg.range(of: "viewBox=\"") else { return svg }
+        let numbers = svg[vb.upperBound...].prefix { $0 != "\"" }.split(separator: " ").compactMap { Double($0) }
+        guard numbers.count == 4 else { return svg }
+        return String(svg[..<close.lowerBound]) + watermark(text, width: numbers[2], height: numbers[3]) + String(svg[close.lowerBound...])
+    }
+
+    /// Which of the tick labels centred at `positions` to draw so that none overlap: greedy from
+    /// the left with a gap of a third of the font size, the `keep` index (e.g. the reference 1)
+    /// always drawn.
+    static func visibleTicks(_ labels: [String], at positions: [Double], size: Double, keep: Int? = nil) -> [Bool] {
+        let n = min(labels.count, positions.count)
+        var shown = Array(repeating: false, count: n)
+        var spans: [(Double, Double)] = []
+        func span(_ i: Int) -> (Double, Double) {
+            let half = textWidth(labels[i], size: size) / 2
+            return (positions[i] - half, positions[i] + half)
+        }
+        func fits(_ s: (Double, Double)) -> Bool { spans.allSatisfy { s.1 + size / 3 <= $0.0 || s.0 >= $0.1 + size / 3 } }
+        if let keep, keep < n { shown[keep] = true; spans.append(span(keep)) }
+        for i in 0..<n where !shown[i] {
+            let s = span(i)
+            if fits(s) { shown[i] = true; spans.append(s) }
+        }
+        return shown
+    }
+
+    /// The smallest font size (drawing units) any of the figure renderers uses; ``FigureSize``
+    /// scales the drawing so that this prints at the requested point size.
+    static let smallestFont = 11.0
 
     /// A short, stable identifier for ids inside one SVG (so several SVGs can share an HTML page):
     /// `prefix` followed by the 32-bit FNV-1a hash of `key` in hex.

@@ -104,6 +104,17 @@ public struct SurvivalPlot: Sendable {
     public var description: String?
     /// Prefix for ids inside the SVG; nil for one derived from the title and labels.
     public var id: String?
+    /// Printed size (single or double column); nil to size in px by `width`. With a size the
+    /// drawing is `size.units` wide and its plot height scales with it.
+    public var size: FigureSize?
+    /// Heading of the legend: the variable and its unit, e.g. "AFP (IU/ml)"; nil for none.
+    public var legendTitle: String?
+    /// The index of the reference curve (e.g. the reference level of a factor), always drawn in the
+    /// first palette colour and style so that it means the same in every panel; the others take the
+    /// next colours in order. nil: curves take the colours in order.
+    public var referenceSeries: Int?
+    /// Text of a faint diagonal mark across the figure (e.g. "SYNTHETIC"); nil for none.
+    public var watermark: String?
 
     /// Creates a plot.
     ///
@@ -128,10 +139,20 @@ public struct SurvivalPlot: Sendable {
     ///   - plotHeight: Height of the plotting area in px.
     ///   - description: Accessible description; nil to generate one.
     ///   - id: Id prefix for elements; nil to derive one.
+    ///   - size: Printed size (`.singleColumn`, `.doubleColumn`); nil for `width` px.
+    ///   - legendTitle: Legend heading (variable and unit), or nil.
+    ///   - referenceSeries: Index of the reference curve (first colour in every panel), or nil.
+    ///   - watermark: Text of a diagonal mark across the figure, or nil.
     public init(title: String, xLabel: String, yLabel: String, series: [Series], xTicks: [Double] = [],
                 yTicks: [Double] = [0, 0.2, 0.4, 0.6, 0.8, 1], yAsPercent: Bool = false,
                 kind: Kind = .survival, annotation: String? = nil, riskTableTitle: String = "Number at risk",
-                width: Double = 720, plotHeight: Double = 340, description: String? = nil, id: String? = nil) {
+                width: Double = 720, plotHeight: Double = 340, description: String? = nil, id: String? = nil,
+                size: FigureSize? = nil, legendTitle: String? = nil, referenceSeries: Int? = nil,
+                watermark: String? = nil) {
+        self.size = size
+        self.legendTitle = legendTitle
+        self.referenceSeries = referenceSeries
+        self.watermark = watermark
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -179,6 +200,8 @@ public struct SurvivalPlot: Sendable {
     ///
     /// - Returns: SVG text with `viewBox`, `width`, `height`, `<title>` and `<desc>`.
     public func svg() -> String {
+        let width = size?.units ?? self.width
+        let plotHeight = size.map { max(200, min(self.plotHeight, $0.units * 0.5)) } ?? self.plotHeight
         let ticks = effectiveXTicks
         let tickText = SVG.tickLabels(ticks)
         let yTickValues = yTicks.filter { $0.isFinite && $0 >= 0 && $0 <= 1 }
@@ -206,10 +229,12 @@ public struct SurvivalPlot: Sendable {
         var y = 12.0
         var body = ""
         if !title.isEmpty {
-            y += 18
-            body += SVG.text(title, x: left, y: y, size: 16, weight: "bold", extra: [("class", "title")]) + "\n"
+            for (k, line) in SVG.wrap(title, width: width - left - 12, size: 16 * 1.1).enumerated() {
+                y += k == 0 ? 18 : 20
+                body += SVG.text(line, x: left, y: y, size: 16, weight: "bold", extra: [("class", "title")]) + "\n"
+            }
         }
-        let legend = legendItems(maxWidth: right - left)
+        let legend = legendItems(maxWidth: right - left, titleWidth: legendTitle.map { SVG.textWidth($0, size: 12) * 1.08 + 12 })
         let legendTop = y + 10
         y = legendTop + Double(legend.rows) * 20
         let top = y + 12
@@ -223,16 +248,19 @@ public struct SurvivalPlot: Sendable {
 
         let figureID = id ?? SVG.identifier("pof-surv", key: title + "|" + series.map(\.label).joined(separator: "|"))
         var out = SVG.open(id: figureID, width: width, height: height, title: title,
-                           description: description ?? generatedDescription(ticks: ticks))
+                           description: description ?? generatedDescription(ticks: ticks), size: size)
         out += body
 
         // Legend.
+        if let legendTitle, !legend.items.isEmpty {
+            out += SVG.text(legendTitle, x: left, y: legendTop + 10, size: 12, weight: "bold", extra: [("class", "legend-title")]) + "\n"
+        }
         for item in legend.items {
             let ly = legendTop + Double(item.row) * 20 + 10
             let x0 = left + item.x
             out += "<g class=\"legend-item\">"
-            out += SVG.line(x1: x0, y1: ly - 4, x2: x0 + 28, y2: ly - 4, stroke: SVG.colour(item.index), width: 2.5,
-                            dash: SVG.dash(item.index))
+            out += SVG.line(x1: x0, y1: ly - 4, x2: x0 + 28, y2: ly - 4, stroke: SVG.colour(style(item.index)), width: 2.5,
+                            dash: SVG.dash(style(item.index)))
             out += SVG.text(series[item.index].label, x: x0 + 34, y: ly, size: 12)
             out += "</g>\n"
         }
@@ -274,7 +302,7 @@ public struct SurvivalPlot: Sendable {
         for (i, s) in series.enumerated() {
             guard let lo = s.lower, let hi = s.upper else { continue }
             for d in bandPaths(s, lower: lo, upper: hi, layout: layout) {
-                out += SVG.element("path", [("class", "band"), ("d", d), ("fill", SVG.colour(i)),
+                out += SVG.element("path", [("class", "band"), ("d", d), ("fill", SVG.colour(style(i))),
                                             ("fill-opacity", "0.15"), ("stroke", "none")]) + "\n"
             }
         }
@@ -295,9 +323,9 @@ public struct SurvivalPlot: Sendable {
             let d = stepPath(s, layout: layout)
             guard !d.isEmpty else { continue }
             var a: [(String, String)] = [("class", "curve"), ("data-series", String(i)), ("d", d), ("fill", "none"),
-                                         ("stroke", SVG.colour(i)), ("stroke-width", "2"),
+                                         ("stroke", SVG.colour(style(i))), ("stroke-width", "2"),
                                          ("stroke-linejoin", "miter")]
-            if let dash = SVG.dash(i) { a.append(("stroke-dasharray", dash)) }
+            if let dash = SVG.dash(style(i)) { a.append(("stroke-dasharray", dash)) }
             out += SVG.element("path", a) + "\n"
         }
         for (i, s) in series.enumerated() {
@@ -308,7 +336,7 @@ public struct SurvivalPlot: Sendable {
                 d += "M\(SVG.num(x - 4)) \(SVG.num(yy))H\(SVG.num(x + 4))M\(SVG.num(x)) \(SVG.num(yy - 4))V\(SVG.num(yy + 4))"
             }
             if !d.isEmpty {
-                out += SVG.element("path", [("class", "censor"), ("d", d), ("stroke", SVG.colour(i)),
+                out += SVG.element("path", [("class", "censor"), ("d", d), ("stroke", SVG.colour(style(i))),
                                             ("stroke-width", "1.5"), ("fill", "none")]) + "\n"
             }
         }
@@ -321,7 +349,7 @@ public struct SurvivalPlot: Sendable {
                 let ry = riskTop + 10 + Double(row + 1) * riskRowHeight - 4
                 out += SVG.text(entry.element.label, x: stackedRiskLabels ? 12 : left - firstCountHalf - 10,
                                 y: stackedRiskLabels ? ry - 16 : ry, anchor: stackedRiskLabels ? "start" : "end", size: riskFont,
-                                fill: SVG.colour(entry.offset) == "#F0E442" ? "#222222" : SVG.colour(entry.offset),
+                                fill: SVG.colour(style(entry.offset)) == "#F0E442" ? "#222222" : SVG.colour(style(entry.offset)),
                                 extra: [("class", "risk-label")]) + "\n"
                 for (k, n) in (entry.element.atRisk ?? []).prefix(ticks.count).enumerated() {
                     out += SVG.text(String(n), x: layout.x(ticks[k]), y: ry, anchor: "middle", size: riskFont,
@@ -330,7 +358,15 @@ public struct SurvivalPlot: Sendable {
             }
             out += "</g>\n"
         }
+        if let watermark, !watermark.isEmpty { out += SVG.watermark(watermark, width: width, height: height) }
         return out + "</svg>\n"
+    }
+
+    /// The palette index of series `i`: the reference series takes the first colour, the others
+    /// the following ones in order.
+    func style(_ i: Int) -> Int {
+        guard let r = referenceSeries, r >= 0, r < series.count else { return i }
+        return i == r ? 0 : (i < r ? i + 1 : i)
     }
 
     /// The step function's value at `t` (right-continuous), nil before the first time or when unknown.
@@ -395,9 +431,9 @@ public struct SurvivalPlot: Sendable {
         return paths
     }
 
-    private func legendItems(maxWidth: Double) -> (items: [(index: Int, row: Int, x: Double)], rows: Int) {
+    private func legendItems(maxWidth: Double, titleWidth: Double?) -> (items: [(index: Int, row: Int, x: Double)], rows: Int) {
         guard series.count > 1 || series.contains(where: { !$0.label.isEmpty }) else { return ([], 0) }
-        var items: [(index: Int, row: Int, x: Double)] = [], row = 0, x = 0.0
+        var items: [(index: Int, row: Int, x: Double)] = [], row = 0, x = titleWidth ?? 0
         for (i, s) in series.enumerated() {
             let w = 34 + SVG.textWidth(s.label, size: 12) + 20
             if x > 0 && x + w > maxWidth { row += 1; x = 0 }

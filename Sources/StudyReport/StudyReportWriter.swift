@@ -2,10 +2,20 @@ import Foundation
 import PatternsOfFailure
 import Reporting
 
-/// Writes the study report to a directory: `report.html`, `report.md`, `tables/*.csv`, `figures/*.svg`,
-/// `results.json` and `plan.yaml`.
+/// Writes the study report to a directory: `report.html`, `report.md`, `report.docx`, `tables/*.csv`,
+/// `figures/*.svg`, `results.json` and `plan.yaml`.
+///
+/// ```swift
+/// try StudyReportWriter.write(results, to: URL(fileURLWithPath: "demo-report"))
+/// ```
 public enum StudyReportWriter {
-    /// Writes every output file; returns the paths written (relative to `directory`).
+    /// Writes every output file.
+    ///
+    /// - Parameters:
+    ///   - results: The analysed study.
+    ///   - directory: The output directory (created if needed).
+    /// - Returns: The paths written, relative to `directory`.
+    /// - Throws: The file system's error when a file cannot be written.
     @discardableResult
     public static func write(_ results: StudyResults, to directory: URL) throws -> [String] {
         let fm = FileManager.default
@@ -20,12 +30,14 @@ public enum StudyReportWriter {
         }
         try put(document.html(), "report.html")
         try put(document.markdown(), "report.md")
+        try WordDocument(document).data().write(to: directory.appendingPathComponent("report.docx"), options: .atomic)
+        written.append("report.docx")
         for f in document.figureFiles { try put(f.svg, "figures/\(f.fileName)") }
         for (name, table) in builder.tables() {
-            try put(CSVOutput.string(header: table.header, rows: table.rows.map { $0.map { $0.trimmingCharacters(in: .whitespaces) } }), "tables/\(name).csv")
+            try put(CSVOutput.string(table), "tables/\(name).csv")
         }
         try put(JSONOutput.string(results), "results.json")
-        try put(results.provenance.plan.yaml, "plan.yaml")
+        try put(YAMLFormat.plainDecimals(results.provenance.plan.yaml), "plan.yaml")
         return written
     }
 }

@@ -79,6 +79,10 @@ public struct AggregateCoxModel: Sendable {
     /// Warnings, worded as R's `coxph` words them.
     public let warnings: [String]
     public let aliased: [Int]
+    /// Whether the model can be reported, and why not (the rules of ``CoxModel/status``).
+    public let status: Estimability
+    /// Per coefficient: estimable, or why not (the rules of ``CoxModel/termStatus``).
+    public let termStatus: [Estimability]
     public let means: [Double]
     public let observations: Int
     /// Number of events (unweighted) and their total weight.
@@ -110,11 +114,14 @@ public struct AggregateCoxModel: Sendable {
     ///   - ties: `.efron` (default) or `.breslow`.
     ///   - initial: Starting coefficients on the original scale (default 0).
     ///   - control: Convergence settings (R's `coxph.control` defaults).
+    ///   - eventlessLevel: Covariates with exactly two values one of which no event has (their coefficient
+    ///     is infinite; computed by the caller, e.g. from distinct counts in the database).
     ///   - sums: Returns the cell sums at a β on the centred, scaled covariates (one database query).
     /// - Throws: What `sums` throws.
     /// - Complexity: O(m·p²) per step for m cells, plus the queries.
     public init(covariateCount p: Int, means: [Double], scale: [Double], observations: Int,
                 ties: CoxModel.Ties = .efron, initial: [Double]? = nil, control: CoxModel.Control = .init(),
+                eventlessLevel: Set<Int> = [],
                 sums: ([Double]) throws -> [CoxCellSums]) throws {
         precondition(means.count == p && scale.count == p, "means and scale need one value per covariate")
         let efron = ties == .efron
@@ -215,6 +222,35 @@ public struct AggregateCoxModel: Sendable {
                 }
             }
         }
+        // estimability as data: the rules of CoxModel
+        let status: Estimability
+        if noEvents {
+            status = .notEstimable(.noEvents)
+        } else if events < p {
+            status = .notEstimable(.fewerEventsThanTerms)
+        } else if control.maxIterations > 0 && !converged {
+            status = .notEstimable(.notConverged)
+        } else {
+            status = .estimable
+        }
+        if case .notEstimable(let r) = status, r != .notConverged {
+            termStatus = [Estimability](repeating: status, count: p)
+        } else {
+            let monotone = control.maxIterations > 1
+                ? Set(EstimabilityCheck.monotoneTerms(score: u, inverseInformation: v, coefficients: coef,
+                                                      epsilon: control.epsilon, infTolerance: control.infTolerance))
+                : []
+            termStatus = (0..<p).map { j in
+                if aliased.contains(j) { return .notEstimable(.aliased) }
+                if eventlessLevel.contains(j) { return .notEstimable(.noEventsInLevel) }
+                if monotone.contains(j) { return .notEstimable(.monotoneLikelihood) }
+                if case .notEstimable = status { return status }
+                let se2 = v[j, j]
+                if !(se2 > 0) || !se2.isFinite || !coef[j].isFinite { return .notEstimable(.singular) }
+                return .estimable
+            }
+        }
+        self.status = status
         if control.maxIterations > 0 { for j in aliased { coef[j] = .nan } }
         coefficients = coef
         naiveVariance = v

@@ -154,18 +154,39 @@ extension LogRankTest {
         expected = e
         variance = v
         self.rho = rho
+        // when no test is possible: the rules of the subject-level initializer
         let keep = (0..<k).filter { e[$0] > 0 }
-        if keep.count < 2 {
-            chiSquare = 0
-            degreesOfFreedom = max(keep.count - 1, 0)
+        var reason: TestNotPossible? = nil
+        var statistic = Double.nan, df = 0
+        let used = aggregates.rows { aggregates.count[$0] > 0 }
+        var firstGroup: [Int: Int] = [:], twoGroupsInAStratum = false
+        for i in used {
+            let s = aggregates.stratum[i], g = aggregates.group[i]
+            if let f = firstGroup[s] { if f != g { twoGroupsInAStratum = true } } else { firstGroup[s] = g }
+        }
+        if counts.filter({ $0 > 0 }).count < 2 {
+            reason = .fewerThanTwoGroups
+        } else if !used.contains(where: { aggregates.status[$0] != 0 }) {
+            reason = .noEvents
+        } else if Set(used.map { aggregates.stratum[$0] }).count > 1 && !twoGroupsInAStratum {
+            reason = .groupsNestedInStrata
+        } else if keep.count < 2 {
+            reason = .singularVariance
         } else {
             let sub = Array(keep.dropFirst())
             let diff = sub.map { o[$0] - e[$0] }
             let chol = GeneralizedCholesky(v.submatrix(sub))
-            chiSquare = zip(diff, chol.solve(diff)).reduce(0) { $0 + $1.0 * $1.1 }
-            degreesOfFreedom = keep.count - 1
+            if chol.rank == 0 {
+                reason = .singularVariance
+            } else {
+                statistic = zip(diff, chol.solve(diff)).reduce(0) { $0 + $1.0 * $1.1 }
+                df = chol.rank
+            }
         }
-        pValue = degreesOfFreedom > 0 ? ChiSquared.survival(chiSquare, df: Double(degreesOfFreedom)) : 1
+        notPossible = reason
+        chiSquare = statistic
+        degreesOfFreedom = df
+        pValue = reason == nil ? ChiSquared.survival(statistic, df: Double(df)) : .nan
     }
 
     /// Adds one stratum's observed, expected and variance terms; `table` cells are group·2 + (0 event, 1 censored).
@@ -256,6 +277,11 @@ extension CumulativeIncidence {
         self.curves = curves
         var tests: [Test] = []
         if ng > 1 && nc > 0 {
+            var firstGroup: [Int: Int] = [:], nested = true
+            for i in aggregates.time.indices {
+                let s = aggregates.stratum[i]
+                if let f = firstGroup[s] { if f != gIdx[i] { nested = false } } else { firstGroup[s] = gIdx[i] }
+            }
             let stratumTables = Array(Set(aggregates.stratum)).sorted().map { s -> EventTable in
                 let idx = aggregates.rows { aggregates.stratum[$0] == s }
                 return EventTable(time: idx.map { aggregates.time[$0] }, cell: idx.map { gIdx[$0] * (nc + 1) + cell[$0] },
@@ -273,11 +299,17 @@ extension CumulativeIncidence {
                 }
                 let chol = GeneralizedCholesky(v, tolerance: 1e-7)
                 var statistic = Double.nan
-                if chol.rank == ng - 1 && chol.isNonNegativeDefinite {
-                    statistic = v.size == 0 ? 0 : zip(score, chol.solve(score)).reduce(0) { $0 + $1.0 * $1.1 }
+                var reason: TestNotPossible? = nil
+                if nested {
+                    reason = .groupsNestedInStrata
+                } else if chol.rank == ng - 1 && chol.isNonNegativeDefinite {
+                    statistic = zip(score, chol.solve(score)).reduce(0) { $0 + $1.0 * $1.1 }
+                } else {
+                    reason = .singularVariance
                 }
                 let p = statistic.isNaN ? .nan : ChiSquared.survival(statistic, df: Double(ng - 1))
-                tests.append(Test(cause: causes[c], statistic: statistic, degreesOfFreedom: ng - 1, pValue: p))
+                tests.append(Test(cause: causes[c], statistic: statistic, degreesOfFreedom: ng - 1, pValue: p,
+                                  notPossible: reason))
             }
         }
         self.tests = tests

@@ -2,7 +2,7 @@
 /// infinitesimal-jackknife standard error, as R's `concordance` / `coxph(...)$concordance`.
 ///
 /// ```swift
-/// let c = Concordance(time: t, event: e, score: riskScore)
+/// let c = try Concordance(time: t, event: e, score: riskScore)
 /// c.estimate   // fraction of comparable pairs where the higher score fails first
 /// c.standardError
 /// ```
@@ -30,10 +30,34 @@ public struct Concordance: Sendable, Codable, Equatable {
     ///   - score: Risk scores (higher = earlier failure expected, like a Cox linear predictor).
     ///   - entry: Optional entry times (counting-process data).
     ///   - strata: Optional stratum per row; pairs are formed within strata.
-    ///   - weights: Optional case weights.
+    ///   - weights: Optional case weights, positive and finite.
+    /// - Throws: ``SurvivalError`` for mismatched lengths, a non-finite time, entry time or score, an entry
+    ///   time not before its exit time, or a bad weight. No rows give an estimate of NaN (no pairs).
     /// - Complexity: O(n log n).
     public init(time: [Double], event: [Bool], score: [Double], entry: [Double]? = nil, strata: [Int]? = nil,
-                weights: [Double]? = nil) {
+                weights: [Double]? = nil) throws(SurvivalError) {
+        let n = time.count
+        try Check.length(event, "event", as: n, of: "time")
+        try Check.length(score, "score", as: n, of: "time")
+        if let strata { try Check.length(strata, "strata", as: n, of: "time") }
+        if let entry {
+            try Check.length(entry, "entry", as: n, of: "time")
+            try Check.finite(entry, "entry")
+            for i in 0..<n where !(entry[i] < time[i]) && time[i].isFinite {
+                throw .invalidParameter(name: "entry[\(i)]", value: entry[i],
+                                        requirement: "before the exit time \(time[i])")
+            }
+        }
+        try Check.finite(time, "time")
+        try Check.finite(score, "score")
+        try Check.weights(weights, count: n)
+        self.init(validTime: time, event: event, score: score, entry: entry, strata: strata, weights: weights)
+    }
+
+    /// The concordance of arguments already checked by the caller. `order`, when given, is the stable
+    /// (stratum, time) order of the rows that the caller has already computed (a Cox fit's): it saves the sort.
+    init(validTime time: [Double], event: [Bool], score: [Double], entry: [Double]? = nil, strata: [Int]? = nil,
+         weights: [Double]? = nil, order presorted: [Int]? = nil) {
         let n = time.count
         let w = weights ?? [Double](repeating: 1, count: n)
         // ranks of the distinct scores
@@ -62,7 +86,7 @@ public struct Concordance: Sendable, Codable, Equatable {
         } else {
             // Work on arrays permuted into (stratum, time) order, so the sweeps read memory in sequence;
             // influence counts are mapped back to input order at the end.
-            let order = RadixSort.order(group: stratumIndex, keys: time)
+            let order = presorted ?? RadixSort.order(group: stratumIndex, keys: time)
             let sTime = order.map { time[$0] }, sEvent = order.map { event[$0] }
             let sRank = order.map { rank[$0] }, sW = order.map { w[$0] }
             let sStratum = order.map { stratumIndex[$0] }

@@ -94,8 +94,16 @@ public struct CoxModel: Sendable {
     /// Newton–Raphson iterations, counted as R does.
     public let iterations: Int
     public let converged: Bool
-    /// Warnings, worded exactly as R's `coxph` words them.
+    /// Warnings, worded exactly as R's `coxph` words them. Read ``termStatus`` rather than these texts.
     public let warnings: [String]
+    /// Whether the model as a whole can be reported: `.notEstimable(.noEvents)`,
+    /// `.notEstimable(.fewerEventsThanTerms)` or `.notEstimable(.notConverged)` otherwise `.estimable`.
+    public let status: Estimability
+    /// Per coefficient, whether it is an estimate (rules in Guides/CoxModel.md, "Estimability as data", applied in
+    /// this order): model-level reasons first, then `.aliased` (R's NA), `.noEventsInLevel` (a two-valued
+    /// column with no events at one value), `.monotoneLikelihood` (R's "Loglik converged before variable …"
+    /// rule), `.notConverged`, `.singular` (variance not positive and finite).
+    public let termStatus: [Estimability]
     /// Indices of aliased (linearly dependent) columns, whose coefficients are NaN.
     public let aliased: [Int]
     /// Column means used for centring (0 for a column with values in {−1, 0, 1}, as R's `fit$means`).
@@ -118,6 +126,32 @@ public struct CoxModel: Sendable {
     public var standardErrors: [Double] { naiveVariance.diagonal.enumerated().map { aliased.contains($0.offset) ? .nan : $0.element.squareRoot() } }
     /// Robust standard errors, when requested.
     public var robustStandardErrors: [Double]? { robustVariance.map { v in v.diagonal.enumerated().map { aliased.contains($0.offset) ? .nan : $0.element.squareRoot() } } }
+    /// Whether coefficient `k` is an estimate (``termStatus``[k] is `.estimable`).
+    public func isEstimable(_ k: Int) -> Bool { termStatus[k].isEstimable }
+
+    /// Coefficient `k` as it can be reported — hazard ratio, Wald limits, z and p (robust when the fit is
+    /// robust) — or `nil` when it is not estimable.
+    ///
+    /// ```swift
+    /// if let e = fit.estimate(0) { print(e.hazardRatio, e.lower, e.upper, e.pValue) }
+    /// else { print(fit.termStatus[0]) }   // "not estimable: monotone likelihood …"
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - k: Coefficient index.
+    ///   - level: Confidence level of the interval (default 0.95).
+    /// - Returns: The estimate, or `nil` when `termStatus[k]` is not `.estimable`.
+    /// - Complexity: O(1).
+    public func estimate(_ k: Int, level: Double = 0.95) -> HazardRatioEstimate? {
+        guard termStatus[k].isEstimable else { return nil }
+        let se = (robustVariance ?? naiveVariance)[k, k].squareRoot()
+        let b = coefficients[k], q = Normal.quantile(1 - (1 - level) / 2)
+        let z = b / se
+        return HazardRatioEstimate(coefficient: b, standardError: se, hazardRatio: exp(b), lower: exp(b - q * se),
+                                   upper: exp(b + q * se), level: level, z: z, pValue: Normal.twoSidedP(z))
+    }
+
+    /// R's numbers, reported whether or not a term is estimable (use ``estimate(_:level:)`` to report).
     /// exp(β).
     public var hazardRatios: [Double] { coefficients.map { exp($0) } }
     /// Wald z statistics (robust SE when robust).
@@ -285,6 +319,39 @@ public struct CoxModel: Sendable {
                 }
             }
         }
+        // estimability as data (the rules are in the CoxModel guide)
+        let p0 = p
+        let eventCount = events
+        let termStatus: [Estimability]
+        let status: Estimability
+        if noEvents {
+            status = .notEstimable(.noEvents)
+        } else if eventCount < p0 {
+            status = .notEstimable(.fewerEventsThanTerms)
+        } else if control.maxIterations > 0 && !converged {
+            status = .notEstimable(.notConverged)
+        } else {
+            status = .estimable
+        }
+        if case .notEstimable(let r) = status, r != .notConverged {
+            termStatus = [Estimability](repeating: status, count: p0)
+        } else {
+            let eventless = Set(EstimabilityCheck.columnsWithEventlessLevel(covariates) { event[$0] })
+            let monotone = control.maxIterations > 1
+                ? Set(EstimabilityCheck.monotoneTerms(score: u, inverseInformation: v, coefficients: coef,
+                                                      epsilon: control.epsilon, infTolerance: control.infTolerance))
+                : []
+            termStatus = (0..<p0).map { j in
+                if aliased.contains(j) { return .notEstimable(.aliased) }
+                if eventless.contains(j) { return .notEstimable(.noEventsInLevel) }
+                if monotone.contains(j) { return .notEstimable(.monotoneLikelihood) }
+                if case .notEstimable = status { return status }
+                let se2 = v[j, j]
+                if !(se2 > 0) || !se2.isFinite || !coef[j].isFinite { return .notEstimable(.singular) }
+                return .estimable
+            }
+        }
+        self.status = status
         if control.maxIterations > 0 { for j in aliased { coef[j] = .nan } }
         self.coefficients = coef
         self.naiveVariance = v
@@ -300,7 +367,8 @@ public struct CoxModel: Sendable {
         // the two costliest summaries are independent: compute them side by side
         let lpFinal = lp
         let (mart, conc) = inParallel({ data.martingaleResiduals(linearPredictor: lpFinal) }, {
-            Concordance(time: data.fixedTime, event: event, score: lpFinal, entry: entry, strata: strata, weights: weights)
+            Concordance(validTime: data.fixedTime, event: event, score: lpFinal, entry: entry, strata: strata,
+                        weights: weights, order: data.order)
         })
         martingaleResiduals = mart
         concordance = conc
@@ -336,6 +404,10 @@ public struct CoxModel: Sendable {
             robustScore = Test(statistic: zip(u0, sol).reduce(0) { $0 + $1.0 * $1.1 }, degreesOfFreedom: cm.rank)
         }
         self.robustVariance = robustV
+        self.termStatus = termStatus.enumerated().map { j, s in
+            guard s.isEstimable, let r = robustV else { return s }
+            return r[j, j] > 0 && r[j, j].isFinite ? s : .notEstimable(.singular)
+        }
         let usedV = (robustV ?? v).submatrix(estimable)
         let est = estimable.map { coef[$0] }
         let wc = GeneralizedCholesky(usedV, tolerance: control.cholTolerance)

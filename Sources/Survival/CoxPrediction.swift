@@ -9,7 +9,7 @@ import Darwin
 ///
 /// ```swift
 /// let fit = try CoxModel(time: t, event: e, covariates: [age, sex])
-/// let curves = CoxPrediction(model: fit, covariates: [60, 1])     // one value per covariate
+/// let curves = try CoxPrediction(model: fit, covariates: [60, 1]) // one value per covariate
 /// curves.curves[0].survival, curves.curves[0].lower               // one curve per stratum
 /// ```
 ///
@@ -68,11 +68,17 @@ public struct CoxPrediction: Sendable {
     ///   - covariates: One value per covariate of the model, in the model's order (an aliased
     ///     covariate's value is ignored).
     ///   - confidenceType: How limits are formed; default `.log` as R.
-    ///   - confidenceLevel: Default 0.95.
+    ///   - confidenceLevel: Strictly between 0 and 1; default 0.95.
+    /// - Throws: ``SurvivalError`` when the number of values differs from the model's covariates, a value
+    ///   of an estimated covariate is not finite, or the confidence level is outside (0, 1).
     /// - Complexity: O(n·p + m·p²) for n rows and m distinct times.
     public init(model: CoxModel, covariates: [Double], confidenceType: KaplanMeier.ConfidenceType = .log,
-                confidenceLevel: Double = 0.95) {
-        precondition(covariates.count == model.coefficients.count, "one value per model covariate")
+                confidenceLevel: Double = 0.95) throws(SurvivalError) {
+        try Check.length(covariates, "covariates", as: model.coefficients.count, of: "the model's coefficients")
+        for (j, v) in covariates.enumerated() where !v.isFinite && !model.aliased.contains(j) {
+            throw .notFinite(argument: "covariates", index: j, value: v)
+        }
+        try Check.confidenceLevel(confidenceLevel)
         self.covariates = covariates
         self.confidenceType = confidenceType
         self.confidenceLevel = confidenceLevel
@@ -120,11 +126,21 @@ extension CoxModel {
     /// Predicted survival curves for each row of `newdata` (R's `survfit(fit, newdata)`); see
     /// ``CoxPrediction``.
     ///
+    /// ```swift
+    /// let curves = try fit.predictedSurvival([[60, 0], [60, 1]])
+    /// ```
+    ///
     /// - Parameter newdata: One array of covariate values per curve, in the model's covariate order.
+    /// - Throws: ``SurvivalError`` as ``CoxPrediction/init(model:covariates:confidenceType:confidenceLevel:)``.
+    /// - Complexity: O(k·(n·p + m·p²)) for k rows of `newdata`.
     public func predictedSurvival(_ newdata: [[Double]], confidenceType: KaplanMeier.ConfidenceType = .log,
-                                  confidenceLevel: Double = 0.95) -> [CoxPrediction] {
-        newdata.map { CoxPrediction(model: self, covariates: $0, confidenceType: confidenceType,
-                                    confidenceLevel: confidenceLevel) }
+                                  confidenceLevel: Double = 0.95) throws(SurvivalError) -> [CoxPrediction] {
+        var out: [CoxPrediction] = []
+        for x in newdata {
+            out.append(try CoxPrediction(model: self, covariates: x, confidenceType: confidenceType,
+                                         confidenceLevel: confidenceLevel))
+        }
+        return out
     }
 }
 

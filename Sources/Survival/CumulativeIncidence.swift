@@ -9,7 +9,7 @@ import Darwin
 ///
 /// ```swift
 /// // cause: 0 = censored, 1, 2, … = failure causes; group: 0 or 1
-/// let ci = CumulativeIncidence(time: t, cause: c, group: g)
+/// let ci = try CumulativeIncidence(time: t, cause: c, group: g)
 /// ci.curve(group: 1, cause: 1)?.estimates(at: [365, 730])   // F₁(t), variance, limits
 /// ci.tests.first?.pValue                                     // Gray's test for cause 1
 /// ```
@@ -24,7 +24,8 @@ import Darwin
 ///
 /// Gray's test compares the subdistribution hazards of one cause among the groups, with weight
 /// (1 − F̂(t−))^ρ, summing scores and variances over strata; the statistic is sᵀV⁻¹s on k − 1 degrees
-/// of freedom. `cmprsk` reports a statistic of −1 when V is singular; here it is NaN (so is the p-value).
+/// of freedom. `cmprsk` reports a statistic of −1 and p = 1 when V is singular; here the statistic and
+/// p-value are NaN and ``Test/notPossible`` says why (groups nested in strata, or zero variance).
 ///
 /// `cmprsk` gives no confidence limits. The limits here use the log(−log) transform of F:
 /// F^exp(±z·se/(F·log F)), i.e. exp(−exp(log(−log F) ± z·se/(F·|log F|))), which stay inside (0, 1).
@@ -104,9 +105,13 @@ public struct CumulativeIncidence: Sendable {
     /// Gray's test for one cause (a row of `cuminc`'s `$Tests`).
     public struct Test: Sendable, Equatable, Codable {
         public var cause: Int
+        /// The statistic; NaN when ``notPossible`` is set.
         public var statistic: Double
         public var degreesOfFreedom: Int
+        /// NaN when ``notPossible`` is set.
         public var pValue: Double
+        /// Why the test could not be computed, or `nil` when it was.
+        public var notPossible: TestNotPossible? = nil
     }
 
     /// Cause codes with at least one failure, ascending.
@@ -130,15 +135,20 @@ public struct CumulativeIncidence: Sendable {
     ///   - strata: Optional stratum value of each row, used by the test only.
     ///   - rho: Exponent of the test's weight (1 − F(t−))^ρ; 0 by default.
     ///   - censorCode: The code of censored rows (default 0).
-    ///   - confidenceLevel: Level of the pointwise limits (default 0.95).
+    ///   - confidenceLevel: Level of the pointwise limits, strictly between 0 and 1 (default 0.95).
+    /// - Throws: ``SurvivalError`` for no rows, mismatched lengths, a negative or non-finite time, ρ
+    ///   negative or not finite, or a bad confidence level.
     /// - Complexity: O(n log n + n·c·k) for c causes and k groups (the test is O(n·k² + m·k³)).
     public init(time: [Double], cause: [Int], group: [Int]? = nil, strata: [Int]? = nil, rho: Double = 0,
-                censorCode: Int = 0, confidenceLevel: Double = 0.95) {
+                censorCode: Int = 0, confidenceLevel: Double = 0.95) throws(SurvivalError) {
         let n = time.count
-        precondition(cause.count == n, "time and cause differ in length")
-        precondition(group.map { $0.count == n } ?? true, "time and group differ in length")
-        precondition(strata.map { $0.count == n } ?? true, "time and strata differ in length")
-        precondition(time.allSatisfy { $0.isFinite }, "times must be finite")
+        guard n > 0 else { throw .noObservations }
+        try Check.length(cause, "cause", as: n, of: "time")
+        if let group { try Check.length(group, "group", as: n, of: "time") }
+        if let strata { try Check.length(strata, "strata", as: n, of: "time") }
+        try Check.times(time)
+        try Check.rho(rho)
+        try Check.confidenceLevel(confidenceLevel)
         observations = n
         self.rho = rho
         let causes = Array(Set(cause.filter { $0 != censorCode })).sorted()
@@ -180,6 +190,7 @@ public struct CumulativeIncidence: Sendable {
             } else {
                 rowsByStratum = [Array(0..<n)]
             }
+            let nested = !rowsByStratum.contains { rows in rows.contains { gIdx[$0] != gIdx[rows[0]] } }
             let stratumTables = rowsByStratum.map { rows in
                 EventTable(time: rows.map { time[$0] }, cell: rows.map { gIdx[$0] * (nc + 1) + cell[$0] },
                            cellCount: ng * (nc + 1), timeFix: false)
@@ -196,11 +207,17 @@ public struct CumulativeIncidence: Sendable {
                 }
                 let chol = GeneralizedCholesky(v, tolerance: 1e-7)
                 var statistic = Double.nan
-                if chol.rank == ng - 1 && chol.isNonNegativeDefinite {
-                    statistic = v.size == 0 ? 0 : zip(score, chol.solve(score)).reduce(0) { $0 + $1.0 * $1.1 }
+                var reason: TestNotPossible? = nil
+                if nested {
+                    reason = .groupsNestedInStrata
+                } else if chol.rank == ng - 1 && chol.isNonNegativeDefinite {
+                    statistic = zip(score, chol.solve(score)).reduce(0) { $0 + $1.0 * $1.1 }
+                } else {
+                    reason = .singularVariance
                 }
                 let p = statistic.isNaN ? .nan : ChiSquared.survival(statistic, df: Double(ng - 1))
-                tests.append(Test(cause: causes[c], statistic: statistic, degreesOfFreedom: ng - 1, pValue: p))
+                tests.append(Test(cause: causes[c], statistic: statistic, degreesOfFreedom: ng - 1, pValue: p,
+                                  notPossible: reason))
             }
         }
         self.tests = tests

@@ -85,6 +85,43 @@ public struct FineGray: Sendable {
     /// Jumps of the baseline cumulative subdistribution hazard at ``failureTimes`` (`$bfitj`), for x = 0.
     public let baselineHazardIncrements: [Double]
 
+    /// Whether the model as a whole can be reported: `.notEstimable(.fewerEventsThanTerms)` with fewer
+    /// failures of the cause than coefficients, `.notEstimable(.notConverged)` when crr's iterations ran out,
+    /// otherwise `.estimable`.
+    public let status: Estimability
+    /// Per coefficient, whether it is an estimate. `crr` gives no warning for a diverging coefficient; the
+    /// rules (see the CompetingRisks guide), in this order: model-level reasons, `.aliased` (a pivot of
+    /// the information matrix below R's tolerance), `.noEventsInLevel` (a two-valued column with no
+    /// failures of the cause at one value), `.monotoneLikelihood` (Newton–Raphson continued from crr's
+    /// estimate to `coxph`'s convergence, then `coxph`'s one-more-step rule), `.notConverged`, `.singular`
+    /// (sandwich variance not positive and finite).
+    public let termStatus: [Estimability]
+
+    /// Whether coefficient `k` is an estimate (``termStatus``[k] is `.estimable`).
+    public func isEstimable(_ k: Int) -> Bool { termStatus[k].isEstimable }
+
+    /// Coefficient `k` as it can be reported — subdistribution hazard ratio, Wald limits, z and p — or
+    /// `nil` when it is not estimable.
+    ///
+    /// ```swift
+    /// if let e = fit.estimate(0) { print(e.hazardRatio, e.lower, e.upper, e.pValue) }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - k: Coefficient index.
+    ///   - level: Confidence level (default 0.95).
+    /// - Returns: The estimate, or `nil` when `termStatus[k]` is not `.estimable`.
+    /// - Complexity: O(1).
+    public func estimate(_ k: Int, level: Double = 0.95) -> HazardRatioEstimate? {
+        guard termStatus[k].isEstimable else { return nil }
+        let se = variance[k, k].squareRoot()
+        let b = coefficients[k], q = Normal.quantile(1 - (1 - level) / 2)
+        let z = b / se
+        return HazardRatioEstimate(coefficient: b, standardError: se, hazardRatio: exp(b), lower: exp(b - q * se),
+                                   upper: exp(b + q * se), level: level, z: z, pValue: Normal.twoSidedP(z))
+    }
+
+    /// `crr`'s numbers, reported whether or not a term is estimable (use ``estimate(_:level:)`` to report).
     /// Standard errors √diag(V).
     public var standardErrors: [Double] { variance.diagonal.map { $0.squareRoot() } }
     /// exp(β): subdistribution hazard ratios.
@@ -193,7 +230,8 @@ public struct FineGray: Sendable {
         logLikelihood = -final.negLoglik
         score = final.score.map { -$0 }
         information = final.hessian
-        nullLogLikelihood = -data.evaluate(beta: [Double](repeating: 0, count: p), derivatives: false).negLoglik
+        let null = data.evaluate(beta: [Double](repeating: 0, count: p), derivatives: true)
+        nullLogLikelihood = -null.negLoglik
         let middle = data.sandwichMiddle(beta: b, evaluation: final)
         let hInv = GeneralizedCholesky(final.hessian).inverse()
         var v = Matrix(zeros: p)
@@ -206,6 +244,29 @@ public struct FineGray: Sendable {
         }
         variance = v
         let shift = exp(-zip(data.means, b).reduce(0) { $0 + $1.0 * $1.1 })
+        // estimability as data
+        let failureCount = cause.reduce(0) { $0 + ($1 == failureCode ? 1 : 0) }
+        let status: Estimability = failureCount < p ? .notEstimable(.fewerEventsThanTerms)
+            : (converged ? .estimable : .notEstimable(.notConverged))
+        self.status = status
+        if status == .notEstimable(.fewerEventsThanTerms) {
+            termStatus = [Estimability](repeating: status, count: p)
+        } else {
+            // a singular design shows in the information at β = 0; a pivot lost only at the estimate is
+            // an information that vanished as the coefficient grew (divergence, below)
+            let nullPivots = GeneralizedCholesky(null.hessian)
+            let aliased = Set(nullPivots.singularColumns)
+            let eventless = Set(EstimabilityCheck.columnsWithEventlessLevel(covariates) { cause[$0] == failureCode })
+            let monotone = Set(data.divergingTerms(from: b)).subtracting(aliased)
+            termStatus = (0..<p).map { j in
+                if aliased.contains(j) { return .notEstimable(.aliased) }
+                if eventless.contains(j) { return .notEstimable(.noEventsInLevel) }
+                if monotone.contains(j) { return .notEstimable(.monotoneLikelihood) }
+                if case .notEstimable = status { return status }
+                if !(v[j, j] > 0) || !v[j, j].isFinite || !b[j].isFinite { return .notEstimable(.singular) }
+                return .estimable
+            }
+        }
         failureTimes = final.failureBlocks.map { data.blockTime[$0] }
         baselineHazardIncrements = zip(final.failureBlocks, final.s0).map { Double(data.failures[$0.0]) / $0.1 * shift }
     }
@@ -275,7 +336,7 @@ struct FineGrayData {
         let groupOf = group, statusOf = status
         for g in 0..<levels.count {
             let rows = (0..<n).filter { groupOf[$0] == g }
-            let fit = KaplanMeier(time: rows.map { t[$0] }, event: rows.map { statusOf[$0] == 0 })
+            let fit = KaplanMeier(validTime: rows.map { t[$0] }, event: rows.map { statusOf[$0] == 0 })
             let eps = Double.ulpOfOne
             let first = min(0, fit.time.first ?? 0) - 10 * eps
             let last = (fit.time.last ?? 0) * (1 + 10 * eps)
@@ -381,6 +442,50 @@ struct FineGrayData {
         }
         return Evaluation(negLoglik: lik, score: score, hessian: hess, failureBlocks: fb, s0: s0s, xbar: xbars,
                           risk: risk)
+    }
+
+    /// Terms whose coefficient diverges: Newton–Raphson on the pseudo-likelihood is continued from `start`
+    /// as `coxph` iterates (convergence when |1 − ℓ_old/ℓ_new| ≤ 10⁻⁹, step halving when ℓ decreases, at
+    /// most 30 steps), and at the end `coxph`'s rule flags term j when the next Newton step on β_j exceeds
+    /// both 10⁻⁹ and √10⁻⁹·|β_j|. At a finite maximum Newton converges quadratically and the next step is
+    /// negligible; along a direction where the likelihood rises without bound each step stays near
+    /// 1/(the covariate's spread) however large β already is. A term whose information pivot falls below
+    /// R's Cholesky tolerance (ε^¾ of the largest diagonal) at the end is flagged too: its information has
+    /// vanished as its coefficient grew (the caller excludes columns already singular at β = 0).
+    func divergingTerms(from start: [Double], epsilon: Double = 1e-9, maxIterations: Int = 30) -> [Int] {
+        let p = self.p
+        guard p > 0 else { return [] }
+        var beta = start
+        var current = evaluate(beta: beta, derivatives: true)
+        var best = current.negLoglik
+        var halving = 0.0
+        var step = GeneralizedCholesky(current.hessian).solve(current.score).map { -$0 }
+        var trial = zip(beta, step).map { $0 + $1 }
+        for _ in 0..<maxIterations {
+            let e = evaluate(beta: trial, derivatives: true)
+            let finite = e.negLoglik.isFinite && !e.score.contains { !$0.isFinite }
+            if finite && abs(1 - best / e.negLoglik) <= epsilon {
+                beta = trial
+                current = e
+                break
+            }
+            if !finite || e.negLoglik > best {
+                halving += 1
+                trial = (0..<p).map { (trial[$0] + halving * beta[$0]) / (halving + 1) }
+            } else {
+                halving = 0
+                best = e.negLoglik
+                beta = trial
+                current = e
+                step = GeneralizedCholesky(e.hessian).solve(e.score).map { -$0 }
+                trial = zip(beta, step).map { $0 + $1 }
+            }
+        }
+        let chol = GeneralizedCholesky(current.hessian)
+        let flagged = EstimabilityCheck.monotoneTerms(score: current.score.map { -$0 },
+                                                      inverseInformation: chol.inverse(), coefficients: beta,
+                                                      epsilon: epsilon, infTolerance: epsilon.squareRoot())
+        return Array(Set(flagged).union(chol.singularColumns)).sorted()
     }
 
     /// Σᵢ uᵢuᵢᵀ with uᵢ = ηᵢ + ψᵢ, `crr`'s score residuals corrected for the estimated censoring

@@ -8,7 +8,7 @@ import Darwin
 /// confidence limits, as R's `survfit(Surv(time, status) ~ 1)` computes them.
 ///
 /// ```swift
-/// let fit = KaplanMeier(time: [6, 6, 6, 7, 10, 13], event: [true, true, false, true, false, true])
+/// let fit = try KaplanMeier(time: [6, 6, 6, 7, 10, 13], event: [true, true, false, true, false, true])
 /// fit.survival          // [0.667, 0.533, 0.533, 0.0] at times [6, 7, 10, 13]
 /// fit.median.estimate   // 13
 /// ```
@@ -77,17 +77,32 @@ public struct KaplanMeier: Sendable {
 
     /// Fits the curve.
     ///
+    /// No observations give an empty curve (no times; S = 1 everywhere, median not reached).
+    ///
     /// - Parameters:
-    ///   - time: Follow-up times.
-    ///   - event: `true` for an event, `false` for a censoring.
-    ///   - weights: Optional case weights (R's `weights=`), all positive.
+    ///   - time: Follow-up times, finite and ≥ 0.
+    ///   - event: `true` for an event, `false` for a censoring; one per time.
+    ///   - weights: Optional case weights (R's `weights=`), one per time, positive and finite.
     ///   - confidenceType: How limits are formed; default `.log` as in R.
-    ///   - confidenceLevel: Default 0.95.
+    ///   - confidenceLevel: Strictly between 0 and 1; default 0.95.
     ///   - timeFix: Merge times that differ by less than √ε (R's `timefix = TRUE`).
+    /// - Throws: ``SurvivalError`` for mismatched lengths, a negative or non-finite time, a weight that
+    ///   is not positive and finite, or a confidence level outside (0, 1).
     /// - Complexity: O(n) after an O(n) radix sort.
     public init(time: [Double], event: [Bool], weights: [Double]? = nil,
-                confidenceType: ConfidenceType = .log, confidenceLevel: Double = 0.95, timeFix: Bool = true) {
-        precondition(time.count == event.count, "time and event differ in length")
+                confidenceType: ConfidenceType = .log, confidenceLevel: Double = 0.95,
+                timeFix: Bool = true) throws(SurvivalError) {
+        try Check.length(event, "event", as: time.count, of: "time")
+        try Check.times(time)
+        try Check.weights(weights, count: time.count)
+        try Check.confidenceLevel(confidenceLevel)
+        self.init(validTime: time, event: event, weights: weights, confidenceType: confidenceType,
+                  confidenceLevel: confidenceLevel, timeFix: timeFix)
+    }
+
+    /// The fit of arguments already checked by the caller (equal lengths, finite times, positive weights).
+    init(validTime time: [Double], event: [Bool], weights: [Double]? = nil,
+         confidenceType: ConfidenceType = .log, confidenceLevel: Double = 0.95, timeFix: Bool = true) {
         let cell = event.map { $0 ? 0 : 1 }
         let table = EventTable(time: time, cell: cell, cellCount: 2, weights: weights, timeFix: timeFix)
         self.init(table: table, observations: time.count, confidenceType: confidenceType,
@@ -280,26 +295,45 @@ public struct KaplanMeier: Sendable {
 
     /// The reverse Kaplan–Meier estimate (censoring as the event): its median is the median follow-up
     /// time in the sense of Schemper & Smith (1996).
+    ///
+    /// ```swift
+    /// let followUp = try KaplanMeier.reverse(time: t, event: e).median.estimate
+    /// ```
+    ///
+    /// - Throws: ``SurvivalError`` as ``init(time:event:weights:confidenceType:confidenceLevel:timeFix:)``.
     public static func reverse(time: [Double], event: [Bool], confidenceType: ConfidenceType = .log,
-                               confidenceLevel: Double = 0.95) -> KaplanMeier {
-        KaplanMeier(time: time, event: event.map { !$0 }, confidenceType: confidenceType,
-                    confidenceLevel: confidenceLevel)
+                               confidenceLevel: Double = 0.95) throws(SurvivalError) -> KaplanMeier {
+        try KaplanMeier(time: time, event: event.map { !$0 }, confidenceType: confidenceType,
+                        confidenceLevel: confidenceLevel)
     }
 
     /// Separate curves for each value of `group`, in ascending order of the group values.
     ///
+    /// ```swift
+    /// let fits = try KaplanMeier.byGroup(time: t, event: e, group: ["a", "b", "a"])
+    /// fits[0].group, fits[0].fit.median
+    /// ```
+    ///
     /// - Returns: One `(group, fit)` pair per distinct group value.
+    /// - Throws: ``SurvivalError`` for mismatched lengths (`group` included), a negative or non-finite
+    ///   time, a bad weight or confidence level.
+    /// - Complexity: O(n log n).
     public static func byGroup<G: Hashable & Comparable>(
         time: [Double], event: [Bool], group: [G], weights: [Double]? = nil,
         confidenceType: ConfidenceType = .log, confidenceLevel: Double = 0.95
-    ) -> [(group: G, fit: KaplanMeier)] {
+    ) throws(SurvivalError) -> [(group: G, fit: KaplanMeier)] {
+        try Check.length(event, "event", as: time.count, of: "time")
+        try Check.length(group, "group", as: time.count, of: "time")
+        try Check.times(time)
+        try Check.weights(weights, count: time.count)
+        try Check.confidenceLevel(confidenceLevel)
         var rows: [G: [Int]] = [:]
         for (i, g) in group.enumerated() { rows[g, default: []].append(i) }
         // R applies timefix to all the data before splitting by group
         let fixed = TimeFix.applied(to: time)
         return rows.keys.sorted().map { g in
             let idx = rows[g]!
-            return (g, KaplanMeier(time: idx.map { fixed[$0] }, event: idx.map { event[$0] },
+            return (g, KaplanMeier(validTime: idx.map { fixed[$0] }, event: idx.map { event[$0] },
                                    weights: weights.map { w in idx.map { w[$0] } },
                                    confidenceType: confidenceType, confidenceLevel: confidenceLevel, timeFix: false))
         }

@@ -10,10 +10,20 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// A matrix from its rows.
-    public init(rows: [[Double]]) {
+    ///
+    /// ```swift
+    /// let m = try Matrix(rows: [[2, 1], [1, 3]])
+    /// ```
+    ///
+    /// - Throws: ``SurvivalError/lengthMismatch(argument:count:reference:expected:)`` when a row's length
+    ///   differs from the number of rows.
+    /// - Complexity: O(n²).
+    public init(rows: [[Double]]) throws(SurvivalError) {
         size = rows.count
+        for (i, r) in rows.enumerated() where r.count != rows.count {
+            throw .lengthMismatch(argument: "rows[\(i)]", count: r.count, reference: "rows", expected: rows.count)
+        }
         storage = rows.flatMap { $0 }
-        precondition(storage.count == size * size, "matrix must be square")
     }
 
     @inlinable public subscript(i: Int, j: Int) -> Double {

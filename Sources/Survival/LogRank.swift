@@ -1,8 +1,38 @@
+/// Why a k-sample test (log-rank, Gray's) cannot be computed for the data given: the data are valid but
+/// hold no comparison. The estimators report this instead of a statistic (never a p-value of 1).
+///
+/// ```swift
+/// let test = try LogRankTest(time: [1, 2, 3], event: [true, true, false], group: [0, 0, 0])
+/// test.notPossible   // .fewerThanTwoGroups
+/// test.pValue        // NaN
+/// ```
+public enum TestNotPossible: String, Sendable, Codable, Equatable, CustomStringConvertible {
+    /// Fewer than two groups have rows (R's `survdiff`: "There is only 1 group").
+    case fewerThanTwoGroups = "fewer than two groups"
+    /// No events in the data (R's `survdiff`: Chisq 0 on −1 df, p NA).
+    case noEvents = "no events"
+    /// Every stratum holds a single group, so no group is compared with another inside a stratum
+    /// (R's `survdiff` stops: "system is exactly singular"; `cmprsk::cuminc` reports −1 and p = 1).
+    case groupsNestedInStrata = "each stratum holds a single group"
+    /// The variance of the statistic is singular (zero): typically no event happens while two groups are
+    /// both at risk (R stops with "system is exactly singular"; `cmprsk::cuminc` reports −1 and p = 1).
+    case singularVariance = "singular variance"
+
+    public var description: String {
+        switch self {
+        case .fewerThanTwoGroups: return "fewer than two groups have rows, there is nothing to compare"
+        case .noEvents: return "there are no events"
+        case .groupsNestedInStrata: return "each stratum holds a single group, so no comparison within strata is possible"
+        case .singularVariance: return "the statistic has a singular variance (no event happens while two groups are both at risk)"
+        }
+    }
+}
+
 /// The G-rho family of k-sample tests for right-censored data (log-rank for ρ = 0, Peto–Peto
 /// modification of the Gehan–Wilcoxon for ρ = 1), optionally stratified, as R's `survdiff`.
 ///
 /// ```swift
-/// let test = LogRankTest(time: t, event: e, group: g)   // g in 0..<k
+/// let test = try LogRankTest(time: t, event: e, group: g)   // g in 0..<k
 /// test.chiSquare, test.degreesOfFreedom, test.pValue
 /// ```
 ///
@@ -10,7 +40,12 @@
 /// w = Ŝ(t−)^ρ (pooled Kaplan–Meier of the stratum, left-continuous):
 /// O_j += w·d_j, E_j += w·d·n_j/n, V_jj += w²·d·(n_j/n)(1−n_j/n)(n−d)/(n−1),
 /// V_jk −= w²·d·n_j·n_k(n−d)/(n²(n−1)). Sums run over strata. The statistic is (O−E)ᵀV⁻(O−E) over the groups
-/// with E > 0, first of them dropped; df = (number of such groups) − 1.
+/// with E > 0, first of them dropped; df = (number of such groups) − 1. When that variance is singular but
+/// not zero the statistic uses its generalized inverse and df is its rank (R stops there).
+///
+/// When the data hold no comparison (one group, no events, groups nested in strata, zero variance),
+/// ``notPossible`` says why and ``chiSquare`` and ``pValue`` are NaN; the per-group counts are still
+/// reported.
 public struct LogRankTest: Sendable {
     /// Rows in each group.
     public let count: [Int]
@@ -20,10 +55,15 @@ public struct LogRankTest: Sendable {
     public let expected: [Double]
     /// Variance–covariance matrix of O − E.
     public let variance: Matrix
+    /// The statistic; NaN when ``notPossible`` is set.
     public let chiSquare: Double
+    /// Degrees of freedom; 0 when ``notPossible`` is set.
     public let degreesOfFreedom: Int
+    /// Upper-tail χ² probability; NaN when ``notPossible`` is set.
     public let pValue: Double
     public let rho: Double
+    /// Why no test could be computed, or `nil` when it was.
+    public let notPossible: TestNotPossible?
 
     /// Runs the test.
     ///
@@ -35,12 +75,20 @@ public struct LogRankTest: Sendable {
     ///   - strata: Optional stratum index of each row (small non-negative integers).
     ///   - rho: Weight exponent ρ ≥ 0.
     ///   - timeFix: Merge near-equal times as R's `timefix = TRUE`.
+    /// - Throws: ``SurvivalError`` for no rows, mismatched lengths, a negative or non-finite time, a group
+    ///   index outside `0..<groupCount`, or ρ negative or not finite.
     /// - Complexity: O(n·k) after radix sorting within each stratum and group.
     public init(time: [Double], event: [Bool], group: [Int], groupCount: Int? = nil, strata: [Int]? = nil,
-                rho: Double = 0, timeFix: Bool = true) {
-        let k = groupCount ?? ((group.max() ?? -1) + 1)
+                rho: Double = 0, timeFix: Bool = true) throws(SurvivalError) {
         let n = time.count
-        precondition(event.count == n && group.count == n)
+        guard n > 0 else { throw .noObservations }
+        try Check.length(event, "event", as: n, of: "time")
+        try Check.length(group, "group", as: n, of: "time")
+        if let strata { try Check.length(strata, "strata", as: n, of: "time") }
+        try Check.times(time)
+        try Check.rho(rho)
+        let k = groupCount ?? ((group.max() ?? -1) + 1)
+        try Check.indices(group, "group", count: k)
         var counts = [Int](repeating: 0, count: k)
         for g in group { counts[g] += 1 }
         var o = [Double](repeating: 0, count: k), e = o
@@ -112,18 +160,41 @@ public struct LogRankTest: Sendable {
         variance = v
         self.rho = rho
         let keep = (0..<k).filter { e[$0] > 0 }
-        if keep.count < 2 {
-            chiSquare = 0
-            degreesOfFreedom = max(keep.count - 1, 0)
+        var reason: TestNotPossible? = nil
+        var statistic = Double.nan, df = 0
+        if counts.filter({ $0 > 0 }).count < 2 {
+            reason = .fewerThanTwoGroups
+        } else if !event.contains(true) {
+            reason = .noEvents
+        } else if let strata, !LogRankTest.someStratumHasTwoGroups(strata: strata, group: group) {
+            reason = .groupsNestedInStrata
+        } else if keep.count < 2 {
+            reason = .singularVariance
         } else {
             let idx = Array(keep.dropFirst())
             let diff = idx.map { o[$0] - e[$0] }
             let chol = GeneralizedCholesky(v.submatrix(idx))
-            let sol = chol.solve(diff)
-            chiSquare = zip(diff, sol).reduce(0) { $0 + $1.0 * $1.1 }
-            degreesOfFreedom = keep.count - 1
+            if chol.rank == 0 {
+                reason = .singularVariance
+            } else {
+                let sol = chol.solve(diff)
+                statistic = zip(diff, sol).reduce(0) { $0 + $1.0 * $1.1 }
+                df = chol.rank
+            }
         }
-        pValue = degreesOfFreedom > 0 ? ChiSquared.survival(chiSquare, df: Double(degreesOfFreedom)) : 1
+        notPossible = reason
+        chiSquare = statistic
+        degreesOfFreedom = df
+        pValue = reason == nil ? ChiSquared.survival(statistic, df: Double(df)) : .nan
+    }
+
+    /// Whether some stratum has rows of two different groups.
+    static func someStratumHasTwoGroups(strata: [Int], group: [Int]) -> Bool {
+        var first: [Int: Int] = [:]
+        for (s, g) in zip(strata, group) {
+            if let f = first[s] { if f != g { return true } } else { first[s] = g }
+        }
+        return false
     }
 }
 

@@ -51,7 +51,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
 
     /// Result columns: `n_all`, `n_excluded`, `miss_<k>` per required column, and over the complete rows
     /// `bad_event`, `events`, `min_time`, `min_weight`, `sum_w`, `sum_wx_<j>`, `non_unit_<j>` (rows with a
-    /// value outside {−1, 0, 1}).
+    /// value outside {−1, 0, 1}), `distinct_<j>`, `event_min_<j>`, `event_max_<j>` (a two-valued covariate
+    /// one of whose values has no event has an infinite coefficient).
     public func profileSQL(from source: DataSource, dialect d: SQLDialect) -> String {
         let c = complete(d)
         var cols = ["COUNT(*) AS n_all"]
@@ -68,6 +69,9 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         for j in covariates.indices {
             cols.append("SUM(CASE WHEN \(c) THEN \(weight(d)) * \(x(j, d)) END) AS sum_wx_\(j)")
             cols.append("SUM(CASE WHEN \(c) AND \(x(j, d)) NOT IN (-1, 0, 1) THEN 1 ELSE 0 END) AS non_unit_\(j)")
+            cols.append("COUNT(DISTINCT CASE WHEN \(c) THEN \(x(j, d)) END) AS distinct_\(j)")
+            cols.append("MIN(CASE WHEN \(c) AND \(status(d)) = 1 THEN \(x(j, d)) END) AS event_min_\(j)")
+            cols.append("MAX(CASE WHEN \(c) AND \(status(d)) = 1 THEN \(x(j, d)) END) AS event_max_\(j)")
         }
         return "SELECT\n  " + cols.joined(separator: ",\n  ") + "\nFROM " + source.sql(d)
     }

@@ -92,8 +92,9 @@ public final class SurvivalDatabase: @unchecked Sendable {
     public func cumulativeIncidence(time: String, event: String, group: String? = nil, censorCode: Int = 0,
                                     at: [Double] = []) throws -> CumulativeIncidenceAnalysis.Result {
         let a = try aggregates(SurvivalAggregateQuery(time: time, event: event, eventKind: .cause, group: group))
-        return CumulativeIncidenceAnalysis.run(aggregates: a.aggregates, groupLevels: group == nil ? nil : a.groupLevels,
-                                               censorCode: censorCode, at: at, report: a.report)
+        return try CumulativeIncidenceAnalysis.run(aggregates: a.aggregates, groupLevels: group == nil ? nil : a.groupLevels,
+                                                   group: group, event: event, sourceName: source.name,
+                                                   censorCode: censorCode, at: at, report: a.report)
     }
 
     /// `pof cox` in the database: one profile query, one for the scaling, then one per Newton–Raphson step.
@@ -115,7 +116,8 @@ public final class SurvivalDatabase: @unchecked Sendable {
         q.partitionKey = partitionKey
         var strataLevels: [String: Int] = [:]
         let model = try AggregateCoxModel(covariateCount: covariates.count, means: centring.means, scale: centring.scale,
-                                          observations: profile.report.includedRows, ties: ties) { beta in
+                                          observations: profile.report.includedRows, ties: ties,
+                                          eventlessLevel: profile.eventlessLevel) { beta in
             let r = try run(q.stepSQL(from: source, dialect: dialect, means: centring.means, scale: centring.scale, beta: beta))
             return try CoxProfile.cells(r, p: covariates.count, efron: ties == .efron, strata: &strataLevels,
                                         sourceName: source.name)
@@ -130,6 +132,8 @@ struct CoxProfile {
     var weightSum: Double
     var weightedSums: [Double]
     var unitValued: [Bool]
+    /// Covariates with two values one of which no event has.
+    var eventlessLevel: Set<Int>
 
     init(_ r: QueryResult, query q: CoxAggregateQuery, sourceName: String) throws {
         func num(_ c: String) throws -> Double { try CoxProfile.number(r, c, sourceName) }
@@ -158,6 +162,9 @@ struct CoxProfile {
         weightSum = try num("sum_w")
         weightedSums = try q.covariates.indices.map { try num("sum_wx_\($0)") }
         unitValued = try q.covariates.indices.map { try num("non_unit_\($0)") == 0 }
+        eventlessLevel = Set(try q.covariates.indices.filter { j in
+            try num("distinct_\(j)") == 2 && num("event_min_\(j)") == num("event_max_\(j)")
+        })
     }
 
     static func number(_ r: QueryResult, _ column: String, _ sourceName: String, row: Int = 0) throws -> Double {

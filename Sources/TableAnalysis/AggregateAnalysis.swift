@@ -70,6 +70,7 @@ extension LogRankAnalysis {
         let test = LogRankTest(aggregates: aggregates, groupCount: groupLevels.count, rho: rho)
         return Result(time: time, event: event, groupColumn: group, strataColumn: strata, rho: rho,
                       chisq: test.chiSquare, df: test.degreesOfFreedom, p: test.pValue,
+                      notPossible: test.notPossible?.description,
                       groups: groupLevels.indices.map {
                           Group(group: groupLevels[$0], n: test.count[$0], observed: test.observed[$0],
                                 expected: test.expected[$0])
@@ -85,12 +86,29 @@ extension CumulativeIncidenceAnalysis {
     /// - Parameters:
     ///   - aggregates: Complete rows only; `status` holds cause codes.
     ///   - groupLevels: Display value of each group index, or `nil` without a group column.
+    ///   - group, event: Column names, for the output and messages; `sourceName` names the data.
     ///   - censorCode: The code of censored rows.
     ///   - at: Times for the estimates (default: each curve's event times).
     ///   - report: The rows excluded for missing values.
-    public static func run(aggregates: SurvivalAggregates, groupLevels: [String]?, censorCode: Int = 0,
-                           at: [Double] = [], report: MissingValueReport) -> Result {
+    public static func run(aggregates: SurvivalAggregates, groupLevels: [String]?, group: String?, event: String,
+                           sourceName: String, censorCode: Int = 0, at: [Double] = [],
+                           report: MissingValueReport) throws -> Result {
+        // the censoring code must occur, as in the file mode
+        var warnings: [String] = []
+        let codes = Set(aggregates.status)
+        if !codes.contains(censorCode) {
+            let list = codes.sorted().map(String.init).joined(separator: ", ")
+            if codes.contains(0) {
+                throw AnalysisError.invalidOption("\(sourceName), column \"\(event)\": the censoring code \(censorCode) does not occur (codes found: \(list)); rows coded 0 would be counted as failures of cause 0. Give the code of censored rows with --censor-code")
+            }
+            warnings.append("no row has the censoring code \(censorCode) in column \"\(event)\" (codes found: \(list)): every row is counted as a failure")
+        }
         let cif = CumulativeIncidence(aggregates: aggregates, censorCode: censorCode)
+        var grayNotPossible: String? = nil
+        if let groupLevels, group != nil {
+            if groupLevels.count < 2 { grayNotPossible = TestNotPossible.fewerThanTwoGroups.description }
+            else if cif.causes.isEmpty { grayNotPossible = "there are no failures (every row is censored)" }
+        }
         let levels = groupLevels ?? ["all"]
         let curves = cif.curves.map { c -> CurveSummary in
             let events = aggregates.time.indices.filter {
@@ -103,8 +121,12 @@ extension CumulativeIncidenceAnalysis {
                                           lower95: $0.lower, upper95: $0.upper)
                                 })
         }
-        return Result(censorCode: censorCode, curves: curves,
-                      gray: cif.tests.map { GrayTest(cause: $0.cause, statistic: $0.statistic, df: $0.degreesOfFreedom, p: $0.pValue) },
+        return Result(censorCode: censorCode, groupColumn: group, curves: curves,
+                      gray: cif.tests.map {
+                          GrayTest(cause: $0.cause, statistic: $0.statistic, df: $0.degreesOfFreedom, p: $0.pValue,
+                                   notPossible: $0.notPossible?.description)
+                      },
+                      grayNotPossible: grayNotPossible, warnings: warnings,
                       rowsUsed: report.includedRows, excludedRows: report.excludedRows, excluded: report.exclusions)
     }
 }
@@ -124,17 +146,23 @@ extension CoxAnalysis {
         let (lo, hi) = model.hazardRatioInterval()
         let z = model.zScores, p = model.pValues
         let terms = termNames.indices.map { k in
-            Term(term: termNames[k], coef: model.coefficients[k], se: se[k], robustSE: .nan,
-                 hr: model.hazardRatios[k], lower95: lo[k], upper95: hi[k], z: z[k], p: p[k])
+            let status = model.termStatus[k]
+            let ok = status.isEstimable
+            return Term(term: termNames[k], coef: model.coefficients[k], se: se[k], robustSE: .nan,
+                        hr: ok ? model.hazardRatios[k] : .nan, lower95: ok ? lo[k] : .nan, upper95: ok ? hi[k] : .nan,
+                        z: ok ? z[k] : .nan, p: ok ? p[k] : .nan, estimability: status)
         }
-        func test(_ t: CoxModel.Test) -> Test { Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue) }
+        let noEvents = model.status.reason == .noEvents
+        func test(_ t: CoxModel.Test) -> Test {
+            noEvents ? Test(statistic: .nan, df: 0, p: .nan) : Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue)
+        }
         var warnings = model.warnings
-        let aliased = model.aliased.map { termNames[$0] }
+        let aliased = noEvents ? [] : model.aliased.map { termNames[$0] }
         for a in aliased {
             warnings.append("\(a) is a linear combination of earlier terms (collinear); its coefficient is not estimable (NA)")
         }
         let epv = Double(model.events) / Double(max(1, termNames.count - aliased.count))
-        if epv < 10 {
+        if epv < 10 && !noEvents {
             warnings.append("only \(NumberText.short(epv)) events per estimated coefficient (fewer than 10): estimates may be unstable")
         }
         warnings.append("concordance not estimable from per-time sums (it compares subjects pairwise); shown as NA")
@@ -145,6 +173,6 @@ extension CoxAnalysis {
                       concordance: ConcordanceValue(estimate: .nan, se: .nan),
                       iterations: model.iterations, converged: model.converged, warnings: warnings,
                       aliased: aliased, eventsPerVariable: epv, zph: nil, rowsUsed: report.includedRows,
-                      excludedRows: report.excludedRows, excluded: report.exclusions)
+                      excludedRows: report.excludedRows, excluded: report.exclusions, status: model.status)
     }
 }

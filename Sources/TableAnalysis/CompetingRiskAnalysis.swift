@@ -20,14 +20,29 @@ struct CauseColumn {
                 throw AnalysisError.negativeTime(file: table.sourceName, row: table.rowNumber(ofRow: r), column: timeColumn,
                                                  value: table.cell(row: r, column: tIndex))
             }
-            if e[r]! != e[r]!.rounded() || abs(e[r]!) > 1e6 {
+            if DecimalNumber.exactInteger(e[r]!) == nil || abs(e[r]!) > 1e9 {
                 throw AnalysisError.invalidOption("\(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(eventColumn)\": \"\(table.cell(row: r, column: eIndex))\" is not a cause code (an integer)")
             }
         }
         rows = cc.rows
         time = cc.rows.map { t[$0]! }
-        cause = cc.rows.map { Int(e[$0]!) }
+        cause = cc.rows.map { DecimalNumber.exactInteger(e[$0]!)! }   // checked above
         report = cc.report
+    }
+}
+
+extension CauseColumn {
+    /// Checks that `censorCode` occurs among the codes. When it does not and code 0 does, the censored rows
+    /// are almost surely coded 0 and would be counted as failures of "cause 0": an error naming the codes.
+    /// When neither occurs, every row is a failure: returned as a warning.
+    func checkCensorCode(_ censorCode: Int, table: CSVTable, column: String) throws -> [String] {
+        let codes = Set(cause)
+        guard !codes.contains(censorCode) else { return [] }
+        let list = codes.sorted().map(String.init).joined(separator: ", ")
+        if codes.contains(0) {
+            throw AnalysisError.invalidOption("\(table.sourceName), column \"\(column)\": the censoring code \(censorCode) does not occur (codes found: \(list)); rows coded 0 would be counted as failures of cause 0. Give the code of censored rows with --censor-code")
+        }
+        return ["no row has the censoring code \(censorCode) in column \"\(column)\" (codes found: \(list)): every row is counted as a failure"]
     }
 }
 
@@ -51,21 +66,40 @@ public enum CumulativeIncidenceAnalysis {
 
     public struct GrayTest: Codable, Sendable {
         public var cause: Int
+        /// NaN (JSON null) when the test is not possible.
         public var statistic: Double
         public var df: Int
+        /// NaN (JSON null) when the test is not possible.
         public var p: Double
+        /// Why the test is not possible for this cause (groups nested in strata, singular variance), or nil.
+        public var notPossible: String?
+        enum CodingKeys: String, CodingKey {
+            case cause, statistic, df, p
+            case notPossible = "not_possible"
+        }
     }
 
     public struct Result: Codable, Sendable {
         public var censorCode: Int
+        public var groupColumn: String?
         public var curves: [CurveSummary]
         public var gray: [GrayTest]
+        /// With a group column: why Gray's test is not possible at all (fewer than two groups, no failures).
+        public var grayNotPossible: String?
+        public var warnings: [String]
         public var rowsUsed: Int
         public var excludedRows: Int
         public var excluded: [Exclusion]
         enum CodingKeys: String, CodingKey {
-            case curves, gray, excluded
-            case censorCode = "censor_code", rowsUsed = "rows_used", excludedRows = "excluded_rows"
+            case curves, gray, warnings, excluded
+            case censorCode = "censor_code", groupColumn = "group_column", grayNotPossible = "gray_not_possible"
+            case rowsUsed = "rows_used", excludedRows = "excluded_rows"
+        }
+
+        /// Every reason a requested test is not possible (empty when all were computed).
+        public var notPossible: [String] {
+            (grayNotPossible.map { ["Gray's test: \($0)"] } ?? [])
+                + gray.compactMap { t in t.notPossible.map { "Gray's test for cause \(t.cause): \($0)" } }
         }
     }
 
@@ -75,11 +109,20 @@ public enum CumulativeIncidenceAnalysis {
     ///   - event: Column of integer cause codes; `censorCode` marks censored rows.
     ///   - group: Optional grouping column (Gray's test compares its groups).
     ///   - at: Times at which estimates are reported (default: the distinct event times).
+    /// - Throws: ``TabularError`` or ``AnalysisError`` naming file, row, column and value; in particular
+    ///   when `censorCode` does not occur in the column while code 0 does (the censored rows would
+    ///   otherwise be counted as failures of "cause 0").
     public static func run(table: CSVTable, time: String, event: String, group: String? = nil,
                            censorCode: Int = 0, at: [Double] = []) throws -> Result {
         let cols = try CauseColumn(table: table, time: time, event: event, alsoRequired: group.map { [$0] } ?? [])
+        var warnings = try cols.checkCensorCode(censorCode, table: table, column: event)
         let g = try group.map { try GroupColumn(table: table, column: $0, rows: cols.rows) }
-        let cif = CumulativeIncidence(time: cols.time, cause: cols.cause, group: g?.index, censorCode: censorCode)
+        let cif = try CumulativeIncidence(time: cols.time, cause: cols.cause, group: g?.index, censorCode: censorCode)
+        var grayNotPossible: String? = nil
+        if let g {
+            if g.levels.count < 2 { grayNotPossible = TestNotPossible.fewerThanTwoGroups.description }
+            else if cif.causes.isEmpty { grayNotPossible = "there are no failures (every row is censored)" }
+        }
         let levels = g?.levels ?? ["all"]
         let curves = cif.curves.map { c -> CurveSummary in
             let idx = cols.cause.indices.filter { cols.cause[$0] == c.cause && (g == nil || g!.index[$0] == c.group) }
@@ -89,8 +132,12 @@ public enum CumulativeIncidenceAnalysis {
                                     Point(time: $0.time, estimate: $0.estimate, variance: $0.variance, lower95: $0.lower, upper95: $0.upper)
                                 })
         }
-        return Result(censorCode: censorCode, curves: curves,
-                      gray: cif.tests.map { GrayTest(cause: $0.cause, statistic: $0.statistic, df: $0.degreesOfFreedom, p: $0.pValue) },
+        return Result(censorCode: censorCode, groupColumn: group, curves: curves,
+                      gray: cif.tests.map {
+                          GrayTest(cause: $0.cause, statistic: $0.statistic, df: $0.degreesOfFreedom, p: $0.pValue,
+                                   notPossible: $0.notPossible?.description)
+                      },
+                      grayNotPossible: grayNotPossible, warnings: warnings,
                       rowsUsed: cols.rows.count, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
     }
 }
@@ -135,6 +182,7 @@ public enum FineGrayAnalysis {
         guard !covariates.isEmpty else { throw AnalysisError.invalidOption("at least one covariate is needed") }
         guard cause != censorCode else { throw AnalysisError.invalidOption("--cause must differ from --censor-code") }
         let cols = try CauseColumn(table: table, time: time, event: event, alsoRequired: covariates)
+        let censorWarnings = try cols.checkCensorCode(censorCode, table: table, column: event)
         let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows)
         let events = cols.cause.filter { $0 == cause }.count
         guard events > 0 else {
@@ -149,7 +197,7 @@ public enum FineGrayAnalysis {
         }
         let (lo, hi) = model.hazardRatioInterval()
         let se = model.standardErrors, z = model.zScores, p = model.pValues
-        var warnings: [String] = []
+        var warnings: [String] = censorWarnings
         if !model.converged { warnings.append("Fine-Gray fit did not converge in \(model.iterations) iterations") }
         return Result(n: cols.rows.count, cause: cause, censorCode: censorCode, events: events,
                       competingEvents: cols.cause.filter { $0 != cause && $0 != censorCode }.count,
@@ -216,17 +264,17 @@ public enum CoxPredictionAnalysis {
                 }
                 if cov.isCategorical {
                     guard cov.levels.contains(value) else {
-                        throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \"\(value)\" is not a level of the fitted data (\(cov.levels.joined(separator: ", ")))")
+                        throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \(CoxAnalysis.shortened(value)) is not a level of the fitted data (\(cov.levels.joined(separator: ", ")))")
                     }
                     for level in cov.levels where level != cov.reference { x.append(value == level ? 1 : 0) }
                 } else {
-                    guard let v = Double(value) else {
-                        throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \"\(value)\" is not a number")
+                    guard let v = DecimalNumber.parse(value) else {
+                        throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \(CoxAnalysis.shortened(value)) is not a number")
                     }
                     x.append(v)
                 }
             }
-            let prediction = CoxPrediction(model: fit.model, covariates: x)
+            let prediction = try CoxPrediction(model: fit.model, covariates: x)
             let lp = zip(fit.model.coefficients, zip(x, fit.model.means)).reduce(0.0) { $0 + ($1.0.isNaN ? 0 : $1.0 * ($1.1.0 - $1.1.1)) }
             let curve = prediction.curves[0]
             let times = at.isEmpty ? curve.time : at

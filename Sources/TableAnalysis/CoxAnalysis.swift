@@ -22,8 +22,11 @@ public enum CoxAnalysis {
         public var upper95: Double
         public var z: Double
         public var p: Double
+        /// Whether the coefficient is an estimate, and if not why (JSON `{"estimable": false, "reason": code}`).
+        /// A term that is not estimable has hr, limits, z and p NaN (JSON null); coef and se are R's values.
+        public var estimability: Estimability
         enum CodingKeys: String, CodingKey {
-            case term, coef, se, hr, lower95, upper95, z, p
+            case term, coef, se, hr, lower95, upper95, z, p, estimability
             case robustSE = "robust_se"
         }
     }
@@ -83,10 +86,18 @@ public enum CoxAnalysis {
         public var rowsUsed: Int
         public var excludedRows: Int
         public var excluded: [Exclusion]
+        /// Whether the model as a whole can be reported; when not (no events, fewer events than terms, not
+        /// converged) the reason, and the exit status of `pof cox` is 2.
+        public var status: Estimability
+
+        /// Why the model is not possible for these data (empty when it is).
+        public var notPossible: [String] {
+            status.reason.map { ["Cox model: not estimable, \($0)"] } ?? []
+        }
 
         enum CodingKeys: String, CodingKey {
             case n, events, ties, robust, terms, loglik, tests, concordance, iterations, converged, warnings
-            case aliased, zph, excluded
+            case aliased, zph, excluded, status
             case strataColumn = "strata_column", eventsPerVariable = "events_per_variable"
             case rowsUsed = "rows_used", excludedRows = "excluded_rows"
         }
@@ -114,14 +125,15 @@ public enum CoxAnalysis {
         let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows)
         let entry = try start.map { c in let v = try table.numericColumn(c); return cols.rows.map { v[$0]! } }
         let w = try weights.map { c in let v = try table.numericColumn(c); return cols.rows.map { v[$0]! } }
-        if let w, let bad = w.indices.first(where: { !(w[$0] > 0) }) {
-            throw AnalysisError.model("\(table.sourceName), row \(table.rowNumber(ofRow: cols.rows[bad])), column \"\(weights!)\": weights must be positive")
+        if let w, let weights, let bad = w.indices.first(where: { !(w[$0] > 0 && w[$0].isFinite) }) {
+            let r = cols.rows[bad]
+            let cell = table.cell(row: r, column: try table.columnIndex(weights))
+            throw AnalysisError.model("\(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(weights)\": weight \(Self.shortened(cell)) is not positive; case weights must be positive numbers")
         }
-        if let entry, let bad = entry.indices.first(where: { entry[$0] >= cols.time[$0] }) {
-            throw AnalysisError.model("\(table.sourceName), row \(table.rowNumber(ofRow: cols.rows[bad])), column \"\(start!)\": entry time is not before the exit time")
-        }
-        guard cols.event.contains(true) else {
-            throw AnalysisError.model("\(table.sourceName): no events in the \(cols.rows.count) rows used (column \"\(event)\"): a Cox model cannot be fitted")
+        if let entry, let start, let bad = entry.indices.first(where: { !(entry[$0] < cols.time[$0]) }) {
+            let r = cols.rows[bad]
+            let cell = table.cell(row: r, column: try table.columnIndex(start))
+            throw AnalysisError.model("\(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(start)\": entry time \(Self.shortened(cell)) is not before the exit time \(Self.shortened(table.cell(row: r, column: try table.columnIndex(time))))")
         }
         let s = try strata.map { try GroupColumn(table: table, column: $0, rows: cols.rows).index }
         let model: CoxModel
@@ -135,17 +147,24 @@ public enum CoxAnalysis {
         let (lo, hi) = model.hazardRatioInterval()
         let z = model.zScores, p = model.pValues
         let terms = matrix.termNames.indices.map { k in
-            Term(term: matrix.termNames[k], coef: model.coefficients[k], se: se[k], robustSE: rse?[k] ?? .nan,
-                 hr: model.hazardRatios[k], lower95: lo[k], upper95: hi[k], z: z[k], p: p[k])
+            let status = model.termStatus[k]
+            let ok = status.isEstimable
+            return Term(term: matrix.termNames[k], coef: model.coefficients[k], se: se[k], robustSE: rse?[k] ?? .nan,
+                        hr: ok ? model.hazardRatios[k] : .nan, lower95: ok ? lo[k] : .nan, upper95: ok ? hi[k] : .nan,
+                        z: ok ? z[k] : .nan, p: ok ? p[k] : .nan, estimability: status)
         }
-        func test(_ t: CoxModel.Test) -> Test { Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue) }
+        // With no events there is no test (R prints "Likelihood ratio test=0 on 0 df, p=1").
+        let noEvents = model.status.reason == .noEvents
+        func test(_ t: CoxModel.Test) -> Test {
+            noEvents ? Test(statistic: .nan, df: 0, p: .nan) : Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue)
+        }
         var warnings = model.warnings
-        let aliased = model.aliased.map { matrix.termNames[$0] }
+        let aliased = noEvents ? [] : model.aliased.map { matrix.termNames[$0] }
         for a in aliased {
             warnings.append("\(a) is a linear combination of earlier terms (collinear); its coefficient is not estimable (NA)")
         }
         let epv = Double(model.events) / Double(max(1, matrix.termNames.count - aliased.count))
-        if epv < 10 {
+        if epv < 10 && !noEvents {
             warnings.append("only \(NumberText.short(epv)) events per estimated coefficient (fewer than 10): estimates may be unstable")
         }
         var zphResult: ZPH? = nil
@@ -168,11 +187,11 @@ public enum CoxAnalysis {
                       robust: robust, terms: terms, loglik: [model.logLikelihood.initial, model.logLikelihood.final],
                       tests: Tests(likelihoodRatio: test(model.tests.likelihoodRatio), wald: test(model.tests.wald),
                                    score: test(model.tests.score), robustScore: model.tests.robustScore.map(test)),
-                      concordance: ConcordanceValue(estimate: model.concordance.estimate,
+                      concordance: ConcordanceValue(estimate: noEvents ? .nan : model.concordance.estimate,
                                                     se: model.concordance.standardError),
                       iterations: model.iterations, converged: model.converged, warnings: warnings,
                       aliased: aliased, eventsPerVariable: epv, zph: zphResult, rowsUsed: cols.rows.count,
-                      excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
+                      excludedRows: cols.report.excludedRows, excluded: cols.exclusions, status: model.status)
     }
 }
 
@@ -196,6 +215,13 @@ extension CoxAnalysis {
         } catch {
             throw AnalysisError.model("\(table.sourceName): \(error)")
         }
+    }
+}
+
+extension CoxAnalysis {
+    /// A cell quoted for a message, cut to 40 characters (a huge cell is not echoed whole).
+    static func shortened(_ cell: String) -> String {
+        cell.count <= 40 ? "\"\(cell)\"" : "\"\(cell.prefix(40))…\" (\(cell.utf8.count) bytes)"
     }
 }
 

@@ -96,10 +96,10 @@ public enum KaplanMeierAnalysis {
         var fits: [(String, KaplanMeier)]
         if let group {
             let g = try GroupColumn(table: table, column: group, rows: cols.rows)
-            fits = KaplanMeier.byGroup(time: cols.time, event: cols.event, group: g.index, confidenceType: confidenceType,
+            fits = try KaplanMeier.byGroup(time: cols.time, event: cols.event, group: g.index, confidenceType: confidenceType,
                                        confidenceLevel: confidenceLevel).map { (g.levels[$0.group], $0.fit) }
         } else {
-            fits = [("all", KaplanMeier(time: cols.time, event: cols.event, confidenceType: confidenceType,
+            fits = [("all", try KaplanMeier(time: cols.time, event: cols.event, confidenceType: confidenceType,
                                         confidenceLevel: confidenceLevel))]
         }
         let strata = fits.map { level, fit -> Stratum in
@@ -117,7 +117,7 @@ public enum KaplanMeierAnalysis {
                          surv: fit.survival[k], stdErr: se[k], lower95: fit.lower[k], upper95: fit.upper[k])
                 })
         }
-        let followUp = KaplanMeier.reverse(time: cols.time, event: cols.event).median.estimate ?? .nan
+        let followUp = try KaplanMeier.reverse(time: cols.time, event: cols.event).median.estimate ?? .nan
         return Result(time: time, event: event, groupColumn: group, confType: confidenceType.rawValue,
                       confLevel: confidenceLevel, strata: strata, medianFollowUp: followUp,
                       rowsUsed: cols.rows.count, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)

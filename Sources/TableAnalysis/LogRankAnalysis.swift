@@ -21,9 +21,13 @@ public enum LogRankAnalysis {
         public var groupColumn: String
         public var strataColumn: String?
         public var rho: Double
+        /// The statistic; NaN (JSON null) when the test is not possible.
         public var chisq: Double
         public var df: Int
+        /// NaN (JSON null) when the test is not possible.
         public var p: Double
+        /// Why the test is not possible for these data (e.g. "fewer than two groups have rows, …"), or nil.
+        public var notPossible: String?
         public var groups: [Group]
         public var variance: [[Double]]
         public var rowsUsed: Int
@@ -32,6 +36,7 @@ public enum LogRankAnalysis {
 
         enum CodingKeys: String, CodingKey {
             case time, event, rho, chisq, df, p, groups, variance, excluded
+            case notPossible = "not_possible"
             case groupColumn = "group_column", strataColumn = "strata_column", rowsUsed = "rows_used"
             case excludedRows = "excluded_rows"
         }
@@ -48,14 +53,17 @@ public enum LogRankAnalysis {
     public static func run(table: CSVTable, time: String, event: String, group: String, strata: String? = nil,
                            rho: Double = 0) throws -> Result {
         guard rho >= 0, rho.isFinite else { throw AnalysisError.invalidOption("--rho must be a number ≥ 0") }
+        // Not possible (one group, no events, groups nested in strata, zero variance): chisq and p are NaN and
+        // notPossible says why; R's survdiff stops or prints p = NA in these cases.
         let cols = try SurvivalColumns(table: table, time: time, event: event,
                                        alsoRequired: [group] + (strata.map { [$0] } ?? []))
         let g = try GroupColumn(table: table, column: group, rows: cols.rows)
         let s = try strata.map { try GroupColumn(table: table, column: $0, rows: cols.rows).index }
-        let test = LogRankTest(time: cols.time, event: cols.event, group: g.index, groupCount: g.levels.count,
+        let test = try LogRankTest(time: cols.time, event: cols.event, group: g.index, groupCount: g.levels.count,
                                strata: s, rho: rho)
         return Result(time: time, event: event, groupColumn: group, strataColumn: strata, rho: rho,
                       chisq: test.chiSquare, df: test.degreesOfFreedom, p: test.pValue,
+                      notPossible: test.notPossible?.description,
                       groups: g.levels.indices.map {
                           Group(group: g.levels[$0], n: test.count[$0], observed: test.observed[$0],
                                 expected: test.expected[$0])

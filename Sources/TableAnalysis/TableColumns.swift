@@ -1,3 +1,4 @@
+import Foundation
 import Survival
 import Tabular
 
@@ -31,6 +32,9 @@ extension MissingValueReport {
 }
 
 /// The time/event (and optional group, strata, weights) columns of a table over its complete rows.
+///
+/// Reads only the columns named, each in one parallel pass: the complete-case rows, then the times
+/// (8 bytes a row) and events (1 byte a row).
 struct SurvivalColumns {
     var rows: [Int]
     var time: [Double]
@@ -43,36 +47,83 @@ struct SurvivalColumns {
         guard !cc.rows.isEmpty else {
             throw AnalysisError.noRows(file: table.sourceName, reason: cc.report.summary)
         }
-        let t = try table.numericColumn(timeColumn)
-        let e = try table.eventColumn(eventColumn)
-        for r in cc.rows where t[r]! < 0 {
-            throw AnalysisError.negativeTime(file: table.sourceName, row: table.rowNumber(ofRow: r),
-                                             column: timeColumn, value: table.cell(row: r, column: try table.columnIndex(timeColumn)))
+        let t = try table.numbers(timeColumn)
+        if let bad = t.nonNumbers.first {
+            throw TabularError.notANumber(file: table.sourceName, row: bad.rowNumber, line: bad.line,
+                                          column: timeColumn, value: bad.value)
         }
+        let e = try table.events(eventColumn)
+        for r in cc.rows where t.values[r] < 0 {
+            throw AnalysisError.negativeTime(file: table.sourceName, row: table.rowNumber(ofRow: r), column: timeColumn,
+                                             value: table.cell(row: r, column: try table.columnIndex(timeColumn)))
+        }
+        let all = cc.rows.count == table.rowCount
         rows = cc.rows
-        time = cc.rows.map { t[$0]! }
-        event = cc.rows.map { e[$0]! }
+        time = all ? t.values : cc.rows.map { t.values[$0] }
+        event = all ? e.map { $0 == 1 } : cc.rows.map { e[$0] == 1 }
         report = cc.report
     }
 }
 
-/// The distinct values of a grouping column over `rows`: numeric columns in numeric order, others
-/// in byte order (as R's `factor`), with the index of each row's group.
+/// The distinct values of a grouping column over `rows`, with the index of each row's group.
+///
+/// - A column whose non-missing cells are all numbers is grouped by numeric value (`1`, `1.0` and
+///   `" 1"` are one group), in numeric order; labels are the numbers written shortest (`1`, `2.5`).
+/// - A column that is mostly numbers with a few other cells (see `isMostlyNumeric`) is an error naming
+///   those cells.
+/// - Any other column is grouped by its cell texts with surrounding spaces and tabs removed, in byte
+///   order (as R's `factor` in the C locale).
+/// - More than 1000 groups is an error (`TabularError.tooManyLevels`).
 struct GroupColumn {
     var levels: [String]
     var index: [Int]
 
     init(table: CSVTable, column: String, rows: [Int]) throws {
-        let values = try table.stringColumn(column)
-        let selected = rows.map { values[$0]! }
-        var levels = Array(Set(selected))
-        if try table.isNumeric(column: column) {
-            levels.sort { Double($0)! < Double($1)! }
-        } else {
-            levels.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let scan = try table.numbers(column)
+        if scan.nonNumberCount == 0 {
+            var distinct = Set<Double>()
+            for r in rows {
+                let v = scan.values[r]
+                guard !v.isNaN else { throw GroupColumn.missing(table, r, column) }
+                distinct.insert(v == 0 ? 0 : v)   // -0 and 0 are one group
+            }
+            try checkLevelCount(distinct.count, rows: rows.count, file: table.sourceName, column: column, covariate: false)
+            let sorted = distinct.sorted()
+            let position = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+            levels = sorted.map(GroupColumn.label)
+            index = rows.map { position[scan.values[$0] == 0 ? 0 : scan.values[$0]]! }
+            return
         }
-        let map = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
-        self.levels = levels
-        index = selected.map { map[$0]! }
+        if isMostlyNumeric(numbers: scan.numberCount, nonNumbers: scan.nonNumberCount) {
+            throw TabularError.mostlyNumeric(file: table.sourceName, column: column, cells: scan.nonNumbers,
+                                             count: scan.nonNumberCount)
+        }
+        let factor = try table.factor(column)
+        // Trimmed texts; codes whose texts differ only in surrounding spaces merge.
+        let texts = factor.levels.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t")) }
+        var used = [Bool](repeating: false, count: texts.count)
+        for r in rows {
+            let code = Int(factor.codes[r])
+            guard code >= 0 else { throw GroupColumn.missing(table, r, column) }
+            used[code] = true
+        }
+        let distinct = Set(texts.indices.filter { used[$0] }.map { texts[$0] })
+        try checkLevelCount(distinct.count, rows: rows.count, file: table.sourceName, column: column, covariate: false)
+        let sorted = distinct.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let position = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+        let codeToGroup = texts.map { position[$0] ?? -1 }
+        levels = sorted
+        index = rows.map { codeToGroup[Int(factor.codes[$0])] }
+    }
+
+    /// A group's number as a label: whole numbers without a decimal point, others shortest round-trip.
+    static func label(_ v: Double) -> String {
+        if let i = DecimalNumber.exactInteger(v) { return String(i) }
+        return "\(v)"
+    }
+
+    private static func missing(_ table: CSVTable, _ r: Int, _ column: String) -> TabularError {
+        TabularError.missingValue(file: table.sourceName, row: table.rowNumber(ofRow: r), line: table.lineNumber(ofRow: r),
+                                  column: column)
     }
 }

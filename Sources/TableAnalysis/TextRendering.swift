@@ -63,16 +63,22 @@ extension LogRankAnalysis.Result {
                              return ["\(groupColumn)=\(g.group)", String(g.n), sig(g.observed, 6), sig(g.expected),
                                      sig(d * d / g.expected), sig(d * d / diag[k])]
                          }).rendered + "\n\n"
-        out += " Chisq= \(sig(chisq))  on \(df) degrees of freedom, p= \(sig(p, 2))\n"
+        if let notPossible {
+            out += " Test not possible: \(notPossible).\n"
+        } else {
+            out += " Chisq= \(sig(chisq))  on \(df) degrees of freedom, p= \(sig(p, 2))\n"
+        }
         out += exclusionLine(excludedRows, rowsUsed + excludedRows, excluded) + "\n"
         return out
     }
 
+    /// CSV: one row per group; chisq, df and p empty and `not_possible` set when the test is not possible.
     public var csv: String {
-        CSVOutput.string(header: ["group", "n", "observed", "expected", "chisq", "df", "p"],
+        CSVOutput.string(header: ["group", "n", "observed", "expected", "chisq", "df", "p", "not_possible"],
                          rows: groups.map { g in
                              [g.group, String(g.n), CSVOutput.number(g.observed), CSVOutput.number(g.expected),
-                              CSVOutput.number(chisq), String(df), CSVOutput.number(p)]
+                              CSVOutput.number(chisq), notPossible == nil ? String(df) : "NA", CSVOutput.number(p),
+                              notPossible ?? ""]
                          })
     }
 }
@@ -86,20 +92,33 @@ extension CoxAnalysis.Result {
         var header = ["", "coef", "exp(coef)", "se(coef)"]
         if robust { header.append("robust se") }
         header += ["z", "Pr(>|z|)"]
+        if let reason = status.reason {
+            out += "Model not estimable: \(reason).\n\n"
+        }
         out += TextTable(header: header, rows: terms.map { t in
+            guard t.estimability.isEstimable else {
+                return [t.term, "not estimable: \(t.estimability.reason!)"] + [String](repeating: "", count: header.count - 2)
+            }
             var r = [t.term, sig(t.coef, 4), sig(t.hr, 4), sig(t.se, 4)]
             if robust { r.append(sig(t.robustSE, 4)) }
             return r + [sig(t.z, 3), sig(t.p, 3)]
         }).rendered + "\n\n"
-        out += TextTable(header: ["", "exp(coef)", "exp(-coef)", "lower .95", "upper .95"], rows: terms.map { t in
-            [t.term, sig(t.hr, 4), sig(1 / t.hr, 4), sig(t.lower95, 4), sig(t.upper95, 4)]
-        }).rendered + "\n\n"
-        out += "Concordance= \(sig(concordance.estimate))  (se = \(sig(concordance.se)) )\n"
-        out += "Likelihood ratio test= \(sig(tests.likelihoodRatio.statistic, 4))  on \(tests.likelihoodRatio.df) df,   p=\(sig(tests.likelihoodRatio.p, 2))\n"
-        out += "Wald test            = \(sig(tests.wald.statistic, 4))  on \(tests.wald.df) df,   p=\(sig(tests.wald.p, 2))\n"
-        out += "Score (logrank) test = \(sig(tests.score.statistic, 4))  on \(tests.score.df) df,   p=\(sig(tests.score.p, 2))\n"
-        if let r = tests.robustScore {
-            out += "Robust score test    = \(sig(r.statistic, 4))  on \(r.df) df,   p=\(sig(r.p, 2))\n"
+        let estimable = terms.filter(\.estimability.isEstimable)
+        if !estimable.isEmpty {
+            out += TextTable(header: ["", "exp(coef)", "exp(-coef)", "lower .95", "upper .95"], rows: estimable.map { t in
+                [t.term, sig(t.hr, 4), sig(1 / t.hr, 4), sig(t.lower95, 4), sig(t.upper95, 4)]
+            }).rendered + "\n\n"
+        }
+        if status.reason == .noEvents {
+            out += "Tests not possible: there are no events.\n"
+        } else {
+            out += "Concordance= \(sig(concordance.estimate))  (se = \(sig(concordance.se)) )\n"
+            out += "Likelihood ratio test= \(sig(tests.likelihoodRatio.statistic, 4))  on \(tests.likelihoodRatio.df) df,   p=\(sig(tests.likelihoodRatio.p, 2))\n"
+            out += "Wald test            = \(sig(tests.wald.statistic, 4))  on \(tests.wald.df) df,   p=\(sig(tests.wald.p, 2))\n"
+            out += "Score (logrank) test = \(sig(tests.score.statistic, 4))  on \(tests.score.df) df,   p=\(sig(tests.score.p, 2))\n"
+            if let r = tests.robustScore {
+                out += "Robust score test    = \(sig(r.statistic, 4))  on \(r.df) df,   p=\(sig(r.p, 2))\n"
+            }
         }
         out += "Iterations: \(iterations)\(converged ? "" : " (did not converge)")\n"
         if let zph {
@@ -114,10 +133,10 @@ extension CoxAnalysis.Result {
     }
 
     public var csv: String {
-        CSVOutput.string(header: ["term", "coef", "se", "robust_se", "hr", "lower95", "upper95", "z", "p"],
+        CSVOutput.string(header: ["term", "coef", "se", "robust_se", "hr", "lower95", "upper95", "z", "p", "not_estimable"],
                          rows: terms.map { t in
                              [t.term] + [t.coef, t.se, t.robustSE, t.hr, t.lower95, t.upper95, t.z, t.p]
-                                 .map(CSVOutput.number)
+                                 .map(CSVOutput.number) + [t.estimability.reason?.rawValue ?? ""]
                          })
     }
 }
@@ -128,9 +147,14 @@ extension CumulativeIncidenceAnalysis.Result {
         var out = "Cumulative incidence (Aalen-Johansen; variance as cmprsk::cuminc; censor code \(censorCode))\n"
         if !gray.isEmpty {
             out += "\nTests (Gray):\n" + TextTable(header: ["cause", "stat", "pv", "df"], rows: gray.map {
-                [String($0.cause), sig($0.statistic, 6), sig($0.p, 6), String($0.df)]
+                $0.notPossible == nil ? [String($0.cause), sig($0.statistic, 6), sig($0.p, 6), String($0.df)]
+                    : [String($0.cause), "not possible", "", ""]
             }).rendered + "\n"
+            for t in gray { if let r = t.notPossible { out += "Gray's test for cause \(t.cause) not possible: \(r).\n" } }
         }
+        if let grayNotPossible { out += "\nGray's test not possible: \(grayNotPossible).\n" }
+        for w in warnings { out += "Warning: \(w)\n" }
+        if curves.isEmpty { out += "\nNo failures: every row is censored, so there are no incidence curves.\n" }
         for c in curves {
             out += "\n\(c.group == "all" ? "" : "\(c.group) ")cause \(c.cause) (\(c.events) events)\n"
             out += TextTable(header: ["time", "est", "var", "lower 95%", "upper 95%"], rows: c.at.map {

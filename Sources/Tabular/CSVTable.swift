@@ -1,6 +1,13 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// A CSV file held in memory: a header of column names and rows of text cells, with typed access.
+/// A CSV file: a header of column names and rows of text cells, with typed access to its columns.
 ///
 /// **Format** (RFC 4180, read leniently):
 /// - Fields are separated by commas; records end with LF, CRLF or a lone CR.
@@ -12,6 +19,8 @@ import Foundation
 ///   duplicated name is an error.
 /// - Every record must have as many fields as the header. Completely empty lines are skipped
 ///   (they still count in row numbers, as in a spreadsheet).
+/// - A file whose name ends in `.gz` (or that starts with the gzip magic bytes) is decompressed
+///   while it is read.
 ///
 /// **Missing values.** A cell is missing when, ignoring surrounding spaces and tabs, it is empty or
 /// exactly `NA` (quoted or not). Nothing else is missing: `na`, `NaN`, `N/A`, `.` and `-` are values
@@ -20,11 +29,15 @@ import Foundation
 /// **Rows.** Data rows are addressed by a 0-based *row index* (`0..<rowCount`). Messages use the
 /// spreadsheet *row number*: the header is row 1, the first data row is row 2 (see ``TabularError``).
 ///
-/// **Speed.** The file is parsed as bytes in one pass; quoted fields are unescaped in place, and a
-/// cell is a byte range into one buffer (no per-cell `String` until one is asked for).
-/// Measured (release build, shared 2-core x86-64 Linux): 1,000,000 rows × 10 columns (60 MB) parse
-/// in 0.28 s; then `numericColumn` takes ~0.2 s per column of 17-digit numbers (less for short
-/// ones, which take a fast exact path) and `stringColumn` ~0.17 s.
+/// **How it reads.** Opening a table checks the whole file's structure (encoding, quotes, field
+/// counts) but converts no cell: a file is memory-mapped (no size limit), split into record-aligned
+/// segments (quoted line breaks are handled: a segment boundary guessed inside a quoted field is
+/// detected and that segment rescanned), and the segments are scanned on all cores. The table keeps
+/// one resume point per 64 rows, not an index of cells. A column is converted when it is asked for,
+/// again in parallel, reading only as far into each row as that column; pages already read are handed
+/// back to the kernel, so resident memory is about the columns taken, not the file.
+/// Reads that take longer than two seconds show a progress line on stderr when stderr is a terminal
+/// (see ``ProgressReporting``).
 public struct CSVTable: Sendable {
     /// The name used in messages: the file's last path component, or the name given for a string.
     public let sourceName: String
@@ -33,33 +46,37 @@ public struct CSVTable: Sendable {
     /// Number of data rows (records after the header, blank lines not counted).
     public let rowCount: Int
 
-    /// Cell contents, unescaped in place; cell k of the row-major grid is `bytes[starts[k]..<ends[k]]`.
-    let bytes: [UInt8]
-    let starts: [UInt32]
-    let ends: [UInt32]
-    /// Per data row: spreadsheet row number (header = 1) and physical line where the record starts.
-    let rowNumbers: [Int]
-    let lineNumbers: [Int]
+    let store: TableStore
     let columnIndexByName: [String: Int]
 
     /// Number of columns.
     public var columnCount: Int { columnNames.count }
 
-    /// Reads and parses a CSV file.
+    /// Whether a progress line may be shown on stderr for long reads.
+    public enum ProgressReporting: Sendable {
+        /// Shown when stderr is a terminal and the read has taken over two seconds, unless the
+        /// environment variable `POF_PROGRESS` is `0` (`POF_PROGRESS=1` shows it on any stderr).
+        case automatic
+        /// Never shown.
+        case never
+    }
+
+    /// Reads a CSV file (or a gzip-compressed CSV file).
     ///
-    /// - Parameter url: A file URL. Messages name the file by its last path component.
+    /// ```swift
+    /// let table = try CSVTable(contentsOf: URL(fileURLWithPath: "lung.csv"))
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - url: A file URL. Messages name the file by its last path component.
+    ///   - progress: Whether a progress line may appear on stderr for a long read.
     /// - Throws: ``TabularError`` — unreadable file, invalid UTF-8, no header, bad header names,
-    ///   unbalanced quotes, or a record whose field count differs from the header's.
-    /// - Complexity: O(file size).
-    public init(contentsOf url: URL) throws {
+    ///   unbalanced quotes, a record whose field count differs from the header's, or a corrupt gzip stream.
+    /// - Complexity: O(file size) time on all cores; memory O(file size / 64 rows) besides the map.
+    public init(contentsOf url: URL, progress: ProgressReporting = .automatic) throws {
         let name = url.lastPathComponent
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw TabularError.unreadableFile(file: name, reason: Self.reason(error))
-        }
-        try self.init(bytes: [UInt8](data), sourceName: name)
+        let bytes = try readSource(url, name: name, progress: progress)
+        try self.init(tableBytes: bytes, sourceName: name, progress: progress)
     }
 
     /// Parses CSV text.
@@ -73,62 +90,50 @@ public struct CSVTable: Sendable {
     ///   - string: The whole file's text.
     ///   - sourceName: Name used in messages.
     public init(string: String, sourceName: String = "<text>") throws {
-        try self.init(bytes: Array(string.utf8), sourceName: sourceName)
+        var s = string
+        let bytes = s.withUTF8 { TableBytes(copying: $0) }
+        try self.init(tableBytes: bytes, sourceName: sourceName, progress: .never)
     }
 
     /// Parses CSV bytes (UTF-8).
+    ///
+    /// - Parameters:
+    ///   - bytes: The whole file's bytes.
+    ///   - sourceName: Name used in messages.
     public init(bytes: [UInt8], sourceName: String) throws {
-        if bytes.count >= Int(UInt32.max) {
-            throw TabularError.fileTooLarge(file: sourceName, bytes: bytes.count)
-        }
-        if let bad = bytes.withUnsafeBufferPointer(firstInvalidUTF8) {
-            let line = 1 + Self.lineBreaks(in: bytes, before: bad)
-            throw TabularError.invalidUTF8(file: sourceName, line: line, byte: bytes[bad])
-        }
-        var buffer = bytes
-        var parsed = try CSVParser.parse(&buffer, sourceName: sourceName)
-        guard let width = parsed.headerWidth else { throw TabularError.noHeader(file: sourceName) }
+        let copy = bytes.withUnsafeBufferPointer { TableBytes(copying: $0) }
+        try self.init(tableBytes: copy, sourceName: sourceName, progress: .never)
+    }
 
-        // Header names: trimmed, non-empty, unique.
-        var names: [String] = []
-        names.reserveCapacity(width)
+    init(tableBytes: TableBytes, sourceName: String, progress: ProgressReporting) throws {
+        let layout = try TableLayout.scan(tableBytes, sourceName: sourceName, progress: progress)
         var index: [String: Int] = [:]
-        for c in 0..<width {
-            let name = buffer.withUnsafeBufferPointer { p in
-                let (s, e) = trimmed(p, Int(parsed.starts[c]), Int(parsed.ends[c]))
-                return String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
-            }
-            if name.isEmpty { throw TabularError.emptyColumnName(file: sourceName, column: c + 1) }
-            if index[name] != nil {
-                let positions = names.indices.filter { names[$0] == name }.map { $0 + 1 } + [c + 1]
-                throw TabularError.duplicateColumnName(file: sourceName, name: name, positions: positions)
-            }
-            index[name] = c
-            names.append(name)
-        }
-        parsed.starts.removeFirst(width)
-        parsed.ends.removeFirst(width)
-        parsed.rowNumbers.removeFirst()
-        parsed.lineNumbers.removeFirst()
-
+        for (c, name) in layout.names.enumerated() { index[name] = c }
         self.sourceName = sourceName
-        self.columnNames = names
+        self.columnNames = layout.names
         self.columnIndexByName = index
-        self.rowCount = parsed.rowNumbers.count
-        self.bytes = buffer
-        self.starts = parsed.starts
-        self.ends = parsed.ends
-        self.rowNumbers = parsed.rowNumbers
-        self.lineNumbers = parsed.lineNumbers
+        self.rowCount = layout.rowCount
+        self.store = TableStore(bytes: tableBytes, segments: layout.segments, width: layout.names.count,
+                                rowCount: layout.rowCount, progress: progress, sourceName: sourceName)
     }
 
     // MARK: Rows and cells
 
     /// The spreadsheet row number of a data row: header = 1, first data row = 2 (blank lines count).
-    public func rowNumber(ofRow index: Int) -> Int { rowNumbers[index] }
+    ///
+    /// - Complexity: O(1) for consecutive rows; at most 64 rows are rescanned otherwise.
+    public func rowNumber(ofRow index: Int) -> Int {
+        precondition(index >= 0 && index < rowCount, "row \(index) out of range 0..<\(rowCount)")
+        return store.locate(index).record
+    }
 
     /// The 1-based physical line of the file where a data row starts.
-    public func lineNumber(ofRow index: Int) -> Int { lineNumbers[index] }
+    ///
+    /// - Complexity: as ``rowNumber(ofRow:)``.
+    public func lineNumber(ofRow index: Int) -> Int {
+        precondition(index >= 0 && index < rowCount, "row \(index) out of range 0..<\(rowCount)")
+        return store.locate(index).line
+    }
 
     /// The 0-based position of a column in the header.
     ///
@@ -141,20 +146,20 @@ public struct CSVTable: Sendable {
     }
 
     /// The raw text of one cell (unescaped, not trimmed; missing cells give "" or "NA").
+    ///
+    /// - Complexity: O(row length) for consecutive access; see ``rowNumber(ofRow:)``.
     public func cell(row: Int, column: Int) -> String {
         precondition(row >= 0 && row < rowCount && column >= 0 && column < columnCount, "cell out of range")
-        let k = row * columnCount + column
-        return bytes.withUnsafeBufferPointer { p in
-            String(decoding: UnsafeBufferPointer(rebasing: p[Int(starts[k])..<Int(ends[k])]), as: UTF8.self)
-        }
+        return store.withCell(row: row, column: column) { p, s, e, escaped in fieldText(p, s, e, escaped: escaped) }
     }
 
     /// Whether a cell is missing (empty or `NA` after trimming spaces and tabs).
     public func isMissing(row: Int, column: Int) -> Bool {
         precondition(row >= 0 && row < rowCount && column >= 0 && column < columnCount, "cell out of range")
-        let k = row * columnCount + column
-        return bytes.withUnsafeBufferPointer { p in
-            isMissingCell(p, Int(starts[k]), Int(ends[k]))
+        return store.withCell(row: row, column: column) { p, s, e, escaped in
+            if escaped { return false }
+            let (a, b) = trimmed(p, s, e)
+            return isMissingTrimmed(p, a, b)
         }
     }
 
@@ -167,22 +172,20 @@ public struct CSVTable: Sendable {
     /// - Complexity: O(rowCount).
     public func stringColumn(_ name: String) throws -> [String?] {
         let c = try columnIndex(name)
-        return bytes.withUnsafeBufferPointer { p in
-            (0..<rowCount).map { r -> String? in
-                let k = r * columnCount + c
-                let s = Int(starts[k]), e = Int(ends[k])
-                if isMissingCell(p, s, e) { return nil }
-                return String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
-            }
+        var out = [String?](repeating: nil, count: rowCount)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let target = UncheckedBox(buffer.baseAddress)
+            _ = store.scan(columns: [c]) { _ in StringSink(out: target.value) }
         }
+        return out
     }
 
     /// A column as numbers; missing cells are `nil`.
     ///
-    /// A number is a decimal in the C locale, optionally signed, with optional exponent: `63`,
-    /// `-1.5`, `.5`, `2.`, `1e-3`, `+4E2`; surrounding spaces and tabs are ignored. `inf`, `nan`, hex,
-    /// digit-group separators and decimal commas are not numbers; neither are values that overflow
-    /// a double. Conversion is correctly rounded (as R's `read.csv` and `strtod`).
+    /// A number is a decimal in the C locale (see ``DecimalNumber``): `63`, `-1.5`, `.5`, `2.`,
+    /// `1e-3`, `+4E2`; surrounding spaces and tabs are ignored. `inf`, `nan`, hex, digit-group
+    /// separators and decimal commas are not numbers; neither are values that overflow a double.
+    /// Conversion is correctly rounded (as R's `read.csv` and `strtod`).
     ///
     /// ```swift
     /// try table.numericColumn("age")   // [63.0, nil, 71.5]
@@ -192,47 +195,53 @@ public struct CSVTable: Sendable {
     ///   cell, or ``TabularError/unknownColumn(file:column:available:)``.
     /// - Complexity: O(rowCount).
     public func numericColumn(_ name: String) throws -> [Double?] {
-        try parsedColumn(name, parse: parseDouble) { r, c in
-            TabularError.notANumber(file: sourceName, row: rowNumbers[r], line: lineNumbers[r], column: name,
-                                    value: cell(row: r, column: c))
-        }
+        let scan = try numbers(name)
+        if let bad = scan.nonNumbers.first { throw notANumber(bad, column: name) }
+        return scan.values.map { $0.isNaN ? nil : $0 }
     }
 
-    /// Parses every non-missing cell of a column; the first cell `parse` rejects becomes `failure(row, column)`.
-    private func parsedColumn<T>(_ name: String, parse: (UnsafeBufferPointer<UInt8>, Int, Int) -> T?,
-                                 failure: (Int, Int) -> TabularError) throws -> [T?] {
+    /// A column's numbers with missing cells as NaN, and the cells that are not numbers, in one pass.
+    ///
+    /// Compact and fast: 8 bytes a row, no optionals. A non-number neither stops the scan nor
+    /// throws; its value is NaN and it is listed (the first ``NumberScan/listedLimit`` in row order)
+    /// and counted. A cell reads as NaN only when it is missing or not a number: the number grammar
+    /// has no NaN.
+    ///
+    /// ```swift
+    /// let s = try table.numbers("age")
+    /// s.values              // [63, .nan, 71.5]
+    /// s.nonNumberCount      // 0
+    /// ```
+    ///
+    /// - Throws: ``TabularError/unknownColumn(file:column:available:)``.
+    /// - Complexity: O(rowCount), on all cores.
+    public func numbers(_ name: String) throws -> NumberScan {
         let c = try columnIndex(name)
-        var out = [T?](repeating: nil, count: rowCount)
-        var failed: Int? = nil
-        bytes.withUnsafeBufferPointer { p in
-            for r in 0..<rowCount {
-                let k = r * columnCount + c
-                let (s, e) = trimmed(p, Int(starts[k]), Int(ends[k]))
-                if isMissingTrimmed(p, s, e) { continue }
-                guard let v = parse(p, s, e) else { failed = r; return }
-                out[r] = v
-            }
+        var values = [Double](repeating: .nan, count: rowCount)
+        let sinks = values.withUnsafeMutableBufferPointer { buffer in
+            let target = UncheckedBox(buffer.baseAddress)
+            return store.scan(columns: [c]) { _ in NumberSink(out: target.value) }
         }
-        if let r = failed { throw failure(r, c) }
-        return out
+        var listed: [Int] = []
+        var count = 0, missing = 0
+        for s in sinks {
+            count += s.badCount
+            missing += s.missing
+            for r in s.badRows where listed.count < NumberScan.listedLimit { listed.append(r) }
+        }
+        let cells = listed.map { r in
+            InvalidCell(row: r, rowNumber: rowNumber(ofRow: r), line: lineNumber(ofRow: r), value: cell(row: r, column: c))
+        }
+        return NumberScan(values: values, missingCount: missing, nonNumbers: cells, nonNumberCount: count)
     }
 
     /// Whether every non-missing cell of a column is a number (see ``numericColumn(_:)``).
     /// A column whose cells are all missing counts as numeric.
     ///
     /// - Throws: ``TabularError/unknownColumn(file:column:available:)``.
-    /// - Complexity: O(rowCount), stopping at the first non-number.
+    /// - Complexity: O(rowCount).
     public func isNumeric(column name: String) throws -> Bool {
-        let c = try columnIndex(name)
-        return bytes.withUnsafeBufferPointer { p in
-            for r in 0..<rowCount {
-                let k = r * columnCount + c
-                let (s, e) = trimmed(p, Int(starts[k]), Int(ends[k]))
-                if isMissingTrimmed(p, s, e) { continue }
-                if parseDouble(p, s, e) == nil { return false }
-            }
-            return true
-        }
+        try numbers(name).nonNumberCount == 0
     }
 
     /// An event-indicator column: `1`, `TRUE`, `True`, `true`, `T` → `true`; `0`, `FALSE`, `False`,
@@ -242,22 +251,86 @@ public struct CSVTable: Sendable {
     ///   other value (e.g. `2`, `yes`, `1.0`), or ``TabularError/unknownColumn(file:column:available:)``.
     /// - Complexity: O(rowCount).
     public func eventColumn(_ name: String) throws -> [Bool?] {
-        try parsedColumn(name, parse: parseEvent) { r, c in
-            TabularError.notAnEventIndicator(file: sourceName, row: rowNumbers[r], line: lineNumbers[r], column: name,
-                                             value: cell(row: r, column: c))
+        try events(name).map { $0 < 0 ? nil : $0 == 1 }
+    }
+
+    /// An event-indicator column as `1` (event), `0` (no event) and `-1` (missing): one byte a row.
+    ///
+    /// - Throws: as ``eventColumn(_:)``.
+    /// - Complexity: O(rowCount), on all cores.
+    public func events(_ name: String) throws -> [Int8] {
+        let c = try columnIndex(name)
+        var values = [Int8](repeating: -1, count: rowCount)
+        let sinks = values.withUnsafeMutableBufferPointer { buffer in
+            let target = UncheckedBox(buffer.baseAddress)
+            return store.scan(columns: [c]) { _ in EventSink(out: target.value) }
         }
+        if let r = sinks.compactMap(\.firstBad).min() {
+            throw TabularError.notAnEventIndicator(file: sourceName, row: rowNumber(ofRow: r), line: lineNumber(ofRow: r),
+                                                   column: name, value: cell(row: r, column: c))
+        }
+        return values
+    }
+
+    /// A column as a factor: one code per row into its distinct cell texts.
+    ///
+    /// Levels are the exact cell texts (unquoted, spaces kept) in order of first appearance; a
+    /// missing cell has code -1.
+    ///
+    /// ```swift
+    /// let f = try table.factor("sex")
+    /// f.levels    // ["M", "F"]
+    /// f.codes     // [0, 1, 1, -1, 0]
+    /// ```
+    ///
+    /// - Throws: ``TabularError/unknownColumn(file:column:available:)``.
+    /// - Complexity: O(rowCount) expected time, on all cores; 4 bytes a row.
+    public func factor(_ name: String) throws -> FactorColumn {
+        let c = try columnIndex(name)
+        var codes = [Int32](repeating: -1, count: rowCount)
+        var segmentsRows: [Range<Int>] = []
+        let sinks = codes.withUnsafeMutableBufferPointer { buffer in
+            let target = UncheckedBox(buffer.baseAddress)
+            return store.scan(columns: [c]) { seg in
+                FactorSink(out: target.value, rows: seg.firstRow..<(seg.firstRow + seg.rowCount))
+            }
+        }
+        segmentsRows = sinks.map(\.rows)
+        // Merge the segments' level lists, in segment order (so first appearance order holds).
+        var levels: [String] = []
+        var global: [String: Int32] = [:]
+        var remaps: [[Int32]] = []
+        for s in sinks {
+            var remap: [Int32] = []
+            for text in s.levels {
+                if let g = global[text] { remap.append(g) } else {
+                    let g = Int32(levels.count)
+                    levels.append(text)
+                    global[text] = g
+                    remap.append(g)
+                }
+            }
+            remaps.append(remap)
+        }
+        codes.withUnsafeMutableBufferPointer { buffer in
+            let target = UncheckedBox(buffer.baseAddress!)
+            let remapsBox = UncheckedBox(remaps)
+            parallelFor(segmentsRows.count) { k in
+                let remap = remapsBox.value[k]
+                let identity = remap.enumerated().allSatisfy { Int32($0.offset) == $0.element }
+                if identity { return }
+                for r in segmentsRows[k] where target.value[r] >= 0 {
+                    target.value[r] = remap[Int(target.value[r])]
+                }
+            }
+        }
+        return FactorColumn(codes: codes, levels: levels)
     }
 
     // MARK: Helpers
 
-    static func lineBreaks(in bytes: [UInt8], before offset: Int) -> Int {
-        var n = 0
-        var i = 0
-        while i < offset {
-            if bytes[i] == 0x0A { n += 1 } else if bytes[i] == 0x0D && (i + 1 >= bytes.count || bytes[i + 1] != 0x0A) { n += 1 }
-            i += 1
-        }
-        return n
+    func notANumber(_ bad: InvalidCell, column: String) -> TabularError {
+        TabularError.notANumber(file: sourceName, row: bad.rowNumber, line: bad.line, column: column, value: bad.value)
     }
 
     static func reason(_ error: Error) -> String {
@@ -273,174 +346,531 @@ public struct CSVTable: Sendable {
     }
 }
 
-// MARK: - Parser
+/// A cell that should hold a number but does not.
+public struct InvalidCell: Sendable, Equatable {
+    /// 0-based row index.
+    public let row: Int
+    /// Spreadsheet row number (header = 1).
+    public let rowNumber: Int
+    /// Physical line where the row starts.
+    public let line: Int
+    /// The cell's text.
+    public let value: String
+}
 
-/// One-pass byte parser. Produces cell ranges (header included) and, per record, its spreadsheet
-/// row number and starting line; checks every record's width against the header's.
-enum CSVParser {
-    struct Output {
-        var headerWidth: Int?
-        var starts: [UInt32] = []
-        var ends: [UInt32] = []
-        var rowNumbers: [Int] = []
-        var lineNumbers: [Int] = []
+/// A numeric column read in one pass: see ``CSVTable/numbers(_:)``.
+public struct NumberScan: Sendable {
+    /// How many non-numbers are listed in ``nonNumbers`` at most.
+    public static let listedLimit = 10
+    /// One value per row; NaN where the cell is missing or not a number.
+    public var values: [Double]
+    /// Missing cells (empty or `NA`).
+    public var missingCount: Int
+    /// The first non-number cells in row order (at most ``listedLimit``).
+    public var nonNumbers: [InvalidCell]
+    /// All non-number cells.
+    public var nonNumberCount: Int
+    /// Cells holding a number.
+    public var numberCount: Int { values.count - missingCount - nonNumberCount }
+}
+
+/// A column coded as a factor: see ``CSVTable/factor(_:)``.
+public struct FactorColumn: Sendable, Equatable {
+    /// Per row, an index into ``levels``; -1 for a missing cell.
+    public var codes: [Int32]
+    /// Distinct cell texts in order of first appearance.
+    public var levels: [String]
+}
+
+// MARK: - Opening a file
+
+/// The bytes of a file: memory-mapped when it is a regular file, decompressed when it is gzip.
+func readSource(_ url: URL, name: String, progress: CSVTable.ProgressReporting) throws -> TableBytes {
+    let path = url.path
+    let fd = open(path, O_RDONLY)
+    if fd < 0 { throw TabularError.unreadableFile(file: name, reason: errnoReason(errno)) }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw TabularError.unreadableFile(file: name, reason: errnoReason(errno)) }
+    if (info.st_mode & S_IFMT) == S_IFDIR { throw TabularError.unreadableFile(file: name, reason: "it is a directory") }
+    let size = Int(info.st_size)
+    let regular = (info.st_mode & S_IFMT) == S_IFREG
+    var magic: [UInt8] = [0, 0]
+    let got = regular ? pread(fd, &magic, 2, 0) : 0
+    let gzip = (got == 2 && magic == [0x1F, 0x8B]) || (!regular && path.hasSuffix(".gz"))
+    if gzip {
+        return try GzipReader.decompress(fd: fd, compressedSize: regular ? size : nil, name: name, progress: progress)
     }
+    if regular, size > 0, let mapped = TableBytes(mapping: fd, size: size) { return mapped }
+    // Not mappable (a pipe, an empty file): read it all.
+    var data: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw TabularError.unreadableFile(file: name, reason: errnoReason(errno))
+        }
+        if n == 0 { break }
+        data.append(contentsOf: buffer[0..<n])
+    }
+    return data.withUnsafeBufferPointer { TableBytes(copying: $0) }
+}
 
-    static let comma: UInt8 = 0x2C, quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+func errnoReason(_ code: Int32) -> String {
+    switch code {
+    case ENOENT: return "no such file"
+    case EACCES, EPERM: return "permission denied"
+    case EISDIR: return "it is a directory"
+    default: return String(cString: strerror(code))
+    }
+}
 
-    static func parse(_ bytes: inout [UInt8], sourceName: String) throws -> Output {
-        var out = Output()
-        // Rough capacity guess: one field per 6 bytes.
-        out.starts.reserveCapacity(bytes.count / 6 + 16)
-        out.ends.reserveCapacity(bytes.count / 6 + 16)
-        try bytes.withUnsafeMutableBufferPointer { buf in
-            let n = buf.count
-            var i = 0
-            if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }
-            var line = 1
-            var record = 0
-            while i < n {
-                let recordLine = line
-                record += 1
-                // A completely empty line: skip it (it still counts as a spreadsheet row).
-                if buf[i] == lf || buf[i] == cr {
-                    if buf[i] == cr && i + 1 < n && buf[i + 1] == lf { i += 1 }
-                    i += 1
-                    line += 1
-                    continue
-                }
-                var fields = 0
-                while true {
-                    if i < n && buf[i] == quote {
-                        let openLine = line
-                        i += 1
-                        let contentStart = i
-                        var w = i
-                        while true {
-                            if i >= n { throw TabularError.unterminatedQuote(file: sourceName, line: openLine) }
-                            let b = buf[i]
-                            if b == quote {
-                                if i + 1 < n && buf[i + 1] == quote {
-                                    buf[w] = quote
-                                    w += 1
-                                    i += 2
-                                    continue
-                                }
-                                i += 1
-                                break
-                            }
-                            if b == lf || (b == cr && (i + 1 >= n || buf[i + 1] != lf)) { line += 1 }
-                            buf[w] = b
-                            w += 1
-                            i += 1
-                        }
-                        out.starts.append(UInt32(truncatingIfNeeded: contentStart))
-                        out.ends.append(UInt32(truncatingIfNeeded: w))
-                        if i < n && buf[i] != comma && buf[i] != lf && buf[i] != cr {
-                            throw TabularError.textAfterClosingQuote(file: sourceName, line: line)
-                        }
-                    } else {
-                        let s = i
-                        while i < n {
-                            let b = buf[i]
-                            if b == comma || b == lf || b == cr { break }
-                            i += 1
-                        }
-                        out.starts.append(UInt32(truncatingIfNeeded: s))
-                        out.ends.append(UInt32(truncatingIfNeeded: i))
+// MARK: - Layout
+
+/// The result of the structural scan: header names and record-aligned segments.
+struct TableLayout {
+    var names: [String]
+    var segments: [Segment]
+    var rowCount: Int
+
+    static func scan(_ bytes: TableBytes, sourceName: String, progress: CSVTable.ProgressReporting) throws -> TableLayout {
+        let p = bytes.base
+        let n = bytes.count
+        var i = 0
+        if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { i = 3 }
+
+        func utf8Failure() -> TabularError? {
+            guard let bad = firstInvalidUTF8(p, 0, n, n) else { return nil }
+            return TabularError.invalidUTF8(file: sourceName, line: 1 + lineBreaks(p, n, from: 0, to: bad), byte: p[bad])
+        }
+
+        // Header: the first non-blank record.
+        var records = 0, lines = 0
+        var shape = RecordShape()
+        var headerStart = -1
+        while i < n {
+            scanRecord(p, n, i, &shape)
+            if let problem = shape.problem {
+                if let u = utf8Failure() { throw u }
+                throw structureError(problem, line: 1 + lines + shape.problemLines, width: 0, sourceName: sourceName)
+            }
+            records += 1
+            lines += shape.lines
+            if !shape.blank { headerStart = i; i = shape.next; break }
+            i = shape.next
+        }
+        if headerStart < 0 {
+            if let u = utf8Failure() { throw u }
+            throw TabularError.noHeader(file: sourceName)
+        }
+        let width = shape.fields
+        let dataStart = i
+
+        // Split the data into pieces of ~8 MiB at offsets that do not cut a UTF-8 sequence; guess
+        // each piece's first record start as just after the first line break at or after its split.
+        let dataBytes = n - dataStart
+        let pieces = max(1, min(4096, dataBytes / (8 << 20)))
+        var splits = [dataStart]
+        for k in 1..<max(pieces, 1) {
+            var s = dataStart + Int((Double(dataBytes) * Double(k) / Double(pieces)).rounded(.down))
+            while s < n && p[s] & 0xC0 == 0x80 { s += 1 }
+            if s > splits.last! { splits.append(s) }
+        }
+        splits.append(n)
+        let m = splits.count - 1
+        var guesses = [Int](repeating: n, count: m)
+        guesses[0] = dataStart
+        for k in 1..<max(m, 1) {
+            var j = splits[k] - 1
+            while j < n && p[j] != lf && p[j] != cr { j += 1 }
+            if j < n { guesses[k] = (p[j] == cr && j + 1 < n && p[j + 1] == lf) ? j + 2 : j + 1 }
+        }
+
+        let meter = ProgressMeter(name: sourceName, total: n, verb: "checking", mode: progress)
+        var segments = [Segment](repeating: Segment(start: 0, end: 0), count: m)
+        var invalid = [Int?](repeating: nil, count: m)
+        segments.withUnsafeMutableBufferPointer { segBuffer in
+            invalid.withUnsafeMutableBufferPointer { badBuffer in
+                let segOut = UncheckedBox(segBuffer.baseAddress!)
+                let badOut = UncheckedBox(badBuffer.baseAddress!)
+                parallelFor(m) { k in
+                    let uStart = k == 0 ? 0 : splits[k]
+                    let uEnd = splits[k + 1]
+                    var validated = uStart
+                    var released = splits[k]
+                    var bad: Int? = nil
+                    let seg = scanSegment(p, n, start: guesses[k], limit: splits[k + 1], width: width) { at in
+                        let to = min(uEnd, at + (8 << 20))
+                        if bad == nil, to > validated { bad = firstInvalidUTF8(p, validated, to, n) }
+                        validated = max(validated, to)
+                        bytes.release(released..<at)
+                        meter.advance(by: at - released)
+                        released = at
                     }
-                    fields += 1
-                    if i >= n { break }
-                    let b = buf[i]
-                    i += 1
-                    if b == comma { continue }
-                    if b == cr && i < n && buf[i] == lf { i += 1 }
-                    line += 1
-                    break
+                    if bad == nil, uEnd > validated { bad = firstInvalidUTF8(p, validated, uEnd, n) }
+                    bytes.release(released..<min(seg.end, uEnd))
+                    meter.advance(by: max(0, uEnd - released))
+                    segOut.value[k] = seg
+                    badOut.value[k] = bad
                 }
-                if let width = out.headerWidth {
-                    if fields != width {
-                        throw TabularError.fieldCount(file: sourceName, line: recordLine, expected: width, found: fields)
-                    }
-                } else {
-                    out.headerWidth = fields
-                }
-                out.rowNumbers.append(record)
-                out.lineNumbers.append(recordLine)
             }
         }
-        return out
+        meter.finish()
+        if let bad = invalid.compactMap({ $0 }).min() {
+            throw TabularError.invalidUTF8(file: sourceName, line: 1 + lineBreaks(p, n, from: 0, to: bad), byte: p[bad])
+        }
+
+        // Stitch: a segment is right when it starts where the previous one ended; otherwise (its
+        // guess fell inside a quoted field) it is scanned again from the right place.
+        var expected = dataStart
+        var rowsSoFar = 0
+        var recordsSoFar = records      // records before the data (blank lines and the header)
+        var linesSoFar = lines
+        var kept: [Segment] = []
+        for k in 0..<m {
+            var seg = segments[k]
+            if seg.start != expected {
+                let limit = splits[k + 1]
+                seg = expected >= limit ? Segment(start: expected, end: expected)
+                    : scanSegment(p, n, start: expected, limit: limit, width: width)
+            }
+            if let problem = seg.problem {
+                throw structureError(problem.kind, line: linesSoFar + 1 + problem.line, width: width, sourceName: sourceName)
+            }
+            seg.firstRow = rowsSoFar
+            seg.firstRecord = recordsSoFar + 1
+            seg.firstLine = linesSoFar + 1
+            rowsSoFar += seg.rowCount
+            recordsSoFar += seg.recordCount
+            linesSoFar += seg.lineCount
+            expected = seg.end
+            if seg.rowCount > 0 { kept.append(seg) }
+        }
+
+        // Header names: trimmed, non-empty, unique.
+        var header = HeaderSink(width: width)
+        let headerSegment = Segment(start: headerStart, end: dataStart)
+        Array(0..<width).withUnsafeBufferPointer { scanCells(p, n, headerSegment, columns: $0, sink: &header) }
+        var names: [String] = []
+        var index: [String: Int] = [:]
+        for (c, name) in header.names.enumerated() {
+            if name.isEmpty { throw TabularError.emptyColumnName(file: sourceName, column: c + 1) }
+            if index[name] != nil {
+                let positions = names.indices.filter { names[$0] == name }.map { $0 + 1 } + [c + 1]
+                throw TabularError.duplicateColumnName(file: sourceName, name: name, positions: positions)
+            }
+            index[name] = c
+            names.append(name)
+        }
+        return TableLayout(names: names, segments: kept, rowCount: rowsSoFar)
+    }
+
+    static func structureError(_ problem: StructureProblem, line: Int, width: Int, sourceName: String) -> TabularError {
+        switch problem {
+        case .unterminatedQuote: return .unterminatedQuote(file: sourceName, line: line)
+        case .textAfterClosingQuote: return .textAfterClosingQuote(file: sourceName, line: line)
+        case .fieldCount(let found): return .fieldCount(file: sourceName, line: line, expected: width, found: found)
+        }
+    }
+}
+
+// MARK: - Store
+
+/// The bytes and segments of a table, with a cursor that makes row-by-row access cheap.
+final class TableStore: @unchecked Sendable {
+    let bytes: TableBytes
+    let segments: [Segment]
+    let width: Int
+    let rowCount: Int
+    let progress: CSVTable.ProgressReporting
+    let sourceName: String
+    private let lock = NSLock()
+    // The cursor: one row, where it starts, its record and line numbers, and its fields (parsed on demand).
+    private var cursorRow = -1
+    private var cursorOffset = 0, cursorRecord = 0, cursorLine = 0
+    private var cursorFields: [(start: Int, end: Int, escaped: Bool)] = []
+    private var cursorFieldsRow = -1
+
+    init(bytes: TableBytes, segments: [Segment], width: Int, rowCount: Int, progress: CSVTable.ProgressReporting,
+         sourceName: String) {
+        self.bytes = bytes
+        self.segments = segments
+        self.width = width
+        self.rowCount = rowCount
+        self.progress = progress
+        self.sourceName = sourceName
+    }
+
+    /// Start offset, spreadsheet row number and physical line of data row `r`.
+    func locate(_ r: Int) -> (offset: Int, record: Int, line: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return locateLocked(r)
+    }
+
+    private func locateLocked(_ r: Int) -> (offset: Int, record: Int, line: Int) {
+        if r == cursorRow { return (cursorOffset, cursorRecord, cursorLine) }
+        let p = bytes.base, n = bytes.count
+        var row: Int, offset: Int, record: Int, line: Int
+        // Resume from the cursor when it is a little behind, else from the nearest checkpoint.
+        var lo = 0, hi = segments.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if segments[mid].firstRow <= r { lo = mid } else { hi = mid - 1 }
+        }
+        let seg = segments[lo]
+        let j = (r - seg.firstRow) / checkpointInterval
+        let cp = seg.checkpoints[j]
+        row = seg.firstRow + j * checkpointInterval
+        offset = cp.offset
+        record = seg.firstRecord + cp.record
+        line = seg.firstLine + cp.line
+        if cursorRow >= row && cursorRow < r {
+            row = cursorRow
+            offset = cursorOffset
+            record = cursorRecord
+            line = cursorLine
+        }
+        var shape = RecordShape()
+        while row < r || p[offset] == lf || p[offset] == cr {
+            scanRecord(p, n, offset, &shape)
+            if !shape.blank { row += 1 }
+            record += 1
+            line += shape.lines
+            offset = shape.next
+        }
+        cursorRow = r
+        cursorOffset = offset
+        cursorRecord = record
+        cursorLine = line
+        return (offset, record, line)
+    }
+
+    /// Calls `body` with the bytes of one cell.
+    func withCell<T>(row: Int, column: Int, _ body: (UnsafePointer<UInt8>, Int, Int, Bool) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let at = locateLocked(row)
+        if cursorFieldsRow != row {
+            var sink = FieldRangeSink(width: width)
+            let seg = Segment(start: at.offset, end: at.offset + 1, firstRow: 0)
+            Array(0..<width).withUnsafeBufferPointer { scanCells(bytes.base, bytes.count, seg, columns: $0, sink: &sink) }
+            cursorFields = sink.fields
+            cursorFieldsRow = row
+        }
+        let f = cursorFields[column]
+        return body(bytes.base, f.start, f.end, f.escaped)
+    }
+
+    /// Scans the chosen columns of every row, one sink per segment (made by `makeSink`), on all cores.
+    /// Returns the sinks in segment order.
+    func scan<Sink: CellSink>(columns: [Int], makeSink: (Segment) -> Sink) -> [Sink] {
+        let order = columns.indices.sorted { columns[$0] < columns[$1] }
+        precondition(order == Array(columns.indices), "columns must be ascending")
+        var sinks = segments.map(makeSink)
+        let p = bytes.base, n = bytes.count
+        let total = segments.last.map { $0.end - segments[0].start } ?? 0
+        let meter = ProgressMeter(name: sourceName, total: total, verb: "reading", mode: progress)
+        sinks.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedBox(buffer.baseAddress!)
+            let segs = UncheckedBox(segments)
+            let bytes = self.bytes
+            columns.withUnsafeBufferPointer { cols in
+                let colsBox = UncheckedBox(cols)
+                parallelFor(segs.value.count) { k in
+                    let seg = segs.value[k]
+                    scanCells(p, n, seg, columns: colsBox.value, sink: &out.value[k])
+                    bytes.release(seg.start..<seg.end)
+                    meter.advance(by: seg.end - seg.start)
+                }
+            }
+        }
+        meter.finish()
+        return sinks
     }
 }
 
-// MARK: - Cell-level parsing on bytes
+// MARK: - Sinks
 
-@inline(__always)
-func trimmed(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Int, Int) {
-    var s = start, e = end
-    while s < e && (p[s] == 0x20 || p[s] == 0x09) { s += 1 }
-    while e > s && (p[e - 1] == 0x20 || p[e - 1] == 0x09) { e -= 1 }
-    return (s, e)
+struct HeaderSink: CellSink {
+    var names: [String]
+    init(width: Int) { names = .init(repeating: "", count: width) }
+    mutating func take(row: Int, slot: Int, _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, escaped: Bool) {
+        let (a, b) = escaped ? (s, e) : trimmed(p, s, e)
+        var text = fieldText(p, a, b, escaped: escaped)
+        if escaped { text = text.trimmingCharacters(in: CharacterSet(charactersIn: " \t")) }
+        names[slot] = text
+    }
 }
 
-@inline(__always)
-func isMissingTrimmed(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
-    e == s || (e - s == 2 && p[s] == 0x4E && p[s + 1] == 0x41)  // "" or "NA"
+struct FieldRangeSink: CellSink {
+    var fields: [(start: Int, end: Int, escaped: Bool)] = []
+    init(width: Int) { fields.reserveCapacity(width) }
+    mutating func take(row: Int, slot: Int, _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, escaped: Bool) {
+        fields.append((s, e, escaped))
+    }
 }
 
-@inline(__always)
-func isMissingCell(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-    let (s, e) = trimmed(p, start, end)
-    return isMissingTrimmed(p, s, e)
+struct StringSink: CellSink {
+    let out: UnsafeMutablePointer<String?>?
+    mutating func take(row: Int, slot: Int, _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, escaped: Bool) {
+        if !escaped {
+            let (a, b) = trimmed(p, s, e)
+            if isMissingTrimmed(p, a, b) { return }
+        }
+        out![row] = fieldText(p, s, e, escaped: escaped)
+    }
 }
 
+struct NumberSink: CellSink {
+    let out: UnsafeMutablePointer<Double>?
+    var badRows: [Int] = []
+    var badCount = 0
+    var missing = 0
+    @inline(__always)
+    mutating func take(row: Int, slot: Int, _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, escaped: Bool) {
+        if escaped { bad(row); return }
+        let (a, b) = trimmed(p, s, e)
+        if isMissingTrimmed(p, a, b) { missing += 1; return }
+        if let v = parseDouble(UnsafeBufferPointer(start: p, count: b), a, b) { out![row] = v } else { bad(row) }
+    }
+    mutating func bad(_ row: Int) {
+        badCount += 1
+        if badRows.count < NumberScan.listedLimit { badRows.append(row) }
+    }
+}
 
-/// 1/0, TRUE/FALSE, True/False, true/false, T/F in p[s..<e] (already trimmed).
-func parseEvent(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool? {
-    let n = e - s
-    if n == 1 {
-        switch p[s] {
-        case 0x31, 0x54: return true    // 1, T
-        case 0x30, 0x46: return false   // 0, F
-        default: return nil
+struct EventSink: CellSink {
+    let out: UnsafeMutablePointer<Int8>?
+    var firstBad: Int? = nil
+    @inline(__always)
+    mutating func take(row: Int, slot: Int, _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, escaped: Bool) {
+        if escaped { if firstBad == nil { firstBad = row }; return }
+        let (a, b) = trimmed(p, s, e)
+        if isMissingTrimmed(p, a, b) { return }
+        if let v = parseEvent(p, a, b) { out![row] = v ? 1 : 0 } else if firstBad == nil { firstBad = row }
+    }
+}
+
+/// Codes cells by their exact bytes with an open-addressing hash table over the cells' byte spans.
+struct FactorSink: CellSink {
+    let out: UnsafeMutablePointer<Int32>?
+    let rows: Range<Int>
+    var levels: [String] = []
+    private var spans: [(start: Int, end: Int)] = []       // bytes of each level (unescaped levels: -1)
+    private var slots = [Int32](repeating: -1, count: 64)   // level index per hash slot
+    private var escapedLevels: [String: Int32] = [:]
+    private var lastStart = -1, lastEnd = -1, lastCode: Int32 = -1
+
+    init(out: UnsafeMutablePointer<Int32>?, rows: Range<Int>) {
+        self.out = out
+        self.rows = rows
+    }
+
+    mutating func take(row: Int, slot: Int, _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, escaped: Bool) {
+        if escaped {
+            let text = fieldText(p, s, e, escaped: true)
+            if let code = escapedLevels[text] { out![row] = code; return }
+            // The same text may already be a level from an unescaped cell? Not possible: unescaped text has no quote pair.
+            let code = Int32(levels.count)
+            levels.append(text)
+            spans.append((-1, -1))
+            escapedLevels[text] = code
+            out![row] = code
+            return
+        }
+        let (a, b) = trimmed(p, s, e)
+        if isMissingTrimmed(p, a, b) { return }
+        // Repeat of the previous cell's text (common in sorted or grouped files).
+        if e - s == lastEnd - lastStart && memcmp(p + s, p + lastStart, e - s) == 0 {
+            out![row] = lastCode
+            return
+        }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in s..<e { h = (h ^ UInt64(p[k])) &* 0x100_0000_01b3 }
+        let mask = slots.count - 1
+        var j = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while true {
+            let code = slots[j]
+            if code < 0 { break }
+            let span = spans[Int(code)]
+            if span.start >= 0 && span.end - span.start == e - s && memcmp(p + span.start, p + s, e - s) == 0 {
+                out![row] = code
+                lastStart = s; lastEnd = e; lastCode = code
+                return
+            }
+            j = (j + 1) & mask
+        }
+        let code = Int32(levels.count)
+        levels.append(fieldText(p, s, e, escaped: false))
+        spans.append((s, e))
+        slots[j] = code
+        out![row] = code
+        lastStart = s; lastEnd = e; lastCode = code
+        if levels.count * 2 > slots.count { rehash(p) }
+    }
+
+    private mutating func rehash(_ p: UnsafePointer<UInt8>) {
+        slots = [Int32](repeating: -1, count: slots.count * 4)
+        let mask = slots.count - 1
+        for (code, span) in spans.enumerated() where span.start >= 0 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for k in span.start..<span.end { h = (h ^ UInt64(p[k])) &* 0x100_0000_01b3 }
+            var j = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+            while slots[j] >= 0 { j = (j + 1) & mask }
+            slots[j] = Int32(code)
         }
     }
-    let text = UnsafeBufferPointer(rebasing: p[s..<e])
-    if n == 4 {
-        if text.elementsEqual("TRUE".utf8) || text.elementsEqual("True".utf8) || text.elementsEqual("true".utf8) {
-            return true
-        }
-    } else if n == 5 {
-        if text.elementsEqual("FALSE".utf8) || text.elementsEqual("False".utf8) || text.elementsEqual("false".utf8) {
-            return false
-        }
-    }
-    return nil
 }
 
-/// Offset of the first byte that does not start a valid UTF-8 sequence (overlong forms, surrogates
-/// and code points above U+10FFFF are invalid), or nil.
-func firstInvalidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-    let n = b.count
-    var i = 0
-    while i < n {
-        let c = b[i]
-        if c < 0x80 { i += 1; continue }
-        var need = 0
-        var cp: UInt32 = 0
-        var minimum: UInt32 = 0
-        if c & 0xE0 == 0xC0 { need = 1; cp = UInt32(c & 0x1F); minimum = 0x80 }
-        else if c & 0xF0 == 0xE0 { need = 2; cp = UInt32(c & 0x0F); minimum = 0x800 }
-        else if c & 0xF8 == 0xF0 { need = 3; cp = UInt32(c & 0x07); minimum = 0x10000 }
-        else { return i }
-        if i + need >= n { return i }
-        for k in 1...need {
-            let cc = b[i + k]
-            if cc & 0xC0 != 0x80 { return i }
-            cp = cp << 6 | UInt32(cc & 0x3F)
+// MARK: - Progress
+
+/// A progress line on stderr for long reads: shown after two seconds, when allowed (see
+/// ``CSVTable/ProgressReporting``), at most four times a second, and cleared at the end.
+final class ProgressMeter: @unchecked Sendable {
+    private let name: String
+    private let total: Int
+    private let verb: String
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var done = 0
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private var lastPrint: UInt64 = 0
+    private var printed = false
+
+    init(name: String, total: Int, verb: String, mode: CSVTable.ProgressReporting) {
+        self.name = name
+        self.total = total
+        self.verb = verb
+        switch mode {
+        case .never: enabled = false
+        case .automatic:
+            let setting = ProcessInfo.processInfo.environment["POF_PROGRESS"]
+            if setting == "0" { enabled = false } else if setting == "1" { enabled = true } else {
+                enabled = isatty(2) != 0
+            }
         }
-        if cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) { return i }
-        i += need + 1
     }
-    return nil
+
+    func advance(by bytes: Int) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        done += bytes
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - start > 2_000_000_000, now - lastPrint > 250_000_000 else { return }
+        lastPrint = now
+        printed = true
+        let percent = total > 0 ? min(100, done * 100 / total) : 100
+        let line = "\r\(name): \(verb) \(done >> 20) of \(total >> 20) MiB (\(percent)%)\u{1B}[K"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if printed { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
 }

@@ -68,28 +68,63 @@ extension CSVTable {
         var unique: [String] = []
         for name in columns where !unique.contains(name) { unique.append(name) }
         let indices = try unique.map { try columnIndex($0) }
-        let candidates = rows ?? Array(0..<rowCount)
+        if let rows {
+            for r in rows { precondition(r >= 0 && r < rowCount, "row index \(r) out of range 0..<\(rowCount)") }
+        }
+        // One pass over the columns (in file order) marks each row missing anything.
+        let order = indices.indices.sorted { indices[$0] < indices[$1] }
+        let sortedColumns = order.map { indices[$0] }
         var counts = [Int](repeating: 0, count: unique.count)
         var kept: [Int] = []
-        kept.reserveCapacity(candidates.count)
-        bytes.withUnsafeBufferPointer { p in
-            for r in candidates {
-                precondition(r >= 0 && r < rowCount, "row index \(r) out of range 0..<\(rowCount)")
+        if let rows {
+            // A subset: count per column among those rows (rescanning their flags per column).
+            let perRow = try unique.map { name -> [Bool] in
+                let c = try columnIndex(name)
+                return rows.map { isMissing(row: $0, column: c) }
+            }
+            kept.reserveCapacity(rows.count)
+            for (i, r) in rows.enumerated() {
                 var complete = true
-                for (j, c) in indices.enumerated() {
-                    let k = r * columnCount + c
-                    if isMissingCell(p, Int(starts[k]), Int(ends[k])) {
-                        counts[j] += 1
-                        complete = false
-                    }
-                }
+                for j in unique.indices where perRow[j][i] { counts[j] += 1; complete = false }
                 if complete { kept.append(r) }
             }
+        } else {
+            var flags = [UInt8](repeating: 0, count: rowCount)   // 1: the row misses a value
+            let sinks = flags.withUnsafeMutableBufferPointer { buffer in
+                let target = UncheckedBox(buffer.baseAddress)
+                return store.scan(columns: sortedColumns) { _ in MissingSink(out: target.value, columns: sortedColumns.count) }
+            }
+            for s in sinks { for j in 0..<s.counts.count { counts[order[j]] += s.counts[j] } }
+            let excluded = sinks.reduce(0) { $0 + $1.incompleteRows }
+            kept.reserveCapacity(rowCount - excluded)
+            for r in 0..<rowCount where flags[r] == 0 { kept.append(r) }
         }
+        let considered = rows?.count ?? rowCount
         let report = MissingValueReport(
-            consideredRows: candidates.count,
-            excludedRows: candidates.count - kept.count,
+            consideredRows: considered,
+            excludedRows: considered - kept.count,
             byColumn: zip(unique, counts).map { MissingValueReport.ColumnCount(column: $0, count: $1) })
         return CompleteCases(rows: kept, report: report)
+    }
+}
+
+/// Marks rows with a missing cell in any of the scanned columns, counting per column.
+struct MissingSink: CellSink {
+    let out: UnsafeMutablePointer<UInt8>?
+    var counts: [Int]
+    var incompleteRows = 0
+    init(out: UnsafeMutablePointer<UInt8>?, columns: Int) {
+        self.out = out
+        counts = [Int](repeating: 0, count: columns)
+    }
+    @inline(__always)
+    mutating func take(row: Int, slot: Int, _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, escaped: Bool) {
+        if escaped { return }
+        let (a, b) = trimmed(p, s, e)
+        if isMissingTrimmed(p, a, b) {
+            counts[slot] += 1
+            if out![row] == 0 { incompleteRows += 1 }
+            out![row] = 1
+        }
     }
 }

@@ -2,6 +2,10 @@
 ///
 /// - A **numeric** column (every non-missing cell of the whole column is a number, see
 ///   ``CSVTable/isNumeric(column:)``) enters as is; its term is named after the column.
+/// - A **mostly numeric** column (at least 90% of its non-missing cells are numbers, see
+///   ``isMostlyNumeric(numbers:nonNumbers:)``) is an error naming the cells that are not numbers.
+/// - A categorical column may have at most 1000 levels, and at most half the rows when it has more
+///   than 50 (``checkLevelCount(_:rows:file:column:covariate:)``).
 /// - Any other column is **categorical** and is dummy-coded against a reference level: one 0/1
 ///   term `column=level` per other level. Levels are the distinct cell texts (exactly as in the
 ///   file) among the selected rows, sorted byte-wise — R's `factor()` order in the C locale, so
@@ -82,23 +86,40 @@ public struct ModelMatrix: Sendable, Equatable {
         var coded: [Covariate] = []
 
         for name in covariates {
-            let c = try table.columnIndex(name)
-            // Every selected row needs a value.
-            for r in rows where table.isMissing(row: r, column: c) {
-                throw TabularError.missingValue(file: file, row: table.rowNumber(ofRow: r),
-                                                line: table.lineNumber(ofRow: r), column: name)
-            }
             let forced = categorical.contains(name) || reference[name] != nil
-            if !forced, try table.isNumeric(column: name) {
-                let values = try table.numericColumn(name)
-                columns.append(rows.map { values[$0]! })
-                termNames.append(name)
-                coded.append(Covariate(name: name, levels: [], reference: nil,
-                                       terms: (termNames.count - 1)..<termNames.count))
-                continue
+            if !forced {
+                let scan = try table.numbers(name)
+                if scan.nonNumberCount == 0 {
+                    var values: [Double] = []
+                    values.reserveCapacity(rows.count)
+                    for r in rows {
+                        let v = scan.values[r]
+                        if v.isNaN { throw missing(table, r, name) }
+                        values.append(v)
+                    }
+                    columns.append(values)
+                    termNames.append(name)
+                    coded.append(Covariate(name: name, levels: [], reference: nil,
+                                           terms: (termNames.count - 1)..<termNames.count))
+                    continue
+                }
+                if isMostlyNumeric(numbers: scan.numberCount, nonNumbers: scan.nonNumberCount) {
+                    throw TabularError.mostlyNumeric(file: file, column: name, cells: scan.nonNumbers,
+                                                     count: scan.nonNumberCount)
+                }
             }
-            let texts = rows.map { table.cell(row: $0, column: c) }
-            let levels = Set(texts).sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+            let factor = try table.factor(name)
+            var used = [Bool](repeating: false, count: factor.levels.count)
+            var usedCount = 0
+            for r in rows {
+                let code = Int(factor.codes[r])
+                if code < 0 { throw missing(table, r, name) }
+                if !used[code] { used[code] = true; usedCount += 1 }
+            }
+            try checkLevelCount(usedCount, rows: rows.count, file: file, column: name, covariate: true)
+            let levelCodes = factor.levels.indices.filter { used[$0] }
+                .sorted { Array(factor.levels[$0].utf8).lexicographicallyPrecedes(factor.levels[$1].utf8) }
+            let levels = levelCodes.map { factor.levels[$0] }
             if levels.count < 2 {
                 throw TabularError.tooFewLevels(file: file, column: name, levels: levels)
             }
@@ -113,12 +134,46 @@ public struct ModelMatrix: Sendable, Equatable {
                 ref = levels[0]
             }
             let first = termNames.count
-            for level in levels where level != ref {
-                columns.append(texts.map { $0 == level ? 1 : 0 })
+            for (level, code) in zip(levels, levelCodes) where level != ref {
+                let code32 = Int32(code)
+                columns.append(rows.map { factor.codes[$0] == code32 ? 1 : 0 })
                 termNames.append("\(name)=\(level)")
             }
             coded.append(Covariate(name: name, levels: levels, reference: ref, terms: first..<termNames.count))
         }
         return ModelMatrix(columns: columns, termNames: termNames, covariates: coded, rows: rows)
+    }
+
+    static func missing(_ table: CSVTable, _ r: Int, _ name: String) -> TabularError {
+        TabularError.missingValue(file: table.sourceName, row: table.rowNumber(ofRow: r),
+                                  line: table.lineNumber(ofRow: r), column: name)
+    }
+}
+
+/// Whether a column with `numbers` number cells and `nonNumbers` other non-missing cells is a column
+/// of numbers with a few mistakes: at least 90% of its non-missing cells are numbers. Such a column
+/// is an error naming the non-numbers (`TabularError.mostlyNumeric`), never silently categorical.
+///
+/// ```swift
+/// isMostlyNumeric(numbers: 97, nonNumbers: 3)    // true: "6O", "nan", "-inf" among numbers
+/// isMostlyNumeric(numbers: 0, nonNumbers: 50)    // false: a categorical column
+/// ```
+public func isMostlyNumeric(numbers: Int, nonNumbers: Int) -> Bool {
+    nonNumbers > 0 && numbers > 0 && numbers * 10 >= (numbers + nonNumbers) * 9
+}
+
+/// The most levels a grouping or categorical column may have.
+public let maximumLevels = 1000
+
+/// Checks the number of levels of a factor over `rows` rows: at most ``maximumLevels``; and for a
+/// covariate, at most half the rows once there are more than 50 levels (more is an identifier, not a
+/// factor: the model would have a coefficient per one or two patients).
+///
+/// - Throws: ``TabularError/tooManyLevels(file:column:levels:limit:rows:)``.
+public func checkLevelCount(_ levels: Int, rows: Int, file: String, column: String, covariate: Bool) throws {
+    var limit = maximumLevels
+    if covariate && levels > 50 { limit = min(limit, max(50, rows / 2)) }
+    if levels > limit {
+        throw TabularError.tooManyLevels(file: file, column: column, levels: levels, limit: limit, rows: rows)
     }
 }

@@ -13,8 +13,8 @@
 public enum TabularError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The file could not be read at all.
     case unreadableFile(file: String, reason: String)
-    /// The file is larger than 4 GiB (cell offsets are 32-bit).
-    case fileTooLarge(file: String, bytes: Int)
+    /// A gzip-compressed file is damaged or truncated.
+    case corruptCompressedFile(file: String, reason: String)
     /// A byte sequence that is not UTF-8 (e.g. a Latin-1 "é", 0xE9), on the given line.
     case invalidUTF8(file: String, line: Int, byte: UInt8)
     /// No header row (the file is empty or holds only blank lines).
@@ -45,13 +45,19 @@ public enum TabularError: Error, CustomStringConvertible, Equatable, Sendable {
     case referenceForNonCovariate(file: String, column: String, covariates: [String])
     /// The same covariate is listed twice.
     case duplicateCovariate(file: String, column: String)
+    /// A column that is mostly numbers has cells that are not numbers (typos such as `6O`, or `nan`,
+    /// `-inf`): the first few `cells` (row order) and the `count` of all such cells.
+    /// See ``ModelMatrix`` for what "mostly" means.
+    case mostlyNumeric(file: String, column: String, cells: [InvalidCell], count: Int)
+    /// A column used as a factor has more levels than an analysis can sensibly use.
+    case tooManyLevels(file: String, column: String, levels: Int, limit: Int, rows: Int)
 
     public var description: String {
         switch self {
         case let .unreadableFile(file, reason):
             return "\(file): cannot read the file (\(reason))"
-        case let .fileTooLarge(file, bytes):
-            return "\(file): the file has \(bytes) bytes; files over 4 GiB are not supported"
+        case let .corruptCompressedFile(file, reason):
+            return "\(file): the compressed data is damaged (\(reason))"
         case let .invalidUTF8(file, line, byte):
             let hex = String(byte, radix: 16, uppercase: true)
             return "\(file), line \(line): not valid UTF-8 (byte 0x\(hex.count == 1 ? "0" : "")\(hex));"
@@ -92,14 +98,32 @@ public enum TabularError: Error, CustomStringConvertible, Equatable, Sendable {
                 + " covariates (\(list(covariates)))"
         case let .duplicateCovariate(file, column):
             return "\(file): covariate \(quoted(column)) is listed more than once"
+        case let .mostlyNumeric(file, column, cells, count):
+            let shown = cells.map { "\(place($0.rowNumber, $0.line)) \(quoted($0.value))" }.joined(separator: ", ")
+            let more = count > cells.count ? ", and \(count - cells.count) more" : ""
+            return "\(file), column \(quoted(column)): \(count) cell\(count == 1 ? " is" : "s are") not a number in a column"
+                + " of numbers: \(shown)\(more). Correct \(count == 1 ? "it" : "them") or leave \(count == 1 ? "it" : "them")"
+                + " empty (missing)"
+        case let .tooManyLevels(file, column, levels, limit, rows):
+            return "\(file), column \(quoted(column)): \(levels) distinct values among \(rows) rows; a grouping or"
+                + " categorical column may have at most \(limit) (is it an identifier or a number with typos?)"
         }
     }
 }
 
-/// `"name"`, with embedded quotes and backslashes escaped so the boundary stays visible.
+/// How many characters of a cell's text a message shows.
+let messageTextLimit = 60
+
+/// `"name"`, with embedded quotes and backslashes escaped so the boundary stays visible. Text longer
+/// than 60 characters is cut: `"first 60 characters…" (10485760 bytes)`.
 func quoted(_ s: String) -> String {
     var out = "\""
+    var shown = 0
     for ch in s {
+        if shown == messageTextLimit {
+            return out + "…\" (\(s.utf8.count) bytes)"
+        }
+        shown += 1
         switch ch {
         case "\"": out += "\\\""
         case "\\": out += "\\\\"

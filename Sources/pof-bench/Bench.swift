@@ -129,9 +129,9 @@ for n in kmSizes {
     try writeBinary(d.event.map { $0 ? 1 : 0 }, to: dir.appendingPathComponent("event.bin"))
     try writeBinary(d.group.map(Double.init), to: dir.appendingPathComponent("group.bin"))
     var median = 0.0
-    let km = best(3) { median = KaplanMeier(time: d.time, event: d.event).median.estimate ?? .nan }
+    let km = try best(3) { median = try KaplanMeier(time: d.time, event: d.event).median.estimate ?? .nan }
     var chisq = 0.0
-    let lr = best(3) { chisq = LogRankTest(time: d.time, event: d.event, group: d.group, groupCount: 2).chiSquare }
+    let lr = try best(3) { chisq = try LogRankTest(time: d.time, event: d.event, group: d.group, groupCount: 2).chiSquare }
     let (kmR, kmPy) = peers("km", n, dir)
     rows.append(("KM n=\(n)", km, kmR, kmPy))
     let (lrR, lrPy) = peers("logrank", n, dir)

@@ -13,30 +13,38 @@ struct CumulativeIncidenceCommand: ParsableCommand {
         Example:
           pof cuminc melanoma.csv --time time --event status --group sex --at 1000,2000
         JSON keys: curves[{group, cause, at[{time, estimate, variance, lower95, upper95}]}],
-        gray[{cause, statistic, df, p}], excluded[...]. Limits use the log(-log) transform (cmprsk gives none).
+        gray[{cause, statistic, df, p, not_possible}], gray_not_possible, warnings, excluded[...]. Limits use the
+        log(-log) transform (cmprsk gives none). A censoring code that does not occur while code 0 does is an
+        error (the censored rows would become "cause 0"). Where Gray's test is not possible (one group, groups
+        nested in strata, singular variance) statistic and p are null, the reason is given, and the exit status is 2.
+        Exit status: 0 done; 1 error in the input or an option; 2 a test not possible for these data.
         """)
 
     @Argument(help: "CSV file (or --db).") var file: String?
     @Option(help: "Time column.") var time: String
     @Option(help: "Cause-code column (integers).") var event: String
     @Option(help: "Grouping column (Gray's test compares its groups).") var group: String?
-    @Option(name: .customLong("censor-code"), help: "Code of censored rows (default 0).") var censorCode: Int = 0
+    @Option(name: .customLong("censor-code"), help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
     @Option(help: "Comma-separated times for the estimates (default: every event time).") var at: String?
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions
 
     func run() throws {
         try runReporting {
+            let code = try parseInteger(censorCode, option: "--censor-code")
             try database.validate(file: file)
             let r = try database.isActive
-                ? database.cumulativeIncidence(time: time, event: event, group: group, censorCode: censorCode,
+                ? database.cumulativeIncidence(time: time, event: event, group: group, censorCode: code,
                                                at: parseNumbers(at, option: "--at"))
                 : CumulativeIncidenceAnalysis.run(table: readTable(file), time: time, event: event, group: group,
-                                                  censorCode: censorCode, at: parseNumbers(at, option: "--at"))
+                                                  censorCode: code, at: parseNumbers(at, option: "--at"))
             switch output.format {
-            case .text: return r.text
-            case .json: return try JSONOutput.string(r)
-            case .csv: noteExclusions(r.excludedRows, r.rowsUsed, r.excluded); return r.csv
+            case .text: return (r.text, r.notPossible)
+            case .json: return (try JSONOutput.string(r), r.notPossible)
+            case .csv:
+                noteExclusions(r.excludedRows, r.rowsUsed, r.excluded)
+                for w in r.warnings { FileHandle.standardError.write(Data("pof: warning: \(w)\n".utf8)) }
+                return (r.csv, r.notPossible)
             }
         }
     }
@@ -55,17 +63,19 @@ struct FineGrayCommand: ParsableCommand {
     @Argument(help: "CSV file.") var file: String
     @Option(help: "Time column.") var time: String
     @Option(help: "Cause-code column (integers).") var event: String
-    @Option(help: "The cause of interest.") var cause: Int
+    @Option(help: "The cause of interest (an integer code).") var cause: String
     @Option(help: "Comma-separated covariate columns.") var covariates: String
-    @Option(name: .customLong("censor-code"), help: "Code of censored rows (default 0).") var censorCode: Int = 0
+    @Option(name: .customLong("censor-code"), help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
     @Option(parsing: .singleValue, help: "Reference level of a categorical covariate, as column=level (repeatable).")
     var reference: [String] = []
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try runReporting {
-            let r = try FineGrayAnalysis.run(table: readTable(file), time: time, event: event, cause: cause,
-                                             covariates: parseList(covariates), censorCode: censorCode,
+            let r = try FineGrayAnalysis.run(table: readTable(file), time: time, event: event,
+                                             cause: parseInteger(cause, option: "--cause"),
+                                             covariates: parseList(covariates),
+                                             censorCode: parseInteger(censorCode, option: "--censor-code"),
                                              reference: parseReferences(reference))
             switch output.format {
             case .text: return r.text

@@ -80,8 +80,9 @@ struct DatabaseOptions: ParsableArguments {
             return try session().cumulativeIncidence(time: time, event: event, group: group, censorCode: censorCode, at: at)
         }
         let a = try exported(SurvivalAggregateQuery(time: time, event: event, eventKind: .cause, group: group))
-        return CumulativeIncidenceAnalysis.run(aggregates: a.aggregates, groupLevels: group == nil ? nil : a.groupLevels,
-                                               censorCode: censorCode, at: at, report: a.report)
+        return try CumulativeIncidenceAnalysis.run(aggregates: a.aggregates, groupLevels: group == nil ? nil : a.groupLevels,
+                                                   group: group, event: event, sourceName: (aggregates! as NSString).lastPathComponent,
+                                                   censorCode: censorCode, at: at, report: a.report)
     }
 
     func cox(time: String, event: String, covariates: [String], start: String?, strata: String?, weights: String?,

@@ -36,17 +36,35 @@ struct OutputOptions: ParsableArguments {
     var format: OutputFormat = .text
 }
 
+/// Exit statuses of the table commands (documented in `pof help`, docs/reliability.md):
+/// 0 results written and every requested test computed; 1 an error in the input or an option (message on
+/// stderr, nothing on stdout); 2 results written, but a test or model is not possible for these data (the
+/// reason is in the output and on stderr); 64 a command-line usage error.
+enum TableExitStatus {
+    static let notPossible = ExitCode(2)
+}
+
 /// Runs `body`, printing its output; any error becomes a one-line message on stderr and exit status 1.
 func runReporting(_ body: () throws -> String) throws {
+    try runReporting { () throws -> (String, [String]) in (try body(), []) }
+}
+
+/// Runs `body`, printing its output; when `body` also returns reasons why a test or model is not
+/// possible, they are repeated on stderr and the exit status is 2. Errors: one line on stderr, status 1.
+func runReporting(_ body: () throws -> (String, [String])) throws {
+    let text: String, notPossible: [String]
     do {
-        let text = try body()
-        print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        (text, notPossible) = try body()
     } catch let error as ExitCode {
         throw error
     } catch {
         FileHandle.standardError.write(Data("pof: error: \(error)\n".utf8))
         throw ExitCode.failure
     }
+    print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+    guard !notPossible.isEmpty else { return }
+    for reason in notPossible { FileHandle.standardError.write(Data("pof: not possible: \(reason)\n".utf8)) }
+    throw TableExitStatus.notPossible
 }
 
 /// With CSV output the rows excluded for missing values are reported on stderr, keeping stdout pure CSV.
@@ -56,18 +74,68 @@ func noteExclusions(_ excludedRows: Int, _ rowsUsed: Int, _ excluded: [Exclusion
     FileHandle.standardError.write(Data("pof: \(excludedRows) of \(excludedRows + rowsUsed) rows excluded for missing values (\(parts))\n".utf8))
 }
 
-func readTable(_ path: String) throws -> CSVTable {
-    try CSVTable(contentsOf: URL(fileURLWithPath: path))
+/// An input path that cannot be read as a table, said plainly (never a raw Foundation error).
+struct InputPathError: Error, CustomStringConvertible {
+    var path: String
+    var problem: String
+    var description: String { "\(path): \(problem)" }
 }
 
-/// Parses "365,730" into numbers, naming the option on failure.
+/// Reads a CSV table, first checking that `path` names a readable file.
+func readTable(_ path: String) throws -> CSVTable {
+    var isDirectory: ObjCBool = false
+    guard !path.isEmpty else { throw InputPathError(path: "\"\"", problem: "no file name given") }
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw InputPathError(path: path, problem: "no such file")
+    }
+    if isDirectory.boolValue { throw InputPathError(path: path, problem: "is a directory, not a CSV file") }
+    guard FileManager.default.isReadableFile(atPath: path) else {
+        throw InputPathError(path: path, problem: "permission denied (the file is not readable)")
+    }
+    return try CSVTable(contentsOf: URL(fileURLWithPath: path))
+}
+
+/// An option's text shortened for a message (a pasted megabyte is not echoed whole).
+func quoted(_ text: some StringProtocol) -> String {
+    let limit = 40
+    return text.count <= limit ? "\"\(text)\"" : "\"\(text.prefix(limit))…\" (\(text.utf8.count) bytes)"
+}
+
+/// Reads one number typed in an option with the project's number grammar (`DecimalNumber`), requiring
+/// a finite value in `range`; `requirement` says what is allowed, for the message.
+func parseNumber(_ text: String, option: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
+                 open: Bool = false, requirement: String? = nil) throws -> Double {
+    guard let v = DecimalNumber.parse(text) else {
+        throw ValidationError("\(option): \(quoted(text)) is not a number")
+    }
+    let inside = open ? (v > range.lowerBound && v < range.upperBound) : range.contains(v)
+    guard inside else {
+        throw ValidationError("\(option): \(quoted(text)) is out of range; it must be \(requirement ?? "in \(range)")")
+    }
+    return v
+}
+
+/// Reads an integer code typed in an option (`1`, `-1`, `2.0`; not `1.5`, `1e300`, `nan`).
+func parseInteger(_ text: String, option: String) throws -> Int {
+    guard let v = DecimalNumber.parse(text) else { throw ValidationError("\(option): \(quoted(text)) is not a number") }
+    guard let i = DecimalNumber.exactInteger(v), abs(i) <= 1_000_000_000 else {
+        throw ValidationError("\(option): \(quoted(text)) is not a whole number of at most 9 digits")
+    }
+    return i
+}
+
+/// Parses "365,730" into times (finite, ≥ 0), naming the option on failure. At most 10,000 times.
 func parseNumbers(_ text: String?, option: String) throws -> [Double] {
-    guard let text, !text.isEmpty else { return [] }
-    return try text.split(separator: ",").map {
-        guard let v = Double($0.trimmingCharacters(in: .whitespaces)) else {
-            throw ValidationError("\(option): \"\($0)\" is not a number")
-        }
-        return v
+    guard let text else { return [] }
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+    if text.trimmingCharacters(in: .whitespaces).isEmpty {
+        throw ValidationError("\(option): no times given; write them as 180,365")
+    }
+    guard parts.count <= 10_000 else { throw ValidationError("\(option): \(parts.count) times given; at most 10000") }
+    return try parts.map { part in
+        let item = part.trimmingCharacters(in: .whitespaces)
+        guard !item.isEmpty else { throw ValidationError("\(option): an empty item in \(quoted(text)); write times as 180,365") }
+        return try parseNumber(item, option: option, in: 0...Double.greatestFiniteMagnitude, requirement: "a time ≥ 0")
     }
 }
 
@@ -94,7 +162,7 @@ struct KaplanMeierCommand: ParsableCommand {
     @Option(help: "Comma-separated times at which to report survival, e.g. 365,730.") var at: String?
     @Option(name: .customLong("conf-type"), help: "Confidence limits: log (default), log-log or plain.")
     var confType: String = "log"
-    @Option(name: .customLong("conf-level"), help: "Confidence level (default 0.95).") var confLevel: Double = 0.95
+    @Option(name: .customLong("conf-level"), help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions
 
@@ -103,14 +171,15 @@ struct KaplanMeierCommand: ParsableCommand {
             guard let type = KaplanMeier.ConfidenceType(rawValue: confType), type != .none else {
                 throw ValidationError("--conf-type must be log, log-log or plain")
             }
-            guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must be between 0 and 1") }
+            let level = try parseNumber(confLevel, option: "--conf-level", in: 0...1, open: true,
+                                        requirement: "strictly between 0 and 1")
             try database.validate(file: file)
             let result = try database.isActive
                 ? database.kaplanMeier(time: time, event: event, group: group, at: parseNumbers(at, option: "--at"),
-                                       confidenceType: type, confidenceLevel: confLevel)
+                                       confidenceType: type, confidenceLevel: level)
                 : KaplanMeierAnalysis.run(table: readTable(file), time: time, event: event, group: group,
                                           at: parseNumbers(at, option: "--at"), confidenceType: type,
-                                          confidenceLevel: confLevel)
+                                          confidenceLevel: level)
             switch output.format {
             case .text: return result.text
             case .json: return try JSONOutput.string(result)
@@ -127,7 +196,10 @@ struct LogRankCommand: ParsableCommand {
         discussion: """
         Example:
           pof logrank lung.csv --time time --event status --group sex --strata ph.ecog
-        JSON keys: chisq, df, p, groups[{group, n, observed, expected}], variance, excluded[...].
+        JSON keys: chisq, df, p, not_possible, groups[{group, n, observed, expected}], variance, excluded[...].
+        When the data hold no comparison (one group, no events, groups nested in strata, zero variance)
+        chisq and p are null, not_possible says why, and the exit status is 2.
+        Exit status: 0 done; 1 error in the input or an option; 2 test not possible for these data.
         """)
 
     @Argument(help: "CSV file (or --db).") var file: String?
@@ -135,21 +207,24 @@ struct LogRankCommand: ParsableCommand {
     @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
     @Option(help: "Grouping column.") var group: String
     @Option(help: "Stratification column.") var strata: String?
-    @Option(help: "Weight exponent: 0 = log-rank (default), 1 = Peto-Peto.") var rho: Double = 0
+    @Option(help: "Weight exponent ≥ 0: 0 = log-rank (default), 1 = Peto-Peto.") var rho: String = "0"
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions
 
     func run() throws {
         try runReporting {
+            let rhoValue = try parseNumber(rho, option: "--rho", in: 0...Double.greatestFiniteMagnitude,
+                                           requirement: "a number ≥ 0")
             try database.validate(file: file)
             let result = try database.isActive
-                ? database.logRank(time: time, event: event, group: group, strata: strata, rho: rho)
+                ? database.logRank(time: time, event: event, group: group, strata: strata, rho: rhoValue)
                 : LogRankAnalysis.run(table: readTable(file), time: time, event: event, group: group,
-                                      strata: strata, rho: rho)
+                                      strata: strata, rho: rhoValue)
+            let reasons = result.notPossible.map { ["log-rank test: \($0)"] } ?? []
             switch output.format {
-            case .text: return result.text
-            case .json: return try JSONOutput.string(result)
-            case .csv: noteExclusions(result.excludedRows, result.rowsUsed, result.excluded); return result.csv
+            case .text: return (result.text, reasons)
+            case .json: return (try JSONOutput.string(result), reasons)
+            case .csv: noteExclusions(result.excludedRows, result.rowsUsed, result.excluded); return (result.csv, reasons)
             }
         }
     }
@@ -165,7 +240,11 @@ struct CoxCommand: ParsableCommand {
         Example:
           pof cox lung.csv --time time --event status --covariates age,sex,ph.ecog --zph
         JSON keys: n, events, ties, terms[{term, coef, se, hr, lower95, upper95, z, p}], loglik,
-        tests{likelihood_ratio, wald, score}, concordance{estimate, se}, iterations, warnings, excluded[...].
+        tests{likelihood_ratio, wald, score}, concordance{estimate, se}, iterations, warnings, status, excluded[...].
+        A term that is not estimable (monotone likelihood, aliased, a level without events, …) has
+        estimability {estimable: false, reason} and null hr, limits, z and p. A model that is not estimable
+        (no events, fewer events than terms, not converged) has status {estimable: false, reason}; with no
+        events the tests are null. Exit status: 0 done; 1 error in the input or an option; 2 model not estimable.
         """)
 
     @Argument(help: "CSV file (or --db).") var file: String?
@@ -195,9 +274,9 @@ struct CoxCommand: ParsableCommand {
                                   covariates: parseList(covariates), start: start, strata: strata,
                                   weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
             switch output.format {
-            case .text: return result.text
-            case .json: return try JSONOutput.string(result)
-            case .csv: noteExclusions(result.excludedRows, result.rowsUsed, result.excluded); return result.csv
+            case .text: return (result.text, result.notPossible)
+            case .json: return (try JSONOutput.string(result), result.notPossible)
+            case .csv: noteExclusions(result.excludedRows, result.rowsUsed, result.excluded); return (result.csv, result.notPossible)
             }
         }
     }

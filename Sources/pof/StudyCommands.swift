@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import PatternsOfFailure
 import StudyReport
+import Oncology
+import Reporting
+import TableAnalysis
+import Tabular
 
 /// Reads a plan file, or the paper's defaults.
 func loadPlan(_ path: String?) throws -> StudyPlan {
@@ -14,40 +18,16 @@ func loadPlan(_ path: String?) throws -> StudyPlan {
     return try StudyPlan(yaml: text, source: url.lastPathComponent)
 }
 
-/// Validates, analyses and writes the report; prints a short summary. Errors list every problem.
+/// Runs the study through the library's one entry point and returns the summary text.
 func runStudy(_ reading: CohortReading, plan: StudyPlan, out: String, synthetic: Bool) throws -> String {
-    let err = FileHandle.standardError
-    if reading.hasErrors {
-        var text = "pof: the input has \(reading.errors.count) error(s); nothing was analysed:\n"
-        for e in reading.errors { text += "  error: \(e)\n" }
-        for w in reading.warnings { text += "  warning: \(w)\n" }
-        err.write(Data(text.utf8))
+    do {
+        let summary = try StudyRun.run(reading: reading, plan: plan, output: URL(fileURLWithPath: out),
+                                       synthetic: synthetic, toolVersion: PofVersion.string)
+        return StudyRun.text(summary)
+    } catch let f as StudyRun.Failure {
+        FileHandle.standardError.write(Data("pof: \(f.description)\n".utf8))
         throw ExitCode.failure
     }
-    guard let cohort = reading.cohort else { throw ExitCode.failure }
-    var analysis = StudyAnalysis(cohort: cohort, plan: plan)
-    analysis.synthetic = synthetic
-    analysis.toolVersion = PofVersion.string
-    analysis.warnings = reading.warnings.map(\.description)
-        + reading.exclusions.map { "\($0.file): \($0.count) value(s) not used (\($0.reason))" }
-    let results = analysis.run()
-    let dir = URL(fileURLWithPath: out)
-    let written = try StudyReportWriter.write(results, to: dir)
-    let l = results.patterns.landmark
-    var s = synthetic ? "SYNTHETIC demo cohort (not patient data)\n" : ""
-    s += "\(results.cohort.patients) patients; \(results.cohort.dead) died; median follow-up \(String(format: "%.1f", results.followUp.medianAll)) \(plan.timeUnit.rawValue)\n"
-    s += "Failure within \(RiskFactor.number(plan.landmarkMonths)) months: \(l.patientsWithFailure) patients ("
-        + l.sites.map { "\($0.site) \($0.n)" }.joined(separator: ", ") + ")\n"
-    if let os = results.survival.first(where: { $0.endpoint == .overallSurvival }) {
-        let median: String = os.median.isNaN ? "not reached" : String(format: "%.1f", os.median)
-        let rates: [String] = os.rates.map { r in
-            RiskFactor.number(r.time) + " " + plan.timeUnit.rawValue + ": " + String(format: "%.1f", r.estimate * 100) + "%"
-        }
-        s += "Overall survival: median \(median) \(plan.timeUnit.rawValue); " + rates.joined(separator: ", ") + "\n"
-    }
-    if !results.warnings.isEmpty { s += "\(results.warnings.count) warning(s): see the report\n" }
-    s += "Wrote \(written.count) files to \(dir.path) (open \(dir.appendingPathComponent("report.html").path))\n"
-    return s
 }
 
 
@@ -132,11 +112,13 @@ struct SimulateCommand: ParsableCommand {
 struct AssessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assess",
-        abstract: "Risk stratification of one patient against a fitted study: risk factors, predicted failure-free probabilities, suggested direction.",
+        abstract: "One patient against the study as fitted on its cohort: factor levels, predicted event-free probabilities, what the models find.",
         discussion: """
-        The study is the cohort given with --patients/--failures (as for `pof report`), or the built-in synthetic
-        demo cohort with --demo. The patient is given by options or by --patient FILE (one row with columns
-        age, stage or t_stage/n_stage/m_stage, pvt, prior_treatment, afp, pivka).
+        The study is the cohort given with --patients/--failures (as for `pof report`) and its plan, or the
+        built-in synthetic demo cohort with --demo. The patient's values come from options or from --patient FILE
+        (one row; columns named as the plan's variables: age, muicc_stage or stage or t_stage/n_stage/m_stage,
+        pvt, prior_treatment, afp, pivka, …). Every variable of the plan's models must be given, or declared
+        not known with the value `unknown` (never taken as absent). Any other variable: --value NAME=VALUE.
         Output is decision support with its level of evidence, not a treatment order.
         Example:
           pof assess --demo --age 45 --stage III --pvt yes --prior-treatment TACE --afp 350 --pivka 120
@@ -146,13 +128,14 @@ struct AssessCommand: ParsableCommand {
     @Option(help: "patients.csv of the study cohort.") var patients: String?
     @Option(help: "failures.csv of the study cohort.") var failures: String?
     @Option(help: "plan.yaml (default: the paper's plan).") var plan: String?
-    @Option(help: "CSV file with the patient's baseline (first data row used).") var patient: String?
-    @Option(help: "Age in years.") var age: Double?
-    @Option(help: "Modified UICC stage group: I, II, III, IVA, IVB.") var stage: String?
-    @Option(help: "Portal vein thrombosis: yes/no.") var pvt: String?
-    @Option(name: .customLong("prior-treatment"), help: "Treatments before CCRT separated by ';' (or none).") var priorTreatment: String?
-    @Option(help: "Pre-CCRT AFP (IU/mL).") var afp: Double?
-    @Option(help: "Pre-CCRT PIVKA-II (mAU/mL).") var pivka: Double?
+    @Option(help: "CSV file with the patient's values (first data row used).") var patient: String?
+    @Option(help: "Age in years (or unknown).") var age: String?
+    @Option(help: "Modified UICC stage group: I, II, III, IVA, IVB (or unknown).") var stage: String?
+    @Option(help: "Portal vein thrombosis: yes/no (or unknown).") var pvt: String?
+    @Option(name: .customLong("prior-treatment"), help: "Treatments before CCRT separated by ';', none, or unknown.") var priorTreatment: String?
+    @Option(help: "Pre-CCRT AFP, IU/mL (or unknown).") var afp: String?
+    @Option(help: "Pre-CCRT PIVKA-II, mAU/mL (or unknown).") var pivka: String?
+    @Option(name: .customLong("value"), help: "Any plan variable: NAME=VALUE (repeatable; VALUE may be unknown).") var values: [String] = []
     @OptionGroup var output: OutputOptions
 
     func profile() throws -> BaselineProfile {
@@ -165,39 +148,17 @@ struct AssessCommand: ParsableCommand {
                 if !table.isMissing(row: 0, column: i) { fields[name] = table.cell(row: 0, column: i) }
             }
         }
-        if let age { fields["age"] = String(age) }
+        if let age { fields["age"] = age }
         if let stage { fields["stage"] = stage }
         if let pvt { fields["pvt"] = pvt }
         if let priorTreatment { fields["prior_treatment"] = priorTreatment }
-        if let afp { fields["afp"] = String(afp) }
-        if let pivka { fields["pivka"] = String(pivka) }
-        let source = patient ?? "options"
-        guard let ageText = fields["age"], let a = Double(ageText), (0...120).contains(a) else {
-            throw ValidationError("\(source): age (0–120 years) is required")
+        if let afp { fields["afp"] = afp }
+        if let pivka { fields["pivka"] = pivka }
+        for v in values {
+            guard let eq = v.firstIndex(of: "="), eq != v.startIndex else { throw ValidationError("--value \"\(v)\": write NAME=VALUE") }
+            fields[String(v[..<eq])] = String(v[v.index(after: eq)...])
         }
-        var stageGroup: MUICCStageParse? = nil
-        if let s = fields["stage"] {
-            guard let g = MUICCStageParse(stage: s) else { throw ValidationError("\(source): stage \"\(s)\" is not one of I, II, III, IVA, IVB") }
-            stageGroup = g
-        } else if let t = fields["t_stage"] {
-            guard let g = MUICCStageParse(t: t, n: fields["n_stage"] ?? "N0", m: fields["m_stage"] ?? "M0") else {
-                throw ValidationError("\(source): t_stage/n_stage/m_stage not understood")
-            }
-            stageGroup = g
-        }
-        let yes = ["yes", "y", "true", "1"], no = ["no", "n", "false", "0"]
-        guard let p = fields["pvt"]?.lowercased(), yes.contains(p) || no.contains(p) else {
-            throw ValidationError("\(source): pvt (yes/no) is required")
-        }
-        func number(_ key: String) throws -> Double? {
-            guard let v = fields[key] else { return nil }
-            guard let d = Double(v), d >= 0 else { throw ValidationError("\(source): \(key) \"\(v)\" is not a number ≥ 0") }
-            return d
-        }
-        let prior = (fields["prior_treatment"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && $0.lowercased() != "none" }
-        return BaselineProfile(age: a, stage: stageGroup?.stage, portalVeinThrombosis: yes.contains(p),
-                               priorTreatments: prior, afp: try number("afp"), pivka: try number("pivka"))
+        return try ProfileReading.profile(fields, source: patient ?? "options")
     }
 
     func run() throws {
@@ -214,34 +175,57 @@ struct AssessCommand: ParsableCommand {
             }
             var analysis = StudyAnalysis(cohort: cohort, plan: try loadPlan(plan))
             analysis.synthetic = demo
-            let a = analysis.assess(try profile())
+            let a: RiskAssessment
+            do { a = try analysis.assess(try profile()) } catch let e as StudyAnalysis.ProfileError {
+                throw ValidationError(e.description)
+            } catch let e as StudyPlan.PlanError { throw ValidationError(e.description) }
             switch output.format {
             case .json: return try JSONOutput.string(a)
             case .csv:
                 return CSVOutput.string(header: ["endpoint", "time", "probability", "lower95", "upper95"], rows: a.predictions.map {
-                    [$0.endpoint.rawValue, CSVOutput.number($0.time), CSVOutput.number($0.probability),
+                    [$0.endpoint, CSVOutput.number($0.time), CSVOutput.number($0.probability),
                      CSVOutput.number($0.lower95), CSVOutput.number($0.upper95)]
                 })
-            case .text:
-                var s = "Risk assessment (decision support\(demo ? "; study = SYNTHETIC demo cohort" : ""))\n\nRisk factors:\n"
-                for f in a.factors { s += "  \(f.label): \(f.level ?? "not available")\n" }
-                s += "\nPredicted probability of remaining free of each failure type (95% CI):\n"
-                s += TextTable(header: ["", "time (\(a.unit))", "probability", "95% CI"], rows: a.predictions.map {
-                    [$0.label, NumberFormat.significant($0.time, 3), NumberFormat.percent($0.probability) + "%",
-                     NumberFormat.percent($0.lower95) + "–" + NumberFormat.percent($0.upper95) + "%"]
-                }).rendered + "\n\nSuggested direction:\n"
-                for x in a.suggestions { s += "  - \(x)\n" }
-                s += "\n\(a.evidence)\n"
-                for c in a.caveats { s += "Note: \(c)\n" }
-                return s
+            case .text: return AssessText.render(a, synthetic: demo)
             }
         }
     }
 }
 
-import Oncology
-import Reporting
-import TableAnalysis
+/// The text rendering of an assessment: cautions first, then levels, predictions, refusals, findings.
+enum AssessText {
+    static func render(_ a: RiskAssessment, synthetic: Bool) -> String {
+        var s = "Risk assessment (decision support\(synthetic ? "; study = SYNTHETIC demo cohort" : ""))\n\n"
+        if !a.cautions.isEmpty {
+            s += "Read first:\n"
+            for c in a.cautions { s += "  ! \(c)\n" }
+            s += "\n"
+        }
+        s += "Factor levels:\n"
+        for f in a.factors { s += "  \(f.label): \(f.level ?? "not known")\n" }
+        if !a.predictions.isEmpty {
+            s += "\nPredicted probability of remaining free of each endpoint's event (95% CI), multivariable Cox model:\n"
+            s += TextTable(header: ["", "time (\(a.unit))", "probability", "95% CI", "model"], rows: a.predictions.map {
+                [$0.label, NumberFormat.significant($0.time, 3), NumberFormat.percent($0.probability) + "%",
+                 NumberFormat.percent($0.lower95) + "–" + NumberFormat.percent($0.upper95) + "%",
+                 "\($0.modelPatients) patients, \($0.modelEvents) events"]
+            }).rendered + "\n"
+        }
+        if !a.refusals.isEmpty {
+            s += "\nNo prediction:\n"
+            for r in a.refusals { s += "  - \(r.label): \(r.reason)\n" }
+        }
+        s += "\nWhat the fitted models find:\n"
+        for x in a.findings { s += "  - \(x)\n" }
+        if !a.paperSuggestions.isEmpty {
+            s += "\nThe paper's suggestion (from its own cohort, not from these models):\n"
+            for x in a.paperSuggestions { s += "  - \(x)\n" }
+        }
+        s += "\n\(a.evidence)\n"
+        return s
+    }
+}
+
 
 /// Stage parsing for `assess`.
 struct MUICCStageParse {
@@ -253,5 +237,64 @@ struct MUICCStageParse {
     init?(t: String, n: String, m: String) {
         guard let s = MUICCStage(t: t, n: n, m: m) else { return nil }
         stage = s
+    }
+}
+
+/// Reads a patient's values (text) into a profile: numbers through the one number grammar, yes/no,
+/// stage, prior treatment; `unknown` (also "not known", "NA") declares a value not known.
+enum ProfileReading {
+    static let unknownWords: Set<String> = ["unknown", "not known", "na", "n/a"]
+
+    static func profile(_ fields: [String: String], source: String) throws -> BaselineProfile {
+        var p = BaselineProfile()
+        for (rawName, rawValue) in fields.sorted(by: { $0.key < $1.key }) {
+            let value = rawValue.trimmingCharacters(in: .whitespaces)
+            let name = rawName == "stage" ? "muicc_stage" : rawName
+            if unknownWords.contains(value.lowercased()) {
+                p.setUnknown(name)
+                if name == "muicc_stage" { p.setUnknown("m_stage"); p.setUnknown("n_stage"); p.setUnknown("t_stage") }
+                continue
+            }
+            func bad(_ why: String) -> ValidationError { ValidationError("\(source): \(rawName) \"\(value.prefix(60))\": \(why)") }
+            switch name {
+            case "age":
+                guard let a = DecimalNumber.parse(value), (0...120).contains(a) else { throw bad("not an age in years (0–120)") }
+                p.set("age", .number(a))
+            case "afp", "pivka":
+                guard let x = DecimalNumber.parse(value), x >= 0 else { throw bad("not a number ≥ 0") }
+                p.set(name, .number(x))
+            case "muicc_stage":
+                guard let g = MUICCStage(parsing: value) else { throw bad("not one of I, II, III, IVA, IVB") }
+                p.set("muicc_stage", .text(g.rawValue))
+                if g == .ivb { p.set("m_stage", .text("M1")) }
+            case "t_stage", "n_stage", "m_stage":
+                p.set(name, .text(value.uppercased()))
+            case "pvt", "vascular_invasion":
+                switch value.lowercased() {
+                case "yes", "y", "true", "1": p.set(name, .yes(true))
+                case "no", "n", "false", "0": p.set(name, .yes(false))
+                default: throw bad("write yes, no or unknown")
+                }
+            case "prior_treatment":
+                let items = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                let none: Set<String> = ["none", "no", "0", "-", "—"]
+                p.set(name, .yes(!(items.isEmpty || (items.count == 1 && none.contains(items[0].lowercased())))))
+            default:
+                if let x = DecimalNumber.parse(value) { p.set(name, .number(x)) }
+                else if StudyVariable.yesNo.contains(name) {
+                    guard ["yes", "no"].contains(value.lowercased()) else { throw bad("write yes, no or unknown") }
+                    p.set(name, .yes(value.lowercased() == "yes"))
+                } else { p.set(name, .text(value)) }
+            }
+        }
+        // A stage given as T/N/M: derive the group.
+        if p.values["muicc_stage"] == nil, !p.unknown.contains("muicc_stage"),
+           case .text(let t)? = p.values["t_stage"] {
+            let n = { if case .text(let v)? = p.values["n_stage"] { return v } else { return "N0" } }()
+            let m = { if case .text(let v)? = p.values["m_stage"] { return v } else { return "M0" } }()
+            guard let g = MUICCStage(t: t, n: n, m: m) else { throw ValidationError("\(source): t_stage/n_stage/m_stage not understood") }
+            p.set("muicc_stage", .text(g.rawValue))
+        }
+        return p
     }
 }

@@ -85,7 +85,7 @@ fileprivate struct Demo: Sendable {
                 time.append(months(day(p["last_followup"]) - day(p["rt_end"]))); event.append(false)
             }
         }
-        return KaplanMeier(time: time, event: event)
+        return try! KaplanMeier(time: time, event: event)
     }
 }
 
@@ -393,7 +393,7 @@ private func bothMarkersHigh(_ p: [String: String]) -> Bool {
 
     @Test func overallSurvival() {
         let os = d.patients.map { d.overallSurvival($0) }
-        let fit = KaplanMeier(time: os.map(\.0), event: os.map(\.1))
+        let fit = try! KaplanMeier(time: os.map(\.0), event: os.map(\.1))
         let med = try! #require(fit.median.estimate)
         #expect(abs(med - 11.1) <= 0.3, "median OS \(med)")
         #expect(abs(survivalAt(fit, 12) - 0.461) <= 0.015, "1-year OS \(survivalAt(fit, 12))")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Oncology
 @testable import PatternsOfFailure
@@ -31,30 +32,55 @@ import Oncology
         #expect((Day(iso: "2004-12-31")! + 1).iso == "2005-01-01")
     }
 
-    @Test func riskFactorBoundariesAreInclusiveAsPublished() {
-        let plan = StudyPlan()
-        let afp = RiskFactor(kind: .afp, plan: plan), pivka = RiskFactor(kind: .pivka, plan: plan)
-        let age = RiskFactor(kind: .age, plan: plan), both = RiskFactor(kind: .markers, plan: plan)
-        #expect(afp.isPresent(in: Self.patient(afp: 200), stage: nil) == true)       // AFP exactly 200 is elevated
-        #expect(afp.isPresent(in: Self.patient(afp: 199.9), stage: nil) == false)
-        #expect(afp.isPresent(in: Self.patient(afp: nil), stage: nil) == nil)
-        #expect(pivka.isPresent(in: Self.patient(pivka: 60), stage: nil) == true)
-        #expect(age.isPresent(in: Self.patient(age: 50), stage: nil) == true)        // 50 is not "< 50"
-        #expect(age.isPresent(in: Self.patient(age: 49), stage: nil) == false)
-        #expect(both.isPresent(in: Self.patient(afp: 200, pivka: 60), stage: nil) == true)
-        #expect(both.isPresent(in: Self.patient(afp: 200, pivka: 59), stage: nil) == false)
-        #expect(both.isPresent(in: Self.patient(afp: 200, pivka: nil), stage: nil) == nil)
-        let history = RiskFactor(kind: .history, plan: plan)
-        #expect(history.isPresent(in: Self.patient(prior: ["TACE"]), stage: nil) == true)
-        #expect(history.isPresent(in: Self.patient(prior: []), stage: nil) == false)
-        let stage = RiskFactor(kind: .stage, plan: plan)
-        #expect(stage.isPresent(in: Self.patient(), stage: .ii) == false)
-        #expect(stage.isPresent(in: Self.patient(), stage: .iii) == true)
-        #expect(stage.isPresent(in: Self.patient(), stage: .iva) == true)
-        var custom = StudyPlan()
-        custom.afpCutoff = 400
-        #expect(RiskFactor(kind: .afp, plan: custom).isPresent(in: Self.patient(afp: 200), stage: nil) == false)
-        #expect(RiskFactor(kind: .afp, plan: custom).levels == ["< 400", "≥ 400"])
+    /// The level of a plan factor for one patient (via the endpoints stage).
+    static func level(_ factor: String, _ p: Patient, plan: StudyPlan = StudyPlan()) throws -> Int? {
+        try StudyData(cohort: Cohort(patients: [p], failures: []), plan: plan).factor(factor)!.level[0]
+    }
+
+    @Test func riskFactorBoundariesAreInclusiveAsPublished() throws {
+        #expect(try Self.level("afp", Self.patient(afp: 200)) == 1)        // AFP exactly 200 is elevated
+        #expect(try Self.level("afp", Self.patient(afp: 199.9)) == 0)
+        #expect(try Self.level("afp", Self.patient(afp: nil)) == nil)
+        #expect(try Self.level("pivka", Self.patient(pivka: 60)) == 1)
+        #expect(try Self.level("age", Self.patient(age: 50)) == 1)          // 50 is not "< 50"
+        #expect(try Self.level("age", Self.patient(age: 49)) == 0)
+        #expect(try Self.level("markers", Self.patient(afp: 200, pivka: 60)) == 1)
+        #expect(try Self.level("markers", Self.patient(afp: 200, pivka: 59)) == 0)
+        #expect(try Self.level("markers", Self.patient(afp: 200, pivka: nil)) == nil)
+        #expect(try Self.level("markers", Self.patient(afp: 10, pivka: nil)) == nil)   // unknown is never "absent"
+        #expect(try Self.level("history", Self.patient(prior: ["TACE"])) == 1)
+        #expect(try Self.level("history", Self.patient(prior: [])) == 0)
+        #expect(try Self.level("stage", Self.patient(t: .t2)) == 0)        // T2N0M0 = stage II
+        #expect(try Self.level("stage", Self.patient(t: .t3)) == 1)        // III
+        #expect(try Self.level("stage", Self.patient(t: .t4)) == 1)        // IVA
+        #expect(try Self.level("stage", Self.patient(t: nil)) == nil)
+        let custom = try StudyPlan(yaml: "afp_cutoff: 400\n")
+        #expect(try Self.level("afp", Self.patient(afp: 200), plan: custom) == 0)
+        #expect(custom.resolve(custom.factor(named: "afp")!).levels == ["< 400", "≥ 400"])
+    }
+
+    @Test func userFactorsFromThePlan() throws {
+        let plan = try StudyPlan(yaml: """
+            preset: none
+            factors:
+              - {name: bed60, label: BED10, unit: Gy, variable: bed, cut_points: [60]}
+              - {name: dose3, variable: total_dose_gy, cut_points: [40, 50]}
+              - name: stage_grp
+                variable: muicc_stage
+                groups: {early: [I, II], late: [III, IVA, IVB]}
+                reference: late
+              - {name: own, variable: my_score, cut_points: [2.5]}
+            """)
+        var p = Self.patient()                    // 45 Gy in 25 fractions: d = 1.8, BED10 = 45 × 1.18 = 53.1
+        p.additional["my_score"] = "2.5"
+        let data = try StudyData(cohort: Cohort(patients: [p], failures: []), plan: plan)
+        #expect(data.factor("bed60")!.level[0] == 0)
+        #expect(data.factor("dose3")!.level[0] == 1)                       // 40 ≤ 45 < 50
+        #expect(data.factor("dose3")!.factor.levels == ["< 40", "40 to < 50", "≥ 50"])
+        #expect(data.factor("stage_grp")!.level[0] == 1 && data.factor("stage_grp")!.factor.reference == 1)
+        #expect(data.factor("own")!.level[0] == 1)
+        p.additional["my_score"] = "high"
+        #expect(throws: StudyPlan.PlanError.self) { try StudyData(cohort: Cohort(patients: [p], failures: []), plan: plan) }
     }
 
     @Test func stagingAndDose() {
@@ -112,30 +138,33 @@ import Oncology
         #expect(h.firstDateBySite[.extrahepatic]?.iso == "2005-09-01")
     }
 
-    @Test func endpointsFollowThePlan() {
+    @Test func endpointsFollowThePlan() throws {
         let plan = StudyPlan()
+        func e(_ name: String, _ plan: StudyPlan) -> EndpointDefinition { plan.endpoint(named: name)! }
         // died 2005-08-05 (182 days after RT end), infield failure on 2005-04-05 (60 days), outfield never
         let p = Self.patient(status: .dead, last: "2005-08-05", death: "2005-08-05")
         let h = FailureHistory(failures: [Self.failure("2005-04-05", .infield)], origin: Self.rtEnd, landmarkDays: plan.landmarkDays)
-        let os = Endpoint.overallSurvival.observation(for: p, history: h, plan: plan)
+        let os = e("os", plan).observation(for: p, history: h, plan: plan)
         #expect(os.event && abs(os.time - 182 / 30.4375) < 1e-12)
-        let inf = Endpoint.infield.observation(for: p, history: h, plan: plan)
+        let inf = e("pfs_infield", plan).observation(for: p, history: h, plan: plan)
         #expect(inf.event && abs(inf.time - 60 / 30.4375) < 1e-12)
-        let out = Endpoint.outfield.observation(for: p, history: h, plan: plan)
-        #expect(!out.event && abs(out.time - 182 / 30.4375) < 1e-12 && out.reason == "death")
-        var deathIsEvent = plan
-        deathIsEvent.deathHandling = .event
-        #expect(Endpoint.outfield.observation(for: p, history: h, plan: deathIsEvent).event)
-        var firstFailure = plan
-        firstFailure.otherFailures = .censor
-        let censored = Endpoint.outfield.observation(for: p, history: h, plan: firstFailure)
-        #expect(!censored.event && abs(censored.time - 60 / 30.4375) < 1e-12 && censored.reason == "other failure (censored)")
+        let out = e("pfs_intrahepatic_outfield", plan).observation(for: p, history: h, plan: plan)
+        #expect(!out.event && abs(out.time - 182 / 30.4375) < 1e-12 && out.reason == .death && out.status == .competing)
+        let deathIsEvent = try StudyPlan(yaml: "death: event\n")
+        #expect(e("pfs_intrahepatic_outfield", deathIsEvent).observation(for: p, history: h, plan: deathIsEvent).event)
+        let firstFailure = try StudyPlan(yaml: "other_failures: censor\n")
+        let censored = e("pfs_intrahepatic_outfield", firstFailure).observation(for: p, history: h, plan: firstFailure)
+        #expect(!censored.event && abs(censored.time - 60 / 30.4375) < 1e-12 && censored.reason == .otherFailure)
         var fromStart = plan
         fromStart.origin = .rtStart
-        #expect(abs(Endpoint.overallSurvival.observation(for: p, history: h, plan: fromStart).time - 214 / 30.4375) < 1e-12)
+        #expect(abs(e("os", fromStart).observation(for: p, history: h, plan: fromStart).time - 214 / 30.4375) < 1e-12)
         // unknown status: censored at last follow-up
         let u = Self.patient(status: .unknown, last: "2005-06-06")
-        #expect(!Endpoint.overallSurvival.observation(for: u, history: h, plan: plan).event)
+        #expect(!e("os", plan).observation(for: u, history: h, plan: plan).event)
+        // a custom endpoint: infield or extrahepatic failure, death an event
+        let custom = try StudyPlan(yaml: "endpoints:\n  - {name: ie, events: [infield, extrahepatic, death]}\nanalyses: []\n")
+        let x = e("ie", custom).observation(for: p, history: h, plan: custom)
+        #expect(x.event && abs(x.time - 60 / 30.4375) < 1e-12 && x.reason == .failure(.infield))
     }
 
     @Test func toxicityWindowAndWorstGrade() {
@@ -174,12 +203,49 @@ import Oncology
 
     @Test func planYAML() throws {
         let plan = try StudyPlan(yaml: "origin: rt_start\nlandmark_months: 6\nafp_cutoff: 400\nctcae_version: v5\n")
-        #expect(plan.origin == .rtStart && plan.landmarkMonths == 6 && plan.afpCutoff == 400 && plan.ctcaeVersion == .v5)
-        #expect(plan.pivkaCutoff == 60)   // untouched keys keep the paper's defaults
+        #expect(plan.origin == .rtStart && plan.landmarkMonths == 6 && plan.ctcaeVersion == .v5)
+        #expect(plan.factor(named: "afp")!.rule == .cutPoints([400]))
+        #expect(plan.factor(named: "pivka")!.rule == .cutPoints([60]))   // untouched keys keep the paper's defaults
+        #expect(plan.isPaperPreset)
         #expect(throws: StudyPlan.PlanError.self) { try StudyPlan(yaml: "landmark_month: 6\n") }
         #expect(throws: StudyPlan.PlanError.self) { try StudyPlan(yaml: "origin: rt_middle\n") }
         #expect(throws: StudyPlan.PlanError.self) { try StudyPlan(yaml: "alpha_beta: -3\n") }
         let roundTrip = try StudyPlan(yaml: StudyPlan().yaml)
         #expect(roundTrip == StudyPlan())
+        #expect(StudyPlan().yaml.range(of: "[0-9][eE][-+]?[0-9]", options: .regularExpression) == nil)   // plain decimals
+        #expect(StudyPlan().yaml.contains("alpha: 0.05"))
+        #expect(StudyPlan().yaml.contains("landmark_months: 3\n"))
+    }
+
+    /// Every value through one number grammar, limits on size and alias expansion, no duplicate keys.
+    @Test func hostilePlans() throws {
+        func message(_ yaml: String) -> String {
+            do { _ = try StudyPlan(yaml: yaml); return "" } catch { return "\(error)" }
+        }
+        #expect(message("landmark_months: .inf\n").contains("not a finite decimal number"))
+        #expect(message("landmark_months: 1e300\n").contains("out of range"))
+        #expect(message("toxicity_window_months: .nan\n").contains("not a finite decimal number"))
+        #expect(message("rate_times: [12, .inf]\n").contains("rate_times[2]"))
+        #expect(message("afp_cutoff: .nan\n").contains("afp_cutoff"))
+        #expect(message("alpha: 0.05\nalpha: 0.01\n").contains("key given twice"))
+        #expect(message("alpha: 0.05\nalpha: 0.01\n").contains("line 2"))
+        let bomb = """
+            a: &a ["x","x","x","x","x","x","x","x","x","x"]
+            b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]
+            c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]
+            d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]
+            e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]
+            f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]
+            g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]
+            """
+        #expect(message(bomb).contains("unknown key") || message(bomb).contains("expands to more than"))
+        #expect(message("factors:\n  - {name: x, variable: age, cut_points: [.nan]}\n").contains("not a finite decimal"))
+        #expect(message("factors:\n  - {name: x, variable: age, cut_points: [60, 50]}\n").contains("increasing"))
+        #expect(message("factors:\n  - {name: x, variable: sex, cut_points: [1]}\n").contains("not numeric"))
+        #expect(message("analyses:\n  - {endpoint: os, univariate: [nope]}\n").contains("factor \"nope\" is not defined"))
+        #expect(message("analyses:\n  - {endpoint: nope}\n").contains("endpoint \"nope\" is not defined"))
+        #expect(message(String(repeating: "# padding\n", count: 30_000)).contains("at most"))
+        #expect(message("factors: [age, age]\n").contains("defined twice"))
+        #expect(message("factors: [weight]\n").contains("not one of the paper's factors"))
     }
 }

@@ -239,3 +239,108 @@ import Testing
         #expect(elements.filter { $0.name == "text" }.map(\.text).contains("NA"))
     }
 }
+
+/// Figures for print: sizes in millimetres with text of at least 7 pt, legend titles, one colour for
+/// the reference level in every panel, reference levels named in forest plots, tick labels that do
+/// not overlap, and the SYNTHETIC mark.
+@Suite struct PrintFigureTests {
+    /// The smallest text of an SVG in points when printed at its width in millimetres.
+    static func smallestTextPoints(_ svg: String) throws -> Double {
+        let elements = try #require(parseXML(svg))
+        let root = try #require(elements.first { $0.name == "svg" })
+        let widthAttr = try #require(root["width"])
+        #expect(widthAttr.hasSuffix("mm"), "width \(widthAttr) is not in mm")
+        let mm = try #require(Double(widthAttr.dropLast(2)))
+        let viewBox = try #require(root["viewBox"]).split(separator: " ").compactMap { Double($0) }
+        let unitsPerMM = viewBox[2] / mm
+        let sizes = elements.filter { $0.name == "text" && $0["class"] != "watermark" }.compactMap { $0.number("font-size") }
+        let smallest = try #require(sizes.min())
+        return smallest / unitsPerMM / (25.4 / 72)
+    }
+
+    @Test(arguments: [FigureSize.singleColumn, .doubleColumn])
+    func printedTextIsAtLeastSevenPoints(size: FigureSize) throws {
+        var km = Sample.survival
+        km.size = size
+        var forest = ForestPlot(title: "HR", entries: [.term(.init(label: "Age ≥ 50", estimate: 2, lower: 1, upper: 4, p: 0.04, reference: "< 50"))])
+        forest.size = size
+        var bars = BarChart(title: "Bars", categories: ["A", "B"], groups: [.counts("All", [1, 2], of: 3)], valueLabel: "%")
+        bars.size = size
+        for svg in [km.svg(), forest.svg(), bars.svg()] {
+            let points = try Self.smallestTextPoints(svg)
+            #expect(points >= 7 - 1e-9, "smallest text \(points) pt at \(size.millimetres) mm")
+            #expect(svg.contains("width=\"\(SVG.num(size.millimetres))mm\""))
+        }
+    }
+
+    @Test func everyDemoFigureIsSizedForPrintAndMarkedSynthetic() throws {
+        let doc = try #require(DemoReport.document)
+        #expect(doc.figureFiles.count >= 5)
+        for f in doc.figureFiles {
+            #expect(try Self.smallestTextPoints(f.svg) >= 7 - 1e-9, "\(f.fileName)")
+            let marks = try #require(parseXML(f.svg)).filter { $0["class"] == "watermark" }
+            #expect(marks.map(\.text) == ["SYNTHETIC"], "\(f.fileName)")
+        }
+    }
+
+    @Test func referenceCurveHasTheFirstColourInEveryPanel() throws {
+        func strokes(_ plot: SurvivalPlot) throws -> [String] {
+            try #require(parseXML(plot.svg())).filter { $0["class"] == "curve" }.compactMap { $0["stroke"] }
+        }
+        let a = SurvivalPlot.Series(label: "< 200", times: [0, 5], values: [1, 0.5])
+        let b = SurvivalPlot.Series(label: "≥ 200", times: [0, 5], values: [1, 0.3])
+        let refFirst = SurvivalPlot(title: "", xLabel: "t", yLabel: "S", series: [a, b], referenceSeries: 0)
+        let refSecond = SurvivalPlot(title: "", xLabel: "t", yLabel: "S", series: [b, a], referenceSeries: 1)
+        #expect(try strokes(refFirst) == [SVG.palette[0], SVG.palette[1]])
+        #expect(try strokes(refSecond) == [SVG.palette[1], SVG.palette[0]])
+    }
+
+    @Test func legendTitleNamesTheVariable() throws {
+        let plot = SurvivalPlot(title: "", xLabel: "t", yLabel: "S",
+                                series: [.init(label: "< 200", times: [0, 5], values: [1, 0.5]), .init(label: "≥ 200", times: [0, 5], values: [1, 0.3])],
+                                legendTitle: "AFP (IU/ml)")
+        let elements = try #require(parseXML(plot.svg()))
+        #expect(elements.first { $0["class"] == "legend-title" }?.text == "AFP (IU/ml)")
+    }
+
+    /// Small cohorts give absurd intervals (HR 1e-9 to 1e28, limits 0 and ∞): the axis stays
+    /// readable (at most four decades beyond the estimates, no overlapping tick labels, the
+    /// reference 1 always labelled) and the reference level is named.
+    @Test(arguments: [FigureSize.singleColumn, .doubleColumn])
+    func forestTicksDoNotOverlapWithExtremeIntervals(size: FigureSize) throws {
+        let plot = ForestPlot(title: "Small cohort", entries: [
+            .term(.init(label: "Age (y): ≥ 50", estimate: 1e-9, lower: 0, upper: .infinity, p: 1, reference: "< 50")),
+            .term(.init(label: "AFP (IU/ml): ≥ 200", estimate: 7.9e8, lower: 0, upper: .infinity, p: 0.999, reference: "< 200")),
+            .term(.init(label: "Stage: III–IV", estimate: 2.4e28, lower: 1e-30, upper: 1e60, p: 1, reference: "II")),
+            .term(.init(label: "PVT: Yes", estimate: 4.9, lower: 0.18, upper: 137, p: 0.35, reference: "No")),
+        ], size: size)
+        let svg = plot.svg()
+        let elements = try #require(parseXML(svg))
+        let ticks = elements.filter { $0["class"] == "x-tick" }
+        #expect(ticks.count >= 3)
+        #expect(ticks.contains { $0.text == "1" })
+        let spans = ticks.map { t -> (Double, Double) in
+            let x = t.number("x")!, half = SVG.textWidth(t.text, size: t.number("font-size")!) / 2
+            return (x - half, x + half)
+        }.sorted { $0.0 < $1.0 }
+        for (l, r) in zip(spans, spans.dropFirst()) { #expect(l.1 < r.0, "tick labels overlap: \(l) \(r)") }
+        let labels = elements.filter { $0["class"] == "term-label" }.map(\.text).joined(separator: " ")
+        for ref in ["vs < 50", "vs < 200", "vs II", "vs No"] { #expect(labels.contains(ref)) }
+        // Nothing drawn outside the canvas.
+        let width = try #require(elements.first { $0.name == "svg" }?["viewBox"]).split(separator: " ").compactMap { Double($0) }[2]
+        for t in elements where t.name == "text" && t["class"] != "watermark" {
+            let x = t.number("x") ?? 0
+            #expect(x >= 0 && x <= width, "\(t.text) at \(x)")
+        }
+    }
+
+    @Test func watermarkIsAddedOnceToAnySVG() {
+        let svg = Sample.survival.svg()
+        let marked = SVG.addingWatermark("SYNTHETIC", to: svg)
+        #expect(marked.components(separatedBy: "class=\"watermark\"").count == 2)
+        #expect(SVG.addingWatermark("SYNTHETIC", to: marked) == marked)
+        var plot = Sample.survival
+        plot.watermark = "SYNTHETIC"
+        #expect(plot.svg().contains(">SYNTHETIC</text>"))
+    }
+}

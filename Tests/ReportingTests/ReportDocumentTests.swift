@@ -30,7 +30,7 @@ import Testing
         #expect(html.contains("<style>") && html.contains("@media print"))
         #expect(!html.contains("<link") && !html.contains("<script") && !html.contains("src="))
         // Figures are inlined without their XML declaration.
-        #expect(html.contains("<figure id=\"figure-1\">\n<svg xmlns="))
+        #expect(html.contains("<figure id=\"figure-1\" style=\"--print-width: ") && html.contains("mm\">\n<svg xmlns="))
         #expect(!html.contains("<?xml"))
         // Table of contents links to every section.
         for i in 1...2 {

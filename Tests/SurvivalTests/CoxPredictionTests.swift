@@ -22,7 +22,7 @@ import Testing
             for (j, b) in (c["coef"] as! [Any]).enumerated() { expectClose(fit.coefficients[j], b, "\(name) coef") }
             for (j, m) in (c["means"] as! [Any]).enumerated() { expectClose(fit.means[j], m, "\(name) means") }
             let newdata = (c["newdata"] as! [[String: Any]]).map { row in covariates.map { number(row[$0])! } }
-            let predictions = fit.predictedSurvival(newdata)
+            let predictions = try fit.predictedSurvival(newdata)
             let curves = c["curves"] as! [[String: Any]]
             #expect(predictions.count == curves.count)
             for (i, rc) in curves.enumerated() {
@@ -60,7 +60,7 @@ import Testing
         #expect(fit.coefficients == [0])
         expectClose(fit.variance[0, 0], 144.0 / 127, "V")
         let v = 144.0 / 127
-        let pred = CoxPrediction(model: fit, covariates: [1])
+        let pred = try CoxPrediction(model: fit, covariates: [1])
         #expect(pred.curves.count == 2)
         let a = pred.curves[0], b = pred.curves[1]
         #expect(a.stratum == 0 && b.stratum == 1)
@@ -100,7 +100,7 @@ import Testing
         control.maxIterations = 0
         let fit = try CoxModel(time: [2, 3, 4], event: [true, true, false], covariates: [[0, 1, 0]],
                                entry: [0, 1, 2], control: control)
-        let curve = CoxPrediction(model: fit, covariates: [0]).curves[0]
+        let curve = try CoxPrediction(model: fit, covariates: [0]).curves[0]
         #expect(curve.time == [2, 3, 4])
         #expect(curve.atRisk == [2, 2, 1])
         let h = [0.5, 1, 1], varH = [0.375, 1, 1]

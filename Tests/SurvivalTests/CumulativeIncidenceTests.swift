@@ -29,7 +29,7 @@ func fixtureGroups(_ column: [String?], rows: [Int]) -> (labels: [String], index
             let cause = table[statusCol]!.doubles(rows).map { Int($0) }
             let groups = groupCol.map { fixtureGroups(table[$0]!, rows: rows) }
             let strata = strataCol.map { fixtureGroups(table[$0]!, rows: rows).index }
-            let fit = CumulativeIncidence(time: time, cause: cause, group: groups?.index, strata: strata,
+            let fit = try CumulativeIncidence(time: time, cause: cause, group: groups?.index, strata: strata,
                                           rho: number(c["rho"])!, censorCode: c["cencode"] as! Int)
             let at = (c["timepoints"] as! [Any]).map { number($0)! }
             let curves = c["curves"] as! [[String: Any]]
@@ -80,8 +80,8 @@ func fixtureGroups(_ column: [String?], rows: [Int]) -> (labels: [String], index
     ///   Var = 10/64 + (1/16)(1/2) − 2(1/4)(1/4) = 1/16.
     /// t=2: n=2, d₁=1, Ŝ(2−)=1/2 → F₁ = 1/4 + (1/2)(1/2) = 1/2, Ŝ(2) = 1/4; t6 = 1/16, t3 = 4, t4 = 3
     ///   → v1 = 46/64, v2 = 1, v3 = 3/2; Var = 46/64 + (1/4)(3/2) − 2(1/2)(1) = 6/64.
-    @Test func tiesBetweenCauses() {
-        let fit = CumulativeIncidence(time: [2, 1, 3, 1], cause: [1, 1, 0, 2])
+    @Test func tiesBetweenCauses() throws {
+        let fit = try CumulativeIncidence(time: [2, 1, 3, 1], cause: [1, 1, 0, 2])
         #expect(fit.causes == [1, 2])
         #expect(fit.tests.isEmpty)
         let c1 = fit.curve(cause: 1)!
@@ -111,15 +111,15 @@ func fixtureGroups(_ column: [String?], rows: [Int]) -> (labels: [String], index
     /// Group 1 has a single subject, who fails from cause 1 at t = 5: F jumps to 1 with Ŝ(5) = 0, so the
     /// other-cause sums are skipped and Var = v1 = (1 + 0)²·1·1/1² = 1. Group 0 has no cause-2 failure: its
     /// cause-2 curve is the flat (0, 0) → (largest time, 0).
-    @Test func singleSubjectGroupAndCauseWithoutEvents() {
-        let fit = CumulativeIncidence(time: [1, 2, 4, 5], cause: [1, 0, 0, 1], group: [0, 0, 0, 1])
+    @Test func singleSubjectGroupAndCauseWithoutEvents() throws {
+        let fit = try CumulativeIncidence(time: [1, 2, 4, 5], cause: [1, 0, 0, 1], group: [0, 0, 0, 1])
         let single = fit.curve(group: 1, cause: 1)!
         #expect(single.stepTime == [0, 5, 5, 5])
         #expect(single.stepEstimate == [0, 0, 1, 1])
         #expect(single.stepVariance == [0, 0, 1, 1])
         #expect(fit.causes == [1])
         // add a cause-2 failure in group 1 only
-        let fit2 = CumulativeIncidence(time: [1, 2, 4, 5, 6], cause: [1, 0, 0, 1, 2], group: [0, 0, 0, 1, 1])
+        let fit2 = try CumulativeIncidence(time: [1, 2, 4, 5, 6], cause: [1, 0, 0, 1, 2], group: [0, 0, 0, 1, 1])
         let none = fit2.curve(group: 0, cause: 2)!
         #expect(none.stepTime == [0, 4])
         #expect(none.stepEstimate == [0, 0])
@@ -130,13 +130,13 @@ func fixtureGroups(_ column: [String?], rows: [Int]) -> (labels: [String], index
         #expect(fit2.tests.allSatisfy { $0.degreesOfFreedom == 1 })
     }
 
-    @Test func allCensored() {
-        let fit = CumulativeIncidence(time: [1, 2, 3], cause: [0, 0, 0], group: [0, 1, 1])
+    @Test func allCensored() throws {
+        let fit = try CumulativeIncidence(time: [1, 2, 3], cause: [0, 0, 0], group: [0, 1, 1])
         #expect(fit.causes.isEmpty)
         #expect(fit.curves.isEmpty)
         #expect(fit.tests.isEmpty)
         // a custom censoring code
-        let other = CumulativeIncidence(time: [1, 2, 3], cause: [9, 1, 9], censorCode: 9)
+        let other = try CumulativeIncidence(time: [1, 2, 3], cause: [9, 1, 9], censorCode: 9)
         #expect(other.causes == [1])
         #expect(other.curve(cause: 1)!.stepEstimate == [0, 0, 0.5, 0.5])
     }

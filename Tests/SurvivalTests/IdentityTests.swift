@@ -15,10 +15,10 @@ import Testing
         }
     }
 
-    @Test func kaplanMeierWithoutCensoringIsTheEmpiricalSurvivalFunction() {
+    @Test func kaplanMeierWithoutCensoringIsTheEmpiricalSurvivalFunction() throws {
         var rng = LCG(state: 7)
         let time = (0..<200).map { _ in (rng.next() * 50).rounded() }   // heavy ties
-        let fit = KaplanMeier(time: time, event: time.map { _ in true })
+        let fit = try KaplanMeier(time: time, event: time.map { _ in true })
         for (k, t) in fit.time.enumerated() {
             let survivors = Double(time.filter { $0 > t }.count) / Double(time.count)
             #expect(abs(fit.survival[k] - survivors) < 1e-12)
@@ -31,14 +31,14 @@ import Testing
         let group = (0..<n).map { _ in rng.next() < 0.4 ? 1 : 0 }
         let time = group.map { g in -log(rng.next()) / (g == 1 ? 1.6 : 1.0) * 10 }   // continuous: no ties
         let event = (0..<n).map { _ in rng.next() < 0.75 }
-        let logrank = LogRankTest(time: time, event: event, group: group)
+        let logrank = try LogRankTest(time: time, event: event, group: group)
         for ties in CoxModel.Ties.allCases {
             let cox = try CoxModel(time: time, event: event, covariates: [group.map(Double.init)], ties: ties)
             #expect(abs(cox.tests.score.statistic - logrank.chiSquare) <= 1e-10 * logrank.chiSquare)
         }
     }
 
-    @Test func concordanceEqualsBruteForce() {
+    @Test func concordanceEqualsBruteForce() throws {
         var rng = LCG(state: 3)
         let n = 150
         let time = (0..<n).map { _ in (rng.next() * 20).rounded() }
@@ -55,7 +55,7 @@ import Testing
                 if score[i] > score[j] { c += w } else if score[i] < score[j] { d += w } else { tx += w }
             }
         }
-        let result = Concordance(time: time, event: event, score: score, strata: strata, weights: weights)
+        let result = try Concordance(time: time, event: event, score: score, strata: strata, weights: weights)
         #expect(abs(result.concordant - c) < 1e-9 && abs(result.discordant - d) < 1e-9 && abs(result.tiedScore - tx) < 1e-9)
         #expect(abs(result.estimate - (c + tx / 2) / (c + d + tx)) < 1e-12)
     }

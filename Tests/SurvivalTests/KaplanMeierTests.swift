@@ -17,10 +17,10 @@ import Testing
         let time = table[timeCol]!.doubles(rows), event = table[eventCol]!.bools(rows)
         let fits: [(String, KaplanMeier)]
         if let groupCol {
-            fits = KaplanMeier.byGroup(time: time, event: event, group: table[groupCol]!.strings(rows),
+            fits = try KaplanMeier.byGroup(time: time, event: event, group: table[groupCol]!.strings(rows),
                                        confidenceType: type).map { ($0.group, $0.fit) }
         } else {
-            fits = [("all", KaplanMeier(time: time, event: event, confidenceType: type))]
+            fits = [("all", try KaplanMeier(time: time, event: event, confidenceType: type))]
         }
         let strata = c["strata"] as! [[String: Any]]
         #expect(fits.count == strata.count)
@@ -80,7 +80,7 @@ import Testing
             }
         }
         if let rev = c["reverse_median_followup"] as? [String: Any] {
-            let r = KaplanMeier.reverse(time: time, event: event, confidenceType: type).median
+            let r = try KaplanMeier.reverse(time: time, event: event, confidenceType: type).median
             expectClose(r.estimate, rev["median"], "\(name) reverse median")
             expectClose(r.lower, rev["lower95"], "\(name) reverse lower")
             expectClose(r.upper, rev["upper95"], "\(name) reverse upper")

@@ -24,7 +24,7 @@ import Testing
             let sl = Array(Set(sv)).sorted()
             strata = sv.map { sl.firstIndex(of: $0)! }
         }
-        let test = LogRankTest(time: table[timeCol]!.doubles(rows), event: table[eventCol]!.bools(rows),
+        let test = try LogRankTest(time: table[timeCol]!.doubles(rows), event: table[eventCol]!.bools(rows),
                                group: group, groupCount: numericLevels.count, strata: strata,
                                rho: number(c["rho"])!)
         expectClose(test.chiSquare, c["chisq"], "\(name) chisq")

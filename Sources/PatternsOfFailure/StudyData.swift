@@ -1,0 +1,152 @@
+import Oncology
+
+/// The endpoints stage: a cohort turned, once, into plain typed data per endpoint and per factor, ready
+/// for the statistics. Built by ``StudyData/init(cohort:plan:)``; every analysis reads it.
+///
+/// ```swift
+/// let data = try StudyData(cohort: cohort, plan: plan)
+/// let os = data.endpoint("os")!          // time, status per patient
+/// let afp = data.factor("afp")!          // level per patient (nil = unknown)
+/// ```
+public struct StudyData: Sendable {
+    /// Per-patient derived clinical values (no statistics).
+    public struct PatientRecord: Sendable {
+        public var patient: Patient
+        public var history: FailureHistory
+        public var stage: MUICCStage?
+        public var childPugh: ChildPughClass?
+        /// Worst CTCAE grade per term within the grading window.
+        public var toxicity: [String: Int]
+        /// Response at the plan's response time (recorded, or computed from lesions).
+        public var response: ResponseCategory?
+        public var bestResponse: ResponseCategory?
+    }
+
+    /// One endpoint's observations, in cohort order.
+    public struct EndpointColumn: Sendable {
+        public var definition: EndpointDefinition
+        public var observations: [EndpointObservation]
+        public var time: [Double] { observations.map(\.time) }
+        public var event: [Bool] { observations.map(\.event) }
+        /// 1 event, 2 competing event, 0 censored.
+        public var cause: [Int] { observations.map(\.cause) }
+    }
+
+    /// One factor's level per patient (`nil`: unknown), in cohort order.
+    public struct FactorColumn: Sendable {
+        public var factor: ResolvedFactor
+        public var level: [Int?]
+        /// Patients with a known level.
+        public var known: [Int] { level.indices.filter { level[$0] != nil } }
+    }
+
+    public var plan: StudyPlan
+    public var records: [PatientRecord]
+    public var endpoints: [EndpointColumn]
+    public var factors: [FactorColumn]
+    /// Patients whose recorded response differs from the one computed from lesions.
+    public var responseDisagreements: [String]
+    /// Lab values that could not be graded.
+    public var toxicityProblems: [String]
+
+    public func endpoint(_ name: String) -> EndpointColumn? { endpoints.first { $0.definition.name == name } }
+    public func factor(_ name: String) -> FactorColumn? { factors.first { $0.factor.name == name } }
+
+    /// Derives everything the analyses need.
+    ///
+    /// - Throws: ``StudyPlan/PlanError`` when a factor's variable is neither a derived value nor a column of
+    ///   patients.csv, or a value cannot be read the way the factor needs (naming file, row, column, value).
+    /// - Complexity: O(patients × (endpoints + factors) + records).
+    public init(cohort: Cohort, plan: StudyPlan) throws {
+        self.plan = plan
+        let failuresByPatient = Dictionary(grouping: cohort.failures, by: \.patientID)
+        let labsByPatient = Dictionary(grouping: cohort.labs, by: \.patientID)
+        let toxByPatient = Dictionary(grouping: cohort.toxicities, by: \.patientID)
+        let lesionsByPatient = Dictionary(grouping: cohort.lesions, by: \.patientID)
+        let criteria = ResponseCriteria(rawValue: plan.responseCriteria) ?? .mRECIST
+        var problems: [String] = [], disagreements: [String] = []
+        records = cohort.patients.map { p in
+            let origin = Derive.origin(p, plan: plan)
+            let h = FailureHistory(failures: failuresByPatient[p.id] ?? [], origin: origin, landmarkDays: plan.landmarkDays)
+            let tox = ToxicityGrading.worstGrades(patient: p, labs: labsByPatient[p.id] ?? [], recorded: toxByPatient[p.id] ?? [], plan: plan)
+            problems += tox.problems
+            var response = p.response3Months
+            var best: ResponseCategory? = nil
+            if let lesions = lesionsByPatient[p.id], !lesions.isEmpty {
+                let seq = ResponseDerivation.responses(lesions: lesions, rtStart: p.rtStart, criteria: criteria)
+                let target = origin + Int((plan.responseMonths * StudyPlan.TimeUnit.months.days).rounded())
+                let window = plan.responseWindowMonths * StudyPlan.TimeUnit.months.days
+                let atLandmark = seq.filter { abs(Double($0.date - target)) <= window }
+                    .min { abs($0.date - target) < abs($1.date - target) }?.response
+                if let computed = atLandmark {
+                    if let recorded = p.response3Months, recorded != computed {
+                        disagreements.append("\(p.id): recorded \(recorded.rawValue), from lesions \(computed.rawValue)")
+                    }
+                    response = computed
+                }
+                if !seq.isEmpty { best = ResponseAssessment.bestOverallResponse(seq.map(\.response)) }
+            }
+            return PatientRecord(patient: p, history: h, stage: Derive.stage(p), childPugh: Derive.childPugh(p),
+                                 toxicity: tox.grades, response: response, bestResponse: best ?? response)
+        }
+        toxicityProblems = problems
+        responseDisagreements = disagreements
+        let recs = records
+        endpoints = plan.endpoints.map { e in
+            EndpointColumn(definition: e, observations: recs.map { e.observation(for: $0.patient, history: $0.history, plan: plan) })
+        }
+        // Variables must exist: derived, or a column present for at least one patient.
+        let columns = Set(cohort.patients.flatMap { $0.additional.keys })
+        for f in plan.factors where !f.variable.isEmpty && !StudyVariable.all.contains(f.variable) && !columns.contains(f.variable) {
+            throw StudyPlan.PlanError(description: "plan: factor \(f.name): variable \"\(f.variable)\" is neither a derived value (\(StudyVariable.all.joined(separator: ", "))) nor a column of patients.csv with any value")
+        }
+        var built: [String: FactorColumn] = [:]
+        var ordered: [FactorColumn] = []
+        for f in plan.factors where !f.isAllOf {
+            let levels = try recs.map { r -> Int? in
+                guard let v = StudyVariable.value(f.variable, patient: r.patient, plan: plan, response: r.response) else { return nil }
+                return try f.rule.level(of: v, factor: f, source: r.patient.source)
+            }
+            built[f.name] = FactorColumn(factor: plan.resolve(f), level: levels)
+        }
+        for f in plan.factors {
+            if case .allOf(let names) = f.rule {
+                let parts = names.map { built[$0]! }
+                let levels = recs.indices.map { i -> Int? in
+                    // Unknown when any component is unknown (the paper counts only patients with both markers).
+                    let l = parts.map { $0.level[i] }
+                    if l.contains(where: { $0 == nil }) { return nil }
+                    return l.allSatisfy { $0 == 1 } ? 1 : 0
+                }
+                built[f.name] = FactorColumn(factor: plan.resolve(f), level: levels)
+            }
+            ordered.append(built[f.name]!)
+        }
+        factors = ordered
+    }
+}
+
+extension StudyData {
+    /// The derived data as a table, one row per patient: for each endpoint its time (plan units), status
+    /// (1 event, 0 censored) and cause (1 event, 2 competing event, 0 censored); for each factor its level
+    /// index (0 = first level; empty when not known). Written to `data/derived.csv` with every report, so
+    /// that any number can be recomputed elsewhere (R, Stata) from exactly what `pof` analysed.
+    ///
+    /// - Returns: Header and rows of text; numbers at full precision.
+    /// - Complexity: O(patients × (endpoints + factors)).
+    public func derivedTable() -> (header: [String], rows: [[String]]) {
+        var header = ["id"]
+        for e in endpoints { header += ["\(e.definition.name)_time", "\(e.definition.name)_status", "\(e.definition.name)_cause"] }
+        header += factors.map(\.factor.name)
+        let rows = records.indices.map { i -> [String] in
+            var row = [records[i].patient.id]
+            for e in endpoints {
+                let o = e.observations[i]
+                row += ["\(o.time)", o.event ? "1" : "0", "\(o.cause)"]
+            }
+            row += factors.map { f in f.level[i].map(String.init) ?? "" }
+            return row
+        }
+        return (header, rows)
+    }
+}

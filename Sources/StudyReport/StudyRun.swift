@@ -1,0 +1,107 @@
+import Foundation
+import PatternsOfFailure
+import Reporting
+
+/// The one entry point from input files and a plan to the written report: validate, derive, analyse,
+/// write. `pof report`, `pof demo`, the server and the tests all use it.
+///
+/// ```swift
+/// let summary = try StudyRun.run(reading: CohortReader.read(files), plan: StudyPlan(), output: url)
+/// summary.results.cohort.patients      // 138
+/// ```
+public enum StudyRun {
+    /// Why a run stopped before writing anything.
+    public enum Failure: Error, CustomStringConvertible {
+        /// The input has errors (every issue listed, errors and warnings).
+        case invalidInput(errors: [ValidationIssue], warnings: [ValidationIssue])
+        /// The plan does not fit the data, or the cohort cannot be analysed.
+        case plan(String)
+
+        public var description: String {
+            switch self {
+            case let .invalidInput(errors, warnings):
+                var text = "the input has \(errors.count) error(s); nothing was analysed:\n"
+                for e in errors { text += "  error: \(e)\n" }
+                for w in warnings { text += "  warning: \(w)\n" }
+                return text
+            case .plan(let s): return s
+            }
+        }
+    }
+
+    /// What a run produced.
+    public struct Summary: Sendable {
+        public var results: StudyResults
+        /// Files written, relative to the output directory.
+        public var files: [String]
+        public var directory: URL
+    }
+
+    /// Analyses a cohort reading with a plan and writes the report to `output`.
+    ///
+    /// - Parameters:
+    ///   - reading: The cohort as read (errors stop the run).
+    ///   - plan: The study plan.
+    ///   - output: Directory to write to (created when missing).
+    ///   - synthetic: Whether the cohort is the synthetic demo cohort (marks every output).
+    ///   - toolVersion: Version written to the provenance.
+    /// - Throws: ``Failure`` for input errors and plans that do not fit the data; file-system errors
+    ///   when the output cannot be written.
+    /// - Complexity: Dominated by the model fits, O(patients × terms² × iterations) per model.
+    public static func run(reading: CohortReading, plan: StudyPlan, output: URL, synthetic: Bool = false,
+                           toolVersion: String = "0.1.0") throws -> Summary {
+        let results = try analyse(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion)
+        var files = try StudyReportWriter.write(results, to: output)
+        // The derived data the analyses used, for recomputation elsewhere.
+        if let cohort = reading.cohort, let data = try? StudyData(cohort: cohort, plan: plan) {
+            let table = data.derivedTable()
+            try FileManager.default.createDirectory(at: output.appendingPathComponent("data"), withIntermediateDirectories: true)
+            try CSVOutput.string(header: table.header, rows: table.rows)
+                .write(to: output.appendingPathComponent("data/derived.csv"), atomically: true, encoding: .utf8)
+            files.append("data/derived.csv")
+        }
+        return Summary(results: results, files: files, directory: output)
+    }
+
+    /// Validates and analyses without writing.
+    ///
+    /// - Throws: ``Failure``.
+    public static func analyse(reading: CohortReading, plan: StudyPlan, synthetic: Bool = false,
+                               toolVersion: String = "0.1.0") throws -> StudyResults {
+        guard !reading.hasErrors, let cohort = reading.cohort else {
+            throw Failure.invalidInput(errors: reading.errors, warnings: reading.warnings)
+        }
+        var analysis = StudyAnalysis(cohort: cohort, plan: plan)
+        analysis.synthetic = synthetic
+        analysis.toolVersion = toolVersion
+        // Non-standard columns the plan uses are not "unused".
+        let used = Set(plan.patientColumns)
+        analysis.warnings = reading.warnings.filter { !($0.column.map(used.contains) ?? false) || $0.severity != .warning || $0.row != 1 }
+            .map(\.description)
+            + reading.exclusions.filter { !($0.column.map(used.contains) ?? false) }
+                .map { "\($0.file): \($0.count) value(s) not used (\($0.reason))" }
+        do { return try analysis.run() } catch let e as StudyPlan.PlanError { throw Failure.plan(e.description) }
+    }
+
+    /// The short text summary the command line prints.
+    public static func text(_ s: Summary) -> String {
+        let r = s.results, plan = r.provenance.plan
+        let unit = plan.timeUnit.rawValue
+        let l = r.patterns.landmark
+        var t = r.provenance.synthetic ? "SYNTHETIC demo cohort (not patient data)\n" : ""
+        t += "\(r.cohort.patients) patients; \(r.cohort.dead) died; median follow-up \(String(format: "%.1f", r.followUp.medianAll)) \(unit)\n"
+        t += "Failure within \(StudyPlan.decimal(plan.landmarkMonths)) months: \(l.patientsWithFailure) patients ("
+            + l.sites.map { "\($0.site) \($0.n)" }.joined(separator: ", ") + ")\n"
+        if let os = r.survival.first(where: { plan.endpoint(named: $0.endpoint)?.isOverallSurvival ?? false }) {
+            let median = os.median.isNaN ? "not reached" : String(format: "%.1f", os.median)
+            let rates = os.rates.map { StudyPlan.decimal($0.time) + " " + unit + ": " + String(format: "%.1f", $0.estimate * 100) + "%" }
+            t += "Overall survival (Kaplan–Meier): median \(median) \(unit); " + rates.joined(separator: ", ") + "\n"
+        }
+        let notEstimable = r.multivariate.flatMap(\.terms).filter { !$0.estimable }.count
+            + r.competingRisks.flatMap { $0.fineGray + $0.causeSpecificCox }.filter { !$0.estimable }.count
+        if notEstimable > 0 { t += "\(notEstimable) model term(s) not estimable: shown as such, with the reason\n" }
+        if !r.warnings.isEmpty { t += "\(r.warnings.count) warning(s): see the report\n" }
+        t += "Wrote \(s.files.count) files to \(s.directory.path) (open \(s.directory.appendingPathComponent("report.html").path))\n"
+        return t
+    }
+}
