@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(name: "pof-bench", dependencies: ["Survival"]),
         .testTarget(name: "SurvivalTests",
                     dependencies: ["Survival", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "TabularZlib"]),
         .testTarget(name: "OncologyTests", dependencies: ["Oncology"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "StudyReport", "PatternsOfFailure",
                                                    .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Snapshots"]),

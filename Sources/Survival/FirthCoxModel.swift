@@ -113,20 +113,19 @@ public struct FirthCoxModel: Sendable {
     ///   - level: Confidence level (default 0.95; `coxphf`'s `alpha = 0.05`).
     ///   - inference: `.profileLikelihood` (default) or `.wald`.
     ///   - control: Iteration settings.
-    /// - Throws: ``CoxModel/Error`` for mismatched lengths, non-finite values or no rows.
+    /// - Throws: ``SurvivalError`` for no rows, mismatched lengths, non-finite values or a level outside (0, 1).
     /// - Complexity: O(n·p³) per evaluation after one sort; the profile limits take two root searches of
     ///   O(p) evaluations per step for each coefficient.
     public init(time: [Double], event: [Bool], covariates: [[Double]], level: Double = 0.95,
-                inference: Inference = .profileLikelihood, control: Control = Control()) throws {
+                inference: Inference = .profileLikelihood, control: Control = Control()) throws(SurvivalError) {
         let n = time.count
-        guard n > 0 else { throw CoxModel.Error.noObservations }
-        guard event.count == n else { throw CoxModel.Error.lengthMismatch("event has \(event.count), time \(n)") }
-        for (j, c) in covariates.enumerated() where c.count != n {
-            throw CoxModel.Error.lengthMismatch("covariate \(j + 1) has \(c.count), time \(n)")
-        }
-        if let r = time.firstIndex(where: { !$0.isFinite }) { throw CoxModel.Error.notFinite(what: "time", row: r) }
-        for c in covariates {
-            if let r = c.firstIndex(where: { !$0.isFinite }) { throw CoxModel.Error.notFinite(what: "covariate", row: r) }
+        guard n > 0 else { throw .noObservations }
+        try Check.length(event, "event", as: n, of: "time")
+        for (j, c) in covariates.enumerated() { try Check.length(c, "covariates[\(j)]", as: n, of: "time") }
+        try Check.finite(time, "time")
+        for (j, c) in covariates.enumerated() { try Check.finite(c, "covariates[\(j)]") }
+        if !(level > 0 && level < 1) {
+            throw .invalidParameter(name: "level", value: level, requirement: "strictly between 0 and 1")
         }
         let data = CoxData(time: time, event: event, covariates: covariates, entry: nil, strata: nil, weights: nil,
                            efron: false)

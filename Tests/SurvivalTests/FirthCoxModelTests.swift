@@ -84,6 +84,8 @@ import Testing
         #expect(m.coefficients[1].isNaN && m.estimate(1) == nil)
         let none = try FirthCoxModel(time: [1, 2, 3], event: [false, false, false], covariates: [[0, 1, 0]])
         #expect(none.status == .notEstimable(.noEvents) && none.estimate(0) == nil)
-        #expect(throws: CoxModel.Error.self) { try FirthCoxModel(time: [1, 2], event: [true], covariates: []) }
+        #expect(throws: SurvivalError.lengthMismatch(argument: "event", count: 1, reference: "time", expected: 2)) {
+            try FirthCoxModel(time: [1, 2], event: [true], covariates: [])
+        }
     }
 }
