@@ -25,38 +25,35 @@ enum ModelSummary {
         return Design(rows: rows, columns: columns, columnTerms: columnTerms, excluded: patients - rows.count)
     }
 
-    /// Why column `k` cannot be estimated, from the data and the fit; nil when it can.
+    /// Why column `k` cannot be estimated; nil when it can.
     ///
-    /// Rules (checked in order): the level has no patients, or the column is collinear with others
-    /// (aliased in the Cholesky decomposition) → `collinear`; no events at the level, or none at the
-    /// reference level of its factor → `no_events_in_level` (the likelihood is monotone: the hazard ratio
-    /// is 0 or infinite); the fit did not converge → `not_converged`; a coefficient or standard error that
-    /// is not finite, or a standard error above 1000 (a hazard-ratio CI spanning more than e^±1960) →
-    /// `monotone_likelihood`.
-    static func estimability(column k: Int, design d: Design, event: [Bool], aliased: Bool, converged: Bool,
-                             coef: Double, se: Double) -> TermEstimability? {
+    /// The engine's typed status of the term (``Estimability``: monotone likelihood, no events in a level of
+    /// a two-valued column, not converged, aliased, singular, too few events) decides first; then the
+    /// design: a level without patients among those in the model, or — for a factor with several levels —
+    /// no events at its reference level (every dummy's hazard ratio is then infinite).
+    static func estimability(column k: Int, design d: Design, event: [Bool], engine: Estimability) -> TermEstimability? {
         let x = d.columns[k]
         let factor = d.columnTerms[k].factor
-        if !x.contains(1) || aliased {
-            return .init(code: "collinear", explanation: x.contains(1)
-                ? "collinear with other terms of the model: not separately estimable"
-                : "no patients at this level among those in the model")
+        if !x.contains(1) {
+            return .init(code: "collinear", explanation: "no patients at this level among those in the model")
         }
-        let eventsAtLevel = x.indices.filter { x[$0] == 1 && event[$0] }.count
-        // Reference rows: every column of the same factor is 0.
+        if let r = engine.reason {
+            switch r {
+            case .monotoneLikelihood:
+                return .init(code: "monotone_likelihood", explanation: "the likelihood keeps increasing as the coefficient grows (separation): no finite estimate")
+            case .noEventsInLevel:
+                return .init(code: "no_events_in_level", explanation: "one of the two groups compared has no events: the hazard ratio is 0 or infinite")
+            case .notConverged: return .init(code: "not_converged", explanation: "the model did not converge")
+            case .aliased: return .init(code: "collinear", explanation: "collinear with other terms of the model: not separately estimable")
+            case .singular: return .init(code: "singular", explanation: "the variance of the coefficient is not positive at the estimate")
+            case .noEvents: return .init(code: "too_few_events", explanation: "the model has no events")
+            case .fewerEventsThanTerms: return .init(code: "too_few_events", explanation: "the model has fewer events than terms")
+            }
+        }
         let sameFactor = d.columns.indices.filter { d.columnTerms[$0].factor.name == factor.name }
         let eventsAtReference = event.indices.filter { i in event[i] && sameFactor.allSatisfy { d.columns[$0][i] == 0 } }.count
-        if eventsAtLevel == 0 {
-            return .init(code: "no_events_in_level", explanation: "no events among patients at this level: the hazard ratio is 0 and its likelihood has no maximum")
-        }
         if eventsAtReference == 0 {
             return .init(code: "no_events_in_level", explanation: "no events at the reference level (\(factor.levels[factor.reference])): the hazard ratio is infinite and its likelihood has no maximum")
-        }
-        if !converged {
-            return .init(code: "not_converged", explanation: "the model did not converge")
-        }
-        if !coef.isFinite || !se.isFinite || se > 1000 {
-            return .init(code: "monotone_likelihood", explanation: "the likelihood keeps increasing as the coefficient grows (separation): no finite estimate")
         }
         return nil
     }
@@ -82,12 +79,16 @@ enum ModelSummary {
                 }
             }
         }
+        var sparse: [String] = []
         for k in d.columns.indices {
             let e = d.columns[k].indices.filter { d.columns[k][$0] == 1 && event[$0] }.count
             if e > 0 && e < 5 {
                 let (f, level) = d.columnTerms[k]
-                w.append("\(f.label) = \(f.levels[level]): \(e) event\(e == 1 ? "" : "s") (fewer than 5): its estimate is unstable")
+                sparse.append("\(f.label) = \(f.levels[level]) (\(e))")
             }
+        }
+        if !sparse.isEmpty {
+            w.append("fewer than 5 events at " + sparse.joined(separator: ", ") + ": these estimates are unstable")
         }
         return w
     }
@@ -114,11 +115,13 @@ enum ModelSummary {
         do { model = try CoxModel(time: time, event: event, covariates: d.columns) } catch {
             return empty("the model could not be fitted (\(error))")
         }
+        if let r = model.status.reason, r == .noEvents || r == .fewerEventsThanTerms {
+            return empty("\(events) events for \(d.columns.count) terms (\(r))")
+        }
         let (lo, hi) = model.hazardRatioInterval()
-        let se = model.standardErrors, p = model.pValues
+        let p = model.pValues
         let status = d.columns.indices.map {
-            estimability(column: $0, design: d, event: event, aliased: model.aliased.contains($0), converged: model.converged,
-                         coef: model.coefficients[$0], se: se[$0])
+            estimability(column: $0, design: d, event: event, engine: model.termStatus[$0])
         }
         let hrs = d.columns.indices.map { k in
             term(d, k, coef: model.coefficients[k], hr: model.hazardRatios[k], lower: lo[k], upper: hi[k], p: p[k], status: status[k])
@@ -169,23 +172,25 @@ enum ModelSummary {
             let why = "\(events) event\(events == 1 ? "" : "s")"
             return (unavailable(why), unavailable(why), ["\(label): no Fine–Gray or cause-specific model (\(why))"])
         }
+        if events < d.columns.count {
+            let why = "\(events) events for \(d.columns.count) terms (fewer events than terms)"
+            return (unavailable(why), unavailable(why), ["\(label): no Fine–Gray or cause-specific model (\(why))"])
+        }
         var fg: [HazardRatio] = unavailable("the model could not be fitted")
         if let m = try? FineGray(time: time, cause: cause, covariates: d.columns) {
             let (lo, hi) = m.hazardRatioInterval()
-            let se = m.standardErrors, p = m.pValues
+            let p = m.pValues
             fg = d.columns.indices.map { k in
-                let s = estimability(column: k, design: d, event: event, aliased: false, converged: m.converged,
-                                     coef: m.coefficients[k], se: se[k])
+                let s = estimability(column: k, design: d, event: event, engine: m.termStatus[k])
                 return term(d, k, coef: m.coefficients[k], hr: m.hazardRatios[k], lower: lo[k], upper: hi[k], p: p[k], status: s)
             }
         }
         var cs: [HazardRatio] = unavailable("the model could not be fitted")
         if let m = try? CoxModel(time: time, event: event, covariates: d.columns) {
             let (lo, hi) = m.hazardRatioInterval()
-            let se = m.standardErrors, p = m.pValues
+            let p = m.pValues
             cs = d.columns.indices.map { k in
-                let s = estimability(column: k, design: d, event: event, aliased: m.aliased.contains(k), converged: m.converged,
-                                     coef: m.coefficients[k], se: se[k])
+                let s = estimability(column: k, design: d, event: event, engine: m.termStatus[k])
                 return term(d, k, coef: m.coefficients[k], hr: m.hazardRatios[k], lower: lo[k], upper: hi[k], p: p[k], status: s)
             }
         }

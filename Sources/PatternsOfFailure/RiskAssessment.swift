@@ -143,11 +143,10 @@ extension StudyAnalysis {
             guard event.filter({ $0 }).count >= 2, let model = try? CoxModel(time: time, event: event, covariates: d.columns) else {
                 no("no model could be fitted (\(event.filter { $0 }.count) events)"); continue
             }
-            let se = model.standardErrors, p = model.pValues
+            let p = model.pValues
             let (lo, hi) = model.hazardRatioInterval()
             let status = d.columns.indices.map {
-                ModelSummary.estimability(column: $0, design: d, event: event, aliased: model.aliased.contains($0),
-                                          converged: model.converged, coef: model.coefficients[$0], se: se[$0])
+                ModelSummary.estimability(column: $0, design: d, event: event, engine: model.termStatus[$0])
             }
             // Findings: significant terms at the patient's level.
             for k in d.columns.indices where status[k] == nil && p[k] < plan.alpha {

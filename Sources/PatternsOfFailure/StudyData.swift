@@ -125,3 +125,28 @@ public struct StudyData: Sendable {
         factors = ordered
     }
 }
+
+extension StudyData {
+    /// The derived data as a table, one row per patient: for each endpoint its time (plan units), status
+    /// (1 event, 0 censored) and cause (1 event, 2 competing event, 0 censored); for each factor its level
+    /// index (0 = first level; empty when not known). Written to `data/derived.csv` with every report, so
+    /// that any number can be recomputed elsewhere (R, Stata) from exactly what `pof` analysed.
+    ///
+    /// - Returns: Header and rows of text; numbers at full precision.
+    /// - Complexity: O(patients × (endpoints + factors)).
+    public func derivedTable() -> (header: [String], rows: [[String]]) {
+        var header = ["id"]
+        for e in endpoints { header += ["\(e.definition.name)_time", "\(e.definition.name)_status", "\(e.definition.name)_cause"] }
+        header += factors.map(\.factor.name)
+        let rows = records.indices.map { i -> [String] in
+            var row = [records[i].patient.id]
+            for e in endpoints {
+                let o = e.observations[i]
+                row += ["\(o.time)", o.event ? "1" : "0", "\(o.cause)"]
+            }
+            row += factors.map { f in f.level[i].map(String.init) ?? "" }
+            return row
+        }
+        return (header, rows)
+    }
+}

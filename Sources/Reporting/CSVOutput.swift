@@ -27,9 +27,32 @@ public enum CSVOutput {
 import Foundation
 
 extension CSVOutput {
+    /// Column titles made unique for a data frame: a heading that occurs more than once ("P" after
+    /// each model's "HR (95% CI)") is prefixed with the first word of the nearest unique heading
+    /// before it ("Infield: P"), then numbered if still repeated; empty headings become "column n".
+    static func uniqueTitles(_ header: [String], count n: Int) -> [String] {
+        let raw = (0..<n).map { j in j < header.count && !header[j].isEmpty ? header[j] : "column \(j + 1)" }
+        var counts: [String: Int] = [:]
+        for t in raw { counts[t, default: 0] += 1 }
+        var out: [String] = [], seen: Set<String> = []
+        for (j, t) in raw.enumerated() {
+            var title = t
+            if counts[t, default: 0] > 1,
+               let group = raw[..<j].last(where: { counts[$0, default: 0] == 1 })?.split(separator: " ").first {
+                title = "\(group): \(t)"
+            }
+            var k = 2, candidate = title
+            while seen.contains(candidate) { candidate = "\(title) (\(k))"; k += 1 }
+            seen.insert(candidate)
+            out.append(candidate)
+        }
+        return out
+    }
+
     /// A report table as CSV for analysis: each column's formatted text as shown to people, followed by
     /// one column per number behind that column's cells ("HR (95% CI): estimate", "…: lower",
-    /// "…: upper", "P: p") at full precision; missing numbers are "NA".
+    /// "…: upper", "P: p") at full precision; missing numbers are "NA". Column names are unique
+    /// (see ``uniqueTitles(_:count:)``).
     ///
     /// ```swift
     /// let t = ReportDocument.Table(caption: "Cox", header: ["Factor", "HR (95% CI)"],
@@ -46,11 +69,12 @@ extension CSVOutput {
         let n = max(table.header.count, table.cells.map(\.count).max() ?? 0)
         var header: [String] = []
         var names: [[String]] = Array(repeating: [], count: n)
+        let titles = uniqueTitles(table.header, count: n)
         for j in 0..<n {
             for row in table.cells where j < row.count {
                 for v in row[j].values where !names[j].contains(v.name) { names[j].append(v.name) }
             }
-            let title = j < table.header.count && !table.header[j].isEmpty ? table.header[j] : "column \(j + 1)"
+            let title = titles[j]
             header.append(title)
             header += names[j].map { "\(title): \($0)" }
         }

@@ -447,9 +447,14 @@ public struct ReportDocument: Sendable {
     ///
     /// - Complexity: O(cells × characters).
     public func printedWidth(_ t: Table, points: Double) -> Double {
+        columnEms(t).reduce(0, +) * points * 0.3528
+    }
+
+    /// Estimated printed width of each column in ems, cell padding included (see ``printedWidth(_:points:)``).
+    func columnEms(_ t: Table) -> [Double] {
         let (header, rows) = Self.rectangular(t)
         let n = max(header.count, rows.first?.count ?? 0)
-        var ems = 0.0
+        var ems: [Double] = []
         for j in 0..<n {
             var w = 0.0
             let words = (j < header.count ? header[j] : "").split(separator: " ").map { SVG.textWidth(String($0), size: 1) * 1.08 }
@@ -460,9 +465,31 @@ public struct ReportDocument: Sendable {
                 let width = SVG.textWidth(cell, size: 1)
                 w = max(w, t.alignment(j) == .left ? min(width, Self.labelColumnMinimum) : width)
             }
-            ems += w + 1.0   // cell padding: .5em each side
+            ems.append(w + 1.0)   // cell padding: .5em each side
         }
-        return ems * points * 0.3528
+        return ems
+    }
+
+    /// The columns of each printed part of a table too wide for a landscape page even in the small
+    /// font: every part repeats the first (label) column and takes as many of the following
+    /// columns as fit. One part holding every column when the table fits.
+    ///
+    /// - Complexity: O(cells × characters).
+    public func printParts(_ t: Table) -> [[Int]] {
+        let ems = columnEms(t)
+        guard ems.count > 1 else { return [Array(ems.indices)] }
+        let mmPerEm = Self.printSmallTablePoints * 0.3528
+        guard ems.reduce(0, +) * mmPerEm > Self.landscapeWidth else { return [Array(ems.indices)] }
+        var parts: [[Int]] = [], current = [0], width = ems[0]
+        for j in 1..<ems.count {
+            if current.count > 1 && (width + ems[j]) * mmPerEm > Self.landscapeWidth {
+                parts.append(current)
+                current = [0]; width = ems[0]
+            }
+            current.append(j); width += ems[j]
+        }
+        parts.append(current)
+        return parts
     }
 
     /// Text columns get at least this many ems before they wrap.
@@ -496,22 +523,41 @@ public struct ReportDocument: Sendable {
         }
         let layout = printLayout(t)
         let layoutClass = layout == .portrait ? "" : layout == .landscape ? " wide" : " wide small"
-        var h = "<div class=\"table\(layoutClass)\" id=\"table-\(Self.anchor(number))\">\n<table>\n<caption><strong>Table \(Self.htmlEscape(number)).</strong> "
-            + "\(Self.htmlEscape(t.caption))</caption>\n"
+        var h = "<div class=\"table\(layoutClass)\" id=\"table-\(Self.anchor(number))\">\n"
+        let parts = printParts(t)
+        let all = Array(0..<max(header.count, rows.first?.count ?? 0))
+        // A table too wide to print whole is shown whole on screen and printed in parts.
+        let versions: [(columns: [Int], cssClass: String, part: Int)] = parts.count == 1 ? [(all, "", 0)]
+            : [(all, " class=\"screen-only\"", 0)] + parts.enumerated().map { ($1, " class=\"print-only\"", $0 + 1) }
+        for (columns, cssClass, part) in versions {
+            h += htmlTablePart(t, number: number, header: header, rows: rows, columns: columns, cssClass: cssClass,
+                               part: part == 0 ? nil : (part, parts.count), cls: cls)
+        }
+        if !t.footnotes.isEmpty {
+            h += "<div class=\"footnotes\">\n" + t.footnotes.map { "<p>\(Self.htmlEscape($0))</p>\n" }.joined() + "</div>\n"
+        }
+        return h + "</div>\n"
+    }
+
+    private func htmlTablePart(_ t: Table, number: String, header: [String], rows: [[String]], columns: [Int],
+                               cssClass: String, part: (Int, Int)?, cls: (Int, [String]) -> String) -> String {
+        let partText = part.map { " (part \($0.0) of \($0.1))" } ?? ""
+        var h = "<table\(cssClass)>\n<caption><strong>Table \(Self.htmlEscape(number)).</strong> "
+            + "\(Self.htmlEscape(t.caption + partText))</caption>\n"
         if !header.isEmpty {
-            h += "<thead><tr>" + header.enumerated().map { i, text in
+            h += "<thead><tr>" + columns.map { ($0, header[$0]) }.map { i, text in
                 var style = ""
                 if t.alignment(i) == .left {
                     let longest = rows.map { SVG.textWidth($0[i], size: 1) }.max() ?? 0
                     let em = min(longest, Self.labelColumnMinimum)
                     if em > 4 { style = " style=\"min-width: \(SVG.num(em, decimals: 1))em\"" }
                 }
-                return "<th scope=\"col\"\(cls(i))\(style)>\(Self.cellHTML(text))</th>"
+                return "<th scope=\"col\"\(cls(i, []))\(style)>\(Self.cellHTML(text))</th>"
             }.joined() + "</tr></thead>\n"
         }
         h += "<tbody>\n"
         for r in rows {
-            h += "<tr>" + r.enumerated().map { i, text in
+            h += "<tr>" + columns.map { ($0, r[$0]) }.map { i, text in
                 var extra: [String] = []
                 var shown = Substring(text)
                 while shown.hasPrefix("\u{2003}") { shown = shown.dropFirst(); extra.append("indent") }
@@ -520,11 +566,7 @@ public struct ReportDocument: Sendable {
                 return "<td\(cls(i, Array(Set(extra)).sorted()))>\(body)</td>"
             }.joined() + "</tr>\n"
         }
-        h += "</tbody>\n</table>\n"
-        if !t.footnotes.isEmpty {
-            h += "<div class=\"footnotes\">\n" + t.footnotes.map { "<p>\(Self.htmlEscape($0))</p>\n" }.joined() + "</div>\n"
-        }
-        return h + "</div>\n"
+        return h + "</tbody>\n</table>\n"
     }
 
     /// Cell text escaped, with each hyphenated word or range ("Log-rank", "0.5–2.0") kept on one line.
@@ -588,6 +630,7 @@ public struct ReportDocument: Sendable {
         pre.code { background: #f6f7f9; border: 1px solid #e2e4e8; border-radius: 4px; padding: .75rem 1rem; font-size: .85rem; line-height: 1.4; overflow-x: auto; max-width: 50rem; }
         .definitions { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
         .definitions dt { font-weight: 600; } .definitions dd { margin: 0; }
+        .print-only { display: none; }
         @page { margin: 15mm; }
         @page wide { size: landscape; margin: 12mm 15mm; }
         @media print {
@@ -600,10 +643,12 @@ public struct ReportDocument: Sendable {
           .footnotes p { font-size: 8pt; }
           pre.code { font-size: 8pt; }
           th, td { padding: 1.5pt 4pt; }
-          .table.wide { page: wide; }
+          .table.wide, h2:has(+ .table.wide) { page: wide; }
           .table.small table { font-size: 7pt; }
+          .screen-only { display: none; }
+          table.print-only { display: table; margin-bottom: 1rem; }
           figure svg { width: auto; max-width: 100%; }
-          figure, .callout, pre.code, tr { break-inside: avoid; }
+          figure, .callout, tr { break-inside: avoid; }
           .table { break-inside: auto; }
           h2 { break-after: avoid; }
           caption { break-after: avoid; }

@@ -30,6 +30,10 @@ public struct StudyReportBuilder {
     func nPct(_ n: Int, _ of: Int) -> String { of > 0 ? "\(n) (\(pct(Double(n) / Double(of) * 100)))" : "\(n)" }
     func ci(_ lo: Double?, _ hi: Double?, _ d: Int = 1) -> String { "\(num(lo, d))–\(num(hi, d))" }
     func rate(_ r: RateAtTime) -> String { "\(pct(r.estimate * 100)) (\(pct(r.lower * 100))–\(pct(r.upper * 100)))" }
+    /// ``rate(_:)`` as a cell carrying the estimate and limits in percent, as shown, for the CSV tables.
+    func rateCell(_ r: RateAtTime) -> ReportDocument.Cell {
+        .init(rate(r), values: [("estimate", r.estimate * 100), ("lower", r.lower * 100), ("upper", r.upper * 100)])
+    }
 
     // MARK: tables
 
@@ -69,7 +73,7 @@ public struct StudyReportBuilder {
                 rows.append(["\u{2003}" + r.label, nPct(n, d)])
             }
         }
-        return .init(caption: "Patient characteristics (the paper's Table 1) (n = \(results.cohort.patients))",
+        return .init(caption: "Patient characteristics\(cite("Table 1")) (n = \(results.cohort.patients))",
                      header: ["Characteristic", "No. of patients (%)"], rows: rows,
                      footnotes: ["Percentages are of patients with the item recorded.",
                                  "BED and EQD2 with α/β = \(NumberFormat.significant(results.provenance.plan.alphaBeta, 3)) Gy."],
@@ -77,7 +81,7 @@ public struct StudyReportBuilder {
     }
 
     func table2() -> ReportDocument.Table {
-        .init(caption: "Treatment response (the paper's Table 2) at \(NumberFormat.significant(results.provenance.plan.responseMonths, 3)) months after RT",
+        .init(caption: "Treatment response\(cite("Table 2")) at \(NumberFormat.significant(results.provenance.plan.responseMonths, 3)) months after RT",
               header: ["Response", "No. (%)", "Best response, No. (%)"],
               rows: results.response.atLandmark.map { c in
                   [c.category, nPct(c.n, c.denominator),
@@ -128,8 +132,10 @@ public struct StudyReportBuilder {
         let times = results.provenance.plan.rateTimes
         return .init(caption: "Survival estimates (Kaplan–Meier; 95% CI, log transform)",
                      header: ["Endpoint", "Events / n", "Median (\(unit)) (95% CI)"] + times.map { "At \(NumberFormat.significant($0, 3)) \(unit), % (95% CI)" },
-                     rows: results.survival.map { s in
-                         [s.label, "\(s.events) / \(s.n)", "\(num(s.median)) (\(ci(s.medianLower, s.medianUpper)))"] + s.rates.map(rate)
+                     cells: results.survival.map { s -> [ReportDocument.Cell] in
+                         [.init(s.label), "\(s.events) / \(s.n)",
+                          .init("\(num(s.median)) (\(ci(s.medianLower, s.medianUpper)))",
+                                values: [("estimate", s.median), ("lower", s.medianLower), ("upper", s.medianUpper)])] + s.rates.map(rateCell)
                      },
                      footnotes: ["NR: not reached. " + endpointNote()],
                      alignments: [.left, .right, .right] + times.map { _ in .right })
@@ -195,19 +201,21 @@ public struct StudyReportBuilder {
 
     func table3a() -> ReportDocument.Table {
         let eps = factorEndpoints
-        var rows: [[String]] = []
+        var rows: [[ReportDocument.Cell]] = []
         let rt = NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3)
         var notes = [endpointNote()]
         for f in results.provenance.plan.factors {
             let us = eps.map { e in results.univariate.first { $0.endpoint == e && $0.factor == f.name } }
             guard let first = us.compactMap({ $0 }).first else { continue }
-            rows.append([first.label] + eps.flatMap { _ in ["", "", ""] })
+            rows.append([.init(first.label)] + eps.flatMap { _ -> [ReportDocument.Cell] in ["", "", ""] })
             for (li, level) in first.levels.enumerated() {
-                var row = ["\u{2003}" + level.level]
+                var row: [ReportDocument.Cell] = [.init("\u{2003}" + level.level)]
                 for u in us {
                     guard let u else { row += ["", "", ""]; continue }
                     let lv = u.levels[li]
-                    row += [String(lv.n), lv.n == 0 ? "–" : pct(lv.rate * 100), li == 0 ? testP(u.p, u.notTested) : ""]
+                    row += [.init(String(lv.n)),
+                            lv.n == 0 ? "–" : .number(lv.rate * 100, text: pct(lv.rate * 100), name: "estimate"),
+                            li == 0 ? (u.notTested != nil || u.p.isNaN ? "not tested" : pCell(u.p)) : ""]
                 }
                 rows.append(row)
             }
@@ -217,7 +225,7 @@ public struct StudyReportBuilder {
         }
         return .init(caption: "Univariate analysis, log-rank test\(cite("Table 3a"))",
                      header: ["Factor"] + eps.flatMap { e in ["\(short(e)) n", "\(rt)-\(unitSingular) \(definition(e)?.isOverallSurvival == true ? "OS" : "PFS") (%)", "P"] },
-                     rows: rows, footnotes: notes, alignments: [.left] + eps.flatMap { _ in [.right, .right, .right] })
+                     cells: rows, footnotes: notes, alignments: [.left] + eps.flatMap { _ in [.right, .right, .right] })
     }
 
     /// "HR (lower–upper)" and P, carrying the numbers for the CSV tables; "not estimable" for a term
@@ -471,7 +479,7 @@ public struct StudyReportBuilder {
         sections.append(.init(heading: "Toxicity", blocks: [.table(table4())] + (r.toxicity.problems.isEmpty ? [] : [.callout(.init(.warning, r.toxicity.problems.joined(separator: "\n")))])))
         if !r.competingRisks.isEmpty {
             sections.append(.init(heading: "Competing risks", blocks: [
-                .paragraph("Each failure type is also estimated as a cumulative incidence, with death before that failure type (or another failure type first, where the plan censors at it) as the competing event. The paper's estimate (1 − Kaplan–Meier, competing events censored) is shown beside it."),
+                .paragraph("Each failure type is also estimated as a cumulative incidence, with death before that failure type (or another failure type first, where the plan censors at it) as the competing event. The Kaplan–Meier estimate with competing events censored (1 − KM, as the paper reports) is shown beside it."),
                 .table(competing()), .table(fineGray())] + cifFigures().map { .figure($0) }))
         }
         var prov: [ReportDocument.Block] = [.paragraph("Analysis plan (plan.yaml):"), .code(r.provenance.plan.yaml)]

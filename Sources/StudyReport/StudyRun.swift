@@ -1,5 +1,6 @@
 import Foundation
 import PatternsOfFailure
+import Reporting
 
 /// The one entry point from input files and a plan to the written report: validate, derive, analyse,
 /// write. `pof report`, `pof demo`, the server and the tests all use it.
@@ -50,7 +51,15 @@ public enum StudyRun {
     public static func run(reading: CohortReading, plan: StudyPlan, output: URL, synthetic: Bool = false,
                            toolVersion: String = "0.1.0") throws -> Summary {
         let results = try analyse(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion)
-        let files = try StudyReportWriter.write(results, to: output)
+        var files = try StudyReportWriter.write(results, to: output)
+        // The derived data the analyses used, for recomputation elsewhere.
+        if let cohort = reading.cohort, let data = try? StudyData(cohort: cohort, plan: plan) {
+            let table = data.derivedTable()
+            try FileManager.default.createDirectory(at: output.appendingPathComponent("data"), withIntermediateDirectories: true)
+            try CSVOutput.string(header: table.header, rows: table.rows)
+                .write(to: output.appendingPathComponent("data/derived.csv"), atomically: true, encoding: .utf8)
+            files.append("data/derived.csv")
+        }
         return Summary(results: results, files: files, directory: output)
     }
 

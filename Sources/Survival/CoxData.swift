@@ -36,25 +36,72 @@ struct CoxData: Sendable {
         self.p = p
         self.efron = efron
         hasWeights = weights != nil
-        // timefix over exit and entry times together, as aeqSurv does
-        var fixedExit = inTime
-        var fixedEntry = inEntry
-        if let e = inEntry {
-            let both = TimeFix.applied(to: inTime + e)
-            fixedExit = Array(both[0..<n])
-            fixedEntry = Array(both[n...])
-        } else {
-            fixedExit = TimeFix.applied(to: inTime)
-        }
-        fixedTime = fixedExit
-        // sort by (stratum, time)
+        // One sort of the times serves the time fix, the (stratum, time) order of the risk sets, the
+        // entry-time order and (through `order`) the concordance.
         var strataIndex: [Int]? = nil
         if let strata {
             let levels = Array(Set(strata)).sorted()
             let map = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
             strataIndex = strata.map { map[$0]! }
         }
-        let ord = strataIndex.map { RadixSort.order(group: $0, keys: fixedExit) } ?? RadixSort.order(fixedExit)
+        var fixedExit = inTime
+        var fixedEntry = inEntry
+        var byTime: [Int]          // exit rows by fixed time, ties in input order
+        var entryRank: [Int] = []  // per row: rank of its fixed entry time among the distinct ones
+        var changed: Bool
+        if let e = inEntry {
+            // timefix over exit and entry times together, as aeqSurv does
+            let all = inTime + e
+            let both = RadixSort.order(all)
+            var sorted = both.map { all[$0] }
+            changed = TimeFix.apply(sorted: &sorted)
+            var fe = e
+            byTime = []
+            byTime.reserveCapacity(n)
+            entryRank = [Int](repeating: 0, count: n)
+            var rank = -1
+            var last = 0.0
+            for (k, i) in both.enumerated() {
+                if i < n {
+                    fixedExit[i] = sorted[k]
+                    byTime.append(i)
+                } else {
+                    fe[i - n] = sorted[k]
+                    if rank < 0 || sorted[k] != last { rank += 1; last = sorted[k] }
+                    entryRank[i - n] = rank
+                }
+            }
+            fixedEntry = fe
+        } else {
+            byTime = RadixSort.order(inTime)
+            var sorted = byTime.map { inTime[$0] }
+            changed = TimeFix.apply(sorted: &sorted)
+            if changed { for (k, i) in byTime.enumerated() { fixedExit[i] = sorted[k] } }
+        }
+        if changed {
+            // times merged by the fix are ordered by their raw values: put each merged run in input order
+            var lo = 0
+            while lo < n {
+                var hi = lo + 1
+                let t = fixedExit[byTime[lo]]
+                while hi < n && fixedExit[byTime[hi]] == t { hi += 1 }
+                if hi - lo > 1 && inTime[byTime[lo]] != inTime[byTime[hi - 1]] { byTime[lo..<hi].sort() }
+                lo = hi
+            }
+        }
+        fixedTime = fixedExit
+        // (stratum, time): a stable counting pass over the time order
+        var ord = byTime
+        if let strataIndex, let maxGroup = strataIndex.max(), maxGroup > 0 {
+            var counts = [Int](repeating: 0, count: maxGroup + 2)
+            for g in strataIndex { counts[g + 1] += 1 }
+            for g in 0...maxGroup { counts[g + 1] += counts[g] }
+            for i in byTime {
+                let g = strataIndex[i]
+                ord[counts[g]] = i
+                counts[g] += 1
+            }
+        }
         order = ord
         self.time = ord.map { fixedExit[$0] }
         self.entry = fixedEntry.map { e in ord.map { e[$0] } }
@@ -122,8 +169,24 @@ struct CoxData: Sendable {
         self.means = means
         self.scale = scale
         totalEventWeight = zip(status, w).reduce(0) { $0 + ($1.0 ? $1.1 : 0) }
-        if let e = self.entry {
-            entryOrder = ranges.map { r in Array(r).sorted { (e[$0], $0) > (e[$1], $1) } }
+        if inEntry != nil {
+            // per stratum, sorted positions by (entry time, position) descending: a counting pass over the
+            // entry ranks from the one sort above
+            let rankCount = (entryRank.max() ?? -1) + 1
+            var counts = [Int](repeating: 0, count: rankCount + 1)
+            for i in 0..<n { counts[entryRank[i] + 1] += 1 }
+            for r in 0..<rankCount { counts[r + 1] += counts[r] }
+            var byEntry = [Int](repeating: 0, count: n)
+            for k in 0..<n {
+                let r = entryRank[ord[k]]
+                byEntry[counts[r]] = k
+                counts[r] += 1
+            }
+            var stratumOf = [Int](repeating: 0, count: n)
+            for (si, r) in ranges.enumerated() { for k in r { stratumOf[k] = si } }
+            var lists = ranges.map { r -> [Int] in var a: [Int] = []; a.reserveCapacity(r.count); return a }
+            for k in byEntry.reversed() { lists[stratumOf[k]].append(k) }
+            entryOrder = lists
         } else {
             entryOrder = ranges.map { _ in [] }
         }

@@ -61,25 +61,6 @@ public struct CoxModel: Sendable {
         public var robustScore: Test?
     }
 
-    /// Errors for input that cannot be fitted.
-    public enum Error: Swift.Error, CustomStringConvertible, Equatable {
-        case lengthMismatch(String)
-        case nonPositiveWeight(row: Int)
-        case notFinite(what: String, row: Int)
-        case entryNotBeforeExit(row: Int)
-        case noObservations
-
-        public var description: String {
-            switch self {
-            case .lengthMismatch(let s): return "inputs differ in length: \(s)"
-            case .nonPositiveWeight(let r): return "weight at row \(r + 1) is not positive"
-            case .notFinite(let w, let r): return "\(w) at row \(r + 1) is not a finite number"
-            case .entryNotBeforeExit(let r): return "entry time is not before the exit time at row \(r + 1)"
-            case .noObservations: return "no observations"
-            }
-        }
-    }
-
     // MARK: Results
 
     /// Estimated coefficients (NaN for an aliased column).
@@ -186,28 +167,27 @@ public struct CoxModel: Sendable {
     ///   - robust: Also compute the robust sandwich variance (used for se, z, p and the Wald test).
     ///   - initial: Starting coefficients (default 0).
     ///   - control: Convergence settings (R's `coxph.control` defaults).
-    /// - Throws: ``CoxModel/Error`` for mismatched lengths, non-finite values or non-positive weights.
+    /// - Throws: ``SurvivalError`` for no rows, mismatched lengths, a non-finite time, covariate or entry
+    ///   time, an entry time not before its exit time, or a weight that is not positive and finite.
     /// - Complexity: O(n·p²) per iteration after one O(n) radix sort.
     public init(time: [Double], event: [Bool], covariates: [[Double]], entry: [Double]? = nil,
                 strata: [Int]? = nil, weights: [Double]? = nil, ties: Ties = .efron, robust: Bool = false,
-                initial: [Double]? = nil, control: Control = Control()) throws {
+                initial: [Double]? = nil, control: Control = Control()) throws(SurvivalError) {
         let n = time.count
-        guard n > 0 else { throw Error.noObservations }
-        guard event.count == n else { throw Error.lengthMismatch("event has \(event.count), time \(n)") }
-        for (j, c) in covariates.enumerated() where c.count != n {
-            throw Error.lengthMismatch("covariate \(j + 1) has \(c.count), time \(n)")
-        }
-        if let entry, entry.count != n { throw Error.lengthMismatch("entry has \(entry.count), time \(n)") }
-        if let strata, strata.count != n { throw Error.lengthMismatch("strata has \(strata.count), time \(n)") }
-        if let weights {
-            guard weights.count == n else { throw Error.lengthMismatch("weights has \(weights.count), time \(n)") }
-            if let r = weights.firstIndex(where: { !($0 > 0) || !$0.isFinite }) { throw Error.nonPositiveWeight(row: r) }
-        }
-        if let r = time.firstIndex(where: { !$0.isFinite }) { throw Error.notFinite(what: "time", row: r) }
-        for c in covariates { if let r = c.firstIndex(where: { !$0.isFinite }) { throw Error.notFinite(what: "covariate", row: r) } }
+        guard n > 0 else { throw .noObservations }
+        try Check.length(event, "event", as: n, of: "time")
+        for (j, c) in covariates.enumerated() { try Check.length(c, "covariates[\(j)]", as: n, of: "time") }
+        if let entry { try Check.length(entry, "entry", as: n, of: "time") }
+        if let strata { try Check.length(strata, "strata", as: n, of: "time") }
+        if let initial { try Check.length(initial, "initial", as: covariates.count, of: "covariates") }
+        try Check.weights(weights, count: n)
+        try Check.finite(time, "time")
+        for (j, c) in covariates.enumerated() { try Check.finite(c, "covariates[\(j)]") }
         if let entry {
-            if let r = entry.firstIndex(where: { !$0.isFinite }) { throw Error.notFinite(what: "entry time", row: r) }
-            if let r = (0..<n).first(where: { entry[$0] >= time[$0] }) { throw Error.entryNotBeforeExit(row: r) }
+            try Check.finite(entry, "entry")
+            for i in 0..<n where !(entry[i] < time[i]) {
+                throw .invalidParameter(name: "entry[\(i)]", value: entry[i], requirement: "before the exit time \(time[i])")
+            }
         }
 
         let data = CoxData(time: time, event: event, covariates: covariates, entry: entry, strata: strata,
@@ -367,7 +347,8 @@ public struct CoxModel: Sendable {
         // the two costliest summaries are independent: compute them side by side
         let lpFinal = lp
         let (mart, conc) = inParallel({ data.martingaleResiduals(linearPredictor: lpFinal) }, {
-            Concordance(validTime: data.fixedTime, event: event, score: lpFinal, entry: entry, strata: strata, weights: weights)
+            Concordance(validTime: data.fixedTime, event: event, score: lpFinal, entry: entry, strata: strata,
+                        weights: weights, order: data.order)
         })
         martingaleResiduals = mart
         concordance = conc

@@ -39,23 +39,6 @@ public struct FineGray: Sendable {
         public init() {}
     }
 
-    /// Errors for input that cannot be fitted.
-    public enum Error: Swift.Error, CustomStringConvertible, Equatable {
-        case lengthMismatch(String)
-        case notFinite(what: String, row: Int)
-        case noObservations
-        case noFailures
-
-        public var description: String {
-            switch self {
-            case .lengthMismatch(let s): return "inputs differ in length: \(s)"
-            case .notFinite(let w, let r): return "\(w) at row \(r + 1) is not a finite number"
-            case .noObservations: return "no observations"
-            case .noFailures: return "no failures of the cause of interest"
-            }
-        }
-    }
-
     /// A chi-square test.
     public struct Test: Sendable, Codable, Equatable {
         public var statistic: Double
@@ -164,24 +147,24 @@ public struct FineGray: Sendable {
     ///   - censoringGroup: Optional group per row; the censoring distribution is estimated within each.
     ///   - initial: Starting coefficients (default 0).
     ///   - control: Iteration settings.
-    /// - Throws: ``FineGray/Error`` for mismatched lengths, non-finite values, or no failures of the cause.
+    /// - Throws: ``SurvivalError`` for no rows, mismatched lengths, non-finite values, or no failures of the
+    ///   cause (`invalidParameter` naming `failureCode`).
     /// - Complexity: O(n·p²) per iteration after one sort.
     public init(time: [Double], cause: [Int], covariates: [[Double]], failureCode: Int = 1, censorCode: Int = 0,
-                censoringGroup: [Int]? = nil, initial: [Double]? = nil, control: Control = Control()) throws {
+                censoringGroup: [Int]? = nil, initial: [Double]? = nil, control: Control = Control()) throws(SurvivalError) {
         let n = time.count
-        guard n > 0 else { throw Error.noObservations }
-        guard cause.count == n else { throw Error.lengthMismatch("cause has \(cause.count), time \(n)") }
-        for (j, c) in covariates.enumerated() where c.count != n {
-            throw Error.lengthMismatch("covariate \(j + 1) has \(c.count), time \(n)")
+        guard n > 0 else { throw .noObservations }
+        try Check.length(cause, "cause", as: n, of: "time")
+        for (j, c) in covariates.enumerated() { try Check.length(c, "covariates[\(j)]", as: n, of: "time") }
+        if let g = censoringGroup { try Check.length(g, "censoringGroup", as: n, of: "time") }
+        try Check.finite(time, "time")
+        for (j, c) in covariates.enumerated() { try Check.finite(c, "covariates[\(j)]") }
+        guard cause.contains(failureCode) else {
+            throw .invalidParameter(name: "failureCode", value: Double(failureCode),
+                                    requirement: "the cause of some row (no row fails from cause \(failureCode))")
         }
-        if let g = censoringGroup, g.count != n {
-            throw Error.lengthMismatch("censoringGroup has \(g.count), time \(n)")
-        }
-        if let r = time.firstIndex(where: { !$0.isFinite }) { throw Error.notFinite(what: "time", row: r) }
-        for c in covariates { if let r = c.firstIndex(where: { !$0.isFinite }) { throw Error.notFinite(what: "covariate", row: r) } }
-        guard cause.contains(failureCode) else { throw Error.noFailures }
         let p = covariates.count
-        if let initial, initial.count != p { throw Error.lengthMismatch("initial has \(initial.count), covariates \(p)") }
+        if let initial { try Check.length(initial, "initial", as: p, of: "covariates") }
 
         let data = FineGrayData(time: time, cause: cause, covariates: covariates, failureCode: failureCode,
                                 censorCode: censorCode, censoringGroup: censoringGroup)

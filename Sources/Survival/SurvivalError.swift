@@ -1,7 +1,8 @@
 /// A bad argument given to one of the survival estimators: what is wrong, in which argument, and where.
 ///
 /// Every estimator of the module that checks its input (``KaplanMeier``, ``LogRankTest``,
-/// ``CumulativeIncidence``, ``CoxPrediction``, ``Concordance``, ``Matrix``) throws this type rather than
+/// ``CumulativeIncidence``, ``CoxPrediction``, ``Concordance``, ``Matrix``, ``CoxModel``, ``FineGray``,
+/// ``FirthCoxModel``) throws this type rather than
 /// trapping, so a mismatched array or a non-finite value cannot crash the program that calls it:
 ///
 /// ```swift

@@ -29,6 +29,12 @@ import FoundationXML
         #expect(lines[2] == "Stage,,NA,NA,NA,,NA")
     }
 
+    @Test func csvColumnNamesAreUnique() {
+        #expect(CSVOutput.uniqueTitles(["Factor", "Infield HR (95% CI)", "P", "Outfield HR (95% CI)", "P", "", "P"], count: 8)
+                == ["Factor", "Infield HR (95% CI)", "Infield: P", "Outfield HR (95% CI)", "Outfield: P", "column 6", "column: P", "column 8"])
+        #expect(CSVOutput.uniqueTitles(["P", "P"], count: 2) == ["P", "P (2)"])
+    }
+
     @Test func demoCoxTableCSVHoldsTheModelNumbersExactly() throws {
         let dir = try #require(DemoReport.directory)
         let results = try #require(DemoReport.results)
@@ -38,10 +44,34 @@ import FoundationXML
         let infield = try #require(results.multivariate.first { $0.endpoint == "pfs_infield" })
         let e = try #require(header.firstIndex(of: "Infield HR (95% CI): estimate"))
         #expect(header[e + 1] == "Infield HR (95% CI): lower" && header[e + 2] == "Infield HR (95% CI): upper")
-        #expect(header[e + 4] == "P: p")
+        #expect(header[e + 3] == "Infield: P" && header[e + 4] == "Infield: P: p")
+        #expect(Set(header).count == header.count, "column names repeat: \(header)")
         for (row, term) in zip(lines.dropFirst(), infield.terms) {
             #expect(Double(row[e]) == term.hr && Double(row[e + 1]) == term.lower && Double(row[e + 2]) == term.upper)
             #expect(Double(row[e + 4]) == term.p)
+        }
+    }
+
+    @Test func demoSurvivalCSVHoldsMediansAndRatesAtFullPrecision() throws {
+        let dir = try #require(DemoReport.directory)
+        let results = try #require(DemoReport.results)
+        let text = try String(contentsOf: dir.appendingPathComponent("tables/survival_summary.csv"), encoding: .utf8)
+        // Split respecting the quoted headings ("At 12 months, % (95% CI)").
+        func fields(_ line: Substring) -> [String] {
+            var out: [String] = [], cur = "", quoted = false
+            for ch in line {
+                if ch == "\"" { quoted.toggle() } else if ch == "," && !quoted { out.append(cur); cur = "" } else { cur.append(ch) }
+            }
+            return out + [cur]
+        }
+        let lines = text.split(separator: "\n").map(fields)
+        let header = lines[0]
+        let m = try #require(header.firstIndex(of: "Median (months) (95% CI): estimate"))
+        let r = try #require(header.firstIndex(of: "At 12 months, % (95% CI): estimate"))
+        for (row, s) in zip(lines.dropFirst(), results.survival) {
+            #expect(row[0] == s.label)
+            #expect(Double(row[m]) == s.median || (row[m] == "NA" && !s.median.isFinite))
+            #expect(Double(row[r]) == s.rates[0].estimate * 100 && Double(row[r + 2]) == s.rates[0].upper * 100)
         }
     }
 
@@ -137,6 +167,13 @@ import FoundationXML
                 ExternalTools.skipped("rsvg-convert (librsvg2-bin) not installed: report.docx figures have blank PNG fallbacks")
             }
         }
+        // Every XML part of the package is well-formed.
+        for entry in archive where entry.path.hasSuffix(".xml") || entry.path.hasSuffix(".rels") {
+            var data = Data()
+            _ = try archive.extract(entry) { data.append($0) }
+            #expect(XMLParser(data: data).parse(), "\(entry.path) is not well-formed XML")
+        }
+        #expect(archive["[Content_Types].xml"] != nil && archive["word/styles.xml"] != nil)
         // The title, every section heading and every figure caption are there.
         #expect(xml.contains(WordDocument.escape(doc.title)))
         for s in doc.sections { #expect(xml.contains(WordDocument.escape(s.heading))) }

@@ -167,6 +167,36 @@ enum PrintedText {
         }
     }
 
+    /// A table too wide for a landscape page even in the small font (here 10 hazard ratios with
+    /// intervals and P values) is printed in parts that each repeat the label column; nothing is lost.
+    @Test(.enabled(if: ExternalTools.canPrint), arguments: ["A4", "Letter"])
+    func tooWideTablePrintsInParts(paper: String) throws {
+        let groups = (1...10).map { "Model \($0)" }
+        let header = ["Factor"] + groups.flatMap { ["\($0) HR (95% CI)", "P"] }
+        let rows: [[String]] = (1...6).map { r in
+            ["Pre-CCRT factor number \(r): level ≥ \(r * 10)"] + (1...10).flatMap { g in
+                ["\(r).\(g)01 (0.\(g)2\(r)–1\(r).\(g)43)", "0.\(r)\(g)7"] }
+        }
+        let table = ReportDocument.Table(caption: "Very wide", header: header, rows: rows,
+                                         alignments: [.left] + Array(repeating: .right, count: 20))
+        let doc = ReportDocument(title: "Wide", sections: [.init(heading: "s", blocks: [.table(table)])])
+        let parts = doc.printParts(table)
+        #expect(parts.count >= 2 && parts.allSatisfy { $0.first == 0 })
+        #expect(Set(parts.flatMap { $0 }) == Set(0..<21))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pof-wide-\(paper)-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let page = "<style>@page { size: \(paper); } @page wide { size: \(paper) landscape; }</style>\n</head>"
+        let html = dir.appendingPathComponent("wide.html"), pdf = dir.appendingPathComponent("wide.pdf")
+        try doc.html().replacingOccurrences(of: "</head>", with: page).write(to: html, atomically: true, encoding: .utf8)
+        try ExternalTools.run(ExternalTools.chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                                       "--user-data-dir=\(dir.path)/profile", "--no-pdf-header-footer",
+                                                       "--print-to-pdf=\(pdf.path)", html.absoluteString])
+        let text = try ExternalTools.run(ExternalTools.pdftotext!, ["-layout", pdf.path, "-"])
+        let missing = PrintedText.missing(in: text, doc: doc)
+        #expect(missing.isEmpty, "\(paper): \(missing.map { "\($0.table): \($0.words.joined(separator: ", "))" }.joined(separator: "\n"))")
+        #expect(text.components(separatedBy: "(part ").count - 1 == parts.count)
+    }
+
     /// The layout rule itself: a table with confidence intervals in several columns goes on a
     /// landscape page, a narrow one stays portrait, and numeric cells never wrap.
     @Test func wideTablesGoLandscape() {
