@@ -338,6 +338,7 @@ document.addEventListener("DOMContentLoaded", () => {
 """#####
     static let appCSS = #####"""
 :root { --ink: #1d2430; --muted: #5a6475; --line: #d5dae2; --accent: #1f5fa8; --bad: #a8261f; --warn: #8a5a00; --bg: #f6f7f9; }
+[hidden] { display: none !important; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
 header { background: #fff; border-bottom: 1px solid var(--line); padding: 12px 24px 0; }
