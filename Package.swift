@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TableAnalysis", targets: ["TableAnalysis"]),
         .library(name: "PatternsOfFailure", targets: ["PatternsOfFailure"]),
         .library(name: "StudyReport", targets: ["StudyReport"]),
+        .library(name: "SurvivalSQL", targets: ["SurvivalSQL"]),
         .executable(name: "pof", targets: ["pof"]),
     ],
     dependencies: [
@@ -45,10 +46,14 @@ let package = Package(
         ),
         // The study report: StudyResults rendered to HTML, Markdown, CSV tables, SVG figures and JSON.
         .target(name: "StudyReport", dependencies: ["PatternsOfFailure", "Reporting"]),
+        // Survival analyses inside PostgreSQL (libpq loaded at run time: no C dependency at build time),
+        // aggregate SQL for PostgreSQL and Spark.
+        .target(name: "SurvivalSQL", dependencies: ["Survival", "Tabular", "TableAnalysis"]),
         .executableTarget(
             name: "pof",
             dependencies: [
                 "Survival", "Tabular", "Oncology", "Reporting", "TableAnalysis", "PatternsOfFailure", "StudyReport",
+                "SurvivalSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,13 +61,14 @@ let package = Package(
         .executableTarget(name: "pof-bench", dependencies: ["Survival"]),
         .testTarget(name: "SurvivalTests",
                     dependencies: ["Survival", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "TabularZlib"]),
         .testTarget(name: "OncologyTests", dependencies: ["Oncology"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "StudyReport", "PatternsOfFailure",
                                                    .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Snapshots"]),
         .testTarget(name: "TableAnalysisTests", dependencies: ["TableAnalysis", "Tabular", "Survival"]),
         .testTarget(name: "PatternsOfFailureTests", dependencies: ["PatternsOfFailure", "Oncology", "Survival"]),
         .testTarget(name: "PofTests", dependencies: ["pof"]),
+        .testTarget(name: "SurvivalSQLTests", dependencies: ["SurvivalSQL", "Survival", "TableAnalysis", "Tabular"]),
     ]
 )
 

@@ -111,6 +111,9 @@ enum ModelSummary {
         }
         guard !d.columns.isEmpty else { return empty("no terms") }
         guard events >= 2 else { return empty("\(events) event\(events == 1 ? "" : "s") among \(d.rows.count) patients") }
+        if plan.coxPenalty == .firth {
+            return firth(e, design: d, time: time, event: event, plan: plan, warnings: warnings)
+        }
         let model: CoxModel
         do { model = try CoxModel(time: time, event: event, covariates: d.columns) } catch {
             return empty("the model could not be fitted (\(error))")
@@ -152,6 +155,45 @@ enum ModelSummary {
                                   concordance: allOK ? model.concordance.estimate : .nan,
                                   likelihoodRatioP: allOK ? model.tests.likelihoodRatio.pValue : .nan,
                                   proportionalHazards: ph, warnings: warnings)
+    }
+
+    /// Firth's penalized Cox model (R coxphf: Breslow ties, profile penalized-likelihood limits, penalized
+    /// likelihood-ratio P) on the same design.
+    static func firth(_ e: StudyData.EndpointColumn, design d: Design, time: [Double], event: [Bool], plan: StudyPlan,
+                      warnings: [String]) -> MultivariateResult {
+        var warnings = warnings
+        let events = event.filter { $0 }.count
+        func result(_ terms: [HazardRatio], _ extra: [String]) -> MultivariateResult {
+            MultivariateResult(endpoint: e.definition.name, penalty: "firth", n: d.rows.count, events: events, terms: terms,
+                               eventsPerVariable: Double(events) / Double(max(1, d.columns.count)), concordance: .nan,
+                               likelihoodRatioP: .nan, proportionalHazards: [], warnings: warnings + extra)
+        }
+        guard events >= d.columns.count else {
+            let why = TermEstimability(code: "too_few_events", explanation: "the model has fewer events than terms")
+            return result(d.columns.indices.map { term(d, $0, coef: .nan, hr: .nan, lower: .nan, upper: .nan, p: .nan, status: why) },
+                          ["no model: \(events) events for \(d.columns.count) terms (fewer events than terms)"])
+        }
+        guard let m = try? FirthCoxModel(time: time, event: event, covariates: d.columns) else {
+            let why = TermEstimability(code: "not_converged", explanation: "the penalized model could not be fitted")
+            return result(d.columns.indices.map { term(d, $0, coef: .nan, hr: .nan, lower: .nan, upper: .nan, p: .nan, status: why) },
+                          ["no model: the penalized model could not be fitted"])
+        }
+        let terms = d.columns.indices.map { k -> HazardRatio in
+            if !d.columns[k].contains(1) {
+                return term(d, k, coef: .nan, hr: .nan, lower: .nan, upper: .nan, p: .nan,
+                            status: .init(code: "collinear", explanation: "no patients at this level among those in the model"))
+            }
+            guard let x = m.estimate(k) else {
+                return term(d, k, coef: .nan, hr: .nan, lower: .nan, upper: .nan, p: .nan,
+                            status: estimability(column: k, design: d, event: event, engine: m.termStatus[k])
+                                ?? .init(code: "not_converged", explanation: "the penalized model did not converge"))
+            }
+            return term(d, k, coef: x.coefficient, hr: x.hazardRatio, lower: x.lower, upper: x.upper, p: x.pValue, status: nil)
+        }
+        var extra = ["Firth's penalized Cox model (as R coxphf): Breslow ties, profile penalized-likelihood 95% limits, penalized likelihood-ratio P"]
+        let epv = Double(events) / Double(max(1, d.columns.count))
+        if epv < 10 { extra.append("\(events) events for \(d.columns.count) terms: \(NumberText.one(epv)) events per term (fewer than 10); the penalty reduces small-sample bias but the estimates remain uncertain") }
+        return result(terms, extra)
     }
 
     /// Fine–Gray (cause 1, competing cause 2) and cause-specific Cox on the same complete cases.

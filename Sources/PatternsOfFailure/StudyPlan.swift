@@ -163,7 +163,7 @@ extension StudyPlan {
     static let topKeys = ["preset", "title", "origin", "time_unit", "landmark_months", "toxicity_window_months",
                           "response_months", "response_window_months", "response_criteria", "death", "other_failures",
                           "ctcae_version", "alpha_beta", "age_cutoff", "afp_cutoff", "pivka_cutoff", "factors",
-                          "endpoints", "analyses", "patterns_by", "rate_times", "risk_table_times", "alpha"]
+                          "endpoints", "analyses", "patterns_by", "rate_times", "risk_table_times", "alpha", "cox_penalty"]
 
     /// Reads a plan from YAML text; keys not given keep the preset's values.
     ///
@@ -184,7 +184,7 @@ extension StudyPlan {
         if let v = k["origin"] { origin = Origin(rawValue: try v.choice(Origin.allCases.map(\.rawValue)))! }
         if let v = k["time_unit"] { timeUnit = TimeUnit(rawValue: try v.choice(TimeUnit.allCases.map(\.rawValue)))! }
         let months = 0...1200.0
-        if let v = k["landmark_months"] { landmarkMonths = try v.number(in: months, "months between 0 and 1200") }
+        if let v = k["landmark_months"] { landmarkMonths = try v.number(in: 0.001...1200, "months greater than 0 and at most 1200") }
         if let v = k["toxicity_window_months"] { toxicityWindowMonths = try v.number(in: months, "months between 0 and 1200") }
         if let v = k["response_months"] { responseMonths = try v.number(in: months, "months between 0 and 1200") }
         if let v = k["response_window_months"] { responseWindowMonths = try v.number(in: months, "months between 0 and 1200") }
@@ -196,6 +196,7 @@ extension StudyPlan {
         }
         if let v = k["alpha_beta"] { alphaBeta = try v.number(in: 0.1...1000, "an α/β ratio in Gy between 0.1 and 1000") }
         if let v = k["alpha"] { alpha = try v.number(in: 1e-6...0.5, "a significance level between 0.000001 and 0.5") }
+        if let v = k["cox_penalty"] { coxPenalty = CoxPenalty(rawValue: try v.choice(CoxPenalty.allCases.map(\.rawValue)))! }
         if let v = k["rate_times"] {
             rateTimes = try v.numbers(in: Double.leastNonzeroMagnitude...1e6, "a time > 0")
             guard !rateTimes.isEmpty else { throw v.error("give at least one time") }
@@ -434,6 +435,7 @@ extension StudyPlan {
         w.key(0, "ctcae_version", PlanYAMLWriter.scalar(ctcaeVersion.rawValue))
         w.key(0, "alpha_beta", number: alphaBeta)
         w.key(0, "alpha", number: alpha)
+        w.key(0, "cox_penalty", coxPenalty.rawValue)
         w.key(0, "rate_times", numbers: rateTimes)
         w.key(0, "risk_table_times", numbers: riskTableTimes)
         if let patternsBy { w.key(0, "patterns_by", patternsBy) }

@@ -43,16 +43,21 @@ struct SurvivalColumns {
     var exclusions: [Exclusion] { report.exclusions }
 
     init(table: CSVTable, time timeColumn: String, event eventColumn: String, alsoRequired: [String]) throws {
-        let cc = try table.completeCases([timeColumn, eventColumn] + alsoRequired)
+        let set = try table.columns(numbers: [timeColumn], events: [eventColumn], alsoRequired: alsoRequired)
+        let cc = set.complete
         guard !cc.rows.isEmpty else {
             throw AnalysisError.noRows(file: table.sourceName, reason: cc.report.summary)
         }
-        let t = try table.numbers(timeColumn)
+        let t = set.numbers[timeColumn]!
         if let bad = t.nonNumbers.first {
             throw TabularError.notANumber(file: table.sourceName, row: bad.rowNumber, line: bad.line,
                                           column: timeColumn, value: bad.value)
         }
-        let e = try table.events(eventColumn)
+        if let bad = set.eventErrors[eventColumn] {
+            throw TabularError.notAnEventIndicator(file: table.sourceName, row: bad.rowNumber, line: bad.line,
+                                                   column: eventColumn, value: bad.value)
+        }
+        let e = set.events[eventColumn]!
         for r in cc.rows where t.values[r] < 0 {
             throw AnalysisError.negativeTime(file: table.sourceName, row: table.rowNumber(ofRow: r), column: timeColumn,
                                              value: table.cell(row: r, column: try table.columnIndex(timeColumn)))

@@ -105,8 +105,21 @@ public struct CSVTable: Sendable {
         try self.init(tableBytes: copy, sourceName: sourceName, progress: .never)
     }
 
-    init(tableBytes: TableBytes, sourceName: String, progress: ProgressReporting) throws {
-        let layout = try TableLayout.scan(tableBytes, sourceName: sourceName, progress: progress)
+    /// Reads a file split into segments of about `segmentBytes`.
+    init(contentsOf url: URL, segmentBytes: Int) throws {
+        let bytes = try readSource(url, name: url.lastPathComponent, progress: .never)
+        try self.init(tableBytes: bytes, sourceName: url.lastPathComponent, progress: .never, segmentBytes: segmentBytes)
+    }
+
+    /// Parses bytes split into segments of about `segmentBytes` (tests use tiny segments to put
+    /// segment boundaries everywhere).
+    init(bytes: [UInt8], sourceName: String, segmentBytes: Int) throws {
+        let copy = bytes.withUnsafeBufferPointer { TableBytes(copying: $0) }
+        try self.init(tableBytes: copy, sourceName: sourceName, progress: .never, segmentBytes: segmentBytes)
+    }
+
+    init(tableBytes: TableBytes, sourceName: String, progress: ProgressReporting, segmentBytes: Int = 8 << 20) throws {
+        let layout = try TableLayout.scan(tableBytes, sourceName: sourceName, progress: progress, segmentBytes: segmentBytes)
         var index: [String: Int] = [:]
         for (c, name) in layout.names.enumerated() { index[name] = c }
         self.sourceName = sourceName
@@ -434,7 +447,8 @@ struct TableLayout {
     var segments: [Segment]
     var rowCount: Int
 
-    static func scan(_ bytes: TableBytes, sourceName: String, progress: CSVTable.ProgressReporting) throws -> TableLayout {
+    static func scan(_ bytes: TableBytes, sourceName: String, progress: CSVTable.ProgressReporting,
+                     segmentBytes: Int) throws -> TableLayout {
         let p = bytes.base
         let n = bytes.count
         var i = 0
@@ -470,7 +484,7 @@ struct TableLayout {
         // Split the data into pieces of ~8 MiB at offsets that do not cut a UTF-8 sequence; guess
         // each piece's first record start as just after the first line break at or after its split.
         let dataBytes = n - dataStart
-        let pieces = max(1, min(4096, dataBytes / (8 << 20)))
+        let pieces = max(1, min(1 << 20, dataBytes / max(1, segmentBytes)))
         var splits = [dataStart]
         for k in 1..<max(pieces, 1) {
             var s = dataStart + Int((Double(dataBytes) * Double(k) / Double(pieces)).rounded(.down))

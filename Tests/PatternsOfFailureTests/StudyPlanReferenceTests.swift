@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Survival
 @testable import PatternsOfFailure
 
 /// A user-defined plan (docs/examples/plan-liver-dose.yaml: Child-Pugh B–C, tumour ≥ 10 cm, BED10 ≥ 60 Gy,
@@ -73,5 +74,27 @@ import Testing
         #expect(panels == ["pfs_infield/bed60", "pfs_infield/tumor10", "pfs_extrahepatic/tumor10", "os/child_pugh_b", "os/albi23"])
         #expect(results.subgroups.count == 1 && results.subgroups[0].subgroups.count == 2)
         #expect(results.provenance.plan.isPaperPreset == false)
+    }
+
+    /// `cox_penalty: firth` fits every multivariable model with Firth's penalty (FirthCoxModel, itself checked
+    /// against an independent maximisation of the penalized likelihood in SurvivalTests), on the same design.
+    @Test func firthPenaltyFromThePlan() throws {
+        let yaml = try String(contentsOf: Self.root.appendingPathComponent("docs/examples/plan-liver-dose.yaml"), encoding: .utf8)
+        let plan = try StudyPlan(yaml: yaml + "cox_penalty: firth\n")
+        #expect(plan.coxPenalty == .firth && plan.yaml.contains("cox_penalty: firth"))
+        let cohort = try #require(CohortReader.read(try DemoCohort.sources()).cohort)
+        let analysis = StudyAnalysis(cohort: cohort, plan: plan)
+        let data = try analysis.data(), results = try analysis.run()
+        let m = try #require(results.multivariate.first { $0.endpoint == "pfs_infield" })
+        #expect(m.penalty == "firth")
+        let e = data.endpoint("pfs_infield")!
+        let terms = ["tumor10", "bed60", "history"].map { data.factor($0)! }
+        let rows = e.observations.indices.filter { i in terms.allSatisfy { $0.level[i] != nil } }
+        let direct = try FirthCoxModel(time: rows.map { e.observations[$0].time }, event: rows.map { e.observations[$0].event },
+                                       covariates: terms.map { t in rows.map { t.level[$0] == 1 ? 1.0 : 0.0 } })
+        for (k, h) in m.terms.enumerated() {
+            let x = try #require(direct.estimate(k))
+            #expect(h.estimable && h.coef == x.coefficient && h.lower == x.lower && h.upper == x.upper && h.p == x.pValue)
+        }
     }
 }

@@ -5,6 +5,7 @@ import Survival
 // data, timed in-process by each tool (data loading excluded). Run through `scripts/bench`.
 //
 // Usage: pof-bench [--quick] [--out DIR] [--no-peers]
+//        pof-bench --e2e [--quick] [--out DIR] [--no-peers] [--repeats N] [--pof PATH] [--huge] (see EndToEnd.swift)
 
 struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
@@ -97,6 +98,10 @@ func available(_ tool: String, _ check: [String]) -> Bool {
 }
 
 let args = CommandLine.arguments
+if args.contains("--e2e") {
+    try EndToEnd.run(arguments: args)
+    exit(0)
+}
 let quick = args.contains("--quick")
 let noPeers = args.contains("--no-peers")
 let outDir = URL(fileURLWithPath: args.firstIndex(of: "--out").map { args[$0 + 1] } ?? "scripts/bench-out")
