@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TableAnalysis", targets: ["TableAnalysis"]),
         .library(name: "PatternsOfFailure", targets: ["PatternsOfFailure"]),
         .library(name: "StudyReport", targets: ["StudyReport"]),
+        .library(name: "SurvivalSQL", targets: ["SurvivalSQL"]),
         .executable(name: "pof", targets: ["pof"]),
     ],
     dependencies: [
@@ -42,10 +43,14 @@ let package = Package(
         ),
         // The study report: StudyResults rendered to HTML, Markdown, CSV tables, SVG figures and JSON.
         .target(name: "StudyReport", dependencies: ["PatternsOfFailure", "Reporting"]),
+        // Survival analyses inside PostgreSQL (libpq loaded at run time: no C dependency at build time),
+        // aggregate SQL for PostgreSQL and Spark.
+        .target(name: "SurvivalSQL", dependencies: ["Survival", "Tabular", "TableAnalysis"]),
         .executableTarget(
             name: "pof",
             dependencies: [
                 "Survival", "Tabular", "Oncology", "Reporting", "TableAnalysis", "PatternsOfFailure", "StudyReport",
+                "SurvivalSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,5 +65,6 @@ let package = Package(
         .testTarget(name: "TableAnalysisTests", dependencies: ["TableAnalysis", "Tabular", "Survival"]),
         .testTarget(name: "PatternsOfFailureTests", dependencies: ["PatternsOfFailure", "Oncology", "Survival"]),
         .testTarget(name: "PofTests", dependencies: ["pof"]),
+        .testTarget(name: "SurvivalSQLTests", dependencies: ["SurvivalSQL", "Survival", "TableAnalysis", "Tabular"]),
     ]
 )

@@ -107,7 +107,7 @@ public enum ToxicityGrading {
     ///
     /// - Returns: term label → worst grade; and messages for values that could not be graded.
     public static func worstGrades(patient p: Patient, labs: [LabValue], recorded: [ToxicityRecord],
-                                   plan: StudyPlan) -> (grades: [String: Int], problems: [String]) {
+                                   plan: StudyPlan) -> (grades: [String: Int], problems: [String], outsideWindow: Int) {
         let windowEnd = p.rtEnd + Int((plan.toxicityWindowMonths * StudyPlan.TimeUnit.months.days).rounded(.down))
         var grades: [String: Int] = [:]
         var problems: [String] = []
@@ -127,7 +127,10 @@ public enum ToxicityGrading {
         for r in recorded where r.date >= p.rtStart && r.date <= windowEnd {
             grades[r.term] = max(grades[r.term] ?? 0, r.grade)
         }
-        return (grades, problems)
+        // Records outside the window are not graded but counted (nothing read is dropped silently).
+        let outside = recorded.filter { $0.date < p.rtStart || $0.date > windowEnd }.count
+            + labs.filter { $0.date > windowEnd }.count
+        return (grades, problems, outside)
     }
 }
 

@@ -61,6 +61,12 @@ enum ModelSummary {
     static func term(_ d: Design, _ k: Int, coef: Double, hr: Double, lower: Double, upper: Double, p: Double,
                      status: TermEstimability?) -> HazardRatio {
         let (f, level) = d.columnTerms[k]
+        // A safety net under the engine's rules: a coefficient beyond ±20 (hazard ratio outside e^±20) or
+        // limits that are not finite and positive are never shown as an estimate.
+        var status = status
+        if status == nil && (!coef.isFinite || abs(coef) > 20 || !(lower > 0) || !upper.isFinite || !p.isFinite) {
+            status = .init(code: "monotone_likelihood", explanation: "the estimate is not finite or its confidence limits are degenerate (the likelihood is flat or keeps increasing)")
+        }
         let ok = status == nil
         return HazardRatio(factor: f.name, label: f.label, level: f.levels[level], reference: f.levels[f.reference],
                            coef: ok ? coef : .nan, hr: ok ? hr : .nan, lower: ok ? lower : .nan, upper: ok ? upper : .nan,

@@ -144,7 +144,11 @@ public struct StudyAnalysis {
             },
             source: [cohort.labs.isEmpty ? nil : "labs.csv graded by CTCAE \(plan.ctcaeVersion.rawValue)",
                      cohort.toxicities.isEmpty ? nil : "toxicities.csv as recorded"].compactMap { $0 }.joined(separator: "; "),
-            problems: data.toxicityProblems)
+            problems: data.toxicityProblems, outsideWindow: data.toxicityOutsideWindow)
+        if data.toxicityOutsideWindow > 0 {
+            exclusions.append(ExclusionCount(analysis: "Toxicity", reason: "toxicity records (not patients) dated outside the grading window (\(toxicity.window))",
+                                             n: data.toxicityOutsideWindow))
+        }
         if !data.toxicityProblems.isEmpty { warnings.append("\(data.toxicityProblems.count) laboratory value(s) could not be graded (see the toxicity section)") }
 
         return StudyResults(

@@ -48,6 +48,9 @@ public struct StudyData: Sendable {
     public var responseDisagreements: [String]
     /// Lab values that could not be graded.
     public var toxicityProblems: [String]
+    /// Toxicity records and lab values dated outside the grading window (not graded; counted). Lab values
+    /// before RT start are baselines, not counted here.
+    public var toxicityOutsideWindow: Int
 
     public func endpoint(_ name: String) -> EndpointColumn? { endpoints.first { $0.definition.name == name } }
     public func factor(_ name: String) -> FactorColumn? { factors.first { $0.factor.name == name } }
@@ -65,11 +68,13 @@ public struct StudyData: Sendable {
         let lesionsByPatient = Dictionary(grouping: cohort.lesions, by: \.patientID)
         let criteria = ResponseCriteria(rawValue: plan.responseCriteria) ?? .mRECIST
         var problems: [String] = [], disagreements: [String] = []
+        var outside = 0
         records = cohort.patients.map { p in
             let origin = Derive.origin(p, plan: plan)
             let h = FailureHistory(failures: failuresByPatient[p.id] ?? [], origin: origin, landmarkDays: plan.landmarkDays)
             let tox = ToxicityGrading.worstGrades(patient: p, labs: labsByPatient[p.id] ?? [], recorded: toxByPatient[p.id] ?? [], plan: plan)
             problems += tox.problems
+            outside += tox.outsideWindow
             var response = p.response3Months
             var best: ResponseCategory? = nil
             if let lesions = lesionsByPatient[p.id], !lesions.isEmpty {
@@ -90,6 +95,7 @@ public struct StudyData: Sendable {
                                  toxicity: tox.grades, response: response, bestResponse: best ?? response)
         }
         toxicityProblems = problems
+        toxicityOutsideWindow = outside
         responseDisagreements = disagreements
         let recs = records
         endpoints = plan.endpoints.map { e in

@@ -282,6 +282,8 @@ public struct ToxicitySummary: Codable, Sendable {
     public var rows: [ToxicityRow]
     public var source: String
     public var problems: [String]
+    /// Toxicity records and lab values dated outside the window: read, not graded, counted.
+    public var outsideWindow: Int
 }
 
 /// Cumulative incidence of one failure type with death (and the other types, for first-failure) as

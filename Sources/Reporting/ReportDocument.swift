@@ -652,6 +652,7 @@ public struct ReportDocument: Sendable {
           .table { break-inside: auto; }
           h2 { break-after: avoid; }
           caption { break-after: avoid; }
+          .footnotes { break-before: avoid; }
         }
 
         """

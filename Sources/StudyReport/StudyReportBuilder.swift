@@ -322,7 +322,8 @@ public struct StudyReportBuilder {
         return .init(caption: "Toxicity\(cite("Table 4")) during CCRT and the following \(NumberFormat.significant(results.provenance.plan.toxicityWindowMonths, 3)) months (CTCAE v\(t.ctcaeVersion))",
                      header: ["Toxicity", "Grade 3, No. (%)", "Grade 4, No. (%)", "Grade 5, No. (%)"],
                      rows: t.rows.map { [$0.term, nPct($0.grade3, $0.denominator), nPct($0.grade4, $0.denominator), nPct($0.grade5, $0.denominator)] },
-                     footnotes: ["Worst grade per patient; window: \(t.window). Source: \(t.source)."],
+                     footnotes: ["Worst grade per patient; window: \(t.window). Source: \(t.source)."
+                                 + (t.outsideWindow > 0 ? " \(t.outsideWindow) record(s) dated outside the window were not graded." : "")],
                      alignments: [.left, .right, .right, .right])
     }
 

@@ -37,7 +37,7 @@ public enum StudyReportWriter {
             try put(CSVOutput.string(table), "tables/\(name).csv")
         }
         try put(JSONOutput.string(results), "results.json")
-        try put(YAMLFormat.plainDecimals(results.provenance.plan.yaml), "plan.yaml")
+        try put(results.provenance.plan.yaml, "plan.yaml")
         return written
     }
 }

@@ -137,7 +137,8 @@ public struct CumulativeIncidence: Sendable {
     ///   - censorCode: The code of censored rows (default 0).
     ///   - confidenceLevel: Level of the pointwise limits, strictly between 0 and 1 (default 0.95).
     /// - Throws: ``SurvivalError`` for no rows, mismatched lengths, a negative or non-finite time, ρ
-    ///   negative or not finite, or a bad confidence level.
+    ///   negative or not finite, a bad confidence level, more than ``maxCauses`` causes or ``maxGroups``
+    ///   groups.
     /// - Complexity: O(n log n + n·c·k) for c causes and k groups (the test is O(n·k² + m·k³)).
     public init(time: [Double], cause: [Int], group: [Int]? = nil, strata: [Int]? = nil, rho: Double = 0,
                 censorCode: Int = 0, confidenceLevel: Double = 0.95) throws(SurvivalError) {
@@ -152,9 +153,15 @@ public struct CumulativeIncidence: Sendable {
         observations = n
         self.rho = rho
         let causes = Array(Set(cause.filter { $0 != censorCode })).sorted()
+        if causes.count > CumulativeIncidence.maxCauses {
+            throw .tooManyValues(argument: "cause", count: causes.count, limit: CumulativeIncidence.maxCauses)
+        }
         self.causes = causes
         let groupValues = group ?? [Int](repeating: 0, count: n)
         let groups = Array(Set(groupValues)).sorted()
+        if groups.count > CumulativeIncidence.maxGroups {
+            throw .tooManyValues(argument: "group", count: groups.count, limit: CumulativeIncidence.maxGroups)
+        }
         self.groups = groups
         let groupIndex = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
         let causeIndex = Dictionary(uniqueKeysWithValues: causes.enumerated().map { ($1, $0) })
@@ -181,7 +188,10 @@ public struct CumulativeIncidence: Sendable {
 
         // --- Gray's test
         var tests: [Test] = []
-        if ng > 1 && nc > 0 {
+        if ng > CumulativeIncidence.maxGrayGroups {
+            tests = causes.map { Test(cause: $0, statistic: .nan, degreesOfFreedom: ng - 1, pValue: .nan,
+                                      notPossible: .tooManyGroups) }
+        } else if ng > 1 && nc > 0 {
             var rowsByStratum: [[Int]]
             if let strata {
                 var by: [Int: [Int]] = [:]
@@ -222,6 +232,13 @@ public struct CumulativeIncidence: Sendable {
         }
         self.tests = tests
     }
+
+    /// Most distinct failure causes accepted (curves and tables grow with causes × rows).
+    public static let maxCauses = 100
+    /// Most distinct groups accepted for the curves.
+    public static let maxGroups = 5000
+    /// Most groups for which Gray's test is computed; with more, each test is ``TestNotPossible/tooManyGroups``.
+    public static let maxGrayGroups = 50
 
     /// The curve of `cause` in `group` (group 0 without groups).
     public func curve(group: Int = 0, cause: Int) -> Curve? {

@@ -17,6 +17,9 @@ public enum TestNotPossible: String, Sendable, Codable, Equatable, CustomStringC
     /// The variance of the statistic is singular (zero): typically no event happens while two groups are
     /// both at risk (R stops with "system is exactly singular"; `cmprsk::cuminc` reports −1 and p = 1).
     case singularVariance = "singular variance"
+    /// More groups than Gray's test accepts (``CumulativeIncidence/maxGrayGroups``): its cost grows as
+    /// the cube of the number of groups at every failure time.
+    case tooManyGroups = "too many groups"
 
     public var description: String {
         switch self {
@@ -24,6 +27,7 @@ public enum TestNotPossible: String, Sendable, Codable, Equatable, CustomStringC
         case .noEvents: return "there are no events"
         case .groupsNestedInStrata: return "each stratum holds a single group, so no comparison within strata is possible"
         case .singularVariance: return "the statistic has a singular variance (no event happens while two groups are both at risk)"
+        case .tooManyGroups: return "more than \(CumulativeIncidence.maxGrayGroups) groups, too many for Gray's test (its cost grows as the cube of the number of groups)"
         }
     }
 }
@@ -80,6 +84,17 @@ public struct LogRankTest: Sendable {
     /// - Complexity: O(n·k) after radix sorting within each stratum and group.
     public init(time: [Double], event: [Bool], group: [Int], groupCount: Int? = nil, strata: [Int]? = nil,
                 rho: Double = 0, timeFix: Bool = true) throws(SurvivalError) {
+        try self.init(time: time, event: event, group: group, groupCount: groupCount, strata: strata, rho: rho,
+                      timeFix: timeFix, sparse: nil)
+    }
+
+    /// Groups up to this many use per-time count tables (fast for few groups); more use the sparse sweep,
+    /// whose memory is O(n + k²) and time O(n·k) rather than O(m·k²).
+    static let denseGroupLimit = 4
+
+    /// The test, with the accumulation path forced (`sparse` true/false) or chosen by the group count (nil).
+    init(time: [Double], event: [Bool], group: [Int], groupCount: Int?, strata: [Int]?, rho: Double,
+         timeFix: Bool, sparse: Bool?) throws(SurvivalError) {
         let n = time.count
         guard n > 0 else { throw .noObservations }
         try Check.length(event, "event", as: n, of: "time")
@@ -89,12 +104,17 @@ public struct LogRankTest: Sendable {
         try Check.rho(rho)
         let k = groupCount ?? ((group.max() ?? -1) + 1)
         try Check.indices(group, "group", count: k)
+        if k > LogRankTest.maxGroups {
+            throw .invalidParameter(name: "groupCount", value: Double(k),
+                                    requirement: "at most \(LogRankTest.maxGroups) (the variance matrix is k × k)")
+        }
+        let useSparse = sparse ?? (k > LogRankTest.denseGroupLimit)
         var counts = [Int](repeating: 0, count: k)
         for g in group { counts[g] += 1 }
         var o = [Double](repeating: 0, count: k), e = o
         var v = Matrix(zeros: k)
         // R applies timefix to all the data at once; without strata the event table does the same.
-        let fixedTime = timeFix && strata != nil ? TimeFix.applied(to: time) : time
+        let fixedTime = timeFix && (strata != nil || useSparse) ? TimeFix.applied(to: time) : time
         // rows per stratum
         var strataRows: [[Int]]
         if let strata {
@@ -147,7 +167,16 @@ public struct LogRankTest: Sendable {
                 }
             }
         }
-        if strataRows.isEmpty {
+        if useSparse {
+            if strataRows.isEmpty {
+                LogRankTest.accumulateSparse(fixedTime, event, group, k: k, rho: rho, o: &o, e: &e, v: &v)
+            } else {
+                for rows in strataRows {
+                    LogRankTest.accumulateSparse(rows.map { fixedTime[$0] }, rows.map { event[$0] }, rows.map { group[$0] },
+                                                 k: k, rho: rho, o: &o, e: &e, v: &v)
+                }
+            }
+        } else if strataRows.isEmpty {
             accumulate(fixedTime, event, group, fix: timeFix)
         } else {
             for rows in strataRows {
@@ -186,6 +215,72 @@ public struct LogRankTest: Sendable {
         chiSquare = statistic
         degreesOfFreedom = df
         pValue = reason == nil ? ChiSquared.survival(statistic, df: Double(df)) : .nan
+    }
+
+    /// Most groups a test accepts: the variance matrix is k × k (5000 groups: 200 MB).
+    public static let maxGroups = 5000
+
+    /// One stratum's contribution to O, E and V by a single sweep over the rows in time order (times already
+    /// merged by timefix). The off-diagonal sums Σ_t f_t·n_a(t)·n_b(t) are settled lazily: n_a changes only
+    /// when rows of group a leave, so when it changes every pair (a, b) receives n_a·n_b times the sum of f
+    /// since the later of the two groups' previous changes. Memory O(n + k²), time O(n·k + m·k).
+    static func accumulateSparse(_ t: [Double], _ ev: [Bool], _ g: [Int], k: Int, rho: Double,
+                                 o: inout [Double], e: inout [Double], v: inout Matrix) {
+        let n = t.count
+        let order = RadixSort.order(t)
+        var atRisk = [Double](repeating: 0, count: k)
+        for a in g { atRisk[a] += 1 }
+        let present = (0..<k).filter { atRisk[$0] > 0 }
+        var nTotal = Double(n)
+        var sumF = 0.0                                          // Σ f over the event times so far
+        var settledAt = [Double](repeating: 0, count: k)        // sumF when each group last changed
+        var dj = [Double](repeating: 0, count: k), leaving = dj
+        var touched: [Int] = []
+        var km = 1.0
+        func settle(_ a: Int) {
+            for b in present where b != a {
+                let span = sumF - max(settledAt[a], settledAt[b])
+                if span != 0 {
+                    let c = span * atRisk[a] * atRisk[b]
+                    v[a, b] -= c
+                    v[b, a] -= c
+                }
+            }
+            settledAt[a] = sumF
+        }
+        var i = 0
+        while i < n {
+            let now = t[order[i]]
+            var j = i, d = 0.0
+            while j < n && t[order[j]] == now {
+                let r = order[j], a = g[r]
+                if leaving[a] == 0 { touched.append(a) }
+                leaving[a] += 1
+                if ev[r] { dj[a] += 1; d += 1 }
+                j += 1
+            }
+            if d > 0 {
+                let w = rho == 0 ? 1.0 : pow(km, rho)
+                for a in touched { o[a] += w * dj[a] }
+                for a in present { e[a] += w * d * atRisk[a] / nTotal }
+                if nTotal > 1 {
+                    let f = w * w * d * (nTotal - d) / (nTotal * nTotal * (nTotal - 1))
+                    for a in present { v[a, a] += f * atRisk[a] * (nTotal - atRisk[a]) }
+                    sumF += f
+                }
+                km *= (nTotal - d) / nTotal
+            }
+            for a in touched {
+                settle(a)
+                atRisk[a] -= leaving[a]
+                nTotal -= leaving[a]
+                leaving[a] = 0
+                dj[a] = 0
+            }
+            touched.removeAll(keepingCapacity: true)
+            i = j
+        }
+        for a in present { settle(a) }
     }
 
     /// Whether some stratum has rows of two different groups.

@@ -43,10 +43,10 @@ enum RadixSort {
     /// - Returns: `order` with `keys[order[0]] <= keys[order[1]] <= …`.
     static func order(_ keys: [Double]) -> [Int] {
         let n = keys.count
-        if n < 2048 {
+        // comparison sort for small inputs, and for inputs too long for the 32-bit radix payload
+        if n < 2048 || n >= Int(UInt32.max) {
             return Array(0..<n).sorted { (keys[$0], $0) < (keys[$1], $1) }
         }
-        precondition(n < Int(UInt32.max))
         var k = keys.map(sortableBits)
         var kScratch = [UInt64](repeating: 0, count: n)
         var p = [UInt32](unsafeUninitializedCapacity: n) { buf, c in

@@ -34,6 +34,8 @@ public enum SurvivalError: Error, CustomStringConvertible, Equatable, Sendable {
     case indexOutOfRange(argument: String, index: Int, value: Int, count: Int)
     /// A scalar parameter is outside its domain (`requirement` says what is allowed).
     case invalidParameter(name: String, value: Double, requirement: String)
+    /// `argument` has more distinct values than the estimator accepts (a resource limit).
+    case tooManyValues(argument: String, count: Int, limit: Int)
 
     /// Equal when the cases and their values are equal (a NaN value equals NaN).
     public static func == (lhs: SurvivalError, rhs: SurvivalError) -> Bool {
@@ -52,6 +54,8 @@ public enum SurvivalError: Error, CustomStringConvertible, Equatable, Sendable {
             return a1 == a2 && i1 == i2 && v1 == v2 && c1 == c2
         case let (.invalidParameter(n1, v1, r1), .invalidParameter(n2, v2, r2)):
             return n1 == n2 && same(v1, v2) && r1 == r2
+        case let (.tooManyValues(a1, c1, l1), .tooManyValues(a2, c2, l2)):
+            return a1 == a2 && c1 == c2 && l1 == l2
         default:
             return false
         }
@@ -73,6 +77,8 @@ public enum SurvivalError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(argument)[\(index)] is \(value), outside 0..<\(count)"
         case let .invalidParameter(name, value, requirement):
             return "\(name) is \(value); it must be \(requirement)"
+        case let .tooManyValues(argument, count, limit):
+            return "\(argument) has \(count) distinct values; at most \(limit) are accepted"
         }
     }
 }

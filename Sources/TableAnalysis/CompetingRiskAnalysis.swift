@@ -124,10 +124,13 @@ public enum CumulativeIncidenceAnalysis {
             else if cif.causes.isEmpty { grayNotPossible = "there are no failures (every row is censored)" }
         }
         let levels = g?.levels ?? ["all"]
+        struct Cell: Hashable { var group: Int, cause: Int }
+        var eventCount: [Cell: Int] = [:]
+        for (i, c) in cols.cause.enumerated() { eventCount[Cell(group: g?.index[i] ?? 0, cause: c), default: 0] += 1 }
         let curves = cif.curves.map { c -> CurveSummary in
-            let idx = cols.cause.indices.filter { cols.cause[$0] == c.cause && (g == nil || g!.index[$0] == c.group) }
             let times = at.isEmpty ? c.time : at
-            return CurveSummary(group: levels[c.group], cause: c.cause, events: idx.count,
+            return CurveSummary(group: levels[c.group], cause: c.cause,
+                                events: eventCount[Cell(group: c.group, cause: c.cause)] ?? 0,
                                 at: c.estimates(at: times).map {
                                     Point(time: $0.time, estimate: $0.estimate, variance: $0.variance, lower95: $0.lower, upper95: $0.upper)
                                 })

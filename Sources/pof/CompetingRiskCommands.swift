@@ -20,19 +20,24 @@ struct CumulativeIncidenceCommand: ParsableCommand {
         Exit status: 0 done; 1 error in the input or an option; 2 a test not possible for these data.
         """)
 
-    @Argument(help: "CSV file.") var file: String
+    @Argument(help: "CSV file (or --db).") var file: String?
     @Option(help: "Time column.") var time: String
     @Option(help: "Cause-code column (integers).") var event: String
     @Option(help: "Grouping column (Gray's test compares its groups).") var group: String?
     @Option(name: .customLong("censor-code"), help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
     @Option(help: "Comma-separated times for the estimates (default: every event time).") var at: String?
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Database") var database: DatabaseOptions
 
     func run() throws {
         try runReporting {
             let code = try parseInteger(censorCode, option: "--censor-code")
-            let r = try CumulativeIncidenceAnalysis.run(table: readTable(file), time: time, event: event, group: group,
-                                                        censorCode: code, at: parseNumbers(at, option: "--at"))
+            try database.validate(file: file)
+            let r = try database.isActive
+                ? database.cumulativeIncidence(time: time, event: event, group: group, censorCode: code,
+                                               at: parseNumbers(at, option: "--at"))
+                : CumulativeIncidenceAnalysis.run(table: readTable(file), time: time, event: event, group: group,
+                                                  censorCode: code, at: parseNumbers(at, option: "--at"))
             switch output.format {
             case .text: return (r.text, r.notPossible)
             case .json: return (try JSONOutput.string(r), r.notPossible)

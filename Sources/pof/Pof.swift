@@ -17,7 +17,7 @@ struct Pof: ParsableCommand {
         """,
         version: PofVersion.string,
         subcommands: [DemoCommand.self, ReportCommand.self, SimulateCommand.self, AssessCommand.self, KaplanMeierCommand.self, LogRankCommand.self, CoxCommand.self,
-                      CumulativeIncidenceCommand.self, FineGrayCommand.self, PredictCommand.self]
+                      CumulativeIncidenceCommand.self, FineGrayCommand.self, PredictCommand.self, SQLCommand.self]
     )
 }
 
@@ -155,7 +155,7 @@ struct KaplanMeierCommand: ParsableCommand {
         std_err is the standard error of S(t) as R's summary.survfit reports it.
         """)
 
-    @Argument(help: "CSV file.") var file: String
+    @Argument(help: "CSV file (or --db).") var file: String?
     @Option(help: "Time column (numbers ≥ 0).") var time: String
     @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
     @Option(help: "Grouping column (one curve per value).") var group: String?
@@ -164,6 +164,7 @@ struct KaplanMeierCommand: ParsableCommand {
     var confType: String = "log"
     @Option(name: .customLong("conf-level"), help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Database") var database: DatabaseOptions
 
     func run() throws {
         try runReporting {
@@ -172,9 +173,13 @@ struct KaplanMeierCommand: ParsableCommand {
             }
             let level = try parseNumber(confLevel, option: "--conf-level", in: 0...1, open: true,
                                         requirement: "strictly between 0 and 1")
-            let result = try KaplanMeierAnalysis.run(table: readTable(file), time: time, event: event, group: group,
-                                                     at: parseNumbers(at, option: "--at"), confidenceType: type,
-                                                     confidenceLevel: level)
+            try database.validate(file: file)
+            let result = try database.isActive
+                ? database.kaplanMeier(time: time, event: event, group: group, at: parseNumbers(at, option: "--at"),
+                                       confidenceType: type, confidenceLevel: level)
+                : KaplanMeierAnalysis.run(table: readTable(file), time: time, event: event, group: group,
+                                          at: parseNumbers(at, option: "--at"), confidenceType: type,
+                                          confidenceLevel: level)
             switch output.format {
             case .text: return result.text
             case .json: return try JSONOutput.string(result)
@@ -197,20 +202,24 @@ struct LogRankCommand: ParsableCommand {
         Exit status: 0 done; 1 error in the input or an option; 2 test not possible for these data.
         """)
 
-    @Argument(help: "CSV file.") var file: String
+    @Argument(help: "CSV file (or --db).") var file: String?
     @Option(help: "Time column.") var time: String
     @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
     @Option(help: "Grouping column.") var group: String
     @Option(help: "Stratification column.") var strata: String?
     @Option(help: "Weight exponent ≥ 0: 0 = log-rank (default), 1 = Peto-Peto.") var rho: String = "0"
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Database") var database: DatabaseOptions
 
     func run() throws {
         try runReporting {
             let rhoValue = try parseNumber(rho, option: "--rho", in: 0...Double.greatestFiniteMagnitude,
                                            requirement: "a number ≥ 0")
-            let result = try LogRankAnalysis.run(table: readTable(file), time: time, event: event, group: group,
-                                                 strata: strata, rho: rhoValue)
+            try database.validate(file: file)
+            let result = try database.isActive
+                ? database.logRank(time: time, event: event, group: group, strata: strata, rho: rhoValue)
+                : LogRankAnalysis.run(table: readTable(file), time: time, event: event, group: group,
+                                      strata: strata, rho: rhoValue)
             let reasons = result.notPossible.map { ["log-rank test: \($0)"] } ?? []
             switch output.format {
             case .text: return (result.text, reasons)
@@ -238,7 +247,7 @@ struct CoxCommand: ParsableCommand {
         events the tests are null. Exit status: 0 done; 1 error in the input or an option; 2 model not estimable.
         """)
 
-    @Argument(help: "CSV file.") var file: String
+    @Argument(help: "CSV file (or --db).") var file: String?
     @Option(help: "Time (exit) column.") var time: String
     @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
     @Option(help: "Comma-separated covariate columns.") var covariates: String
@@ -251,14 +260,19 @@ struct CoxCommand: ParsableCommand {
     var reference: [String] = []
     @Flag(help: "Also test proportional hazards (R: cox.zph, km transform).") var zph = false
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Database") var database: DatabaseOptions
 
     func run() throws {
         try runReporting {
             guard let tieMethod = CoxModel.Ties(rawValue: ties) else { throw ValidationError("--ties must be efron or breslow") }
             let refs = try parseReferences(reference)
-            let result = try CoxAnalysis.run(table: readTable(file), time: time, event: event,
-                                             covariates: parseList(covariates), start: start, strata: strata,
-                                             weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
+            try database.validate(file: file)
+            let result = try database.isActive
+                ? database.cox(time: time, event: event, covariates: parseList(covariates), start: start, strata: strata,
+                               weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
+                : CoxAnalysis.run(table: readTable(file), time: time, event: event,
+                                  covariates: parseList(covariates), start: start, strata: strata,
+                                  weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
             switch output.format {
             case .text: return (result.text, result.notPossible)
             case .json: return (try JSONOutput.string(result), result.notPossible)

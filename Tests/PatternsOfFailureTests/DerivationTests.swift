@@ -248,4 +248,20 @@ import Oncology
         #expect(message("factors: [age, age]\n").contains("defined twice"))
         #expect(message("factors: [weight]\n").contains("not one of the paper's factors"))
     }
+
+    /// Grade 5 is counted as grade 5 (not lost), and records outside the window are counted, not dropped.
+    @Test func toxicityGradeFiveAndOutsideTheWindow() throws {
+        // RT 2005-01-03 to 2005-02-04; window to RT end + ⌊3 × 30.4375⌋ = 91 days = 2005-05-06
+        let p = Self.patient(status: .dead, last: "2005-04-01", death: "2005-04-01")
+        let tox = [ToxicityRecord(patientID: "P1", date: Day(iso: "2005-03-01")!, term: "Hepatic failure", grade: 5),
+                   ToxicityRecord(patientID: "P1", date: Day(iso: "2005-05-07")!, term: "Nausea", grade: 3),
+                   ToxicityRecord(patientID: "P1", date: Day(iso: "2004-12-01")!, term: "Fatigue", grade: 3)]
+        let cohort = Cohort(patients: [p], failures: [], toxicities: tox)
+        let results = try StudyAnalysis(cohort: cohort, plan: StudyPlan()).run()
+        let row = try #require(results.toxicity.rows.first { $0.term == "Hepatic failure" })
+        #expect(row.grade5 == 1 && row.grade3 == 0 && row.grade4 == 0)
+        #expect(!results.toxicity.rows.contains { $0.term == "Nausea" || $0.term == "Fatigue" })
+        #expect(results.toxicity.outsideWindow == 2)
+        #expect(results.exclusions.contains { $0.analysis == "Toxicity" && $0.n == 2 })
+    }
 }

@@ -119,6 +119,20 @@ import Testing
         #expect((r.json["gray_not_possible"] as? String)?.contains("fewer than two groups") == true)
     }
 
+    @Test func grayTestWithManyGroupsIsNotPossibleAndQuick() throws {
+        // 1000 groups (cmprsk's Gray test would take minutes): curves, and "not possible" for the test
+        var csv = "time,cause,g\n"
+        for i in 0..<3000 { csv += "\(i % 101 + 1),\(i % 3),G\(i % 1000)\n" }
+        let url = try Self.temporaryFile("groups.csv", csv)
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let r = try Self.pof(["cuminc", url.path, "--time", "time", "--event", "cause", "--group", "g", "--at", "50",
+                              "--format", "json"])
+        #expect(r.status == 2, "\(r.stderr)")
+        let gray = r.json["gray"] as? [[String: Any]] ?? []
+        #expect(gray.count == 2 && gray.allSatisfy { ($0["not_possible"] as? String)?.contains("too many") == true })
+        #expect((r.json["curves"] as? [Any])?.count == 2000)
+    }
+
     @Test func coxWithoutEventsIsNotEstimable() throws {
         // R: coefficients NA, "Likelihood ratio test=0 on 0 df, p=1"
         let r = try Self.pof(["cox", Self.file("cox-no-events.csv"), "--time", "time", "--event", "status",

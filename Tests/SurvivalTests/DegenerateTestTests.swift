@@ -77,6 +77,15 @@ import Testing
         #expect(fit.tests.isEmpty)
     }
 
+    @Test func grayTestWithTooManyGroups() throws {
+        // 51 groups: curves are estimated, Gray's test is not (its cost is cubic in the groups)
+        let n = 102
+        let fit = try CumulativeIncidence(time: (0..<n).map { Double($0 % 7 + 1) }, cause: (0..<n).map { $0 % 3 },
+                                          group: (0..<n).map { $0 % 51 })
+        #expect(fit.groups.count == 51 && !fit.curves.isEmpty)
+        #expect(fit.tests.map(\.notPossible) == [.tooManyGroups, .tooManyGroups])
+    }
+
     @Test func cumulativeIncidenceWithoutFailures() throws {
         // cmprsk stops ("NAs in foreign function call"); here: no causes, no curves, no tests
         let fit = try CumulativeIncidence(time: t, cause: [0, 0, 0, 0, 0, 0], group: g)

@@ -74,6 +74,26 @@ import Testing
         }
     }
 
+    @Test func logRankSweepEqualsCountTables() async {
+        // the sparse sweep (many groups) and the per-time count tables (few groups) give the same test
+        let data = zip(Gen.int(in: 1...20), Gen.bool, Gen.int(in: 0...5), Gen.int(in: 0...2)).array(of: 2...50)
+        await propertyCheck(input: data, Gen.int(in: 0...2).map { Double($0) / 2 }) { rows, rho in
+            let time = rows.map { Double($0.0) }, event = rows.map(\.1), group = rows.map(\.2), strata = rows.map(\.3)
+            for s in [nil, strata] {
+                let dense = try LogRankTest(time: time, event: event, group: group, groupCount: 6, strata: s, rho: rho,
+                                            timeFix: true, sparse: false)
+                let sweep = try LogRankTest(time: time, event: event, group: group, groupCount: 6, strata: s, rho: rho,
+                                            timeFix: true, sparse: true)
+                #expect(zip(dense.observed, sweep.observed).allSatisfy { Self.close($0, $1, 1e-13) })
+                #expect(zip(dense.expected, sweep.expected).allSatisfy { Self.close($0, $1, 1e-13) })
+                #expect(zip(dense.variance.storage, sweep.variance.storage).allSatisfy { Self.close($0, $1, 1e-11) },
+                        "\(dense.variance.storage) vs \(sweep.variance.storage)")
+                #expect(dense.notPossible == sweep.notPossible && dense.degreesOfFreedom == sweep.degreesOfFreedom)
+                #expect(Self.close(dense.chiSquare, sweep.chiSquare, 1e-9))
+            }
+        }
+    }
+
     @Test func cumulativeIncidencesAndSurvivalSumToOne() async {
         await propertyCheck(input: Self.rows) { rows in
             let time = rows.map(\.time)

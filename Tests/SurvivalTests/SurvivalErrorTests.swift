@@ -59,6 +59,10 @@ import Testing
         #expect(throws: SurvivalError.negativeTime(argument: "time", index: 0, value: -1)) {
             try LogRankTest(time: [-1, 2, 3, 4], event: e, group: [0, 1, 0, 1])
         }
+        #expect(throws: SurvivalError.invalidParameter(name: "groupCount", value: 5001,
+                                                      requirement: "at most 5000 (the variance matrix is k × k)")) {
+            try LogRankTest(time: t, event: e, group: [0, 1, 0, 1], groupCount: 5001)
+        }
     }
 
     @Test func cumulativeIncidence() {
@@ -77,6 +81,10 @@ import Testing
         }
         #expect(throws: SurvivalError.invalidParameter(name: "rho", value: .nan, requirement: "a finite number ≥ 0")) {
             try CumulativeIncidence(time: t, cause: [0, 1, 2, 1], rho: .nan)
+        }
+        let many = (0..<101).map(Double.init)
+        #expect(throws: SurvivalError.tooManyValues(argument: "cause", count: 101, limit: 100)) {
+            try CumulativeIncidence(time: many, cause: (1...101).map { $0 })
         }
     }
 

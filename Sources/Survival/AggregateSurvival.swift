@@ -1,0 +1,323 @@
+/// Right-censored (or competing-risks) data summarised per distinct (stratum, group, time, status): the
+/// result of one `GROUP BY` in a database, a few rows per distinct time however many subjects there are.
+///
+/// Kaplan–Meier, the log-rank test and the cumulative-incidence estimators depend on the data only through
+/// these counts, so estimates built from them equal the ones built from the subject-level rows (exactly for
+/// counts; to rounding for summed weights, whose addition order differs).
+///
+/// ```swift
+/// // two rows of a `SELECT stratum, grp, time, status, COUNT(*) … GROUP BY …` result
+/// let data = SurvivalAggregates(time: [5, 5], status: [1, 0], count: [3, 2])
+/// KaplanMeier(aggregates: data).survival   // [0.4]
+/// ```
+///
+/// `status` is 1 for an event and 0 for a censoring (Kaplan–Meier, log-rank), or a cause code with
+/// `censorCode` for a censoring (cumulative incidence). `stratum` and `group` are small non-negative indices
+/// (0 when absent). Rows need not be sorted and may repeat a key (their counts add: per-shard results can be
+/// concatenated as they are).
+public struct SurvivalAggregates: Sendable, Equatable {
+    public var time: [Double]
+    public var stratum: [Int]
+    public var group: [Int]
+    public var status: [Int]
+    /// Number of subject rows in each aggregate row.
+    public var count: [Int]
+    /// Summed case weights of each aggregate row, or `nil` for unweighted data.
+    public var weight: [Double]?
+
+    /// Creates the table from parallel arrays.
+    ///
+    /// - Parameters:
+    ///   - time: The (finite, non-negative) time of each aggregate row.
+    ///   - stratum: Stratum index of each row (default all 0).
+    ///   - group: Group index of each row (default all 0).
+    ///   - status: Event (1) / censoring (0) or cause code of each row.
+    ///   - count: Subject rows summarised by each row (positive).
+    ///   - weight: Summed case weights of each row, if the data are weighted.
+    /// - Complexity: O(m) for m aggregate rows.
+    public init(time: [Double], stratum: [Int]? = nil, group: [Int]? = nil, status: [Int], count: [Int],
+                weight: [Double]? = nil) {
+        let m = time.count
+        precondition(status.count == m && count.count == m, "aggregate columns differ in length")
+        precondition(stratum.map { $0.count == m } ?? true && group.map { $0.count == m } ?? true,
+                     "aggregate columns differ in length")
+        precondition(weight.map { $0.count == m } ?? true, "aggregate columns differ in length")
+        self.time = time
+        self.stratum = stratum ?? [Int](repeating: 0, count: m)
+        self.group = group ?? [Int](repeating: 0, count: m)
+        self.status = status
+        self.count = count
+        self.weight = weight
+    }
+
+    /// Number of subject rows summarised.
+    public var observations: Int { count.reduce(0, +) }
+
+    /// The amount each row contributes: summed weights, or its count.
+    var amount: [Double] { weight ?? count.map(Double.init) }
+
+    /// The row indices with `predicate`.
+    func rows(where predicate: (Int) -> Bool) -> [Int] { time.indices.filter(predicate) }
+
+    /// Times after R's `timefix` over all the data (the rule depends only on the set of distinct times, so
+    /// applying it to the aggregates equals applying it to the subject rows).
+    var fixedTime: [Double] { TimeFix.applied(to: time) }
+}
+
+extension KaplanMeier {
+    /// Fits the curve from per-time counts (status 1 = event, 0 = censoring), pooling every stratum and group.
+    ///
+    /// ```swift
+    /// let fit = KaplanMeier(aggregates: SurvivalAggregates(time: [6, 6, 7], status: [1, 0, 1], count: [3, 1, 1]))
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - aggregates: Counts (and summed weights) per distinct time and status.
+    ///   - confidenceType: How limits are formed; default `.log` as in R.
+    ///   - confidenceLevel: Default 0.95.
+    ///   - timeFix: Merge times that differ by less than √ε (R's `timefix = TRUE`).
+    /// - Returns: The same fit as ``init(time:event:weights:confidenceType:confidenceLevel:timeFix:)`` on the
+    ///   subject rows.
+    /// - Complexity: O(m log m) for m aggregate rows.
+    public init(aggregates: SurvivalAggregates, confidenceType: ConfidenceType = .log,
+                confidenceLevel: Double = 0.95, timeFix: Bool = true) {
+        let table = EventTable(time: aggregates.time, cell: aggregates.status.map { $0 != 0 ? 0 : 1 }, cellCount: 2,
+                               weights: aggregates.amount, timeFix: timeFix)
+        self.init(table: table, observations: aggregates.observations, confidenceType: confidenceType,
+                  confidenceLevel: confidenceLevel)
+    }
+
+    /// Separate curves per group index, ascending, as ``byGroup(time:event:group:weights:confidenceType:confidenceLevel:)``
+    /// on the subject rows (near-equal times merged over all the data first, as R does).
+    ///
+    /// - Parameters:
+    ///   - aggregates: Counts per (group, time, status).
+    ///   - confidenceType: How limits are formed.
+    ///   - confidenceLevel: Default 0.95.
+    /// - Returns: One `(group, fit)` per group index present.
+    /// - Complexity: O(m log m).
+    public static func byGroup(aggregates: SurvivalAggregates, confidenceType: ConfidenceType = .log,
+                               confidenceLevel: Double = 0.95) -> [(group: Int, fit: KaplanMeier)] {
+        let fixed = aggregates.fixedTime
+        return Array(Set(aggregates.group)).sorted().map { g in
+            let idx = aggregates.rows { aggregates.group[$0] == g }
+            let part = SurvivalAggregates(time: idx.map { fixed[$0] }, status: idx.map { aggregates.status[$0] },
+                                          count: idx.map { aggregates.count[$0] },
+                                          weight: aggregates.weight.map { w in idx.map { w[$0] } })
+            return (g, KaplanMeier(aggregates: part, confidenceType: confidenceType,
+                                   confidenceLevel: confidenceLevel, timeFix: false))
+        }
+    }
+
+    /// The reverse Kaplan–Meier estimate (censoring as the event) from per-time counts, unweighted, as
+    /// ``reverse(time:event:confidenceType:confidenceLevel:)``.
+    public static func reverse(aggregates: SurvivalAggregates, confidenceType: ConfidenceType = .log,
+                               confidenceLevel: Double = 0.95) -> KaplanMeier {
+        var swapped = aggregates
+        swapped.status = aggregates.status.map { $0 != 0 ? 0 : 1 }
+        swapped.weight = nil
+        return KaplanMeier(aggregates: swapped, confidenceType: confidenceType, confidenceLevel: confidenceLevel)
+    }
+}
+
+extension LogRankTest {
+    /// The G-rho test from counts per (stratum, group, time, status), equal to
+    /// ``init(time:event:group:groupCount:strata:rho:timeFix:)`` on the subject rows.
+    ///
+    /// ```swift
+    /// let test = LogRankTest(aggregates: data, groupCount: 2)
+    /// test.pValue
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - aggregates: Counts (the weights, if any, are not used: the test is unweighted as `survdiff`).
+    ///   - groupCount: Number of groups (default: largest group index + 1).
+    ///   - rho: Weight exponent ρ ≥ 0.
+    ///   - timeFix: Merge near-equal times as R's `timefix = TRUE`.
+    /// - Complexity: O(m·k²) for m aggregate rows and k groups.
+    public init(aggregates: SurvivalAggregates, groupCount: Int? = nil, rho: Double = 0, timeFix: Bool = true) {
+        let k = groupCount ?? ((aggregates.group.max() ?? -1) + 1)
+        var counts = [Int](repeating: 0, count: k)
+        for i in aggregates.time.indices { counts[aggregates.group[i]] += aggregates.count[i] }
+        var o = [Double](repeating: 0, count: k), e = o
+        var v = Matrix(zeros: k)
+        let time = timeFix ? aggregates.fixedTime : aggregates.time
+        for s in Array(Set(aggregates.stratum)).sorted() {
+            let idx = aggregates.rows { aggregates.stratum[$0] == s }
+            let table = EventTable(time: idx.map { time[$0] },
+                                   cell: idx.map { aggregates.group[$0] * 2 + (aggregates.status[$0] != 0 ? 0 : 1) },
+                                   cellCount: 2 * k, weights: idx.map { Double(aggregates.count[$0]) }, timeFix: false)
+            LogRankTest.accumulate(table, groupCount: k, rho: rho, observed: &o, expected: &e, variance: &v)
+        }
+        count = counts
+        observed = o
+        expected = e
+        variance = v
+        self.rho = rho
+        // when no test is possible: the rules of the subject-level initializer
+        let keep = (0..<k).filter { e[$0] > 0 }
+        var reason: TestNotPossible? = nil
+        var statistic = Double.nan, df = 0
+        let used = aggregates.rows { aggregates.count[$0] > 0 }
+        var firstGroup: [Int: Int] = [:], twoGroupsInAStratum = false
+        for i in used {
+            let s = aggregates.stratum[i], g = aggregates.group[i]
+            if let f = firstGroup[s] { if f != g { twoGroupsInAStratum = true } } else { firstGroup[s] = g }
+        }
+        if counts.filter({ $0 > 0 }).count < 2 {
+            reason = .fewerThanTwoGroups
+        } else if !used.contains(where: { aggregates.status[$0] != 0 }) {
+            reason = .noEvents
+        } else if Set(used.map { aggregates.stratum[$0] }).count > 1 && !twoGroupsInAStratum {
+            reason = .groupsNestedInStrata
+        } else if keep.count < 2 {
+            reason = .singularVariance
+        } else {
+            let sub = Array(keep.dropFirst())
+            let diff = sub.map { o[$0] - e[$0] }
+            let chol = GeneralizedCholesky(v.submatrix(sub))
+            if chol.rank == 0 {
+                reason = .singularVariance
+            } else {
+                statistic = zip(diff, chol.solve(diff)).reduce(0) { $0 + $1.0 * $1.1 }
+                df = chol.rank
+            }
+        }
+        notPossible = reason
+        chiSquare = statistic
+        degreesOfFreedom = df
+        pValue = reason == nil ? ChiSquared.survival(statistic, df: Double(df)) : .nan
+    }
+
+    /// Adds one stratum's observed, expected and variance terms; `table` cells are group·2 + (0 event, 1 censored).
+    /// The same arithmetic, in the same order, as the subject-level initializer.
+    static func accumulate(_ table: EventTable, groupCount k: Int, rho: Double, observed o: inout [Double],
+                           expected e: inout [Double], variance v: inout Matrix) {
+        let m = table.time.count
+        var atRisk = [Double](repeating: 0, count: k)
+        for j in 0..<k {
+            for idx in 0..<m { atRisk[j] += table.counts[2 * j][idx] + table.counts[2 * j + 1][idx] }
+        }
+        var km = 1.0
+        var dj = [Double](repeating: 0, count: k)
+        for idx in 0..<m {
+            var d = 0.0, nTotal = 0.0
+            for j in 0..<k {
+                dj[j] = table.counts[2 * j][idx]
+                d += dj[j]
+                nTotal += atRisk[j]
+            }
+            let w = rho == 0 ? 1.0 : pow(km, rho)
+            if d > 0 {
+                for j in 0..<k {
+                    o[j] += w * dj[j]
+                    e[j] += w * d * atRisk[j] / nTotal
+                }
+                if nTotal > 1 {
+                    let f = w * w * d * (nTotal - d) / (nTotal * nTotal * (nTotal - 1))
+                    for a in 0..<k {
+                        v[a, a] += f * atRisk[a] * (nTotal - atRisk[a])
+                        for b in 0..<a {
+                            let c = f * atRisk[a] * atRisk[b]
+                            v[a, b] -= c
+                            v[b, a] -= c
+                        }
+                    }
+                }
+                km *= (nTotal - d) / nTotal
+            }
+            for j in 0..<k { atRisk[j] -= table.counts[2 * j][idx] + table.counts[2 * j + 1][idx] }
+        }
+    }
+}
+
+extension CumulativeIncidence {
+    /// Cumulative incidence curves and Gray's test from counts per (stratum, group, time, cause), equal to
+    /// ``init(time:cause:group:strata:rho:censorCode:confidenceLevel:)`` on the subject rows.
+    ///
+    /// ```swift
+    /// let ci = CumulativeIncidence(aggregates: data)   // status holds cause codes, 0 = censored
+    /// ci.tests.first?.pValue
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - aggregates: Counts; `status` is the cause code, `group` the curve's group (and the test's).
+    ///   - rho: Exponent of the test's weight.
+    ///   - censorCode: The code of censored rows (default 0).
+    ///   - confidenceLevel: Level of the pointwise limits.
+    /// - Complexity: O(m log m + m·c·k) for m aggregate rows, c causes and k groups.
+    public init(aggregates: SurvivalAggregates, rho: Double = 0, censorCode: Int = 0,
+                confidenceLevel: Double = 0.95) {
+        observations = aggregates.observations
+        self.rho = rho
+        let causes = Array(Set(aggregates.rows { aggregates.count[$0] > 0 }.map { aggregates.status[$0] }
+            .filter { $0 != censorCode })).sorted()
+        self.causes = causes
+        let groups = Array(Set(aggregates.group)).sorted()
+        self.groups = groups
+        let groupIndex = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
+        let causeIndex = Dictionary(uniqueKeysWithValues: causes.enumerated().map { ($1, $0) })
+        let nc = causes.count, ng = groups.count
+        let cell = aggregates.status.map { $0 == censorCode ? nc : causeIndex[$0]! }
+        let gIdx = aggregates.group.map { groupIndex[$0]! }
+        let amount = aggregates.count.map(Double.init)
+        let tables = (0..<ng).map { g -> EventTable in
+            let idx = aggregates.rows { gIdx[$0] == g }
+            return EventTable(time: idx.map { aggregates.time[$0] }, cell: idx.map { cell[$0] }, cellCount: nc + 1,
+                              weights: idx.map { amount[$0] }, timeFix: false)
+        }
+        var curves: [Curve] = []
+        for c in 0..<nc {
+            for g in 0..<ng {
+                let s = CumulativeIncidence.steps(tables[g], cause: c, causeCount: nc)
+                curves.append(Curve(group: groups[g], cause: causes[c], stepTime: s.x, stepEstimate: s.f,
+                                    stepVariance: s.v, confidenceLevel: confidenceLevel))
+            }
+        }
+        self.curves = curves
+        var tests: [Test] = []
+        if ng > 1 && nc > 0 {
+            var firstGroup: [Int: Int] = [:], nested = true
+            for i in aggregates.time.indices {
+                let s = aggregates.stratum[i]
+                if let f = firstGroup[s] { if f != gIdx[i] { nested = false } } else { firstGroup[s] = gIdx[i] }
+            }
+            let stratumTables = Array(Set(aggregates.stratum)).sorted().map { s -> EventTable in
+                let idx = aggregates.rows { aggregates.stratum[$0] == s }
+                return EventTable(time: idx.map { aggregates.time[$0] }, cell: idx.map { gIdx[$0] * (nc + 1) + cell[$0] },
+                                  cellCount: ng * (nc + 1), weights: idx.map { amount[$0] }, timeFix: false)
+            }
+            for c in 0..<nc {
+                var score = [Double](repeating: 0, count: ng - 1)
+                var v = Matrix(zeros: ng - 1)
+                for table in stratumTables {
+                    let part = CumulativeIncidence.grayScore(table, cause: c, causeCount: nc, groupCount: ng, rho: rho)
+                    for i in 0..<(ng - 1) {
+                        score[i] += part.score[i]
+                        for j in 0..<(ng - 1) { v[i, j] += part.variance[i, j] }
+                    }
+                }
+                let chol = GeneralizedCholesky(v, tolerance: 1e-7)
+                var statistic = Double.nan
+                var reason: TestNotPossible? = nil
+                if nested {
+                    reason = .groupsNestedInStrata
+                } else if chol.rank == ng - 1 && chol.isNonNegativeDefinite {
+                    statistic = zip(score, chol.solve(score)).reduce(0) { $0 + $1.0 * $1.1 }
+                } else {
+                    reason = .singularVariance
+                }
+                let p = statistic.isNaN ? .nan : ChiSquared.survival(statistic, df: Double(ng - 1))
+                tests.append(Test(cause: causes[c], statistic: statistic, degreesOfFreedom: ng - 1, pValue: p,
+                                  notPossible: reason))
+            }
+        }
+        self.tests = tests
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif

@@ -1,0 +1,157 @@
+/// The SQL dialects `pof` writes its aggregate queries in.
+public enum SQLDialect: String, Sendable, CaseIterable {
+    /// PostgreSQL (also Greenplum, Redshift, and other PostgreSQL-derived engines).
+    case postgres
+    /// Spark SQL (Databricks, Spark Thrift server).
+    case spark
+
+    /// An identifier, quoted (`"ph.ecog"` / `` `ph.ecog` ``).
+    public func quote(_ name: String) -> String {
+        switch self {
+        case .postgres: return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        case .spark: return "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
+        }
+    }
+
+    /// A possibly schema-qualified table name, each part quoted; a name already holding quotes is kept.
+    public func table(_ name: String) -> String {
+        if name.contains("\"") || name.contains("`") { return name }
+        return name.split(separator: ".", omittingEmptySubsequences: false).map { quote(String($0)) }.joined(separator: ".")
+    }
+
+    var textType: String { self == .postgres ? "TEXT" : "STRING" }
+    var doubleType: String { self == .postgres ? "DOUBLE PRECISION" : "DOUBLE" }
+
+    /// A string literal.
+    func string(_ s: String) -> String {
+        switch self {
+        case .postgres: return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+        case .spark: return "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        }
+    }
+
+    /// A double-precision constant that converts to exactly `x` (shortest round-trip digits).
+    func number(_ x: Double) -> String { "CAST(\(x.description) AS \(doubleType))" }
+
+    func asDouble(_ e: String) -> String { "CAST(\(e) AS \(doubleType))" }
+    func asText(_ e: String) -> String { "CAST(\(e) AS \(textType))" }
+}
+
+/// Where the rows are: a table (or view) or the result of a query.
+public enum DataSource: Sendable, Equatable {
+    case table(String)
+    case query(String)
+
+    /// The FROM item.
+    func sql(_ d: SQLDialect) -> String {
+        switch self {
+        case .table(let t): return "\(d.table(t)) AS src"
+        case .query(let q):
+            var body = q.trimmingCharacters(in: .whitespacesAndNewlines)
+            while body.hasSuffix(";") { body.removeLast() }
+            return "(\n\(body)\n) AS src"
+        }
+    }
+
+    /// How messages name the source.
+    public var name: String {
+        switch self {
+        case .table(let t): return "table \(t)"
+        case .query: return "query"
+        }
+    }
+}
+
+/// What may leave a site: cells with fewer rows than `minimumCellCount` are not returned, and times are
+/// rounded up to a grid (`timeGrid`, e.g. 7 for weeks when times are in days) before grouping.
+public struct PrivacyOptions: Sendable, Equatable {
+    public var minimumCellCount: Int?
+    public var timeGrid: Double?
+    public init(minimumCellCount: Int? = nil, timeGrid: Double? = nil) {
+        self.minimumCellCount = minimumCellCount
+        self.timeGrid = timeGrid
+    }
+}
+
+/// The phase-1 query of Kaplan–Meier, the log-rank test and cumulative incidence: subject rows grouped
+/// by (stratum, group, time, status), with the rows missing a value kept as their own groups (NULL in the
+/// missing column) so that the exclusions are counted exactly as the file mode counts them.
+///
+/// ```swift
+/// let q = SurvivalAggregateQuery(time: "time", event: "status", group: "sex")
+/// print(q.sql(from: .table("lung"), dialect: .postgres))
+/// ```
+///
+/// Result columns: [`part`,] `stratum`, `grp`, `time`, `status`, `n`; at most one row per distinct
+/// (stratum, group, time, status) plus the rows with missing values. `status` is 1/0 for an event indicator
+/// (−1 for a value that is not one), or the cause code as a number.
+public struct SurvivalAggregateQuery: Sendable, Equatable {
+    /// How the event column is read.
+    public enum EventKind: Sendable, Equatable {
+        /// 1/0, true/false, T/F (as the file mode's event columns).
+        case indicator
+        /// Integer cause codes (competing risks).
+        case cause
+    }
+
+    public var time: String
+    public var event: String
+    public var eventKind: EventKind
+    public var group: String?
+    public var strata: String?
+    /// A column to group by as well (the partition key of a table spread over servers, so that each server
+    /// aggregates its own rows); the sums over it are added in Swift.
+    public var partitionKey: String?
+    public var privacy: PrivacyOptions
+
+    public init(time: String, event: String, eventKind: EventKind = .indicator, group: String? = nil,
+                strata: String? = nil, partitionKey: String? = nil, privacy: PrivacyOptions = .init()) {
+        self.time = time
+        self.event = event
+        self.eventKind = eventKind
+        self.group = group
+        self.strata = strata
+        self.partitionKey = partitionKey
+        self.privacy = privacy
+    }
+
+    /// The columns whose missing values exclude a row, in the order the file mode reports them.
+    public var requiredColumns: [String] {
+        var out: [String] = []
+        for c in [time, event] + [group, strata].compactMap({ $0 }) where !out.contains(c) { out.append(c) }
+        return out
+    }
+
+    /// The query text.
+    ///
+    /// - Parameters:
+    ///   - source: The table or query holding one row per subject (or per counting-process interval).
+    ///   - dialect: PostgreSQL or Spark SQL.
+    /// - Returns: One SELECT statement (no trailing semicolon).
+    public func sql(from source: DataSource, dialect d: SQLDialect) -> String {
+        let t = d.quote(time), e = d.quote(event)
+        var timeExpr = d.asDouble(t)
+        if let grid = privacy.timeGrid { timeExpr = "CEIL(\(timeExpr) / \(d.number(grid))) * \(d.number(grid))" }
+        let status: String
+        switch eventKind {
+        case .indicator:
+            let yes = ["1", "1.0", "TRUE", "True", "true", "T", "t"].map(d.string).joined(separator: ", ")
+            let no = ["0", "0.0", "FALSE", "False", "false", "F", "f"].map(d.string).joined(separator: ", ")
+            status = "CASE WHEN \(e) IS NULL THEN NULL WHEN \(d.asText(e)) IN (\(yes)) THEN 1 "
+                + "WHEN \(d.asText(e)) IN (\(no)) THEN 0 ELSE -1 END"
+        case .cause:
+            status = d.asDouble(e)
+        }
+        var select: [String] = []
+        if let k = partitionKey { select.append("\(d.quote(k)) AS part") }
+        select.append((strata.map { d.asText(d.quote($0)) } ?? "''") + " AS stratum")
+        select.append((group.map { d.asText(d.quote($0)) } ?? "''") + " AS grp")
+        select.append("\(timeExpr) AS time")
+        select.append("\(status) AS status")
+        select.append("COUNT(*) AS n")
+        let keys = (1...(select.count - 1)).map(String.init).joined(separator: ", ")
+        var sql = "SELECT\n  " + select.joined(separator: ",\n  ") + "\nFROM " + source.sql(d) + "\nGROUP BY " + keys
+        if let k = privacy.minimumCellCount, k > 1 { sql += "\nHAVING COUNT(*) >= \(k)" }
+        return sql
+    }
+}

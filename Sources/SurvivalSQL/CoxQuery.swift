@@ -1,0 +1,129 @@
+/// The queries of a Cox model fitted in the database: a profile (missing values, events, weighted
+/// covariate sums), the absolute deviations that set R's scaling, and one per Newton–Raphson step returning
+/// ``CoxCellSums`` per (stratum, time).
+///
+/// ```swift
+/// let q = CoxAggregateQuery(time: "time", event: "status", covariates: ["age", "sex"])
+/// print(q.stepSQL(from: .table("lung"), dialect: .postgres, means: m, scale: s, beta: [0, 0]))
+/// ```
+public struct CoxAggregateQuery: Sendable, Equatable {
+    public var time: String
+    public var event: String
+    public var covariates: [String]
+    public var strata: String?
+    public var weights: String?
+    public var efron: Bool
+    public var partitionKey: String?
+    public var privacy: PrivacyOptions
+
+    public init(time: String, event: String, covariates: [String], strata: String? = nil, weights: String? = nil,
+                efron: Bool = true, partitionKey: String? = nil, privacy: PrivacyOptions = .init()) {
+        self.time = time
+        self.event = event
+        self.covariates = covariates
+        self.strata = strata
+        self.weights = weights
+        self.efron = efron
+        self.partitionKey = partitionKey
+        self.privacy = privacy
+    }
+
+    /// Columns whose missing values exclude a row, in the file mode's order.
+    public var requiredColumns: [String] {
+        var out: [String] = []
+        for c in [time, event] + covariates + [strata, weights].compactMap({ $0 }) where !out.contains(c) { out.append(c) }
+        return out
+    }
+
+    private func complete(_ d: SQLDialect) -> String {
+        requiredColumns.map { "\(d.quote($0)) IS NOT NULL" }.joined(separator: " AND ")
+    }
+
+    private func status(_ d: SQLDialect) -> String {
+        let e = d.quote(event)
+        let yes = ["1", "1.0", "TRUE", "True", "true", "T", "t"].map(d.string).joined(separator: ", ")
+        let no = ["0", "0.0", "FALSE", "False", "false", "F", "f"].map(d.string).joined(separator: ", ")
+        return "CASE WHEN \(d.asText(e)) IN (\(yes)) THEN 1 WHEN \(d.asText(e)) IN (\(no)) THEN 0 ELSE -1 END"
+    }
+
+    private func weight(_ d: SQLDialect) -> String { weights.map { d.asDouble(d.quote($0)) } ?? d.number(1) }
+    private func x(_ j: Int, _ d: SQLDialect) -> String { d.asDouble(d.quote(covariates[j])) }
+
+    /// Result columns: `n_all`, `n_excluded`, `miss_<k>` per required column, and over the complete rows
+    /// `bad_event`, `events`, `min_time`, `min_weight`, `sum_w`, `sum_wx_<j>`, `non_unit_<j>` (rows with a
+    /// value outside {−1, 0, 1}), `distinct_<j>`, `event_min_<j>`, `event_max_<j>` (a two-valued covariate
+    /// one of whose values has no event has an infinite coefficient).
+    public func profileSQL(from source: DataSource, dialect d: SQLDialect) -> String {
+        let c = complete(d)
+        var cols = ["COUNT(*) AS n_all"]
+        let anyMissing = requiredColumns.map { "\(d.quote($0)) IS NULL" }.joined(separator: " OR ")
+        cols.append("SUM(CASE WHEN \(anyMissing) THEN 1 ELSE 0 END) AS n_excluded")
+        for (k, name) in requiredColumns.enumerated() {
+            cols.append("SUM(CASE WHEN \(d.quote(name)) IS NULL THEN 1 ELSE 0 END) AS miss_\(k)")
+        }
+        cols.append("SUM(CASE WHEN \(c) AND \(status(d)) = -1 THEN 1 ELSE 0 END) AS bad_event")
+        cols.append("SUM(CASE WHEN \(c) AND \(status(d)) = 1 THEN 1 ELSE 0 END) AS events")
+        cols.append("MIN(CASE WHEN \(c) THEN \(d.asDouble(d.quote(time))) END) AS min_time")
+        cols.append("MIN(CASE WHEN \(c) THEN \(weight(d)) END) AS min_weight")
+        cols.append("SUM(CASE WHEN \(c) THEN \(weight(d)) END) AS sum_w")
+        for j in covariates.indices {
+            cols.append("SUM(CASE WHEN \(c) THEN \(weight(d)) * \(x(j, d)) END) AS sum_wx_\(j)")
+            cols.append("SUM(CASE WHEN \(c) AND \(x(j, d)) NOT IN (-1, 0, 1) THEN 1 ELSE 0 END) AS non_unit_\(j)")
+            cols.append("COUNT(DISTINCT CASE WHEN \(c) THEN \(x(j, d)) END) AS distinct_\(j)")
+            cols.append("MIN(CASE WHEN \(c) AND \(status(d)) = 1 THEN \(x(j, d)) END) AS event_min_\(j)")
+            cols.append("MAX(CASE WHEN \(c) AND \(status(d)) = 1 THEN \(x(j, d)) END) AS event_max_\(j)")
+        }
+        return "SELECT\n  " + cols.joined(separator: ",\n  ") + "\nFROM " + source.sql(d)
+    }
+
+    /// Result columns `dev_<j>` = Σ w·|x_j − mean_j| over the complete rows.
+    public func deviationSQL(from source: DataSource, dialect d: SQLDialect, means: [Double]) -> String {
+        let cols = covariates.indices.map { j in "SUM(\(weight(d)) * ABS(\(x(j, d)) - \(d.number(means[j])))) AS dev_\(j)" }
+        return "SELECT\n  " + cols.joined(separator: ",\n  ") + "\nFROM " + source.sql(d) + "\nWHERE " + complete(d)
+    }
+
+    /// One Newton–Raphson step's sums per (stratum, time) at `beta` (on the centred, scaled covariates).
+    ///
+    /// Result columns: [`part`,] `stratum`, `time`, `deaths`, `dw`, `r0`, `r1_<i>`, `r2_<i>_<j>` (i ≥ j),
+    /// `d0`, `d1_<i>`, `d2_<i>_<j>` (Efron only), `deta`, `dx_<i>`, `max_eta`.
+    public func stepSQL(from source: DataSource, dialect d: SQLDialect, means: [Double], scale: [Double],
+                        beta: [Double]) -> String {
+        let p = covariates.count
+        var timeExpr = d.asDouble(d.quote(time))
+        if let grid = privacy.timeGrid { timeExpr = "CEIL(\(timeExpr) / \(d.number(grid))) * \(d.number(grid))" }
+        // innermost: centred, scaled covariates and the linear predictor
+        var inner: [String] = []
+        if let k = partitionKey { inner.append("\(d.quote(k)) AS part") }
+        inner.append((strata.map { d.asText(d.quote($0)) } ?? "''") + " AS stratum")
+        inner.append("\(timeExpr) AS time")
+        inner.append("\(status(d)) AS dd")
+        inner.append("\(weight(d)) AS w")
+        for j in 0..<p { inner.append("(\(x(j, d)) - \(d.number(means[j]))) * \(d.number(scale[j])) AS x\(j)") }
+        let eta = p == 0 ? d.number(0) : (0..<p).map { "x\($0) * \(d.number(beta[$0]))" }.joined(separator: " + ")
+        var middle: [String] = (partitionKey == nil ? [] : ["part"]) + ["stratum", "time", "dd", "w"]
+        middle += (0..<p).map { "x\($0)" }
+        middle.append("\(eta) AS eta")
+        var outer: [String] = (partitionKey == nil ? [] : ["part"]) + ["stratum", "time"]
+        outer.append("SUM(dd) AS deaths")
+        outer.append("SUM(dd * w) AS dw")
+        let r = "w * EXP(LEAST(eta, 709.0))"
+        outer.append("SUM(\(r)) AS r0")
+        for i in 0..<p { outer.append("SUM(\(r) * x\(i)) AS r1_\(i)") }
+        for i in 0..<p { for j in 0...i { outer.append("SUM(\(r) * x\(i) * x\(j)) AS r2_\(i)_\(j)") } }
+        if efron {
+            outer.append("SUM(dd * \(r)) AS d0")
+            for i in 0..<p { outer.append("SUM(dd * \(r) * x\(i)) AS d1_\(i)") }
+            for i in 0..<p { for j in 0...i { outer.append("SUM(dd * \(r) * x\(i) * x\(j)) AS d2_\(i)_\(j)") } }
+        }
+        outer.append("SUM(dd * w * eta) AS deta")
+        for i in 0..<p { outer.append("SUM(dd * w * x\(i)) AS dx_\(i)") }
+        outer.append("MAX(eta) AS max_eta")
+        let keys = partitionKey == nil ? "stratum, time" : "part, stratum, time"
+        var sql = "SELECT\n  " + outer.joined(separator: ",\n  ") + "\nFROM (\n"
+        sql += "SELECT " + middle.joined(separator: ", ") + "\nFROM (\n"
+        sql += "SELECT " + inner.joined(separator: ", ") + "\nFROM " + source.sql(d) + "\nWHERE " + complete(d)
+        sql += "\n) AS centred\n) AS linear\nGROUP BY " + keys
+        if let k = privacy.minimumCellCount, k > 1 { sql += "\nHAVING COUNT(*) >= \(k)" }
+        return sql
+    }
+}

@@ -1,0 +1,178 @@
+import Survival
+import Tabular
+
+// The analyses of `pof km|logrank|cuminc|cox` when the data are per-time aggregates (a database's GROUP BY
+// result) instead of a CSV table: the same Result values, so the same text, JSON and CSV.
+
+extension KaplanMeierAnalysis {
+    /// The `pof km` result from per-time counts.
+    ///
+    /// ```swift
+    /// let r = KaplanMeierAnalysis.run(aggregates: data, groupLevels: ["1", "2"], time: "time", event: "status",
+    ///                                 group: "sex", report: report)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - aggregates: Counts per (group, time, status), complete rows only.
+    ///   - groupLevels: Display value of each group index (with `group`).
+    ///   - time, event, group: Column names, for the output.
+    ///   - at: Times at which to report the curve.
+    ///   - confidenceType, confidenceLevel: Limits.
+    ///   - report: The rows excluded for missing values.
+    /// - Returns: The same result as ``run(table:time:event:group:at:confidenceType:confidenceLevel:)`` on the rows.
+    /// - Complexity: O(m log m) for m aggregate rows.
+    public static func run(aggregates: SurvivalAggregates, groupLevels: [String], time: String, event: String,
+                           group: String?, at: [Double] = [], confidenceType: KaplanMeier.ConfidenceType = .log,
+                           confidenceLevel: Double = 0.95, report: MissingValueReport) -> Result {
+        let fits: [(String, KaplanMeier)]
+        if group != nil {
+            fits = KaplanMeier.byGroup(aggregates: aggregates, confidenceType: confidenceType,
+                                       confidenceLevel: confidenceLevel).map { (groupLevels[$0.group], $0.fit) }
+        } else {
+            fits = [("all", KaplanMeier(aggregates: aggregates, confidenceType: confidenceType,
+                                        confidenceLevel: confidenceLevel))]
+        }
+        let strata = fits.map { level, fit -> Stratum in
+            let med = fit.median
+            let se = fit.survivalStandardError
+            return Stratum(
+                group: level, n: fit.observations, events: fit.totalEvents,
+                median: med.estimate ?? .nan, medianLower95: med.lower ?? .nan, medianUpper95: med.upper ?? .nan,
+                at: fit.estimates(at: at).map {
+                    AtTime(time: $0.time, nRisk: $0.atRisk, nEvent: $0.events, surv: $0.survival,
+                           stdErr: $0.standardError, lower95: $0.lower, upper95: $0.upper)
+                },
+                table: fit.time.indices.map { k in
+                    Step(time: fit.time[k], nRisk: fit.atRisk[k], nEvent: fit.events[k], nCensor: fit.censored[k],
+                         surv: fit.survival[k], stdErr: se[k], lower95: fit.lower[k], upper95: fit.upper[k])
+                })
+        }
+        let followUp = KaplanMeier.reverse(aggregates: aggregates).median.estimate ?? .nan
+        return Result(time: time, event: event, groupColumn: group, confType: confidenceType.rawValue,
+                      confLevel: confidenceLevel, strata: strata, medianFollowUp: followUp,
+                      rowsUsed: report.includedRows, excludedRows: report.excludedRows, excluded: report.exclusions)
+    }
+}
+
+extension LogRankAnalysis {
+    /// The `pof logrank` result from counts per (stratum, group, time, status).
+    ///
+    /// - Parameters:
+    ///   - aggregates: Complete rows only; `group` indices into `groupLevels`.
+    ///   - groupLevels: Display value of each group index.
+    ///   - time, event, group, strata: Column names, for the output.
+    ///   - rho: G-rho exponent.
+    ///   - report: The rows excluded for missing values.
+    /// - Throws: ``AnalysisError/invalidOption(_:)`` for a negative ρ.
+    public static func run(aggregates: SurvivalAggregates, groupLevels: [String], time: String, event: String,
+                           group: String, strata: String?, rho: Double = 0, report: MissingValueReport) throws -> Result {
+        guard rho >= 0, rho.isFinite else { throw AnalysisError.invalidOption("--rho must be a number ≥ 0") }
+        let test = LogRankTest(aggregates: aggregates, groupCount: groupLevels.count, rho: rho)
+        return Result(time: time, event: event, groupColumn: group, strataColumn: strata, rho: rho,
+                      chisq: test.chiSquare, df: test.degreesOfFreedom, p: test.pValue,
+                      notPossible: test.notPossible?.description,
+                      groups: groupLevels.indices.map {
+                          Group(group: groupLevels[$0], n: test.count[$0], observed: test.observed[$0],
+                                expected: test.expected[$0])
+                      },
+                      variance: test.variance.rows, rowsUsed: report.includedRows,
+                      excludedRows: report.excludedRows, excluded: report.exclusions)
+    }
+}
+
+extension CumulativeIncidenceAnalysis {
+    /// The `pof cuminc` result from counts per (group, time, cause).
+    ///
+    /// - Parameters:
+    ///   - aggregates: Complete rows only; `status` holds cause codes.
+    ///   - groupLevels: Display value of each group index, or `nil` without a group column.
+    ///   - group, event: Column names, for the output and messages; `sourceName` names the data.
+    ///   - censorCode: The code of censored rows.
+    ///   - at: Times for the estimates (default: each curve's event times).
+    ///   - report: The rows excluded for missing values.
+    public static func run(aggregates: SurvivalAggregates, groupLevels: [String]?, group: String?, event: String,
+                           sourceName: String, censorCode: Int = 0, at: [Double] = [],
+                           report: MissingValueReport) throws -> Result {
+        // the censoring code must occur, as in the file mode
+        var warnings: [String] = []
+        let codes = Set(aggregates.status)
+        if !codes.contains(censorCode) {
+            let list = codes.sorted().map(String.init).joined(separator: ", ")
+            if codes.contains(0) {
+                throw AnalysisError.invalidOption("\(sourceName), column \"\(event)\": the censoring code \(censorCode) does not occur (codes found: \(list)); rows coded 0 would be counted as failures of cause 0. Give the code of censored rows with --censor-code")
+            }
+            warnings.append("no row has the censoring code \(censorCode) in column \"\(event)\" (codes found: \(list)): every row is counted as a failure")
+        }
+        let cif = CumulativeIncidence(aggregates: aggregates, censorCode: censorCode)
+        var grayNotPossible: String? = nil
+        if let groupLevels, group != nil {
+            if groupLevels.count < 2 { grayNotPossible = TestNotPossible.fewerThanTwoGroups.description }
+            else if cif.causes.isEmpty { grayNotPossible = "there are no failures (every row is censored)" }
+        }
+        let levels = groupLevels ?? ["all"]
+        let curves = cif.curves.map { c -> CurveSummary in
+            let events = aggregates.time.indices.filter {
+                aggregates.status[$0] == c.cause && aggregates.group[$0] == c.group
+            }.reduce(0) { $0 + aggregates.count[$1] }
+            let times = at.isEmpty ? c.time : at
+            return CurveSummary(group: levels[c.group], cause: c.cause, events: events,
+                                at: c.estimates(at: times).map {
+                                    Point(time: $0.time, estimate: $0.estimate, variance: $0.variance,
+                                          lower95: $0.lower, upper95: $0.upper)
+                                })
+        }
+        return Result(censorCode: censorCode, groupColumn: group, curves: curves,
+                      gray: cif.tests.map {
+                          GrayTest(cause: $0.cause, statistic: $0.statistic, df: $0.degreesOfFreedom, p: $0.pValue,
+                                   notPossible: $0.notPossible?.description)
+                      },
+                      grayNotPossible: grayNotPossible, warnings: warnings,
+                      rowsUsed: report.includedRows, excludedRows: report.excludedRows, excluded: report.exclusions)
+    }
+}
+
+extension CoxAnalysis {
+    /// The `pof cox` result of a model fitted from per-time sums (no concordance, residual-based tests or
+    /// robust variance: those need the subject rows).
+    ///
+    /// - Parameters:
+    ///   - model: The fit.
+    ///   - termNames: One name per covariate column.
+    ///   - strata: Stratification column name, for the output.
+    ///   - report: The rows excluded for missing values.
+    public static func result(model: AggregateCoxModel, termNames: [String], strata: String?,
+                              report: MissingValueReport) -> Result {
+        let se = model.standardErrors
+        let (lo, hi) = model.hazardRatioInterval()
+        let z = model.zScores, p = model.pValues
+        let terms = termNames.indices.map { k in
+            let status = model.termStatus[k]
+            let ok = status.isEstimable
+            return Term(term: termNames[k], coef: model.coefficients[k], se: se[k], robustSE: .nan,
+                        hr: ok ? model.hazardRatios[k] : .nan, lower95: ok ? lo[k] : .nan, upper95: ok ? hi[k] : .nan,
+                        z: ok ? z[k] : .nan, p: ok ? p[k] : .nan, estimability: status)
+        }
+        let noEvents = model.status.reason == .noEvents
+        func test(_ t: CoxModel.Test) -> Test {
+            noEvents ? Test(statistic: .nan, df: 0, p: .nan) : Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue)
+        }
+        var warnings = model.warnings
+        let aliased = noEvents ? [] : model.aliased.map { termNames[$0] }
+        for a in aliased {
+            warnings.append("\(a) is a linear combination of earlier terms (collinear); its coefficient is not estimable (NA)")
+        }
+        let epv = Double(model.events) / Double(max(1, termNames.count - aliased.count))
+        if epv < 10 && !noEvents {
+            warnings.append("only \(NumberText.short(epv)) events per estimated coefficient (fewer than 10): estimates may be unstable")
+        }
+        warnings.append("concordance not estimable from per-time sums (it compares subjects pairwise); shown as NA")
+        return Result(n: model.observations, events: model.events, ties: model.ties.rawValue, strataColumn: strata,
+                      robust: false, terms: terms, loglik: [model.logLikelihood.initial, model.logLikelihood.final],
+                      tests: Tests(likelihoodRatio: test(model.tests.likelihoodRatio), wald: test(model.tests.wald),
+                                   score: test(model.tests.score), robustScore: nil),
+                      concordance: ConcordanceValue(estimate: .nan, se: .nan),
+                      iterations: model.iterations, converged: model.converged, warnings: warnings,
+                      aliased: aliased, eventsPerVariable: epv, zph: nil, rowsUsed: report.includedRows,
+                      excludedRows: report.excludedRows, excluded: report.exclusions, status: model.status)
+    }
+}
