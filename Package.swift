@@ -1,5 +1,6 @@
 // swift-tools-version: 6.1
 import PackageDescription
+import Foundation
 
 let package = Package(
     name: "PatternsOfFailure",
@@ -21,6 +22,8 @@ let package = Package(
         // Property-based tests of the survival engine (test target only).
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // The local web server (`pof-serve`, built only with POF_SERVER=1; see below).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Survival-statistics engine: arrays in, values out. No files, no patients.
@@ -68,3 +71,28 @@ let package = Package(
         .testTarget(name: "SurvivalSQLTests", dependencies: ["SurvivalSQL", "Survival", "TableAnalysis", "Tabular"]),
     ]
 )
+
+// The local web application (`pof serve`): Hummingbird and SwiftNIO are heavy, so the server targets
+// exist only when POF_SERVER=1 is set. `swift build`, `swift test` and `swift run pof demo` never compile
+// them; `POF_SERVER=1 swift build --product pof-serve` and `POF_SERVER=1 swift test --filter PofServerTests` do.
+if ProcessInfo.processInfo.environment["POF_SERVER"] == "1" {
+    package.products.append(.executable(name: "pof-serve", targets: ["pof-serve"]))
+    package.targets += [
+        // The server's routes, sessions, JSON API and page (library, so route tests can call it).
+        .target(
+            name: "PofServer",
+            dependencies: [
+                "Survival", "Tabular", "Oncology", "Reporting", "TableAnalysis", "PatternsOfFailure", "StudyReport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            exclude: ["Web"]  // embedded into Assets.swift by scripts/serve-assets
+        ),
+        .executableTarget(name: "pof-serve", dependencies: ["PofServer"]),
+        .testTarget(name: "PofServerTests", dependencies: [
+            "PofServer", "PatternsOfFailure", "TableAnalysis", "pof", "pof-serve",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+    ]
+}

@@ -66,8 +66,9 @@ public struct StudyReportBuilder {
         for r in results.table1 {
             if r.section != lastSection && r.median == nil { rows.append([r.section, ""]); lastSection = r.section }
             if let m = r.median {
-                let d = r.unit == "m²" ? 2 : 1
-                rows.append([r.label, "\(num(m, d)) (range, \(num(r.min, d))–\(num(r.max, d)))"])
+                let whole = [m, r.min, r.max].allSatisfy { $0.map { $0.rounded() == $0 } ?? true }
+                let d = whole ? 0 : r.unit == "m²" ? 2 : 1
+                rows.append([r.label, "\(num(m, d)) (\(num(r.min, d))–\(num(r.max, d)))"])
                 lastSection = r.section
             } else if let n = r.n, let d = r.denominator {
                 rows.append(["\u{2003}" + r.label, nPct(n, d)])
@@ -75,7 +76,7 @@ public struct StudyReportBuilder {
         }
         return .init(caption: "Patient characteristics\(cite("Table 1")) (n = \(results.cohort.patients))",
                      header: ["Characteristic", "No. of patients (%)"], rows: rows,
-                     footnotes: ["Percentages are of patients with the item recorded.",
+                     footnotes: ["Continuous variables: median (range). Percentages are of patients with the item recorded.",
                                  "BED and EQD2 with α/β = \(NumberFormat.significant(results.provenance.plan.alphaBeta, 3)) Gy."],
                      alignments: [.left, .right])
     }
@@ -106,7 +107,7 @@ public struct StudyReportBuilder {
             rows.append([siteName(a.site), nPct(a.n, n), "\(a.combined) of \(a.n)", nPct(b.n, n), "\(b.combined) of \(b.n)"])
         }
         return .init(caption: "Patterns of failure: patients with each failure type (\(l.window); whole follow-up)",
-                     header: ["Failure", "Within landmark, n (%)", "Combined with another type", "Overall, n (%)", "Combined with another type"],
+                     header: ["Failure", "\(earlyWindow.prefix(1).uppercased() + earlyWindow.dropFirst()), n (%)", "Combined with another type", "Overall, n (%)", "Combined with another type"],
                      rows: rows, footnotes: ["Failure types are not exclusive: a patient may have several."],
                      alignments: [.left, .right, .right, .right, .right])
     }
@@ -117,7 +118,7 @@ public struct StudyReportBuilder {
             [l.category, nPct(l.n, n), nPct(pair.1.n, n), nPct(pair.0.n, n)]
         }
         return .init(caption: "Exclusive failure patterns (I = infield, O = intrahepatic-outfield, E = extrahepatic)",
-                     header: ["Pattern", "Within landmark", "First failure", "Whole follow-up"], rows: rows,
+                     header: ["Pattern", earlyWindow.prefix(1).uppercased() + earlyWindow.dropFirst(), "First failure", "Whole follow-up"], rows: rows,
                      alignments: [.left, .right, .right, .right])
     }
 
@@ -152,6 +153,12 @@ public struct StudyReportBuilder {
                              + reasons.map { r in s.censoring.first { $0.category == r }.map { String($0.n) } ?? "0" }
                      },
                      footnotes: [endpointNote()], alignments: [.left, .right] + reasons.map { _ in .right })
+    }
+
+    /// "within 3 months after the end of RT": the early-failure interval in clinical words.
+    var earlyWindow: String {
+        let plan = results.provenance.plan
+        return "within \(NumberFormat.significant(plan.landmarkMonths, 3)) months after the \(plan.origin == .rtEnd ? "end" : "start") of RT"
     }
 
     /// " (the paper's Table 3a)" when the paper's plan is used, else "".
@@ -454,12 +461,13 @@ public struct StudyReportBuilder {
         intro.append(.paragraph("\(r.cohort.patients) patients. At last follow-up \(r.cohort.dead) had died, \(r.cohort.alive) were alive and the status of \(r.cohort.unknown) was unknown; \(r.cohort.deathsWithinLandmark) died within \(NumberFormat.significant(r.provenance.plan.landmarkMonths, 3)) months. Median follow-up was \(num(f.medianAll)) \(unit) (range, \(num(f.minAll))–\(num(f.maxAll))) in all patients" + (f.medianSurvivors.isNaN ? "" : " and \(num(f.medianSurvivors)) \(unit) (range, \(num(f.minSurvivors))–\(num(f.maxSurvivors))) in surviving patients") + "; by the reverse Kaplan–Meier method \(num(f.reverseKM)) \(unit) (95% CI \(ci(f.reverseKMLower, f.reverseKMUpper))). Times are counted from the \(r.provenance.plan.origin == .rtEnd ? "end" : "start") of RT in \(unit)."))
         for w in r.warnings { intro.append(.callout(.init(.warning, w))) }
         sections.append(.init(heading: "Cohort and follow-up", blocks: intro))
+        sections.append(methodsSection())
         sections.append(.init(heading: "Patient characteristics", blocks: [.table(table1())]))
         sections.append(.init(heading: "Response", blocks: [.table(table2())]))
         let l = r.patterns.landmark
         let combined = l.sites.map { "\($0.combined) of \($0.n) \($0.site)" }.joined(separator: ", ")
         sections.append(.init(heading: "Patterns of failure", blocks: [
-            .paragraph("Within the landmark window, \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed: " +
+            .paragraph("\(earlyWindow.prefix(1).uppercased() + earlyWindow.dropFirst()), \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed: " +
                        l.sites.map { "\($0.site) \($0.n) (\(pct($0.percent))%)" }.joined(separator: ", ") +
                        ". Combined with another category: \(combined). Over the whole follow-up \(r.patterns.overall.patientsWithFailure) patients (\(pct(r.patterns.overall.percent))%) failed, \(r.patterns.overall.sites.first?.n ?? 0) with infield failure."),
             .figure(figure2()), .table(patternSites()), .table(patternExclusive()), .table(organs()),

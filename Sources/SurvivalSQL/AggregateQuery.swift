@@ -142,16 +142,27 @@ public struct SurvivalAggregateQuery: Sendable, Equatable {
         case .cause:
             status = d.asDouble(e)
         }
+        // The GROUP BY runs on the raw column values (so that postgres_fdw can ship it to each shard: casts to
+        // text are not shippable); the outer SELECT only renames and codes the few aggregate rows. Two raw
+        // values coded alike (1 and true) give two rows with the same key, which the reader adds.
+        var inner: [String] = []
+        if let k = partitionKey { inner.append("\(d.quote(k)) AS part") }
+        inner.append((strata.map { d.quote($0) } ?? "''") + " AS s")
+        inner.append((group.map { d.quote($0) } ?? "''") + " AS g")
+        inner.append("\(timeExpr) AS t")
+        inner.append("\(e) AS e")
+        inner.append("COUNT(*) AS n")
+        let keys = (1...(inner.count - 1)).map(String.init).joined(separator: ", ")
+        var raw = "SELECT " + inner.joined(separator: ", ") + "\nFROM " + source.sql(d) + "\nGROUP BY " + keys
+        if let k = privacy.minimumCellCount, k > 1 { raw += "\nHAVING COUNT(*) >= \(k)" }
         var select: [String] = []
-        if let k = partitionKey { select.append("\(d.quote(k)) AS part") }
-        select.append((strata.map { d.asText(d.quote($0)) } ?? "''") + " AS stratum")
-        select.append((group.map { d.asText(d.quote($0)) } ?? "''") + " AS grp")
-        select.append("\(timeExpr) AS time")
-        select.append("\(status) AS status")
-        select.append("COUNT(*) AS n")
-        let keys = (1...(select.count - 1)).map(String.init).joined(separator: ", ")
-        var sql = "SELECT\n  " + select.joined(separator: ",\n  ") + "\nFROM " + source.sql(d) + "\nGROUP BY " + keys
-        if let k = privacy.minimumCellCount, k > 1 { sql += "\nHAVING COUNT(*) >= \(k)" }
+        if partitionKey != nil { select.append("part") }
+        select.append((strata == nil ? "s" : d.asText("s")) + " AS stratum")
+        select.append((group == nil ? "g" : d.asText("g")) + " AS grp")
+        select.append("t AS time")
+        select.append(status.replacingOccurrences(of: e, with: "e") + " AS status")
+        select.append("n")
+        let sql = "SELECT\n  " + select.joined(separator: ",\n  ") + "\nFROM (\n" + raw + "\n) AS cells"
         return sql
     }
 }

@@ -1,0 +1,105 @@
+import Foundation
+import Oncology
+import PatternsOfFailure
+import Reporting
+
+/// The risk calculator: the form `pof assess` takes as options, and its answer for one patient.
+///
+/// ```swift
+/// let form = RiskCalculator.form(study)           // what to ask
+/// let a = try RiskCalculator.assess(#"{"values":{"age":"45","muicc_stage":"III"}}"#.data(using: .utf8)!, study: study)
+/// ```
+public enum RiskCalculator {
+    /// One question of the form.
+    public struct Field: Codable, Sendable {
+        public var name: String
+        public var label: String
+        /// "number", "choice" or "yesno".
+        public var kind: String
+        public var choices: [String]
+        /// Range of the cohort's values (numbers): outside it a prediction is an extrapolation.
+        public var cohortMin: Double?
+        public var cohortMax: Double?
+        enum CodingKeys: String, CodingKey { case name, label, kind, choices, cohortMin = "cohort_min", cohortMax = "cohort_max" }
+    }
+
+    /// The form: the variables of the plan's models, each of which may be "unknown".
+    public struct Form: Codable, Sendable {
+        public var fields: [Field]
+        public var unit: String
+        public var times: [Double]
+        public var synthetic: Bool
+    }
+
+    /// The answer: the assessment exactly as `pof assess --format json` gives it, and a figure.
+    public struct Answer: Encodable, Sendable {
+        public var assessment: RiskAssessment
+        /// Predicted probabilities with 95% CI at the plan's times (SVG); nil when nothing was predicted.
+        public var svg: String?
+    }
+
+    /// The form for a study.
+    public static func form(_ study: StudySession.Study) -> Form {
+        let analysis = StudyAnalysis(cohort: study.cohort, plan: study.plan)
+        let fields = analysis.profileVariables.map { v -> Field in
+            let label = study.plan.factors.first { $0.variable == v }?.labelWithUnit ?? v
+            let values = study.data.records.compactMap { StudyVariable.value(v, patient: $0.patient, plan: study.plan, response: $0.response) }
+            if StudyVariable.yesNo.contains(v) { return Field(name: v, label: label, kind: "yesno", choices: ["no", "yes"]) }
+            if v == "muicc_stage" {
+                return Field(name: v, label: label, kind: "choice", choices: MUICCStage.allCases.map(\.rawValue))
+            }
+            let nums = values.compactMap { x -> Double? in if case .number(let y) = x { return y } else { return nil } }
+            if StudyVariable.numeric.contains(v) || (!nums.isEmpty && nums.count == values.count) {
+                return Field(name: v, label: label, kind: "number", choices: [], cohortMin: nums.min(), cohortMax: nums.max())
+            }
+            var seen: [String] = []
+            for case .text(let t) in values where !seen.contains(t) { seen.append(t) }
+            return Field(name: v, label: label, kind: "choice", choices: seen.sorted())
+        }
+        return Form(fields: fields, unit: study.plan.timeUnit.rawValue, times: study.plan.rateTimes, synthetic: study.synthetic)
+    }
+
+    struct Request: Decodable { var values: [String: String] }
+
+    /// Assesses one patient: body `{"values": {"age": "45", "pvt": "unknown", …}}`.
+    ///
+    /// - Throws: ``ServerError`` (400) for a body that is not that JSON, (422) for values that cannot be
+    ///   read or are missing, with `pof assess`'s message.
+    public static func assess(_ body: Data, study: StudySession.Study) throws -> Answer {
+        let request: Request
+        do { request = try JSONDecoder().decode(Request.self, from: body) } catch {
+            throw ServerError(ServerError.badRequest, "send JSON {\"values\": {\"age\": \"45\", …}} with text values (\"unknown\" when not known)")
+        }
+        var analysis = StudyAnalysis(cohort: study.cohort, plan: study.plan)
+        analysis.synthetic = study.synthetic
+        let a: RiskAssessment
+        do {
+            a = try analysis.assess(try ProfileReading.profile(request.values.filter { !$0.value.isEmpty }, source: "form"))
+        } catch let e as StudyAnalysis.ProfileError { throw ServerError(ServerError.unprocessable, e.description) }
+        catch let e as StudyPlan.PlanError { throw ServerError(ServerError.unprocessable, e.description) }
+        return Answer(assessment: a, svg: plot(a, study: study))
+    }
+
+    static func plot(_ a: RiskAssessment, study: StudySession.Study) -> String? {
+        guard !a.predictions.isEmpty else { return nil }
+        var byEndpoint: [String: [RiskAssessment.Prediction]] = [:]
+        var order: [String] = []
+        for p in a.predictions {
+            if byEndpoint[p.endpoint] == nil { order.append(p.endpoint) }
+            byEndpoint[p.endpoint, default: []].append(p)
+        }
+        let series = order.map { name -> SurvivalPlot.Series in
+            let ps = byEndpoint[name]!.sorted { $0.time < $1.time }
+            return SurvivalPlot.Series(label: ps[0].label, times: [0] + ps.map(\.time), values: [1] + ps.map(\.probability),
+                                       lower: [1] + ps.map(\.lower95), upper: [1] + ps.map(\.upper95),
+                                       endTime: ps.last!.time)
+        }
+        let maxT = a.predictions.map(\.time).max() ?? 1
+        let ticks = study.plan.riskTableTimes.filter { $0 <= maxT }
+        return SurvivalPlot(title: "Predicted probability of remaining free of each event (95% CI)",
+                            xLabel: "Time (\(a.unit))", yLabel: "Probability", series: series,
+                            xTicks: ticks.count >= 2 ? ticks : [0, maxT],
+                            annotation: "multivariable Cox model; estimates at \(study.plan.rateTimes.map(StudyPlan.decimal).joined(separator: ", ")) \(a.unit)",
+                            watermark: study.synthetic ? "SYNTHETIC" : nil).svg()
+    }
+}
