@@ -17,7 +17,6 @@ enum EndToEnd {
     }
 
     static func run(arguments args: [String]) throws {
-        setvbuf(stdout, nil, _IOLBF, 0)   // each result as soon as it is measured, even into a file
         let quick = args.contains("--quick")
         let noPeers = args.contains("--no-peers")
         let huge = args.contains("--huge")
