@@ -22,8 +22,6 @@ let package = Package(
         // Property-based tests of the survival engine (test target only).
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
-        // The local web server (`pof-serve`, built only with POF_SERVER=1; see below).
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Survival-statistics engine: arrays in, values out. No files, no patients.
@@ -76,6 +74,8 @@ let package = Package(
 // exist only when POF_SERVER=1 is set. `swift build`, `swift test` and `swift run pof demo` never compile
 // them; `POF_SERVER=1 swift build --product pof-serve` and `POF_SERVER=1 swift test --filter PofServerTests` do.
 if ProcessInfo.processInfo.environment["POF_SERVER"] == "1" {
+    // Declared only here, so that the core build does not even resolve Hummingbird and SwiftNIO.
+    package.dependencies.append(.package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"))
     package.products.append(.executable(name: "pof-serve", targets: ["pof-serve"]))
     package.targets += [
         // The server's routes, sessions, JSON API and page (library, so route tests can call it).
