@@ -288,8 +288,8 @@ public struct StudyAnalysis {
         return CompetingRiskResult(
             endpoint: e.definition.name, endpointLabel: e.definition.label, competing: competingLabel, times: plan.rateTimes,
             incidence: rates(c1), oneMinusKM: oneMinus, competingIncidence: rates(cif.curve(cause: 2)),
-            curve: extended(c1, label: "Cumulative incidence of \(e.definition.singleFailureType.map { "\($0.rawValue) failure" } ?? "failure")"),
-            competingCurve: extended(cif.curve(cause: 2), label: "Cumulative incidence of \(competingLabel)"),
+            curve: extended(c1, label: (e.definition.singleFailureType.map { "\($0.rawValue) failure" } ?? "failure").capitalizedFirst),
+            competingCurve: extended(cif.curve(cause: 2), label: competingLabel.capitalizedFirst),
             grayTests: gray, fineGray: models?.fineGray ?? [], causeSpecificCox: models?.causeSpecific ?? [])
     }
 
@@ -340,6 +340,11 @@ extension ResponseCategory {
         case .notEvaluable: return "Not evaluable"
         }
     }
+}
+
+extension String {
+    /// The text with its first letter upper-case: "death without …" → "Death without …".
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }
 
 enum NumberText {

@@ -432,16 +432,16 @@ public struct StudyReportBuilder {
     func cifFigures() -> [ReportDocument.Figure] {
         results.competingRisks.compactMap { c in
             guard let km = results.survival.first(where: { $0.endpoint == c.endpoint }) else { return nil }
-            let oneMinus = SurvivalPlot.Series(label: "1 − Kaplan–Meier (competing events censored)", times: [0] + km.curve.time, values: [0] + km.curve.value.map { 1 - $0 })
-            let cif = SurvivalPlot.Series(label: "\(c.curve.label) (Aalen–Johansen)", times: [0] + c.curve.time, values: [0] + c.curve.value,
+            let oneMinus = SurvivalPlot.Series(label: "1 − KM", times: [0] + km.curve.time, values: [0] + km.curve.value.map { 1 - $0 })
+            let cif = SurvivalPlot.Series(label: "\(c.curve.label), CIF", times: [0] + c.curve.time, values: [0] + c.curve.value,
                                           lower: [0] + c.curve.lower, upper: [0] + c.curve.upper,
                                           atRisk: c.curve.atRisk.map { Int($0) })
-            let comp = SurvivalPlot.Series(label: "\(c.competingCurve.label) (Aalen–Johansen)", times: [0] + c.competingCurve.time,
+            let comp = SurvivalPlot.Series(label: "\(c.competingCurve.label), CIF", times: [0] + c.competingCurve.time,
                                            values: [0] + c.competingCurve.value)
             let plot = SurvivalPlot(title: "\(c.endpointLabel): cumulative incidence and 1 − KM",
                                     xLabel: xLabel, yLabel: "Cumulative probability", series: [cif, comp, oneMinus],
                                     xTicks: ticks, kind: .cumulativeIncidence, size: .singleColumn)
-            return .init(caption: "Cumulative incidence (Aalen–Johansen) of the failure and of the competing event (\(c.competing)), with 1 − Kaplan–Meier; number at risk under the curves.",
+            return .init(caption: "\(c.endpointLabel): cumulative incidence functions (CIF, Aalen–Johansen estimator, shaded 95% CI) of the failure and of the competing event (\(c.competing)), with 1 − Kaplan–Meier (competing events censored, as the paper reports); number at risk under the curves.",
                          svg: plot.svg(), fileName: "cif_\(c.endpoint).svg")
         }
     }
