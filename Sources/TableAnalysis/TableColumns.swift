@@ -12,7 +12,7 @@ public enum AnalysisError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .negativeTime(file, row, column, value):
-            return "\(file), row \(row), column \"\(column)\": time \(value) is negative"
+            return "\(file), row \(row), column \"\(column)\": time \(TabularError.quote(value)) is negative"
         case let .noRows(file, reason): return "\(file): no rows left to analyse (\(reason))"
         case let .invalidOption(s): return s
         case let .model(s): return s

@@ -85,10 +85,12 @@ public struct ModelMatrix: Sendable, Equatable {
         var termNames: [String] = []
         var coded: [Covariate] = []
 
+        // The candidate numeric covariates are read together, in one pass over the file.
+        let candidates = covariates.filter { !(categorical.contains($0) || reference[$0] != nil) }
+        let scans = candidates.isEmpty ? [:] : try table.columns(numbers: candidates).numbers
         for name in covariates {
             let forced = categorical.contains(name) || reference[name] != nil
-            if !forced {
-                let scan = try table.numbers(name)
+            if !forced, let scan = scans[name] {
                 if scan.nonNumberCount == 0 {
                     var values: [Double] = []
                     values.reserveCapacity(rows.count)

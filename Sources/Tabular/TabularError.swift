@@ -111,6 +111,16 @@ public enum TabularError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 }
 
+extension TabularError {
+    /// A cell's text as messages show it: quoted, escapes visible, cut after 60 characters with the
+    /// full size given (`"9x9x…" (10000000 bytes)`). For other modules' messages about cells.
+    ///
+    /// ```swift
+    /// TabularError.quote("6O")    // "\"6O\""
+    /// ```
+    public static func quote(_ text: String) -> String { quoted(text) }
+}
+
 /// How many characters of a cell's text a message shows.
 let messageTextLimit = 60
 
