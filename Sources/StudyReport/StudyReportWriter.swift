@@ -18,9 +18,7 @@ public enum StudyReportWriter {
     /// - Throws: The file system's error when a file cannot be written.
     @discardableResult
     public static func write(_ results: StudyResults, to directory: URL) throws -> [String] {
-        let fm = FileManager.default
-        try fm.createDirectory(at: directory.appendingPathComponent("tables"), withIntermediateDirectories: true)
-        try fm.createDirectory(at: directory.appendingPathComponent("figures"), withIntermediateDirectories: true)
+        try OutputDirectory.prepare(directory, subdirectories: ["tables", "figures"])
         let builder = StudyReportBuilder(results: results)
         let document = builder.document()
         var written: [String] = []

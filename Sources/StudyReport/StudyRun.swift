@@ -55,7 +55,7 @@ public enum StudyRun {
         // The derived data the analyses used, for recomputation elsewhere.
         if let cohort = reading.cohort, let data = try? StudyData(cohort: cohort, plan: plan) {
             let table = data.derivedTable()
-            try FileManager.default.createDirectory(at: output.appendingPathComponent("data"), withIntermediateDirectories: true)
+            try OutputDirectory.prepare(output, subdirectories: ["data"])
             try CSVOutput.string(header: table.header, rows: table.rows)
                 .write(to: output.appendingPathComponent("data/derived.csv"), atomically: true, encoding: .utf8)
             files.append("data/derived.csv")

@@ -11,6 +11,7 @@ import Tabular
 func loadPlan(_ path: String?) throws -> StudyPlan {
     guard let path else { return StudyPlan() }
     let url = URL(fileURLWithPath: path)
+    if let p = InputPath.problem(reading: url) { throw ValidationError(p.description) }
     let text: String
     do { text = try String(contentsOf: url, encoding: .utf8) } catch {
         throw ValidationError("cannot read the plan \(path): \(error.localizedDescription)")
@@ -103,6 +104,7 @@ struct SimulateCommand: ParsableCommand {
             guard patients >= 10 else { throw ValidationError("--patients must be at least 10") }
             let cohort = CohortSimulator(seed: seed, patients: patients).generate()
             let dir = URL(fileURLWithPath: out)
+            try OutputDirectory.prepare(dir)
             try cohort.write(to: dir)
             return "Wrote a synthetic cohort of \(patients) patients (seed \(seed)) to \(dir.path)\n"
         }
