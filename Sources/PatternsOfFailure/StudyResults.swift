@@ -19,6 +19,8 @@ public struct StudyResults: Codable, Sendable {
     /// Failure patterns within the landmark window by the levels of the plan's `patterns_by` factor.
     public var patternsByFactor: PatternsByFactor?
     public var toxicity: ToxicitySummary
+    /// Causes of death (patients.csv `cause_of_death`), when recorded for any patient.
+    public var causesOfDeath: CausesOfDeath?
     public var competingRisks: [CompetingRiskResult]
     public var warnings: [String]
     public var exclusions: [ExclusionCount]
@@ -316,6 +318,16 @@ public struct GrayTestResult: Codable, Sendable {
     public var df: Int
     public var p: Double
     public var notTested: String?
+}
+
+/// Causes of death among all deaths and among deaths within the early window (the paper: "20 had died 3
+/// months after CCRT, and hepatic failure was the cause of death in 13").
+public struct CausesOfDeath: Codable, Sendable {
+    /// Every death, by cause; "not recorded" for deaths without a cause.
+    public var all: [CategoryCount]
+    /// Deaths on or before origin + landmark, by cause.
+    public var early: [CategoryCount]
+    public var earlyWindowMonths: Double
 }
 
 public struct ExclusionCount: Codable, Sendable {

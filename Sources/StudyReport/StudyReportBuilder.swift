@@ -52,6 +52,7 @@ public struct StudyReportBuilder {
         out.append(("os_risk_factors", osFactors()))
         if !results.subgroups.isEmpty { out.append(("subgroups", subgroups())) }
         if let t = patternsByFactor() { out.append(("patterns_by_factor", t)) }
+        if let t = causesOfDeath() { out.append(("causes_of_death", t)) }
         out.append(("table4_toxicity", table4()))
         if !results.competingRisks.isEmpty {
             out.append(("competing_risks", competing()))
@@ -334,6 +335,22 @@ public struct StudyReportBuilder {
                      alignments: [.left, .right, .right, .right])
     }
 
+    /// Causes of death, all deaths and those within the early window.
+    func causesOfDeath() -> ReportDocument.Table? {
+        guard let c = results.causesOfDeath else { return nil }
+        let names = c.all.map(\.category)
+        let w = NumberFormat.significant(c.earlyWindowMonths, 3)
+        return .init(caption: "Causes of death",
+                     header: ["Cause", "All deaths, n (%)", "Deaths within \(w) months, n (%)"],
+                     rows: names.map { n in
+                         let a = c.all.first { $0.category == n }!
+                         let e = c.early.first { $0.category == n }
+                         return [n, nPct(a.n, a.denominator), e.map { nPct($0.n, $0.denominator) } ?? "0"]
+                     },
+                     footnotes: ["As recorded in patients.csv (cause_of_death); percentages of the deaths in each column."],
+                     alignments: [.left, .right, .right])
+    }
+
     func competing() -> ReportDocument.Table {
         var rows: [[String]] = []
         for c in results.competingRisks {
@@ -485,6 +502,7 @@ public struct StudyReportBuilder {
         if !r.subgroups.isEmpty { sub.append(.table(subgroups())) }
         if let t = patternsByFactor() { sub.append(.table(t)) }
         if !sub.isEmpty { sections.append(.init(heading: "Subgroups", blocks: sub)) }
+        if let t = causesOfDeath() { sections.append(.init(heading: "Causes of death", blocks: [.table(t)])) }
         sections.append(.init(heading: "Toxicity", blocks: [.table(table4())] + (r.toxicity.problems.isEmpty ? [] : [.callout(.init(.warning, r.toxicity.problems.joined(separator: "\n")))])))
         if !r.competingRisks.isEmpty {
             sections.append(.init(heading: "Competing risks", blocks: [

@@ -264,4 +264,21 @@ import Oncology
         #expect(results.toxicity.outsideWindow == 2)
         #expect(results.exclusions.contains { $0.analysis == "Toxicity" && $0.n == 2 })
     }
+
+    /// Causes of death are tabulated for all deaths and for deaths within the early window.
+    @Test func causesOfDeath() throws {
+        var early = Self.patient("P1", status: .dead, last: "2005-03-01", death: "2005-03-01")   // day 25 after RT end
+        early.causeOfDeath = .hepaticFailure
+        var late = Self.patient("P2", status: .dead, last: "2006-01-01", death: "2006-01-01")
+        late.causeOfDeath = .tumourProgression
+        let unrecorded = Self.patient("P3", status: .dead, last: "2005-04-01", death: "2005-04-01")   // day 56
+        let alive = Self.patient("P4")
+        let results = try StudyAnalysis(cohort: Cohort(patients: [early, late, unrecorded, alive], failures: []), plan: StudyPlan()).run()
+        let c = try #require(results.causesOfDeath)
+        #expect(c.all.map(\.category) == ["hepatic failure", "tumour progression", "not recorded"])
+        #expect(c.all.map(\.n) == [1, 1, 1] && c.all.allSatisfy { $0.denominator == 3 })
+        #expect(c.early.map(\.category) == ["hepatic failure", "not recorded"] && c.early.allSatisfy { $0.denominator == 2 })
+        let none = try StudyAnalysis(cohort: Cohort(patients: [unrecorded, alive], failures: []), plan: StudyPlan()).run()
+        #expect(none.causesOfDeath == nil)
+    }
 }
