@@ -73,6 +73,15 @@ enum ModelSummary {
                            p: ok ? p : .nan, estimable: ok, notEstimable: status)
     }
 
+    /// Every column's term of a fitted model, each with its estimability (engine status, then the design).
+    static func fittedTerms(_ d: Design, event: [Bool], coefficients: [Double], hazardRatios: [Double], lower: [Double],
+                            upper: [Double], pValues: [Double], termStatus: [Estimability]) -> [HazardRatio] {
+        d.columns.indices.map { k in
+            term(d, k, coef: coefficients[k], hr: hazardRatios[k], lower: lower[k], upper: upper[k], p: pValues[k],
+                 status: estimability(column: k, design: d, event: event, engine: termStatus[k]))
+        }
+    }
+
     /// Warnings that hold for any model on these terms: nested factors, sparse levels, events per term.
     static func designWarnings(_ terms: [StudyData.FactorColumn], design d: Design, event: [Bool]) -> [String] {
         var w: [String] = []
@@ -128,17 +137,12 @@ enum ModelSummary {
             return empty("\(events) events for \(d.columns.count) terms (\(r))")
         }
         let (lo, hi) = model.hazardRatioInterval()
-        let p = model.pValues
-        let status = d.columns.indices.map {
-            estimability(column: $0, design: d, event: event, engine: model.termStatus[$0])
-        }
-        let hrs = d.columns.indices.map { k in
-            term(d, k, coef: model.coefficients[k], hr: model.hazardRatios[k], lower: lo[k], upper: hi[k], p: p[k], status: status[k])
-        }
+        let hrs = fittedTerms(d, event: event, coefficients: model.coefficients, hazardRatios: model.hazardRatios,
+                              lower: lo, upper: hi, pValues: model.pValues, termStatus: model.termStatus)
         for h in hrs where !h.estimable {
             warnings.append("\(h.label) = \(h.level): not estimable (\(h.notEstimable!.explanation))")
         }
-        let estimable = status.filter { $0 == nil }.count
+        let estimable = hrs.filter(\.estimable).count
         let epv = Double(model.events) / Double(max(1, estimable))
         if epv < 10 && estimable > 0 {
             warnings.append("\(model.events) events for \(estimable) estimable term\(estimable == 1 ? "" : "s"): \(NumberText.one(epv)) events per term (fewer than 10); estimates may be unstable")
@@ -227,20 +231,14 @@ enum ModelSummary {
         var fg: [HazardRatio] = unavailable("the model could not be fitted")
         if let m = try? FineGray(time: time, cause: cause, covariates: d.columns) {
             let (lo, hi) = m.hazardRatioInterval()
-            let p = m.pValues
-            fg = d.columns.indices.map { k in
-                let s = estimability(column: k, design: d, event: event, engine: m.termStatus[k])
-                return term(d, k, coef: m.coefficients[k], hr: m.hazardRatios[k], lower: lo[k], upper: hi[k], p: p[k], status: s)
-            }
+            fg = fittedTerms(d, event: event, coefficients: m.coefficients, hazardRatios: m.hazardRatios, lower: lo, upper: hi,
+                             pValues: m.pValues, termStatus: m.termStatus)
         }
         var cs: [HazardRatio] = unavailable("the model could not be fitted")
         if let m = try? CoxModel(time: time, event: event, covariates: d.columns) {
             let (lo, hi) = m.hazardRatioInterval()
-            let p = m.pValues
-            cs = d.columns.indices.map { k in
-                let s = estimability(column: k, design: d, event: event, engine: m.termStatus[k])
-                return term(d, k, coef: m.coefficients[k], hr: m.hazardRatios[k], lower: lo[k], upper: hi[k], p: p[k], status: s)
-            }
+            cs = fittedTerms(d, event: event, coefficients: m.coefficients, hazardRatios: m.hazardRatios, lower: lo, upper: hi,
+                             pValues: m.pValues, termStatus: m.termStatus)
         }
         for h in fg where !h.estimable { warnings.append("\(label) (Fine–Gray): \(h.label) = \(h.level) not estimable (\(h.notEstimable!.explanation))") }
         return (fg, cs, warnings)

@@ -145,11 +145,8 @@ extension StudyAnalysis {
             }
             let p = model.pValues
             let (lo, hi) = model.hazardRatioInterval()
-            let status = d.columns.indices.map { k in
-                ModelSummary.term(d, k, coef: model.coefficients[k], hr: model.hazardRatios[k], lower: lo[k], upper: hi[k], p: p[k],
-                                  status: ModelSummary.estimability(column: k, design: d, event: event, engine: model.termStatus[k]))
-                    .notEstimable
-            }
+            let status = ModelSummary.fittedTerms(d, event: event, coefficients: model.coefficients, hazardRatios: model.hazardRatios,
+                                                  lower: lo, upper: hi, pValues: p, termStatus: model.termStatus).map(\.notEstimable)
             // Findings: significant terms at the patient's level.
             for k in d.columns.indices where status[k] == nil && p[k] < plan.alpha {
                 let (f, level) = d.columnTerms[k]
