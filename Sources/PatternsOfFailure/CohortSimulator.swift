@@ -684,18 +684,18 @@ extension CohortSimulator {
         /// end before the next scheduled event fails before it ends.
         private mutating func scheduleLaterFailures(_ site: Site, oneYear: Double, medianMonths: Double, _ g: inout SeededGenerator) {
             let k = site.rawValue, L = CohortBuilder.landmark
-            var pending = (0..<n).filter { (p[$0].failDay[k] ?? 0) > L }
+            let pending = (0..<n).filter { (p[$0].failDay[k] ?? 0) > L }
             for i in pending { p[i].failDay[k] = nil }
-            let snapshot = p
-            func atRisk(_ day: Int, _ q: [SimPatient]) -> Int {
-                var c = 0
-                for x in q where x.exit >= day && (x.failDay[k] ?? Int.max) >= day { c += 1 }
-                return c
-            }
+            // Patients at risk on a day: those whose last day at risk, min(exit, failure day), is on or after
+            // it. A Fenwick tree over those last days answers each count in O(log days).
+            let lastDay = (0..<n).map { min(p[$0].exit, p[$0].failDay[k] ?? Int.max) }
+            var risk = AtRiskCounter(lastDays: lastDay)
             var s = 1.0
+            var failuresByDay = [Int](repeating: 0, count: L + 1)
+            for x in p { if let d = x.failDay[k], d >= 1, d <= L { failuresByDay[d] += 1 } }
             for day in 1...L {
-                let d = snapshot.filter { $0.failDay[k] == day }.count
-                if d > 0 { s *= 1 - Double(d) / Double(atRisk(day, snapshot)) }
+                let d = failuresByDay[day]
+                if d > 0 { s *= 1 - Double(d) / Double(risk.count(onOrAfter: day)) }
             }
             let month = CohortBuilder.daysPerMonth
             let s12 = min(oneYear, s * 0.98), sMed = min(0.5, s12 * 0.98)
@@ -710,36 +710,61 @@ extension CohortSimulator {
                 }
                 return knots[2].t + (DeterministicMath.log(sMed) - DeterministicMath.log(v)) / tailSlope
             }
-            func deadline(_ i: Int) -> Int { p[i].status == .dead ? p[i].exit - 1 : p[i].exit }
+            // Per pending patient (fixed during the loop): the deadline and exp(lp).
+            let deadlineOf = pending.map { p[$0].status == .dead ? p[$0].exit - 1 : p[$0].exit }
+            let hazardOf = pending.map { DeterministicMath.exp(lpFailure(p[$0], site)) }
+            // Positions in `pending` (ascending patient index) still waiting, and the same ordered by
+            // (deadline, index) for the most urgent one.
+            var waiting = Array(pending.indices)
+            var removed = [Bool](repeating: false, count: pending.count)
+            let byDeadline = pending.indices.sorted {
+                deadlineOf[$0] != deadlineOf[$1] ? deadlineOf[$0] < deadlineOf[$1] : pending[$0] < pending[$1]
+            }
+            var nextUrgent = 0
+            var removedSinceCompaction = 0
+            var candidates: [Int] = []
+            var weights: [Double] = []
             var t = L + 1
-            while !pending.isEmpty {
+            var remaining = pending.count
+            while remaining > 0 {
                 let theta = g.uniform(0.3, 0.7)
                 var target = t
                 for _ in 0..<5 {                  // the at-risk count at the event time itself
-                    let nr = Double(max(atRisk(target, p), 1))
+                    let nr = Double(max(risk.count(onOrAfter: target), 1))
                     let next = inverse(s - theta * s / nr)
                     let day = next.isFinite ? max(t, Int(min(next, 100_000).rounded())) : 100_000
                     if day == target { break }
                     target = day
                 }
-                let urgent = pending.min { deadline($0) != deadline($1) ? deadline($0) < deadline($1) : $0 < $1 }!
+                while removed[byDeadline[nextUrgent]] { nextUrgent += 1 }
+                let urgent = byDeadline[nextUrgent]
                 let chosen: Int, day: Int
-                if deadline(urgent) < target {
+                if deadlineOf[urgent] < target {
                     chosen = urgent
-                    day = g.integer(in: min(t, deadline(urgent))...deadline(urgent))
+                    day = g.integer(in: min(t, deadlineOf[urgent])...deadlineOf[urgent])
                 } else {
-                    let candidates = pending.filter { deadline($0) >= target }
-                    let weights = candidates.map {
-                        DeterministicMath.exp(lpFailure(p[$0], site)) / Double(deadline($0) - target + 60)
+                    candidates.removeAll(keepingCapacity: true)
+                    weights.removeAll(keepingCapacity: true)
+                    for j in waiting where !removed[j] && deadlineOf[j] >= target {
+                        candidates.append(j)
+                        weights.append(hazardOf[j] / Double(deadlineOf[j] - target + 60))
                     }
                     chosen = candidates[g.weightedIndex(weights)]
                     day = target
                 }
-                let nr = Double(atRisk(day, p))
-                p[chosen].failDay[k] = day
+                let nr = Double(risk.count(onOrAfter: day))
+                let i = pending[chosen]
+                p[i].failDay[k] = day
+                risk.move(from: lastDay[i], to: min(p[i].exit, day))
                 s *= 1 - 1 / nr
                 t = day
-                pending.removeAll { $0 == chosen }
+                removed[chosen] = true
+                remaining -= 1
+                removedSinceCompaction += 1
+                if removedSinceCompaction * 2 > waiting.count {
+                    waiting.removeAll { removed[$0] }
+                    removedSinceCompaction = 0
+                }
             }
         }
 
@@ -981,5 +1006,44 @@ extension CohortSimulator {
             for (j, v) in fill.enumerated() { values[index + 1 + j] = v }
         }
         return values
+    }
+}
+
+/// How many of a fixed set of patients are still at risk on a day: those whose last day at risk is on
+/// or after it. A Fenwick tree over the days; a patient's last day can move (when a failure is placed).
+private struct AtRiskCounter {
+    private var tree: [Int]
+    private let first: Int
+    private let total: Int
+
+    init(lastDays: [Int]) {
+        first = min(lastDays.min() ?? 0, 0)
+        let span = (lastDays.max() ?? 0) - first + 1
+        tree = [Int](repeating: 0, count: span + 1)
+        total = lastDays.count
+        for d in lastDays { add(d, 1) }
+    }
+
+    private mutating func add(_ day: Int, _ delta: Int) {
+        precondition(day >= first, "day \(day) before the first day counted")
+        var i = day - first + 1
+        while i < tree.count { tree[i] += delta; i += i & -i }
+    }
+
+    /// Patients whose last day is before `day`.
+    private func countBefore(_ day: Int) -> Int {
+        var i = min(day - first, tree.count - 1)
+        var c = 0
+        while i > 0 { c += tree[i]; i -= i & -i }
+        return c
+    }
+
+    /// Patients whose last day is `day` or later.
+    func count(onOrAfter day: Int) -> Int { total - countBefore(day) }
+
+    /// One patient's last day moves from `old` to `new` (never later than before).
+    mutating func move(from old: Int, to new: Int) {
+        add(old, -1)
+        add(new, 1)
     }
 }

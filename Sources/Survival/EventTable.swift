@@ -10,6 +10,12 @@ struct EventTable {
     /// `counts[cell][k]`: total weight of the rows of `cell` at `time[k]`.
     var counts: [[Double]]
 
+    /// A table from its parts (distinct ascending times; one count array per cell, each as long).
+    init(time: [Double], counts: [[Double]]) {
+        self.time = time
+        self.counts = counts
+    }
+
     /// Builds the table.
     ///
     /// - Parameters:
@@ -34,6 +40,10 @@ struct EventTable {
             }
             self.time = t
             counts = c
+        } else if let tallied = time.withUnsafeBufferPointer({ t in
+            cell.withUnsafeBufferPointer { c in EventTable.tally(t, cellCount: cellCount) { c[$0] } }
+        }) {
+            (self.time, counts) = tallied
         } else {
             var buckets = [[Double]](repeating: [], count: cellCount)
             if cellCount == 1 {
@@ -48,6 +58,111 @@ struct EventTable {
             (self.time, counts) = EventTable.merge(buckets)
         }
         if timeFix { mergeNearTies() }
+    }
+
+    /// The table of unweighted times with events (cell 0) and censorings (cell 1), without building
+    /// a cell index per row.
+    ///
+    /// - Complexity: O(n) by hashing when the data hold few distinct times (as rounded clinical times
+    ///   do); else O(n) radix sorts of the event and censoring times.
+    init(time: [Double], event: [Bool], timeFix: Bool = true) {
+        let tallied = time.withUnsafeBufferPointer { t in
+            event.withUnsafeBufferPointer { e in EventTable.tally(t, cellCount: 2) { e[$0] ? 0 : 1 } }
+        }
+        if let tallied {
+            (self.time, counts) = tallied
+        } else {
+            var events = 0
+            for e in event where e { events += 1 }
+            var buckets: [[Double]] = [[], []]
+            buckets[0].reserveCapacity(events)
+            buckets[1].reserveCapacity(time.count - events)
+            for i in 0..<time.count { buckets[event[i] ? 0 : 1].append(time[i]) }
+            for j in 0..<2 { RadixSort.sort(&buckets[j]) }
+            (self.time, counts) = EventTable.merge(buckets)
+        }
+        if timeFix { mergeNearTies() }
+    }
+
+    /// Distinct times and per-cell counts by hashing the times, or nil when the data hold too many
+    /// distinct times for that to pay (then the caller sorts). Times are finite; −0 and +0 are one time,
+    /// written −0 when any −0 occurs (as the sorted merge does).
+    @inline(__always)
+    static func tally(_ time: UnsafeBufferPointer<Double>, cellCount: Int,
+                      cell: (Int) -> Int) -> (time: [Double], counts: [[Double]])? {
+        let n = time.count
+        guard n >= 4096, n < Int(UInt32.max) else { return nil }
+        let limit = max(1 << 14, min(1 << 20, n / 16))   // most distinct times worth hashing
+        let empty = UInt64.max                             // a NaN pattern: never a finite time's bits
+        var capacity = 1 << 12
+        var keys = [UInt64](repeating: empty, count: capacity)
+        var counts = [UInt32](repeating: 0, count: capacity * cellCount)
+        var used = 0
+        var negativeZero = false
+        var shift = UInt64(64 - 12)
+
+        func grow() {
+            let newCapacity = capacity * 2
+            let newShift = shift - 1
+            var newKeys = [UInt64](repeating: empty, count: newCapacity)
+            var newCounts = [UInt32](repeating: 0, count: newCapacity * cellCount)
+            for h in 0..<capacity where keys[h] != empty {
+                var g = Int((keys[h] &* 0x9E37_79B9_7F4A_7C15) >> newShift)
+                while newKeys[g] != empty { g = (g + 1) & (newCapacity - 1) }
+                newKeys[g] = keys[h]
+                for j in 0..<cellCount { newCounts[g * cellCount + j] = counts[h * cellCount + j] }
+            }
+            keys = newKeys
+            counts = newCounts
+            capacity = newCapacity
+            shift = newShift
+        }
+
+        var i = 0
+        while i < n {
+            // Hash rows with the table's buffers held until it is half full; then grow it.
+            keys.withUnsafeMutableBufferPointer { k in
+                counts.withUnsafeMutableBufferPointer { c in
+                    let mask = capacity - 1
+                    let full = capacity / 2
+                    while i < n {
+                        let v = time[i]
+                        var key = v.bitPattern
+                        if v == 0 { if key != 0 { negativeZero = true }; key = 0 }
+                        var h = Int((key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                        var added = false
+                        while true {
+                            let kh = k[h]
+                            if kh == key { break }
+                            if kh == empty { k[h] = key; used += 1; added = true; break }
+                            h = (h + 1) & mask
+                        }
+                        c[h * cellCount + cell(i)] += 1
+                        i += 1
+                        if added && used >= full { return }
+                    }
+                }
+            }
+            if used * 2 >= capacity {
+                if capacity >= 2 * limit { return nil }
+                grow()
+            }
+        }
+
+        var slots: [Int] = []
+        slots.reserveCapacity(used)
+        for h in 0..<capacity where keys[h] != empty { slots.append(h) }
+        var values = slots.map { Double(bitPattern: keys[$0]) }
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var table = [[Double]](repeating: [Double](repeating: 0, count: used), count: cellCount)
+        var sortedValues = [Double](repeating: 0, count: used)
+        for (k, o) in order.enumerated() {
+            let v = values[o]
+            sortedValues[k] = v == 0 && negativeZero ? -0.0 : v
+            for j in 0..<cellCount { table[j][k] = Double(counts[slots[o] * cellCount + j]) }
+        }
+        values = sortedValues
+        return (values, table)
     }
 
     /// k-way merge of sorted arrays into distinct times with per-array multiplicities.

@@ -103,8 +103,9 @@ public struct KaplanMeier: Sendable {
     /// The fit of arguments already checked by the caller (equal lengths, finite times, positive weights).
     init(validTime time: [Double], event: [Bool], weights: [Double]? = nil,
          confidenceType: ConfidenceType = .log, confidenceLevel: Double = 0.95, timeFix: Bool = true) {
-        let cell = event.map { $0 ? 0 : 1 }
-        let table = EventTable(time: time, cell: cell, cellCount: 2, weights: weights, timeFix: timeFix)
+        let table = weights == nil
+            ? EventTable(time: time, event: event, timeFix: timeFix)
+            : EventTable(time: time, cell: event.map { $0 ? 0 : 1 }, cellCount: 2, weights: weights, timeFix: timeFix)
         self.init(table: table, observations: time.count, confidenceType: confidenceType,
                   confidenceLevel: confidenceLevel)
     }
@@ -305,6 +306,25 @@ public struct KaplanMeier: Sendable {
                                confidenceLevel: Double = 0.95) throws(SurvivalError) -> KaplanMeier {
         try KaplanMeier(time: time, event: event.map { !$0 }, confidenceType: confidenceType,
                         confidenceLevel: confidenceLevel)
+    }
+
+    /// The reverse Kaplan–Meier estimate of this fit's observations (censorings as events), from the
+    /// per-time counts this fit already holds: the same curve as
+    /// ``reverse(time:event:confidenceType:confidenceLevel:)`` on the same data, without sorting them again.
+    ///
+    /// ```swift
+    /// let fit = try KaplanMeier(time: t, event: e)
+    /// let followUp = fit.reversed().median.estimate
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - confidenceType: How limits are formed; default `.log`.
+    ///   - confidenceLevel: Strictly between 0 and 1; default 0.95.
+    /// - Returns: The reverse curve.
+    /// - Complexity: O(m) for m distinct times.
+    public func reversed(confidenceType: ConfidenceType = .log, confidenceLevel: Double = 0.95) -> KaplanMeier {
+        KaplanMeier(table: EventTable(time: time, counts: [censored, events]), observations: observations,
+                    confidenceType: confidenceType, confidenceLevel: confidenceLevel)
     }
 
     /// Separate curves for each value of `group`, in ascending order of the group values.

@@ -117,9 +117,11 @@ public enum KaplanMeierAnalysis {
                          surv: fit.survival[k], stdErr: se[k], lower95: fit.lower[k], upper95: fit.upper[k])
                 })
         }
-        let followUp = try KaplanMeier.reverse(time: cols.time, event: cols.event).median.estimate ?? .nan
+        // Without groups the one curve's per-time counts give the reverse curve too (no second sort).
+        let reverse = group == nil ? fits[0].1.reversed() : try KaplanMeier.reverse(time: cols.time, event: cols.event)
+        let followUp = reverse.median.estimate ?? .nan
         return Result(time: time, event: event, groupColumn: group, confType: confidenceType.rawValue,
                       confLevel: confidenceLevel, strata: strata, medianFollowUp: followUp,
-                      rowsUsed: cols.rows.count, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
+                      rowsUsed: cols.rowCount, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
     }
 }

@@ -36,7 +36,10 @@ extension MissingValueReport {
 /// Reads only the columns named, each in one parallel pass: the complete-case rows, then the times
 /// (8 bytes a row) and events (1 byte a row).
 struct SurvivalColumns {
-    var rows: [Int]
+    /// The complete rows (made on each access when no row was lost: use ``rowCount`` for the count).
+    var rows: [Int] { complete.rows }
+    var rowCount: Int { complete.count }
+    let complete: CompleteCases
     var time: [Double]
     var event: [Bool]
     var report: MissingValueReport
@@ -45,7 +48,7 @@ struct SurvivalColumns {
     init(table: CSVTable, time timeColumn: String, event eventColumn: String, alsoRequired: [String]) throws {
         let set = try table.columns(numbers: [timeColumn], events: [eventColumn], alsoRequired: alsoRequired)
         let cc = set.complete
-        guard !cc.rows.isEmpty else {
+        guard cc.count > 0 else {
             throw AnalysisError.noRows(file: table.sourceName, reason: cc.report.summary)
         }
         let t = set.numbers[timeColumn]!
@@ -58,14 +61,21 @@ struct SurvivalColumns {
                                                    column: eventColumn, value: bad.value)
         }
         let e = set.events[eventColumn]!
-        for r in cc.rows where t.values[r] < 0 {
+        func negative(_ r: Int) throws -> Never {
             throw AnalysisError.negativeTime(file: table.sourceName, row: table.rowNumber(ofRow: r), column: timeColumn,
                                              value: table.cell(row: r, column: try table.columnIndex(timeColumn)))
         }
-        let all = cc.rows.count == table.rowCount
-        rows = cc.rows
-        time = all ? t.values : cc.rows.map { t.values[$0] }
-        event = all ? e.map { $0 == 1 } : cc.rows.map { e[$0] == 1 }
+        complete = cc
+        if cc.includesEveryRow {
+            if let r = t.values.firstIndex(where: { $0 < 0 }) { try negative(r) }
+            time = t.values
+            event = e.map { $0 == 1 }
+        } else {
+            let rows = cc.rows
+            for r in rows where t.values[r] < 0 { try negative(r) }
+            time = rows.map { t.values[$0] }
+            event = rows.map { e[$0] == 1 }
+        }
         report = cc.report
     }
 }

@@ -69,10 +69,13 @@ extension CSVTable {
         for s in sinks { for (slot, j) in order.enumerated() { counts[j] += s.missing[slot] } }
         let excluded = sinks.reduce(0) { $0 + $1.incompleteRows }
         var kept: [Int] = []
-        kept.reserveCapacity(rowCount - excluded)
-        flags.withUnsafeBufferPointer { f in for r in 0..<rowCount where f[r] == 0 { kept.append(r) } }
+        if excluded > 0 {
+            kept.reserveCapacity(rowCount - excluded)
+            flags.withUnsafeBufferPointer { f in for r in 0..<rowCount where f[r] == 0 { kept.append(r) } }
+        }
+        flags = []
         let report = MissingValueReport(
-            consideredRows: rowCount, excludedRows: rowCount - kept.count,
+            consideredRows: rowCount, excludedRows: excluded,
             byColumn: zip(named, counts).map { MissingValueReport.ColumnCount(column: $0, count: $1) })
 
         var numberScans: [String: NumberScan] = [:]
@@ -103,7 +106,8 @@ extension CSVTable {
             }
         }
         return ColumnSet(numbers: numberScans, events: eventColumns, eventErrors: eventErrors,
-                         complete: CompleteCases(rows: kept, report: report))
+                         complete: excluded == 0 ? CompleteCases(allRows: rowCount, report: report)
+                                                 : CompleteCases(rows: kept, report: report))
     }
 }
 

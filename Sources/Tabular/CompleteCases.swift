@@ -42,9 +42,33 @@ public struct MissingValueReport: Codable, Sendable, Equatable {
 /// The rows usable by an analysis and the report of those left out.
 public struct CompleteCases: Sendable, Equatable {
     /// Row indices (0-based) with a value in every requested column, in the order considered
-    /// (ascending when all rows are considered).
-    public let rows: [Int]
+    /// (ascending when all rows are considered). Made on each access when every row is complete:
+    /// use ``count`` and ``includesEveryRow`` where they suffice.
+    public var rows: [Int] { subset ?? Array(0..<count) }
+    /// Number of complete rows.
+    public let count: Int
+    /// Whether the complete rows are all the rows considered, `0..<count` in order (no row was lost).
+    public var includesEveryRow: Bool { subset == nil }
     public let report: MissingValueReport
+    /// The rows when some were lost (or a subset was considered); nil for `0..<count`.
+    private let subset: [Int]?
+
+    init(rows: [Int], report: MissingValueReport) {
+        subset = rows
+        count = rows.count
+        self.report = report
+    }
+
+    /// All of the table's `count` rows.
+    init(allRows count: Int, report: MissingValueReport) {
+        subset = nil
+        self.count = count
+        self.report = report
+    }
+
+    public static func == (a: CompleteCases, b: CompleteCases) -> Bool {
+        a.count == b.count && a.report == b.report && (a.subset == b.subset || a.rows == b.rows)
+    }
 }
 
 extension CSVTable {
@@ -96,6 +120,12 @@ extension CSVTable {
             }
             for s in sinks { for j in 0..<s.counts.count { counts[order[j]] += s.counts[j] } }
             let excluded = sinks.reduce(0) { $0 + $1.incompleteRows }
+            if excluded == 0 {
+                let report = MissingValueReport(
+                    consideredRows: rowCount, excludedRows: 0,
+                    byColumn: zip(unique, counts).map { MissingValueReport.ColumnCount(column: $0, count: $1) })
+                return CompleteCases(allRows: rowCount, report: report)
+            }
             kept.reserveCapacity(rowCount - excluded)
             for r in 0..<rowCount where flags[r] == 0 { kept.append(r) }
         }

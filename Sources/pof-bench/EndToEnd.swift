@@ -14,6 +14,17 @@ enum EndToEnd {
         var rssMB: Double
         var ok: Bool
         var note: String
+        /// User + system CPU seconds of the process.
+        var cpuSeconds: Double = .nan
+        /// The machine's 1-minute load average when the run started (other work sharing the cores).
+        var load: Double = .nan
+    }
+
+    /// The 1-minute load average (`/proc/loadavg`), NaN where not available.
+    static func loadAverage() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
+              let first = text.split(separator: " ").first, let v = Double(first) else { return .nan }
+        return v
     }
 
     static func run(arguments args: [String]) throws {
@@ -84,19 +95,21 @@ enum EndToEnd {
         rows.append((reportCase, "pof", best(min(repeats, 2), reportArgs)))
         report(rows.filter { $0.0 == reportCase })
 
-        print("\n| work (CSV on disk, warm cache) | tool | wall time (s) | peak RSS (MB) | vs pof |")
-        print("|---|---|---|---|---|")
+        print("\n| work (CSV on disk, warm cache) | tool | wall (s) | CPU (s) | peak RSS (MB) | load avg | vs pof (wall) |")
+        print("|---|---|---|---|---|---|---|")
         for (work, tool, m) in rows {
             let pofTime = rows.first { $0.0 == work && $0.1 == "pof" }?.2.seconds
             let ratio = tool == "pof" || pofTime == nil || !m.ok ? "" : String(format: "%.1f× slower", m.seconds / pofTime!)
             let time = m.ok ? fmt(m.seconds) : "failed (\(m.note))"
-            print("| \(work) | \(tool) | \(time) | \(String(format: "%.0f", m.rssMB)) | \(ratio) |")
+            print("| \(work) | \(tool) | \(time) | \(fmt(m.cpuSeconds)) | \(String(format: "%.0f", m.rssMB)) | \(String(format: "%.1f", m.load)) | \(ratio) |")
         }
     }
 
     static func report(_ rows: [(String, String, Measurement)]) {
+        defer { fflush(nil) }   // each result as it comes, also into a log file
         for (work, tool, m) in rows {
-            print("\(work) — \(tool): \(m.ok ? fmt(m.seconds) + " s" : "failed: \(m.note)"), peak RSS \(String(format: "%.0f", m.rssMB)) MB")
+            print("\(work) — \(tool): \(m.ok ? fmt(m.seconds) + " s wall, " + fmt(m.cpuSeconds) + " s CPU" : "failed: \(m.note)"), "
+                  + "peak RSS \(String(format: "%.0f", m.rssMB)) MB, load \(String(format: "%.1f", m.load))")
         }
     }
 
@@ -128,6 +141,7 @@ enum EndToEnd {
         var env = ProcessInfo.processInfo.environment
         env["POF_PROGRESS"] = "0"
         process.environment = env
+        let load = loadAverage()
         let start = DispatchTime.now().uptimeNanoseconds
         do { try process.run() } catch { return Measurement(seconds: .nan, rssMB: .nan, ok: false, note: "\(error)") }
         // Drain both pipes concurrently (a large JSON on stdout must not block the process).
@@ -152,9 +166,15 @@ enum EndToEnd {
            let kb = Double(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) {
             rss = kb / 1024
         }
+        func timeField(_ label: String) -> Double {
+            text.split(separator: "\n").first(where: { $0.contains(label) })
+                .flatMap { Double($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) } ?? .nan
+        }
+        let cpu = timeField("User time (seconds)") + timeField("System time (seconds)")
         let ok = process.terminationStatus == 0 && outBytes.value > 0 || (process.terminationStatus == 0 && argv.contains("report"))
         let firstError = text.split(separator: "\n").first { !$0.hasPrefix("\t") && !$0.contains("Command") }.map(String.init) ?? ""
-        return Measurement(seconds: seconds, rssMB: rss, ok: ok, note: ok ? "" : "exit \(process.terminationStatus) \(firstError.prefix(200))")
+        return Measurement(seconds: seconds, rssMB: rss, ok: ok, note: ok ? "" : "exit \(process.terminationStatus) \(firstError.prefix(200))",
+                           cpuSeconds: cpu, load: load)
     }
 
     // MARK: Data
