@@ -382,7 +382,8 @@ extension CohortSimulator {
             let (nDead, nUnknown, nAlive) = (counts[0], counts[1], counts[2])
             // Survivors: the lowest-risk patients in distribution (weights exp(-lp)).
             let alive = g.sampleWithoutReplacement(logWeights: p.map { -lpDeath($0) }, count: nAlive)
-            let rest = (0..<n).filter { !alive.contains($0) }
+            let aliveSet = Set(alive)
+            let rest = (0..<n).filter { !aliveSet.contains($0) }
             let unknown = g.shuffled(rest).prefix(nUnknown)
             for i in alive { p[i].status = .alive }
             for i in unknown { p[i].status = .unknown }
@@ -428,11 +429,17 @@ extension CohortSimulator {
                 }
                 return .infinity
             }
+            /// Censoring times before `x` (`censor` is ascending).
+            func censoredBelow(_ x: Double) -> Int {
+                var lo = 0, hi = censor.count
+                while lo < hi { let mid = (lo + hi) / 2; if censor[mid] < x { lo = mid + 1 } else { hi = mid } }
+                return lo
+            }
             var times: [Double] = []
             var s = 1.0
             var t = 0.0
             for k in 0..<deaths {
-                var censoredBefore = censor.filter { $0 < t }.count
+                var censoredBefore = censoredBelow(t)
                 let theta = g.uniform(0.3, 0.7)
                 var next = 0.0, sNew = s
                 for _ in 0..<20 {
@@ -440,7 +447,7 @@ extension CohortSimulator {
                     guard atRisk > 0 else { break }
                     sNew = s * (1 - 1 / atRisk)
                     next = inverse(s - (s - sNew) * theta)
-                    let c = censor.filter { $0 < next }.count
+                    let c = censoredBelow(next)
                     if c == censoredBefore { break }
                     censoredBefore = c
                 }
@@ -489,16 +496,17 @@ extension CohortSimulator {
                     lo = max(lo, CohortBuilder.survivorsContactFrom + (-p[i].exit - duration))
                     hi = min(hi, CohortBuilder.closeOfFollowUp + (-p[i].exit - duration))
                 }
-                var mondays: [Day] = []
-                var d = lo
-                while d <= hi { if CohortBuilder.isMonday(d) { mondays.append(d) }; d = d + 1 }
+                // The Mondays in [lo, hi]: the first one on or after lo, then every 7 days.
+                var firstMonday = lo
+                while !CohortBuilder.isMonday(firstMonday) { firstMonday = firstMonday + 1 }
+                let mondays = firstMonday <= hi ? (hi.serial - firstMonday.serial) / 7 + 1 : 0
                 let start: Day
-                if mondays.isEmpty {                    // infeasible window (only for odd cohort sizes): nearest Monday
+                if mondays == 0 {                       // infeasible window (only for odd cohort sizes): nearest Monday
                     var m = min(max(lo, CohortBuilder.rtFirst), hi)
                     while !CohortBuilder.isMonday(m) { m = m + 1 }
                     start = m
                 } else {
-                    start = mondays[g.integer(in: 0...(mondays.count - 1))]
+                    start = firstMonday + 7 * g.integer(in: 0...(mondays - 1))
                 }
                 p[i].rtStart = start
                 p[i].rtEnd = CohortBuilder.rtEnd(start: start, fractions: p[i].fractions)
@@ -540,7 +548,8 @@ extension CohortSimulator {
                         p[i].failDay[s.rawValue] = day
                     }
                 }
-                pool.removeAll { chosen.contains($0) }
+                let chosenSet = Set(chosen)
+                pool.removeAll { chosenSet.contains($0) }
             }
         }
 
@@ -907,11 +916,12 @@ extension CohortSimulator {
                     }
                 }
                 let g4set = g.sampleWithoutReplacement(logWeights: logW, count: c[1])
-                let remaining = (0..<n).filter { !g4set.contains($0) }
-                let g3set = g.sampleWithoutReplacement(logWeights: remaining.map { logW[$0] }, count: c[0]).map { remaining[$0] }
+                let grade4 = Set(g4set)
+                let remaining = (0..<n).filter { !grade4.contains($0) }
+                let grade3 = Set(g.sampleWithoutReplacement(logWeights: remaining.map { logW[$0] }, count: c[0]).map { remaining[$0] })
                 var grades = [Int?](repeating: 0, count: n)
                 for i in 0..<n {
-                    grades[i] = g4set.contains(i) ? 4 : g3set.contains(i) ? 3 : [0, 0, 0, 1, 1, 2][g.integer(in: 0...5)]
+                    grades[i] = grade4.contains(i) ? 4 : grade3.contains(i) ? 3 : [0, 0, 0, 1, 1, 2][g.integer(in: 0...5)]
                 }
                 result.append(grades)
             }
