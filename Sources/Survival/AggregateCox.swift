@@ -268,9 +268,9 @@ public struct AggregateCoxModel: Sendable {
         let wc = GeneralizedCholesky(v.submatrix(estimable), tolerance: control.cholTolerance)
         let wald = zip(est, wc.solve(est)).reduce(0) { $0 + $1.0 * $1.1 }
         tests = CoxModel.Tests(
-            likelihoodRatio: CoxModel.Test(statistic: 2 * (bestLoglik - loglik0), degreesOfFreedom: estimable.count),
-            wald: CoxModel.Test(statistic: wald, degreesOfFreedom: estimable.count),
-            score: CoxModel.Test(statistic: scoreStatistic, degreesOfFreedom: estimable.count),
+            likelihoodRatio: ChiSquareTest(statistic: 2 * (bestLoglik - loglik0), degreesOfFreedom: estimable.count),
+            wald: ChiSquareTest(statistic: wald, degreesOfFreedom: estimable.count),
+            score: ChiSquareTest(statistic: scoreStatistic, degreesOfFreedom: estimable.count),
             robustScore: nil)
     }
 

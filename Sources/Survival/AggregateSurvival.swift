@@ -126,7 +126,7 @@ extension LogRankTest {
     ///
     /// ```swift
     /// let test = LogRankTest(aggregates: data, groupCount: 2)
-    /// test.pValue
+    /// test.test.pValue
     /// ```
     ///
     /// - Parameters:
@@ -184,9 +184,8 @@ extension LogRankTest {
             }
         }
         notPossible = reason
-        chiSquare = statistic
-        degreesOfFreedom = df
-        pValue = reason == nil ? ChiSquared.survival(statistic, df: Double(df)) : .nan
+        test = reason == nil ? ChiSquareTest(statistic: statistic, degreesOfFreedom: df)
+            : ChiSquareTest(statistic: statistic, degreesOfFreedom: df, pValue: .nan)
     }
 
     /// Adds one stratum's observed, expected and variance terms; `table` cells are group·2 + (0 event, 1 censored).
@@ -237,7 +236,7 @@ extension CumulativeIncidence {
     ///
     /// ```swift
     /// let ci = CumulativeIncidence(aggregates: data)   // status holds cause codes, 0 = censored
-    /// ci.tests.first?.pValue
+    /// ci.tests.first?.test.pValue
     /// ```
     ///
     /// - Parameters:
@@ -275,7 +274,7 @@ extension CumulativeIncidence {
             }
         }
         self.curves = curves
-        var tests: [Test] = []
+        var tests: [GrayTest] = []
         if ng > 1 && nc > 0 {
             var firstGroup: [Int: Int] = [:], nested = true
             for i in aggregates.time.indices {
@@ -307,9 +306,9 @@ extension CumulativeIncidence {
                 } else {
                     reason = .singularVariance
                 }
-                let p = statistic.isNaN ? .nan : ChiSquared.survival(statistic, df: Double(ng - 1))
-                tests.append(Test(cause: causes[c], statistic: statistic, degreesOfFreedom: ng - 1, pValue: p,
-                                  notPossible: reason))
+                tests.append(GrayTest(cause: causes[c],
+                                      test: ChiSquareTest(statistic: statistic, degreesOfFreedom: ng - 1),
+                                      notPossible: reason))
             }
         }
         self.tests = tests

@@ -11,7 +11,7 @@ import Darwin
 /// // cause: 0 = censored, 1, 2, … = failure causes; group: 0 or 1
 /// let ci = try CumulativeIncidence(time: t, cause: c, group: g)
 /// ci.curve(group: 1, cause: 1)?.estimates(at: [365, 730])   // F₁(t), variance, limits
-/// ci.tests.first?.pValue                                     // Gray's test for cause 1
+/// ci.tests.first?.test.pValue                                     // Gray's test for cause 1
 /// ```
 ///
 /// For cause j at a distinct time t of a group, with n at risk, d_j failures from cause j and d failures
@@ -103,16 +103,41 @@ public struct CumulativeIncidence: Sendable {
     }
 
     /// Gray's test for one cause (a row of `cuminc`'s `$Tests`).
-    public struct Test: Sendable, Equatable, Codable {
+    public struct GrayTest: Sendable, Hashable, Codable {
+        /// The failure cause whose cumulative incidence the groups are compared on.
         public var cause: Int
-        /// The statistic; NaN when ``notPossible`` is set.
-        public var statistic: Double
-        public var degreesOfFreedom: Int
-        /// NaN when ``notPossible`` is set.
-        public var pValue: Double
+        /// The χ² test on (groups − 1) degrees of freedom; statistic and p are NaN when ``notPossible`` is set.
+        public var test: ChiSquareTest
         /// Why the test could not be computed, or `nil` when it was.
-        public var notPossible: TestNotPossible? = nil
+        public var notPossible: TestNotPossible?
+
+        /// A test result for one cause.
+        ///
+        /// - Parameters:
+        ///   - cause: The failure cause.
+        ///   - test: The χ² test.
+        ///   - notPossible: Why it could not be computed, or `nil`.
+        /// - Complexity: O(1).
+        public init(cause: Int, test: ChiSquareTest, notPossible: TestNotPossible? = nil) {
+            self.cause = cause
+            self.test = test
+            self.notPossible = notPossible
+        }
+
+        /// The statistic of ``test``.
+        @available(*, deprecated, renamed: "test.statistic")
+        public var statistic: Double { test.statistic }
+        /// The degrees of freedom of ``test``.
+        @available(*, deprecated, renamed: "test.degreesOfFreedom")
+        public var degreesOfFreedom: Int { test.degreesOfFreedom }
+        /// The p-value of ``test``.
+        @available(*, deprecated, renamed: "test.pValue")
+        public var pValue: Double { test.pValue }
     }
+
+    /// The former name of ``GrayTest``.
+    @available(*, deprecated, renamed: "GrayTest")
+    public typealias Test = GrayTest
 
     /// Cause codes with at least one failure, ascending.
     public let causes: [Int]
@@ -121,7 +146,7 @@ public struct CumulativeIncidence: Sendable {
     /// Curves, cause-major then group (the order of `cuminc`'s list).
     public let curves: [Curve]
     /// Gray's test per cause; empty with fewer than two groups.
-    public let tests: [Test]
+    public let tests: [GrayTest]
     public let rho: Double
     /// Number of rows used.
     public let observations: Int
@@ -187,10 +212,10 @@ public struct CumulativeIncidence: Sendable {
         self.curves = curves
 
         // --- Gray's test
-        var tests: [Test] = []
+        var tests: [GrayTest] = []
         if ng > CumulativeIncidence.maxGrayGroups {
-            tests = causes.map { Test(cause: $0, statistic: .nan, degreesOfFreedom: ng - 1, pValue: .nan,
-                                      notPossible: .tooManyGroups) }
+            tests = causes.map { GrayTest(cause: $0, test: .notComputed(degreesOfFreedom: ng - 1),
+                                          notPossible: .tooManyGroups) }
         } else if ng > 1 && nc > 0 {
             var rowsByStratum: [[Int]]
             if let strata {
@@ -225,9 +250,9 @@ public struct CumulativeIncidence: Sendable {
                 } else {
                     reason = .singularVariance
                 }
-                let p = statistic.isNaN ? .nan : ChiSquared.survival(statistic, df: Double(ng - 1))
-                tests.append(Test(cause: causes[c], statistic: statistic, degreesOfFreedom: ng - 1, pValue: p,
-                                  notPossible: reason))
+                tests.append(GrayTest(cause: causes[c],
+                                      test: ChiSquareTest(statistic: statistic, degreesOfFreedom: ng - 1),
+                                      notPossible: reason))
             }
         }
         self.tests = tests
@@ -245,8 +270,12 @@ public struct CumulativeIncidence: Sendable {
         curves.first { $0.group == group && $0.cause == cause }
     }
 
-    /// The test for `cause`.
-    public func test(cause: Int) -> Test? { tests.first { $0.cause == cause } }
+    /// Gray's test for `cause`, or `nil` without one (fewer than two groups, or no failure of the cause).
+    ///
+    /// - Parameter cause: A failure cause code.
+    /// - Returns: The test, or `nil`.
+    /// - Complexity: O(number of causes).
+    public func test(cause: Int) -> GrayTest? { tests.first { $0.cause == cause } }
 
     // MARK: Computation
 

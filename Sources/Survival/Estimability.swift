@@ -80,42 +80,6 @@ public enum Estimability: Sendable, Equatable, Hashable, Codable, CustomStringCo
     }
 }
 
-/// One coefficient of a proportional-hazards model as it can be reported: only ever built for an
-/// estimable term.
-///
-/// ```swift
-/// if let e = fit.estimate(0) { print(e.hazardRatio, e.lower, e.upper, e.pValue) }
-/// ```
-public struct HazardRatioEstimate: Sendable, Codable, Equatable {
-    /// log hazard ratio β.
-    public var coefficient: Double
-    /// Standard error of β (robust when the fit is robust).
-    public var standardError: Double
-    /// exp(β).
-    public var hazardRatio: Double
-    /// Confidence limits for the hazard ratio.
-    public var lower: Double
-    public var upper: Double
-    /// The confidence level of ``lower`` and ``upper``.
-    public var level: Double
-    /// The test statistic behind ``pValue`` (Wald z, or the signed root of a likelihood-ratio statistic).
-    public var z: Double
-    /// Two-sided p-value for β = 0.
-    public var pValue: Double
-
-    public init(coefficient: Double, standardError: Double, hazardRatio: Double, lower: Double, upper: Double,
-                level: Double, z: Double, pValue: Double) {
-        self.coefficient = coefficient
-        self.standardError = standardError
-        self.hazardRatio = hazardRatio
-        self.lower = lower
-        self.upper = upper
-        self.level = level
-        self.z = z
-        self.pValue = pValue
-    }
-}
-
 /// Data checks shared by the proportional-hazards fits.
 enum EstimabilityCheck {
     /// Columns with exactly two distinct values among `rows` (all rows when nil) one of which no event has:

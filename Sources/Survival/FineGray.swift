@@ -39,12 +39,9 @@ public struct FineGray: Sendable {
         public init() {}
     }
 
-    /// A chi-square test.
-    public struct Test: Sendable, Codable, Equatable {
-        public var statistic: Double
-        public var degreesOfFreedom: Int
-        public var pValue: Double
-    }
+    /// The former name of ``ChiSquareTest``.
+    @available(*, deprecated, renamed: "ChiSquareTest")
+    public typealias Test = ChiSquareTest
 
     /// Estimated coefficients (log subdistribution hazard ratios).
     public let coefficients: [Double]
@@ -95,13 +92,27 @@ public struct FineGray: Sendable {
     ///   - level: Confidence level (default 0.95).
     /// - Returns: The estimate, or `nil` when `termStatus[k]` is not `.estimable`.
     /// - Complexity: O(1).
-    public func estimate(_ k: Int, level: Double = 0.95) -> HazardRatioEstimate? {
+    public func estimate(_ k: Int, level: Double = 0.95) -> CoefficientSummary? {
         guard termStatus[k].isEstimable else { return nil }
-        let se = variance[k, k].squareRoot()
-        let b = coefficients[k], q = Normal.quantile(1 - (1 - level) / 2)
-        let z = b / se
-        return HazardRatioEstimate(coefficient: b, standardError: se, hazardRatio: exp(b), lower: exp(b - q * se),
-                                   upper: exp(b + q * se), level: level, z: z, pValue: Normal.twoSidedP(z))
+        return CoefficientSummary(coefficient: coefficients[k], modelStandardError: variance[k, k].squareRoot(),
+                                  level: level)
+    }
+
+    /// `summary.crr`'s coefficient table: one row per coefficient, estimable or not. The standard error is
+    /// `crr`'s sandwich standard error (``CoefficientSummary/modelStandardError`` and
+    /// ``CoefficientSummary/standardError`` are both it; there is no separate robust one).
+    ///
+    /// ```swift
+    /// for row in fit.coefficientSummaries() { print(row.hazardRatio, row.lower, row.upper, row.pValue) }
+    /// ```
+    ///
+    /// - Parameter level: Confidence level of the intervals (default 0.95).
+    /// - Returns: One summary per coefficient, in column order.
+    /// - Complexity: O(p).
+    public func coefficientSummaries(level: Double = 0.95) -> [CoefficientSummary] {
+        standardErrors.enumerated().map {
+            CoefficientSummary(coefficient: coefficients[$0.offset], modelStandardError: $0.element, level: level)
+        }
     }
 
     /// `crr`'s numbers, reported whether or not a term is estimable (use ``estimate(_:level:)`` to report).
@@ -120,10 +131,8 @@ public struct FineGray: Sendable {
         return (zip(coefficients, se).map { exp($0 - z * $1) }, zip(coefficients, se).map { exp($0 + z * $1) })
     }
     /// The pseudo likelihood-ratio test of `summary.crr`: 2(ℓ − ℓ₀) on p degrees of freedom.
-    public var likelihoodRatioTest: Test {
-        let s = 2 * (logLikelihood - nullLogLikelihood)
-        let df = coefficients.count
-        return Test(statistic: s, degreesOfFreedom: df, pValue: df > 0 ? ChiSquared.survival(s, df: Double(df)) : .nan)
+    public var likelihoodRatioTest: ChiSquareTest {
+        ChiSquareTest(statistic: 2 * (logLikelihood - nullLogLikelihood), degreesOfFreedom: coefficients.count)
     }
 
     /// The predicted cumulative incidence 1 − exp(−Σ exp(x·β)·dΛ₀) at each of ``failureTimes``, for

@@ -57,7 +57,7 @@ public struct FirthCoxModel: Sendable {
     /// The unpenalized Breslow log partial likelihood at β̂.
     public let logLikelihood: Double
     /// Global penalized likelihood-ratio test of β = 0: 2{ℓ*(β̂) − ℓ*(0)} on p df (`coxphf`'s summary).
-    public let likelihoodRatioTest: CoxModel.Test
+    public let likelihoodRatioTest: ChiSquareTest
     /// Confidence limits for the hazard ratios at ``level`` (profile or Wald, per ``inference``); NaN where
     /// a profile limit could not be located.
     public let limits: (lower: [Double], upper: [Double])
@@ -92,14 +92,14 @@ public struct FirthCoxModel: Sendable {
     /// ```
     ///
     /// - Parameter k: Coefficient index.
-    /// - Returns: The estimate (``HazardRatioEstimate/z`` is the Wald z, or sign(β)·√statistic for the
+    /// - Returns: The estimate (``CoefficientSummary/z`` is the Wald z, or sign(β)·√statistic for the
     ///   penalized likelihood-ratio test), or `nil`.
     /// - Complexity: O(1).
-    public func estimate(_ k: Int) -> HazardRatioEstimate? {
+    public func estimate(_ k: Int) -> CoefficientSummary? {
         guard termStatus[k].isEstimable else { return nil }
         let b = coefficients[k]
         let z = inference == .wald ? b / standardErrors[k] : (b < 0 ? -1 : 1) * statistics[k].squareRoot()
-        return HazardRatioEstimate(coefficient: b, standardError: standardErrors[k], hazardRatio: exp(b),
+        return CoefficientSummary(coefficient: b, standardError: standardErrors[k], hazardRatio: exp(b),
                                    lower: limits.lower[k], upper: limits.upper[k], level: level, z: z,
                                    pValue: pValues[k])
     }
@@ -162,7 +162,7 @@ public struct FirthCoxModel: Sendable {
         logLikelihood = final.loglik
         let nullPenalized = penalty.evaluate(zero, thirdMoments: false).penalized
         penalizedLogLikelihood = (nullPenalized - logScale, final.penalized - logScale)
-        likelihoodRatioTest = CoxModel.Test(statistic: 2 * (final.penalized - nullPenalized),
+        likelihoodRatioTest = ChiSquareTest(statistic: 2 * (final.penalized - nullPenalized),
                                             degreesOfFreedom: free.count)
         // variance on the given scale
         let inv = GeneralizedCholesky(final.information.submatrix(free)).inverse()

@@ -37,7 +37,7 @@ public enum TestNotPossible: String, Sendable, Codable, Equatable, CustomStringC
 ///
 /// ```swift
 /// let test = try LogRankTest(time: t, event: e, group: g)   // g in 0..<k
-/// test.chiSquare, test.degreesOfFreedom, test.pValue
+/// test.test.statistic, test.test.degreesOfFreedom, test.test.pValue
 /// ```
 ///
 /// At each distinct time t of a stratum, with n at risk, d events, and n_j, d_j in group j, and weight
@@ -48,7 +48,7 @@ public enum TestNotPossible: String, Sendable, Codable, Equatable, CustomStringC
 /// not zero the statistic uses its generalized inverse and df is its rank (R stops there).
 ///
 /// When the data hold no comparison (one group, no events, groups nested in strata, zero variance),
-/// ``notPossible`` says why and ``chiSquare`` and ``pValue`` are NaN; the per-group counts are still
+/// ``notPossible`` says why and the statistic and p of ``test`` are NaN; the per-group counts are still
 /// reported.
 public struct LogRankTest: Sendable {
     /// Rows in each group.
@@ -59,12 +59,10 @@ public struct LogRankTest: Sendable {
     public let expected: [Double]
     /// Variance–covariance matrix of O − E.
     public let variance: Matrix
-    /// The statistic; NaN when ``notPossible`` is set.
-    public let chiSquare: Double
-    /// Degrees of freedom; 0 when ``notPossible`` is set.
-    public let degreesOfFreedom: Int
-    /// Upper-tail χ² probability; NaN when ``notPossible`` is set.
-    public let pValue: Double
+    /// The χ² test (O−E)ᵀV⁻(O−E): statistic and p are NaN and the degrees of freedom 0 when
+    /// ``notPossible`` is set.
+    public let test: ChiSquareTest
+    /// The weight exponent ρ (0: log-rank; 1: Peto–Peto).
     public let rho: Double
     /// Why no test could be computed, or `nil` when it was.
     public let notPossible: TestNotPossible?
@@ -212,9 +210,8 @@ public struct LogRankTest: Sendable {
             }
         }
         notPossible = reason
-        chiSquare = statistic
-        degreesOfFreedom = df
-        pValue = reason == nil ? ChiSquared.survival(statistic, df: Double(df)) : .nan
+        test = reason == nil ? ChiSquareTest(statistic: statistic, degreesOfFreedom: df)
+            : ChiSquareTest(statistic: statistic, degreesOfFreedom: df, pValue: .nan)
     }
 
     /// Most groups a test accepts: the variance matrix is k × k (5000 groups: 200 MB).
@@ -298,3 +295,15 @@ import Glibc
 #else
 import Darwin
 #endif
+
+extension LogRankTest {
+    /// The statistic of ``test``.
+    @available(*, deprecated, renamed: "test.statistic")
+    public var chiSquare: Double { test.statistic }
+    /// The degrees of freedom of ``test``.
+    @available(*, deprecated, renamed: "test.degreesOfFreedom")
+    public var degreesOfFreedom: Int { test.degreesOfFreedom }
+    /// The p-value of ``test``.
+    @available(*, deprecated, renamed: "test.pValue")
+    public var pValue: Double { test.pValue }
+}

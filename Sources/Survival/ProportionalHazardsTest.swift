@@ -3,7 +3,7 @@
 /// ```swift
 /// let zph = ProportionalHazardsTest(model: fit)                  // one term per column
 /// let zph2 = ProportionalHazardsTest(model: fit, terms: [[0], [1, 2]])  // a 3-level factor as one term
-/// zph.global.pValue
+/// zph.global.test.pValue
 /// ```
 ///
 /// For each term the model is extended by β_j·g(t)·x_j with g the transformed time, centred over the
@@ -18,16 +18,32 @@ public struct ProportionalHazardsTest: Sendable {
     }
 
     /// The test for one term (or the global test).
-    public struct Result: Sendable, Codable, Equatable {
+    public struct Term: Sendable, Codable, Hashable {
         /// Model columns making up the term.
         public var columns: [Int]
-        public var chiSquare: Double
-        public var degreesOfFreedom: Int
-        public var pValue: Double
+        /// The score test of proportional hazards for these columns, on one degree of freedom per column.
+        public var test: ChiSquareTest
+
+        /// The statistic of ``test``.
+        @available(*, deprecated, renamed: "test.statistic")
+        public var chiSquare: Double { test.statistic }
+        /// The degrees of freedom of ``test``.
+        @available(*, deprecated, renamed: "test.degreesOfFreedom")
+        public var degreesOfFreedom: Int { test.degreesOfFreedom }
+        /// The p-value of ``test``.
+        @available(*, deprecated, renamed: "test.pValue")
+        public var pValue: Double { test.pValue }
     }
 
-    public let terms: [Result]
-    public let global: Result
+    /// The former name of ``Term``.
+    @available(*, deprecated, renamed: "Term")
+    public typealias Result = Term
+
+    /// One test per requested term, in the order requested (terms whose columns are all aliased are left out).
+    public let terms: [Term]
+    /// The global test of all non-aliased columns together (R's `GLOBAL` row).
+    public let global: Term
+    /// The time transform used.
     public let transform: Transform
 
     /// Runs the test.
@@ -88,17 +104,18 @@ public struct ProportionalHazardsTest: Sendable {
                 }
             }
         }
-        func test(_ cols: [Int]) -> Result {
+        func test(_ cols: [Int]) -> Term {
             let kk = Array(0..<p) + cols.map { $0 + p }
             let u = [Double](repeating: 0, count: p) + cols.map { u2[$0] }
             let chol = GeneralizedCholesky(info.submatrix(kk), tolerance: 1e-14)
             let stat = zip(u, chol.solve(u)).reduce(0) { $0 + $1.0 * $1.1 }
-            return Result(columns: cols.map { keep[$0] }, chiSquare: stat, degreesOfFreedom: cols.count,
-                          pValue: ChiSquared.survival(stat, df: Double(cols.count)))
+            return Term(columns: cols.map { keep[$0] },
+                        test: ChiSquareTest(statistic: stat, degreesOfFreedom: cols.count,
+                                            pValue: ChiSquared.survival(stat, df: Double(cols.count))))
         }
         // map requested terms (model column indices) to kept positions
         let requested = terms ?? keep.map { [$0] }
-        var results: [Result] = []
+        var results: [Term] = []
         for t in requested {
             let cols = t.compactMap { keep.firstIndex(of: $0) }
             if !cols.isEmpty { results.append(test(cols)) }

@@ -143,7 +143,7 @@ public enum CoxAnalysis {
         } catch {
             throw AnalysisError.model("\(table.sourceName): \(error)")
         }
-        let se = model.standardErrors, rse = model.robustStandardErrors
+        let se = model.modelStandardErrors, rse = model.robustStandardErrors
         let (lo, hi) = model.hazardRatioInterval()
         let z = model.zScores, p = model.pValues
         let terms = matrix.termNames.indices.map { k in
@@ -155,7 +155,7 @@ public enum CoxAnalysis {
         }
         // With no events there is no test (R prints "Likelihood ratio test=0 on 0 df, p=1").
         let noEvents = model.status.reason == .noEvents
-        func test(_ t: CoxModel.Test) -> Test {
+        func test(_ t: ChiSquareTest) -> Test {
             noEvents ? Test(statistic: .nan, df: 0, p: .nan) : Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue)
         }
         var warnings = model.warnings
@@ -177,10 +177,10 @@ public enum CoxAnalysis {
                 zphResult = ZPH(transform: test.transform.rawValue,
                                 terms: test.terms.map { r in
                                     let cov = matrix.covariates.first { $0.terms.contains(r.columns[0]) }!
-                                    return ZPHTerm(term: cov.name, chisq: r.chiSquare, df: r.degreesOfFreedom, p: r.pValue)
+                                    return ZPHTerm(term: cov.name, chisq: r.test.statistic, df: r.test.degreesOfFreedom, p: r.test.pValue)
                                 },
-                                global: ZPHTerm(term: "GLOBAL", chisq: test.global.chiSquare,
-                                                df: test.global.degreesOfFreedom, p: test.global.pValue))
+                                global: ZPHTerm(term: "GLOBAL", chisq: test.global.test.statistic,
+                                                df: test.global.test.degreesOfFreedom, p: test.global.test.pValue))
             }
         }
         return Result(n: model.observations, events: model.events, ties: ties.rawValue, strataColumn: strata,

@@ -62,7 +62,7 @@ public enum LogRankAnalysis {
         let test = try LogRankTest(time: cols.time, event: cols.event, group: g.index, groupCount: g.levels.count,
                                strata: s, rho: rho)
         return Result(time: time, event: event, groupColumn: group, strataColumn: strata, rho: rho,
-                      chisq: test.chiSquare, df: test.degreesOfFreedom, p: test.pValue,
+                      chisq: test.test.statistic, df: test.test.degreesOfFreedom, p: test.test.pValue,
                       notPossible: test.notPossible?.description,
                       groups: g.levels.indices.map {
                           Group(group: g.levels[$0], n: test.count[$0], observed: test.observed[$0],
