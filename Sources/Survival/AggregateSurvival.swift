@@ -1,3 +1,5 @@
+import RealModule
+
 /// Right-censored (or competing-risks) data summarised per distinct (stratum, group, time, status): the
 /// result of one `GROUP BY` in a database, a few rows per distinct time however many subjects there are.
 ///
@@ -16,9 +18,13 @@
 /// (0 when absent). Rows need not be sorted and may repeat a key (their counts add: per-shard results can be
 /// concatenated as they are).
 public struct SurvivalAggregates: Sendable, Equatable {
+    /// Distinct time of each aggregate row.
     public var time: [Double]
+    /// Stratum index of each aggregate row (0 without strata).
     public var stratum: [Int]
+    /// Group index of each aggregate row (0 without groups).
     public var group: [Int]
+    /// Status of each aggregate row: 0 censored, otherwise the event (or cause) code.
     public var status: [Int]
     /// Number of subject rows in each aggregate row.
     public var count: [Int]
@@ -87,7 +93,8 @@ extension KaplanMeier {
                   confidenceLevel: confidenceLevel)
     }
 
-    /// Separate curves per group index, ascending, as ``byGroup(time:event:group:weights:confidenceType:confidenceLevel:)``
+    /// Separate curves per group index, ascending, as
+    /// ``byGroup(time:event:group:weights:confidenceType:confidenceLevel:)``
     /// on the subject rows (near-equal times merged over all the data first, as R does).
     ///
     /// - Parameters:
@@ -111,6 +118,8 @@ extension KaplanMeier {
 
     /// The reverse Kaplan–Meier estimate (censoring as the event) from per-time counts, unweighted, as
     /// ``reverse(time:event:confidenceType:confidenceLevel:)``.
+    ///
+    /// - Complexity: O(m log m) for m aggregate rows.
     public static func reverse(aggregates: SurvivalAggregates, confidenceType: ConfidenceType = .log,
                                confidenceLevel: Double = 0.95) -> KaplanMeier {
         var swapped = aggregates
@@ -206,7 +215,7 @@ extension LogRankTest {
                 d += dj[j]
                 nTotal += atRisk[j]
             }
-            let w = rho == 0 ? 1.0 : pow(km, rho)
+            let w = rho == 0 ? 1.0 : Double.pow(km, rho)
             if d > 0 {
                 for j in 0..<k {
                     o[j] += w * dj[j]
@@ -283,7 +292,8 @@ extension CumulativeIncidence {
             }
             let stratumTables = Array(Set(aggregates.stratum)).sorted().map { s -> EventTable in
                 let idx = aggregates.rows { aggregates.stratum[$0] == s }
-                return EventTable(time: idx.map { aggregates.time[$0] }, cell: idx.map { gIdx[$0] * (nc + 1) + cell[$0] },
+                return EventTable(time: idx.map { aggregates.time[$0] },
+                                  cell: idx.map { gIdx[$0] * (nc + 1) + cell[$0] },
                                   cellCount: ng * (nc + 1), weights: idx.map { amount[$0] }, timeFix: false)
             }
             for c in 0..<nc {
@@ -314,9 +324,3 @@ extension CumulativeIncidence {
         self.tests = tests
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif

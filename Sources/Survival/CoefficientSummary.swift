@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import RealModule
 
 /// One coefficient of a proportional-hazards model as R's `summary` reports it: β, exp(β), its standard
 /// errors, Wald z and p, and the confidence limits of the hazard ratio.
@@ -72,8 +68,8 @@ public struct CoefficientSummary: Sendable, Codable, Hashable {
         let q = Normal.quantile(1 - (1 - level) / 2)
         let z = coefficient / se
         self.init(coefficient: coefficient, standardError: se, modelStandardError: modelStandardError,
-                  robustStandardError: robustStandardError, hazardRatio: exp(coefficient),
-                  lower: exp(coefficient - q * se), upper: exp(coefficient + q * se), level: level, z: z,
+                  robustStandardError: robustStandardError, hazardRatio: Double.exp(coefficient),
+                  lower: Double.exp(coefficient - q * se), upper: Double.exp(coefficient + q * se), level: level, z: z,
                   pValue: z.isNaN ? .nan : Normal.twoSidedP(z))
     }
 
@@ -104,6 +100,16 @@ public struct CoefficientSummary: Sendable, Codable, Hashable {
         self.level = level
         self.z = z
         self.pValue = pValue
+    }
+}
+
+extension CoefficientSummary {
+    /// Wald limits exp(β ± z₁₋α/₂·se) for each coefficient (NaN where β or se is).
+    static func waldLimits(_ coefficients: [Double], standardErrors: [Double],
+                           level: Double) -> (lower: [Double], upper: [Double]) {
+        let z = Normal.quantile(1 - (1 - level) / 2)
+        let pairs = zip(coefficients, standardErrors)
+        return (pairs.map { Double.exp($0 - z * $1) }, pairs.map { Double.exp($0 + z * $1) })
     }
 }
 

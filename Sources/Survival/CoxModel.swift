@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import RealModule
 
 /// The Cox proportional-hazards model fitted by partial likelihood, as R's `coxph`.
 ///
@@ -28,15 +24,23 @@ import Darwin
 public struct CoxModel: Sendable {
     /// How tied event times are handled.
     public enum Ties: String, Sendable, Codable, CaseIterable {
+        /// Efron's approximation (R's default) or Breslow's.
         case efron, breslow
     }
 
     /// R's `coxph.control` settings.
     public struct Control: Sendable {
+        /// Convergence threshold on |1 − ℓ_old/ℓ_new| (`eps`).
         public var epsilon: Double = 1e-9
+        /// Maximum Newton–Raphson iterations (`iter.max`).
         public var maxIterations: Int = 20
-        public var cholTolerance: Double = pow(Double.ulpOfOne, 0.75)
+        /// Pivot tolerance of the Cholesky factorization below which a column is aliased (`toler.chol`).
+        public var cholTolerance: Double = Double.pow(Double.ulpOfOne, 0.75)
+        /// Tolerance of R's "coefficient may be infinite" check (`toler.inf`).
         public var infTolerance: Double = (1e-9).squareRoot()
+        /// R's defaults.
+        ///
+        /// - Complexity: O(1).
         public init() {}
     }
 
@@ -76,9 +80,11 @@ public struct CoxModel: Sendable {
     public let robustVariance: Matrix?
     /// Log partial likelihood at the start (β = initial) and at the end.
     public let logLikelihood: (initial: Double, final: Double)
+    /// The global tests of β = 0.
     public let tests: Tests
     /// Newton–Raphson iterations, counted as R does.
     public let iterations: Int
+    /// Whether the iterations converged.
     public let converged: Bool
     /// Warnings, worded exactly as R's `coxph` words them. Read ``termStatus`` rather than these texts.
     public let warnings: [String]
@@ -102,8 +108,11 @@ public struct CoxModel: Sendable {
     public let concordance: Concordance
     /// Number of rows used, number of events (unweighted count, as R's `nevent`) and their total weight.
     public let observations: Int
+    /// Number of events (unweighted, R's `nevent`).
     public let events: Int
+    /// Total weight of the events.
     public let weightedEvents: Double
+    /// How tied event times were handled.
     public let ties: Ties
 
     /// The variance behind ``standardErrors``, ``zScores``, ``pValues``, ``hazardRatioInterval(level:)``,
@@ -168,7 +177,7 @@ public struct CoxModel: Sendable {
 
     /// R's numbers, reported whether or not a term is estimable (use ``estimate(_:level:)`` to report).
     /// exp(β).
-    public var hazardRatios: [Double] { coefficients.map { exp($0) } }
+    public var hazardRatios: [Double] { coefficients.map { Double.exp($0) } }
     /// Wald z statistics β/se with se from ``standardErrors`` (robust when the fit is robust, as R).
     public var zScores: [Double] { zip(coefficients, standardErrors).map { $0 / $1 } }
     /// Two-sided p-values 2Φ(−|z|) of ``zScores``.
@@ -179,9 +188,7 @@ public struct CoxModel: Sendable {
     /// - Returns: Lower and upper limits, one per coefficient.
     /// - Complexity: O(p).
     public func hazardRatioInterval(level: Double = 0.95) -> (lower: [Double], upper: [Double]) {
-        let z = Normal.quantile(1 - (1 - level) / 2)
-        let se = standardErrors
-        return (zip(coefficients, se).map { exp($0 - z * $1) }, zip(coefficients, se).map { exp($0 + z * $1) })
+        CoefficientSummary.waldLimits(coefficients, standardErrors: standardErrors, level: level)
     }
 
     // Retained for residuals, zph and prediction.
@@ -205,12 +212,15 @@ public struct CoxModel: Sendable {
     ///   - robust: Also compute the robust sandwich variance (used for se, z, p and the Wald test).
     ///   - initial: Starting coefficients (default 0).
     ///   - control: Convergence settings (R's `coxph.control` defaults).
+    ///   - parallelism: Whether the martingale residuals and the concordance are computed on two threads
+    ///     (default ``Parallelism/twoThreads``); the fit is the same either way.
     /// - Throws: ``SurvivalError`` for no rows, mismatched lengths, a non-finite time, covariate or entry
     ///   time, an entry time not before its exit time, or a weight that is not positive and finite.
     /// - Complexity: O(n·p²) per iteration after one O(n) radix sort.
     public init(time: [Double], event: [Bool], covariates: [[Double]], entry: [Double]? = nil,
                 strata: [Int]? = nil, weights: [Double]? = nil, ties: Ties = .efron, robust: Bool = false,
-                initial: [Double]? = nil, control: Control = Control()) throws(SurvivalError) {
+                initial: [Double]? = nil, control: Control = Control(),
+                parallelism: Parallelism = .default) throws(SurvivalError) {
         let n = time.count
         guard n > 0 else { throw .noObservations }
         try Check.length(event, "event", as: n, of: "time")
@@ -224,7 +234,8 @@ public struct CoxModel: Sendable {
         if let entry {
             try Check.finite(entry, "entry")
             for i in 0..<n where !(entry[i] < time[i]) {
-                throw .invalidParameter(name: "entry[\(i)]", value: entry[i], requirement: "before the exit time \(time[i])")
+                throw .invalidParameter(name: "entry[\(i)]", value: entry[i],
+                                        requirement: "before the exit time \(time[i])")
             }
         }
 
@@ -384,9 +395,9 @@ public struct CoxModel: Sendable {
         let estimable = (0..<p).filter { !aliased.contains($0) }
         // the two costliest summaries are independent: compute them side by side
         let lpFinal = lp
-        let (mart, conc) = inParallel({ data.martingaleResiduals(linearPredictor: lpFinal) }, {
+        let (mart, conc) = parallelism.both({ data.martingaleResiduals(linearPredictor: lpFinal) }, {
             Concordance(validTime: data.fixedTime, event: event, score: lpFinal, entry: entry, strata: strata,
-                        weights: weights, order: data.order)
+                        weights: weights, order: data.order, parallelism: parallelism)
         })
         martingaleResiduals = mart
         concordance = conc
@@ -419,7 +430,8 @@ public struct CoxModel: Sendable {
             }
             let cm = GeneralizedCholesky(m, tolerance: control.cholTolerance)
             let sol = cm.solve(u0)
-            robustScore = ChiSquareTest(statistic: zip(u0, sol).reduce(0) { $0 + $1.0 * $1.1 }, degreesOfFreedom: cm.rank)
+            robustScore = ChiSquareTest(statistic: zip(u0, sol).reduce(0) { $0 + $1.0 * $1.1 },
+                                        degreesOfFreedom: cm.rank)
         }
         self.robustVariance = robustV
         self.termStatus = termStatus.enumerated().map { j, s in
@@ -430,9 +442,10 @@ public struct CoxModel: Sendable {
         let est = estimable.map { coef[$0] }
         let wc = GeneralizedCholesky(usedV, tolerance: control.cholTolerance)
         let wald = zip(est, wc.solve(est)).reduce(0) { $0 + $1.0 * $1.1 }
-        tests = Tests(likelihoodRatio: ChiSquareTest(statistic: 2 * (bestLoglik - loglik0), degreesOfFreedom: estimable.count),
-                      wald: ChiSquareTest(statistic: wald, degreesOfFreedom: estimable.count),
-                      score: ChiSquareTest(statistic: scoreStatistic, degreesOfFreedom: estimable.count),
+        let df = estimable.count
+        tests = Tests(likelihoodRatio: ChiSquareTest(statistic: 2 * (bestLoglik - loglik0), degreesOfFreedom: df),
+                      wald: ChiSquareTest(statistic: wald, degreesOfFreedom: df),
+                      score: ChiSquareTest(statistic: scoreStatistic, degreesOfFreedom: df),
                       robustScore: robustScore)
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import RealModule
 
 /// Cumulative incidence functions under competing risks (the Aalen–Johansen estimate), by group, with
 /// Gray's variance and Gray's k-sample test, as R's `cmprsk::cuminc` and `cmprsk::timepoints` compute them.
@@ -44,6 +40,7 @@ public struct CumulativeIncidence: Sendable {
         public let stepEstimate: [Double]
         /// Gray's variance at each corner of the step function.
         public let stepVariance: [Double]
+        /// Level of the pointwise limits.
         public let confidenceLevel: Double
 
         /// Times at which the cause has failures in the group, ascending.
@@ -94,11 +91,17 @@ public struct CumulativeIncidence: Sendable {
 
     /// A curve's value at one requested time.
     public struct Estimate: Sendable, Equatable, Codable {
+        /// The requested time.
         public var time: Double
+        /// Cumulative incidence at ``time``.
         public var estimate: Double
+        /// Variance of the estimate (`cuminc`'s).
         public var variance: Double
+        /// √variance.
         public var standardError: Double
+        /// Lower pointwise limit (log(−log) scale, as `cmprsk`).
         public var lower: Double
+        /// Upper pointwise limit.
         public var upper: Double
     }
 
@@ -147,6 +150,7 @@ public struct CumulativeIncidence: Sendable {
     public let curves: [Curve]
     /// Gray's test per cause; empty with fewer than two groups.
     public let tests: [GrayTest]
+    /// Weight exponent ρ of Gray's test.
     public let rho: Double
     /// Number of rows used.
     public let observations: Int
@@ -266,6 +270,12 @@ public struct CumulativeIncidence: Sendable {
     public static let maxGrayGroups = 50
 
     /// The curve of `cause` in `group` (group 0 without groups).
+    ///
+    /// - Parameters:
+    ///   - group: Group value (0 without groups).
+    ///   - cause: Cause code.
+    /// - Returns: The curve, or `nil` when that group has no curve for that cause.
+    /// - Complexity: O(number of curves).
     public func curve(group: Int = 0, cause: Int) -> Curve? {
         curves.first { $0.group == group && $0.cause == cause }
     }
@@ -282,12 +292,13 @@ public struct CumulativeIncidence: Sendable {
     /// Log(−log) limits of F with variance v.
     static func limits(_ f: Double, _ v: Double, _ z: Double) -> (Double, Double) {
         guard f > 0 && f < 1 && !v.isNaN else { return (.nan, .nan) }
-        let w = z * v.squareRoot() / (f * log(f))   // negative
-        return (pow(f, exp(-w)), pow(f, exp(w)))
+        let w = z * v.squareRoot() / (f * Double.log(f))   // negative
+        return (Double.pow(f, Double.exp(-w)), Double.pow(f, Double.exp(w)))
     }
 
     /// The estimate and Gray's variance for one cause in one group, in `cuminc`'s step representation.
-    static func steps(_ table: EventTable, cause c: Int, causeCount nc: Int) -> (x: [Double], f: [Double], v: [Double]) {
+    static func steps(_ table: EventTable, cause c: Int,
+                      causeCount nc: Int) -> (x: [Double], f: [Double], v: [Double]) {
         let m = table.time.count
         var total = 0.0
         for k in 0..<m { for j in 0...nc { total += table.counts[j][k] } }
@@ -379,7 +390,7 @@ public struct CumulativeIncidence: Sendable {
                     tq += rs[i] * (1 - f1m[i]) / skmm[i]
                 }
                 f = fm + nd1 / tr
-                let fb = pow(1 - fm, rho)
+                let fb = rho == 0 ? 1 : rho == 1 ? 1 - fm : Double.pow(1 - fm, rho)   // RealModule: pow(0, 0) is NaN
                 for i in 0..<ng {
                     for j in i..<ng { a[i, j] = 0 }
                     guard rs[i] > 0 else { continue }

@@ -1,3 +1,5 @@
+import RealModule
+
 /// The test of proportional hazards of a Cox model, as R's `cox.zph` (survival ≥ 3.0: the score test).
 ///
 /// ```swift
@@ -14,6 +16,7 @@
 public struct ProportionalHazardsTest: Sendable {
     /// How time is transformed.
     public enum Transform: String, Sendable, Codable, CaseIterable {
+        /// 1 − Ŝ(t−) (R's default), t itself, the rank of t among the times, or log t.
         case km, identity, rank, log
     }
 
@@ -65,7 +68,7 @@ public struct ProportionalHazardsTest: Sendable {
         var g: [Double]
         switch transform {
         case .identity: g = times
-        case .log: g = times.map { log($0) }
+        case .log: g = times.map { Double.log($0) }
         case .rank:
             let ord = times.indices.sorted { times[$0] < times[$1] }
             g = [Double](repeating: 0, count: n)
@@ -92,7 +95,8 @@ public struct ProportionalHazardsTest: Sendable {
         }
         var u2 = [Double](repeating: 0, count: p)
         var info = Matrix(zeros: 2 * p)
-        _ = data.eventTimes(lp: model.linearPredictor, columns: columns, centres: keep.map { data.means[$0] }) { ev, uT, vT in
+        let centres = keep.map { data.means[$0] }
+        _ = data.eventTimes(lp: model.linearPredictor, columns: columns, centres: centres) { ev, uT, vT in
             let gt = gAtTime[ev.stratum]![ev.time]!
             for i in 0..<p {
                 u2[i] += gt * uT[i]
@@ -129,7 +133,10 @@ public struct ProportionalHazardsTest: Sendable {
         let n = data.n
         var exitEvents: [Double: Double] = [:]
         var distinct = Set<Double>()
-        for k in 0..<n { distinct.insert(data.time[k]); if data.status[k] { exitEvents[data.time[k], default: 0] += 1 } }
+        for k in 0..<n {
+            distinct.insert(data.time[k])
+            if data.status[k] { exitEvents[data.time[k], default: 0] += 1 }
+        }
         let times = distinct.sorted()
         // number at risk at each distinct time: entry < t <= exit
         var exits = data.time
@@ -148,9 +155,3 @@ public struct ProportionalHazardsTest: Sendable {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif

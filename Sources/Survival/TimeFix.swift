@@ -4,6 +4,7 @@ enum TimeFix {
     static let tolerance = Double.ulpOfOne.squareRoot()
 
     /// Replaces each near-tied time by the first distinct time of its run. `sorted` must be ascending.
+    ///
     /// - Returns: `true` if any value changed.
     @discardableResult
     static func apply(sorted times: inout [Double]) -> Bool {
