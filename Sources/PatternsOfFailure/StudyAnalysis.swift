@@ -15,7 +15,7 @@ public struct StudyAnalysis {
     public let plan: StudyPlan
     public var synthetic = false
     public var generatedAt = ISO8601DateFormatter().string(from: Date())
-    public var toolVersion = "0.1.0"
+    public var toolVersion = PofVersion.string
     public var warnings: [String] = []
 
     public init(cohort: Cohort, plan: StudyPlan) {
