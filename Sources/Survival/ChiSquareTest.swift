@@ -56,3 +56,31 @@ public struct ChiSquareTest: Sendable, Hashable, Codable {
         ChiSquareTest(statistic: .nan, degreesOfFreedom: degreesOfFreedom, pValue: .nan)
     }
 }
+
+/// A result that holds one χ² test as ``test``: ``LogRankTest``, ``CumulativeIncidence/GrayTest`` and
+/// ``ProportionalHazardsTest/Term``.
+///
+/// ```swift
+/// func line(_ r: some ChiSquareTestResult) -> String {
+///     "χ² = \(r.test.statistic) on \(r.test.degreesOfFreedom) df, p = \(r.test.pValue)"
+/// }
+/// ```
+public protocol ChiSquareTestResult {
+    /// The χ² test.
+    var test: ChiSquareTest { get }
+}
+
+extension ChiSquareTestResult {
+    /// The statistic of ``test`` (the former `chiSquare` of ``LogRankTest`` and ``ProportionalHazardsTest``).
+    @available(*, deprecated, renamed: "test.statistic")
+    public var chiSquare: Double { test.statistic }
+    /// The statistic of ``test`` (the former `statistic` of Gray's test).
+    @available(*, deprecated, renamed: "test.statistic")
+    public var statistic: Double { test.statistic }
+    /// The degrees of freedom of ``test``.
+    @available(*, deprecated, renamed: "test.degreesOfFreedom")
+    public var degreesOfFreedom: Int { test.degreesOfFreedom }
+    /// The p-value of ``test``.
+    @available(*, deprecated, renamed: "test.pValue")
+    public var pValue: Double { test.pValue }
+}

@@ -106,7 +106,7 @@ public struct CumulativeIncidence: Sendable {
     }
 
     /// Gray's test for one cause (a row of `cuminc`'s `$Tests`).
-    public struct GrayTest: Sendable, Hashable, Codable {
+    public struct GrayTest: Sendable, Hashable, Codable, ChiSquareTestResult {
         /// The failure cause whose cumulative incidence the groups are compared on.
         public var cause: Int
         /// The χ² test on (groups − 1) degrees of freedom; statistic and p are NaN when ``notPossible`` is set.
@@ -125,18 +125,7 @@ public struct CumulativeIncidence: Sendable {
             self.cause = cause
             self.test = test
             self.notPossible = notPossible
-        }
-
-        /// The statistic of ``test``.
-        @available(*, deprecated, renamed: "test.statistic")
-        public var statistic: Double { test.statistic }
-        /// The degrees of freedom of ``test``.
-        @available(*, deprecated, renamed: "test.degreesOfFreedom")
-        public var degreesOfFreedom: Int { test.degreesOfFreedom }
-        /// The p-value of ``test``.
-        @available(*, deprecated, renamed: "test.pValue")
-        public var pValue: Double { test.pValue }
-    }
+        }    }
 
     /// The former name of ``GrayTest``.
     @available(*, deprecated, renamed: "GrayTest")

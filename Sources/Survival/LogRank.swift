@@ -299,14 +299,4 @@ public struct LogRankTest: Sendable {
 }
 
 
-extension LogRankTest {
-    /// The statistic of ``test``.
-    @available(*, deprecated, renamed: "test.statistic")
-    public var chiSquare: Double { test.statistic }
-    /// The degrees of freedom of ``test``.
-    @available(*, deprecated, renamed: "test.degreesOfFreedom")
-    public var degreesOfFreedom: Int { test.degreesOfFreedom }
-    /// The p-value of ``test``.
-    @available(*, deprecated, renamed: "test.pValue")
-    public var pValue: Double { test.pValue }
-}
+extension LogRankTest: ChiSquareTestResult {}

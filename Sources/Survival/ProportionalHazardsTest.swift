@@ -21,21 +21,11 @@ public struct ProportionalHazardsTest: Sendable {
     }
 
     /// The test for one term (or the global test).
-    public struct Term: Sendable, Codable, Hashable {
+    public struct Term: Sendable, Codable, Hashable, ChiSquareTestResult {
         /// Model columns making up the term.
         public var columns: [Int]
         /// The score test of proportional hazards for these columns, on one degree of freedom per column.
         public var test: ChiSquareTest
-
-        /// The statistic of ``test``.
-        @available(*, deprecated, renamed: "test.statistic")
-        public var chiSquare: Double { test.statistic }
-        /// The degrees of freedom of ``test``.
-        @available(*, deprecated, renamed: "test.degreesOfFreedom")
-        public var degreesOfFreedom: Int { test.degreesOfFreedom }
-        /// The p-value of ``test``.
-        @available(*, deprecated, renamed: "test.pValue")
-        public var pValue: Double { test.pValue }
     }
 
     /// The former name of ``Term``.

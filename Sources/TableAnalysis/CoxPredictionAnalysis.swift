@@ -3,31 +3,49 @@ import Tabular
 
 /// Predicted survival for new covariate values from a Cox model (R `survfit.coxph`): `pof predict`.
 public enum CoxPredictionAnalysis {
+    /// The predicted curve at one requested time.
     public struct Point: Codable, Sendable {
+        /// The requested time.
         public var time: Double
+        /// Predicted S(t).
         public var surv: Double
+        /// Standard error of S(t). JSON `std_err`.
         public var stdErr: Double
+        /// Lower 95% limit of S(t).
         public var lower95: Double
+        /// Upper 95% limit of S(t).
         public var upper95: Double
         enum CodingKeys: String, CodingKey { case time, surv, lower95, upper95, stdErr = "std_err" }
     }
 
+    /// The prediction for one row of the new-data file.
     public struct Patient: Codable, Sendable {
         /// Spreadsheet row of the new-data file (header = row 1).
         public var row: Int
+        /// x·β − means·β for the row (R's `predict(fit, newdata, type = "lp")`).
         public var linearPredictor: Double
+        /// The predicted curve at each requested time.
         public var at: [Point]
         enum CodingKeys: String, CodingKey { case row, at, linearPredictor = "linear_predictor" }
     }
 
+    /// The whole result (JSON keys as documented for `pof predict`).
     public struct Result: Codable, Sendable {
+        /// Tie handling of the model ("efron" or "breslow").
         public var ties: String
+        /// Term names of the model.
         public var terms: [String]
+        /// The model's coefficients, one per term.
         public var coefficients: [Double]
+        /// One prediction per new-data row.
         public var patients: [Patient]
+        /// Warnings about the data or the fit.
         public var warnings: [String]
+        /// Rows used (complete cases). JSON `rows_used`.
         public var rowsUsed: Int
+        /// Rows left out for a missing value in a column used. JSON `excluded_rows`.
         public var excludedRows: Int
+        /// Rows left out, per column with missing values.
         public var excluded: [Exclusion]
         enum CodingKeys: String, CodingKey {
             case ties, terms, coefficients, patients, warnings, excluded
