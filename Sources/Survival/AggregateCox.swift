@@ -404,7 +404,7 @@ extension AggregateCoxModel {
     ///   - weightedSum: Σ w·x per covariate.
     ///   - unitValued: Whether each covariate has only the values −1, 0 and 1.
     ///   - absoluteDeviation: Σ w·|x − mean| per covariate, given the means this returns (a second pass).
-    /// - Returns: Means and scales for ``init(covariateCount:means:scale:observations:ties:initial:control:sums:)``.
+    /// - Returns: Means and scales for ``init(covariateCount:means:scale:observations:ties:initial:control:eventlessLevel:sums:)``.
     /// - Complexity: O(p).
     public static func centring(weightSum: Double, weightedSum: [Double], unitValued: [Bool],
                                 absoluteDeviation: ([Double]) throws -> [Double]) rethrows
@@ -420,7 +420,12 @@ extension AggregateCoxModel {
     ///
     /// - Parameters:
     ///   - beta: Coefficients on the centred, scaled covariates.
+    ///   - time: Exit times.
+    ///   - event: Event indicators.
     ///   - x: One array per covariate, already centred and scaled.
+    ///   - strata: Optional stratum index per row.
+    ///   - weights: Optional case weights.
+    /// - Returns: One cell per stratum and distinct time.
     /// - Complexity: O(n·p²).
     public static func cellSums(beta: [Double], time: [Double], event: [Bool], x: [[Double]], strata: [Int]? = nil,
                                 weights: [Double]? = nil) -> [CoxCellSums] {

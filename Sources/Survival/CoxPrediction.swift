@@ -129,7 +129,11 @@ extension CoxModel {
     /// let curves = try fit.predictedSurvival([[60, 0], [60, 1]])
     /// ```
     ///
-    /// - Parameter newdata: One array of covariate values per curve, in the model's covariate order.
+    /// - Parameters:
+    ///   - newdata: One array of covariate values per curve, in the model's covariate order.
+    ///   - confidenceType: Scale of the pointwise limits (default `.log`, as R).
+    ///   - confidenceLevel: Level of the pointwise limits (default 0.95).
+    /// - Returns: One prediction per row of `newdata`.
     /// - Throws: ``SurvivalError`` as ``CoxPrediction/init(model:covariates:confidenceType:confidenceLevel:)``.
     /// - Complexity: O(k·(n·p + m·p²)) for k rows of `newdata`.
     public func predictedSurvival(_ newdata: [[Double]], confidenceType: KaplanMeier.ConfidenceType = .log,

@@ -21,7 +21,7 @@ import RealModule
 /// Gray's test compares the subdistribution hazards of one cause among the groups, with weight
 /// (1 − F̂(t−))^ρ, summing scores and variances over strata; the statistic is sᵀV⁻¹s on k − 1 degrees
 /// of freedom. `cmprsk` reports a statistic of −1 and p = 1 when V is singular; here the statistic and
-/// p-value are NaN and ``Test/notPossible`` says why (groups nested in strata, or zero variance).
+/// p-value are NaN and ``GrayTest/notPossible`` says why (groups nested in strata, or zero variance).
 ///
 /// `cmprsk` gives no confidence limits. The limits here use the log(−log) transform of F:
 /// F^exp(±z·se/(F·log F)), i.e. exp(−exp(log(−log F) ± z·se/(F·|log F|))), which stay inside (0, 1).
