@@ -22,7 +22,7 @@ public enum PValueAdjustment: String, Sendable, Codable, CaseIterable, CustomStr
     /// No adjustment.
     case none
 
-    /// R's name of the method (`p.adjust`'s `method`).
+    /// R's `p.adjust` method name.
     public var description: String { rawValue }
 
     /// The adjusted p-values, in the order given.
