@@ -10,6 +10,7 @@ struct CauseColumn {
     var exclusions: [Exclusion] { report.exclusions }
 
     init(table: CSVTable, time timeColumn: String, event eventColumn: String, alsoRequired: [String]) throws {
+        try checkColumnRoles([("--time", [timeColumn]), ("--event", [eventColumn])])
         let cc = try table.completeCases([timeColumn, eventColumn] + alsoRequired)
         guard !cc.rows.isEmpty else { throw AnalysisError.noRows(file: table.sourceName, reason: cc.report.summary) }
         let t = try table.numericColumn(timeColumn)
@@ -21,7 +22,7 @@ struct CauseColumn {
                                                  value: table.cell(row: r, column: tIndex))
             }
             if DecimalNumber.exactInteger(e[r]!) == nil || abs(e[r]!) > 1e9 {
-                throw AnalysisError.invalidOption("\(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(eventColumn)\": \"\(table.cell(row: r, column: eIndex))\" is not a cause code (an integer)")
+                throw AnalysisError.invalidOption("\(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(eventColumn)\": \(TabularError.quote(table.cell(row: r, column: eIndex))) is not a cause code (an integer)")
             }
         }
         rows = cc.rows
@@ -184,6 +185,7 @@ public enum FineGrayAnalysis {
                            censorCode: Int = 0, reference: [String: String] = [:]) throws -> Result {
         guard !covariates.isEmpty else { throw AnalysisError.invalidOption("at least one covariate is needed") }
         guard cause != censorCode else { throw AnalysisError.invalidOption("--cause must differ from --censor-code") }
+        try checkColumnRoles([("--time", [time]), ("--event", [event]), ("--covariates", covariates)])
         let cols = try CauseColumn(table: table, time: time, event: event, alsoRequired: covariates)
         let censorWarnings = try cols.checkCensorCode(censorCode, table: table, column: event)
         let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows)
@@ -257,6 +259,16 @@ public enum CoxPredictionAnalysis {
         let fit = try CoxAnalysis.fitModel(table: table, time: time, event: event, covariates: covariates, ties: ties,
                                            reference: reference)
         let matrix = fit.matrix
+        if let reason = fit.model.status.reason {
+            throw AnalysisError.model("\(table.sourceName): the Cox model is not estimable (\(reason)); no prediction is possible")
+        }
+        if let k = fit.model.termStatus.firstIndex(where: { !$0.isEstimable }) {
+            throw AnalysisError.model("\(table.sourceName): the term \(matrix.termNames[k]) is not estimable"
+                                      + " (\(fit.model.termStatus[k].reason.map { "\($0)" } ?? "")); no prediction is possible")
+        }
+        guard newData.rowCount > 0 else {
+            throw AnalysisError.noRows(file: newData.sourceName, reason: "the file has a header but no rows to predict for")
+        }
         var patients: [Patient] = []
         let columns = try matrix.covariates.map { try newData.stringColumn($0.name) }
         for r in 0..<newData.rowCount {

@@ -24,8 +24,8 @@ struct CumulativeIncidenceCommand: ParsableCommand {
     @Option(help: "Time column.") var time: String
     @Option(help: "Cause-code column (integers).") var event: String
     @Option(help: "Grouping column (Gray's test compares its groups).") var group: String?
-    @Option(name: .customLong("censor-code"), help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
-    @Option(help: "Comma-separated times for the estimates (default: every event time).") var at: String?
+    @Option(name: .customLong("censor-code"), parsing: .unconditional, help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
+    @Option(parsing: .unconditional, help: "Comma-separated times for the estimates (default: every event time).") var at: String?
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions
 
@@ -63,9 +63,9 @@ struct FineGrayCommand: ParsableCommand {
     @Argument(help: "CSV file.") var file: String
     @Option(help: "Time column.") var time: String
     @Option(help: "Cause-code column (integers).") var event: String
-    @Option(help: "The cause of interest (an integer code).") var cause: String
+    @Option(parsing: .unconditional, help: "The cause of interest (an integer code).") var cause: String
     @Option(help: "Comma-separated covariate columns.") var covariates: String
-    @Option(name: .customLong("censor-code"), help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
+    @Option(name: .customLong("censor-code"), parsing: .unconditional, help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
     @Option(parsing: .singleValue, help: "Reference level of a categorical covariate, as column=level (repeatable).")
     var reference: [String] = []
     @OptionGroup var output: OutputOptions
@@ -103,7 +103,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
     @Option(help: "Comma-separated covariate columns.") var covariates: String
     @Option(name: .customLong("new"), help: "CSV file of new covariate values, one row per prediction.") var newData: String
-    @Option(help: "Comma-separated times (default: every event time).") var at: String?
+    @Option(parsing: .unconditional, help: "Comma-separated times (default: every event time).") var at: String?
     @Option(help: "Tie handling: efron (default) or breslow.") var ties: String = "efron"
     @Option(parsing: .singleValue, help: "Reference level of a categorical covariate, as column=level (repeatable).")
     var reference: [String] = []
@@ -130,7 +130,10 @@ func parseReferences(_ values: [String]) throws -> [String: String] {
     var refs: [String: String] = [:]
     for r in values.flatMap(parseList) {
         let parts = r.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { throw ValidationError("--reference expects column=level, got \"\(r)\"") }
+        guard parts.count == 2 else { throw ValidationError("--reference expects column=level, got \(quoted(r))") }
+        if let earlier = refs[parts[0]], earlier != parts[1] {
+            throw ValidationError("--reference: column \(quoted(parts[0])) is given two reference levels, \(quoted(earlier)) and \(quoted(parts[1]))")
+        }
         refs[parts[0]] = parts[1]
     }
     return refs
