@@ -25,9 +25,9 @@ struct RestrictedMeanCommand: ParsableCommand {
     @Option(help: "Time column (numbers ≥ 0).") var time: String
     @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
     @Option(help: "Grouping column (one RMST per value).") var group: String?
-    @Option(help: "The horizon tau > 0 (same unit as --time).") var tau: String
+    @Option(parsing: .unconditional, help: "The horizon tau > 0 (same unit as --time).") var tau: String
     @Option(help: "Reference level for the comparisons (default: the first level).") var reference: String?
-    @Option(name: .customLong("conf-level"), help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
+    @Option(name: .customLong("conf-level"), parsing: .unconditional, help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
     @Flag(help: "Report groups whose follow-up ends before tau by carrying the curve flat (R survival's rule).")
     var extrapolate = false
     @OptionGroup var output: OutputOptions

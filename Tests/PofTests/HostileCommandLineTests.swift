@@ -135,7 +135,12 @@ import Testing
         #expect(r.status == c.status, "\(c.name): exit status \(r.status.map(String.init) ?? "none"), expected \(c.status); stderr: \(r.stderr.prefix(600))")
         for word in c.words {
             let name = word.replacingOccurrences(of: "@", with: "")
-            if name.hasPrefix("out:") {
+            if name.hasPrefix("same:") {
+                // A correct result: the same output as the clean input's case.
+                let reference = try #require(Self.cases.first { $0.name == name.dropFirst(5) }, "\(c.name): no case \(name)")
+                let expected = try Self.run(reference.arguments.map { Self.expand($0, case: reference.name) })
+                #expect(r.stdout == expected.stdout && !r.stdout.isEmpty, "\(c.name): output differs from \(reference.name)'s")
+            } else if name.hasPrefix("out:") {
                 #expect(r.stdout.contains(name.dropFirst(4)), "\(c.name): \(name) not on stdout: \(r.stdout.prefix(400))")
             } else {
                 #expect(r.stderr.contains(name), "\(c.name): \"\(name)\" not in the message: \(r.stderr.prefix(600))")
