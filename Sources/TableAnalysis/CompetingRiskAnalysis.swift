@@ -157,6 +157,9 @@ public enum FineGrayAnalysis {
         public var upper95: Double
         public var z: Double
         public var p: Double
+        /// Whether the coefficient is an estimate, and if not why (JSON `{"estimable": false, "reason": code}`).
+        /// A term that is not estimable has hr, limits, z and p NaN (JSON null); coef and se are crr's values.
+        public var estimability: Estimability
     }
 
     public struct Result: Codable, Sendable {
@@ -174,8 +177,17 @@ public enum FineGrayAnalysis {
         public var rowsUsed: Int
         public var excludedRows: Int
         public var excluded: [Exclusion]
+        /// Whether the model as a whole can be reported (fewer failures than terms, not converged: not), and
+        /// then the exit status of `pof finegray` is 2.
+        public var status: Estimability
+
+        /// Why the model is not possible for these data (empty when it is).
+        public var notPossible: [String] {
+            status.reason.map { ["Fine-Gray model: not estimable, \($0)"] } ?? []
+        }
+
         enum CodingKeys: String, CodingKey {
-            case n, cause, events, terms, loglik, converged, iterations, warnings, excluded
+            case n, cause, events, terms, loglik, converged, iterations, warnings, excluded, status
             case censorCode = "censor_code", competingEvents = "competing_events", loglikNull = "loglik_null"
             case rowsUsed = "rows_used", excludedRows = "excluded_rows"
         }
@@ -207,12 +219,15 @@ public enum FineGrayAnalysis {
         return Result(n: cols.rows.count, cause: cause, censorCode: censorCode, events: events,
                       competingEvents: cols.cause.filter { $0 != cause && $0 != censorCode }.count,
                       terms: matrix.termNames.indices.map { k in
-                          Term(term: matrix.termNames[k], coef: model.coefficients[k], se: se[k], hr: model.hazardRatios[k],
-                               lower95: lo[k], upper95: hi[k], z: z[k], p: p[k])
+                          let status = model.termStatus[k], ok = status.isEstimable
+                          return Term(term: matrix.termNames[k], coef: model.coefficients[k], se: se[k],
+                                      hr: ok ? model.hazardRatios[k] : .nan, lower95: ok ? lo[k] : .nan,
+                                      upper95: ok ? hi[k] : .nan, z: ok ? z[k] : .nan, p: ok ? p[k] : .nan,
+                                      estimability: status)
                       },
                       loglik: model.logLikelihood, loglikNull: model.nullLogLikelihood, converged: model.converged,
                       iterations: model.iterations, warnings: warnings, rowsUsed: cols.rows.count,
-                      excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
+                      excludedRows: cols.report.excludedRows, excluded: cols.exclusions, status: model.status)
     }
 }
 

@@ -57,7 +57,10 @@ struct FineGrayCommand: ParsableCommand {
         discussion: """
         Example:
           pof finegray melanoma.csv --time time --event status --cause 1 --covariates age,sex,thickness
-        JSON keys: n, terms[{term, coef, se, hr, lower95, upper95, p}], loglik, converged, excluded[...].
+        JSON keys: n, terms[{term, coef, se, hr, lower95, upper95, p, estimability}], loglik, converged, status,
+        excluded[...]. A term that is not estimable (monotone likelihood, aliased, a level without failures, a
+        variance that is not positive) has null hr, limits, z and p; a model that is not estimable (fewer failures
+        than terms, not converged) exits with status 2.
         """)
 
     @Argument(help: "CSV file.") var file: String
@@ -78,9 +81,9 @@ struct FineGrayCommand: ParsableCommand {
                                              censorCode: parseInteger(censorCode, option: "--censor-code"),
                                              reference: parseReferences(reference))
             switch output.format {
-            case .text: return r.text
-            case .json: return try JSONOutput.string(r)
-            case .csv: noteExclusions(r.excludedRows, r.rowsUsed, r.excluded); return r.csv
+            case .text: return (r.text, r.notPossible)
+            case .json: return (try JSONOutput.string(r), r.notPossible)
+            case .csv: noteExclusions(r.excludedRows, r.rowsUsed, r.excluded); return (r.csv, r.notPossible)
             }
         }
     }
