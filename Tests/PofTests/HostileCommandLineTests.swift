@@ -43,6 +43,7 @@ import Testing
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
         func write(_ name: String, _ text: String) { try! text.write(toFile: path(name), atomically: false, encoding: .utf8) }
         _ = mkfifo(path("@fifo"), 0o644)
+        _ = mkfifo(path("@fifo.xpt"), 0o644)
         try! fm.createSymbolicLink(atPath: path("@loop"), withDestinationPath: path("@loop2"))
         try! fm.createSymbolicLink(atPath: path("@loop2"), withDestinationPath: path("@loop"))
         try! fm.createSymbolicLink(atPath: path("@dangling"), withDestinationPath: path("gone"))
