@@ -190,7 +190,14 @@ async function setupRisk() {
     }
     input.id = "risk-" + f.name; input.dataset.name = f.name;
     cb.addEventListener("change", () => { input.disabled = cb.checked; });
-    div.appendChild(lab); div.appendChild(input); box.appendChild(div);
+    div.appendChild(lab); div.appendChild(input);
+    if (f.kind === "choice" && f.choices.length === 0) {
+      // No patient of the cohort has a value: the models can only take it as not known.
+      cb.checked = true; input.disabled = true;
+      const note = document.createElement("p"); note.className = "hint"; note.textContent = "No patient of this cohort has a value.";
+      div.appendChild(note);
+    }
+    box.appendChild(div);
   }
 }
 
