@@ -71,11 +71,11 @@ enum OpenAPIDocument {
         "parameters": [{ "$ref": "#/components/parameters/id" }],
         "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["values"],
           "properties": { "values": { "type": "object", "additionalProperties": { "type": "string" }, "description": "variable → value; \"unknown\" when not known" } } } } } },
-        "responses": { "200": { "description": "assessment (as pof assess --format json; its cautions apply to every prediction), curves (the predicted curves of the models that predict, none for a refused endpoint) and svg (the curves with their 95% bands)",
+        "responses": { "200": { "description": "assessment (as pof assess --format json; its cautions apply to every prediction), curves (the predicted curves of the models that predict, none for a refused endpoint) and figures (one SVG per curve, with its 95% band)",
             "content": { "application/json": { "schema": { "type": "object", "required": ["assessment", "curves"], "properties": {
               "assessment": { "type": "object" },
               "curves": { "type": "array", "items": { "$ref": "#/components/schemas/PredictedCurve" } },
-              "svg": { "type": ["string", "null"] } } } } } },
+              "figures": { "type": "array", "items": { "type": "string" } } } } } } },
           "422": { "$ref": "#/components/responses/error" } } }
     },
     "/api/openapi.json": { "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }

@@ -38,8 +38,8 @@ public enum RiskCalculator {
         /// Predicted probability of remaining free of each endpoint's event over follow-up, with 95% CI;
         /// one per endpoint with predictions (none for a refused endpoint).
         public var curves: [PredictedCurve]
-        /// The curves with their 95% bands (SVG); nil when nothing was predicted.
-        public var svg: String?
+        /// One figure per curve (SVG), the curve with its 95% band, in the order of `curves`.
+        public var figures: [String]
     }
 
     /// The form for a study.
@@ -81,21 +81,20 @@ public enum RiskCalculator {
             (a, curves) = try analysis.assessWithCurves(try ProfileReading.profile(request.values.filter { !$0.value.isEmpty }, source: "form"))
         } catch let e as StudyAnalysis.ProfileError { throw ServerError(ServerError.unprocessable, e.description) }
         catch let e as StudyPlan.PlanError { throw ServerError(ServerError.unprocessable, e.description) }
-        return Answer(assessment: a, curves: curves, svg: plot(curves, assessment: a, study: study))
+        return Answer(assessment: a, curves: curves, figures: curves.map { plot($0, unit: a.unit, study: study) })
     }
 
-    static func plot(_ curves: [PredictedCurve], assessment a: RiskAssessment, study: StudySession.Study) -> String? {
-        guard !curves.isEmpty else { return nil }
-        let series = curves.map { c in
-            SurvivalPlot.Series(label: c.label, times: c.time, values: c.survival, lower: c.lower95, upper: c.upper95,
-                                endTime: c.time.last)
-        }
-        let maxT = curves.compactMap(\.time.last).max() ?? 1
+    static func plot(_ c: PredictedCurve, unit: String, study: StudySession.Study) -> String {
+        let maxT = c.time.last ?? 1
         let ticks = study.plan.riskTableTimes.filter { $0 <= maxT }
-        return SurvivalPlot(title: "Predicted probability of remaining free of each event (95% CI)",
-                            xLabel: "Time (\(a.unit))", yLabel: "Probability", series: series,
-                            xTicks: ticks.count >= 2 ? ticks : [0, maxT],
-                            annotation: "multivariable Cox model for this patient",
+        let series = SurvivalPlot.Series(label: "this patient (95% CI)", times: c.time, values: c.survival, lower: c.lower95,
+                                         upper: c.upper95, endTime: maxT)
+        let at = study.plan.rateTimes.map { t in
+            "\(StudyPlan.decimal(t)) \(unit): \(NumberFormat.percent(c.survival(at: t).survival))%"
+        }
+        return SurvivalPlot(title: c.label, xLabel: "Time (\(unit))", yLabel: "Probability of remaining free of the event",
+                            series: [series], xTicks: ticks.count >= 2 ? ticks : [0, maxT],
+                            annotation: "Cox model, \(c.modelPatients) patients, \(c.modelEvents) events; " + at.joined(separator: ", "),
                             watermark: study.synthetic ? "SYNTHETIC" : nil).svg()
     }
 }

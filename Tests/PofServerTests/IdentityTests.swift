@@ -95,7 +95,7 @@ import Testing
                 let predictions = try #require(assessment["predictions"] as? [NSDictionary])
                 #expect(curves.count == Set(predictions.map { $0["endpoint"] as! String }).count)
                 #expect(curves.count == (pivka == "unknown" ? 0 : 4), "pivka \(pivka)")
-                #expect((api?["svg"] is String) == !curves.isEmpty)
+                #expect((api?["figures"] as? [String])?.count == curves.count)
                 for p in predictions {
                     let c = try #require(curves.first { $0["endpoint"] as? String == p["endpoint"] as? String })
                     let time = c["time"] as! [Double], t = p["time"] as! Double
