@@ -22,6 +22,7 @@ public enum PValueAdjustment: String, Sendable, Codable, CaseIterable, CustomStr
     /// No adjustment.
     case none
 
+    /// R's `p.adjust` method name.
     public var description: String { rawValue }
 
     /// The adjusted p-values, in the order given.

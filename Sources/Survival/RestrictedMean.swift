@@ -37,6 +37,7 @@ public struct RestrictedMeanSurvival: Sendable, Equatable, Codable {
         /// assumes no events happen after follow-up ends.
         case beyondFollowUp
 
+        /// A plain-language reason, as tables print it.
         public var description: String {
             switch self {
             case .beyondFollowUp:
