@@ -105,8 +105,8 @@ public enum PairwiseLogRankAnalysis {
         return Result(time: time, event: event, groupColumn: group, strataColumn: strata, rho: rho,
                       adjustment: adjustment.rawValue, reference: reference,
                       pairs: pw.pairs.map { p in
-                          Pair(group1: g.levels[p.first], group2: g.levels[p.second], n: p.count, chisq: p.chiSquare,
-                               df: p.degreesOfFreedom, p: p.pValue, pAdjusted: p.adjustedPValue,
+                          Pair(group1: g.levels[p.first], group2: g.levels[p.second], n: p.count, chisq: p.test.statistic,
+                               df: p.test.degreesOfFreedom, p: p.test.pValue, pAdjusted: p.adjustedPValue,
                                notPossible: p.notPossible?.description)
                       },
                       rowsUsed: cols.rows.count, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)

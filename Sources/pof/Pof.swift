@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatternsOfFailure
 import Reporting
 import Survival
 import Tabular
@@ -22,9 +23,6 @@ struct Pof: ParsableCommand {
     )
 }
 
-enum PofVersion {
-    static let string = "0.1.0"
-}
 
 /// How results are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
