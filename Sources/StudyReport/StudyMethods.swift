@@ -62,13 +62,26 @@ extension StudyReportBuilder {
         }
     }
 
+    /// An endpoint's name as it reads at the start of a sentence, with the label the tables use when
+    /// that differs: "Infield progression-free survival (“PFS, infield failure” in the tables)".
+    func endpointSubject(_ e: EndpointDefinition) -> String {
+        let natural: String
+        if e.isOverallSurvival { natural = "Overall survival" }
+        else if e.anyFailure { natural = "Progression-free survival for any failure" }
+        else if let site = e.singleFailureType { natural = siteName(site.rawValue) + " progression-free survival" }
+        else { natural = e.label }
+        if natural == e.label { return e.label }
+        if e.isOverallSurvival && e.label == "OS" { return "Overall survival (OS)" }
+        return "\(natural) (“\(e.label)” in the tables)"
+    }
+
     /// One sentence defining an endpoint from its ``EndpointDefinition``.
     func endpointSentence(_ e: EndpointDefinition) -> String {
         let origin = results.provenance.plan.origin == .rtEnd ? "the end of RT" : "the start of RT"
-        if e.isOverallSurvival { return "\(e.label) was the time from \(origin) to death from any cause; surviving patients were censored at last follow-up." }
+        if e.isOverallSurvival { return "\(endpointSubject(e)) was the time from \(origin) to death from any cause; surviving patients were censored at last follow-up." }
         let failures = e.anyFailure ? "the first failure of any type"
             : "the first " + e.failureTypes.map { siteName($0.rawValue).lowercased() }.joined(separator: " or ") + " failure"
-        var s = "\(e.label) was the time from \(origin) to \(failures)" + (e.deathIsEvent ? " or death from any cause, whichever came first" : "")
+        var s = "\(endpointSubject(e)) was the time from \(origin) to \(failures)" + (e.deathIsEvent ? " or death from any cause, whichever came first" : "")
         s += "; patients without an event were censored at last follow-up"
         if !e.deathIsEvent { s += ", and patients who died without the event were censored at death" }
         if e.hasFailureEvents && !e.anyFailure {
