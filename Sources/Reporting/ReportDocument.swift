@@ -587,6 +587,8 @@ public struct ReportDocument: Sendable {
         return parts
     }
 
+    /// Tables with at most this many body rows are printed on one page.
+    static let keepTogetherRows = 18
     /// Text columns get at least this many ems before they wrap.
     static let labelColumnMinimum = 13.0
     /// The printable width of a portrait page (A4 with 15 mm margins: the narrower of A4 and Letter).
@@ -617,7 +619,9 @@ public struct ReportDocument: Sendable {
             return c.isEmpty ? "" : " class=\"\(c.joined(separator: " "))\""
         }
         let layout = printLayout(t)
-        let layoutClass = layout == .portrait ? "" : layout == .landscape ? " wide" : " wide small"
+        var layoutClass = layout == .portrait ? "" : layout == .landscape ? " wide" : " wide small"
+        // A short table is kept on one page rather than split after a row or two.
+        if rows.count <= Self.keepTogetherRows { layoutClass += " keep" }
         var h = "<div class=\"table\(layoutClass)\" id=\"table-\(Self.anchor(number))\">\n"
         let parts = printParts(t)
         let all = Array(0..<max(header.count, rows.first?.count ?? 0))
@@ -706,7 +710,7 @@ public struct ReportDocument: Sendable {
         p, .callout, .definitions, .toc, .meta { max-width: 50rem; }
         h1 { font-size: 1.75rem; line-height: 1.25; margin: 0 0 .5rem; }
         h2 { font-size: 1.3rem; margin: 2.25rem 0 .75rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
-        .meta { list-style: none; padding: 0; margin: 0 0 1.5rem; color: #555; font-size: .875rem; overflow-wrap: anywhere; }
+        .meta { list-style: none; padding: 0; margin: 0 0 1.5rem; color: #555; font-size: .8rem; overflow-wrap: anywhere; max-width: none; }
         .toc { background: #f6f7f9; border: 1px solid #e2e4e8; border-radius: 4px; padding: .5rem 1.25rem; }
         .toc h2 { font-size: 1rem; margin: .5rem 0; border: 0; }
         .toc ol { margin: 0 0 .5rem; padding-left: 1.5rem; }
@@ -750,6 +754,7 @@ public struct ReportDocument: Sendable {
           figure svg { width: auto; max-width: 100%; }
           figure, .callout, tr { break-inside: avoid; }
           .table { break-inside: auto; }
+          .table.keep { break-inside: avoid; }
           h2 { break-after: avoid; }
           caption { break-after: avoid; }
           .footnotes { break-before: avoid; }

@@ -552,24 +552,29 @@ public struct StudyReportBuilder {
     /// table instead, and a message repeated for several endpoints is shown once, naming them.
     func groupedWarnings() -> (general: [String], models: [String]) {
         var modelMessages: [(message: String, endpoints: [String])] = []
+        var sparse: [String] = []
         var fromModels = Set<String>()
         for m in results.multivariate {
             for w in m.warnings {
                 fromModels.insert("\(label(m.endpoint)) (Cox): \(w)")
-                let generic = w.replacingOccurrences(of: #"^\d+ events for \d+ estimable terms: [0-9.]+ events per term"#, with: "", options: .regularExpression)
-                if generic != w {
-                    // Per-endpoint numbers: keep the endpoint's own sentence.
-                    modelMessages.append(("\(short(m.endpoint)): " + w, []))
+                if w.range(of: #"^\d+ events for \d+ estimable terms?: .* events per term \(fewer than 10\); estimates may be unstable$"#, options: .regularExpression) != nil {
+                    // Told once for all models, from the model's own numbers.
+                    let terms = m.terms.filter(\.estimable).count
+                    sparse.append("\(label(m.endpoint)) \(m.events) events, \(terms) term\(terms == 1 ? "" : "s") (\(NumberFormat.fixed(m.eventsPerVariable, 1)) per term)")
                 } else if let i = modelMessages.firstIndex(where: { $0.message == w }) {
-                    modelMessages[i].endpoints.append(short(m.endpoint))
+                    modelMessages[i].endpoints.append(label(m.endpoint))
                 } else {
-                    modelMessages.append((w, [short(m.endpoint)]))
+                    modelMessages.append((w, [label(m.endpoint)]))
                 }
             }
         }
         var general: [String] = []
         for w in results.warnings where !fromModels.contains(w) && !general.contains(w) { general.append(w) }
-        let models = modelMessages.map { $0.endpoints.isEmpty ? $0.message : "\($0.endpoints.joined(separator: ", ")) models: \($0.message)" }
+        var models = modelMessages.map { $0.endpoints.count == results.multivariate.count && $0.endpoints.count > 1
+            ? "All Cox models: \($0.message)." : "Cox model\($0.endpoints.count == 1 ? "" : "s") for \($0.endpoints.joined(separator: ", ")): \($0.message)." }
+        if !sparse.isEmpty {
+            models.append("Fewer than 10 events per estimable term, so the estimates may be unstable: " + sparse.joined(separator: "; ") + ".")
+        }
         return (general, models)
     }
 
