@@ -747,7 +747,7 @@ public struct ReportDocument: Sendable {
           .footnotes p { font-size: 8pt; }
           pre.code { font-size: 8pt; }
           th, td { padding: 1.5pt 4pt; }
-          .table.wide, h2:has(+ .table.wide) { page: wide; }
+          .table.wide, h2:has(+ .table.wide), p:has(+ .table.wide), h2:has(+ p + .table.wide) { page: wide; }
           .table.small table { font-size: 7pt; }
           .screen-only { display: none; }
           table.print-only { display: table; margin-bottom: 1rem; }
@@ -758,6 +758,8 @@ public struct ReportDocument: Sendable {
           h2 { break-after: avoid; }
           caption { break-after: avoid; }
           .footnotes { break-before: avoid; }
+          thead { break-after: avoid; }
+          tbody tr:nth-child(-n+3) { break-before: avoid; }
         }
 
         """

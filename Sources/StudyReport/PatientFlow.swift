@@ -36,13 +36,14 @@ public struct PatientFlow: Sendable, Equatable {
         public var factorsCompared: Int
         /// Patients left out of a factor comparison because the factor is not recorded.
         public var factorExclusions: [Exclusion]
-        /// Patients and events in the multivariable Cox model (complete cases), when fitted.
-        public var cox: (n: Int, events: Int)?
+        /// Patients and events in the multivariable Cox model (complete cases), when the plan asks for
+        /// one; `estimable` is false when no term could be estimated (too few events for the terms).
+        public var cox: (n: Int, events: Int, estimable: Bool)?
 
         public static func == (a: Endpoint, b: Endpoint) -> Bool {
             a.name == b.name && a.label == b.label && a.analysed == b.analysed && a.events == b.events
                 && a.factorsCompared == b.factorsCompared && a.factorExclusions == b.factorExclusions
-                && a.cox?.n == b.cox?.n && a.cox?.events == b.cox?.events
+                && a.cox?.n == b.cox?.n && a.cox?.events == b.cox?.events && a.cox?.estimable == b.cox?.estimable
         }
     }
 
@@ -76,7 +77,7 @@ public struct PatientFlow: Sendable, Equatable {
             return Endpoint(name: s.endpoint, label: plan.endpoint(named: s.endpoint)?.label ?? s.label, analysed: s.n, events: s.events,
                             factorsCompared: uni.count,
                             factorExclusions: uni.filter { $0.missing > 0 }.map { Exclusion(analysis: $0.label, reason: "factor not recorded", n: $0.missing) },
-                            cox: model.map { ($0.n, $0.events) })
+                            cox: model.map { ($0.n, $0.events, $0.terms.contains(where: \.estimable)) })
         }
     }
 
@@ -98,12 +99,13 @@ public struct PatientFlow: Sendable, Equatable {
             var lines = ["Kaplan–Meier: \(n(e.analysed)), \(e.events)\u{00A0}events"]
             if e.factorsCompared > 0 {
                 lines.append("Log-rank tests of \(e.factorsCompared) factor\(e.factorsCompared == 1 ? "" : "s")"
-                             + (e.factorExclusions.isEmpty ? ", \(n(e.analysed)) each" : "; left out, factor not recorded:"))
+                             + (e.factorExclusions.isEmpty ? ", \(n(e.analysed))\u{00A0}each" : "; left out, factor not recorded:"))
                 for x in e.factorExclusions { lines.append("– \(x.analysis): \(x.n)") }
             }
             if let c = e.cox {
                 let left = e.analysed - c.n
-                lines.append("Cox model: \(n(c.n)), \(c.events)\u{00A0}events" + (left > 0 ? " (\(left) left out, a factor not recorded)" : ""))
+                lines.append("Cox model: \(n(c.n)), \(c.events)\u{00A0}events" + (left > 0 ? " (\(left) left out, a factor not recorded)" : "")
+                             + (c.estimable ? "" : "; not estimable, too few events for its terms"))
             }
             return .init(e.label, lines)
         }

@@ -54,6 +54,7 @@ import PatternsOfFailure
             if let m = results.multivariate.first(where: { $0.endpoint == e.name }) {
                 #expect(e.cox?.n == m.n)
                 #expect(e.cox?.events == m.events)
+                #expect(e.cox?.estimable == m.terms.contains(where: \.estimable))
                 let left = results.exclusions.first { $0.analysis == "\(e.label), multivariable Cox" }?.n ?? 0
                 #expect(e.analysed - m.n == left, "\(e.label): Cox complete cases")
             } else {
@@ -92,6 +93,10 @@ import PatternsOfFailure
         #expect(doc.html().contains("Patient flow"))
         let dir = try #require(DemoReport.directory)
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("figures/patient_flow.svg").path))
+        // In the Word document: the figure (its description names the flow) and its caption.
+        let word = try ExportTests.wordTables(dir.appendingPathComponent("report.docx"))
+        #expect(word.xml.contains("name=\"patient_flow.svg\""))
+        #expect(word.xml.contains("Supplementary Figure S1. "))
     }
 
     @Test func diagramWrapsManyBranchesIntoRows() throws {
