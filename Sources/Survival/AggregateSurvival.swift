@@ -1,3 +1,5 @@
+import RealModule
+
 /// Right-censored (or competing-risks) data summarised per distinct (stratum, group, time, status): the
 /// result of one `GROUP BY` in a database, a few rows per distinct time however many subjects there are.
 ///
@@ -16,9 +18,13 @@
 /// (0 when absent). Rows need not be sorted and may repeat a key (their counts add: per-shard results can be
 /// concatenated as they are).
 public struct SurvivalAggregates: Sendable, Equatable {
+    /// Distinct time of each aggregate row.
     public var time: [Double]
+    /// Stratum index of each aggregate row (0 without strata).
     public var stratum: [Int]
+    /// Group index of each aggregate row (0 without groups).
     public var group: [Int]
+    /// Status of each aggregate row: 0 censored, otherwise the event (or cause) code.
     public var status: [Int]
     /// Number of subject rows in each aggregate row.
     public var count: [Int]
@@ -87,7 +93,8 @@ extension KaplanMeier {
                   confidenceLevel: confidenceLevel)
     }
 
-    /// Separate curves per group index, ascending, as ``byGroup(time:event:group:weights:confidenceType:confidenceLevel:)``
+    /// Separate curves per group index, ascending, as
+    /// ``byGroup(time:event:group:weights:confidenceType:confidenceLevel:)``
     /// on the subject rows (near-equal times merged over all the data first, as R does).
     ///
     /// - Parameters:
@@ -111,6 +118,8 @@ extension KaplanMeier {
 
     /// The reverse Kaplan–Meier estimate (censoring as the event) from per-time counts, unweighted, as
     /// ``reverse(time:event:confidenceType:confidenceLevel:)``.
+    ///
+    /// - Complexity: O(m log m) for m aggregate rows.
     public static func reverse(aggregates: SurvivalAggregates, confidenceType: ConfidenceType = .log,
                                confidenceLevel: Double = 0.95) -> KaplanMeier {
         var swapped = aggregates
@@ -126,7 +135,7 @@ extension LogRankTest {
     ///
     /// ```swift
     /// let test = LogRankTest(aggregates: data, groupCount: 2)
-    /// test.pValue
+    /// test.test.pValue
     /// ```
     ///
     /// - Parameters:
@@ -184,9 +193,8 @@ extension LogRankTest {
             }
         }
         notPossible = reason
-        chiSquare = statistic
-        degreesOfFreedom = df
-        pValue = reason == nil ? ChiSquared.survival(statistic, df: Double(df)) : .nan
+        test = reason == nil ? ChiSquareTest(statistic: statistic, degreesOfFreedom: df)
+            : ChiSquareTest(statistic: statistic, degreesOfFreedom: df, pValue: .nan)
     }
 
     /// Adds one stratum's observed, expected and variance terms; `table` cells are group·2 + (0 event, 1 censored).
@@ -207,7 +215,7 @@ extension LogRankTest {
                 d += dj[j]
                 nTotal += atRisk[j]
             }
-            let w = rho == 0 ? 1.0 : pow(km, rho)
+            let w = rho == 0 ? 1.0 : Double.pow(km, rho)
             if d > 0 {
                 for j in 0..<k {
                     o[j] += w * dj[j]
@@ -237,7 +245,7 @@ extension CumulativeIncidence {
     ///
     /// ```swift
     /// let ci = CumulativeIncidence(aggregates: data)   // status holds cause codes, 0 = censored
-    /// ci.tests.first?.pValue
+    /// ci.tests.first?.test.pValue
     /// ```
     ///
     /// - Parameters:
@@ -275,7 +283,7 @@ extension CumulativeIncidence {
             }
         }
         self.curves = curves
-        var tests: [Test] = []
+        var tests: [GrayTest] = []
         if ng > 1 && nc > 0 {
             var firstGroup: [Int: Int] = [:], nested = true
             for i in aggregates.time.indices {
@@ -284,7 +292,8 @@ extension CumulativeIncidence {
             }
             let stratumTables = Array(Set(aggregates.stratum)).sorted().map { s -> EventTable in
                 let idx = aggregates.rows { aggregates.stratum[$0] == s }
-                return EventTable(time: idx.map { aggregates.time[$0] }, cell: idx.map { gIdx[$0] * (nc + 1) + cell[$0] },
+                return EventTable(time: idx.map { aggregates.time[$0] },
+                                  cell: idx.map { gIdx[$0] * (nc + 1) + cell[$0] },
                                   cellCount: ng * (nc + 1), weights: idx.map { amount[$0] }, timeFix: false)
             }
             for c in 0..<nc {
@@ -307,17 +316,11 @@ extension CumulativeIncidence {
                 } else {
                     reason = .singularVariance
                 }
-                let p = statistic.isNaN ? .nan : ChiSquared.survival(statistic, df: Double(ng - 1))
-                tests.append(Test(cause: causes[c], statistic: statistic, degreesOfFreedom: ng - 1, pValue: p,
-                                  notPossible: reason))
+                tests.append(GrayTest(cause: causes[c],
+                                      test: ChiSquareTest(statistic: statistic, degreesOfFreedom: ng - 1),
+                                      notPossible: reason))
             }
         }
         self.tests = tests
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
