@@ -88,7 +88,8 @@ if ProcessInfo.processInfo.environment["POF_SERVER"] == "1" {
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            exclude: ["Web"]  // embedded into Assets.swift by scripts/serve-assets
+            // The page, script and style sheet, compiled into the binary (one copy; no file beside it, no CDN).
+            resources: [.embedInCode("Web/index.html"), .embedInCode("Web/app.js"), .embedInCode("Web/app.css")]
         ),
         .executableTarget(name: "pof-serve", dependencies: ["PofServer"]),
         .testTarget(name: "PofServerTests", dependencies: [

@@ -89,8 +89,11 @@ extension StudyAnalysis {
     /// non-degenerate confidence interval gives no prediction, with the reason; findings come from the
     /// fitted models; the paper's suggestion is quoted as the paper's, only for the paper's plan.
     ///
+    /// - Parameter predicted: Called with each model's predicted curve that the predictions come from (used by
+    ///   ``assessWithCurves(_:)``); not called for a refused model.
     /// - Throws: ``ProfileError`` for missing values; ``StudyPlan/PlanError`` when the plan does not fit the data.
-    public func assess(_ profile: BaselineProfile) throws -> RiskAssessment {
+    public func assess(_ profile: BaselineProfile,
+                       predicted: ((EndpointDefinition, CoxPrediction.Curve, _ patients: Int, _ events: Int) -> Void)? = nil) throws -> RiskAssessment {
         let missing = profileVariables.filter { profile.values[$0] == nil && !profile.unknown.contains($0) }
         if !missing.isEmpty {
             throw ProfileError(description: "the study's models need \(missing.joined(separator: ", ")); give each a value, or say it is not known (unknown)")
@@ -182,6 +185,7 @@ extension StudyAnalysis {
                 cautions.append("\(label): the model has \(model.events) events for \(d.columns.count) terms (\(NumberText.one(epv)) per term, fewer than 10): its predictions are uncertain and may be over-fitted.")
             }
             predictions += rows
+            predicted?(e.definition, curve, d.rows.count, model.events)
         }
         var paper: [String] = []
         if plan.isPaperPreset {

@@ -104,6 +104,9 @@ public enum Explorer {
             return f
         }
         guard let v = q.variable else { throw ServerError(400, "give factor=NAME, or variable=NAME with cut=VALUE") }
+        // Groupings are derived once per study and shared by every request (the cohort is never derived again).
+        let key = "\(v)\u{1F}\(q.cuts.map { "\($0)" }.joined(separator: ","))"
+        if let f = study.groupings.value(key) { return f }
         let rule: FactorDefinition.Rule
         if !q.cuts.isEmpty {
             rule = .cutPoints(q.cuts)
@@ -123,12 +126,9 @@ public enum Explorer {
             }
             rule = .groups(seen.sorted().map { .init(label: $0, values: [$0]) })
         }
-        var plan = study.plan
-        plan.factors = [FactorDefinition(name: "explorer", label: v, variable: v, rule: rule)]
         do {
-            guard let f = try StudyData(cohort: study.cohort, plan: plan).factor("explorer") else {
-                throw ServerError(400, "variable \(v.prefix(40)) could not be grouped")
-            }
+            let f = try study.data.grouping(by: FactorDefinition(name: "explorer", label: v, variable: v, rule: rule))
+            study.groupings.store(key, f)
             return f
         } catch let e as StudyPlan.PlanError { throw ServerError(400, e.description) }
     }

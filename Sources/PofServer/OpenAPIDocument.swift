@@ -71,7 +71,11 @@ enum OpenAPIDocument {
         "parameters": [{ "$ref": "#/components/parameters/id" }],
         "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["values"],
           "properties": { "values": { "type": "object", "additionalProperties": { "type": "string" }, "description": "variable → value; \"unknown\" when not known" } } } } } },
-        "responses": { "200": { "description": "assessment (as pof assess --format json) and svg", "content": { "application/json": {} } },
+        "responses": { "200": { "description": "assessment (as pof assess --format json; its cautions apply to every prediction), curves (the predicted curves of the models that predict, none for a refused endpoint) and figures (one SVG per curve, with its 95% band)",
+            "content": { "application/json": { "schema": { "type": "object", "required": ["assessment", "curves"], "properties": {
+              "assessment": { "type": "object" },
+              "curves": { "type": "array", "items": { "$ref": "#/components/schemas/PredictedCurve" } },
+              "figures": { "type": "array", "items": { "type": "string" } } } } } } },
           "422": { "$ref": "#/components/responses/error" } } }
     },
     "/api/openapi.json": { "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }
@@ -92,6 +96,11 @@ enum OpenAPIDocument {
     },
     "schemas": {
       "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "string" } } },
+      "PredictedCurve": { "type": "object", "description": "Predicted probability of remaining free of the endpoint's event (multivariable Cox model, R's survfit(coxph, newdata)): a step function, S(t) = survival[k] for time[k] ≤ t < time[k+1]",
+        "properties": { "endpoint": { "type": "string" }, "label": { "type": "string" },
+          "time": { "type": "array", "items": { "type": "number" } }, "survival": { "type": "array", "items": { "type": "number" } },
+          "lower95": { "type": "array", "items": { "type": ["number", "null"] } }, "upper95": { "type": "array", "items": { "type": ["number", "null"] } },
+          "modelPatients": { "type": "integer" }, "modelEvents": { "type": "integer" } } },
       "Issue": { "type": "object", "properties": { "severity": { "type": "string", "enum": ["error", "warning"] }, "file": { "type": "string" }, "row": { "type": "integer" },
         "column": { "type": ["string", "null"] }, "value": { "type": ["string", "null"] }, "message": { "type": "string" } } },
       "Outcome": { "type": "object", "required": ["status"], "properties": {

@@ -31,11 +31,15 @@ public enum RiskCalculator {
         public var synthetic: Bool
     }
 
-    /// The answer: the assessment exactly as `pof assess --format json` gives it, and a figure.
+    /// The answer: the assessment exactly as `pof assess --format json` gives it, the predicted curves of the
+    /// models it predicts from, and a figure of them.
     public struct Answer: Encodable, Sendable {
         public var assessment: RiskAssessment
-        /// Predicted probabilities with 95% CI at the plan's times (SVG); nil when nothing was predicted.
-        public var svg: String?
+        /// Predicted probability of remaining free of each endpoint's event over follow-up, with 95% CI;
+        /// one per endpoint with predictions (none for a refused endpoint).
+        public var curves: [PredictedCurve]
+        /// One figure per curve (SVG), the curve with its 95% band, in the order of `curves`.
+        public var figures: [String]
     }
 
     /// The form for a study.
@@ -72,34 +76,25 @@ public enum RiskCalculator {
         }
         var analysis = StudyAnalysis(cohort: study.cohort, plan: study.plan)
         analysis.synthetic = study.synthetic
-        let a: RiskAssessment
+        let a: RiskAssessment, curves: [PredictedCurve]
         do {
-            a = try analysis.assess(try ProfileReading.profile(request.values.filter { !$0.value.isEmpty }, source: "form"))
+            (a, curves) = try analysis.assessWithCurves(try ProfileReading.profile(request.values.filter { !$0.value.isEmpty }, source: "form"))
         } catch let e as StudyAnalysis.ProfileError { throw ServerError(ServerError.unprocessable, e.description) }
         catch let e as StudyPlan.PlanError { throw ServerError(ServerError.unprocessable, e.description) }
-        return Answer(assessment: a, svg: plot(a, study: study))
+        return Answer(assessment: a, curves: curves, figures: curves.map { plot($0, unit: a.unit, study: study) })
     }
 
-    static func plot(_ a: RiskAssessment, study: StudySession.Study) -> String? {
-        guard !a.predictions.isEmpty else { return nil }
-        var byEndpoint: [String: [RiskAssessment.Prediction]] = [:]
-        var order: [String] = []
-        for p in a.predictions {
-            if byEndpoint[p.endpoint] == nil { order.append(p.endpoint) }
-            byEndpoint[p.endpoint, default: []].append(p)
-        }
-        let series = order.map { name -> SurvivalPlot.Series in
-            let ps = byEndpoint[name]!.sorted { $0.time < $1.time }
-            return SurvivalPlot.Series(label: ps[0].label, times: [0] + ps.map(\.time), values: [1] + ps.map(\.probability),
-                                       lower: [1] + ps.map(\.lower95), upper: [1] + ps.map(\.upper95),
-                                       endTime: ps.last!.time)
-        }
-        let maxT = a.predictions.map(\.time).max() ?? 1
+    static func plot(_ c: PredictedCurve, unit: String, study: StudySession.Study) -> String {
+        let maxT = c.time.last ?? 1
         let ticks = study.plan.riskTableTimes.filter { $0 <= maxT }
-        return SurvivalPlot(title: "Predicted probability of remaining free of each event (95% CI)",
-                            xLabel: "Time (\(a.unit))", yLabel: "Probability", series: series,
-                            xTicks: ticks.count >= 2 ? ticks : [0, maxT],
-                            annotation: "multivariable Cox model; estimates at \(study.plan.rateTimes.map(StudyPlan.decimal).joined(separator: ", ")) \(a.unit)",
+        let series = SurvivalPlot.Series(label: "this patient (95% CI)", times: c.time, values: c.survival, lower: c.lower95,
+                                         upper: c.upper95, endTime: maxT)
+        let at = study.plan.rateTimes.map { t in
+            "\(StudyPlan.decimal(t)) \(unit): \(NumberFormat.percent(c.survival(at: t).survival))%"
+        }
+        return SurvivalPlot(title: c.label, xLabel: "Time (\(unit))", yLabel: "Probability of remaining free of the event",
+                            series: [series], xTicks: ticks.count >= 2 ? ticks : [0, maxT],
+                            annotation: "Cox model, \(c.modelPatients) patients, \(c.modelEvents) events; " + at.joined(separator: ", "),
                             watermark: study.synthetic ? "SYNTHETIC" : nil).svg()
     }
 }

@@ -27,6 +27,35 @@ public actor StudySession {
         public var output: URL
         /// Files written, relative to `output`.
         public var files: [String]
+        /// Explorer groupings built on this study's derived data (shared by concurrent requests).
+        public let groupings = GroupingCache()
+    }
+
+    /// Explorer groupings of one study by variable and cut-points, built once and then shared; safe to use
+    /// from any number of concurrent requests.
+    ///
+    /// ```swift
+    /// if let f = study.groupings.value(key) { return f }
+    /// study.groupings.store(key, try study.data.grouping(by: definition))
+    /// ```
+    public final class GroupingCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var columns: [String: StudyData.FactorColumn] = [:]
+        /// Most groupings kept; when full, the cache starts again empty.
+        public static let capacity = 1000
+
+        /// The grouping stored under `key`, if any.
+        public func value(_ key: String) -> StudyData.FactorColumn? {
+            lock.lock(); defer { lock.unlock() }
+            return columns[key]
+        }
+
+        /// Stores a grouping under `key`.
+        public func store(_ key: String, _ column: StudyData.FactorColumn) {
+            lock.lock(); defer { lock.unlock() }
+            if columns.count >= Self.capacity { columns.removeAll(keepingCapacity: true) }
+            columns[key] = column
+        }
     }
 
     public nonisolated let id: String

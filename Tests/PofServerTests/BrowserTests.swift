@@ -55,28 +55,33 @@ import Glibc
         try browser.openPage(width: 1280, height: 900)
         try browser.navigate(url)
 
-        // Upload the small cohort and see the report.
+        // Upload the small cohort with a study plan of its own, and see the report of that plan.
         let dir = Support.fixtures.appendingPathComponent("cohort-small")
         for kind in ["patients", "failures", "labs", "toxicities"] {
             try browser.setFiles("#file-\(kind)", [dir.appendingPathComponent("\(kind).csv").path])
         }
+        let plan = Support.sources.deletingLastPathComponent().appendingPathComponent("docs/examples/plan-liver-dose.yaml")
+        try browser.setFiles("#file-plan", [plan.path])
         try browser.eval("document.getElementById('run-study').click()")
         try browser.waitFor("!document.getElementById('report-box').hidden")
         #expect((try browser.eval("document.getElementById('status').textContent") as? String)?.contains("patients analysed") == true)
         try browser.waitFor("(() => { const d = document.getElementById('report-frame').contentDocument; return d && d.readyState === 'complete' && d.body && d.body.textContent.includes('Kaplan') })()")
+        #expect((try browser.eval("document.getElementById('report-frame').contentDocument.body.textContent.includes('Liver function, tumour size and radiation dose')")) as? Bool == true,
+                "the report is the uploaded plan's")
         try save(browser, "study-1280")
 
         // Explorer: switch the factor, read the P value the page shows, and check it is the API's.
         try browser.eval("document.getElementById('tab-explorer').click()")
         try browser.waitFor("document.getElementById('explorer-p').textContent !== '–'")
         let factors = try browser.eval("Array.from(document.getElementById('explorer-grouping').options).map(o => o.value).filter(v => v)") as? [String] ?? []
-        #expect(factors.count >= 2)
-        let target = factors.contains("pvt") ? "pvt" : factors[1]
+        #expect(factors == ["child_pugh_b", "tumor10", "bed60", "albi23", "history"], "the uploaded plan's factors: \(factors)")
+        let target = "history"
         try browser.eval("document.getElementById('explorer-p').textContent = '–'; const g = document.getElementById('explorer-grouping'); g.value = '\(target)'; g.dispatchEvent(new Event('change'))")
         try browser.waitFor("document.getElementById('explorer-p').textContent !== '–'")
         let shown = try browser.eval("document.getElementById('explorer-p').textContent") as? String
-        let fromAPI = try browser.eval("fetch('/api/sessions/' + session + '/explorer?endpoint=' + document.getElementById('explorer-endpoint').value + '&factor=\(target)').then(r => r.json()).then(d => pValue(d.logrank.p))") as? String
-        #expect(shown != nil && shown == fromAPI, "P shown \(shown ?? "nil"), API \(fromAPI ?? "nil")")
+        let p = try #require(try browser.eval("fetch('/api/sessions/' + session + '/explorer?endpoint=' + document.getElementById('explorer-endpoint').value + '&factor=\(target)').then(r => r.json()).then(d => d.logrank.p)") as? Double)
+        let fromAPI = p < 0.001 ? "P < 0.001" : String(format: "P = %.3f", p)
+        #expect(shown == fromAPI, "P shown \(shown ?? "nil"), API \(fromAPI)")
         #expect((try browser.eval("document.querySelector('#explorer-svg svg') !== null")) as? Bool == true)
         #expect((try browser.eval("document.getElementById('explorer-table').tBodies[0].rows.length")) as? Int == 2)
         try save(browser, "explorer-1280")
@@ -88,7 +93,8 @@ import Glibc
             for (const el of document.querySelectorAll('#risk-fields [data-name]')) {
               const n = el.dataset.name;
               if (n === 'pivka') { document.getElementById('risk-unknown-' + n).click(); continue; }
-              if (el.tagName === 'SELECT') el.value = el.options[el.options.length > 2 ? 2 : 1].value;
+              if (el.disabled) continue;
+              if (el.tagName === 'SELECT') el.value = el.options[Math.min(2, el.options.length - 1)].value;
               else el.value = n === 'age' ? '55' : '100';
             }
             document.getElementById('risk-submit').click();
@@ -132,5 +138,28 @@ import Glibc
         #expect((try browser.eval("document.getElementById('report-box').hidden")) as? Bool == true)
         #expect((try browser.eval("document.getElementById('tab-explorer').disabled")) as? Bool == true)
         try save(browser, "study-errors-1280")
+
+        // The demo cohort's calculator: a patient every model predicts for gets the curves with their
+        // bands, after the cautions, and the rates at the plan's times.
+        try browser.eval("document.getElementById('use-demo').click()")
+        try browser.waitFor("!document.getElementById('report-box').hidden && !document.getElementById('tab-risk').disabled")
+        try browser.eval("document.getElementById('tab-risk').click()")
+        try browser.waitFor("document.getElementById('risk-muicc_stage') !== null")
+        try browser.eval("""
+            const set = (n, v) => { document.getElementById('risk-' + n).value = v; };
+            set('age', '45'); set('muicc_stage', 'III'); set('pvt', 'yes'); set('prior_treatment', 'yes'); set('afp', '350'); set('pivka', '120');
+            document.getElementById('risk-result').hidden = true;
+            document.getElementById('risk-submit').click();
+            """)
+        try browser.waitFor("!document.getElementById('risk-result').hidden || !document.getElementById('risk-error').hidden")
+        #expect((try browser.eval("document.getElementById('risk-table').tBodies[0].rows.length")) as? Int == 4, "one row per endpoint")
+        #expect((try browser.eval("document.querySelectorAll('#risk-svg svg path').length")) as? Int ?? 0 >= 8, "four curves with their bands")
+        #expect((try browser.eval("""
+            (() => { const c = document.getElementById('risk-cautions'), f = document.getElementById('risk-svg');
+                     return c.children.length > 0 && (c.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0; })()
+            """)) as? Bool == true, "cautions are shown before the curves")
+        try save(browser, "risk-curves-1280")
+        try browser.resize(width: 800, height: 900)
+        try save(browser, "risk-curves-800")
     }
 }

@@ -76,17 +76,35 @@ import Testing
             let names = (form["fields"] as? [[String: Any]] ?? []).map { $0["name"] as! String }
             #expect(Set(names) == ["age", "muicc_stage", "pvt", "prior_treatment", "afp", "pivka"], "\(names)")
 
-            let values = ["age": "45", "muicc_stage": "III", "pvt": "yes", "prior_treatment": "TACE", "afp": "350", "pivka": "unknown"]
-            let body = try JSONSerialization.data(withJSONObject: ["values": values])
-            let api = try await client.execute(uri: "/api/sessions/\(id)/assess", method: .post, body: ByteBuffer(bytes: body)) { r in
-                #expect(r.status == .ok)
-                return Support.object(String(buffer: r.body))
+            // PIVKA-II not known (every model refuses: no curve), then known (every model predicts).
+            for pivka in ["unknown", "120"] {
+                let values = ["age": "45", "muicc_stage": "III", "pvt": "yes", "prior_treatment": "TACE", "afp": "350", "pivka": pivka]
+                let body = try JSONSerialization.data(withJSONObject: ["values": values])
+                let api = try await client.execute(uri: "/api/sessions/\(id)/assess", method: .post, body: ByteBuffer(bytes: body)) { r in
+                    #expect(r.status == .ok)
+                    return Support.object(String(buffer: r.body))
+                }
+                let cli = try Support.pof(["assess", "--demo", "--age", "45", "--stage", "III", "--pvt", "yes", "--prior-treatment", "TACE",
+                                           "--afp", "350", "--pivka", pivka, "--format", "json"])
+                #expect(cli.status == 0, "\(cli.stderr)")
+                let assessment = try #require(api?["assessment"] as? NSDictionary)
+                #expect(Support.object(cli.stdout) == assessment)
+
+                // The predicted curves: one per endpoint with predictions, equal to the assessment at its times.
+                let curves = try #require(api?["curves"] as? [NSDictionary])
+                let predictions = try #require(assessment["predictions"] as? [NSDictionary])
+                #expect(curves.count == Set(predictions.map { $0["endpoint"] as! String }).count)
+                #expect(curves.count == (pivka == "unknown" ? 0 : 4), "pivka \(pivka)")
+                #expect((api?["figures"] as? [String])?.count == curves.count)
+                for p in predictions {
+                    let c = try #require(curves.first { $0["endpoint"] as? String == p["endpoint"] as? String })
+                    let time = c["time"] as! [Double], t = p["time"] as! Double
+                    let k = time.lastIndex { $0 <= t }!
+                    #expect((c["survival"] as! [Any])[k] as? Double == p["probability"] as? Double)
+                    #expect((c["lower95"] as! [Any])[k] as? Double == p["lower95"] as? Double)
+                    #expect((c["upper95"] as! [Any])[k] as? Double == p["upper95"] as? Double)
+                }
             }
-            let cli = try Support.pof(["assess", "--demo", "--age", "45", "--stage", "III", "--pvt", "yes", "--prior-treatment", "TACE",
-                                       "--afp", "350", "--pivka", "unknown", "--format", "json"])
-            #expect(cli.status == 0, "\(cli.stderr)")
-            let assessment = try #require(api?["assessment"] as? NSDictionary)
-            #expect(Support.object(cli.stdout) == assessment)
 
             // A missing value is refused with `pof assess`'s message.
             let partial = try JSONSerialization.data(withJSONObject: ["values": ["age": "45"]])

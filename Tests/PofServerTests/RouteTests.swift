@@ -99,12 +99,15 @@ enum Support {
         }
     }
 
-    /// The embedded page is the one in Sources/PofServer/Web (scripts/serve-assets was run).
-    @Test func embeddedAssetsMatchWebFolder() throws {
+    /// The served page, script and style sheet are the files in Sources/PofServer/Web, byte for byte.
+    @Test func servedAssetsAreTheWebFolder() async throws {
         let web = Support.sources.appendingPathComponent("PofServer/Web")
-        #expect(try String(contentsOf: web.appendingPathComponent("index.html"), encoding: .utf8) == Assets.indexHTML + "\n")
-        #expect(try String(contentsOf: web.appendingPathComponent("app.js"), encoding: .utf8) == Assets.appJS + "\n")
-        #expect(try String(contentsOf: web.appendingPathComponent("app.css"), encoding: .utf8) == Assets.appCSS + "\n")
+        try await Support.app().test(.router) { client in
+            for (path, file) in [("/", "index.html"), ("/assets/app.js", "app.js"), ("/assets/app.css", "app.css")] {
+                let served = try await client.execute(uri: path, method: .get) { String(buffer: $0.body) }
+                #expect(try served == String(contentsOf: web.appendingPathComponent(file), encoding: .utf8), "\(path)")
+            }
+        }
     }
 
     @Test func demoStudyReportAndZip() async throws {

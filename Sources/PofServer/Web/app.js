@@ -28,7 +28,7 @@ function cell(tr, text, cls) { const td = document.createElement("td"); td.textC
 function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
 function pct(x) { return x == null || Number.isNaN(x) ? "–" : (100 * x).toFixed(1) + "%"; }
 function num(x, d) { return x == null || Number.isNaN(x) ? "–" : Number(x).toFixed(d === undefined ? 1 : d); }
-function pValue(p) { if (p == null || Number.isNaN(p)) return "not possible"; if (p < 0.001) return "< 0.001"; return p.toFixed(3); }
+function pValue(p) { if (p == null || Number.isNaN(p)) return "not possible"; if (p < 0.001) return "P < 0.001"; return "P = " + p.toFixed(3); }
 function busy(on) { for (const b of document.querySelectorAll("button[type=submit], #use-demo")) b.disabled = on; }
 
 function showTab(name) {
@@ -105,6 +105,7 @@ function setupExplorer(o) {
   option(gr, "", "Another variable…");
   for (const v of o.variables) option(va, v, v);
   $("explorer-at").value = o.rate_times.join(", ");
+  $("explorer-unit").textContent = o.time_unit || "months";
   toggleVariable();
   explore();
 }
@@ -178,8 +179,8 @@ async function setupRisk() {
     const lab = document.createElement("label"); lab.htmlFor = "risk-" + f.name; lab.textContent = f.label;
     const unk = document.createElement("span"); unk.className = "unknown";
     const cb = document.createElement("input"); cb.type = "checkbox"; cb.id = "risk-unknown-" + f.name;
-    const ul = document.createElement("label"); ul.htmlFor = cb.id; ul.textContent = "not known"; ul.style.margin = "0"; ul.style.fontWeight = "normal";
-    unk.appendChild(cb); unk.appendChild(ul); lab.appendChild(unk);
+    const ul = document.createElement("label"); ul.htmlFor = cb.id; ul.textContent = "not known";
+    unk.appendChild(cb); unk.appendChild(ul);
     let input;
     if (f.kind === "number") {
       input = document.createElement("input"); input.inputMode = "decimal";
@@ -190,7 +191,16 @@ async function setupRisk() {
     }
     input.id = "risk-" + f.name; input.dataset.name = f.name;
     cb.addEventListener("change", () => { input.disabled = cb.checked; });
-    div.appendChild(lab); div.appendChild(input); box.appendChild(div);
+    const row = document.createElement("div"); row.className = "field-row";
+    row.appendChild(input); row.appendChild(unk);
+    div.appendChild(lab); div.appendChild(row);
+    if (f.kind === "choice" && f.choices.length === 0) {
+      // No patient of the cohort has a value: the models can only take it as not known.
+      cb.checked = true; input.disabled = true;
+      const note = document.createElement("p"); note.className = "hint"; note.textContent = "No patient of this cohort has a value.";
+      div.appendChild(note);
+    }
+    box.appendChild(div);
   }
 }
 
@@ -209,16 +219,25 @@ async function assess(ev) {
   $("risk-error").hidden = true;
   const a = r.data.assessment;
   listInto($("risk-cautions"), a.cautions);
-  const body = $("risk-table").tBodies[0]; clear(body);
-  for (const p of a.predictions) {
-    const tr = document.createElement("tr");
-    cell(tr, p.label); cell(tr, p.time + " " + a.unit, "num"); cell(tr, pct(p.probability), "num");
-    cell(tr, pct(p.lower95) + "–" + pct(p.upper95), "num"); cell(tr, p.modelPatients + " patients, " + p.modelEvents + " events");
+  // One row per endpoint, one column per time of the plan.
+  const t = $("risk-table"), body = t.tBodies[0]; clear(t.tHead); clear(body);
+  const times = [...new Set(a.predictions.map((p) => p.time))].sort((x, y) => x - y);
+  const hr = document.createElement("tr");
+  for (const h of ["Endpoint"].concat(times.map((x) => "At " + x + " " + a.unit + " (95% CI)"), ["Model"])) { const th = document.createElement("th"); th.textContent = h; hr.appendChild(th); }
+  t.tHead.appendChild(hr);
+  const endpoints = [...new Set(a.predictions.map((p) => p.endpoint))];
+  for (const e of endpoints) {
+    const ps = a.predictions.filter((p) => p.endpoint === e), tr = document.createElement("tr");
+    cell(tr, ps[0].label);
+    for (const x of times) { const p = ps.find((q) => q.time === x); cell(tr, p ? pct(p.probability) + " (" + pct(p.lower95) + "–" + pct(p.upper95) + ")" : "", "num"); }
+    cell(tr, ps[0].modelPatients + " patients, " + ps[0].modelEvents + " events");
     body.appendChild(tr);
   }
-  $("risk-table").hidden = a.predictions.length === 0;
+  t.hidden = a.predictions.length === 0;
+  $("risk-curves-title").hidden = a.predictions.length === 0;
   listInto($("risk-refusals"), a.refusals.map((x) => "No prediction for " + x.label + ": " + x.reason));
-  $("risk-svg").innerHTML = r.data.svg || "";
+  const figs = $("risk-svg"); clear(figs);
+  for (const svg of r.data.figures || []) { const d = document.createElement("div"); d.className = "figure"; d.innerHTML = svg; figs.appendChild(d); }
   listInto($("risk-findings"), a.findings);
   listInto($("risk-paper"), a.paperSuggestions || []);
   $("risk-paper-box").hidden = !(a.paperSuggestions && a.paperSuggestions.length);
