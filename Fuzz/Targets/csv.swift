@@ -20,5 +20,11 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     _ = try? table.completeCases(table.columnNames)
+    // Factors, level limits and label checks, and the model matrix of the first columns (as pof cox builds it).
+    let names = Array(table.columnNames.prefix(3))
+    for name in names { _ = try? table.factor(name) }
+    if let complete = try? table.completeCases(names) {
+        _ = try? ModelMatrix.build(table: table, covariates: names, reference: [:], rows: complete.rows)
+    }
     return 0
 }

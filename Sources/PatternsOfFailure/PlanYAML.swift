@@ -34,15 +34,81 @@ struct PlanNode {
         guard yaml.utf8.count <= maximumBytes else {
             throw StudyPlan.PlanError(description: "\(source): the plan is \(yaml.utf8.count) bytes; at most \(maximumBytes) are read (a plan is a short text file)")
         }
+        try checkNesting(yaml, source: source)
         let node: Node?
         do { node = try Yams.compose(yaml: yaml) } catch {
-            throw StudyPlan.PlanError(description: "\(source): not valid YAML: \(error)")
+            // The parser's message quotes the offending line: cut each line, so a 100 kB line is not echoed.
+            let lines = "\(error)".split(separator: "\n", omittingEmptySubsequences: false).prefix(6).map {
+                $0.count > 160 ? "\($0.prefix(160))… (\($0.utf8.count) bytes)" : String($0)
+            }
+            throw StudyPlan.PlanError(description: "\(source): not valid YAML: \(lines.joined(separator: "\n"))")
         }
         guard let node else { return nil }
         if case .scalar(let s) = node, s.string.isEmpty || s.tag.description.hasSuffix("null") { return nil }
         let root = PlanNode(node: node, path: "", source: source, budget: Budget(maximumNodes))
         try root.visit()
         return root
+    }
+
+    /// Deepest flow nesting (`[`, `{`) accepted, and the longest chain of block entries (`- - -`) on a line.
+    static let maximumFlowDepth = 100
+    /// Deepest indentation accepted (columns).
+    static let maximumIndentation = 400
+
+    /// Refuses text nested deeper than a plan ever is, before the YAML parser (which recurses once per
+    /// level and would overflow the stack on `{k: {k: …` or `- - - …` thousands deep) sees it.
+    ///
+    /// - Throws: ``StudyPlan/PlanError`` naming the line.
+    /// - Complexity: O(text length).
+    static func checkNesting(_ yaml: String, source: String) throws {
+        func fail(_ line: Int, _ what: String) -> StudyPlan.PlanError {
+            StudyPlan.PlanError(description: "\(source), line \(line): \(what); a plan is never nested so deeply")
+        }
+        var flow = 0, lineNumber = 1
+        var quote: UInt8? = nil
+        var atLineStart = true, indentation = 0, chain = 0, inComment = false
+        var previous: UInt8 = 0x0A
+        for b in yaml.utf8 {
+            defer { previous = b }
+            if b == 0x0A {
+                lineNumber += 1
+                atLineStart = true; indentation = 0; chain = 0; inComment = false
+                continue
+            }
+            if inComment { continue }
+            if let q = quote {
+                if b == q && !(q == 0x22 && previous == 0x5C) { quote = nil }
+                continue
+            }
+            if atLineStart {
+                switch b {
+                case 0x20, 0x09:
+                    // "- " and "? " open a nested entry; other leading blanks indent.
+                    if previous == 0x2D || previous == 0x3F {
+                        chain += 1
+                        if chain > maximumFlowDepth { throw fail(lineNumber, "more than \(maximumFlowDepth) nested entries") }
+                    } else {
+                        indentation += 1
+                        if indentation > maximumIndentation {
+                            throw fail(lineNumber, "indented more than \(maximumIndentation) columns")
+                        }
+                    }
+                    continue
+                case 0x2D, 0x3F: continue
+                default: atLineStart = false
+                }
+            }
+            let opensScalar = [0x20, 0x09, 0x0A, 0x5B, 0x7B, 0x2C, 0x3A].contains(previous)
+            switch b {
+            case 0x23 where previous == 0x20 || previous == 0x09 || previous == 0x0A: inComment = true
+            case 0x22 where opensScalar, 0x27 where opensScalar: quote = b
+            case 0x5B, 0x7B:
+                flow += 1
+                if flow > maximumFlowDepth { throw fail(lineNumber, "brackets nested more than \(maximumFlowDepth) deep") }
+            case 0x5D, 0x7D: flow = max(0, flow - 1)
+            default: break
+            }
+        }
     }
 
     private func visit() throws {

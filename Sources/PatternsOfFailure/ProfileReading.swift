@@ -41,7 +41,7 @@ public enum ProfileReading {
                 guard let a = DecimalNumber.parse(value), (0...120).contains(a) else { throw bad("not an age in years (0–120)") }
                 p.set("age", .number(a))
             case "afp", "pivka":
-                guard let x = DecimalNumber.parse(value), x >= 0 else { throw bad("not a number ≥ 0") }
+                guard let x = DecimalNumber.parse(value), x >= 0, x <= 1e9 else { throw bad("not a number from 0 to 10⁹") }
                 p.set(name, .number(x))
             case "muicc_stage":
                 guard let g = MUICCStage(parsing: value) else { throw bad("not one of I, II, III, IVA, IVB") }
@@ -56,9 +56,12 @@ public enum ProfileReading {
                 default: throw bad("write yes, no or unknown")
                 }
             case "prior_treatment":
-                let items = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                let none: Set<String> = ["none", "no", "0", "-", "—"]
-                p.set(name, .yes(!(items.isEmpty || (items.count == 1 && none.contains(items[0].lowercased())))))
+                // The cohort files' rule: treatments separated by ";" or a spelling of none; `yes`, `1`, `?` are ambiguous.
+                guard !value.isEmpty else { throw bad("write the treatments separated by \";\", none, or unknown") }
+                switch CohortVocabulary.priorTreatments(value) {
+                case .success(let (items, _)): p.set(name, .yes(!items.isEmpty))
+                case .failure(let problem): throw bad(problem.message)
+                }
             default:
                 if let x = DecimalNumber.parse(value) { p.set(name, .number(x)) }
                 else if StudyVariable.yesNo.contains(name) {

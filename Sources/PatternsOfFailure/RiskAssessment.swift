@@ -109,7 +109,7 @@ extension StudyAnalysis {
             case .number(let x):
                 let nums = cohortValues.compactMap { v -> Double? in if case .number(let y) = v { return y } else { return nil } }
                 if let lo = nums.min(), let hi = nums.max(), x < lo || x > hi {
-                    cautions.append("\(name) = \(StudyPlan.decimal(x)) is outside the cohort's range (\(StudyPlan.decimal(lo))–\(StudyPlan.decimal(hi))): predictions are an extrapolation")
+                    cautions.append("\(name) = \(abs(x) < 1e15 ? StudyPlan.decimal(x) : "\(x)") is outside the cohort's range (\(StudyPlan.decimal(lo))–\(StudyPlan.decimal(hi))): predictions are an extrapolation")
                 }
             case .text(let t):
                 if !cohortValues.contains(where: { if case .text(let u) = $0 { return u.lowercased() == t.lowercased() } else { return false } }) {

@@ -370,10 +370,12 @@ public struct CoxModel: Sendable {
                 ? Set(EstimabilityCheck.monotoneTerms(score: u, inverseInformation: v, coefficients: coef,
                                                       epsilon: control.epsilon, infTolerance: control.infTolerance))
                 : []
+            let runaway = control.maxIterations > 1
+                ? Set(EstimabilityCheck.runawayTerms(coefficients: coef, covariates: covariates)) : []
             termStatus = (0..<p0).map { j in
                 if aliased.contains(j) { return .notEstimable(.aliased) }
                 if eventless.contains(j) { return .notEstimable(.noEventsInLevel) }
-                if monotone.contains(j) { return .notEstimable(.monotoneLikelihood) }
+                if monotone.contains(j) || runaway.contains(j) { return .notEstimable(.monotoneLikelihood) }
                 if case .notEstimable = status { return status }
                 let se2 = v[j, j]
                 if !(se2 > 0) || !se2.isFinite || !coef[j].isFinite { return .notEstimable(.singular) }

@@ -96,6 +96,24 @@ public enum Estimability: Sendable, Equatable, Hashable, Codable, CustomStringCo
 
 /// Data checks shared by the proportional-hazards fits.
 enum EstimabilityCheck {
+    /// The largest |coefficient × standard deviation of its column| taken as an estimate: a hazard ratio of
+    /// e²⁰ ≈ 5·10⁸ per standard deviation is a likelihood still climbing (separation the score check
+    /// missed, or a converged-looking run towards infinity), not a finding.
+    static let maximumStandardizedCoefficient = 20.0
+
+    /// Columns whose coefficient exceeds ``maximumStandardizedCoefficient`` standard deviations of the
+    /// column (a constant column never does), or is not finite.
+    static func runawayTerms(coefficients: [Double], covariates: [[Double]]) -> [Int] {
+        coefficients.indices.filter { j in
+            guard coefficients[j].isFinite else { return true }
+            let c = covariates[j]
+            guard c.count > 1 else { return false }
+            let mean = c.reduce(0, +) / Double(c.count)
+            let sd = (c.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(c.count - 1)).squareRoot()
+            return abs(coefficients[j]) * sd > maximumStandardizedCoefficient
+        }
+    }
+
     /// Columns with exactly two distinct values among `rows` (all rows when nil) one of which no event has:
     /// the partial likelihood is monotone in such a coefficient whatever the others (the score
     /// Σ_events (x_i − x̄(t_i)) keeps one sign).

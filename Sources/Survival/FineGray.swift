@@ -261,10 +261,11 @@ public struct FineGray: Sendable {
             let aliased = Set(nullPivots.singularColumns)
             let eventless = Set(EstimabilityCheck.columnsWithEventlessLevel(covariates) { cause[$0] == failureCode })
             let monotone = Set(data.divergingTerms(from: b)).subtracting(aliased)
+            let runaway = Set(EstimabilityCheck.runawayTerms(coefficients: b, covariates: covariates))
             termStatus = (0..<p).map { j in
                 if aliased.contains(j) { return .notEstimable(.aliased) }
                 if eventless.contains(j) { return .notEstimable(.noEventsInLevel) }
-                if monotone.contains(j) { return .notEstimable(.monotoneLikelihood) }
+                if monotone.contains(j) || runaway.contains(j) { return .notEstimable(.monotoneLikelihood) }
                 if case .notEstimable = status { return status }
                 if !(v[j, j] > 0) || !v[j, j].isFinite || !b[j].isFinite { return .notEstimable(.singular) }
                 return .estimable

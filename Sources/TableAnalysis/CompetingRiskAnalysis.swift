@@ -10,6 +10,7 @@ struct CauseColumn {
     var exclusions: [Exclusion] { report.exclusions }
 
     init(table: CSVTable, time timeColumn: String, event eventColumn: String, alsoRequired: [String]) throws {
+        try checkColumnRoles([("--time", [timeColumn]), ("--event", [eventColumn])])
         let cc = try table.completeCases([timeColumn, eventColumn] + alsoRequired)
         guard !cc.rows.isEmpty else { throw AnalysisError.noRows(file: table.sourceName, reason: cc.report.summary) }
         let t = try table.numericColumn(timeColumn)
@@ -21,7 +22,7 @@ struct CauseColumn {
                                                  value: table.cell(row: r, column: tIndex))
             }
             if DecimalNumber.exactInteger(e[r]!) == nil || abs(e[r]!) > 1e9 {
-                throw AnalysisError.invalidOption("\(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(eventColumn)\": \"\(table.cell(row: r, column: eIndex))\" is not a cause code (an integer)")
+                throw AnalysisError.invalidOption("\(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(eventColumn)\": \(TabularError.quote(table.cell(row: r, column: eIndex))) is not a cause code (an integer)")
             }
         }
         rows = cc.rows
@@ -188,6 +189,9 @@ public enum FineGrayAnalysis {
         public var z: Double
         /// Two-sided p of z.
         public var p: Double
+        /// Whether the coefficient is an estimate, and if not why (JSON `{"estimable": false, "reason": code}`).
+        /// A term that is not estimable has hr, limits, z and p NaN (JSON null); coef and se are crr's values.
+        public var estimability: Estimability
     }
 
     /// The whole result (JSON keys as documented for `pof finegray`).
@@ -220,8 +224,17 @@ public enum FineGrayAnalysis {
         public var excludedRows: Int
         /// Rows left out, per column with missing values.
         public var excluded: [Exclusion]
+        /// Whether the model as a whole can be reported (fewer failures than terms, not converged: not), and
+        /// then the exit status of `pof finegray` is 2.
+        public var status: Estimability
+
+        /// Why the model is not possible for these data (empty when it is).
+        public var notPossible: [String] {
+            status.reason.map { ["Fine-Gray model: not estimable, \($0)"] } ?? []
+        }
+
         enum CodingKeys: String, CodingKey {
-            case n, cause, events, terms, loglik, converged, iterations, warnings, excluded
+            case n, cause, events, terms, loglik, converged, iterations, warnings, excluded, status
             case censorCode = "censor_code", competingEvents = "competing_events", loglikNull = "loglik_null"
             case rowsUsed = "rows_used", excludedRows = "excluded_rows"
         }
@@ -244,6 +257,7 @@ public enum FineGrayAnalysis {
                            censorCode: Int = 0, reference: [String: String] = [:]) throws -> Result {
         guard !covariates.isEmpty else { throw AnalysisError.invalidOption("at least one covariate is needed") }
         guard cause != censorCode else { throw AnalysisError.invalidOption("--cause must differ from --censor-code") }
+        try checkColumnRoles([("--time", [time]), ("--event", [event]), ("--covariates", covariates)])
         let cols = try CauseColumn(table: table, time: time, event: event, alsoRequired: covariates)
         let censorWarnings = try cols.checkCensorCode(censorCode, table: table, column: event)
         let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows)
@@ -265,11 +279,14 @@ public enum FineGrayAnalysis {
         return Result(n: cols.rows.count, cause: cause, censorCode: censorCode, events: events,
                       competingEvents: cols.cause.filter { $0 != cause && $0 != censorCode }.count,
                       terms: matrix.termNames.indices.map { k in
-                          Term(term: matrix.termNames[k], coef: model.coefficients[k], se: se[k], hr: model.hazardRatios[k],
-                               lower95: lo[k], upper95: hi[k], z: z[k], p: p[k])
+                          let status = model.termStatus[k], ok = status.isEstimable
+                          return Term(term: matrix.termNames[k], coef: model.coefficients[k], se: se[k],
+                                      hr: ok ? model.hazardRatios[k] : .nan, lower95: ok ? lo[k] : .nan,
+                                      upper95: ok ? hi[k] : .nan, z: ok ? z[k] : .nan, p: ok ? p[k] : .nan,
+                                      estimability: status)
                       },
                       loglik: model.logLikelihood, loglikNull: model.nullLogLikelihood, converged: model.converged,
                       iterations: model.iterations, warnings: warnings, rowsUsed: cols.rows.count,
-                      excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
+                      excludedRows: cols.report.excludedRows, excluded: cols.exclusions, status: model.status)
     }
 }

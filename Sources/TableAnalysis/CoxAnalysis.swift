@@ -167,6 +167,8 @@ public enum CoxAnalysis {
                            ties: CoxModel.Ties = .efron, robust: Bool = false,
                            reference: [String: String] = [:], zph: Bool = false) throws -> Result {
         guard !covariates.isEmpty else { throw AnalysisError.invalidOption("at least one covariate is needed") }
+        try checkColumnRoles([("--time", [time]), ("--event", [event]), ("--start", [start]), ("--weights", [weights]),
+                              ("--strata", [strata]), ("--covariates", covariates)])
         let extra = covariates + [start, strata, weights].compactMap { $0 }
         let cols = try SurvivalColumns(table: table, time: time, event: event, alsoRequired: extra)
         let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows)
@@ -254,6 +256,7 @@ extension CoxAnalysis {
     static func fitModel(table: CSVTable, time: String, event: String, covariates: [String], ties: CoxModel.Ties,
                          reference: [String: String]) throws -> Fitted {
         guard !covariates.isEmpty else { throw AnalysisError.invalidOption("at least one covariate is needed") }
+        try checkColumnRoles([("--time", [time]), ("--event", [event]), ("--covariates", covariates)])
         let cols = try SurvivalColumns(table: table, time: time, event: event, alsoRequired: covariates)
         let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows)
         do {

@@ -62,6 +62,16 @@ public enum CoxPredictionAnalysis {
         let fit = try CoxAnalysis.fitModel(table: table, time: time, event: event, covariates: covariates, ties: ties,
                                            reference: reference)
         let matrix = fit.matrix
+        if let reason = fit.model.status.reason {
+            throw AnalysisError.model("\(table.sourceName): the Cox model is not estimable (\(reason)); no prediction is possible")
+        }
+        if let k = fit.model.termStatus.firstIndex(where: { !$0.isEstimable }) {
+            throw AnalysisError.model("\(table.sourceName): the term \(matrix.termNames[k]) is not estimable"
+                                      + " (\(fit.model.termStatus[k].reason.map { "\($0)" } ?? "")); no prediction is possible")
+        }
+        guard newData.rowCount > 0 else {
+            throw AnalysisError.noRows(file: newData.sourceName, reason: "the file has a header but no rows to predict for")
+        }
         var patients: [Patient] = []
         let columns = try matrix.covariates.map { try newData.stringColumn($0.name) }
         for r in 0..<newData.rowCount {

@@ -38,6 +38,25 @@ extension MissingValueReport {
     var exclusions: [Exclusion] { byColumn.filter { $0.count > 0 }.map { Exclusion(column: $0.column, rows: $0.count) } }
 }
 
+/// Checks that no column plays two parts in one analysis (`--time status --event status`, a covariate that
+/// is the time column): such a model is degenerate, never what was meant.
+///
+/// - Parameter roles: each option with the columns it names (`nil` for an option not given).
+/// - Throws: ``AnalysisError/invalidOption(_:)`` naming the column and both options.
+/// - Complexity: O(columns²) for the few columns of a command.
+func checkColumnRoles(_ roles: [(option: String, columns: [String?])]) throws {
+    var seen: [(option: String, column: String)] = []
+    for (option, columns) in roles {
+        for case let column? in columns {
+            if let other = seen.first(where: { $0.column == column && $0.option != option }) {
+                throw AnalysisError.invalidOption("column \(TabularError.quote(column)) is given both as \(other.option) and as"
+                                                  + " \(option); a column can play only one part in an analysis")
+            }
+            seen.append((option, column))
+        }
+    }
+}
+
 /// The time/event (and optional group, strata, weights) columns of a table over its complete rows.
 ///
 /// Reads only the columns named, each in one parallel pass: the complete-case rows, then the times
@@ -50,6 +69,7 @@ struct SurvivalColumns {
     var exclusions: [Exclusion] { report.exclusions }
 
     init(table: CSVTable, time timeColumn: String, event eventColumn: String, alsoRequired: [String]) throws {
+        try checkColumnRoles([("--time", [timeColumn]), ("--event", [eventColumn])])
         let set = try table.columns(numbers: [timeColumn], events: [eventColumn], alsoRequired: alsoRequired)
         let cc = set.complete
         guard !cc.rows.isEmpty else {
@@ -121,6 +141,7 @@ struct GroupColumn {
         }
         let distinct = Set(texts.indices.filter { used[$0] }.map { texts[$0] })
         try checkLevelCount(distinct.count, rows: rows.count, file: table.sourceName, column: column, covariate: false)
+        try checkLevelText(factor, rows: rows, table: table, column: column)
         let sorted = distinct.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         let position = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
         let codeToGroup = texts.map { position[$0] ?? -1 }

@@ -180,12 +180,20 @@ extension FineGrayAnalysis.Result {
     public var text: String {
         var out = "Competing-risks regression (Fine-Gray, as cmprsk::crr): cause \(cause), censor code \(censorCode)\n"
         out += "  n= \(n), events= \(events), competing events= \(competingEvents)\n\n"
-        out += TextTable(header: ["", "coef", "exp(coef)", "se(coef)", "z", "p-value"], rows: terms.map {
-            [$0.term, sig($0.coef, 4), sig($0.hr, 4), sig($0.se, 4), sig($0.z, 3), sig($0.p, 3)]
+        if let reason = status.reason { out += "Model not estimable: \(reason).\n\n" }
+        let header = ["", "coef", "exp(coef)", "se(coef)", "z", "p-value"]
+        out += TextTable(header: header, rows: terms.map {
+            guard $0.estimability.isEstimable else {
+                return [$0.term, "not estimable: \($0.estimability.reason!)"] + [String](repeating: "", count: header.count - 2)
+            }
+            return [$0.term, sig($0.coef, 4), sig($0.hr, 4), sig($0.se, 4), sig($0.z, 3), sig($0.p, 3)]
         }).rendered + "\n\n"
-        out += TextTable(header: ["", "exp(coef)", "exp(-coef)", "2.5%", "97.5%"], rows: terms.map {
-            [$0.term, sig($0.hr, 4), sig(1 / $0.hr, 4), sig($0.lower95, 4), sig($0.upper95, 4)]
-        }).rendered + "\n\n"
+        let estimable = terms.filter(\.estimability.isEstimable)
+        if !estimable.isEmpty {
+            out += TextTable(header: ["", "exp(coef)", "exp(-coef)", "2.5%", "97.5%"], rows: estimable.map {
+                [$0.term, sig($0.hr, 4), sig(1 / $0.hr, 4), sig($0.lower95, 4), sig($0.upper95, 4)]
+            }).rendered + "\n\n"
+        }
         out += "Log-pseudo likelihood: \(sig(loglik, 6)) (null \(sig(loglikNull, 6))); iterations: \(iterations)\n"
         for w in warnings { out += "Warning: \(w)\n" }
         out += exclusionLine(excludedRows, rowsUsed + excludedRows, excluded) + "\n"
@@ -194,8 +202,9 @@ extension FineGrayAnalysis.Result {
 
     /// The result as CSV: one row per term or curve point, full precision.
     public var csv: String {
-        CSVOutput.string(header: ["term", "coef", "se", "hr", "lower95", "upper95", "z", "p"], rows: terms.map { t in
+        CSVOutput.string(header: ["term", "coef", "se", "hr", "lower95", "upper95", "z", "p", "not_estimable"], rows: terms.map { t in
             [t.term] + [t.coef, t.se, t.hr, t.lower95, t.upper95, t.z, t.p].map(CSVOutput.number)
+                + [t.estimability.reason?.rawValue ?? ""]
         })
     }
 }

@@ -319,7 +319,12 @@ func parseEvent(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool? {
             return false
         }
     }
-    return nil
+    // A number equal to 1 or 0 written otherwise (`1.0`, `0.0` of a spreadsheet or pandas export).
+    switch parseDouble(UnsafeBufferPointer(start: p, count: e), s, e) {
+    case 1: return true
+    case 0: return false
+    default: return nil
+    }
 }
 
 /// Runs `body(k)` for k in 0..<count on all cores (inline when count is 1).

@@ -258,10 +258,11 @@ public struct CSVTable: Sendable {
     }
 
     /// An event-indicator column: `1`, `TRUE`, `True`, `true`, `T` → `true`; `0`, `FALSE`, `False`,
-    /// `false`, `F` → `false`; missing → `nil` (surrounding spaces and tabs ignored).
+    /// `false`, `F` → `false`; another spelling of the number 1 or 0 (`1.0`, `0.00`) likewise;
+    /// missing → `nil` (surrounding spaces and tabs ignored).
     ///
     /// - Throws: ``TabularError/notAnEventIndicator(file:row:line:column:value:)`` for the first
-    ///   other value (e.g. `2`, `yes`, `1.0`), or ``TabularError/unknownColumn(file:column:available:)``.
+    ///   other value (e.g. `2`, `yes`, `0.5`), or ``TabularError/unknownColumn(file:column:available:)``.
     /// - Complexity: O(rowCount).
     public func eventColumn(_ name: String) throws -> [Bool?] {
         try events(name).map { $0 < 0 ? nil : $0 == 1 }

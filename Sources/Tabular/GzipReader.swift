@@ -15,6 +15,12 @@ import Darwin
 /// memory does not need to fit in it (R's `data.table::fread` does the same). If no temporary file
 /// can be made, the output is kept in memory.
 enum GzipReader {
+    /// Decompressed bytes allowed whatever the ratio (64 MiB).
+    static let maximumExpansionFloor = 64 << 20
+    /// Above the floor, at most this many decompressed bytes per compressed byte: a CSV compresses 5 to
+    /// 20 times, a decompression bomb about 1,000 times.
+    static let maximumExpansionRatio = 250
+
     /// The decompressed bytes of the file open as `fd`.
     ///
     /// - Throws: ``TabularError/corruptCompressedFile(file:reason:)`` for a damaged or truncated
@@ -47,6 +53,11 @@ enum GzipReader {
                 let status = inflate(&stream, flush)
                 let produced = blockSize - Int(stream.avail_out)
                 if produced > 0 { try sink.write(output, produced) }
+                if let compressedSize, sink.size > max(maximumExpansionFloor, maximumExpansionRatio * compressedSize) {
+                    throw TabularError.corruptCompressedFile(
+                        file: name, reason: "it expands to more than \(maximumExpansionRatio) times its \(compressedSize) bytes "
+                            + "(a decompression bomb?); decompress it yourself if it is a real table")
+                }
                 switch status {
                 case Z_STREAM_END: return status
                 case Z_OK, Z_BUF_ERROR:

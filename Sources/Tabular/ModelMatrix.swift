@@ -119,6 +119,7 @@ public struct ModelMatrix: Sendable, Equatable {
                 if !used[code] { used[code] = true; usedCount += 1 }
             }
             try checkLevelCount(usedCount, rows: rows.count, file: file, column: name, covariate: true)
+            try checkLevelText(factor, rows: rows, table: table, column: name)
             let levelCodes = factor.levels.indices.filter { used[$0] }
                 .sorted { Array(factor.levels[$0].utf8).lexicographicallyPrecedes(factor.levels[$1].utf8) }
             let levels = levelCodes.map { factor.levels[$0] }
@@ -172,6 +173,30 @@ public let maximumLevels = 1000
 /// factor: the model would have a coefficient per one or two patients).
 ///
 /// - Throws: ``TabularError/tooManyLevels(file:column:levels:limit:rows:)``.
+/// Checks that no level of `factor` used by `rows` holds a control character (U+0000–U+001F other than
+/// tab, U+007F): such a label prints as an invisible difference between two groups.
+///
+/// ```swift
+/// try checkLevelText(table.factor("group"), rows: rows, table: table, column: "group")
+/// ```
+///
+/// - Throws: ``TabularError/controlCharacter(file:row:line:column:value:)`` naming the first such cell.
+/// - Complexity: O(rows + total length of the levels).
+public func checkLevelText(_ factor: FactorColumn, rows: [Int], table: CSVTable, column: String) throws {
+    let bad = factor.levels.map { level in
+        level.utf8.contains { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }
+    }
+    guard bad.contains(true) else { return }
+    for r in rows {
+        let code = Int(factor.codes[r])
+        if code >= 0 && bad[code] {
+            throw TabularError.controlCharacter(file: table.sourceName, row: table.rowNumber(ofRow: r),
+                                                line: table.lineNumber(ofRow: r), column: column,
+                                                value: factor.levels[code])
+        }
+    }
+}
+
 public func checkLevelCount(_ levels: Int, rows: Int, file: String, column: String, covariate: Bool) throws {
     var limit = maximumLevels
     if covariate && levels > 50 { limit = min(limit, max(50, rows / 2)) }

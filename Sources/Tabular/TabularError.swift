@@ -51,6 +51,9 @@ public enum TabularError: Error, CustomStringConvertible, Equatable, Sendable {
     case mostlyNumeric(file: String, column: String, cells: [InvalidCell], count: Int)
     /// A column used as a factor has more levels than an analysis can sensibly use.
     case tooManyLevels(file: String, column: String, levels: Int, limit: Int, rows: Int)
+    /// A group or category label holding a control character (a NUL byte of a damaged export, a line
+    /// break), which would print as an invisible difference between two groups.
+    case controlCharacter(file: String, row: Int, line: Int, column: String, value: String)
 
     public var description: String {
         switch self {
@@ -107,6 +110,9 @@ public enum TabularError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .tooManyLevels(file, column, levels, limit, rows):
             return "\(file), column \(quoted(column)): \(levels) distinct values among \(rows) rows; a grouping or"
                 + " categorical column may have at most \(limit) (is it an identifier or a number with typos?)"
+        case let .controlCharacter(file, row, line, column, value):
+            return "\(file), \(place(row, line)), column \(quoted(column)): \(quoted(value)) holds a control character"
+                + " (a NUL byte or a line break; is the file damaged?)"
         }
     }
 }

@@ -24,8 +24,8 @@ struct CumulativeIncidenceCommand: ParsableCommand {
     @Option(help: "Time column.") var time: String
     @Option(help: "Cause-code column (integers).") var event: String
     @Option(help: "Grouping column (Gray's test compares its groups).") var group: String?
-    @Option(name: .customLong("censor-code"), help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
-    @Option(help: "Comma-separated times for the estimates (default: every event time).") var at: String?
+    @Option(name: .customLong("censor-code"), parsing: .unconditional, help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
+    @Option(parsing: .unconditional, help: "Comma-separated times for the estimates (default: every event time).") var at: String?
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions
 
@@ -57,15 +57,18 @@ struct FineGrayCommand: ParsableCommand {
         discussion: """
         Example:
           pof finegray melanoma.csv --time time --event status --cause 1 --covariates age,sex,thickness
-        JSON keys: n, terms[{term, coef, se, hr, lower95, upper95, p}], loglik, converged, excluded[...].
+        JSON keys: n, terms[{term, coef, se, hr, lower95, upper95, p, estimability}], loglik, converged, status,
+        excluded[...]. A term that is not estimable (monotone likelihood, aliased, a level without failures, a
+        variance that is not positive) has null hr, limits, z and p; a model that is not estimable (fewer failures
+        than terms, not converged) exits with status 2.
         """)
 
     @Argument(help: "CSV file.") var file: String
     @Option(help: "Time column.") var time: String
     @Option(help: "Cause-code column (integers).") var event: String
-    @Option(help: "The cause of interest (an integer code).") var cause: String
+    @Option(parsing: .unconditional, help: "The cause of interest (an integer code).") var cause: String
     @Option(help: "Comma-separated covariate columns.") var covariates: String
-    @Option(name: .customLong("censor-code"), help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
+    @Option(name: .customLong("censor-code"), parsing: .unconditional, help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
     @Option(parsing: .singleValue, help: "Reference level of a categorical covariate, as column=level (repeatable).")
     var reference: [String] = []
     @OptionGroup var output: OutputOptions
@@ -78,9 +81,9 @@ struct FineGrayCommand: ParsableCommand {
                                              censorCode: parseInteger(censorCode, option: "--censor-code"),
                                              reference: parseReferences(reference))
             switch output.format {
-            case .text: return r.text
-            case .json: return try JSONOutput.string(r)
-            case .csv: noteExclusions(r.excludedRows, r.rowsUsed, r.excluded); return r.csv
+            case .text: return (r.text, r.notPossible)
+            case .json: return (try JSONOutput.string(r), r.notPossible)
+            case .csv: noteExclusions(r.excludedRows, r.rowsUsed, r.excluded); return (r.csv, r.notPossible)
             }
         }
     }
@@ -103,7 +106,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
     @Option(help: "Comma-separated covariate columns.") var covariates: String
     @Option(name: .customLong("new"), help: "CSV file of new covariate values, one row per prediction.") var newData: String
-    @Option(help: "Comma-separated times (default: every event time).") var at: String?
+    @Option(parsing: .unconditional, help: "Comma-separated times (default: every event time).") var at: String?
     @Option(help: "Tie handling: efron (default) or breslow.") var ties: String = "efron"
     @Option(parsing: .singleValue, help: "Reference level of a categorical covariate, as column=level (repeatable).")
     var reference: [String] = []
@@ -130,7 +133,10 @@ func parseReferences(_ values: [String]) throws -> [String: String] {
     var refs: [String: String] = [:]
     for r in values.flatMap(parseList) {
         let parts = r.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { throw ValidationError("--reference expects column=level, got \"\(r)\"") }
+        guard parts.count == 2 else { throw ValidationError("--reference expects column=level, got \(quoted(r))") }
+        if let earlier = refs[parts[0]], earlier != parts[1] {
+            throw ValidationError("--reference: column \(quoted(parts[0])) is given two reference levels, \(quoted(earlier)) and \(quoted(parts[1]))")
+        }
         refs[parts[0]] = parts[1]
     }
     return refs

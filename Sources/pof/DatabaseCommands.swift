@@ -14,9 +14,9 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "With --db: an SQL query giving one row per subject.") var query: String?
     @Option(name: .customLong("partition-key"), help: "With --db: also group by this column (the partition key of a table spread over servers with postgres_fdw, so each server aggregates its own rows).")
     var partitionKey: String?
-    @Option(name: .customLong("min-cell"), help: "Privacy: drop aggregate cells with fewer rows than this before they leave the database.")
+    @Option(name: .customLong("min-cell"), parsing: .unconditional, help: "Privacy: drop aggregate cells with fewer rows than this before they leave the database.")
     var minCell: Int?
-    @Option(name: .customLong("time-grid"), help: "Privacy: round times up to multiples of this (e.g. 7 for weeks) before aggregating.")
+    @Option(name: .customLong("time-grid"), parsing: .unconditional, help: "Privacy: round times up to multiples of this (e.g. 7 for weeks) before aggregating.")
     var timeGrid: Double?
     @Option(help: ArgumentHelp("CSV export of the `pof sql` query's result: finish the analysis from it (km, logrank, cuminc). For cox, a directory of the rounds' results: pof writes each next query there (see `pof sql --help`).", valueName: "file"))
     var aggregates: String?
@@ -53,8 +53,13 @@ struct DatabaseOptions: ParsableArguments {
         guard let aggregates else { throw ValidationError("--aggregates FILE is needed") }
         var q = query
         q.partitionKey = nil
-        return try ParsedAggregates(QueryResult.csv(contentsOf: aggregates), query: q,
-                                    sourceName: (aggregates as NSString).lastPathComponent)
+        try checkInputFile(aggregates)
+        let name = (aggregates as NSString).lastPathComponent
+        do {
+            return try ParsedAggregates(QueryResult.csv(contentsOf: aggregates), query: q, sourceName: name)
+        } catch DatabaseError.resultShape(let s) where !s.hasPrefix(name) {
+            throw DatabaseError.resultShape("\(name): \(s)")
+        }
     }
 
     func kaplanMeier(time: String, event: String, group: String?, at: [Double], confidenceType: KaplanMeier.ConfidenceType,
@@ -175,8 +180,8 @@ struct SQLCommand: ParsableCommand {
     @Option(help: "Case-weight column (cox).") var weights: String?
     @Option(name: .customLong("partition-key"), help: "Also group by this column (a sharded table; the sums are added by pof).")
     var partitionKey: String?
-    @Option(name: .customLong("min-cell"), help: "Privacy: drop cells with fewer rows than this.") var minCell: Int?
-    @Option(name: .customLong("time-grid"), help: "Privacy: round times up to multiples of this.") var timeGrid: Double?
+    @Option(name: .customLong("min-cell"), parsing: .unconditional, help: "Privacy: drop cells with fewer rows than this.") var minCell: Int?
+    @Option(name: .customLong("time-grid"), parsing: .unconditional, help: "Privacy: round times up to multiples of this.") var timeGrid: Double?
 
     func run() throws {
         guard let d = SQLDialect(rawValue: dialect) else { throw ValidationError("--dialect must be postgres or spark") }
@@ -187,6 +192,8 @@ struct SQLCommand: ParsableCommand {
         default: throw ValidationError("give --table NAME or --query SQL")
         }
         if analysis == .logrank && group == nil { throw ValidationError("logrank needs --group") }
+        if let minCell, minCell < 1 { throw ValidationError("--min-cell must be a positive integer") }
+        if let timeGrid, !(timeGrid > 0 && timeGrid.isFinite) { throw ValidationError("--time-grid must be a positive number") }
         let privacy = PrivacyOptions(minimumCellCount: minCell, timeGrid: timeGrid)
         if analysis == .cox {
             let names = parseList(covariates ?? "")

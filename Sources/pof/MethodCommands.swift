@@ -26,9 +26,9 @@ struct RestrictedMeanCommand: ParsableCommand {
     @Option(help: "Time column (numbers ≥ 0; AVAL with --adtte).") var time: String?
     @Option(help: "Event column: 1/0 or TRUE/FALSE (not with --adtte).") var event: String?
     @Option(help: "Grouping column (one RMST per value).") var group: String?
-    @Option(help: "The horizon tau > 0 (same unit as --time).") var tau: String
+    @Option(parsing: .unconditional, help: "The horizon tau > 0 (same unit as --time).") var tau: String
     @Option(help: "Reference level for the comparisons (default: the first level).") var reference: String?
-    @Option(name: .customLong("conf-level"), help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
+    @Option(name: .customLong("conf-level"), parsing: .unconditional, help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
     @Flag(help: "Report groups whose follow-up ends before tau by carrying the curve flat (R survival's rule).")
     var extrapolate = false
     @OptionGroup(title: "Input") var input: AnalysisInputOptions
@@ -118,7 +118,7 @@ struct AnalysisInputOptions: ParsableArguments {
     @Flag(help: "The file is a CDISC ADTTE data set (CSV, SAS transport v5 .xpt, or Dataset-JSON .json): time AVAL, event when CNSR = 0.")
     var adtte = false
     @Option(help: "With --adtte: the endpoint to analyse (a PARAMCD value, e.g. OS).") var paramcd: String?
-    @Option(help: "Landmark time: keep the rows still at risk after it and measure times from it.") var landmark: String?
+    @Option(parsing: .unconditional, help: "Landmark time: keep the rows still at risk after it and measure times from it.") var landmark: String?
 
     /// The table to analyse and its time and event columns; `table` is nil for a database.
     struct Prepared {
@@ -178,6 +178,7 @@ func checkReadableFile(_ path: String) throws {
     guard FileManager.default.isReadableFile(atPath: path) else {
         throw InputPathError(path: path, problem: "permission denied (the file is not readable)")
     }
+    try requireRegularFile(path)
 }
 
 /// A command's JSON: the analysis result's keys plus `input` (ADTTE mapping, landmark) and `risk_table`

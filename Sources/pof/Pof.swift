@@ -3,6 +3,7 @@ import Foundation
 import PatternsOfFailure
 import Reporting
 import Survival
+import PatternsOfFailure
 import Tabular
 import TableAnalysis
 
@@ -82,6 +83,12 @@ struct InputPathError: Error, CustomStringConvertible {
 
 /// Reads a CSV table, first checking that `path` names a readable file.
 func readTable(_ path: String) throws -> CSVTable {
+    try checkInputFile(path)
+    return try CSVTable(contentsOf: URL(fileURLWithPath: path))
+}
+
+/// Checks that `path` names a readable regular file, saying plainly what it is otherwise.
+func checkInputFile(_ path: String) throws {
     var isDirectory: ObjCBool = false
     guard !path.isEmpty else { throw InputPathError(path: "\"\"", problem: "no file name given") }
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -91,7 +98,15 @@ func readTable(_ path: String) throws -> CSVTable {
     guard FileManager.default.isReadableFile(atPath: path) else {
         throw InputPathError(path: path, problem: "permission denied (the file is not readable)")
     }
-    return try CSVTable(contentsOf: URL(fileURLWithPath: path))
+    try requireRegularFile(path)
+}
+
+/// A named pipe could block forever and a device (`/dev/zero`) never ends: only regular files are read.
+func requireRegularFile(_ path: String) throws {
+    if let problem = InputPath.problem(reading: URL(fileURLWithPath: path)),
+       problem.reason.hasPrefix("it is not a regular file") {
+        throw InputPathError(path: path, problem: "is not a regular file (a pipe, device or socket); give a CSV file")
+    }
 }
 
 /// An option's text shortened for a message (a pasted megabyte is not echoed whole).
@@ -161,13 +176,13 @@ struct KaplanMeierCommand: ParsableCommand {
     @Option(help: "Time column (numbers ≥ 0; AVAL with --adtte).") var time: String?
     @Option(help: "Event column: 1/0 or TRUE/FALSE (not with --adtte).") var event: String?
     @Option(help: "Grouping column (one curve per value).") var group: String?
-    @Option(help: "Comma-separated times at which to report survival, e.g. 365,730.") var at: String?
-    @Option(name: .customLong("risk-table"), help: "Comma-separated times for the number at risk, events and censored per interval, e.g. 0,6,12.")
+    @Option(parsing: .unconditional, help: "Comma-separated times at which to report survival, e.g. 365,730.") var at: String?
+    @Option(name: .customLong("risk-table"), parsing: .unconditional, help: "Comma-separated times for the number at risk, events and censored per interval, e.g. 0,6,12.")
     var riskTable: String?
     @OptionGroup(title: "Input") var input: AnalysisInputOptions
     @Option(name: .customLong("conf-type"), help: "Confidence limits: log (default), log-log or plain.")
     var confType: String = "log"
-    @Option(name: .customLong("conf-level"), help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
+    @Option(name: .customLong("conf-level"), parsing: .unconditional, help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions
     func validate() throws { try input.validate(time: time, event: event) }
@@ -220,7 +235,7 @@ struct LogRankCommand: ParsableCommand {
     @Option(help: "Event column: 1/0 or TRUE/FALSE (not with --adtte).") var event: String?
     @Option(help: "Grouping column.") var group: String
     @Option(help: "Stratification column.") var strata: String?
-    @Option(help: "Weight exponent ≥ 0: 0 = log-rank (default), 1 = Peto-Peto.") var rho: String = "0"
+    @Option(parsing: .unconditional, help: "Weight exponent ≥ 0: 0 = log-rank (default), 1 = Peto-Peto.") var rho: String = "0"
     @OptionGroup(title: "Input") var input: AnalysisInputOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions

@@ -19,8 +19,16 @@ func loadPlan(_ path: String?) throws -> StudyPlan {
     return try StudyPlan(yaml: text, source: url.lastPathComponent)
 }
 
+/// An empty --out would write into the current directory unasked.
+func requireOutputName(_ out: String) throws {
+    if out.trimmingCharacters(in: .whitespaces).isEmpty {
+        throw ValidationError("--out: no output directory given")
+    }
+}
+
 /// Runs the study through the library's one entry point and returns the summary text.
 func runStudy(_ reading: CohortReading, plan: StudyPlan, out: String, synthetic: Bool) throws -> String {
+    try requireOutputName(out)
     do {
         let summary = try StudyRun.run(reading: reading, plan: plan, output: URL(fileURLWithPath: out),
                                        synthetic: synthetic, toolVersion: PofVersion.string)
@@ -95,13 +103,15 @@ struct SimulateCommand: ParsableCommand {
           pof simulate --seed 7 --patients 276 --out cohort
         """)
 
-    @Option(help: "Random seed (default 20110501, the demo cohort's).") var seed: UInt64 = 20110501
-    @Option(help: "Number of patients; published proportions are scaled.") var patients: Int = 138
+    @Option(parsing: .unconditional, help: "Random seed (default 20110501, the demo cohort's).") var seed: UInt64 = 20110501
+    @Option(parsing: .unconditional, help: "Number of patients; published proportions are scaled.") var patients: Int = 138
     @Option(help: "Output directory.") var out: String = "pof-simulated-cohort"
 
     func run() throws {
         try runReporting {
             guard patients >= 10 else { throw ValidationError("--patients must be at least 10") }
+            guard patients <= 1_000_000 else { throw ValidationError("--patients \(patients): at most 1000000") }
+            try requireOutputName(out)
             let cohort = CohortSimulator(seed: seed, patients: patients).generate()
             let dir = URL(fileURLWithPath: out)
             try OutputDirectory.prepare(dir)
@@ -131,12 +141,12 @@ struct AssessCommand: ParsableCommand {
     @Option(help: "failures.csv of the study cohort.") var failures: String?
     @Option(help: "plan.yaml (default: the paper's plan).") var plan: String?
     @Option(help: "CSV file with the patient's values (first data row used).") var patient: String?
-    @Option(help: "Age in years (or unknown).") var age: String?
+    @Option(parsing: .unconditional, help: "Age in years (or unknown).") var age: String?
     @Option(help: "Modified UICC stage group: I, II, III, IVA, IVB (or unknown).") var stage: String?
     @Option(help: "Portal vein thrombosis: yes/no (or unknown).") var pvt: String?
     @Option(name: .customLong("prior-treatment"), help: "Treatments before CCRT separated by ';', none, or unknown.") var priorTreatment: String?
-    @Option(help: "Pre-CCRT AFP, IU/mL (or unknown).") var afp: String?
-    @Option(help: "Pre-CCRT PIVKA-II, mAU/mL (or unknown).") var pivka: String?
+    @Option(parsing: .unconditional, help: "Pre-CCRT AFP, IU/mL (or unknown).") var afp: String?
+    @Option(parsing: .unconditional, help: "Pre-CCRT PIVKA-II, mAU/mL (or unknown).") var pivka: String?
     @Option(name: .customLong("value"), help: "Any plan variable: NAME=VALUE (repeatable; VALUE may be unknown).") var values: [String] = []
     @OptionGroup var output: OutputOptions
 
@@ -173,7 +183,10 @@ struct AssessCommand: ParsableCommand {
                 reading = CohortReader.read(CohortFiles(patients: URL(fileURLWithPath: patients), failures: URL(fileURLWithPath: failures)))
             }
             guard let cohort = reading.cohort else {
-                throw ValidationError("the study cohort has errors; run `pof report` on it to see them")
+                let errors = reading.errors
+                let shown = errors.prefix(5).map { "  \($0)" }.joined(separator: "\n")
+                let more = errors.count > 5 ? "\n  … and \(errors.count - 5) more; `pof report` lists them all" : ""
+                throw ValidationError("the study cohort has \(errors.count) error\(errors.count == 1 ? "" : "s"):\n\(shown)\(more)")
             }
             var analysis = StudyAnalysis(cohort: cohort, plan: try loadPlan(plan))
             analysis.synthetic = demo

@@ -41,11 +41,14 @@ struct TypedColumnTests {
         #expect(try t.eventColumn("status") == [true, false, true, false, true, false, true, false])
         let u = try CSVTable(string: "e\nTrue\nFalse\nNA\n\n 1 \n", sourceName: "e.csv")
         #expect(try u.eventColumn("e") == [true, false, nil, true])
+        // Other spellings of the numbers 1 and 0 (a pandas or spreadsheet export of a float column).
+        let v = try CSVTable(string: "e\n1.0\n0.0\n1e0\n-0\n+1.00\n", sourceName: "e.csv")
+        #expect(try v.eventColumn("e") == [true, false, true, false, true])
     }
 
     @Test("event column errors name file, row, column and value")
     func eventErrors() throws {
-        for bad in ["2", "yes", "1.0", "tRUE", "-1"] {
+        for bad in ["2", "yes", "0.5", "1e400", "tRUE", "-1"] {
             let t = try CSVTable(string: "id,status\n1,1\n2,0\n3,\(bad)\n", sourceName: "ev.csv")
             let error = tabularError { _ = try t.eventColumn("status") }
             #expect(error == .notAnEventIndicator(file: "ev.csv", row: 4, line: 4, column: "status", value: bad))
