@@ -6,7 +6,9 @@ import Foundation
 /// All text is plain text: it is escaped for the output format (HTML entities; Markdown
 /// backslash escapes and `\|` in table cells). Figures carry SVG markup produced by the figure
 /// renderers; HTML inlines it, Markdown links to `figures/<fileName>` (write ``figureFiles`` there).
-/// Tables and figures are numbered in order of appearance.
+/// Tables and figures are numbered in order of appearance; when some carry their own number (a
+/// ``Table/label`` or ``Figure/label``, e.g. a published paper's "3a"), the others are numbered as
+/// supplementary items "S1", "S2", … and shown as "Supplementary Table S1".
 ///
 /// ```swift
 /// var doc = ReportDocument(title: "Patterns of failure after CCRT", metadata: ["pof 0.1", "input SHA-256 …"])
@@ -116,6 +118,11 @@ public struct ReportDocument: Sendable {
         public var footnotes: [String]
         /// Per-column alignment; nil (or missing entries) means left.
         public var alignments: [Alignment]?
+        /// A name for cross-references and exported files ("table3a_univariate"), or nil.
+        public var id: String?
+        /// Body rows that are group headings ("Liver function"): their first cell is shown in bold
+        /// across the table.
+        public var headingRows: Set<Int> = []
 
         /// Body cells as text, row by row (setting it drops the numbers behind the cells).
         public var rows: [[String]] {
@@ -352,16 +359,104 @@ public struct ReportDocument: Sendable {
     public var numberedBlocks: [(section: Int, block: Block, number: String?)] {
         var out: [(Int, Block, String?)] = []
         var tables = 0, figures = 0
+        let blocks = sections.flatMap(\.blocks)
+        let tablePrefix = blocks.contains { if case .table(let t) = $0 { t.label != nil } else { false } } ? "S" : ""
+        let figurePrefix = blocks.contains { if case .figure(let f) = $0 { f.label != nil } else { false } } ? "S" : ""
         for (i, s) in sections.enumerated() {
             for b in s.blocks {
                 switch b {
-                case .table(let t): tables += 1; out.append((i, b, t.label ?? String(tables)))
-                case .figure(let f): figures += 1; out.append((i, b, f.label ?? String(figures)))
+                case .table(let t):
+                    if let label = t.label { out.append((i, b, label)) } else { tables += 1; out.append((i, b, tablePrefix + String(tables))) }
+                case .figure(let f):
+                    if let label = f.label { out.append((i, b, label)) } else { figures += 1; out.append((i, b, figurePrefix + String(figures))) }
                 default: out.append((i, b, nil))
                 }
             }
         }
         return out
+    }
+
+    /// How a table is named in its caption and in cross-references: "Table 3a", or "Supplementary
+    /// Table S2" for a supplementary number.
+    ///
+    /// ```swift
+    /// ReportDocument.tableName("3a")   // "Table 3a"
+    /// ReportDocument.tableName("S2")   // "Supplementary Table S2"
+    /// ```
+    ///
+    /// - Parameter number: The number from ``numberedBlocks``.
+    /// - Returns: The name.
+    public static func tableName(_ number: String) -> String {
+        (isSupplementary(number) ? "Supplementary Table " : "Table ") + number
+    }
+
+    /// How a figure is named in its caption and in cross-references: "Figure 3a", or "Supplementary
+    /// Figure S1" for a supplementary number.
+    ///
+    /// ```swift
+    /// ReportDocument.figureName("S1")   // "Supplementary Figure S1"
+    /// ```
+    ///
+    /// - Parameter number: The number from ``numberedBlocks``.
+    /// - Returns: The name.
+    public static func figureName(_ number: String) -> String {
+        (isSupplementary(number) ? "Supplementary Figure " : "Figure ") + number
+    }
+
+    static func isSupplementary(_ number: String) -> Bool {
+        number.count > 1 && number.hasPrefix("S") && number.dropFirst().allSatisfy(\.isNumber)
+    }
+
+    /// The name of every table with an ``Table/id`` and every figure (by its ``Figure/fileName``),
+    /// as numbered: `"table3a_univariate": "Table 3a"`, `"figure1_survival.svg": "Figure 1"`.
+    ///
+    /// - Complexity: O(blocks).
+    public var crossReferenceNames: [String: String] {
+        var names: [String: String] = [:]
+        for (_, block, number) in numberedBlocks {
+            switch block {
+            case .table(let t): if let id = t.id { names[id] = Self.tableName(number ?? "") }
+            case .figure(let f): names[f.fileName] = Self.figureName(number ?? "")
+            default: break
+            }
+        }
+        return names
+    }
+
+    /// The document with every `{{key}}` in paragraphs, callouts, captions and footnotes replaced by the
+    /// name of the table or figure `key` names (see ``crossReferenceNames``); unknown keys are left as
+    /// they are.
+    ///
+    /// ```swift
+    /// doc.sections[0].blocks.append(.paragraph("Patients are listed in {{table1}}."))
+    /// doc.resolvingCrossReferences()   // "Patients are listed in Table 1."
+    /// ```
+    ///
+    /// - Returns: The document with references resolved.
+    /// - Complexity: O(text × references).
+    public func resolvingCrossReferences() -> ReportDocument {
+        let names = crossReferenceNames
+        func resolve(_ text: String) -> String {
+            guard text.contains("{{") else { return text }
+            var out = text
+            for (key, name) in names { out = out.replacingOccurrences(of: "{{\(key)}}", with: name) }
+            return out
+        }
+        var doc = self
+        for i in doc.sections.indices {
+            for j in doc.sections[i].blocks.indices {
+                switch doc.sections[i].blocks[j] {
+                case .paragraph(let p): doc.sections[i].blocks[j] = .paragraph(resolve(p))
+                case .callout(var c): c.text = resolve(c.text); doc.sections[i].blocks[j] = .callout(c)
+                case .table(var t):
+                    t.caption = resolve(t.caption); t.footnotes = t.footnotes.map(resolve)
+                    doc.sections[i].blocks[j] = .table(t)
+                case .figure(var f): f.caption = resolve(f.caption); doc.sections[i].blocks[j] = .figure(f)
+                default: break
+                }
+            }
+        }
+        return doc
     }
 
     // MARK: HTML
@@ -413,8 +508,8 @@ public struct ReportDocument: Sendable {
             case .figure(let f):
                 let id = Self.anchor(number ?? "")
                 let printed = WordDocument.physicalSize(f.svg).width
-                h += "<figure id=\"figure-\(id)\" style=\"--print-width: \(SVG.num(printed, decimals: 1))mm\">\n\(Self.inlineSVG(f.svg))\n<figcaption><strong>Figure "
-                    + "\(Self.htmlEscape(number ?? "")).</strong> \(Self.htmlEscape(f.caption))</figcaption>\n</figure>\n"
+                h += "<figure id=\"figure-\(id)\" style=\"--print-width: \(SVG.num(printed, decimals: 1))mm\">\n\(Self.inlineSVG(f.svg))\n<figcaption><strong>"
+                    + "\(Self.htmlEscape(Self.figureName(number ?? ""))).</strong> \(Self.htmlEscape(f.caption))</figcaption>\n</figure>\n"
             case .code(let text):
                 h += "<pre class=\"code\"><code>\(Self.htmlEscape(text.hasSuffix("\n") ? String(text.dropLast()) : text))</code></pre>\n"
             case .definitions(let list):
@@ -492,6 +587,8 @@ public struct ReportDocument: Sendable {
         return parts
     }
 
+    /// Tables with at most this many body rows are printed on one page.
+    static let keepTogetherRows = 18
     /// Text columns get at least this many ems before they wrap.
     static let labelColumnMinimum = 13.0
     /// The printable width of a portrait page (A4 with 15 mm margins: the narrower of A4 and Letter).
@@ -522,7 +619,9 @@ public struct ReportDocument: Sendable {
             return c.isEmpty ? "" : " class=\"\(c.joined(separator: " "))\""
         }
         let layout = printLayout(t)
-        let layoutClass = layout == .portrait ? "" : layout == .landscape ? " wide" : " wide small"
+        var layoutClass = layout == .portrait ? "" : layout == .landscape ? " wide" : " wide small"
+        // A short table is kept on one page rather than split after a row or two.
+        if rows.count <= Self.keepTogetherRows { layoutClass += " keep" }
         var h = "<div class=\"table\(layoutClass)\" id=\"table-\(Self.anchor(number))\">\n"
         let parts = printParts(t)
         let all = Array(0..<max(header.count, rows.first?.count ?? 0))
@@ -542,7 +641,7 @@ public struct ReportDocument: Sendable {
     private func htmlTablePart(_ t: Table, number: String, header: [String], rows: [[String]], columns: [Int],
                                cssClass: String, part: (Int, Int)?, cls: (Int, [String]) -> String) -> String {
         let partText = part.map { " (part \($0.0) of \($0.1))" } ?? ""
-        var h = "<table\(cssClass)>\n<caption><strong>Table \(Self.htmlEscape(number)).</strong> "
+        var h = "<table\(cssClass)>\n<caption><strong>\(Self.htmlEscape(Self.tableName(number))).</strong> "
             + "\(Self.htmlEscape(t.caption + partText))</caption>\n"
         if !header.isEmpty {
             h += "<thead><tr>" + columns.map { ($0, header[$0]) }.map { i, text in
@@ -556,7 +655,11 @@ public struct ReportDocument: Sendable {
             }.joined() + "</tr></thead>\n"
         }
         h += "<tbody>\n"
-        for r in rows {
+        for (ri, r) in rows.enumerated() {
+            if t.headingRows.contains(ri) {
+                h += "<tr class=\"group\"><th scope=\"rowgroup\" colspan=\"\(columns.count)\">\(Self.htmlEscape(r.first ?? ""))</th></tr>\n"
+                continue
+            }
             h += "<tr>" + columns.map { ($0, r[$0]) }.map { i, text in
                 var extra: [String] = []
                 var shown = Substring(text)
@@ -607,7 +710,7 @@ public struct ReportDocument: Sendable {
         p, .callout, .definitions, .toc, .meta { max-width: 50rem; }
         h1 { font-size: 1.75rem; line-height: 1.25; margin: 0 0 .5rem; }
         h2 { font-size: 1.3rem; margin: 2.25rem 0 .75rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
-        .meta { list-style: none; padding: 0; margin: 0 0 1.5rem; color: #555; font-size: .875rem; overflow-wrap: anywhere; }
+        .meta { list-style: none; padding: 0; margin: 0 0 1.5rem; color: #555; font-size: .8rem; overflow-wrap: anywhere; max-width: none; }
         .toc { background: #f6f7f9; border: 1px solid #e2e4e8; border-radius: 4px; padding: .5rem 1.25rem; }
         .toc h2 { font-size: 1rem; margin: .5rem 0; border: 0; }
         .toc ol { margin: 0 0 .5rem; padding-left: 1.5rem; }
@@ -620,6 +723,7 @@ public struct ReportDocument: Sendable {
         tbody tr:last-child td { border-bottom: 2px solid #1a1a1a; }
         td.n, .nw { white-space: nowrap; }
         td.indent { padding-left: 1.5rem; }
+        tr.group th { font-weight: 600; padding-top: .6rem; }
         .r { text-align: right; } .c { text-align: center; }
         .footnotes p { font-size: .8rem; color: #444; margin: .25rem 0; }
         figure { margin: 1.75rem 0; }
@@ -643,16 +747,19 @@ public struct ReportDocument: Sendable {
           .footnotes p { font-size: 8pt; }
           pre.code { font-size: 8pt; }
           th, td { padding: 1.5pt 4pt; }
-          .table.wide, h2:has(+ .table.wide) { page: wide; }
+          .table.wide, h2:has(+ .table.wide), p:has(+ .table.wide), h2:has(+ p + .table.wide) { page: wide; }
           .table.small table { font-size: 7pt; }
           .screen-only { display: none; }
           table.print-only { display: table; margin-bottom: 1rem; }
           figure svg { width: auto; max-width: 100%; }
           figure, .callout, tr { break-inside: avoid; }
           .table { break-inside: auto; }
+          .table.keep { break-inside: avoid; }
           h2 { break-after: avoid; }
           caption { break-after: avoid; }
           .footnotes { break-before: avoid; }
+          thead { break-after: avoid; }
+          tbody tr:nth-child(-n+3) { break-before: avoid; }
         }
 
         """
@@ -687,7 +794,7 @@ public struct ReportDocument: Sendable {
                 parts.append(markdownTable(t, number: number ?? ""))
             case .figure(let f):
                 let alt = Self.markdownEscape(f.caption).replacingOccurrences(of: "\n", with: " ")
-                parts.append("![\(alt)](figures/\(Self.urlPath(f.fileName)))\n\n**Figure \(Self.markdownEscape(number ?? "")).** "
+                parts.append("![\(alt)](figures/\(Self.urlPath(f.fileName)))\n\n**\(Self.markdownEscape(Self.figureName(number ?? ""))).** "
                              + Self.markdownEscape(f.caption))
             case .code(let text):
                 var body = text.hasSuffix("\n") ? String(text.dropLast()) : text
@@ -710,7 +817,7 @@ public struct ReportDocument: Sendable {
     private func markdownTable(_ t: Table, number: String) -> String {
         var (header, rows) = Self.rectangular(t)
         let n = max(header.count, rows.first?.count ?? 0)
-        guard n > 0 else { return "**Table \(Self.markdownEscape(number)).** " + Self.markdownEscape(t.caption) }
+        guard n > 0 else { return "**\(Self.markdownEscape(Self.tableName(number))).** " + Self.markdownEscape(t.caption) }
         if header.isEmpty { header = Array(repeating: "", count: n) }
         func row(_ cells: [String]) -> String { "| " + cells.map(Self.markdownCell).joined(separator: " | ") + " |" }
         let rule = (0..<n).map { i -> String in
@@ -720,8 +827,11 @@ public struct ReportDocument: Sendable {
             case .right: return "---:"
             }
         }
-        var lines = ["**Table \(Self.markdownEscape(number)).** " + Self.markdownEscape(t.caption), "", row(header), "| " + rule.joined(separator: " | ") + " |"]
-        lines += rows.map(row)
+        var lines = ["**\(Self.markdownEscape(Self.tableName(number))).** " + Self.markdownEscape(t.caption), "", row(header), "| " + rule.joined(separator: " | ") + " |"]
+        lines += rows.enumerated().map { i, r in
+            guard t.headingRows.contains(i), let first = r.first, !first.isEmpty else { return row(r) }
+            return "| **" + Self.markdownCell(first) + "** | " + r.dropFirst().map(Self.markdownCell).joined(separator: " | ") + " |"
+        }
         if !t.footnotes.isEmpty { lines += [""] + t.footnotes.map { Self.markdownEscape($0) + "  " } }
         var text = lines.joined(separator: "\n")
         if text.hasSuffix("  ") { text.removeLast(2) }

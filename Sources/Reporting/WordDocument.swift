@@ -239,7 +239,7 @@ public struct WordDocument {
         let columns = max(header.count, rows.first?.count ?? 0)
         var x = ""
         if landscape { x += "<w:p><w:pPr>\(sectionProperties(landscape: false))</w:pPr></w:p>" }
-        x += paragraph([run("Table \(number). ", bold: true), run(t.caption)], style: "TableCaption")
+        x += paragraph([run(ReportDocument.tableName(number) + ". ", bold: true), run(t.caption)], style: "TableCaption")
         guard columns > 0 else { return x }
         // Column widths: the widest numeric cell (never wrapped) or the longest word, plus the cell
         // margins; text columns up to the label minimum. Scaled down only when wider than the page.
@@ -277,7 +277,7 @@ public struct WordDocument {
             + "<w:tblLayout w:type=\"autofit\"/><w:tblCellMar><w:left w:w=\"70\" w:type=\"dxa\"/><w:right w:w=\"70\" w:type=\"dxa\"/></w:tblCellMar>"
             + "<w:tblLook w:val=\"0020\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr>"
         x += "<w:tblGrid>" + widths.map { "<w:gridCol w:w=\"\($0)\"/>" }.joined() + "</w:tblGrid>"
-        func cell(_ text: String, column j: Int, header isHeader: Bool) -> String {
+        func cell(_ text: String, column j: Int, header isHeader: Bool, bold: Bool = false) -> String {
             var text = text, indent = 0
             while text.hasPrefix("\u{2003}") { text.removeFirst(); indent += 200 }
             let jc: String
@@ -291,14 +291,15 @@ public struct WordDocument {
             if !isHeader && t.alignment(j) != .left { tcPr += "<w:noWrap/>" }
             let pPr = "<w:pPr><w:pStyle w:val=\"TableText\"/><w:spacing w:before=\"0\" w:after=\"0\"/>"
                 + (indent > 0 ? "<w:ind w:left=\"\(indent)\"/>" : "") + "<w:jc w:val=\"\(jc)\"/></w:pPr>"
-            let r = text.isEmpty ? "" : run(text, bold: isHeader, halfPoints: fontHalfPoints)
+            let r = text.isEmpty ? "" : run(text, bold: isHeader || bold, halfPoints: fontHalfPoints)
             return "<w:tc><w:tcPr>\(tcPr)</w:tcPr><w:p>\(pPr)\(r)</w:p></w:tc>"
         }
         if !header.isEmpty {
             x += "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" + header.enumerated().map { cell($1, column: $0, header: true) }.joined() + "</w:tr>"
         }
-        for r in rows {
-            x += "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + r.enumerated().map { cell($1, column: $0, header: false) }.joined() + "</w:tr>"
+        for (i, r) in rows.enumerated() {
+            let heading = t.headingRows.contains(i)
+            x += "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + r.enumerated().map { cell($1, column: $0, header: false, bold: heading && $0 == 0) }.joined() + "</w:tr>"
         }
         x += "</w:tbl>"
         for note in t.footnotes { x += paragraph([run(note)], style: "TableNote") }
@@ -332,7 +333,7 @@ public struct WordDocument {
             </pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>
             """
         return paragraph([drawing], style: "Figure")
-            + paragraph([run("Figure \(number). ", bold: true), run(f.caption)], style: "FigureCaption")
+            + paragraph([run(ReportDocument.figureName(number) + ". ", bold: true), run(f.caption)], style: "FigureCaption")
     }
 
     /// The SVG's width and height in millimetres from its root `width`/`height` attributes ("85mm",

@@ -62,13 +62,26 @@ extension StudyReportBuilder {
         }
     }
 
+    /// An endpoint's name as it reads at the start of a sentence, with the label the tables use when
+    /// that differs: "Infield progression-free survival (“PFS, infield failure” in the tables)".
+    func endpointSubject(_ e: EndpointDefinition) -> String {
+        let natural: String
+        if e.isOverallSurvival { natural = "Overall survival" }
+        else if e.anyFailure { natural = "Progression-free survival for any failure" }
+        else if let site = e.singleFailureType { natural = siteName(site.rawValue) + " progression-free survival" }
+        else { natural = e.label }
+        if natural == e.label { return e.label }
+        if e.isOverallSurvival && e.label == "OS" { return "Overall survival (OS)" }
+        return "\(natural) (“\(e.label)” in the tables)"
+    }
+
     /// One sentence defining an endpoint from its ``EndpointDefinition``.
     func endpointSentence(_ e: EndpointDefinition) -> String {
         let origin = results.provenance.plan.origin == .rtEnd ? "the end of RT" : "the start of RT"
-        if e.isOverallSurvival { return "\(e.label) was the time from \(origin) to death from any cause; surviving patients were censored at last follow-up." }
+        if e.isOverallSurvival { return "\(endpointSubject(e)) was the time from \(origin) to death from any cause; surviving patients were censored at last follow-up." }
         let failures = e.anyFailure ? "the first failure of any type"
             : "the first " + e.failureTypes.map { siteName($0.rawValue).lowercased() }.joined(separator: " or ") + " failure"
-        var s = "\(e.label) was the time from \(origin) to \(failures)" + (e.deathIsEvent ? " or death from any cause, whichever came first" : "")
+        var s = "\(endpointSubject(e)) was the time from \(origin) to \(failures)" + (e.deathIsEvent ? " or death from any cause, whichever came first" : "")
         s += "; patients without an event were censored at last follow-up"
         if !e.deathIsEvent { s += ", and patients who died without the event were censored at death" }
         if e.hasFailureEvents && !e.anyFailure {
@@ -156,28 +169,30 @@ extension StudyReportBuilder {
         blocks.append(.paragraph("Software. " + sw))
 
         // References.
-        var refs: [String] = [
-            "Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc 1958;53:457–481.",
-            "Schemper M, Smith TL. A note on quantifying follow-up in studies of failure time. Control Clin Trials 1996;17:343–346.",
+        var refs: [ReportDocument.Definition] = [
+            .init("Kaplan & Meier 1958", "Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc 1958;53:457–481."),
+            .init("Schemper & Smith 1996", "Schemper M, Smith TL. A note on quantifying follow-up in studies of failure time. Control Clin Trials 1996;17:343–346."),
         ]
-        if criteria.lowercased().contains("mrecist") { refs.append("Lencioni R, Llovet JM. Modified RECIST (mRECIST) assessment for hepatocellular carcinoma. Semin Liver Dis 2010;30:52–60.") }
-        else if criteria.lowercased().contains("recist") { refs.append("Eisenhauer EA, et al. New response evaluation criteria in solid tumours: revised RECIST guideline (version 1.1). Eur J Cancer 2009;45:228–247.") }
-        if used.logRank { refs.append("Mantel N. Evaluation of survival data and two new rank order statistics arising in its consideration. Cancer Chemother Rep 1966;50:163–170.") }
+        if criteria.lowercased().contains("mrecist") { refs.append(.init("Lencioni & Llovet 2010", "Lencioni R, Llovet JM. Modified RECIST (mRECIST) assessment for hepatocellular carcinoma. Semin Liver Dis 2010;30:52–60.")) }
+        else if criteria.lowercased().contains("recist") { refs.append(.init("Eisenhauer et al. 2009", "Eisenhauer EA, et al. New response evaluation criteria in solid tumours: revised RECIST guideline (version 1.1). Eur J Cancer 2009;45:228–247.")) }
+        if used.logRank { refs.append(.init("Mantel 1966", "Mantel N. Evaluation of survival data and two new rank order statistics arising in its consideration. Cancer Chemother Rep 1966;50:163–170.")) }
         if used.cox {
-            refs.append("Cox DR. Regression models and life-tables. J R Stat Soc B 1972;34:187–220.")
-            refs.append("Efron B. The efficiency of Cox's likelihood function for censored data. J Am Stat Assoc 1977;72:557–565.")
-            refs.append("Grambsch PM, Therneau TM. Proportional hazards tests and diagnostics based on weighted residuals. Biometrika 1994;81:515–526.")
-            refs.append("Harrell FE, Califf RM, Pryor DB, Lee KL, Rosati RA. Evaluating the yield of medical tests. JAMA 1982;247:2543–2546.")
+            refs.append(.init("Cox 1972", "Cox DR. Regression models and life-tables. J R Stat Soc B 1972;34:187–220."))
+            refs.append(.init("Efron 1977", "Efron B. The efficiency of Cox's likelihood function for censored data. J Am Stat Assoc 1977;72:557–565."))
+            refs.append(.init("Grambsch & Therneau 1994", "Grambsch PM, Therneau TM. Proportional hazards tests and diagnostics based on weighted residuals. Biometrika 1994;81:515–526."))
+            refs.append(.init("Harrell et al. 1982", "Harrell FE, Califf RM, Pryor DB, Lee KL, Rosati RA. Evaluating the yield of medical tests. JAMA 1982;247:2543–2546."))
         }
         if used.firth {
-            refs.append("Firth D. Bias reduction of maximum likelihood estimates. Biometrika 1993;80:27–38.")
-            refs.append("Heinze G, Schemper M. A solution to the problem of monotone likelihood in Cox regression. Biometrics 2001;57:114–119.")
+            refs.append(.init("Firth 1993", "Firth D. Bias reduction of maximum likelihood estimates. Biometrika 1993;80:27–38."))
+            refs.append(.init("Heinze & Schemper 2001", "Heinze G, Schemper M. A solution to the problem of monotone likelihood in Cox regression. Biometrics 2001;57:114–119."))
         }
-        if used.aalenJohansen { refs.append("Aalen OO, Johansen S. An empirical transition matrix for non-homogeneous Markov chains based on censored observations. Scand J Stat 1978;5:141–150.") }
-        if used.grayTest { refs.append("Gray RJ. A class of K-sample tests for comparing the cumulative incidence of a competing risk. Ann Stat 1988;16:1141–1154.") }
-        if used.fineGray { refs.append("Fine JP, Gray RJ. A proportional hazards model for the subdistribution of a competing risk. J Am Stat Assoc 1999;94:496–509.") }
-        blocks.append(.paragraph("References for the methods: " + refs.joined(separator: " ")))
+        if used.aalenJohansen { refs.append(.init("Aalen & Johansen 1978", "Aalen OO, Johansen S. An empirical transition matrix for non-homogeneous Markov chains based on censored observations. Scand J Stat 1978;5:141–150.")) }
+        if used.grayTest { refs.append(.init("Gray 1988", "Gray RJ. A class of K-sample tests for comparing the cumulative incidence of a competing risk. Ann Stat 1988;16:1141–1154.")) }
+        if used.fineGray { refs.append(.init("Fine & Gray 1999", "Fine JP, Gray RJ. A proportional hazards model for the subdistribution of a competing risk. J Am Stat Assoc 1999;94:496–509.")) }
+        blocks.append(.paragraph("References for the methods:"))
+        blocks.append(.definitions(refs))
 
+        blocks.append(.paragraph("Definitions and abbreviations:"))
         blocks.append(.definitions(definitions()))
         return .init(heading: "Methods", blocks: blocks)
     }

@@ -58,36 +58,91 @@ public struct StudyReportBuilder {
             out.append(("competing_risks", competing()))
             out.append(("finegray_vs_causespecific", fineGray()))
         }
-        return out
+        let paper: [String: String] = ["table1_characteristics": "1", "table2_response": "2", "table3a_univariate": "3a",
+                                       "table3b_multivariate": "3b", "table4_toxicity": "4"]
+        return out.map { name, table in
+            var t = table
+            t.id = name
+            if results.provenance.plan.isPaperPreset { t.label = paper[name] }
+            return (name, t)
+        }
     }
 
+    /// Whether tables and figures carry the paper's numbers (the paper's plan is used).
+    var paperNumbering: Bool { results.provenance.plan.isPaperPreset }
+
+    /// A count "n (%)" carrying n and the percentage for the CSV tables.
+    func nPctCell(_ n: Int, _ of: Int) -> ReportDocument.Cell {
+        .init(nPct(n, of), values: [("n", Double(n))] + (of > 0 ? [("percent", Double(n) / Double(of) * 100)] : []))
+    }
+
+    /// A whole count as a cell carrying it.
+    func countCell(_ n: Int, name: String = "n") -> ReportDocument.Cell { .number(Double(n), text: String(n), name: name) }
+
+    /// The clinical group a Table 1 variable belongs to, by its name: demographics, liver disease and
+    /// function, tumour, treatment; anything else last.
+    static func characteristicGroup(_ section: String) -> Int {
+        let s = section.lowercased()
+        let words = Set(s.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init))
+        func any(_ keys: [String]) -> Bool { keys.contains { s.contains($0) } }
+        if any(["stage", "uicc", "bclc", "tnm", "portal", "thromb", "lymph", "metasta", "afp", "pivka", "tumour", "tumor", "lesion"]) { return 2 }
+        if !words.isDisjoint(with: ["age", "gender", "sex", "ecog", "kps", "weight", "height", "bmi"]) || any(["body-surface", "body surface", "performance"]) { return 0 }
+        if any(["viral", "hepatitis", "child", "albi", "icg", "cirrho", "bilirubin", "albumin", "liver", "meld"]) { return 1 }
+        if any(["treatment", "radio", "dose", "fraction", "bed", "eqd2", "chemo", "tace", "technique", "ccrt"]) || words.contains("rt") { return 3 }
+        return 4
+    }
+
+    static let characteristicGroupNames = ["Demographics", "Liver disease and function", "Tumour", "Treatment", "Other"]
+
     func table1() -> ReportDocument.Table {
-        var rows: [[String]] = []
-        var lastSection = ""
+        // Variables (sections) in the order read, then grouped clinically (stable within a group).
+        var sections: [(name: String, rows: [CharacteristicRow])] = []
         for r in results.table1 {
-            if r.section != lastSection && r.median == nil { rows.append([r.section, ""]); lastSection = r.section }
-            if let m = r.median {
-                let whole = [m, r.min, r.max].allSatisfy { $0.map { $0.rounded() == $0 } ?? true }
-                let d = whole ? 0 : r.unit == "m²" ? 2 : 1
-                rows.append([r.label, "\(num(m, d)) (\(num(r.min, d))–\(num(r.max, d)))"])
-                lastSection = r.section
-            } else if let n = r.n, let d = r.denominator {
-                rows.append(["\u{2003}" + r.label, nPct(n, d)])
+            if let i = sections.lastIndex(where: { $0.name == r.section }) { sections[i].rows.append(r) } else { sections.append((r.section, [r])) }
+        }
+        let grouped = Dictionary(grouping: sections.indices, by: { Self.characteristicGroup(sections[$0].name) })
+        var cells: [[ReportDocument.Cell]] = []
+        var headings: Set<Int> = []
+        for g in grouped.keys.sorted() {
+            if grouped.count > 1 {
+                headings.insert(cells.count)
+                cells.append([.init(Self.characteristicGroupNames[g]), ""])
+            }
+            for i in grouped[g]! {
+                var headed = false
+                for r in sections[i].rows {
+                    if let m = r.median {
+                        // Whole numbers (ages, counts) as integers: the range without decimals when both
+                        // ends are whole, the median with one only when it is a half.
+                        let rangeWhole = [r.min, r.max].allSatisfy { $0.map { $0.rounded() == $0 } ?? true }
+                        let d = r.unit == "m²" ? 2 : 1
+                        let rd = rangeWhole && r.unit != "m²" ? 0 : d
+                        let md = rangeWhole && m.rounded() == m && r.unit != "m²" ? 0 : d
+                        cells.append([.init(r.label), .init("\(num(m, md)) (\(num(r.min, rd))–\(num(r.max, rd)))",
+                                                            values: [("median", m), ("min", r.min ?? .nan), ("max", r.max ?? .nan)])])
+                        headed = true
+                    } else if let n = r.n, let d = r.denominator {
+                        if !headed { cells.append([.init(r.section), ""]); headed = true }
+                        cells.append([.init("\u{2003}" + r.label), nPctCell(n, d)])
+                    }
+                }
             }
         }
-        return .init(caption: "Patient characteristics\(cite("Table 1")) (n = \(results.cohort.patients))",
-                     header: ["Characteristic", "No. of patients (%)"], rows: rows,
-                     footnotes: ["Continuous variables: median (range). Percentages are of patients with the item recorded.",
-                                 "BED and EQD2 with α/β = \(NumberFormat.significant(results.provenance.plan.alphaBeta, 3)) Gy."],
-                     alignments: [.left, .right])
+        var t = ReportDocument.Table(caption: "Patient characteristics (n = \(results.cohort.patients))",
+                                     header: ["Characteristic", "No. of patients (%)"], cells: cells,
+                                     footnotes: ["Continuous variables: median (range). Percentages are of patients with the item recorded; for \"Not recorded\", of all patients.",
+                                                 "BED and EQD2 with α/β = \(NumberFormat.significant(results.provenance.plan.alphaBeta, 3)) Gy."],
+                                     alignments: [.left, .right])
+        t.headingRows = headings
+        return t
     }
 
     func table2() -> ReportDocument.Table {
-        .init(caption: "Treatment response\(cite("Table 2")) at \(NumberFormat.significant(results.provenance.plan.responseMonths, 3)) months after RT",
+        .init(caption: "Treatment response at \(NumberFormat.significant(results.provenance.plan.responseMonths, 3)) months after RT",
               header: ["Response", "No. (%)", "Best response, No. (%)"],
-              rows: results.response.atLandmark.map { c in
-                  [c.category, nPct(c.n, c.denominator),
-                   results.response.best.first { $0.category == c.category }.map { nPct($0.n, $0.denominator) } ?? ""]
+              cells: results.response.atLandmark.map { c -> [ReportDocument.Cell] in
+                  [.init(c.category), nPctCell(c.n, c.denominator),
+                   results.response.best.first { $0.category == c.category }.map { nPctCell($0.n, $0.denominator) } ?? ""]
               },
               footnotes: ["Source: \(results.response.source)."], alignments: [.left, .right, .right])
     }
@@ -103,30 +158,31 @@ public struct StudyReportBuilder {
 
     func patternSites() -> ReportDocument.Table {
         let l = results.patterns.landmark, o = results.patterns.overall, n = results.cohort.patients
-        var rows = [["Any failure", nPct(l.patientsWithFailure, n), "", nPct(o.patientsWithFailure, n), ""]]
+        var rows: [[ReportDocument.Cell]] = [["Any failure", nPctCell(l.patientsWithFailure, n), "", nPctCell(o.patientsWithFailure, n), ""]]
         for (a, b) in zip(l.sites, o.sites) {
-            rows.append([siteName(a.site), nPct(a.n, n), "\(a.combined) of \(a.n)", nPct(b.n, n), "\(b.combined) of \(b.n)"])
+            rows.append([.init(siteName(a.site)), nPctCell(a.n, n), .init("\(a.combined) of \(a.n)", values: [("n", Double(a.combined))]),
+                         nPctCell(b.n, n), .init("\(b.combined) of \(b.n)", values: [("n", Double(b.combined))])])
         }
         return .init(caption: "Patterns of failure: patients with each failure type (\(l.window); whole follow-up)",
                      header: ["Failure", "\(earlyWindow.prefix(1).uppercased() + earlyWindow.dropFirst()), n (%)", "Combined with another type", "Overall, n (%)", "Combined with another type"],
-                     rows: rows, footnotes: ["Failure types are not exclusive: a patient may have several."],
+                     cells: rows, footnotes: ["Failure types are not exclusive: a patient may have several."],
                      alignments: [.left, .right, .right, .right, .right])
     }
 
     func patternExclusive() -> ReportDocument.Table {
         let n = results.cohort.patients
-        let rows = zip(results.patterns.landmark.exclusive, zip(results.patterns.overall.exclusive, results.patterns.firstFailure)).map { l, pair in
-            [l.category, nPct(l.n, n), nPct(pair.1.n, n), nPct(pair.0.n, n)]
+        let rows = zip(results.patterns.landmark.exclusive, zip(results.patterns.overall.exclusive, results.patterns.firstFailure)).map { l, pair -> [ReportDocument.Cell] in
+            [.init(l.category), nPctCell(l.n, n), nPctCell(pair.1.n, n), nPctCell(pair.0.n, n)]
         }
         return .init(caption: "Exclusive failure patterns (I = infield, O = intrahepatic-outfield, E = extrahepatic)",
-                     header: ["Pattern", earlyWindow.prefix(1).uppercased() + earlyWindow.dropFirst(), "First failure", "Whole follow-up"], rows: rows,
+                     header: ["Pattern", earlyWindow.prefix(1).uppercased() + earlyWindow.dropFirst(), "First failure", "Whole follow-up"], cells: rows,
                      alignments: [.left, .right, .right, .right])
     }
 
     func organs() -> ReportDocument.Table {
         .init(caption: "Sites of extrahepatic failure, by frequency",
               header: ["Site", "Patients (% of extrahepatic failures)"],
-              rows: results.patterns.extrahepaticOrgans.map { [$0.category, nPct($0.n, $0.denominator)] },
+              cells: results.patterns.extrahepaticOrgans.map { [.init($0.category), nPctCell($0.n, $0.denominator)] },
               alignments: [.left, .right])
     }
 
@@ -135,7 +191,7 @@ public struct StudyReportBuilder {
         return .init(caption: "Survival estimates (Kaplan–Meier; 95% CI, log transform)",
                      header: ["Endpoint", "Events / n", "Median (\(unit)) (95% CI)"] + times.map { "At \(NumberFormat.significant($0, 3)) \(unit), % (95% CI)" },
                      cells: results.survival.map { s -> [ReportDocument.Cell] in
-                         [.init(s.label), "\(s.events) / \(s.n)",
+                         [.init(s.label), .init("\(s.events) / \(s.n)", values: [("events", Double(s.events)), ("n", Double(s.n))]),
                           .init("\(num(s.median)) (\(ci(s.medianLower, s.medianUpper)))",
                                 values: [("estimate", s.median), ("lower", s.medianLower), ("upper", s.medianUpper)])] + s.rates.map(rateCell)
                      },
@@ -149,9 +205,9 @@ public struct StudyReportBuilder {
             .filter { $0.hasPrefix("censored: ") }.sorted()
         return .init(caption: "What ended follow-up, by endpoint (patients)",
                      header: ["Endpoint", "Events"] + reasons.map { "Censored at " + $0.dropFirst("censored: ".count) },
-                     rows: results.survival.map { s in
-                         [s.label, String(s.events)]
-                             + reasons.map { r in s.censoring.first { $0.category == r }.map { String($0.n) } ?? "0" }
+                     cells: results.survival.map { s -> [ReportDocument.Cell] in
+                         [.init(s.label), countCell(s.events)]
+                             + reasons.map { r in countCell(s.censoring.first { $0.category == r }?.n ?? 0) }
                      },
                      footnotes: [endpointNote()], alignments: [.left, .right] + reasons.map { _ in .right })
     }
@@ -162,8 +218,6 @@ public struct StudyReportBuilder {
         return "within \(NumberFormat.significant(plan.landmarkMonths, 3)) months after the \(plan.origin == .rtEnd ? "end" : "start") of RT"
     }
 
-    /// " (the paper's Table 3a)" when the paper's plan is used, else "".
-    func cite(_ what: String) -> String { results.provenance.plan.isPaperPreset ? " (the paper's \(what))" : "" }
 
     func definition(_ name: String) -> EndpointDefinition? { results.provenance.plan.endpoint(named: name) }
 
@@ -221,7 +275,7 @@ public struct StudyReportBuilder {
                 for u in us {
                     guard let u else { row += ["", "", ""]; continue }
                     let lv = u.levels[li]
-                    row += [.init(String(lv.n)),
+                    row += [countCell(lv.n),
                             lv.n == 0 ? "–" : .number(lv.rate * 100, text: pct(lv.rate * 100), name: "estimate"),
                             li == 0 ? (u.notTested != nil || u.p.isNaN ? "not tested" : pCell(u.p)) : ""]
                 }
@@ -231,7 +285,7 @@ public struct StudyReportBuilder {
                 notes.append("\(short(u.endpoint)), \(u.label): not tested (\(u.notTested!)).")
             }
         }
-        return .init(caption: "Univariate analysis, log-rank test\(cite("Table 3a"))",
+        return .init(caption: "Univariate analysis, log-rank test",
                      header: ["Factor"] + eps.flatMap { e in ["\(short(e)) n", "\(rt)-\(unitSingular) \(definition(e)?.isOverallSurvival == true ? "OS" : "PFS") (%)", "P"] },
                      cells: rows, footnotes: notes, alignments: [.left] + eps.flatMap { _ in [.right, .right, .right] })
     }
@@ -277,40 +331,68 @@ public struct StudyReportBuilder {
 
     func table3b() -> ReportDocument.Table {
         multivariableTable(factorEndpoints.filter { e in results.multivariate.contains { $0.endpoint == e } },
-                           caption: "Multivariable analysis, Cox model\(cite("Table 3b"))")
+                           caption: "Multivariable analysis, Cox model")
     }
 
+    /// Overall survival by factor: one row per level (patients, rate, hazard ratio against the
+    /// reference level), the log-rank P on the factor's row.
     func osFactors() -> ReportDocument.Table {
         let eps = survivalEndpoints
         let uni = results.univariate.filter { eps.contains($0.endpoint) }
         let multi = results.multivariate.first { eps.contains($0.endpoint) }
         var rows: [[ReportDocument.Cell]] = []
+        var shown = Set<String>()
         for u in uni {
             let hs = multi?.terms.filter { $0.factor == u.factor } ?? []
             let pc: ReportDocument.Cell = u.notTested != nil || u.p.isNaN ? "not tested" : pCell(u.p)
-            rows.append([.init(u.label), .init(u.levels.map { "\($0.level): \($0.n == 0 ? "–" : pct($0.rate * 100))" }.joined(separator: "; ")), pc]
-                        + hrCells(hs.first))
-            for h in hs.dropFirst() { rows.append(["\u{2003}\(h.level)", "", ""] + hrCells(h)) }
-        }
-        return .init(caption: "Risk factors for overall survival",
-                     header: ["Factor", "\(NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3))-\(unitSingular) OS (%) by level", "Log-rank P", "Multivariable HR (95% CI)", "P"],
-                     cells: rows, footnotes: notEstimableNotes(multi.map { [("OS", $0.terms)] } ?? []),
-                     alignments: [.left, .left, .right, .right, .right])
-    }
-
-    func subgroups() -> ReportDocument.Table {
-        var rows: [[String]] = []
-        for s in results.subgroups {
-            for g in s.subgroups {
-                rows.append(["\(short(s.endpoint)): \(s.factorLabel) within \(s.withinLabel) = \(g.level)",
-                             g.levels.map { "\($0.level): \($0.events) / \($0.n)" }.joined(separator: "; "),
-                             g.levels.map { "\($0.level): \($0.n == 0 ? "–" : pct($0.rate * 100))" }.joined(separator: "; "),
-                             testP(g.p, g.notTested)])
+            rows.append([.init(u.label), "", "", pc, "", ""])
+            for lv in u.levels {
+                var row: [ReportDocument.Cell] = [.init("\u{2003}" + lv.level), .number(Double(lv.n), text: String(lv.n), name: "n"),
+                                                  lv.n == 0 ? "–" : .number(lv.rate * 100, text: pct(lv.rate * 100), name: "estimate"), ""]
+                if let h = hs.first(where: { $0.level == lv.level }) {
+                    row += hrCells(h)
+                    shown.insert(h.factor + "\u{1}" + h.level)
+                } else if hs.contains(where: { $0.reference == lv.level }) {
+                    row += ["1 (reference)", ""]
+                } else {
+                    row += ["", ""]
+                }
+                rows.append(row)
+            }
+            // Model terms whose level the log-rank comparison does not list (e.g. a level with no patients there).
+            for h in hs where !shown.contains(h.factor + "\u{1}" + h.level) {
+                rows.append([.init("\u{2003}\(h.level)"), "", "", ""] + hrCells(h))
             }
         }
+        let rt = NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3)
+        var notes = ["Log-rank P compares the factor's levels; hazard ratios from the multivariable Cox model, each level against the factor's reference level."]
+        if let m = multi { notes.append("Cox model: n = \(m.n), events = \(m.events) (complete cases).") }
+        notes += notEstimableNotes(multi.map { [("OS", $0.terms)] } ?? [])
+        return .init(caption: "Risk factors for overall survival",
+                     header: ["Factor", "n", "\(rt)-\(unitSingular) OS (%)", "Log-rank P", "Multivariable HR (95% CI)", "P"],
+                     cells: rows, footnotes: notes,
+                     alignments: [.left, .right, .right, .right, .right, .right])
+    }
+
+    /// Each subgroup analysis: a heading row per subgroup (with the log-rank P), then one row per level
+    /// of the compared factor with its events, patients and rate.
+    func subgroups() -> ReportDocument.Table {
+        var rows: [[ReportDocument.Cell]] = []
+        for s in results.subgroups {
+            for g in s.subgroups {
+                let pc: ReportDocument.Cell = g.notTested != nil || g.p.isNaN ? "not tested" : pCell(g.p)
+                rows.append([.init("\(short(s.endpoint)): \(s.factorLabel), within \(s.withinLabel) = \(g.level)"), "", "", "", pc])
+                for lv in g.levels {
+                    rows.append([.init("\u{2003}" + lv.level), .number(Double(lv.events), text: String(lv.events), name: "events"),
+                                 .number(Double(lv.n), text: String(lv.n), name: "n"),
+                                 lv.n == 0 ? "–" : .number(lv.rate * 100, text: pct(lv.rate * 100), name: "estimate"), ""])
+                }
+            }
+        }
+        let rt = NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3)
         return .init(caption: "Subgroup analyses: a factor compared within each level of another",
-                     header: ["Endpoint and subgroup", "Events / n", "\(NumberFormat.significant(results.provenance.plan.rateTimes.last ?? 24, 3))-\(unitSingular) %", "Log-rank P"],
-                     rows: rows, alignments: [.left, .left, .left, .right])
+                     header: ["Endpoint and subgroup", "Events", "n", "\(rt)-\(unitSingular) rate (%)", "Log-rank P"],
+                     cells: rows, alignments: [.left, .right, .right, .right, .right])
     }
 
     func patternsByFactor() -> ReportDocument.Table? {
@@ -318,18 +400,18 @@ public struct StudyReportBuilder {
         let sites = b.groups.first?.sites.map(\.site) ?? []
         return .init(caption: "Failure within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) months by \(b.label)",
                      header: ["Group", "Patients failing"] + sites.map(siteName),
-                     rows: b.groups.map { g in
+                     cells: b.groups.map { g -> [ReportDocument.Cell] in
                          let n = g.exclusive.first?.denominator ?? 0
-                         return [g.window, nPct(g.patientsWithFailure, n)] + g.sites.map { nPct($0.n, n) }
+                         return [.init(g.window), nPctCell(g.patientsWithFailure, n)] + g.sites.map { nPctCell($0.n, n) }
                      },
                      alignments: [.left, .right] + sites.map { _ in .right })
     }
 
     func table4() -> ReportDocument.Table {
         let t = results.toxicity
-        return .init(caption: "Toxicity\(cite("Table 4")) during CCRT and the following \(NumberFormat.significant(results.provenance.plan.toxicityWindowMonths, 3)) months (CTCAE v\(t.ctcaeVersion))",
+        return .init(caption: "Toxicity during CCRT and the following \(NumberFormat.significant(results.provenance.plan.toxicityWindowMonths, 3)) months (CTCAE v\(t.ctcaeVersion))",
                      header: ["Toxicity", "Grade 3, No. (%)", "Grade 4, No. (%)", "Grade 5, No. (%)"],
-                     rows: t.rows.map { [$0.term, nPct($0.grade3, $0.denominator), nPct($0.grade4, $0.denominator), nPct($0.grade5, $0.denominator)] },
+                     cells: t.rows.map { [.init($0.term), nPctCell($0.grade3, $0.denominator), nPctCell($0.grade4, $0.denominator), nPctCell($0.grade5, $0.denominator)] },
                      footnotes: ["Worst grade per patient; window: \(t.window). Source: \(t.source)."
                                  + (t.outsideWindow > 0 ? " \(t.outsideWindow) record(s) dated outside the window were not graded." : "")],
                      alignments: [.left, .right, .right, .right])
@@ -342,27 +424,27 @@ public struct StudyReportBuilder {
         let w = NumberFormat.significant(c.earlyWindowMonths, 3)
         return .init(caption: "Causes of death",
                      header: ["Cause", "All deaths, n (%)", "Deaths within \(w) months, n (%)"],
-                     rows: names.map { n in
+                     cells: names.map { n -> [ReportDocument.Cell] in
                          let a = c.all.first { $0.category == n }!
                          let e = c.early.first { $0.category == n }
-                         return [n, nPct(a.n, a.denominator), e.map { nPct($0.n, $0.denominator) } ?? "0"]
+                         return [.init(n), nPctCell(a.n, a.denominator), e.map { nPctCell($0.n, $0.denominator) } ?? countCell(0)]
                      },
                      footnotes: ["As recorded in patients.csv (cause_of_death); percentages of the deaths in each column."],
                      alignments: [.left, .right, .right])
     }
 
     func competing() -> ReportDocument.Table {
-        var rows: [[String]] = []
+        var rows: [[ReportDocument.Cell]] = []
         for c in results.competingRisks {
             for (i, (a, b)) in zip(c.incidence, c.oneMinusKM).enumerated() {
-                let d = i < c.competingIncidence.count ? rate(c.competingIncidence[i]) : ""
-                rows.append([i == 0 ? c.endpointLabel : "", NumberFormat.significant(a.time, 3), rate(a), rate(b), d,
-                             i == 0 ? c.competing : ""])
+                let d: ReportDocument.Cell = i < c.competingIncidence.count ? rateCell(c.competingIncidence[i]) : ""
+                rows.append([.init(i == 0 ? c.endpointLabel : ""), .number(a.time, text: NumberFormat.significant(a.time, 3), name: "time"),
+                             rateCell(a), rateCell(b), d, .init(i == 0 ? c.competing : "")])
             }
         }
         return .init(caption: "Cumulative incidence (Aalen–Johansen, competing risks) beside 1 − Kaplan–Meier",
                      header: ["Endpoint", "Time (\(unit))", "Cumulative incidence of the failure, % (95% CI)", "1 − KM, % (95% CI)", "Cumulative incidence of the competing event, % (95% CI)", "Competing event"],
-                     rows: rows,
+                     cells: rows,
                      footnotes: ["1 − KM treats competing deaths as censored and so overstates the probability of failure (Dignam & Kocherginsky 2008). Aalen–Johansen limits: log(−log) transform."],
                      alignments: [.left, .right, .right, .right, .right, .left])
     }
@@ -404,9 +486,9 @@ public struct StudyReportBuilder {
                                                                censorTimes: c.censorTimes, median: e.median.isNaN ? nil : e.median,
                                                                atRisk: c.atRisk.map { Int($0) })
                                 }, xTicks: ticks, description: "Kaplan–Meier curves with number at risk", size: .doubleColumn)
-        return .init(caption: "Kaplan–Meier estimates by endpoint\(cite("Fig. 1")). " +
+        return .init(caption: "Kaplan–Meier estimates by endpoint. " +
                      s.map { "\($0.label): median \(num($0.median)) \(unit), " + $0.rates.map { "\(NumberFormat.significant($0.time, 3))-\(unitSingular) \(pct($0.estimate * 100))%" }.joined(separator: ", ") }.joined(separator: "; ") + ".",
-                     svg: plot.svg(), fileName: "figure1_survival.svg")
+                     svg: plot.svg(), fileName: "figure1_survival.svg", label: paperNumbering ? "1" : nil)
     }
 
     func figure2() -> ReportDocument.Figure {
@@ -415,19 +497,20 @@ public struct StudyReportBuilder {
                              groups: [.counts("Within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) months", l.sites.map(\.n) + [l.patientsWithFailure], of: n),
                                       .counts("Whole follow-up", o.sites.map(\.n) + [o.patientsWithFailure], of: n)],
                              valueLabel: "Patients (%)", size: .singleColumn)
-        return .init(caption: "Patterns of failure\(cite("Fig. 2")). Within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) months \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed.",
-                     svg: chart.svg(), fileName: "figure2_patterns.svg")
+        return .init(caption: "Patterns of failure. Within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) months \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed.",
+                     svg: chart.svg(), fileName: "figure2_patterns.svg", label: paperNumbering ? "2" : nil)
     }
 
     /// The plan's pre-specified survival curves by factor (never chosen by P value).
     func factorFigures() -> [ReportDocument.Figure] {
-        results.factorFigures.map { f in
+        results.factorFigures.enumerated().map { i, f in
             let pText = f.p.isNaN ? "log-rank test not done" : "log-rank P = \(p(f.p))"
             let plot = SurvivalPlot(title: "\(f.endpointLabel) by \(f.label)", xLabel: xLabel, yLabel: "Probability",
                                     series: f.curves.map { series($0) }, xTicks: ticks, annotation: pText, size: .singleColumn,
                                     legendTitle: f.label, referenceSeries: f.reference)
-            return .init(caption: "\(f.endpointLabel) by \(f.label) (\(pText)); pre-specified in the plan\(cite("Fig. 3")).",
-                         svg: plot.svg(), fileName: "figure3_\(f.endpoint)_\(f.factor).svg")
+            return .init(caption: "\(f.endpointLabel) by \(f.label) (\(pText)); pre-specified in the plan.",
+                         svg: plot.svg(), fileName: "figure3_\(f.endpoint)_\(f.factor).svg",
+                         label: paperNumbering && results.factorFigures.count <= 26 ? "3" + String(UnicodeScalar(UInt8(97 + i))) : nil)
         }
     }
 
@@ -465,9 +548,41 @@ public struct StudyReportBuilder {
 
     // MARK: document
 
+    /// The warnings to show at the top of the report: model warnings are shown beside their model's
+    /// table instead, and a message repeated for several endpoints is shown once, naming them.
+    func groupedWarnings() -> (general: [String], models: [String]) {
+        var modelMessages: [(message: String, endpoints: [String])] = []
+        var sparse: [String] = []
+        var fromModels = Set<String>()
+        for m in results.multivariate {
+            for w in m.warnings {
+                fromModels.insert("\(label(m.endpoint)) (Cox): \(w)")
+                if w.range(of: #"^\d+ events for \d+ estimable terms?: .* events per term \(fewer than 10\); estimates may be unstable$"#, options: .regularExpression) != nil {
+                    // Told once for all models, from the model's own numbers.
+                    let terms = m.terms.filter(\.estimable).count
+                    sparse.append("\(label(m.endpoint)) \(m.events) events, \(terms) term\(terms == 1 ? "" : "s") (\(NumberFormat.fixed(m.eventsPerVariable, 1)) per term)")
+                } else if let i = modelMessages.firstIndex(where: { $0.message == w }) {
+                    modelMessages[i].endpoints.append(label(m.endpoint))
+                } else {
+                    modelMessages.append((w, [label(m.endpoint)]))
+                }
+            }
+        }
+        var general: [String] = []
+        for w in results.warnings where !fromModels.contains(w) && !general.contains(w) { general.append(w) }
+        var models = modelMessages.map { $0.endpoints.count == results.multivariate.count && $0.endpoints.count > 1
+            ? "All Cox models: \($0.message)." : "Cox model\($0.endpoints.count == 1 ? "" : "s") for \($0.endpoints.joined(separator: ", ")): \($0.message)." }
+        if !sparse.isEmpty {
+            models.append("Fewer than 10 events per estimable term, so the estimates may be unstable: " + sparse.joined(separator: "; ") + ".")
+        }
+        return (general, models)
+    }
+
     public func document() -> ReportDocument {
         let r = results
         let f = r.followUp
+        let named = Dictionary(tables().map { ($0.name, $0.table) }, uniquingKeysWith: { a, _ in a })
+        func table(_ name: String) -> ReportDocument.Block { .table(named[name]!) }
         var meta = ["Generated by \(r.provenance.tool) \(r.provenance.version) on \(r.provenance.generatedAt)"]
         meta += r.provenance.inputs.map { "\($0.name) (\($0.role), \($0.rows) rows): SHA-256 \($0.sha256)" }
         var sections: [ReportDocument.Section] = []
@@ -475,60 +590,70 @@ public struct StudyReportBuilder {
         if r.provenance.synthetic {
             intro.append(.callout(.init(.warning, "SYNTHETIC DATA. " + (r.provenance.note ?? "These are not patient records."))))
         }
+        let flow = flowFigure()
         let landmark = NumberFormat.significant(r.provenance.plan.landmarkMonths, 3)
         let survivors = f.medianSurvivors.isNaN ? ""
             : " and \(num(f.medianSurvivors)) \(unit) (range, \(num(f.minSurvivors))–\(num(f.maxSurvivors)))"
                 + " in surviving patients"
         let origin = r.provenance.plan.origin == .rtEnd ? "end" : "start"
         intro.append(.paragraph(
-            "\(r.cohort.patients) patients. At last follow-up \(r.cohort.dead) had died, \(r.cohort.alive) were alive"
+            "\(r.cohort.patients) patients (patient flow: {{\(flow.fileName)}}; characteristics: {{table1_characteristics}})."
+                + " At last follow-up \(r.cohort.dead) had died, \(r.cohort.alive) were alive"
                 + " and the status of \(r.cohort.unknown) was unknown; \(r.cohort.deathsWithinLandmark) died within"
                 + " \(landmark) months. Median follow-up was \(num(f.medianAll)) \(unit)"
                 + " (range, \(num(f.minAll))–\(num(f.maxAll))) in all patients" + survivors
                 + "; by the reverse Kaplan–Meier method \(num(f.reverseKM)) \(unit)"
                 + " (95% CI \(ci(f.reverseKMLower, f.reverseKMUpper))). Times are counted from the \(origin)"
                 + " of RT in \(unit)."))
-        for w in r.warnings { intro.append(.callout(.init(.warning, w))) }
+        if paperNumbering {
+            intro.append(.paragraph("Tables and figures are numbered as in the paper (Tables 1–4, Figures 1–3); what the report"
+                                    + " adds is numbered as supplementary (Supplementary Table S1…, Supplementary Figure S1…)."))
+        }
+        let warnings = groupedWarnings()
+        for w in warnings.general { intro.append(.callout(.init(.warning, w))) }
+        intro.append(.figure(flow))
         sections.append(.init(heading: "Cohort and follow-up", blocks: intro))
         sections.append(methodsSection())
-        sections.append(.init(heading: "Patient characteristics", blocks: [.table(table1())]))
-        sections.append(.init(heading: "Response", blocks: [.table(table2())]))
+        sections.append(.init(heading: "Patient characteristics", blocks: [table("table1_characteristics")]))
+        sections.append(.init(heading: "Survival", blocks: [
+            .paragraph("Overall survival and progression-free survival for each failure type are shown in {{figure1_survival.svg}} and {{survival_summary}}; {{censoring}} lists what ended each patient's follow-up."),
+            .figure(figure1()), table("survival_summary"), table("censoring")]))
+        sections.append(.init(heading: "Response", blocks: [table("table2_response")]))
         let l = r.patterns.landmark
         let combined = l.sites.map { "\($0.combined) of \($0.n) \($0.site)" }.joined(separator: ", ")
         sections.append(.init(heading: "Patterns of failure", blocks: [
-            .paragraph("\(earlyWindow.prefix(1).uppercased() + earlyWindow.dropFirst()), \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed: " +
+            .paragraph("\(earlyWindow.prefix(1).uppercased() + earlyWindow.dropFirst()), \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed ({{figure2_patterns.svg}}; {{patterns_sites}}): " +
                        l.sites.map { "\($0.site) \($0.n) (\(pct($0.percent))%)" }.joined(separator: ", ") +
                        ". Combined with another category: \(combined). Over the whole follow-up \(r.patterns.overall.patientsWithFailure) patients (\(pct(r.patterns.overall.percent))%) failed, \(r.patterns.overall.sites.first?.n ?? 0) with infield failure."),
-            .figure(figure2()), .table(patternSites()), .table(patternExclusive()), .table(organs()),
+            .figure(figure2()), table("patterns_sites"), table("patterns_exclusive"), table("extrahepatic_sites"),
         ]))
-        sections.append(.init(heading: "Survival", blocks: [.figure(figure1()), .table(survivalSummary()), .table(censoringTable())]))
-        var factorBlocks: [ReportDocument.Block] = [.table(table3a()), .table(table3b())]
-        for m in r.multivariate where !m.warnings.isEmpty {
-            factorBlocks.append(.callout(.init(.note, "\(label(m.endpoint)): " + m.warnings.joined(separator: "; "))))
-        }
-        factorBlocks += forest().map { .figure($0) }
+        var factorBlocks: [ReportDocument.Block] = [table("table3a_univariate"), table("table3b_multivariate")]
+        for w in warnings.models { factorBlocks.append(.callout(.init(.note, w))) }
         factorBlocks += factorFigures().map { .figure($0) }
+        factorBlocks += forest().map { .figure($0) }
         if !factorEndpoints.isEmpty { sections.append(.init(heading: "Risk factors by endpoint", blocks: factorBlocks)) }
-        if !survivalEndpoints.isEmpty { sections.append(.init(heading: "Risk factors for overall survival", blocks: [.table(osFactors())])) }
+        if !survivalEndpoints.isEmpty { sections.append(.init(heading: "Risk factors for overall survival", blocks: [table("os_risk_factors")])) }
         var sub: [ReportDocument.Block] = []
-        if !r.subgroups.isEmpty { sub.append(.table(subgroups())) }
-        if let t = patternsByFactor() { sub.append(.table(t)) }
+        if named["subgroups"] != nil { sub.append(table("subgroups")) }
+        if named["patterns_by_factor"] != nil { sub.append(table("patterns_by_factor")) }
         if !sub.isEmpty { sections.append(.init(heading: "Subgroups", blocks: sub)) }
-        if let t = causesOfDeath() { sections.append(.init(heading: "Causes of death", blocks: [.table(t)])) }
-        sections.append(.init(heading: "Toxicity", blocks: [.table(table4())] + (r.toxicity.problems.isEmpty ? [] : [.callout(.init(.warning, r.toxicity.problems.joined(separator: "\n")))])))
+        if named["causes_of_death"] != nil { sections.append(.init(heading: "Causes of death", blocks: [table("causes_of_death")])) }
+        sections.append(.init(heading: "Toxicity", blocks: [table("table4_toxicity")] + (r.toxicity.problems.isEmpty ? [] : [.callout(.init(.warning, r.toxicity.problems.joined(separator: "\n")))])))
         if !r.competingRisks.isEmpty {
             sections.append(.init(heading: "Competing risks", blocks: [
                 .paragraph("Each failure type is also estimated as a cumulative incidence, with death before that failure type (or another failure type first, where the plan censors at it) as the competing event. The Kaplan–Meier estimate with competing events censored (1 − KM, as the paper reports) is shown beside it."),
-                .table(competing()), .table(fineGray())] + cifFigures().map { .figure($0) }))
+                table("competing_risks"), table("finegray_vs_causespecific")] + cifFigures().map { .figure($0) }))
         }
         var prov: [ReportDocument.Block] = [.paragraph("Analysis plan (plan.yaml):"), .code(r.provenance.plan.yaml)]
         if !r.exclusions.isEmpty {
-            prov.append(.table(.init(caption: "Exclusions", header: ["Analysis", "Reason", "Patients"],
-                                     rows: r.exclusions.map { [$0.analysis, $0.reason, String($0.n)] }, alignments: [.left, .left, .right])))
+            var t = ReportDocument.Table(caption: "Exclusions", header: ["Analysis", "Reason", "Patients"],
+                                         cells: r.exclusions.map { [.init($0.analysis), .init($0.reason), countCell($0.n)] }, alignments: [.left, .left, .right])
+            t.id = "exclusions"
+            prov.append(.table(t))
         }
         sections.append(.init(heading: "Provenance", blocks: prov))
         let title = r.provenance.plan.title + (r.provenance.synthetic ? " — synthetic demo cohort" : "")
-        let document = ReportDocument(title: title, metadata: meta, sections: sections)
+        let document = ReportDocument(title: title, metadata: meta, sections: sections).resolvingCrossReferences()
         return r.provenance.synthetic ? document.watermarkingFigures("SYNTHETIC") : document
     }
 }

@@ -67,7 +67,7 @@ import Testing
         #expect(grades["Aspartate aminotransferase increased"] == [1, 0])  // 6.25 × ULN: grade 3
         #expect(grades["GI mucositis/ulcer"] == [1, 0])
         let table1 = try String(contentsOf: out.appendingPathComponent("tables/table1_characteristics.csv"), encoding: .utf8)
-        #expect(table1.contains("56.5 (40.0–70.0)"))          // ages 40 45 50 55 58 60 65 70
+        #expect(table1.contains("56.5 (40–70)"))              // ages 40 45 50 55 58 60 65 70: whole ages as integers
         #expect(table1.contains("< 50,2 (25.0)"))
         let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("<svg") && !html.contains("<script"))

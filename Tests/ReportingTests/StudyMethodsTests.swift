@@ -25,7 +25,9 @@ import StudyReport
         for b in section.blocks {
             switch b {
             case .paragraph(let p): text += p + "\n"
-            case .definitions(let d): terms += d.map(\.term)
+            case .definitions(let d):
+                terms += d.map(\.term)
+                text += d.map { $0.term + ": " + $0.definition + "\n" }.joined()
             default: break
             }
         }

@@ -27,7 +27,7 @@ import StudyReport
 
     @Test func figures() throws {
         let doc = try Self.document()
-        for name in ["figure1_survival.svg", "figure2_patterns.svg"] {
+        for name in ["figure1_survival.svg", "figure2_patterns.svg", "patient_flow.svg"] {
             let svg = try #require(doc.figureFiles.first { $0.fileName == name }?.svg)
             Snapshot.check(svg, named: "study-small-\(name)")
         }
