@@ -359,7 +359,12 @@ public struct CohortReading: Sendable, Codable {
 public enum CohortReader {
     /// Reads the files from disk. A file that cannot be read is an error (file-level, row 0): missing, a
     /// directory, not a regular file (a FIFO or device, which could block or never end), or unreadable.
-    public static func read(_ files: CohortFiles) -> CohortReading {
+    ///
+    /// - Parameters:
+    ///   - files: The cohort's files.
+    ///   - failureTypes: The vocabulary failures.csv `site` is read in (the plan's `failure_types`).
+    /// - Returns: The cohort when there is no error, and every issue found.
+    public static func read(_ files: CohortFiles, failureTypes: FailureVocabulary = .paper) -> CohortReading {
         var unreadable: [ValidationIssue] = []
         func load(_ url: URL?) -> CohortSource? {
             guard let url else { return nil }
@@ -376,16 +381,22 @@ public enum CohortReader {
             (.patients, load(files.patients)), (.failures, load(files.failures)), (.lesions, load(files.lesions)),
             (.labs, load(files.labs)), (.toxicities, load(files.toxicities)),
         ]
-        return read(given, extraIssues: unreadable)
+        return read(given, extraIssues: unreadable, failureTypes: failureTypes)
     }
 
     /// Reads in-memory files.
-    public static func read(_ sources: CohortSources) -> CohortReading {
+    ///
+    /// - Parameters:
+    ///   - sources: The cohort's files as bytes.
+    ///   - failureTypes: The vocabulary failures.csv `site` is read in (the plan's `failure_types`).
+    /// - Returns: The cohort when there is no error, and every issue found.
+    public static func read(_ sources: CohortSources, failureTypes: FailureVocabulary = .paper) -> CohortReading {
         read([(.patients, sources.patients), (.failures, sources.failures), (.lesions, sources.lesions),
-              (.labs, sources.labs), (.toxicities, sources.toxicities)], extraIssues: [])
+              (.labs, sources.labs), (.toxicities, sources.toxicities)], extraIssues: [], failureTypes: failureTypes)
     }
 
-    private static func read(_ given: [(CohortFileRole, CohortSource?)], extraIssues: [ValidationIssue]) -> CohortReading {
+    private static func read(_ given: [(CohortFileRole, CohortSource?)], extraIssues: [ValidationIssue],
+                             failureTypes: FailureVocabulary) -> CohortReading {
         let log = CohortIssueLog()
         var inputs: [InputFile] = []
         var exclusions: [InputExclusion] = []
@@ -424,7 +435,8 @@ public enum CohortReader {
             log.add(.error, file: table.sourceName, row: 0, column: nil, value: nil,
                     message: "no patients: the file has a header but no data rows")
         }
-        let failures = rows(.failures).map(readFailure)
+        let siteVocabulary = CohortVocabulary.site(failureTypes)
+        let failures = rows(.failures).map { readFailure($0, sites: siteVocabulary) }
         let lesions = rows(.lesions).map(readLesion)
         let labs = rows(.labs).map(readLab)
         let toxicities = rows(.toxicities).map(readToxicity)
@@ -432,7 +444,7 @@ public enum CohortReader {
         // Rules across fields and records.
         let byID = CohortValidation.checkPatients(patients)
         let known: [String: PatientDraft]? = tables[.patients].flatMap { $0.columnNames.contains("id") ? byID : nil }
-        CohortValidation.checkFailures(failures, patients: known)
+        CohortValidation.checkFailures(failures, patients: known, failureTypes: failureTypes)
         CohortValidation.checkLesions(lesions, patients: known)
         CohortValidation.checkLabs(labs, patients: known)
         CohortValidation.checkToxicities(toxicities, patients: known)
@@ -513,11 +525,11 @@ public enum CohortReader {
         return d
     }
 
-    static func readFailure(_ r: CohortRowReader) -> FailureDraft {
+    static func readFailure(_ r: CohortRowReader, sites: CategoryVocabulary<FailureSite>) -> FailureDraft {
         var d = FailureDraft(r: r)
         d.id = r.text("id", required: true)
         d.date = r.date("date", required: true)
-        d.site = r.category("site", CohortVocabulary.site, required: true)
+        d.site = r.category("site", sites, required: true)
         d.organ = r.text("organ")
         return d
     }

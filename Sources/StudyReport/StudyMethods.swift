@@ -54,20 +54,14 @@ extension StudyReportBuilder {
         return t == "1" ? "1 month" : "\(t) months"
     }
 
-    func siteDefinition(_ s: FailureSite) -> String {
-        switch s {
-        case .infield: return "infield failure, progression of tumour within the radiation field that covered the planning target volume"
-        case .intrahepaticOutfield: return "intrahepatic-outfield failure, progression of tumour within the liver but outside the radiation field"
-        case .extrahepatic: return "extrahepatic failure, metastasis outside the liver (e.g. lung, bone, lymph nodes)"
-        }
-    }
+    func siteDefinition(_ s: FailureSite) -> String { results.provenance.plan.failureVocabulary.definition(s) }
 
     /// One sentence defining an endpoint from its ``EndpointDefinition``.
     func endpointSentence(_ e: EndpointDefinition) -> String {
         let origin = results.provenance.plan.origin == .rtEnd ? "the end of RT" : "the start of RT"
         if e.isOverallSurvival { return "\(e.label) was the time from \(origin) to death from any cause; surviving patients were censored at last follow-up." }
         let failures = e.anyFailure ? "the first failure of any type"
-            : "the first " + e.failureTypes.map { siteName($0.rawValue).lowercased() }.joined(separator: " or ") + " failure"
+            : "the first " + e.failureTypes.map { results.provenance.plan.failureVocabulary.name($0) }.joined(separator: " or ") + " failure"
         var s = "\(e.label) was the time from \(origin) to \(failures)" + (e.deathIsEvent ? " or death from any cause, whichever came first" : "")
         s += "; patients without an event were censored at last follow-up"
         if !e.deathIsEvent { s += ", and patients who died without the event were censored at death" }
@@ -186,10 +180,10 @@ extension StudyReportBuilder {
     func definitions() -> [ReportDocument.Definition] {
         let plan = results.provenance.plan
         let used = methodsUsed
-        var d: [ReportDocument.Definition] = [
-            .init("Infield failure", "Progression of tumour within the radiation field that covered the planning target volume."),
-            .init("Intrahepatic-outfield failure", "Progression of tumour within the liver but outside the radiation field."),
-            .init("Extrahepatic failure", "Metastasis outside the liver (e.g. lung, bone, lymph nodes)."),
+        let v = plan.failureVocabulary
+        var d: [ReportDocument.Definition] = FailureSite.allCases.map { s in
+            .init("\(v.label(s)) failure", String(v.meaning(s)).capitalizedFirstLetter + ".")
+        } + [
             .init("Early failure", "A failure within \(months(plan.landmarkMonths)) after \(plan.origin == .rtEnd ? "the end" : "the start") of RT."),
             .init("Best response", "The best response category (CR > PR > SD > PD) recorded at any assessment."),
             .init("CR, PR, SD, PD", "Complete response, partial response, stable disease, progressive disease (\(plan.responseCriteria))."),
@@ -213,4 +207,9 @@ extension StudyReportBuilder {
         if used.fineGray { d.append(.init("SHR", "Subdistribution hazard ratio (Fine–Gray).")) }
         return d
     }
+}
+
+extension String {
+    /// The text with its first letter upper-case.
+    var capitalizedFirstLetter: String { prefix(1).uppercased() + dropFirst() }
 }

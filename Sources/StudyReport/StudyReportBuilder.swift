@@ -92,14 +92,7 @@ public struct StudyReportBuilder {
               footnotes: ["Source: \(results.response.source)."], alignments: [.left, .right, .right])
     }
 
-    func siteName(_ s: String) -> String {
-        switch s {
-        case "infield": return "Infield"
-        case "intrahepatic-outfield": return "Intrahepatic-outfield"
-        case "extrahepatic": return "Extrahepatic"
-        default: return s
-        }
-    }
+    func siteName(_ s: String) -> String { results.provenance.plan.failureVocabulary.label(named: s) }
 
     func patternSites() -> ReportDocument.Table {
         let l = results.patterns.landmark, o = results.patterns.overall, n = results.cohort.patients
@@ -118,13 +111,13 @@ public struct StudyReportBuilder {
         let rows = zip(results.patterns.landmark.exclusive, zip(results.patterns.overall.exclusive, results.patterns.firstFailure)).map { l, pair in
             [l.category, nPct(l.n, n), nPct(pair.1.n, n), nPct(pair.0.n, n)]
         }
-        return .init(caption: "Exclusive failure patterns (I = infield, O = intrahepatic-outfield, E = extrahepatic)",
+        return .init(caption: "Exclusive failure patterns (\(results.provenance.plan.failureVocabulary.legend))",
                      header: ["Pattern", earlyWindow.prefix(1).uppercased() + earlyWindow.dropFirst(), "First failure", "Whole follow-up"], rows: rows,
                      alignments: [.left, .right, .right, .right])
     }
 
     func organs() -> ReportDocument.Table {
-        .init(caption: "Sites of extrahepatic failure, by frequency",
+        .init(caption: "Sites of \(results.provenance.plan.failureVocabulary.name(.extrahepatic)) failure, by frequency",
               header: ["Site", "Patients (% of extrahepatic failures)"],
               rows: results.patterns.extrahepaticOrgans.map { [$0.category, nPct($0.n, $0.denominator)] },
               alignments: [.left, .right])
@@ -192,13 +185,7 @@ public struct StudyReportBuilder {
         guard let e = definition(name) else { return name }
         if e.isOverallSurvival { return "OS" }
         if e.anyFailure { return "Any failure" }
-        if let s = e.singleFailureType {
-            switch s {
-            case .infield: return "Infield"
-            case .intrahepaticOutfield: return "Outfield"
-            case .extrahepatic: return "Extrahepatic"
-            }
-        }
+        if let s = e.singleFailureType { return results.provenance.plan.failureVocabulary.shortLabel(s) }
         return e.label
     }
 
@@ -486,7 +473,7 @@ public struct StudyReportBuilder {
         sections.append(.init(heading: "Patterns of failure", blocks: [
             .paragraph("\(earlyWindow.prefix(1).uppercased() + earlyWindow.dropFirst()), \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed: " +
                        l.sites.map { "\($0.site) \($0.n) (\(pct($0.percent))%)" }.joined(separator: ", ") +
-                       ". Combined with another category: \(combined). Over the whole follow-up \(r.patterns.overall.patientsWithFailure) patients (\(pct(r.patterns.overall.percent))%) failed, \(r.patterns.overall.sites.first?.n ?? 0) with infield failure."),
+                       ". Combined with another category: \(combined). Over the whole follow-up \(r.patterns.overall.patientsWithFailure) patients (\(pct(r.patterns.overall.percent))%) failed, \(r.patterns.overall.sites.first?.n ?? 0) with \(r.provenance.plan.failureVocabulary.name(.infield)) failure."),
             .figure(figure2()), .table(patternSites()), .table(patternExclusive()), .table(organs()),
         ]))
         sections.append(.init(heading: "Survival", blocks: [.figure(figure1()), .table(survivalSummary()), .table(censoringTable())]))
