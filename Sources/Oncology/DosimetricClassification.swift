@@ -4,7 +4,7 @@
 //
 //  Classifying a recurrence by its relation to the planned dose, from the per-failure summaries a planning
 //  or registration system computes (the recurrence volume, rGTV, mapped onto the planning CT). The
-//  published rules disagree widely on the same failures (Ferreira et al., Radiat Oncol 2015;10:35,
+//  published rules disagree widely on the same failures (Ferreira et al., Radiat Oncol 2015,
 //  doi 10.1186/s13014-015-0345-4: 7%, 43% and 50% in-field by three methods), so a study names its rule
 //  and can show the same failures under every rule its data allow. What each source says, and which
 //  thresholds the sources leave open, is written up in Guides/FailureClassification.md.

@@ -281,7 +281,7 @@ public enum CohortFileRole: String, Sendable, Hashable, Codable, CaseIterable {
             return ["viral", "child_pugh", "bilirubin", "albumin", "inr", "ascites", "encephalopathy", "icg_r15",
                     "t_stage", "n_stage", "m_stage", "tumor_number", "tumor_size_cm", "vascular_invasion", "afp",
                     "pivka", "prior_treatment", "rt_technique", "response_3m", "death_date", "height_cm", "weight_kg", "cause_of_death"]
-        case .failures: return ["organ"]
+        case .failures: return ["organ"] + FailureColumns.dosimetry
         case .lesions: return ["progression"]
         case .labs: return ["lln", "uln"]
         case .toxicities: return []
@@ -531,6 +531,16 @@ public enum CohortReader {
         d.date = r.date("date", required: true)
         d.site = r.category("site", sites, required: true)
         d.organ = r.text("organ")
+        var dose = FailureDosimetry()
+        dose.percentInIsodose = r.number("rgtv_in_isodose_pct", in: 0...100, "a percentage between 0 and 100")
+        dose.centroidInTarget = r.category("centroid_in_target", CohortVocabulary.yesNo)
+        dose.centroidInElectiveTarget = r.category("centroid_in_elective_target", CohortVocabulary.yesNo)
+        dose.centroidDoseGy = r.number("centroid_dose_gy", in: 0...Double.greatestFiniteMagnitude, "a dose ≥ 0 Gy")
+        dose.d95Gy = r.number("rgtv_d95_gy", in: 0...Double.greatestFiniteMagnitude, "a dose ≥ 0 Gy")
+        dose.prescriptionGy = r.number("prescription_gy", in: Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude, "a dose > 0 Gy")
+        dose.electiveDoseGy = r.number("elective_dose_gy", in: Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude, "a dose > 0 Gy")
+        dose.registration = r.category("registration", CohortVocabulary.registration)
+        d.dosimetry = dose.isEmpty ? nil : dose
         return d
     }
 
@@ -655,6 +665,17 @@ final class CohortRowReader {
         guard let s = text(column, required: required) else { return nil }
         guard let v = CohortVocabulary.decimal(s) else {
             error(column, CohortVocabulary.notANumberMessage(s))
+            return nil
+        }
+        return v
+    }
+
+    /// A number that must lie in `range` (checked after reading it with `DecimalNumber`); outside it is an
+    /// error naming the column and value.
+    func number(_ column: String, in range: ClosedRange<Double>, _ expected: String) -> Double? {
+        guard let v = number(column) else { return nil }
+        guard range.contains(v) else {
+            error(column, "out of range: expected \(expected)")
             return nil
         }
         return v

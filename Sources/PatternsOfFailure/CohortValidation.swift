@@ -91,6 +91,9 @@ enum CohortVocabulary {
         }
     }
 
+    static let registration = CategoryVocabulary<ImageRegistration>(
+        what: "image registration", accepted: "rigid, deformable (also RIR, DIR)") { ImageRegistration(parsing: $0) }
+
     static let lesionKind = CategoryVocabulary<LesionKind>(what: "lesion kind", accepted: "target, non-target, new") {
         switch key($0) {
         case "target": return .target
@@ -334,11 +337,13 @@ struct FailureDraft {
     var date: Day?
     var site: FailureSite?
     var organ: String?
+    var dosimetry: FailureDosimetry?
     init(r: CohortRowReader) { self.r = r }
 
     func build() -> FailureEvent? {
         guard let id, let date, let site else { return nil }
-        return FailureEvent(patientID: id, date: date, site: site, organ: organ, source: SourceRow(file: r.file, row: r.row))
+        return FailureEvent(patientID: id, date: date, site: site, organ: organ, source: SourceRow(file: r.file, row: r.row),
+                            dosimetry: dosimetry)
     }
 }
 

@@ -168,6 +168,14 @@ public struct StudyAnalysis {
             causes = CausesOfDeath(all: tally(deaths), early: tally(early), earlyWindowMonths: plan.landmarkMonths)
         }
 
+        let classification = FailureClassificationSummary(failures: cohort.failures, plan: plan)
+        if let c = classification, let rule = plan.classification?.rule, let counts = c.rules.first(where: { $0.rule == rule }),
+           counts.notClassifiable == c.failures, c.failures > 0 {
+            warnings.append("Classification: no failure has the inputs the plan's rule \(rule.rawValue) needs (failures.csv columns \(rule.inputColumns.joined(separator: ", "))); every failure is not classifiable under it")
+        }
+        if let c = classification, let kept = c.keptRecordedSite, kept > 0 {
+            warnings.append("Classification: \(kept) of \(c.failures) failures could not be classified by \(plan.classification!.rule.rawValue) and keep the site recorded in failures.csv")
+        }
         return StudyResults(
             provenance: Provenance(tool: "pof", version: toolVersion, generatedAt: generatedAt, plan: plan,
                                    inputs: cohort.inputs, synthetic: synthetic,
@@ -175,7 +183,7 @@ public struct StudyAnalysis {
             cohort: counts, followUp: followUp, table1: table1, response: response, patterns: patterns,
             survival: survival, univariate: univariate, multivariate: multivariate, factorFigures: figures,
             subgroups: subgroups, patternsByFactor: patternsBy, toxicity: toxicity, causesOfDeath: causes, competingRisks: competing,
-            warnings: warnings, exclusions: exclusions)
+            warnings: warnings, exclusions: exclusions, failureClassification: classification)
     }
 
     // MARK: - Pieces

@@ -80,6 +80,9 @@ public struct StudyPlan: Sendable, Equatable, Codable {
     public var alphaBeta: Double = 10
     /// The names of the three failure types (failures.csv `site`, endpoint events, tables, Methods).
     public var failureVocabulary: FailureVocabulary = .paper
+    /// The dosimetric rule that classifies each failure, when failures.csv carries dose summaries
+    /// (`nil`: the sensitivity table of every rule the data allow is still reported).
+    public var classification: FailureClassificationPlan? = nil
     /// The endpoints, in report order.
     public var endpoints: [EndpointDefinition] = EndpointDefinition.paper(death: .censor, otherFailures: .ignore)
     /// The risk factors, in table order.
@@ -166,7 +169,7 @@ extension StudyPlan {
     static let topKeys = ["preset", "title", "origin", "time_unit", "landmark_months", "toxicity_window_months",
                           "response_months", "response_window_months", "response_criteria", "death", "other_failures",
                           "ctcae_version", "alpha_beta", "age_cutoff", "afp_cutoff", "pivka_cutoff", "factors",
-                          "failure_types", "endpoints", "analyses", "patterns_by", "rate_times", "risk_table_times", "alpha", "cox_penalty"]
+                          "failure_types", "classification", "endpoints", "analyses", "patterns_by", "rate_times", "risk_table_times", "alpha", "cox_penalty"]
 
     /// Reads a plan from YAML text; keys not given keep the preset's values.
     ///
@@ -213,6 +216,7 @@ extension StudyPlan {
             failureVocabulary = FailureVocabulary(rawValue: try v.choice(FailureVocabulary.allCases.map(\.rawValue)))!
         }
         let vocabulary = failureVocabulary
+        if let v = k["classification"] { classification = try Self.classification(v) }
         endpoints = EndpointDefinition.paper(death: death, otherFailures: other, vocabulary: vocabulary)
         if let v = k["endpoints"] {
             endpoints = try v.list().map { try Self.endpoint($0, death: death, other: other, vocabulary: vocabulary) }
@@ -258,6 +262,28 @@ extension StudyPlan {
             }
         }
         try validate(root)
+    }
+
+    static let classificationKeys = ["rule", "in_field_above_percent", "marginal_from_percent", "high_dose_fraction",
+                                     "centroid_marginal_dose_fraction", "assign_failure_types"]
+
+    static func classification(_ node: PlanNode) throws -> FailureClassificationPlan {
+        let k = try node.keyed(known: classificationKeys)
+        guard let r = k["rule"] else {
+            throw node.error("classification needs a rule (\(DosimetricRule.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var c = FailureClassificationPlan(rule: DosimetricRule(rawValue: try r.choice(DosimetricRule.allCases.map(\.rawValue)))!)
+        if let v = k["in_field_above_percent"] { c.thresholds.inFieldAbovePercent = try v.number(in: 0...100, "a percentage between 0 and 100") }
+        if let v = k["marginal_from_percent"] { c.thresholds.marginalFromPercent = try v.number(in: 0...100, "a percentage between 0 and 100") }
+        if let v = k["high_dose_fraction"] { c.thresholds.highDoseFraction = try v.number(in: 0.01...2, "a fraction of the prescription between 0.01 and 2") }
+        if let v = k["centroid_marginal_dose_fraction"] {
+            c.thresholds.centroidMarginalDoseFraction = try v.number(in: 0...2, "a fraction of the prescription between 0 and 2")
+        }
+        if let v = k["assign_failure_types"] { c.assignFailureTypes = try v.bool() }
+        guard c.thresholds.marginalFromPercent <= c.thresholds.inFieldAbovePercent else {
+            throw node.error("marginal_from_percent (\(decimal(c.thresholds.marginalFromPercent))) is above in_field_above_percent (\(decimal(c.thresholds.inFieldAbovePercent)))")
+        }
+        return c
     }
 
     static func unique(_ names: [String], _ node: PlanNode, _ what: String) throws {
@@ -408,6 +434,14 @@ extension StudyPlan {
             }
         }
         if let p = patternsBy, !factorNames.contains(p) { throw fail("patterns_by: factor \"\(p)\" is not defined") }
+        if let c = classification, c.assignFailureTypes {
+            guard failureVocabulary == .fieldRelation else {
+                throw fail("classification: assign_failure_types needs failure_types: in_field_marginal_out_of_field (the rule's categories)")
+            }
+            guard c.rule.assignsFieldRelation else {
+                throw fail("classification: assign_failure_types needs a rule with in-field / marginal / out-of-field categories (volume_in_isodose or centroid), not \(c.rule.rawValue)")
+            }
+        }
         if ResponseCriteria(rawValue: responseCriteria) == nil { throw fail("response_criteria must be mRECIST or RECIST 1.1") }
     }
 }
@@ -448,6 +482,15 @@ extension StudyPlan {
         w.key(0, "risk_table_times", numbers: riskTableTimes)
         if let patternsBy { w.key(0, "patterns_by", patternsBy) }
         w.key(0, "failure_types", failureVocabulary.rawValue)
+        if let c = classification {
+            w.line(0, "classification:")
+            w.key(1, "rule", c.rule.rawValue)
+            w.key(1, "in_field_above_percent", number: c.thresholds.inFieldAbovePercent)
+            w.key(1, "marginal_from_percent", number: c.thresholds.marginalFromPercent)
+            w.key(1, "high_dose_fraction", number: c.thresholds.highDoseFraction)
+            w.key(1, "centroid_marginal_dose_fraction", number: c.thresholds.centroidMarginalDoseFraction)
+            w.key(1, "assign_failure_types", c.assignFailureTypes ? "true" : "false")
+        }
         w.line(0, "endpoints:")
         for e in endpoints {
             w.line(1, "- name: \(e.name)")

@@ -24,6 +24,9 @@ public struct StudyResults: Codable, Sendable {
     public var competingRisks: [CompetingRiskResult]
     public var warnings: [String]
     public var exclusions: [ExclusionCount]
+    /// The failures under every dosimetric rule the data allow (failures.csv dose summaries), and the
+    /// plan's rule; `nil` when there are no dose summaries and the plan names no rule.
+    public var failureClassification: FailureClassificationSummary? = nil
 }
 
 public struct Provenance: Codable, Sendable {

@@ -110,6 +110,8 @@ extension StudyReportBuilder {
         let sites = FailureSite.allCases.map(siteDefinition)
         blocks.append(.paragraph("Patterns of failure. Each failure was classified by its site as \(sites.joined(separator: "; ")). A patient could have failures of more than one type. Patterns of failure were reported for failures occurring within \(months(plan.landmarkMonths)) after \(plan.origin == .rtEnd ? "the end" : "the start") of RT and over the whole follow-up, both as each failure type (not exclusive) and as exclusive combinations."))
 
+        if let c = classificationMethods() { blocks.append(.paragraph(c)) }
+
         // Endpoints.
         let analysed = Set(plan.analyses.map(\.endpoint))
         let endpoints = plan.endpoints.filter { e in analysed.contains(e.name) || results.survival.contains { $0.endpoint == e.name } }

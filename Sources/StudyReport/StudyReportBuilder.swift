@@ -45,6 +45,7 @@ public struct StudyReportBuilder {
         out.append(("patterns_sites", patternSites()))
         out.append(("patterns_exclusive", patternExclusive()))
         out.append(("extrahepatic_sites", organs()))
+        out += classificationTables()
         out.append(("survival_summary", survivalSummary()))
         out.append(("censoring", censoringTable()))
         out.append(("table3a_univariate", table3a()))
@@ -476,6 +477,7 @@ public struct StudyReportBuilder {
                        ". Combined with another category: \(combined). Over the whole follow-up \(r.patterns.overall.patientsWithFailure) patients (\(pct(r.patterns.overall.percent))%) failed, \(r.patterns.overall.sites.first?.n ?? 0) with \(r.provenance.plan.failureVocabulary.name(.infield)) failure."),
             .figure(figure2()), .table(patternSites()), .table(patternExclusive()), .table(organs()),
         ]))
+        sections += classificationSections()
         sections.append(.init(heading: "Survival", blocks: [.figure(figure1()), .table(survivalSummary()), .table(censoringTable())]))
         var factorBlocks: [ReportDocument.Block] = [.table(table3a()), .table(table3b())]
         for m in r.multivariate where !m.warnings.isEmpty {
