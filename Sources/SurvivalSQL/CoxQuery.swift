@@ -15,6 +15,14 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     public var efron: Bool
     public var partitionKey: String?
     public var privacy: PrivacyOptions
+    /// The event column's type where known (a connected database): the event test is then written without a
+    /// cast to text, which postgres_fdw would not send to a shard.
+    public var eventType: ColumnType = .unknown
+
+    /// What is known of a column's SQL type.
+    public enum ColumnType: Sendable, Equatable {
+        case unknown, numeric, boolean, text
+    }
 
     public init(time: String, event: String, covariates: [String], strata: String? = nil, weights: String? = nil,
                 efron: Bool = true, partitionKey: String? = nil, privacy: PrivacyOptions = .init()) {
@@ -39,11 +47,18 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         requiredColumns.map { "\(d.quote($0)) IS NOT NULL" }.joined(separator: " AND ")
     }
 
+    /// 1 for an event, 0 for a censoring, −1 for a value that is neither (the file mode's event values).
     private func status(_ d: SQLDialect) -> String {
         let e = d.quote(event)
         let yes = ["1", "1.0", "TRUE", "True", "true", "T", "t"].map(d.string).joined(separator: ", ")
         let no = ["0", "0.0", "FALSE", "False", "false", "F", "f"].map(d.string).joined(separator: ", ")
-        return "CASE WHEN \(d.asText(e)) IN (\(yes)) THEN 1 WHEN \(d.asText(e)) IN (\(no)) THEN 0 ELSE -1 END"
+        switch eventType {
+        case .numeric: return "CASE WHEN \(e) = 1 THEN 1 WHEN \(e) = 0 THEN 0 ELSE -1 END"
+        case .boolean: return "CASE WHEN \(e) THEN 1 ELSE 0 END"
+        case .text: return "CASE WHEN \(e) IN (\(yes)) THEN 1 WHEN \(e) IN (\(no)) THEN 0 ELSE -1 END"
+        case .unknown:
+            return "CASE WHEN \(d.asText(e)) IN (\(yes)) THEN 1 WHEN \(d.asText(e)) IN (\(no)) THEN 0 ELSE -1 END"
+        }
     }
 
     private func weight(_ d: SQLDialect) -> String { weights.map { d.asDouble(d.quote($0)) } ?? d.number(1) }
@@ -51,11 +66,12 @@ public struct CoxAggregateQuery: Sendable, Equatable {
 
     /// Result columns: `n_all`, `n_excluded`, `miss_<k>` per required column, and over the complete rows
     /// `bad_event`, `events`, `min_time`, `min_weight`, `sum_w`, `sum_wx_<j>`, `non_unit_<j>` (rows with a
-    /// value outside {−1, 0, 1}), `distinct_<j>`, `event_min_<j>`, `event_max_<j>` (a two-valued covariate
-    /// one of whose values has no event has an infinite coefficient).
+    /// value outside {−1, 0, 1}), `min_x_<j>`, `max_x_<j>`, `event_min_<j>`, `event_max_<j>` (a two-valued
+    /// covariate one of whose values has no event has an infinite coefficient). With a partition key, one
+    /// row per partition (column `part`): every column adds, or combines by MIN/MAX, across partitions.
     public func profileSQL(from source: DataSource, dialect d: SQLDialect) -> String {
         let c = complete(d)
-        var cols = ["COUNT(*) AS n_all"]
+        var cols = (partitionKey.map { ["\(d.quote($0)) AS part"] } ?? []) + ["COUNT(*) AS n_all"]
         let anyMissing = requiredColumns.map { "\(d.quote($0)) IS NULL" }.joined(separator: " OR ")
         cols.append("SUM(CASE WHEN \(anyMissing) THEN 1 ELSE 0 END) AS n_excluded")
         for (k, name) in requiredColumns.enumerated() {
@@ -69,23 +85,37 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         for j in covariates.indices {
             cols.append("SUM(CASE WHEN \(c) THEN \(weight(d)) * \(x(j, d)) END) AS sum_wx_\(j)")
             cols.append("SUM(CASE WHEN \(c) AND \(x(j, d)) NOT IN (-1, 0, 1) THEN 1 ELSE 0 END) AS non_unit_\(j)")
-            cols.append("COUNT(DISTINCT CASE WHEN \(c) THEN \(x(j, d)) END) AS distinct_\(j)")
+            cols.append("MIN(CASE WHEN \(c) THEN \(x(j, d)) END) AS min_x_\(j)")
+            cols.append("MAX(CASE WHEN \(c) THEN \(x(j, d)) END) AS max_x_\(j)")
             cols.append("MIN(CASE WHEN \(c) AND \(status(d)) = 1 THEN \(x(j, d)) END) AS event_min_\(j)")
             cols.append("MAX(CASE WHEN \(c) AND \(status(d)) = 1 THEN \(x(j, d)) END) AS event_max_\(j)")
         }
-        return "SELECT\n  " + cols.joined(separator: ",\n  ") + "\nFROM " + source.sql(d)
+        return "SELECT\n  " + cols.joined(separator: ",\n  ") + "\nFROM " + source.sql(d) + groupByPartition
     }
 
-    /// Result columns `dev_<j>` = Σ w·|x_j − mean_j| over the complete rows.
-    public func deviationSQL(from source: DataSource, dialect d: SQLDialect, means: [Double]) -> String {
-        let cols = covariates.indices.map { j in "SUM(\(weight(d)) * ABS(\(x(j, d)) - \(d.number(means[j])))) AS dev_\(j)" }
+    /// Result columns `dev_<j>` = Σ w·|x_j − mean_j| over the complete rows, and `inner_<j>`, the number of
+    /// rows with a value strictly between the covariate's smallest and largest (0: two distinct values).
+    /// `mean_<j>` repeats the means the query was written for (so that an exported result can be matched to
+    /// its round). With a partition key, one row per partition (column `part`).
+    public func deviationSQL(from source: DataSource, dialect d: SQLDialect, means: [Double],
+                             range: [(min: Double, max: Double)]) -> String {
+        var cols = partitionKey.map { ["\(d.quote($0)) AS part"] } ?? []
+        for j in covariates.indices {
+            cols.append("\(d.number(means[j])) AS mean_\(j)")
+            cols.append("SUM(\(weight(d)) * ABS(\(x(j, d)) - \(d.number(means[j])))) AS dev_\(j)")
+            cols.append("SUM(CASE WHEN \(x(j, d)) > \(d.number(range[j].min)) AND \(x(j, d)) < \(d.number(range[j].max)) THEN 1 ELSE 0 END) AS inner_\(j)")
+        }
         return "SELECT\n  " + cols.joined(separator: ",\n  ") + "\nFROM " + source.sql(d) + "\nWHERE " + complete(d)
+            + groupByPartition
     }
+
+    private var groupByPartition: String { partitionKey == nil ? "" : "\nGROUP BY 1" }
 
     /// One Newton–Raphson step's sums per (stratum, time) at `beta` (on the centred, scaled covariates).
     ///
     /// Result columns: [`part`,] `stratum`, `time`, `deaths`, `dw`, `r0`, `r1_<i>`, `r2_<i>_<j>` (i ≥ j),
-    /// `d0`, `d1_<i>`, `d2_<i>_<j>` (Efron only), `deta`, `dx_<i>`, `max_eta`.
+    /// `d0`, `d1_<i>`, `d2_<i>_<j>` (Efron only), `deta`, `dx_<i>`, `max_eta`, and `beta_<i>`, the β the
+    /// query was written for (so that an exported result can be matched to its round).
     public func stepSQL(from source: DataSource, dialect d: SQLDialect, means: [Double], scale: [Double],
                         beta: [Double]) -> String {
         let p = covariates.count
@@ -94,7 +124,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         // innermost: centred, scaled covariates and the linear predictor
         var inner: [String] = []
         if let k = partitionKey { inner.append("\(d.quote(k)) AS part") }
-        inner.append((strata.map { d.asText(d.quote($0)) } ?? "''") + " AS stratum")
+        // the stratum's raw value: a cast to text would keep postgres_fdw from sending the GROUP BY to a shard
+        inner.append((strata.map { d.quote($0) } ?? "''") + " AS stratum")
         inner.append("\(timeExpr) AS time")
         inner.append("\(status(d)) AS dd")
         inner.append("\(weight(d)) AS w")
@@ -106,7 +137,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         var outer: [String] = (partitionKey == nil ? [] : ["part"]) + ["stratum", "time"]
         outer.append("SUM(dd) AS deaths")
         outer.append("SUM(dd * w) AS dw")
-        let r = "w * EXP(LEAST(eta, 709.0))"
+        // exp capped at exp(709) (as CoxData caps the linear predictor); CASE, unlike LEAST, is shippable
+        let r = "w * EXP(CASE WHEN eta > 709 THEN 709 ELSE eta END)"
         outer.append("SUM(\(r)) AS r0")
         for i in 0..<p { outer.append("SUM(\(r) * x\(i)) AS r1_\(i)") }
         for i in 0..<p { for j in 0...i { outer.append("SUM(\(r) * x\(i) * x\(j)) AS r2_\(i)_\(j)") } }
@@ -118,6 +150,7 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         outer.append("SUM(dd * w * eta) AS deta")
         for i in 0..<p { outer.append("SUM(dd * w * x\(i)) AS dx_\(i)") }
         outer.append("MAX(eta) AS max_eta")
+        for i in 0..<p { outer.append("\(d.number(beta[i])) AS beta_\(i)") }
         let keys = partitionKey == nil ? "stratum, time" : "part, stratum, time"
         var sql = "SELECT\n  " + outer.joined(separator: ",\n  ") + "\nFROM (\n"
         sql += "SELECT " + middle.joined(separator: ", ") + "\nFROM (\n"

@@ -18,8 +18,10 @@ struct DatabaseOptions: ParsableArguments {
     var minCell: Int?
     @Option(name: .customLong("time-grid"), help: "Privacy: round times up to multiples of this (e.g. 7 for weeks) before aggregating.")
     var timeGrid: Double?
-    @Option(help: ArgumentHelp("CSV export of the `pof sql` query's result: finish the analysis from it (km, logrank, cuminc).", valueName: "file"))
+    @Option(help: ArgumentHelp("CSV export of the `pof sql` query's result: finish the analysis from it (km, logrank, cuminc). For cox, a directory of the rounds' results: pof writes each next query there (see `pof sql --help`).", valueName: "file"))
     var aggregates: String?
+    @Option(help: "With cox --aggregates DIR: the SQL dialect of the queries pof writes (postgres or spark).")
+    var dialect: String = "postgres"
 
     var isActive: Bool { db != nil || aggregates != nil }
 
@@ -92,9 +94,43 @@ struct DatabaseOptions: ParsableArguments {
         if !needRows.isEmpty {
             throw ValidationError("\(needRows.joined(separator: ", ")) need subject-level rows and are not available with --db/--aggregates")
         }
-        guard db != nil else { throw ValidationError("cox from --aggregates is not available: a Cox fit needs one query per Newton step; use --db") }
-        return try session().cox(time: time, event: event, covariates: covariates, strata: strata, weights: weights, ties: ties)
+        if db != nil {
+            return try session().cox(time: time, event: event, covariates: covariates, strata: strata, weights: weights,
+                                     ties: ties)
+        }
+        guard let directory = aggregates else { throw ValidationError("--aggregates DIR is needed") }
+        guard let d = SQLDialect(rawValue: dialect) else { throw ValidationError("--dialect must be postgres or spark") }
+        guard !covariates.isEmpty else { throw ValidationError("--covariates needs at least one column") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("cox --aggregates needs a directory (it holds the rounds' queries and results): \(directory) is not one")
+        }
+        let q = CoxAggregateQuery(time: time, event: event, covariates: covariates, strata: strata, weights: weights,
+                                  efron: ties == .efron, partitionKey: partitionKey, privacy: privacy)
+        let fit = CoxAggregateFit(query: q, source: try source(), dialect: d, sourceName: (directory as NSString).lastPathComponent)
+        do {
+            return try fit.run { round in
+                let path = (directory as NSString).appendingPathComponent(round.name + ".csv")
+                guard FileManager.default.fileExists(atPath: path) else { throw CoxRoundNeeded(round: round) }
+                return try QueryResult.csv(contentsOf: path)
+            }
+        } catch let needed as CoxRoundNeeded {
+            let sqlPath = (directory as NSString).appendingPathComponent(needed.round.name + ".sql")
+            try (needed.round.sql + ";\n").write(toFile: sqlPath, atomically: true, encoding: .utf8)
+            let csvPath = (directory as NSString).appendingPathComponent(needed.round.name + ".csv")
+            FileHandle.standardError.write(Data("""
+                pof: round \(needed.round.number): run the query in \(sqlPath) where the data are, save its result as \
+                \(csvPath) (CSV with a header row), then run this command again
+
+                """.utf8))
+            throw DatabaseExitStatus.anotherRound
+        }
     }
+}
+
+/// Exit status of `pof cox --aggregates DIR` when the fit needs the result of another round's query.
+enum DatabaseExitStatus {
+    static let anotherRound = ExitCode(3)
 }
 
 /// The table of a command given a CSV file, or a clear message when neither a file nor --db was given.
@@ -106,7 +142,7 @@ func readTable(_ path: String?) throws -> CSVTable {
 struct SQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sql",
-        abstract: "Print the aggregate query of km, logrank or cuminc, for a database pof cannot connect to.",
+        abstract: "Print the aggregate query of km, logrank, cuminc or cox, for a database pof cannot connect to.",
         discussion: """
         Run the printed query where the data are (PostgreSQL, Spark SQL), export its result as CSV, and finish
         the analysis with the same command and --aggregates FILE. The result has a few rows per distinct time;
@@ -114,18 +150,31 @@ struct SQLCommand: ParsableCommand {
         Example:
           pof sql logrank --table lung --time time --event status --group sex --dialect spark > q.sql
           pof logrank --aggregates result.csv --time time --event status --group sex
+
+        Cox needs one query per Newton–Raphson step, each depending on the results before it, so it goes by
+        rounds in a directory: `pof cox --aggregates DIR --table … --dialect …` writes the next query to
+        DIR/<round>.sql (profile, deviation, step-1, step-2, …) and exits with status 3; run it, save its
+        result as DIR/<round>.csv, and run the same command again, until it prints the fit (usually 6–9
+        rounds). `pof sql cox` prints the first round's query.
+          mkdir fit
+          pof cox --aggregates fit --table lung --time time --event status --covariates age,sex --dialect spark
+          # run fit/profile.sql, save fit/profile.csv; repeat the command; … until the fit is printed
         """)
 
-    enum Analysis: String, ExpressibleByArgument, CaseIterable { case km, logrank, cuminc }
+    enum Analysis: String, ExpressibleByArgument, CaseIterable { case km, logrank, cuminc, cox }
 
-    @Argument(help: "The analysis: km, logrank or cuminc.") var analysis: Analysis
+    @Argument(help: "The analysis: km, logrank, cuminc or cox.") var analysis: Analysis
     @Option(help: "SQL dialect: postgres (default) or spark.") var dialect: String = "postgres"
     @Option(help: "The table or view holding one row per subject.") var table: String?
     @Option(help: "An SQL query giving one row per subject.") var query: String?
     @Option(help: "Time column.") var time: String
     @Option(help: "Event column (km, logrank: 1/0 or TRUE/FALSE; cuminc: cause codes).") var event: String
     @Option(help: "Grouping column.") var group: String?
-    @Option(help: "Stratification column (logrank).") var strata: String?
+    @Option(help: "Stratification column (logrank, cox).") var strata: String?
+    @Option(help: "Comma-separated covariate columns (cox).") var covariates: String?
+    @Option(help: "Case-weight column (cox).") var weights: String?
+    @Option(name: .customLong("partition-key"), help: "Also group by this column (a sharded table; the sums are added by pof).")
+    var partitionKey: String?
     @Option(name: .customLong("min-cell"), help: "Privacy: drop cells with fewer rows than this.") var minCell: Int?
     @Option(name: .customLong("time-grid"), help: "Privacy: round times up to multiples of this.") var timeGrid: Double?
 
@@ -138,9 +187,18 @@ struct SQLCommand: ParsableCommand {
         default: throw ValidationError("give --table NAME or --query SQL")
         }
         if analysis == .logrank && group == nil { throw ValidationError("logrank needs --group") }
+        let privacy = PrivacyOptions(minimumCellCount: minCell, timeGrid: timeGrid)
+        if analysis == .cox {
+            let names = parseList(covariates ?? "")
+            guard !names.isEmpty else { throw ValidationError("cox needs --covariates") }
+            let q = CoxAggregateQuery(time: time, event: event, covariates: names, strata: strata, weights: weights,
+                                      partitionKey: partitionKey, privacy: privacy)
+            print(CoxAggregateFit(query: q, source: source, dialect: d, sourceName: source.name).firstRound.sql + ";")
+            return
+        }
         let q = SurvivalAggregateQuery(time: time, event: event, eventKind: analysis == .cuminc ? .cause : .indicator,
                                        group: group, strata: analysis == .logrank ? strata : nil,
-                                       privacy: PrivacyOptions(minimumCellCount: minCell, timeGrid: timeGrid))
+                                       partitionKey: partitionKey, privacy: privacy)
         print(q.sql(from: source, dialect: d) + ";")
     }
 }

@@ -169,4 +169,116 @@ struct DatabaseAnalysisTests {
         let expected = try LogRankAnalysis.run(table: file, time: "time", event: "status", group: "sex", strata: "ph.ecog")
         #expect(try differences(expected, got) == [])
     }
+
+    /// Cox by rounds from exported results: each round's query run on its own, its result saved as CSV in a
+    /// directory, the fit replayed from the saved results until it finishes. Equal to the file mode.
+    @Test func coxByRoundsFromExportedResults() throws {
+        let db = try database("lung.csv", table: "lung_rounds")
+        let file = try FixtureData.table("lung.csv")
+        for (covariates, strata, ties) in [(["age", "sex", "ph.ecog"], nil, CoxModel.Ties.efron),
+                                           (["age", "ph.karno"], "sex", .breslow)] as [([String], String?, CoxModel.Ties)] {
+            let dir = try temporaryDirectory("pof-cox-rounds")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let q = CoxAggregateQuery(time: "time", event: "status", covariates: covariates, strata: strata,
+                                      efron: ties == .efron)
+            let fit = CoxAggregateFit(query: q, source: .table("lung_rounds"), dialect: .postgres, sourceName: "lung_rounds")
+            var rounds: [String] = []
+            var result: CoxAnalysis.Result? = nil
+            while result == nil {
+                do {
+                    result = try fit.run { round in
+                        let path = dir + "/" + round.name + ".csv"
+                        guard FileManager.default.fileExists(atPath: path) else { throw CoxRoundNeeded(round: round) }
+                        return try QueryResult.csv(contentsOf: path)
+                    }
+                } catch let needed as CoxRoundNeeded {
+                    // what the analyst does: run the query where the data are and export its result
+                    rounds.append(needed.round.name)
+                    try csvText(db.connection.query(needed.round.sql)).write(toFile: dir + "/" + needed.round.name + ".csv",
+                                                                             atomically: true, encoding: .utf8)
+                }
+                #expect(rounds.count < 40)
+            }
+            #expect(Array(rounds.prefix(3)) == ["profile", "deviation", "step-1"])
+            var expected = try CoxAnalysis.run(table: file, time: "time", event: "status", covariates: covariates,
+                                               strata: strata, ties: ties)
+            let got = try #require(result)
+            expected.concordance = got.concordance
+            expected.warnings = got.warnings
+            #expect(try differences(expected, got) == [], "\(covariates) \(ties)")
+            #expect(rounds.count == got.iterations + 3 || rounds.count == got.iterations + 2, "\(rounds)")
+            // a result exported from another round's query is refused
+            try FileManager.default.copyItem(atPath: dir + "/step-1.csv", toPath: dir + "/other.csv")
+            try FileManager.default.removeItem(atPath: dir + "/step-2.csv")
+            try FileManager.default.copyItem(atPath: dir + "/other.csv", toPath: dir + "/step-2.csv")
+            do {
+                _ = try fit.run { round in try QueryResult.csv(contentsOf: dir + "/" + round.name + ".csv") }
+                Issue.record("a result of another round was accepted")
+            } catch {
+                #expect("\(error)".contains("was made by another query"), "\(error)")
+            }
+        }
+    }
+
+    /// A wrong or missing password: a message saying authentication failed and where the password goes,
+    /// never the password itself.
+    @Test func authenticationFailure() throws {
+        let admin = try PostgresConnection(url: server.url)
+        _ = try admin.query("DROP ROLE IF EXISTS pof_secret")
+        _ = try admin.query("CREATE ROLE pof_secret LOGIN PASSWORD 'right-horse-battery'")
+        let hba = server.directory + "/data/pg_hba.conf"
+        let original = try String(contentsOfFile: hba, encoding: .utf8)
+        try ("host all pof_secret 127.0.0.1/32 scram-sha-256\n" + original).write(toFile: hba, atomically: false, encoding: .utf8)
+        _ = try admin.query("SELECT pg_reload_conf()")
+        defer {
+            try? original.write(toFile: hba, atomically: false, encoding: .utf8)
+            _ = try? admin.query("SELECT pg_reload_conf()")
+        }
+        let dir = try temporaryDirectory("pof-pgpass")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func passfile(_ password: String) throws -> String {
+            let path = dir + "/pgpass-\(password.count)"
+            try "127.0.0.1:\(server.port):*:pof_secret:\(password)\n".write(toFile: path, atomically: false, encoding: .utf8)
+            chmod(path, 0o600)
+            return path
+        }
+        let base = "postgresql://pof_secret@127.0.0.1:\(server.port)/postgres"
+        do {
+            _ = try SurvivalDatabase(url: base + "?passfile=\(dir)/none", source: .table("lung"))
+            Issue.record("connected without a password")
+        } catch let error as DatabaseError {
+            guard case .authentication = error else { Issue.record("not an authentication error: \(error)"); return }
+            #expect("\(error)".hasPrefix("authentication failed: 127.0.0.1:\(server.port)/postgres"), "\(error)")
+            #expect("\(error)".contains("PGPASSWORD or ~/.pgpass"))
+        }
+        do {
+            _ = try SurvivalDatabase(url: base + "?passfile=\(try passfile("wrong"))", source: .table("lung"))
+            Issue.record("connected with a wrong password")
+        } catch let error as DatabaseError {
+            guard case .authentication = error else { Issue.record("not an authentication error: \(error)"); return }
+            #expect("\(error)".contains("password authentication failed for user \"pof_secret\""), "\(error)")
+            #expect(!"\(error)".contains("wrong"))
+        }
+        let ok = try PostgresConnection(url: base + "?passfile=\(try passfile("right-horse-battery"))")
+        #expect(try ok.query("SELECT current_user").rows[0][0] == "pof_secret")
+    }
+
+    /// A missing column and a wrong type in a Cox model and in a query source; a failed connection.
+    @Test func clearErrorsForCoxAndQueries() throws {
+        let db = try database("lung.csv", table: "lung_err2")
+        func message(_ body: () throws -> Void) -> String {
+            do { try body(); return "no error" } catch { return "\(error)" }
+        }
+        #expect(message { _ = try db.cox(time: "time", event: "status", covariates: ["age", "no_such"]) }
+            .contains("table lung_err2: column \"no_such\" does not exist"))
+        #expect(message { _ = try db.cox(time: "time", event: "status", covariates: ["age", "sex_label"]) }
+            .contains("column \"sex_label\": not a numeric column"))
+        let query = try SurvivalDatabase(url: server.url, source: .query("SELECT time, status, sex FROM lung_err2"))
+        #expect(message { _ = try query.logRank(time: "time", event: "status", group: "age") }
+            .contains("query: column \"age\" does not exist"))
+        #expect(message { _ = try SurvivalDatabase(url: "postgresql://postgres@127.0.0.1:1/postgres", source: .table("t")) }
+            .contains("cannot connect to 127.0.0.1:1/postgres"))
+        #expect(message { _ = try SurvivalDatabase(url: server.url, source: .table("no_such_table")).kaplanMeier(time: "t", event: "e") }
+            .contains("\"no_such_table\" does not exist"))
+    }
 }

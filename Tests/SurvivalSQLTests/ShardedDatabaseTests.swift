@@ -1,4 +1,5 @@
 import Foundation
+import Survival
 import SurvivalSQL
 import TableAnalysis
 import Tabular
@@ -50,11 +51,26 @@ struct ShardedDatabaseTests {
         #expect(remote.allSatisfy { $0.contains("GROUP BY") && $0.contains("count(*)") }, "\(remote)")
         #expect(try differences(KaplanMeierAnalysis.run(table: csv, time: "time", event: "status", group: "sex", at: [365]),
                                 db.kaplanMeier(time: "time", event: "status", group: "sex", at: [365])) == [])
-        var cox = try CoxAnalysis.run(table: csv, time: "time", event: "status", covariates: ["age", "sex"])
-        let got = try db.cox(time: "time", event: "status", covariates: ["age", "sex"])
-        cox.concordance = got.concordance
-        cox.warnings = got.warnings
-        #expect(try differences(cox, got) == [])
+        // Cox: every aggregate query (profile, deviation, each Newton step) runs on the shards
+        let coxSession = try SurvivalDatabase(url: coordinator.url, source: .table("lung_sharded"), partitionKey: "site")
+        for ties in [CoxModel.Ties.breslow, .efron] {
+            var cox = try CoxAnalysis.run(table: csv, time: "time", event: "status", covariates: ["age", "sex", "ph.ecog"],
+                                          strata: "inst", ties: ties)
+            let got = try coxSession.cox(time: "time", event: "status", covariates: ["age", "sex", "ph.ecog"],
+                                         strata: "inst", ties: ties)
+            cox.concordance = got.concordance
+            cox.warnings = got.warnings
+            #expect(try differences(cox, got) == [], "\(ties)")
+        }
+        let aggregating = coxSession.statements.filter { $0.hasPrefix("SELECT") && !$0.hasSuffix("WHERE 1 = 0") }
+        #expect(aggregating.filter { $0.contains("AS max_eta") }.count >= 6, "one query per Newton step")
+        for statement in aggregating {
+            let plan = try admin.query("EXPLAIN VERBOSE " + statement).rows.compactMap { $0[0] }
+            let remote = plan.filter { $0.contains("Remote SQL:") }
+            #expect(remote.count == 3, "\(statement.prefix(80)): \(plan)")
+            // each shard returns its own sums: the aggregate and its GROUP BY are in the SQL sent to it
+            #expect(remote.allSatisfy { $0.contains("GROUP BY") && $0.contains("sum(") }, "\(remote)")
+        }
         for s in shards { s.stop() }
     }
 }

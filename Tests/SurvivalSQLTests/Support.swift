@@ -1,4 +1,5 @@
 import Foundation
+import SurvivalSQL
 import Testing
 
 /// Compares two Encodable results field by field: strings, integers and keys exactly, numbers to `relative`
@@ -35,4 +36,26 @@ private func compare(_ x: Any, _ y: Any, _ path: String, _ rel: Double, _ abs: D
     default:
         out.append("\(path): \(x) vs \(y)")
     }
+}
+
+/// A query result written as CSV with a header row (NULL as an empty cell, cells quoted where needed), as
+/// `psql`'s `\copy … TO … CSV HEADER` or a Spark export writes it.
+func csvText(_ r: QueryResult) -> String {
+    func cell(_ s: String?) -> String {
+        guard let s else { return "" }
+        if s.contains(",") || s.contains("\"") || s.contains("\n") || s.isEmpty {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+    var out = r.columns.map(cell).joined(separator: ",") + "\n"
+    for row in r.rows { out += row.map(cell).joined(separator: ",") + "\n" }
+    return out
+}
+
+/// A fresh temporary directory (removed by the caller).
+func temporaryDirectory(_ prefix: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
 }
