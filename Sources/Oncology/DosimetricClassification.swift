@@ -186,6 +186,16 @@ public enum DosimetricRule: String, CaseIterable, Sendable, Hashable, Codable {
         }
     }
 
+    /// The rule as named in running text: "the volume-in-isodose rule", "the MDACC types A–E".
+    public var phrase: String {
+        switch self {
+        case .volumeInIsodose: return "the volume-in-isodose rule"
+        case .centroid: return "the centroid rule"
+        case .mdacc: return "the MDACC types A–E"
+        case .centroidD95: return "the centroid + D95 rule"
+        }
+    }
+
     /// The categories of this rule, in table order.
     public var categories: [DosimetricCategory] {
         switch self {

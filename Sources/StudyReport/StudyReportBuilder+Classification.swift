@@ -51,12 +51,17 @@ extension StudyReportBuilder {
             if p.assignFailureTypes {
                 s += " The rule's category (in-field, marginal or out-of-field) defined the failure type of the endpoints and patterns; failures it could not classify kept the site recorded."
             }
-            let others = c.rules.filter { $0.rule != p.rule }.map(\.title)
-            if !others.isEmpty { s += " As a sensitivity analysis the same failures were counted under " + others.joined(separator: ", ") + "." }
+            let others = c.rules.filter { $0.rule != p.rule }.map(\.rule.phrase)
+            if !others.isEmpty { s += " As a sensitivity analysis the same failures were counted under " + Self.list(others) + "." }
         } else {
-            s += "The failures with dose summaries from the treatment-planning system were counted under every published rule the data allowed (" + c.rules.map(\.title).joined(separator: ", ") + "); no rule was designated primary."
+            s += "The failures with dose summaries from the treatment-planning system were counted under every published rule the data allowed (" + Self.list(c.rules.map(\.rule.phrase)) + "); no rule was designated primary."
         }
         s += " A failure lacking an input a rule needs was counted as not classifiable under that rule."
         return s
+    }
+
+    /// "a", "a and b", "a, b and c".
+    static func list(_ items: [String]) -> String {
+        items.count <= 2 ? items.joined(separator: " and ") : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 }

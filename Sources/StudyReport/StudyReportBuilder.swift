@@ -119,7 +119,7 @@ public struct StudyReportBuilder {
 
     func organs() -> ReportDocument.Table {
         .init(caption: "Sites of \(results.provenance.plan.failureVocabulary.name(.extrahepatic)) failure, by frequency",
-              header: ["Site", "Patients (% of extrahepatic failures)"],
+              header: ["Site", "Patients (% of \(results.provenance.plan.failureVocabulary.name(.extrahepatic)) failures)"],
               rows: results.patterns.extrahepaticOrgans.map { [$0.category, nPct($0.n, $0.denominator)] },
               alignments: [.left, .right])
     }
