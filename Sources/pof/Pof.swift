@@ -17,7 +17,8 @@ struct Pof: ParsableCommand {
         """,
         version: PofVersion.string,
         subcommands: [DemoCommand.self, ReportCommand.self, SimulateCommand.self, AssessCommand.self, KaplanMeierCommand.self, LogRankCommand.self, CoxCommand.self,
-                      CumulativeIncidenceCommand.self, FineGrayCommand.self, PredictCommand.self, SQLCommand.self, ServeCommand.self]
+                      CumulativeIncidenceCommand.self, FineGrayCommand.self, PredictCommand.self, SQLCommand.self, ServeCommand.self,
+                      RestrictedMeanCommand.self]
     )
 }
 
