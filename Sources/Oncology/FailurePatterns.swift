@@ -215,52 +215,5 @@ public struct FailurePattern: OptionSet, Sendable, Hashable, Codable, CustomStri
     public var description: String { label }
 }
 
-// MARK: - Dose-based location of an in-liver recurrence
-
-/// The dose-based location of a recurrence relative to the treated volume.
-///
-/// ```swift
-/// let c = RecurrenceDoseLocation(fractionInHighDoseRegion: 0.5)   // .marginal
-/// ```
-public enum RecurrenceDoseLocation: String, CaseIterable, Sendable, Hashable, Codable {
-    /// Recurrence (almost) entirely inside the high-dose region.
-    case infield = "infield"
-    /// Recurrence partly inside the high-dose region.
-    case marginal = "marginal"
-    /// Recurrence (almost) entirely outside the high-dose region.
-    case outfield = "outfield"
-
-    /// Classifies a recurrence from the fraction of the recurrent gross tumour volume (rGTV)
-    /// lying inside the reference isodose surface.
-    ///
-    /// NOT VERIFIED: clinical-rules.md attributes to Dawson et al. (2000) the rule
-    /// ">= 95% of rGTV inside the 95% isodose = infield, 20-95% = marginal, < 20% = outfield".
-    /// A search of the stored literature (pages and docs corpora) did not find Dawson's text;
-    /// related papers found there use other cut-offs (e.g. 80% of the recurrence inside the 95%
-    /// isodose; centroid-based rules). The thresholds are therefore parameters; the defaults
-    /// reproduce the rules document, not a checked primary source. The isodose level itself is
-    /// chosen by the caller when computing `fractionInHighDoseRegion`.
-    ///
-    /// Boundaries: fraction >= `infieldAtLeast` -> infield; fraction >= `marginalAtLeast` ->
-    /// marginal; otherwise outfield.
-    ///
-    /// ```swift
-    /// RecurrenceDoseLocation(fractionInHighDoseRegion: 0.95)   // .infield
-    /// RecurrenceDoseLocation(fractionInHighDoseRegion: 0.19)   // .outfield
-    /// ```
-    /// - Parameters:
-    ///   - fractionInHighDoseRegion: Fraction (0...1) of the rGTV inside the reference isodose.
-    ///   - infieldAtLeast: Lower bound (inclusive) for infield; default 0.95.
-    ///   - marginalAtLeast: Lower bound (inclusive) for marginal; default 0.20.
-    /// - Returns: `nil` if the fraction is not finite or outside 0...1.
-    public init?(fractionInHighDoseRegion: Double, infieldAtLeast: Double = 0.95, marginalAtLeast: Double = 0.20) {
-        guard fractionInHighDoseRegion.isFinite, (0...1).contains(fractionInHighDoseRegion) else { return nil }
-        if fractionInHighDoseRegion >= infieldAtLeast {
-            self = .infield
-        } else if fractionInHighDoseRegion >= marginalAtLeast {
-            self = .marginal
-        } else {
-            self = .outfield
-        }
-    }
-}
+// The dose-based classification of a recurrence (volume in isodose, centroid, MDACC A–E, centroid + D95)
+// is in DosimetricClassification.swift.

@@ -290,9 +290,13 @@ public struct FailureEvent: Sendable, Hashable, Codable {
     public var site: FailureSite
     public var organ: String?
     public var source: SourceRow
+    /// The planning system's dose summaries for this failure (optional failures.csv columns); `nil` when
+    /// none is recorded.
+    public var dosimetry: FailureDosimetry?
     public init(patientID: String, date: Day, site: FailureSite, organ: String? = nil,
-                source: SourceRow = SourceRow(file: "failures.csv", row: 0)) {
+                source: SourceRow = SourceRow(file: "failures.csv", row: 0), dosimetry: FailureDosimetry? = nil) {
         self.patientID = patientID; self.date = date; self.site = site; self.organ = organ; self.source = source
+        self.dosimetry = dosimetry
     }
 }
 

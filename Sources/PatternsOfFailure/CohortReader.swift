@@ -281,7 +281,7 @@ public enum CohortFileRole: String, Sendable, Hashable, Codable, CaseIterable {
             return ["viral", "child_pugh", "bilirubin", "albumin", "inr", "ascites", "encephalopathy", "icg_r15",
                     "t_stage", "n_stage", "m_stage", "tumor_number", "tumor_size_cm", "vascular_invasion", "afp",
                     "pivka", "prior_treatment", "rt_technique", "response_3m", "death_date", "height_cm", "weight_kg", "cause_of_death"]
-        case .failures: return ["organ"]
+        case .failures: return ["organ"] + FailureColumns.dosimetry
         case .lesions: return ["progression"]
         case .labs: return ["lln", "uln"]
         case .toxicities: return []
@@ -359,7 +359,12 @@ public struct CohortReading: Sendable, Codable {
 public enum CohortReader {
     /// Reads the files from disk. A file that cannot be read is an error (file-level, row 0): missing, a
     /// directory, not a regular file (a FIFO or device, which could block or never end), or unreadable.
-    public static func read(_ files: CohortFiles) -> CohortReading {
+    ///
+    /// - Parameters:
+    ///   - files: The cohort's files.
+    ///   - failureTypes: The vocabulary failures.csv `site` is read in (the plan's `failure_types`).
+    /// - Returns: The cohort when there is no error, and every issue found.
+    public static func read(_ files: CohortFiles, failureTypes: FailureVocabulary = .paper) -> CohortReading {
         var unreadable: [ValidationIssue] = []
         func load(_ url: URL?) -> CohortSource? {
             guard let url else { return nil }
@@ -376,16 +381,22 @@ public enum CohortReader {
             (.patients, load(files.patients)), (.failures, load(files.failures)), (.lesions, load(files.lesions)),
             (.labs, load(files.labs)), (.toxicities, load(files.toxicities)),
         ]
-        return read(given, extraIssues: unreadable)
+        return read(given, extraIssues: unreadable, failureTypes: failureTypes)
     }
 
     /// Reads in-memory files.
-    public static func read(_ sources: CohortSources) -> CohortReading {
+    ///
+    /// - Parameters:
+    ///   - sources: The cohort's files as bytes.
+    ///   - failureTypes: The vocabulary failures.csv `site` is read in (the plan's `failure_types`).
+    /// - Returns: The cohort when there is no error, and every issue found.
+    public static func read(_ sources: CohortSources, failureTypes: FailureVocabulary = .paper) -> CohortReading {
         read([(.patients, sources.patients), (.failures, sources.failures), (.lesions, sources.lesions),
-              (.labs, sources.labs), (.toxicities, sources.toxicities)], extraIssues: [])
+              (.labs, sources.labs), (.toxicities, sources.toxicities)], extraIssues: [], failureTypes: failureTypes)
     }
 
-    private static func read(_ given: [(CohortFileRole, CohortSource?)], extraIssues: [ValidationIssue]) -> CohortReading {
+    private static func read(_ given: [(CohortFileRole, CohortSource?)], extraIssues: [ValidationIssue],
+                             failureTypes: FailureVocabulary) -> CohortReading {
         let log = CohortIssueLog()
         var inputs: [InputFile] = []
         var exclusions: [InputExclusion] = []
@@ -424,7 +435,8 @@ public enum CohortReader {
             log.add(.error, file: table.sourceName, row: 0, column: nil, value: nil,
                     message: "no patients: the file has a header but no data rows")
         }
-        let failures = rows(.failures).map(readFailure)
+        let siteVocabulary = CohortVocabulary.site(failureTypes)
+        let failures = rows(.failures).map { readFailure($0, sites: siteVocabulary) }
         let lesions = rows(.lesions).map(readLesion)
         let labs = rows(.labs).map(readLab)
         let toxicities = rows(.toxicities).map(readToxicity)
@@ -432,7 +444,7 @@ public enum CohortReader {
         // Rules across fields and records.
         let byID = CohortValidation.checkPatients(patients)
         let known: [String: PatientDraft]? = tables[.patients].flatMap { $0.columnNames.contains("id") ? byID : nil }
-        CohortValidation.checkFailures(failures, patients: known)
+        CohortValidation.checkFailures(failures, patients: known, failureTypes: failureTypes)
         CohortValidation.checkLesions(lesions, patients: known)
         CohortValidation.checkLabs(labs, patients: known)
         CohortValidation.checkToxicities(toxicities, patients: known)
@@ -513,12 +525,22 @@ public enum CohortReader {
         return d
     }
 
-    static func readFailure(_ r: CohortRowReader) -> FailureDraft {
+    static func readFailure(_ r: CohortRowReader, sites: CategoryVocabulary<FailureSite>) -> FailureDraft {
         var d = FailureDraft(r: r)
         d.id = r.text("id", required: true)
         d.date = r.date("date", required: true)
-        d.site = r.category("site", CohortVocabulary.site, required: true)
+        d.site = r.category("site", sites, required: true)
         d.organ = r.text("organ")
+        var dose = FailureDosimetry()
+        dose.percentInIsodose = r.number("rgtv_in_isodose_pct", in: 0...100, "a percentage between 0 and 100")
+        dose.centroidInTarget = r.category("centroid_in_target", CohortVocabulary.yesNo)
+        dose.centroidInElectiveTarget = r.category("centroid_in_elective_target", CohortVocabulary.yesNo)
+        dose.centroidDoseGy = r.number("centroid_dose_gy", in: 0...Double.greatestFiniteMagnitude, "a dose ≥ 0 Gy")
+        dose.d95Gy = r.number("rgtv_d95_gy", in: 0...Double.greatestFiniteMagnitude, "a dose ≥ 0 Gy")
+        dose.prescriptionGy = r.number("prescription_gy", in: Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude, "a dose > 0 Gy")
+        dose.electiveDoseGy = r.number("elective_dose_gy", in: Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude, "a dose > 0 Gy")
+        dose.registration = r.category("registration", CohortVocabulary.registration)
+        d.dosimetry = dose.isEmpty ? nil : dose
         return d
     }
 
@@ -643,6 +665,17 @@ final class CohortRowReader {
         guard let s = text(column, required: required) else { return nil }
         guard let v = CohortVocabulary.decimal(s) else {
             error(column, CohortVocabulary.notANumberMessage(s))
+            return nil
+        }
+        return v
+    }
+
+    /// A number that must lie in `range` (checked after reading it with `DecimalNumber`); outside it is an
+    /// error naming the column and value.
+    func number(_ column: String, in range: ClosedRange<Double>, _ expected: String) -> Double? {
+        guard let v = number(column) else { return nil }
+        guard range.contains(v) else {
+            error(column, "out of range: expected \(expected)")
             return nil
         }
         return v

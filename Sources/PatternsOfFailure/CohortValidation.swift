@@ -82,10 +82,17 @@ enum CohortVocabulary {
         }
     }
 
-    static let site = CategoryVocabulary<FailureSite>(
-        what: "failure site", accepted: "infield, intrahepatic-outfield, extrahepatic (also in-field, outfield, I, O, E)") {
-        FailureSite(parsing: $0)
+    /// Failure sites in the plan's vocabulary (`failure_types`).
+    static func site(_ vocabulary: FailureVocabulary) -> CategoryVocabulary<FailureSite> {
+        CategoryVocabulary<FailureSite>(
+            what: "failure site",
+            accepted: vocabulary.accepted + (vocabulary == .paper ? "" : " (the plan's failure_types: \(vocabulary.rawValue))")) {
+            vocabulary.site(parsing: $0)
+        }
     }
+
+    static let registration = CategoryVocabulary<ImageRegistration>(
+        what: "image registration", accepted: "rigid, deformable (also RIR, DIR)") { ImageRegistration(parsing: $0) }
 
     static let lesionKind = CategoryVocabulary<LesionKind>(what: "lesion kind", accepted: "target, non-target, new") {
         switch key($0) {
@@ -330,11 +337,13 @@ struct FailureDraft {
     var date: Day?
     var site: FailureSite?
     var organ: String?
+    var dosimetry: FailureDosimetry?
     init(r: CohortRowReader) { self.r = r }
 
     func build() -> FailureEvent? {
         guard let id, let date, let site else { return nil }
-        return FailureEvent(patientID: id, date: date, site: site, organ: organ, source: SourceRow(file: r.file, row: r.row))
+        return FailureEvent(patientID: id, date: date, site: site, organ: organ, source: SourceRow(file: r.file, row: r.row),
+                            dosimetry: dosimetry)
     }
 }
 
@@ -623,14 +632,15 @@ enum CohortValidation {
         return nil
     }
 
-    static func checkFailures(_ failures: [FailureDraft], patients: [String: PatientDraft]?) {
+    static func checkFailures(_ failures: [FailureDraft], patients: [String: PatientDraft]?,
+                              failureTypes: FailureVocabulary = .paper) {
         let show = CohortVocabulary.show
         var seen: [String: Int] = [:]
         for f in failures {
             let r = f.r
             let p = patient(of: r, f.id, patients)
-            if f.site == .extrahepatic, f.organ == nil {
-                r.warning("organ", "extrahepatic failure without organ (e.g. lung, bone, lymph node)")
+            if f.site == .extrahepatic, f.organ == nil, failureTypes.thirdTypeHasOrgan {
+                r.warning("organ", "\(failureTypes.name(.extrahepatic)) failure without organ (e.g. lung, bone, lymph node)")
             }
             if let p, let date = f.date {
                 if let end = p.rtEnd, date < end {

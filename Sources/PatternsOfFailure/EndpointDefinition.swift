@@ -11,7 +11,9 @@ import Oncology
 ///   other_failures: ignore   # ignore | censor
 /// ```
 ///
-/// `events` lists failure types (`infield`, `intrahepatic-outfield`, `extrahepatic`), `any_failure`, and/or
+/// `events` lists failure types in the plan's `failure_types` vocabulary (the paper's: `infield`,
+/// `intrahepatic-outfield`, `extrahepatic`; or `local`, `regional`, `distant`; or `in-field`, `marginal`,
+/// `out-of-field`), `any_failure`, and/or
 /// `death`. Overall survival is `events: [death]`; the paper's failure-specific PFS is one failure type
 /// with death censored and other types ignored.
 public struct EndpointDefinition: Sendable, Equatable, Codable {
@@ -56,9 +58,9 @@ public struct EndpointDefinition: Sendable, Equatable, Codable {
     /// The single failure type of a failure-specific endpoint.
     public var singleFailureType: FailureSite? { !anyFailure && failureTypes.count == 1 ? failureTypes[0] : nil }
 
-    /// Event names as written in the plan.
-    var eventNames: [String] {
-        (anyFailure ? ["any_failure"] : []) + failureTypes.map(\.rawValue) + (deathIsEvent ? ["death"] : [])
+    /// Event names as written in the plan, failure types in the plan's vocabulary.
+    func eventNames(_ vocabulary: FailureVocabulary = .paper) -> [String] {
+        (anyFailure ? ["any_failure"] : []) + failureTypes.map(vocabulary.name) + (deathIsEvent ? ["death"] : [])
     }
 
     /// The observation of this endpoint for one patient.
@@ -98,16 +100,28 @@ public struct EndpointDefinition: Sendable, Equatable, Codable {
     }
 
     /// The paper's five endpoints: OS and PFS for each failure type and for any failure.
-    public static func paper(death: DeathHandling, otherFailures: OtherFailureHandling) -> [EndpointDefinition] {
+    ///
+    /// With another ``FailureVocabulary`` the same five endpoints are named in it (`pfs_local`, "PFS, local
+    /// failure", …).
+    ///
+    /// ```swift
+    /// EndpointDefinition.paper(death: .censor, otherFailures: .ignore).map(\.name)
+    /// // ["os", "pfs_infield", "pfs_intrahepatic_outfield", "pfs_extrahepatic", "pfs_any"]
+    /// ```
+    /// - Parameters:
+    ///   - death: What death does to the failure endpoints.
+    ///   - otherFailures: What a failure of another type does.
+    ///   - vocabulary: The failure-type names (default the paper's).
+    /// - Returns: OS, one PFS per failure type, PFS for any failure.
+    public static func paper(death: DeathHandling, otherFailures: OtherFailureHandling,
+                             vocabulary: FailureVocabulary = .paper) -> [EndpointDefinition] {
         let d = death == .event
-        return [
-            .init(name: "os", label: "Overall survival", deathIsEvent: true),
-            .init(name: "pfs_infield", label: "PFS, infield failure", failureTypes: [.infield], deathIsEvent: d, otherFailures: otherFailures),
-            .init(name: "pfs_intrahepatic_outfield", label: "PFS, intrahepatic-outfield failure",
-                  failureTypes: [.intrahepaticOutfield], deathIsEvent: d, otherFailures: otherFailures),
-            .init(name: "pfs_extrahepatic", label: "PFS, extrahepatic failure", failureTypes: [.extrahepatic], deathIsEvent: d, otherFailures: otherFailures),
-            .init(name: "pfs_any", label: "PFS, any failure", anyFailure: true, deathIsEvent: d, otherFailures: otherFailures),
-        ]
+        return [.init(name: "os", label: "Overall survival", deathIsEvent: true)]
+            + FailureSite.allCases.map { s in
+                .init(name: vocabulary.endpointName(s), label: "PFS, \(vocabulary.name(s)) failure", failureTypes: [s],
+                      deathIsEvent: d, otherFailures: otherFailures)
+            }
+            + [.init(name: "pfs_any", label: "PFS, any failure", anyFailure: true, deathIsEvent: d, otherFailures: otherFailures)]
     }
 }
 
@@ -133,9 +147,15 @@ public struct EndpointObservation: Sendable, Equatable, Codable {
         case lastFollowUpStatusUnknown
 
         /// "infield failure", "death", "last follow-up".
-        public var label: String {
+        public var label: String { label(.paper) }
+
+        /// The label with failure types named in a vocabulary: "local failure".
+        ///
+        /// - Parameter vocabulary: The plan's failure-type names.
+        /// - Returns: What ended follow-up, in words.
+        public func label(_ vocabulary: FailureVocabulary) -> String {
             switch self {
-            case .failure(let s): return s.map { "\($0.rawValue) failure" } ?? "failure"
+            case .failure(let s): return s.map { "\(vocabulary.name($0)) failure" } ?? "failure"
             case .death: return "death"
             case .otherFailure: return "another failure type first"
             case .lastFollowUp: return "last follow-up, alive"

@@ -205,7 +205,7 @@ extension StudyAnalysis {
         let deaths = osE.map { $0.event.filter { $0 }.count }
         let years = data.records.map { $0.patient.rtStart.components.year }
         let cohortText = (synthetic ? "the SYNTHETIC demo cohort (not patient data)" : "the study's cohort")
-            + " of \(data.records.count) patients treated \(years.min().map(String.init) ?? "?")–\(years.max().map(String.init) ?? "?")"
+            + " of \(data.records.count) patients treated " + Self.yearSpan(years)
             + (deaths.map { ", \($0) deaths" } ?? "")
         return RiskAssessment(
             factors: factors, predictions: predictions, refusals: refusals, cautions: cautions, findings: findings,
@@ -215,4 +215,12 @@ extension StudyAnalysis {
     }
 
     private func fmt(_ x: Double) -> String { String(format: x < 10 ? "%.2f" : "%.1f", x) }
+}
+
+extension StudyAnalysis {
+    /// "in 2005" for one year, "2001–2009" for several, "in unknown years" for none.
+    static func yearSpan(_ years: [Int]) -> String {
+        guard let lo = years.min(), let hi = years.max() else { return "in unknown years" }
+        return lo == hi ? "in \(lo)" : "\(lo)–\(hi)"
+    }
 }

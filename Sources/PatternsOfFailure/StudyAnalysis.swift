@@ -76,7 +76,7 @@ public struct StudyAnalysis {
             let fit = try KaplanMeier(time: e.time, event: e.event)
             let med = fit.median
             var ended: [String: Int] = [:]
-            for x in o { ended[(x.event ? "event: " : "censored: ") + x.reason.label, default: 0] += 1 }
+            for x in o { ended[(x.event ? "event: " : "censored: ") + x.reason.label(plan.failureVocabulary), default: 0] += 1 }
             return EndpointSurvival(
                 endpoint: e.definition.name, label: e.definition.label, n: n, events: o.filter(\.event).count,
                 median: med.estimate ?? .nan, medianLower: med.lower ?? .nan, medianUpper: med.upper ?? .nan,
@@ -128,7 +128,8 @@ public struct StudyAnalysis {
         if let name = plan.patternsBy, let f = data.factor(name) {
             patternsBy = PatternsByFactor(factor: name, label: f.factor.label, groups: f.factor.displayOrder.map { level in
                 Self.patternCounts(f.known.filter { f.level[$0] == level }.map { data.records[$0].history.landmarkPattern },
-                                   window: "\(f.factor.levels[level]), within \(StudyPlan.decimal(plan.landmarkMonths)) months")
+                                   window: "\(f.factor.levels[level]), within \(StudyPlan.decimal(plan.landmarkMonths)) months",
+                                   vocabulary: plan.failureVocabulary)
             })
         }
 
@@ -167,6 +168,14 @@ public struct StudyAnalysis {
             causes = CausesOfDeath(all: tally(deaths), early: tally(early), earlyWindowMonths: plan.landmarkMonths)
         }
 
+        let classification = FailureClassificationSummary(failures: cohort.failures, plan: plan)
+        if let c = classification, let rule = plan.classification?.rule, let counts = c.rules.first(where: { $0.rule == rule }),
+           counts.notClassifiable == c.failures, c.failures > 0 {
+            warnings.append("Classification: no failure has the inputs the plan's rule \(rule.rawValue) needs (failures.csv columns \(rule.inputColumns.joined(separator: ", "))); every failure is not classifiable under it")
+        }
+        if let c = classification, let kept = c.keptRecordedSite, kept > 0 {
+            warnings.append("Classification: \(kept) of \(c.failures) failures could not be classified by \(plan.classification!.rule.rawValue) and keep the site recorded in failures.csv")
+        }
         return StudyResults(
             provenance: Provenance(tool: "pof", version: toolVersion, generatedAt: generatedAt, plan: plan,
                                    inputs: cohort.inputs, synthetic: synthetic,
@@ -174,7 +183,7 @@ public struct StudyAnalysis {
             cohort: counts, followUp: followUp, table1: table1, response: response, patterns: patterns,
             survival: survival, univariate: univariate, multivariate: multivariate, factorFigures: figures,
             subgroups: subgroups, patternsByFactor: patternsBy, toxicity: toxicity, causesOfDeath: causes, competingRisks: competing,
-            warnings: warnings, exclusions: exclusions)
+            warnings: warnings, exclusions: exclusions, failureClassification: classification)
     }
 
     // MARK: - Pieces
@@ -300,36 +309,39 @@ public struct StudyAnalysis {
             return Curve(label: label, time: t, value: v, lower: lo, upper: hi, censorTimes: [], riskTimes: plan.riskTableTimes, atRisk: atRisk)
         }
         let oneMinus = km.estimates(at: plan.rateTimes).map { RateAtTime(time: $0.time, estimate: 1 - $0.survival, lower: 1 - $0.upper, upper: 1 - $0.lower) }
-        let competingLabel = e.definition.otherFailures == .censor ? "death or another failure type first" : "death without \(e.definition.singleFailureType.map { "\($0.rawValue) failure" } ?? "failure")"
+        let vocabulary = plan.failureVocabulary
+        let competingLabel = e.definition.otherFailures == .censor ? "death or another failure type first" : "death without \(e.definition.singleFailureType.map { "\(vocabulary.name($0)) failure" } ?? "failure")"
         return CompetingRiskResult(
             endpoint: e.definition.name, endpointLabel: e.definition.label, competing: competingLabel, times: plan.rateTimes,
             incidence: rates(c1), oneMinusKM: oneMinus, competingIncidence: rates(cif.curve(cause: 2)),
-            curve: extended(c1, label: (e.definition.singleFailureType.map { "\($0.rawValue) failure" } ?? "failure").capitalizedFirst),
+            curve: extended(c1, label: (e.definition.singleFailureType.map { "\(vocabulary.name($0)) failure" } ?? "failure").capitalizedFirst),
             competingCurve: extended(cif.curve(cause: 2), label: competingLabel.capitalizedFirst),
             grayTests: gray, fineGray: models?.fineGray ?? [], causeSpecificCox: models?.causeSpecific ?? [])
     }
 
-    static func patternCounts(_ patterns: [FailurePattern], window: String) -> PatternCounts {
+    static func patternCounts(_ patterns: [FailurePattern], window: String, vocabulary: FailureVocabulary = .paper) -> PatternCounts {
         let n = patterns.count
         let failed = patterns.filter { !$0.isEmpty }.count
         let sites = FailureSite.allCases.map { s -> SiteCount in
             let with = patterns.filter { $0.includes(s) }
-            return SiteCount(site: s.rawValue, n: with.count, percent: n > 0 ? Double(with.count) / Double(n) * 100 : .nan,
+            return SiteCount(site: vocabulary.name(s), n: with.count, percent: n > 0 ? Double(with.count) / Double(n) * 100 : .nan,
                              combined: with.filter { $0.sites.count > 1 }.count)
         }
         let exclusive = FailurePattern.allPatterns.map { p in
-            CategoryCount(category: p.label, n: patterns.filter { $0 == p }.count, denominator: n)
+            CategoryCount(category: vocabulary.patternLabel(p), n: patterns.filter { $0 == p }.count, denominator: n)
         }
         return PatternCounts(window: window, patientsWithFailure: failed,
                              percent: n > 0 ? Double(failed) / Double(n) * 100 : .nan, sites: sites, exclusive: exclusive)
     }
 
     static func patterns(_ d: [StudyData.PatientRecord], plan: StudyPlan, n: Int) -> PatternSummary {
+        let v = plan.failureVocabulary
         let landmark = patternCounts(d.map(\.history.landmarkPattern),
-                                     window: "within \(StudyPlan.decimal(plan.landmarkMonths)) months after \(plan.origin == .rtEnd ? "RT end" : "RT start")")
-        let overall = patternCounts(d.map(\.history.everPattern), window: "whole follow-up")
+                                     window: "within \(StudyPlan.decimal(plan.landmarkMonths)) months after \(plan.origin == .rtEnd ? "RT end" : "RT start")",
+                                     vocabulary: v)
+        let overall = patternCounts(d.map(\.history.everPattern), window: "whole follow-up", vocabulary: v)
         let first = FailurePattern.allPatterns.map { p in
-            CategoryCount(category: p.label, n: d.filter { $0.history.firstPattern == p }.count, denominator: n)
+            CategoryCount(category: v.patternLabel(p), n: d.filter { $0.history.firstPattern == p }.count, denominator: n)
         }
         var organs: [String: Int] = [:]
         for x in d { for o in x.history.extrahepaticOrgans { organs[o, default: 0] += 1 } }

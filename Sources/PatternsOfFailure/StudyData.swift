@@ -62,7 +62,7 @@ public struct StudyData: Sendable {
     /// - Complexity: O(patients × (endpoints + factors) + records).
     public init(cohort: Cohort, plan: StudyPlan) throws {
         self.plan = plan
-        let failuresByPatient = Dictionary(grouping: cohort.failures, by: \.patientID)
+        let failuresByPatient = Dictionary(grouping: plan.classifiedFailures(cohort.failures), by: \.patientID)
         let labsByPatient = Dictionary(grouping: cohort.labs, by: \.patientID)
         let toxByPatient = Dictionary(grouping: cohort.toxicities, by: \.patientID)
         let lesionsByPatient = Dictionary(grouping: cohort.lesions, by: \.patientID)

@@ -78,6 +78,11 @@ public struct StudyPlan: Sendable, Equatable, Codable {
     public var responseCriteria: String = "mRECIST"
     public var ctcaeVersion: CTCAEVersion = .v3
     public var alphaBeta: Double = 10
+    /// The names of the three failure types (failures.csv `site`, endpoint events, tables, Methods).
+    public var failureVocabulary: FailureVocabulary = .paper
+    /// The dosimetric rule that classifies each failure, when failures.csv carries dose summaries
+    /// (`nil`: the sensitivity table of every rule the data allow is still reported).
+    public var classification: FailureClassificationPlan? = nil
     /// The endpoints, in report order.
     public var endpoints: [EndpointDefinition] = EndpointDefinition.paper(death: .censor, otherFailures: .ignore)
     /// The risk factors, in table order.
@@ -105,15 +110,16 @@ public struct StudyPlan: Sendable, Equatable, Codable {
 
     /// The paper's analyses: every factor univariate and in the multivariable model for the three
     /// failure-specific PFS endpoints and OS; Fig. 3's four panels; the markers within treatment history.
-    public static func paperAnalyses(factors: [String], competingRisksModels: Bool = true) -> [Analysis] {
+    public static func paperAnalyses(factors: [String], competingRisksModels: Bool = true,
+                                     vocabulary: FailureVocabulary = .paper) -> [Analysis] {
         func has(_ f: String) -> [String] { factors.contains(f) ? [f] : [] }
         let both = factors.contains("markers") && factors.contains("history")
         return [
-            Analysis(endpoint: "pfs_infield", univariate: factors, multivariable: factors, figures: has("history"),
+            Analysis(endpoint: vocabulary.endpointName(.infield), univariate: factors, multivariable: factors, figures: has("history"),
                      competingRisksModels: competingRisksModels),
-            Analysis(endpoint: "pfs_intrahepatic_outfield", univariate: factors, multivariable: factors, figures: has("markers"),
+            Analysis(endpoint: vocabulary.endpointName(.intrahepaticOutfield), univariate: factors, multivariable: factors, figures: has("markers"),
                      subgroups: both ? [Subgroup(factor: "markers", within: "history")] : []),
-            Analysis(endpoint: "pfs_extrahepatic", univariate: factors, multivariable: factors,
+            Analysis(endpoint: vocabulary.endpointName(.extrahepatic), univariate: factors, multivariable: factors,
                      figures: has("age") + has("markers"),
                      subgroups: both ? [Subgroup(factor: "markers", within: "history")] : [], competingRisksModels: competingRisksModels),
             Analysis(endpoint: "os", univariate: factors, multivariable: factors),
@@ -163,7 +169,7 @@ extension StudyPlan {
     static let topKeys = ["preset", "title", "origin", "time_unit", "landmark_months", "toxicity_window_months",
                           "response_months", "response_window_months", "response_criteria", "death", "other_failures",
                           "ctcae_version", "alpha_beta", "age_cutoff", "afp_cutoff", "pivka_cutoff", "factors",
-                          "endpoints", "analyses", "patterns_by", "rate_times", "risk_table_times", "alpha", "cox_penalty"]
+                          "failure_types", "classification", "endpoints", "analyses", "patterns_by", "rate_times", "risk_table_times", "alpha", "cox_penalty"]
 
     /// Reads a plan from YAML text; keys not given keep the preset's values.
     ///
@@ -206,9 +212,14 @@ extension StudyPlan {
         // Endpoints: the paper's, with top-level death / other_failures, unless listed.
         let death = try k["death"].map { EndpointDefinition.DeathHandling(rawValue: try $0.choice(["censor", "event"]))! } ?? .censor
         let other = try k["other_failures"].map { EndpointDefinition.OtherFailureHandling(rawValue: try $0.choice(["ignore", "censor"]))! } ?? .ignore
-        endpoints = EndpointDefinition.paper(death: death, otherFailures: other)
+        if let v = k["failure_types"] {
+            failureVocabulary = FailureVocabulary(rawValue: try v.choice(FailureVocabulary.allCases.map(\.rawValue)))!
+        }
+        let vocabulary = failureVocabulary
+        if let v = k["classification"] { classification = try Self.classification(v) }
+        endpoints = EndpointDefinition.paper(death: death, otherFailures: other, vocabulary: vocabulary)
         if let v = k["endpoints"] {
-            endpoints = try v.list().map { try Self.endpoint($0, death: death, other: other) }
+            endpoints = try v.list().map { try Self.endpoint($0, death: death, other: other, vocabulary: vocabulary) }
             guard !endpoints.isEmpty else { throw v.error("give at least one endpoint") }
             try Self.unique(endpoints.map(\.name), v, "endpoint")
         }
@@ -237,7 +248,7 @@ extension StudyPlan {
         if let v = k["analyses"] {
             analyses = try v.list().map(Self.analysis)
         } else if preset != nil {
-            analyses = Self.paperAnalyses(factors: factors.map(\.name), competingRisksModels: death == .censor)
+            analyses = Self.paperAnalyses(factors: factors.map(\.name), competingRisksModels: death == .censor, vocabulary: vocabulary)
         } else {
             // Without a preset: every factor univariate for every endpoint, no model unless asked.
             analyses = endpoints.map { Analysis(endpoint: $0.name, univariate: factors.map(\.name)) }
@@ -245,12 +256,34 @@ extension StudyPlan {
         // A plan that changes what the paper analysed is no longer the paper's preset for citations.
         if preset != nil {
             let paperFactors = PaperFactors.names.map { PaperFactors.definition($0, age: age, afp: afp, pivka: pivka)! }
-            if factors != paperFactors || endpoints != EndpointDefinition.paper(death: death, otherFailures: other)
+            if factors != paperFactors || vocabulary != .paper || endpoints != EndpointDefinition.paper(death: death, otherFailures: other)
                 || analyses != Self.paperAnalyses(factors: PaperFactors.names, competingRisksModels: death == .censor) || patternsBy != "history" {
                 preset = "paper-modified"
             }
         }
         try validate(root)
+    }
+
+    static let classificationKeys = ["rule", "in_field_above_percent", "marginal_from_percent", "high_dose_fraction",
+                                     "centroid_marginal_dose_fraction", "assign_failure_types"]
+
+    static func classification(_ node: PlanNode) throws -> FailureClassificationPlan {
+        let k = try node.keyed(known: classificationKeys)
+        guard let r = k["rule"] else {
+            throw node.error("classification needs a rule (\(DosimetricRule.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var c = FailureClassificationPlan(rule: DosimetricRule(rawValue: try r.choice(DosimetricRule.allCases.map(\.rawValue)))!)
+        if let v = k["in_field_above_percent"] { c.thresholds.inFieldAbovePercent = try v.number(in: 0...100, "a percentage between 0 and 100") }
+        if let v = k["marginal_from_percent"] { c.thresholds.marginalFromPercent = try v.number(in: 0...100, "a percentage between 0 and 100") }
+        if let v = k["high_dose_fraction"] { c.thresholds.highDoseFraction = try v.number(in: 0.01...2, "a fraction of the prescription between 0.01 and 2") }
+        if let v = k["centroid_marginal_dose_fraction"] {
+            c.thresholds.centroidMarginalDoseFraction = try v.number(in: 0...2, "a fraction of the prescription between 0 and 2")
+        }
+        if let v = k["assign_failure_types"] { c.assignFailureTypes = try v.bool() }
+        guard c.thresholds.marginalFromPercent <= c.thresholds.inFieldAbovePercent else {
+            throw node.error("marginal_from_percent (\(decimal(c.thresholds.marginalFromPercent))) is above in_field_above_percent (\(decimal(c.thresholds.inFieldAbovePercent)))")
+        }
+        return c
     }
 
     static func unique(_ names: [String], _ node: PlanNode, _ what: String) throws {
@@ -261,7 +294,8 @@ extension StudyPlan {
     static let endpointKeys = ["name", "label", "events", "death", "other_failures"]
 
     static func endpoint(_ node: PlanNode, death: EndpointDefinition.DeathHandling,
-                         other: EndpointDefinition.OtherFailureHandling) throws -> EndpointDefinition {
+                         other: EndpointDefinition.OtherFailureHandling,
+                         vocabulary: FailureVocabulary = .paper) throws -> EndpointDefinition {
         let k = try node.keyed(known: endpointKeys)
         guard let nameNode = k["name"] else { throw node.error("an endpoint needs a name") }
         let name = try identifier(nameNode)
@@ -273,8 +307,8 @@ extension StudyPlan {
             case "death": deathEvent = true
             case "any_failure": any = true
             default:
-                guard let s = FailureSite(rawValue: text) else {
-                    throw e.error("\"\(PlanNode.clip(text))\" is not an event; use death, any_failure or a failure type (\(FailureSite.allCases.map(\.rawValue).joined(separator: ", ")))")
+                guard let s = vocabulary.site(named: text) else {
+                    throw e.error("\"\(PlanNode.clip(text))\" is not an event; use death, any_failure or a failure type of failure_types \(vocabulary.rawValue) (\(FailureSite.allCases.map(vocabulary.name).joined(separator: ", ")))")
                 }
                 sites.append(s)
             }
@@ -400,6 +434,14 @@ extension StudyPlan {
             }
         }
         if let p = patternsBy, !factorNames.contains(p) { throw fail("patterns_by: factor \"\(p)\" is not defined") }
+        if let c = classification, c.assignFailureTypes {
+            guard failureVocabulary == .fieldRelation else {
+                throw fail("classification: assign_failure_types needs failure_types: in_field_marginal_out_of_field (the rule's categories)")
+            }
+            guard c.rule.assignsFieldRelation else {
+                throw fail("classification: assign_failure_types needs a rule with in-field / marginal / out-of-field categories (volume_in_isodose or centroid), not \(c.rule.rawValue)")
+            }
+        }
         if ResponseCriteria(rawValue: responseCriteria) == nil { throw fail("response_criteria must be mRECIST or RECIST 1.1") }
     }
 }
@@ -439,13 +481,23 @@ extension StudyPlan {
         w.key(0, "rate_times", numbers: rateTimes)
         w.key(0, "risk_table_times", numbers: riskTableTimes)
         if let patternsBy { w.key(0, "patterns_by", patternsBy) }
+        w.key(0, "failure_types", failureVocabulary.rawValue)
+        if let c = classification {
+            w.line(0, "classification:")
+            w.key(1, "rule", c.rule.rawValue)
+            w.key(1, "in_field_above_percent", number: c.thresholds.inFieldAbovePercent)
+            w.key(1, "marginal_from_percent", number: c.thresholds.marginalFromPercent)
+            w.key(1, "high_dose_fraction", number: c.thresholds.highDoseFraction)
+            w.key(1, "centroid_marginal_dose_fraction", number: c.thresholds.centroidMarginalDoseFraction)
+            w.key(1, "assign_failure_types", c.assignFailureTypes ? "true" : "false")
+        }
         w.line(0, "endpoints:")
         for e in endpoints {
             w.line(1, "- name: \(e.name)")
             w.key(2, "label", PlanYAMLWriter.scalar(e.label))
-            w.key(2, "events", list: e.eventNames)
+            w.key(2, "events", list: e.eventNames(failureVocabulary))
             if e.hasFailureEvents {
-                if !e.eventNames.contains("death") { w.key(2, "death", "censor") }
+                if !e.eventNames().contains("death") { w.key(2, "death", "censor") }
                 w.key(2, "other_failures", e.otherFailures.rawValue)
             }
         }

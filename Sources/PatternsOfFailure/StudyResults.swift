@@ -37,6 +37,9 @@ public struct StudyResults: Codable, Sendable {
     public var warnings: [String]
     /// Patients left out of an analysis, per analysis and reason.
     public var exclusions: [ExclusionCount]
+    /// The failures under every dosimetric rule the data allow (failures.csv dose summaries), and the
+    /// plan's rule; `nil` when there are no dose summaries and the plan names no rule.
+    public var failureClassification: FailureClassificationSummary? = nil
 }
 
 /// Where the results came from: tool, version, time, plan and inputs.

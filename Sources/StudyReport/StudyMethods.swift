@@ -54,13 +54,7 @@ extension StudyReportBuilder {
         return t == "1" ? "1 month" : "\(t) months"
     }
 
-    func siteDefinition(_ s: FailureSite) -> String {
-        switch s {
-        case .infield: return "infield failure, progression of tumour within the radiation field that covered the planning target volume"
-        case .intrahepaticOutfield: return "intrahepatic-outfield failure, progression of tumour within the liver but outside the radiation field"
-        case .extrahepatic: return "extrahepatic failure, metastasis outside the liver (e.g. lung, bone, lymph nodes)"
-        }
-    }
+    func siteDefinition(_ s: FailureSite) -> String { results.provenance.plan.failureVocabulary.definition(s) }
 
     /// An endpoint's name as it reads at the start of a sentence, with the label the tables use when
     /// that differs: "Infield progression-free survival (“PFS, infield failure” in the tables)".
@@ -80,7 +74,7 @@ extension StudyReportBuilder {
         let origin = results.provenance.plan.origin == .rtEnd ? "the end of RT" : "the start of RT"
         if e.isOverallSurvival { return "\(endpointSubject(e)) was the time from \(origin) to death from any cause; surviving patients were censored at last follow-up." }
         let failures = e.anyFailure ? "the first failure of any type"
-            : "the first " + e.failureTypes.map { siteName($0.rawValue).lowercased() }.joined(separator: " or ") + " failure"
+            : "the first " + e.failureTypes.map { results.provenance.plan.failureVocabulary.name($0) }.joined(separator: " or ") + " failure"
         var s = "\(endpointSubject(e)) was the time from \(origin) to \(failures)" + (e.deathIsEvent ? " or death from any cause, whichever came first" : "")
         s += "; patients without an event were censored at last follow-up"
         if !e.deathIsEvent { s += ", and patients who died without the event were censored at death" }
@@ -128,6 +122,8 @@ extension StudyReportBuilder {
         // Failure types and the early-failure interval.
         let sites = FailureSite.allCases.map(siteDefinition)
         blocks.append(.paragraph("Patterns of failure. Each failure was classified by its site as \(sites.joined(separator: "; ")). A patient could have failures of more than one type. Patterns of failure were reported for failures occurring within \(months(plan.landmarkMonths)) after \(plan.origin == .rtEnd ? "the end" : "the start") of RT and over the whole follow-up, both as each failure type (not exclusive) and as exclusive combinations."))
+
+        if let c = classificationMethods() { blocks.append(.paragraph(c)) }
 
         // Endpoints.
         let analysed = Set(plan.analyses.map(\.endpoint))
@@ -201,10 +197,10 @@ extension StudyReportBuilder {
     func definitions() -> [ReportDocument.Definition] {
         let plan = results.provenance.plan
         let used = methodsUsed
-        var d: [ReportDocument.Definition] = [
-            .init("Infield failure", "Progression of tumour within the radiation field that covered the planning target volume."),
-            .init("Intrahepatic-outfield failure", "Progression of tumour within the liver but outside the radiation field."),
-            .init("Extrahepatic failure", "Metastasis outside the liver (e.g. lung, bone, lymph nodes)."),
+        let v = plan.failureVocabulary
+        var d: [ReportDocument.Definition] = FailureSite.allCases.map { s in
+            .init("\(v.label(s)) failure", String(v.meaning(s)).capitalizedFirstLetter + ".")
+        } + [
             .init("Early failure", "A failure within \(months(plan.landmarkMonths)) after \(plan.origin == .rtEnd ? "the end" : "the start") of RT."),
             .init("Best response", "The best response category (CR > PR > SD > PD) recorded at any assessment."),
             .init("CR, PR, SD, PD", "Complete response, partial response, stable disease, progressive disease (\(plan.responseCriteria))."),
@@ -228,4 +224,9 @@ extension StudyReportBuilder {
         if used.fineGray { d.append(.init("SHR", "Subdistribution hazard ratio (Fine–Gray).")) }
         return d
     }
+}
+
+extension String {
+    /// The text with its first letter upper-case.
+    var capitalizedFirstLetter: String { prefix(1).uppercased() + dropFirst() }
 }

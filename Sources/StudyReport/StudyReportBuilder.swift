@@ -45,6 +45,7 @@ public struct StudyReportBuilder {
         out.append(("patterns_sites", patternSites()))
         out.append(("patterns_exclusive", patternExclusive()))
         out.append(("extrahepatic_sites", organs()))
+        out += classificationTables()
         out.append(("survival_summary", survivalSummary()))
         out.append(("censoring", censoringTable()))
         out.append(("table3a_univariate", table3a()))
@@ -147,14 +148,7 @@ public struct StudyReportBuilder {
               footnotes: ["Source: \(results.response.source)."], alignments: [.left, .right, .right])
     }
 
-    func siteName(_ s: String) -> String {
-        switch s {
-        case "infield": return "Infield"
-        case "intrahepatic-outfield": return "Intrahepatic-outfield"
-        case "extrahepatic": return "Extrahepatic"
-        default: return s
-        }
-    }
+    func siteName(_ s: String) -> String { results.provenance.plan.failureVocabulary.label(named: s) }
 
     func patternSites() -> ReportDocument.Table {
         let l = results.patterns.landmark, o = results.patterns.overall, n = results.cohort.patients
@@ -174,14 +168,14 @@ public struct StudyReportBuilder {
         let rows = zip(results.patterns.landmark.exclusive, zip(results.patterns.overall.exclusive, results.patterns.firstFailure)).map { l, pair -> [ReportDocument.Cell] in
             [.init(l.category), nPctCell(l.n, n), nPctCell(pair.1.n, n), nPctCell(pair.0.n, n)]
         }
-        return .init(caption: "Exclusive failure patterns (I = infield, O = intrahepatic-outfield, E = extrahepatic)",
+        return .init(caption: "Exclusive failure patterns (\(results.provenance.plan.failureVocabulary.legend))",
                      header: ["Pattern", earlyWindow.prefix(1).uppercased() + earlyWindow.dropFirst(), "First failure", "Whole follow-up"], cells: rows,
                      alignments: [.left, .right, .right, .right])
     }
 
     func organs() -> ReportDocument.Table {
-        .init(caption: "Sites of extrahepatic failure, by frequency",
-              header: ["Site", "Patients (% of extrahepatic failures)"],
+        .init(caption: "Sites of \(results.provenance.plan.failureVocabulary.name(.extrahepatic)) failure, by frequency",
+              header: ["Site", "Patients (% of \(results.provenance.plan.failureVocabulary.name(.extrahepatic)) failures)"],
               cells: results.patterns.extrahepaticOrgans.map { [.init($0.category), nPctCell($0.n, $0.denominator)] },
               alignments: [.left, .right])
     }
@@ -246,13 +240,7 @@ public struct StudyReportBuilder {
         guard let e = definition(name) else { return name }
         if e.isOverallSurvival { return "OS" }
         if e.anyFailure { return "Any failure" }
-        if let s = e.singleFailureType {
-            switch s {
-            case .infield: return "Infield"
-            case .intrahepaticOutfield: return "Outfield"
-            case .extrahepatic: return "Extrahepatic"
-            }
-        }
+        if let s = e.singleFailureType { return results.provenance.plan.failureVocabulary.shortLabel(s) }
         return e.label
     }
 
@@ -624,9 +612,12 @@ public struct StudyReportBuilder {
         sections.append(.init(heading: "Patterns of failure", blocks: [
             .paragraph("\(earlyWindow.prefix(1).uppercased() + earlyWindow.dropFirst()), \(l.patientsWithFailure) patients (\(pct(l.percent))%) failed ({{figure2_patterns.svg}}; {{patterns_sites}}): " +
                        l.sites.map { "\($0.site) \($0.n) (\(pct($0.percent))%)" }.joined(separator: ", ") +
-                       ". Combined with another category: \(combined). Over the whole follow-up \(r.patterns.overall.patientsWithFailure) patients (\(pct(r.patterns.overall.percent))%) failed, \(r.patterns.overall.sites.first?.n ?? 0) with infield failure."),
+                       ". Combined with another category: \(combined). Over the whole follow-up \(r.patterns.overall.patientsWithFailure) patients (\(pct(r.patterns.overall.percent))%) failed, \(r.patterns.overall.sites.first?.n ?? 0) with \(r.provenance.plan.failureVocabulary.name(.infield)) failure."),
             .figure(figure2()), table("patterns_sites"), table("patterns_exclusive"), table("extrahepatic_sites"),
         ]))
+        if named["failure_classification"] != nil {
+            sections.append(.init(heading: "Failures classified by dose", blocks: [table("failure_classification")]))
+        }
         var factorBlocks: [ReportDocument.Block] = [table("table3a_univariate"), table("table3b_multivariate")]
         for w in warnings.models { factorBlocks.append(.callout(.init(.note, w))) }
         factorBlocks += factorFigures().map { .figure($0) }

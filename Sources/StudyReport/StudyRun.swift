@@ -59,6 +59,12 @@ public enum StudyRun {
             try CSVOutput.string(header: table.header, rows: table.rows)
                 .write(to: output.appendingPathComponent("data/derived.csv"), atomically: true, encoding: .utf8)
             files.append("data/derived.csv")
+            if results.failureClassification != nil {   // the failures with their dose summaries and class under each rule
+                let f = FailureClassificationSummary.failureTable(cohort.failures, plan: plan)
+                try CSVOutput.string(header: f.header, rows: f.rows)
+                    .write(to: output.appendingPathComponent("data/failures.csv"), atomically: true, encoding: .utf8)
+                files.append("data/failures.csv")
+            }
         }
         return Summary(results: results, files: files, directory: output)
     }

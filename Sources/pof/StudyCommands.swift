@@ -66,7 +66,8 @@ struct ReportCommand: ParsableCommand {
             let files = CohortFiles(patients: URL(fileURLWithPath: patients), failures: URL(fileURLWithPath: failures),
                                     lesions: lesions.map { URL(fileURLWithPath: $0) }, labs: labs.map { URL(fileURLWithPath: $0) },
                                     toxicities: toxicities.map { URL(fileURLWithPath: $0) })
-            return try runStudy(CohortReader.read(files), plan: loadPlan(plan), out: out, synthetic: false)
+            let studyPlan = try loadPlan(plan)
+            return try runStudy(CohortReader.read(files, failureTypes: studyPlan.failureVocabulary), plan: studyPlan, out: out, synthetic: false)
         }
     }
 }
@@ -87,7 +88,9 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            try runStudy(CohortReader.read(DemoCohort.sources()), plan: loadPlan(plan), out: out, synthetic: true)
+            let studyPlan = try loadPlan(plan)
+            return try runStudy(CohortReader.read(DemoCohort.sources(), failureTypes: studyPlan.failureVocabulary), plan: studyPlan,
+                                out: out, synthetic: true)
         }
     }
 }
@@ -176,11 +179,13 @@ struct AssessCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             let reading: CohortReading
+            let studyPlan = try loadPlan(plan)
             if demo {
-                reading = try CohortReader.read(DemoCohort.sources())
+                reading = try CohortReader.read(DemoCohort.sources(), failureTypes: studyPlan.failureVocabulary)
             } else {
                 guard let patients, let failures else { throw ValidationError("give --demo, or --patients and --failures") }
-                reading = CohortReader.read(CohortFiles(patients: URL(fileURLWithPath: patients), failures: URL(fileURLWithPath: failures)))
+                reading = CohortReader.read(CohortFiles(patients: URL(fileURLWithPath: patients), failures: URL(fileURLWithPath: failures)),
+                                            failureTypes: studyPlan.failureVocabulary)
             }
             guard let cohort = reading.cohort else {
                 let errors = reading.errors
@@ -188,7 +193,7 @@ struct AssessCommand: ParsableCommand {
                 let more = errors.count > 5 ? "\n  … and \(errors.count - 5) more; `pof report` lists them all" : ""
                 throw ValidationError("the study cohort has \(errors.count) error\(errors.count == 1 ? "" : "s"):\n\(shown)\(more)")
             }
-            var analysis = StudyAnalysis(cohort: cohort, plan: try loadPlan(plan))
+            var analysis = StudyAnalysis(cohort: cohort, plan: studyPlan)
             analysis.synthetic = demo
             let a: RiskAssessment
             do { a = try analysis.assess(try profile()) } catch let e as StudyAnalysis.ProfileError {

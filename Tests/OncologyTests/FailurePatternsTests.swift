@@ -91,20 +91,4 @@ struct FailurePatternsTests {
         #expect(FailurePattern(rawValue: 0b101).label == "I+E")
         #expect(FailurePattern(rawValue: 0b1111_1000).isEmpty)
     }
-
-    @Test("dose-based location, default 95% / 20% cut-offs", arguments: [
-        (1.0, RecurrenceDoseLocation.infield), (0.95, .infield), (0.9499, .marginal),
-        (0.5, .marginal), (0.20, .marginal), (0.1999, .outfield), (0.0, .outfield),
-    ])
-    func doseBasedLocation(fraction: Double, expected: RecurrenceDoseLocation) {
-        #expect(RecurrenceDoseLocation(fractionInHighDoseRegion: fraction) == expected)
-    }
-
-    @Test func doseBasedLocationConfigurableAndValidated() {
-        #expect(RecurrenceDoseLocation(fractionInHighDoseRegion: 0.8, infieldAtLeast: 0.8) == .infield)
-        #expect(RecurrenceDoseLocation(fractionInHighDoseRegion: 0.79, infieldAtLeast: 0.8) == .marginal)
-        #expect(RecurrenceDoseLocation(fractionInHighDoseRegion: 1.01) == nil)
-        #expect(RecurrenceDoseLocation(fractionInHighDoseRegion: -0.01) == nil)
-        #expect(RecurrenceDoseLocation(fractionInHighDoseRegion: .nan) == nil)
-    }
 }

@@ -89,3 +89,12 @@ import Oncology
         #expect(r.refusals.contains { $0.reason.contains("not estimable") || $0.reason.contains("no usable confidence interval") || $0.reason.contains("no model") })
     }
 }
+
+/// The evidence text names the years the cohort was treated, one year as "in 2005".
+@Suite struct AssessEvidenceYearsTests {
+    @Test func yearSpan() {
+        #expect(StudyAnalysis.yearSpan([2005, 2005]) == "in 2005")
+        #expect(StudyAnalysis.yearSpan([2009, 2001, 2004]) == "2001–2009")
+        #expect(StudyAnalysis.yearSpan([]) == "in unknown years")
+    }
+}
