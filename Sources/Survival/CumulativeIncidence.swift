@@ -189,8 +189,7 @@ public struct CumulativeIncidence: Sendable {
         // --- Gray's test
         var tests: [Test] = []
         if ng > CumulativeIncidence.maxGrayGroups {
-            tests = causes.map { Test(cause: $0, statistic: .nan, degreesOfFreedom: ng - 1, pValue: .nan,
-                                      notPossible: .tooManyGroups) }
+            tests = CumulativeIncidence.tooManyGroupsTests(causes: causes, groupCount: ng)
         } else if ng > 1 && nc > 0 {
             var rowsByStratum: [[Int]]
             if let strata {
@@ -205,30 +204,7 @@ public struct CumulativeIncidence: Sendable {
                 EventTable(time: rows.map { time[$0] }, cell: rows.map { gIdx[$0] * (nc + 1) + cell[$0] },
                            cellCount: ng * (nc + 1), timeFix: false)
             }
-            for c in 0..<nc {
-                var score = [Double](repeating: 0, count: ng - 1)
-                var v = Matrix(zeros: ng - 1)
-                for table in stratumTables {
-                    let part = CumulativeIncidence.grayScore(table, cause: c, causeCount: nc, groupCount: ng, rho: rho)
-                    for i in 0..<(ng - 1) {
-                        score[i] += part.score[i]
-                        for j in 0..<(ng - 1) { v[i, j] += part.variance[i, j] }
-                    }
-                }
-                let chol = GeneralizedCholesky(v, tolerance: 1e-7)
-                var statistic = Double.nan
-                var reason: TestNotPossible? = nil
-                if nested {
-                    reason = .groupsNestedInStrata
-                } else if chol.rank == ng - 1 && chol.isNonNegativeDefinite {
-                    statistic = zip(score, chol.solve(score)).reduce(0) { $0 + $1.0 * $1.1 }
-                } else {
-                    reason = .singularVariance
-                }
-                let p = statistic.isNaN ? .nan : ChiSquared.survival(statistic, df: Double(ng - 1))
-                tests.append(Test(cause: causes[c], statistic: statistic, degreesOfFreedom: ng - 1, pValue: p,
-                                  notPossible: reason))
-            }
+            tests = CumulativeIncidence.grayTests(stratumTables, causes: causes, groupCount: ng, rho: rho, nested: nested)
         }
         self.tests = tests
     }
