@@ -207,15 +207,7 @@ extension CumulativeIncidence {
             return EventTable(time: idx.map { aggregates.time[$0] }, cell: idx.map { cell[$0] }, cellCount: nc + 1,
                               weights: idx.map { amount[$0] }, timeFix: false)
         }
-        var curves: [Curve] = []
-        for c in 0..<nc {
-            for g in 0..<ng {
-                let s = CumulativeIncidence.steps(tables[g], cause: c, causeCount: nc)
-                curves.append(Curve(group: groups[g], cause: causes[c], stepTime: s.x, stepEstimate: s.f,
-                                    stepVariance: s.v, confidenceLevel: confidenceLevel))
-            }
-        }
-        self.curves = curves
+        self.curves = CumulativeIncidence.curves(tables, causes: causes, groups: groups, confidenceLevel: confidenceLevel)
         var tests: [Test] = []
         if ng > CumulativeIncidence.maxGrayGroups {
             tests = CumulativeIncidence.tooManyGroupsTests(causes: causes, groupCount: ng)

@@ -176,15 +176,7 @@ public struct CumulativeIncidence: Sendable {
         let tables = rowsByGroup.map { rows in
             EventTable(time: rows.map { time[$0] }, cell: rows.map { cell[$0] }, cellCount: nc + 1, timeFix: false)
         }
-        var curves: [Curve] = []
-        for c in 0..<nc {
-            for g in 0..<ng {
-                let s = CumulativeIncidence.steps(tables[g], cause: c, causeCount: nc)
-                curves.append(Curve(group: groups[g], cause: causes[c], stepTime: s.x, stepEstimate: s.f,
-                                    stepVariance: s.v, confidenceLevel: confidenceLevel))
-            }
-        }
-        self.curves = curves
+        self.curves = CumulativeIncidence.curves(tables, causes: causes, groups: groups, confidenceLevel: confidenceLevel)
 
         // --- Gray's test
         var tests: [Test] = []

@@ -147,11 +147,14 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         var middle: [String] = (partitionKey == nil ? [] : ["part"]) + ["stratum", "time", "dd", "w"]
         middle += (0..<p).map { "x\($0)" }
         middle.append("\(eta) AS eta")
+        // each row's risk weight r = w·exp(η), exp capped at exp(709) (as CoxData caps the linear predictor;
+        // CASE, unlike LEAST, is shippable to a shard)
+        var risk = middle.map { $0.hasSuffix(" AS eta") ? "eta" : $0 }
+        risk.append("w * EXP(CASE WHEN eta > 709 THEN 709 ELSE eta END) AS r")
         var outer: [String] = (partitionKey == nil ? [] : ["part"]) + ["stratum", "time"]
         outer.append("SUM(dd) AS deaths")
         outer.append("SUM(dd * w) AS dw")
-        // exp capped at exp(709) (as CoxData caps the linear predictor); CASE, unlike LEAST, is shippable
-        let r = "w * EXP(CASE WHEN eta > 709 THEN 709 ELSE eta END)"
+        let r = "r"
         outer.append("SUM(\(r)) AS r0")
         for i in 0..<p { outer.append("SUM(\(r) * x\(i)) AS r1_\(i)") }
         for i in 0..<p { for j in 0...i { outer.append("SUM(\(r) * x\(i) * x\(j)) AS r2_\(i)_\(j)") } }
@@ -165,10 +168,15 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         if !privacy.isActive { outer.append("MAX(eta) AS max_eta") }
         for i in 0..<p { outer.append("\(d.number(beta[i])) AS beta_\(i)") }
         let keys = partitionKey == nil ? "stratum, time" : "part, stratum, time"
+        // PostgreSQL inlines subqueries into the aggregates, which would compute exp(η) once per SUM; on one
+        // server `OFFSET 0` keeps the per-row values computed once (not on a sharded table: there the GROUP BY
+        // must stay next to the foreign scan to be sent to the shards)
+        let fence = d == .postgres && partitionKey == nil ? "\nOFFSET 0" : ""
         var sql = "SELECT\n  " + outer.joined(separator: ",\n  ") + "\nFROM (\n"
+        sql += "SELECT " + risk.joined(separator: ", ") + "\nFROM (\n"
         sql += "SELECT " + middle.joined(separator: ", ") + "\nFROM (\n"
         sql += "SELECT " + inner.joined(separator: ", ") + "\nFROM " + source.sql(d) + "\nWHERE " + complete(d)
-        sql += "\n) AS centred\n) AS linear\nGROUP BY " + keys
+        sql += "\n) AS centred\n) AS linear" + fence + "\n) AS risk\nGROUP BY " + keys
         if let k = privacy.minimumCellCount, k > 1 { sql += "\nHAVING COUNT(*) >= \(k)" }
         return sql
     }

@@ -102,7 +102,24 @@ public enum KaplanMeierAnalysis {
             fits = [("all", try KaplanMeier(time: cols.time, event: cols.event, confidenceType: confidenceType,
                                         confidenceLevel: confidenceLevel))]
         }
-        let strata = fits.map { level, fit -> Stratum in
+        let strata = KaplanMeierAnalysis.strata(fits, at: at)
+        let followUp = try KaplanMeier.reverse(time: cols.time, event: cols.event).median.estimate ?? .nan
+        return Result(time: time, event: event, groupColumn: group, confType: confidenceType.rawValue,
+                      confLevel: confidenceLevel, strata: strata, medianFollowUp: followUp,
+                      rowsUsed: cols.rows.count, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
+    }
+}
+
+extension KaplanMeierAnalysis {
+    /// One output stratum per fitted curve: counts, median with limits, the curve at `at`, and its steps
+    /// (shared by the file mode and the analyses from per-time aggregates).
+    ///
+    /// - Parameters:
+    ///   - fits: Each group's display value and curve.
+    ///   - at: Times at which to report the curve.
+    /// - Complexity: O(m + |at| log m) per curve of m steps.
+    static func strata(_ fits: [(String, KaplanMeier)], at: [Double]) -> [Stratum] {
+        fits.map { level, fit -> Stratum in
             let med = fit.median
             let se = fit.survivalStandardError
             return Stratum(
@@ -117,9 +134,5 @@ public enum KaplanMeierAnalysis {
                          surv: fit.survival[k], stdErr: se[k], lower95: fit.lower[k], upper95: fit.upper[k])
                 })
         }
-        let followUp = try KaplanMeier.reverse(time: cols.time, event: cols.event).median.estimate ?? .nan
-        return Result(time: time, event: event, groupColumn: group, confType: confidenceType.rawValue,
-                      confLevel: confidenceLevel, strata: strata, medianFollowUp: followUp,
-                      rowsUsed: cols.rows.count, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
     }
 }

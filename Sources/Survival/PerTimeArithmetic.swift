@@ -1,4 +1,4 @@
-// The per-time arithmetic of the log-rank test and Gray's test, written once for the subject-level
+// The per-time arithmetic of the log-rank test and of cumulative incidence (curves, Gray's test), written once for the subject-level
 // initializers and the ones from per-time aggregates (a database's GROUP BY result).
 
 extension LogRankTest {
@@ -71,6 +71,20 @@ extension LogRankTest {
 }
 
 extension CumulativeIncidence {
+    /// One curve per cause and group (cause-major order) from one event table per group (cells: cause
+    /// index, the last index censored).
+    static func curves(_ tables: [EventTable], causes: [Int], groups: [Int], confidenceLevel: Double) -> [Curve] {
+        var curves: [Curve] = []
+        for c in causes.indices {
+            for g in groups.indices {
+                let s = CumulativeIncidence.steps(tables[g], cause: c, causeCount: causes.count)
+                curves.append(Curve(group: groups[g], cause: causes[c], stepTime: s.x, stepEstimate: s.f,
+                                    stepVariance: s.v, confidenceLevel: confidenceLevel))
+            }
+        }
+        return curves
+    }
+
     /// Gray's test of each cause across groups, summed over strata (one event table per stratum, cells
     /// group·(causes + 1) + cause index, the last index censored).
     ///
