@@ -17,7 +17,8 @@ struct Pof: ParsableCommand {
         """,
         version: PofVersion.string,
         subcommands: [DemoCommand.self, ReportCommand.self, SimulateCommand.self, AssessCommand.self, KaplanMeierCommand.self, LogRankCommand.self, CoxCommand.self,
-                      CumulativeIncidenceCommand.self, FineGrayCommand.self, PredictCommand.self, SQLCommand.self, ServeCommand.self]
+                      CumulativeIncidenceCommand.self, FineGrayCommand.self, PredictCommand.self, SQLCommand.self, ServeCommand.self,
+                      RestrictedMeanCommand.self, PairwiseLogRankCommand.self]
     )
 }
 
@@ -156,15 +157,19 @@ struct KaplanMeierCommand: ParsableCommand {
         """)
 
     @Argument(help: "CSV file (or --db).") var file: String?
-    @Option(help: "Time column (numbers ≥ 0).") var time: String
-    @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
+    @Option(help: "Time column (numbers ≥ 0; AVAL with --adtte).") var time: String?
+    @Option(help: "Event column: 1/0 or TRUE/FALSE (not with --adtte).") var event: String?
     @Option(help: "Grouping column (one curve per value).") var group: String?
     @Option(help: "Comma-separated times at which to report survival, e.g. 365,730.") var at: String?
+    @Option(name: .customLong("risk-table"), help: "Comma-separated times for the number at risk, events and censored per interval, e.g. 0,6,12.")
+    var riskTable: String?
+    @OptionGroup(title: "Input") var input: AnalysisInputOptions
     @Option(name: .customLong("conf-type"), help: "Confidence limits: log (default), log-log or plain.")
     var confType: String = "log"
     @Option(name: .customLong("conf-level"), help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions
+    func validate() throws { try input.validate(time: time, event: event) }
 
     func run() throws {
         try runReporting {
@@ -174,16 +179,23 @@ struct KaplanMeierCommand: ParsableCommand {
             let level = try parseNumber(confLevel, option: "--conf-level", in: 0...1, open: true,
                                         requirement: "strictly between 0 and 1")
             try database.validate(file: file)
+            let prepared = try input.prepare(file: file, time: time, event: event, database: database)
             let result = try database.isActive
-                ? database.kaplanMeier(time: time, event: event, group: group, at: parseNumbers(at, option: "--at"),
-                                       confidenceType: type, confidenceLevel: level)
-                : KaplanMeierAnalysis.run(table: readTable(file), time: time, event: event, group: group,
+                ? database.kaplanMeier(time: prepared.time, event: prepared.event, group: group,
+                                       at: parseNumbers(at, option: "--at"), confidenceType: type, confidenceLevel: level)
+                : KaplanMeierAnalysis.run(table: prepared.table!, time: prepared.time, event: prepared.event, group: group,
                                           at: parseNumbers(at, option: "--at"), confidenceType: type,
                                           confidenceLevel: level)
+            let risk = try riskTable.map { try RiskTableAnalysis.rows(result, at: parseNumbers($0, option: "--risk-table")) }
             switch output.format {
-            case .text: return result.text
-            case .json: return try JSONOutput.string(result)
-            case .csv: noteExclusions(result.excludedRows, result.rowsUsed, result.excluded); return result.csv
+            case .text:
+                return withPreparation(result.text, prepared.preparation)
+                    + (risk.map { "\n" + RiskTableAnalysis.text($0, groupColumn: group) } ?? "")
+            case .json: return try AnalysisJSON(base: result, preparation: prepared.preparation, riskTable: risk).string()
+            case .csv:
+                noteExclusions(result.excludedRows, result.rowsUsed, result.excluded)
+                notePreparation(prepared.preparation)
+                return risk.map(RiskTableAnalysis.csv) ?? result.csv
             }
         }
     }
@@ -203,28 +215,34 @@ struct LogRankCommand: ParsableCommand {
         """)
 
     @Argument(help: "CSV file (or --db).") var file: String?
-    @Option(help: "Time column.") var time: String
-    @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
+    @Option(help: "Time column (AVAL with --adtte).") var time: String?
+    @Option(help: "Event column: 1/0 or TRUE/FALSE (not with --adtte).") var event: String?
     @Option(help: "Grouping column.") var group: String
     @Option(help: "Stratification column.") var strata: String?
     @Option(help: "Weight exponent ≥ 0: 0 = log-rank (default), 1 = Peto-Peto.") var rho: String = "0"
+    @OptionGroup(title: "Input") var input: AnalysisInputOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions
+    func validate() throws { try input.validate(time: time, event: event) }
 
     func run() throws {
         try runReporting {
             let rhoValue = try parseNumber(rho, option: "--rho", in: 0...Double.greatestFiniteMagnitude,
                                            requirement: "a number ≥ 0")
             try database.validate(file: file)
+            let prepared = try input.prepare(file: file, time: time, event: event, database: database)
             let result = try database.isActive
-                ? database.logRank(time: time, event: event, group: group, strata: strata, rho: rhoValue)
-                : LogRankAnalysis.run(table: readTable(file), time: time, event: event, group: group,
+                ? database.logRank(time: prepared.time, event: prepared.event, group: group, strata: strata, rho: rhoValue)
+                : LogRankAnalysis.run(table: prepared.table!, time: prepared.time, event: prepared.event, group: group,
                                       strata: strata, rho: rhoValue)
             let reasons = result.notPossible.map { ["log-rank test: \($0)"] } ?? []
             switch output.format {
-            case .text: return (result.text, reasons)
-            case .json: return (try JSONOutput.string(result), reasons)
-            case .csv: noteExclusions(result.excludedRows, result.rowsUsed, result.excluded); return (result.csv, reasons)
+            case .text: return (withPreparation(result.text, prepared.preparation), reasons)
+            case .json: return (try AnalysisJSON(base: result, preparation: prepared.preparation).string(), reasons)
+            case .csv:
+                noteExclusions(result.excludedRows, result.rowsUsed, result.excluded)
+                notePreparation(prepared.preparation)
+                return (result.csv, reasons)
             }
         }
     }
@@ -248,8 +266,8 @@ struct CoxCommand: ParsableCommand {
         """)
 
     @Argument(help: "CSV file (or --db).") var file: String?
-    @Option(help: "Time (exit) column.") var time: String
-    @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
+    @Option(help: "Time (exit) column (AVAL with --adtte).") var time: String?
+    @Option(help: "Event column: 1/0 or TRUE/FALSE (not with --adtte).") var event: String?
     @Option(help: "Comma-separated covariate columns.") var covariates: String
     @Option(help: "Entry-time column for counting-process data (at risk on (start, time]).") var start: String?
     @Option(help: "Stratification column (separate baseline hazards).") var strata: String?
@@ -259,24 +277,33 @@ struct CoxCommand: ParsableCommand {
     @Option(parsing: .singleValue, help: "Reference level of a categorical covariate, as column=level (repeatable).")
     var reference: [String] = []
     @Flag(help: "Also test proportional hazards (R: cox.zph, km transform).") var zph = false
+    @OptionGroup(title: "Input") var input: AnalysisInputOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions
+    func validate() throws { try input.validate(time: time, event: event) }
 
     func run() throws {
         try runReporting {
             guard let tieMethod = CoxModel.Ties(rawValue: ties) else { throw ValidationError("--ties must be efron or breslow") }
             let refs = try parseReferences(reference)
             try database.validate(file: file)
+            if input.landmark != nil && start != nil {
+                throw ValidationError("--landmark restarts the clock; it cannot be combined with --start (entry times)")
+            }
+            let prepared = try input.prepare(file: file, time: time, event: event, database: database)
             let result = try database.isActive
-                ? database.cox(time: time, event: event, covariates: parseList(covariates), start: start, strata: strata,
-                               weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
-                : CoxAnalysis.run(table: readTable(file), time: time, event: event,
+                ? database.cox(time: prepared.time, event: prepared.event, covariates: parseList(covariates), start: start,
+                               strata: strata, weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
+                : CoxAnalysis.run(table: prepared.table!, time: prepared.time, event: prepared.event,
                                   covariates: parseList(covariates), start: start, strata: strata,
                                   weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
             switch output.format {
-            case .text: return (result.text, result.notPossible)
-            case .json: return (try JSONOutput.string(result), result.notPossible)
-            case .csv: noteExclusions(result.excludedRows, result.rowsUsed, result.excluded); return (result.csv, result.notPossible)
+            case .text: return (withPreparation(result.text, prepared.preparation), result.notPossible)
+            case .json: return (try AnalysisJSON(base: result, preparation: prepared.preparation).string(), result.notPossible)
+            case .csv:
+                noteExclusions(result.excludedRows, result.rowsUsed, result.excluded)
+                notePreparation(prepared.preparation)
+                return (result.csv, result.notPossible)
             }
         }
     }
