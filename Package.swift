@@ -22,10 +22,12 @@ let package = Package(
         // Property-based tests of the survival engine (test target only).
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // Elementary functions (exp, log, pow, erfc, logGamma) on Double for the survival engine.
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         // Survival-statistics engine: arrays in, values out. No files, no patients.
-        .target(name: "Survival"),
+        .target(name: "Survival", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
         // zlib (system library), for reading .csv.gz files. Debian/Ubuntu: zlib1g-dev.
         .systemLibrary(name: "TabularZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // CSV reading, typed columns, missing values, categorical coding, model matrices.
@@ -95,4 +97,11 @@ if ProcessInfo.processInfo.environment["POF_SERVER"] == "1" {
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
     ]
+}
+
+// Documentation (`swift package generate-documentation`): the Swift-DocC plugin is declared only when
+// POF_DOCS=1 is set, so `swift build` and `swift test` neither resolve nor compile it.
+//     POF_DOCS=1 swift package generate-documentation --target Survival
+if ProcessInfo.processInfo.environment["POF_DOCS"] == "1" {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
 }

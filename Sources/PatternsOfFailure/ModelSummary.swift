@@ -152,11 +152,11 @@ enum ModelSummary {
             let z = ProportionalHazardsTest(model: model)
             ph = z.terms.map { t in
                 let (f, level) = d.columnTerms[t.columns[0]]
-                return PHTest(term: "\(f.label) = \(f.levels[level])", chisq: t.chiSquare, df: t.degreesOfFreedom, p: t.pValue)
+                return PHTest(term: "\(f.label) = \(f.levels[level])", chisq: t.test.statistic, df: t.test.degreesOfFreedom, p: t.test.pValue)
             }
-            ph.append(PHTest(term: "Global", chisq: z.global.chiSquare, df: z.global.degreesOfFreedom, p: z.global.pValue))
-            if z.global.pValue < plan.alpha {
-                warnings.append("proportional-hazards assumption questionable (global test p = \(NumberText.p(z.global.pValue)))")
+            ph.append(PHTest(term: "Global", chisq: z.global.test.statistic, df: z.global.test.degreesOfFreedom, p: z.global.test.pValue))
+            if z.global.test.pValue < plan.alpha {
+                warnings.append("proportional-hazards assumption questionable (global test p = \(NumberText.p(z.global.test.pValue)))")
             }
         }
         let allOK = estimable == d.columns.count

@@ -15,7 +15,7 @@ public struct StudyAnalysis {
     public let plan: StudyPlan
     public var synthetic = false
     public var generatedAt = ISO8601DateFormatter().string(from: Date())
-    public var toolVersion = "0.1.0"
+    public var toolVersion = PofVersion.string
     public var warnings: [String] = []
 
     public init(cohort: Cohort, plan: StudyPlan) {
@@ -234,9 +234,9 @@ public struct StudyAnalysis {
         guard present.count >= 2 else { return (.nan, 0, .nan, "only one level has patients") }
         guard event.contains(true) else { return (.nan, 0, .nan, "no events") }
         let recode = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, $0) })
-        let t = try LogRankTest(time: time, event: event, group: group.map { recode[$0]! }, groupCount: present.count)
-        guard t.degreesOfFreedom > 0, t.chiSquare.isFinite else { return (.nan, 0, .nan, "no comparison possible (no variance)") }
-        return (t.chiSquare, t.degreesOfFreedom, t.pValue, nil)
+        let t = try LogRankTest(time: time, event: event, group: group.map { recode[$0]! }, groupCount: present.count).test
+        guard t.degreesOfFreedom > 0, t.statistic.isFinite else { return (.nan, 0, .nan, "no comparison possible (no variance)") }
+        return (t.statistic, t.degreesOfFreedom, t.pValue, nil)
     }
 
     static func levelSummary(_ o: [EndpointObservation], label: String, rateTime: Double) throws -> LevelSummary {
@@ -272,7 +272,7 @@ public struct StudyAnalysis {
         guard rows.contains(where: { cause[$0] == 1 }) else { return none("no events") }
         let recode = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, $0) })
         let t = try CumulativeIncidence(time: rows.map { e.observations[$0].time }, cause: rows.map { cause[$0] }, group: g.map { recode[$0]! })
-        guard let test = t.test(cause: 1), test.statistic.isFinite, test.degreesOfFreedom > 0 else { return none("no comparison possible") }
+        guard let test = t.test(cause: 1)?.test, test.statistic.isFinite, test.degreesOfFreedom > 0 else { return none("no comparison possible") }
         return GrayTestResult(factor: f.factor.name, label: f.factor.label, statistic: test.statistic, df: test.degreesOfFreedom,
                               p: test.pValue, notTested: nil)
     }

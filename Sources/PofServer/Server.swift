@@ -23,7 +23,7 @@ public struct ServerConfiguration: Sendable {
     /// Seconds without a request after which a session's files are deleted (default one hour).
     public var idleTimeout: TimeInterval = 3600
     /// Version written to reports.
-    public var toolVersion = "0.1.0"
+    public var toolVersion = PofVersion.string
 
     public init() {}
 

@@ -70,7 +70,7 @@ public enum StudyService {
     /// - Returns: The outcome (status "invalid" lists every problem and analyses nothing).
     /// - Throws: ``ServerError`` when required files are missing.
     /// - Complexity: That of ``StudyRun/run(reading:plan:output:synthetic:toolVersion:)``.
-    public static func run(_ session: StudySession, toolVersion: String = "0.1.0") async throws -> StudyOutcome {
+    public static func run(_ session: StudySession, toolVersion: String = PofVersion.string) async throws -> StudyOutcome {
         let demo = await session.isDemo
         let reading: CohortReading
         if demo {

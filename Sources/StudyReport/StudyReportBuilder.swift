@@ -475,7 +475,19 @@ public struct StudyReportBuilder {
         if r.provenance.synthetic {
             intro.append(.callout(.init(.warning, "SYNTHETIC DATA. " + (r.provenance.note ?? "These are not patient records."))))
         }
-        intro.append(.paragraph("\(r.cohort.patients) patients. At last follow-up \(r.cohort.dead) had died, \(r.cohort.alive) were alive and the status of \(r.cohort.unknown) was unknown; \(r.cohort.deathsWithinLandmark) died within \(NumberFormat.significant(r.provenance.plan.landmarkMonths, 3)) months. Median follow-up was \(num(f.medianAll)) \(unit) (range, \(num(f.minAll))–\(num(f.maxAll))) in all patients" + (f.medianSurvivors.isNaN ? "" : " and \(num(f.medianSurvivors)) \(unit) (range, \(num(f.minSurvivors))–\(num(f.maxSurvivors))) in surviving patients") + "; by the reverse Kaplan–Meier method \(num(f.reverseKM)) \(unit) (95% CI \(ci(f.reverseKMLower, f.reverseKMUpper))). Times are counted from the \(r.provenance.plan.origin == .rtEnd ? "end" : "start") of RT in \(unit)."))
+        let landmark = NumberFormat.significant(r.provenance.plan.landmarkMonths, 3)
+        let survivors = f.medianSurvivors.isNaN ? ""
+            : " and \(num(f.medianSurvivors)) \(unit) (range, \(num(f.minSurvivors))–\(num(f.maxSurvivors)))"
+                + " in surviving patients"
+        let origin = r.provenance.plan.origin == .rtEnd ? "end" : "start"
+        intro.append(.paragraph(
+            "\(r.cohort.patients) patients. At last follow-up \(r.cohort.dead) had died, \(r.cohort.alive) were alive"
+                + " and the status of \(r.cohort.unknown) was unknown; \(r.cohort.deathsWithinLandmark) died within"
+                + " \(landmark) months. Median follow-up was \(num(f.medianAll)) \(unit)"
+                + " (range, \(num(f.minAll))–\(num(f.maxAll))) in all patients" + survivors
+                + "; by the reverse Kaplan–Meier method \(num(f.reverseKM)) \(unit)"
+                + " (95% CI \(ci(f.reverseKMLower, f.reverseKMUpper))). Times are counted from the \(origin)"
+                + " of RT in \(unit)."))
         for w in r.warnings { intro.append(.callout(.init(.warning, w))) }
         sections.append(.init(heading: "Cohort and follow-up", blocks: intro))
         sections.append(methodsSection())

@@ -49,7 +49,7 @@ public enum StudyRun {
     ///   when the output cannot be written.
     /// - Complexity: Dominated by the model fits, O(patients × terms² × iterations) per model.
     public static func run(reading: CohortReading, plan: StudyPlan, output: URL, synthetic: Bool = false,
-                           toolVersion: String = "0.1.0") throws -> Summary {
+                           toolVersion: String = PofVersion.string) throws -> Summary {
         let results = try analyse(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion)
         var files = try StudyReportWriter.write(results, to: output)
         // The derived data the analyses used, for recomputation elsewhere.
@@ -67,7 +67,7 @@ public enum StudyRun {
     ///
     /// - Throws: ``Failure``.
     public static func analyse(reading: CohortReading, plan: StudyPlan, synthetic: Bool = false,
-                               toolVersion: String = "0.1.0") throws -> StudyResults {
+                               toolVersion: String = PofVersion.string) throws -> StudyResults {
         guard !reading.hasErrors, let cohort = reading.cohort else {
             throw Failure.invalidInput(errors: reading.errors, warnings: reading.warnings)
         }

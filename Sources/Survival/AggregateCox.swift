@@ -1,3 +1,5 @@
+import RealModule
+
 /// Sums over the subject rows of one (stratum, time) cell of Cox-model data at one coefficient vector β:
 /// what a database returns, one row per distinct time and stratum, for one Newton–Raphson step.
 ///
@@ -7,21 +9,36 @@
 /// (`deathRisk…`, Efron's tie terms), Σ w·η (`deathEta`), Σ w·x (`deathX`), the number of events and their
 /// weight. `maxEta` is the largest η in the cell (for R's "may be infinite" warning).
 public struct CoxCellSums: Sendable, Equatable {
+    /// Stratum index of the cell.
     public var stratum: Int
+    /// The cell's time (the event or censoring time the sums are taken at).
     public var time: Double
+    /// Number of events in the cell.
     public var deaths: Int
+    /// Total case weight of the cell's events.
     public var deathWeight: Double
+    /// Σ w·exp(η) over the rows at risk in the cell.
     public var risk: Double
+    /// Σ w·exp(η)·x over the rows at risk, one per covariate.
     public var riskX: [Double]
+    /// Σ w·exp(η)·x·xᵀ over the rows at risk, lower triangle row by row.
     public var riskXX: [Double]
+    /// Σ w·exp(η) over the cell's events (Efron's tie terms).
     public var deathRisk: Double
+    /// Σ w·exp(η)·x over the cell's events.
     public var deathRiskX: [Double]
+    /// Σ w·exp(η)·x·xᵀ over the cell's events, lower triangle row by row.
     public var deathRiskXX: [Double]
+    /// Σ w·η over the cell's events.
     public var deathEta: Double
+    /// Σ w·x over the cell's events.
     public var deathX: [Double]
+    /// The largest η in the cell (for R's "may be infinite" warning).
     public var maxEta: Double
 
     /// Creates one cell's sums (see the type's description for each).
+    ///
+    /// - Complexity: O(p²) to copy the sums.
     public init(stratum: Int, time: Double, deaths: Int, deathWeight: Double, risk: Double, riskX: [Double],
                 riskXX: [Double], deathRisk: Double, deathRiskX: [Double], deathRiskXX: [Double], deathEta: Double,
                 deathX: [Double], maxEta: Double) {
@@ -69,39 +86,56 @@ public struct CoxCellSums: Sendable, Equatable {
 /// the subject rows to rounding. What needs subject rows is not available here: residuals, concordance,
 /// robust variance, counting-process (entry) data.
 public struct AggregateCoxModel: Sendable {
+    /// Estimated coefficients on the original covariate scale (NaN for an aliased column).
     public let coefficients: [Double]
     /// Model-based variance I(β̂)⁻¹ on the original covariate scale.
     public let naiveVariance: Matrix
+    /// Log partial likelihood at the start and at the end.
     public let logLikelihood: (initial: Double, final: Double)
+    /// Likelihood-ratio, Wald and score tests of β = 0 (no robust score test).
     public let tests: CoxModel.Tests
+    /// Newton–Raphson iterations, counted as R does.
     public let iterations: Int
+    /// Whether the iterations converged.
     public let converged: Bool
     /// Warnings, worded as R's `coxph` words them.
     public let warnings: [String]
+    /// Indices of aliased (linearly dependent) columns, whose coefficients are NaN.
     public let aliased: [Int]
     /// Whether the model can be reported, and why not (the rules of ``CoxModel/status``).
     public let status: Estimability
     /// Per coefficient: estimable, or why not (the rules of ``CoxModel/termStatus``).
     public let termStatus: [Estimability]
+    /// Column means used for centring (0 for a column with values in {−1, 0, 1}).
     public let means: [Double]
+    /// Number of subject rows the sums cover.
     public let observations: Int
     /// Number of events (unweighted) and their total weight.
     public let events: Int
+    /// Total weight of the events.
     public let weightedEvents: Double
+    /// How tied event times were handled.
     public let ties: CoxModel.Ties
     /// Number of times the sums were requested (database round trips).
     public let evaluations: Int
 
+    /// Model-based standard errors √(I⁻¹)ₖₖ, R's `se(coef)` (NaN for an aliased column).
     public var standardErrors: [Double] {
         naiveVariance.diagonal.enumerated().map { aliased.contains($0.offset) ? .nan : $0.element.squareRoot() }
     }
-    public var hazardRatios: [Double] { coefficients.map { exp($0) } }
+    /// exp(β).
+    public var hazardRatios: [Double] { coefficients.map { Double.exp($0) } }
+    /// Wald z statistics β/se.
     public var zScores: [Double] { zip(coefficients, standardErrors).map { $0 / $1 } }
+    /// Two-sided p-values 2Φ(−|z|).
     public var pValues: [Double] { zScores.map { $0.isNaN ? .nan : Normal.twoSidedP($0) } }
+    /// Wald limits exp(β ± z₁₋α/₂·se) for the hazard ratios.
+    ///
+    /// - Parameter level: Confidence level (default 0.95).
+    /// - Returns: Lower and upper limits, one per coefficient.
+    /// - Complexity: O(p).
     public func hazardRatioInterval(level: Double = 0.95) -> (lower: [Double], upper: [Double]) {
-        let z = Normal.quantile(1 - (1 - level) / 2)
-        let se = standardErrors
-        return (zip(coefficients, se).map { exp($0 - z * $1) }, zip(coefficients, se).map { exp($0 + z * $1) })
+        CoefficientSummary.waldLimits(coefficients, standardErrors: standardErrors, level: level)
     }
 
     /// Fits the model.
@@ -215,7 +249,7 @@ public struct AggregateCoxModel: Sendable {
             loglik += c.deathEta
             for i in 0..<p { u[i] += c.deathX[i] }
             if !efron || nd == 1 {
-                loglik -= deadW * log(s0)
+                loglik -= deadW * Double.log(s0)
                 let inv = 1 / s0
                 for i in 0..<p { a[i] = s1[i] * inv; u[i] -= deadW * a[i] }
                 var idx = 0
@@ -232,7 +266,7 @@ public struct AggregateCoxModel: Sendable {
                     let cc = Double(kk) / dd
                     let den = s0 - cc * ds0
                     let inv = 1 / den
-                    loglik -= wbar * log(den)
+                    loglik -= wbar * Double.log(den)
                     r1 += inv; rc += cc * inv
                     q0 += inv * inv; q1 += cc * inv * inv; q2 += cc * cc * inv * inv
                 }
@@ -265,7 +299,8 @@ extension AggregateCoxModel {
     ///   - weightedSum: Σ w·x per covariate.
     ///   - unitValued: Whether each covariate has only the values −1, 0 and 1.
     ///   - absoluteDeviation: Σ w·|x − mean| per covariate, given the means this returns (a second pass).
-    /// - Returns: Means and scales for ``init(covariateCount:means:scale:observations:ties:initial:control:sums:)``.
+    /// - Returns: Means and scales for ``init(covariateCount:means:scale:observations:ties:initial:control:eventlessLevel:sums:)``.
+    /// - Complexity: O(p).
     public static func centring(weightSum: Double, weightedSum: [Double], unitValued: [Bool],
                                 absoluteDeviation: ([Double]) throws -> [Double]) rethrows
         -> (means: [Double], scale: [Double]) {
@@ -280,7 +315,12 @@ extension AggregateCoxModel {
     ///
     /// - Parameters:
     ///   - beta: Coefficients on the centred, scaled covariates.
+    ///   - time: Exit times.
+    ///   - event: Event indicators.
     ///   - x: One array per covariate, already centred and scaled.
+    ///   - strata: Optional stratum index per row.
+    ///   - weights: Optional case weights.
+    /// - Returns: One cell per stratum and distinct time.
     /// - Complexity: O(n·p²).
     public static func cellSums(beta: [Double], time: [Double], event: [Bool], x: [[Double]], strata: [Int]? = nil,
                                 weights: [Double]? = nil) -> [CoxCellSums] {
@@ -290,7 +330,7 @@ extension AggregateCoxModel {
             let w = weights?[i] ?? 1
             let xi = (0..<p).map { x[$0][i] }
             let eta = (0..<p).reduce(0.0) { $0 + xi[$1] * beta[$1] }
-            let r = w * exp(eta)
+            let r = w * Double.exp(eta)
             var xx = [Double](repeating: 0, count: tri)
             var idx = 0
             for a in 0..<p { for b in 0...a { xx[idx] = xi[a] * xi[b]; idx += 1 } }
@@ -315,9 +355,3 @@ extension CoxCellSums {
                     deathX: riskX.map { _ in 0 }, maxEta: -.infinity)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif

@@ -1,3 +1,5 @@
+import RealModule
+
 /// Right-censored (or competing-risks) data summarised per distinct (stratum, group, time, status): the
 /// result of one `GROUP BY` in a database, a few rows per distinct time however many subjects there are.
 ///
@@ -16,9 +18,13 @@
 /// (0 when absent). Rows need not be sorted and may repeat a key (their counts add: per-shard results can be
 /// concatenated as they are).
 public struct SurvivalAggregates: Sendable, Equatable {
+    /// Distinct time of each aggregate row.
     public var time: [Double]
+    /// Stratum index of each aggregate row (0 without strata).
     public var stratum: [Int]
+    /// Group index of each aggregate row (0 without groups).
     public var group: [Int]
+    /// Status of each aggregate row: 0 censored, otherwise the event (or cause) code.
     public var status: [Int]
     /// Number of subject rows in each aggregate row.
     public var count: [Int]
@@ -87,7 +93,8 @@ extension KaplanMeier {
                   confidenceLevel: confidenceLevel)
     }
 
-    /// Separate curves per group index, ascending, as ``byGroup(time:event:group:weights:confidenceType:confidenceLevel:)``
+    /// Separate curves per group index, ascending, as
+    /// ``byGroup(time:event:group:weights:confidenceType:confidenceLevel:)``
     /// on the subject rows (near-equal times merged over all the data first, as R does).
     ///
     /// - Parameters:
@@ -111,6 +118,8 @@ extension KaplanMeier {
 
     /// The reverse Kaplan–Meier estimate (censoring as the event) from per-time counts, unweighted, as
     /// ``reverse(time:event:confidenceType:confidenceLevel:)``.
+    ///
+    /// - Complexity: O(m log m) for m aggregate rows.
     public static func reverse(aggregates: SurvivalAggregates, confidenceType: ConfidenceType = .log,
                                confidenceLevel: Double = 0.95) -> KaplanMeier {
         var swapped = aggregates
@@ -126,7 +135,7 @@ extension LogRankTest {
     ///
     /// ```swift
     /// let test = LogRankTest(aggregates: data, groupCount: 2)
-    /// test.pValue
+    /// test.test.pValue
     /// ```
     ///
     /// - Parameters:
@@ -166,9 +175,8 @@ extension LogRankTest {
             hasEvents: used.contains { aggregates.status[$0] != 0 },
             groupsNestedInStrata: Set(used.map { aggregates.stratum[$0] }).count > 1 && !twoGroupsInAStratum)
         notPossible = reason
-        chiSquare = statistic
-        degreesOfFreedom = df
-        pValue = reason == nil ? ChiSquared.survival(statistic, df: Double(df)) : .nan
+        test = reason == nil ? ChiSquareTest(statistic: statistic, degreesOfFreedom: df)
+            : ChiSquareTest(statistic: statistic, degreesOfFreedom: df, pValue: .nan)
     }
 }
 
@@ -178,7 +186,7 @@ extension CumulativeIncidence {
     ///
     /// ```swift
     /// let ci = CumulativeIncidence(aggregates: data)   // status holds cause codes, 0 = censored
-    /// ci.tests.first?.pValue
+    /// ci.tests.first?.test.pValue
     /// ```
     ///
     /// - Parameters:
@@ -219,7 +227,8 @@ extension CumulativeIncidence {
             }
             let stratumTables = Array(Set(aggregates.stratum)).sorted().map { s -> EventTable in
                 let idx = aggregates.rows { aggregates.stratum[$0] == s }
-                return EventTable(time: idx.map { aggregates.time[$0] }, cell: idx.map { gIdx[$0] * (nc + 1) + cell[$0] },
+                return EventTable(time: idx.map { aggregates.time[$0] },
+                                  cell: idx.map { gIdx[$0] * (nc + 1) + cell[$0] },
                                   cellCount: ng * (nc + 1), weights: idx.map { amount[$0] }, timeFix: false)
             }
             tests = CumulativeIncidence.grayTests(stratumTables, causes: causes, groupCount: ng, rho: rho, nested: nested)
@@ -227,9 +236,3 @@ extension CumulativeIncidence {
         self.tests = tests
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif

@@ -14,12 +14,19 @@
 /// The standard error is √Σ dfbeta_i² with dfbeta_i = w_i((C_i − D_i) − (C_i + D_i + T_i)·(C − D)/N)/(2N),
 /// where C_i, D_i, T_i are the weighted pair counts involving observation i and N the comparable total.
 public struct Concordance: Sendable, Codable, Equatable {
+    /// Weighted number of concordant comparable pairs (the higher score fails first).
     public let concordant: Double
+    /// Weighted number of discordant comparable pairs.
     public let discordant: Double
+    /// Weighted number of comparable pairs tied on the score (counted as ½ in the estimate).
     public let tiedScore: Double
+    /// Weighted number of pairs tied on time (both events at one time; not comparable), not tied on score.
     public let tiedTime: Double
+    /// Weighted number of pairs tied on both time and score.
     public let tiedBoth: Double
+    /// The concordance (C + T/2)/(C + D + T); NaN without comparable pairs.
     public let estimate: Double
+    /// Infinitesimal-jackknife standard error of ``estimate``.
     public let standardError: Double
 
     /// Computes the concordance.
@@ -31,11 +38,13 @@ public struct Concordance: Sendable, Codable, Equatable {
     ///   - entry: Optional entry times (counting-process data).
     ///   - strata: Optional stratum per row; pairs are formed within strata.
     ///   - weights: Optional case weights, positive and finite.
+    ///   - parallelism: Whether the event-side and at-risk-side sweeps run on two threads (default
+    ///     ``Parallelism/twoThreads``); the result is the same either way.
     /// - Throws: ``SurvivalError`` for mismatched lengths, a non-finite time, entry time or score, an entry
     ///   time not before its exit time, or a bad weight. No rows give an estimate of NaN (no pairs).
     /// - Complexity: O(n log n).
     public init(time: [Double], event: [Bool], score: [Double], entry: [Double]? = nil, strata: [Int]? = nil,
-                weights: [Double]? = nil) throws(SurvivalError) {
+                weights: [Double]? = nil, parallelism: Parallelism = .default) throws(SurvivalError) {
         let n = time.count
         try Check.length(event, "event", as: n, of: "time")
         try Check.length(score, "score", as: n, of: "time")
@@ -51,13 +60,14 @@ public struct Concordance: Sendable, Codable, Equatable {
         try Check.finite(time, "time")
         try Check.finite(score, "score")
         try Check.weights(weights, count: n)
-        self.init(validTime: time, event: event, score: score, entry: entry, strata: strata, weights: weights)
+        self.init(validTime: time, event: event, score: score, entry: entry, strata: strata, weights: weights,
+                  parallelism: parallelism)
     }
 
     /// The concordance of arguments already checked by the caller. `order`, when given, is the stable
     /// (stratum, time) order of the rows that the caller has already computed (a Cox fit's): it saves the sort.
     init(validTime time: [Double], event: [Bool], score: [Double], entry: [Double]? = nil, strata: [Int]? = nil,
-         weights: [Double]? = nil, order presorted: [Int]? = nil) {
+         weights: [Double]? = nil, order presorted: [Int]? = nil, parallelism: Parallelism = .default) {
         let n = time.count
         let w = weights ?? [Double](repeating: 1, count: n)
         // ranks of the distinct scores
@@ -90,31 +100,41 @@ public struct Concordance: Sendable, Codable, Equatable {
             let sTime = order.map { time[$0] }, sEvent = order.map { event[$0] }
             let sRank = order.map { rank[$0] }, sW = order.map { w[$0] }
             let sStratum = order.map { stratumIndex[$0] }
-            var ranges: [Range<Int>] = []
+            var stratumRanges: [Range<Int>] = []
             var lo = 0
             while lo < n {
                 var hi = lo + 1
                 while hi < n && sStratum[hi] == sStratum[lo] { hi += 1 }
-                ranges.append(lo..<hi)
+                stratumRanges.append(lo..<hi)
                 lo = hi
             }
             // The event-side sweep (descending) and the at-risk-side sweep (ascending) are independent.
-            let (eventSide, atRiskSide) = inParallel({ () -> PairCounts in
+            let ranges = stratumRanges, scoreCount = m
+            let (eventSide, atRiskSide) = parallelism.both({ () -> PairCounts in
                 var c = PairCounts(n: n)
-                var tree = Fenwick(size: m)
-                for r in ranges { c.addEventSide(range: r, time: sTime, event: sEvent, rank: sRank, w: sW, tree: &tree, clearAfter: r.upperBound < n) }
+                var tree = Fenwick(size: scoreCount)
+                for r in ranges {
+                    c.addEventSide(range: r, time: sTime, event: sEvent, rank: sRank, w: sW, tree: &tree,
+                                   clearAfter: r.upperBound < n)
+                }
                 return c
             }, { () -> PairCounts in
                 var c = PairCounts(n: n)
-                var events = Fenwick(size: m)
-                for r in ranges { c.addAtRiskSide(range: r, time: sTime, event: sEvent, rank: sRank, w: sW, events: &events, clearAfter: r.upperBound < n) }
+                var events = Fenwick(size: scoreCount)
+                for r in ranges {
+                    c.addAtRiskSide(range: r, time: sTime, event: sEvent, rank: sRank, w: sW, events: &events,
+                                    clearAfter: r.upperBound < n)
+                }
                 return c
             })
             var sorted = eventSide
             for k in 0..<n {
-                sorted.infC[k] += atRiskSide.infC[k]; sorted.infD[k] += atRiskSide.infD[k]; sorted.infT[k] += atRiskSide.infT[k]
+                sorted.infC[k] += atRiskSide.infC[k]
+                sorted.infD[k] += atRiskSide.infD[k]
+                sorted.infT[k] += atRiskSide.infT[k]
             }
-            counts.c = sorted.c; counts.d = sorted.d; counts.tx = sorted.tx; counts.ty = sorted.ty; counts.txy = sorted.txy
+            (counts.c, counts.d, counts.tx) = (sorted.c, sorted.d, sorted.tx)
+            (counts.ty, counts.txy) = (sorted.ty, sorted.txy)
             for (k, i) in order.enumerated() {
                 counts.infC[i] = sorted.infC[k]; counts.infD[i] = sorted.infD[k]; counts.infT[i] = sorted.infT[k]
             }

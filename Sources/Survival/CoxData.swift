@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import RealModule
 
 /// Cox-model data sorted once by (stratum, time), with centred and scaled covariates in row-major order.
 struct CoxData: Sendable {
@@ -156,7 +152,13 @@ struct CoxData: Sendable {
                 var m = [Double](repeating: 0, count: p), sAbs = [Double](repeating: 0, count: p)
                 for k in 0..<n { for j in 0..<p where !noCenter[j] { m[j] += W[k] * X[k * p + j] } }
                 for j in 0..<p { m[j] = noCenter[j] ? 0 : m[j] / totalW }
-                for k in 0..<n { for j in 0..<p { let v = X[k * p + j] - m[j]; X[k * p + j] = v; sAbs[j] += W[k] * abs(v) } }
+                for k in 0..<n {
+                    for j in 0..<p {
+                        let v = X[k * p + j] - m[j]
+                        X[k * p + j] = v
+                        sAbs[j] += W[k] * abs(v)
+                    }
+                }
                 for j in 0..<p {
                     let s = noCenter[j] ? 1 : (sAbs[j] > 0 ? totalW / sAbs[j] : 1)
                     means[j] = m[j]
@@ -222,7 +224,7 @@ struct CoxData: Sendable {
                 let row = k * p
                 for j in 0..<p { e += X[row + j] * beta[j] }
                 eta[k] = e
-                risk[k] = exp(e) * weight[k]
+                risk[k] = Double.exp(e) * weight[k]
             }
         }
         var s1 = [Double](repeating: 0, count: p), s2 = [Double](repeating: 0, count: tri)
@@ -305,7 +307,7 @@ struct CoxData: Sendable {
                     }
                     guard nd > 0 else { continue }
                     if !efron || nd == 1 {
-                        loglik -= deadW * log(s0)
+                        loglik -= deadW * Double.log(s0)
                         let inv = 1 / s0
                         for i in 0..<p { A[i] = S1[i] * inv; U[i] -= deadW * A[i] }
                         var idx = 0
@@ -324,7 +326,7 @@ struct CoxData: Sendable {
                             let c = Double(kk) / dd
                             let den = s0 - c * ds0
                             let inv = 1 / den
-                            loglik -= wbar * log(den)
+                            loglik -= wbar * Double.log(den)
                             r1 += inv; rc += c * inv
                             q0 += inv * inv; q1 += c * inv * inv; q2 += c * c * inv * inv
                         }
@@ -381,7 +383,7 @@ struct CoxData: Sendable {
         // x̄ values in the result are relative to `centres` (default: the fit's means)
         let c0 = centres ?? means
         let centred: [[Double]] = columns.enumerated().map { j, c in order.map { c[$0] - c0[j] } }
-        let r = order.enumerated().map { exp(lp[$0.element]) * weight[$0.offset] }
+        let r = order.enumerated().map { Double.exp(lp[$0.element]) * weight[$0.offset] }
         var out: [EventTime] = []
         for (si, range) in strataRanges.enumerated() {
             var s0 = 0.0
@@ -414,7 +416,9 @@ struct CoxData: Sendable {
                         for i in 0..<p {
                             ds1[i] += r[k] * centred[i][k]
                             sumWX[i] += weight[k] * centred[i][k]
-                            if information != nil { for j in 0..<p { ds2[i, j] += r[k] * centred[i][k] * centred[j][k] } }
+                            if information != nil {
+                                for j in 0..<p { ds2[i, j] += r[k] * centred[i][k] * centred[j][k] }
+                            }
                         }
                     }
                     k -= 1
@@ -490,7 +494,7 @@ struct CoxData: Sendable {
             }
             for k in range {
                 let row = order[k]
-                let risk = exp(lp[row])
+                let risk = Double.exp(lp[row])
                 let hi = upperBound(tt, time[k])   // event times ≤ exit
                 let lo = entry.map { upperBound(tt, $0[k]) } ?? 0   // event times ≤ entry
                 var h = cumH[hi] - cumH[lo]

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import RealModule
 
 /// The Cox proportional-hazards model fitted by partial likelihood, as R's `coxph`.
 ///
@@ -28,37 +24,50 @@ import Darwin
 public struct CoxModel: Sendable {
     /// How tied event times are handled.
     public enum Ties: String, Sendable, Codable, CaseIterable {
+        /// Efron's approximation (R's default) or Breslow's.
         case efron, breslow
     }
 
     /// R's `coxph.control` settings.
     public struct Control: Sendable {
+        /// Convergence threshold on |1 − ℓ_old/ℓ_new| (`eps`).
         public var epsilon: Double = 1e-9
+        /// Maximum Newton–Raphson iterations (`iter.max`).
         public var maxIterations: Int = 20
-        public var cholTolerance: Double = pow(Double.ulpOfOne, 0.75)
+        /// Pivot tolerance of the Cholesky factorization below which a column is aliased (`toler.chol`).
+        public var cholTolerance: Double = Double.pow(Double.ulpOfOne, 0.75)
+        /// Tolerance of R's "coefficient may be infinite" check (`toler.inf`).
         public var infTolerance: Double = (1e-9).squareRoot()
+        /// R's defaults.
+        ///
+        /// - Complexity: O(1).
         public init() {}
     }
 
-    /// A chi-square test.
-    public struct Test: Sendable, Codable, Equatable {
-        public var statistic: Double
-        public var degreesOfFreedom: Int
-        public var pValue: Double
-        public init(statistic: Double, degreesOfFreedom: Int) {
-            self.statistic = statistic
-            self.degreesOfFreedom = degreesOfFreedom
-            pValue = degreesOfFreedom > 0 ? ChiSquared.survival(statistic, df: Double(degreesOfFreedom)) : .nan
-        }
-    }
+    /// The former name of ``ChiSquareTest``.
+    @available(*, deprecated, renamed: "ChiSquareTest")
+    public typealias Test = ChiSquareTest
 
     /// The global tests of β = 0.
     public struct Tests: Sendable, Codable, Equatable {
-        public var likelihoodRatio: Test
-        public var wald: Test
-        public var score: Test
-        /// Robust score test (only with robust variance).
-        public var robustScore: Test?
+        /// Likelihood-ratio test, 2(ℓ(β̂) − ℓ(β₀)) (R's "Likelihood ratio test").
+        public var likelihoodRatio: ChiSquareTest
+        /// Wald test β̂ᵀV⁻¹β̂, V the ``CoxModel/variance`` (robust when the fit is robust, as R).
+        public var wald: ChiSquareTest
+        /// Score (log-rank) test at β₀ with the model-based information (R's "Score (logrank) test").
+        public var score: ChiSquareTest
+        /// Robust score test (only with robust variance; R's "Robust").
+        public var robustScore: ChiSquareTest?
+        /// The four tests.
+        ///
+        /// - Complexity: O(1).
+        public init(likelihoodRatio: ChiSquareTest, wald: ChiSquareTest, score: ChiSquareTest,
+                    robustScore: ChiSquareTest? = nil) {
+            self.likelihoodRatio = likelihoodRatio
+            self.wald = wald
+            self.score = score
+            self.robustScore = robustScore
+        }
     }
 
     // MARK: Results
@@ -71,9 +80,11 @@ public struct CoxModel: Sendable {
     public let robustVariance: Matrix?
     /// Log partial likelihood at the start (β = initial) and at the end.
     public let logLikelihood: (initial: Double, final: Double)
+    /// The global tests of β = 0.
     public let tests: Tests
     /// Newton–Raphson iterations, counted as R does.
     public let iterations: Int
+    /// Whether the iterations converged.
     public let converged: Bool
     /// Warnings, worded exactly as R's `coxph` words them. Read ``termStatus`` rather than these texts.
     public let warnings: [String]
@@ -97,21 +108,35 @@ public struct CoxModel: Sendable {
     public let concordance: Concordance
     /// Number of rows used, number of events (unweighted count, as R's `nevent`) and their total weight.
     public let observations: Int
+    /// Number of events (unweighted, R's `nevent`).
     public let events: Int
+    /// Total weight of the events.
     public let weightedEvents: Double
+    /// How tied event times were handled.
     public let ties: Ties
 
-    /// The variance the standard errors, z and p use: robust if requested, else model-based.
+    /// The variance behind ``standardErrors``, ``zScores``, ``pValues``, ``hazardRatioInterval(level:)``,
+    /// ``estimate(_:level:)`` and the Wald test: ``robustVariance`` when the fit is robust, else
+    /// ``naiveVariance`` — the choice R's `summary(coxph)` makes.
     public var variance: Matrix { robustVariance ?? naiveVariance }
-    /// Model-based standard errors (R's `se(coef)`).
-    public var standardErrors: [Double] { naiveVariance.diagonal.enumerated().map { aliased.contains($0.offset) ? .nan : $0.element.squareRoot() } }
-    /// Robust standard errors, when requested.
-    public var robustStandardErrors: [Double]? { robustVariance.map { v in v.diagonal.enumerated().map { aliased.contains($0.offset) ? .nan : $0.element.squareRoot() } } }
+    /// Model-based standard errors √(I⁻¹)ₖₖ: R's `se(coef)` column (NaN for an aliased column).
+    public var modelStandardErrors: [Double] { Self.roots(naiveVariance, aliased: aliased) }
+    /// Robust standard errors √(DᵀD)ₖₖ, R's `robust se` column, when the fit is robust.
+    public var robustStandardErrors: [Double]? { robustVariance.map { Self.roots($0, aliased: aliased) } }
+    /// The standard errors z, p and the intervals use: √diag(``variance``) — robust when the fit is robust,
+    /// else model-based. R shows these as `robust se` (robust fit) or `se(coef)`.
+    public var standardErrors: [Double] { Self.roots(variance, aliased: aliased) }
     /// Whether coefficient `k` is an estimate (``termStatus``[k] is `.estimable`).
+    ///
+    /// - Complexity: O(1).
     public func isEstimable(_ k: Int) -> Bool { termStatus[k].isEstimable }
 
-    /// Coefficient `k` as it can be reported — hazard ratio, Wald limits, z and p (robust when the fit is
-    /// robust) — or `nil` when it is not estimable.
+    static func roots(_ v: Matrix, aliased: [Int]) -> [Double] {
+        v.diagonal.enumerated().map { aliased.contains($0.offset) ? .nan : $0.element.squareRoot() }
+    }
+
+    /// Coefficient `k` as it can be reported — hazard ratio, Wald limits, z and p from ``variance`` — or
+    /// `nil` when it is not estimable.
     ///
     /// ```swift
     /// if let e = fit.estimate(0) { print(e.hazardRatio, e.lower, e.upper, e.pValue) }
@@ -123,27 +148,47 @@ public struct CoxModel: Sendable {
     ///   - level: Confidence level of the interval (default 0.95).
     /// - Returns: The estimate, or `nil` when `termStatus[k]` is not `.estimable`.
     /// - Complexity: O(1).
-    public func estimate(_ k: Int, level: Double = 0.95) -> HazardRatioEstimate? {
+    public func estimate(_ k: Int, level: Double = 0.95) -> CoefficientSummary? {
         guard termStatus[k].isEstimable else { return nil }
-        let se = (robustVariance ?? naiveVariance)[k, k].squareRoot()
-        let b = coefficients[k], q = Normal.quantile(1 - (1 - level) / 2)
-        let z = b / se
-        return HazardRatioEstimate(coefficient: b, standardError: se, hazardRatio: exp(b), lower: exp(b - q * se),
-                                   upper: exp(b + q * se), level: level, z: z, pValue: Normal.twoSidedP(z))
+        let model = naiveVariance[k, k].squareRoot(), robust = robustVariance.map { $0[k, k].squareRoot() }
+        return CoefficientSummary(coefficient: coefficients[k], modelStandardError: model,
+                                  robustStandardError: robust, level: level)
+    }
+
+    /// R's `summary(coxph)` coefficient table: one row per coefficient, estimable or not (NaN for an
+    /// aliased column). Use ``estimate(_:level:)`` to report a single term.
+    ///
+    /// ```swift
+    /// for (name, row) in zip(["age", "sex"], fit.coefficientSummaries()) {
+    ///     print(name, row.hazardRatio, row.modelStandardError, row.robustStandardError ?? .nan, row.pValue)
+    /// }
+    /// ```
+    ///
+    /// - Parameter level: Confidence level of the intervals (default 0.95).
+    /// - Returns: One summary per coefficient, in column order.
+    /// - Complexity: O(p).
+    public func coefficientSummaries(level: Double = 0.95) -> [CoefficientSummary] {
+        let model = modelStandardErrors, robust = robustStandardErrors
+        return coefficients.indices.map {
+            CoefficientSummary(coefficient: coefficients[$0], modelStandardError: model[$0],
+                               robustStandardError: robust?[$0], level: level)
+        }
     }
 
     /// R's numbers, reported whether or not a term is estimable (use ``estimate(_:level:)`` to report).
     /// exp(β).
-    public var hazardRatios: [Double] { coefficients.map { exp($0) } }
-    /// Wald z statistics (robust SE when robust).
-    public var zScores: [Double] { zip(coefficients, robustStandardErrors ?? standardErrors).map { $0 / $1 } }
-    /// Two-sided p-values of the z statistics.
+    public var hazardRatios: [Double] { coefficients.map { Double.exp($0) } }
+    /// Wald z statistics β/se with se from ``standardErrors`` (robust when the fit is robust, as R).
+    public var zScores: [Double] { zip(coefficients, standardErrors).map { $0 / $1 } }
+    /// Two-sided p-values 2Φ(−|z|) of ``zScores``.
     public var pValues: [Double] { zScores.map { $0.isNaN ? .nan : Normal.twoSidedP($0) } }
-    /// Confidence limits for the hazard ratios.
+    /// Wald limits exp(β ± z₁₋α/₂·se) for the hazard ratios, se from ``standardErrors``.
+    ///
+    /// - Parameter level: Confidence level (default 0.95).
+    /// - Returns: Lower and upper limits, one per coefficient.
+    /// - Complexity: O(p).
     public func hazardRatioInterval(level: Double = 0.95) -> (lower: [Double], upper: [Double]) {
-        let z = Normal.quantile(1 - (1 - level) / 2)
-        let se = robustStandardErrors ?? standardErrors
-        return (zip(coefficients, se).map { exp($0 - z * $1) }, zip(coefficients, se).map { exp($0 + z * $1) })
+        CoefficientSummary.waldLimits(coefficients, standardErrors: standardErrors, level: level)
     }
 
     // Retained for residuals, zph and prediction.
@@ -167,12 +212,15 @@ public struct CoxModel: Sendable {
     ///   - robust: Also compute the robust sandwich variance (used for se, z, p and the Wald test).
     ///   - initial: Starting coefficients (default 0).
     ///   - control: Convergence settings (R's `coxph.control` defaults).
+    ///   - parallelism: Whether the martingale residuals and the concordance are computed on two threads
+    ///     (default ``Parallelism/twoThreads``); the fit is the same either way.
     /// - Throws: ``SurvivalError`` for no rows, mismatched lengths, a non-finite time, covariate or entry
     ///   time, an entry time not before its exit time, or a weight that is not positive and finite.
     /// - Complexity: O(n·p²) per iteration after one O(n) radix sort.
     public init(time: [Double], event: [Bool], covariates: [[Double]], entry: [Double]? = nil,
                 strata: [Int]? = nil, weights: [Double]? = nil, ties: Ties = .efron, robust: Bool = false,
-                initial: [Double]? = nil, control: Control = Control()) throws(SurvivalError) {
+                initial: [Double]? = nil, control: Control = Control(),
+                parallelism: Parallelism = .default) throws(SurvivalError) {
         let n = time.count
         guard n > 0 else { throw .noObservations }
         try Check.length(event, "event", as: n, of: "time")
@@ -186,7 +234,8 @@ public struct CoxModel: Sendable {
         if let entry {
             try Check.finite(entry, "entry")
             for i in 0..<n where !(entry[i] < time[i]) {
-                throw .invalidParameter(name: "entry[\(i)]", value: entry[i], requirement: "before the exit time \(time[i])")
+                throw .invalidParameter(name: "entry[\(i)]", value: entry[i],
+                                        requirement: "before the exit time \(time[i])")
             }
         }
 
@@ -241,14 +290,14 @@ public struct CoxModel: Sendable {
         // residuals and robust variance
         // the two costliest summaries are independent: compute them side by side
         let lpFinal = lp
-        let (mart, conc) = inParallel({ data.martingaleResiduals(linearPredictor: lpFinal) }, {
+        let (mart, conc) = parallelism.both({ data.martingaleResiduals(linearPredictor: lpFinal) }, {
             Concordance(validTime: data.fixedTime, event: event, score: lpFinal, entry: entry, strata: strata,
-                        weights: weights, order: data.order)
+                        weights: weights, order: data.order, parallelism: parallelism)
         })
         martingaleResiduals = mart
         concordance = conc
         var robustV: Matrix? = nil
-        var robustScore: Test? = nil
+        var robustScore: ChiSquareTest? = nil
         if robust {
             let score = data.scoreResiduals(linearPredictor: lp, covariates: covariates)
             // dfbeta (weighted) = w_i · L_i V ;  robust var = Σ dfbeta_i dfbetaᵀ
@@ -276,7 +325,8 @@ public struct CoxModel: Sendable {
             }
             let cm = GeneralizedCholesky(m, tolerance: control.cholTolerance)
             let sol = cm.solve(u0)
-            robustScore = Test(statistic: zip(u0, sol).reduce(0) { $0 + $1.0 * $1.1 }, degreesOfFreedom: cm.rank)
+            robustScore = ChiSquareTest(statistic: zip(u0, sol).reduce(0) { $0 + $1.0 * $1.1 },
+                                        degreesOfFreedom: cm.rank)
         }
         self.robustVariance = robustV
         self.termStatus = termStatus.enumerated().map { j, s in

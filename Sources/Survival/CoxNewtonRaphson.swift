@@ -186,15 +186,15 @@ struct CoxNewtonRaphson {
 
     /// Likelihood-ratio, Wald (with `variance`, model-based or robust) and score tests over the estimable terms.
     func tests(coefficients coef: [Double], variance: Matrix, aliased: [Int], control: CoxModel.Control,
-               robustScore: CoxModel.Test?) -> CoxModel.Tests {
+               robustScore: ChiSquareTest?) -> CoxModel.Tests {
         let estimable = (0..<coef.count).filter { !aliased.contains($0) }
         let est = estimable.map { coef[$0] }
         let wc = GeneralizedCholesky(variance.submatrix(estimable), tolerance: control.cholTolerance)
         let wald = zip(est, wc.solve(est)).reduce(0) { $0 + $1.0 * $1.1 }
         return CoxModel.Tests(
-            likelihoodRatio: CoxModel.Test(statistic: 2 * (finalLoglik - initialLoglik), degreesOfFreedom: estimable.count),
-            wald: CoxModel.Test(statistic: wald, degreesOfFreedom: estimable.count),
-            score: CoxModel.Test(statistic: scoreStatistic, degreesOfFreedom: estimable.count),
+            likelihoodRatio: ChiSquareTest(statistic: 2 * (finalLoglik - initialLoglik), degreesOfFreedom: estimable.count),
+            wald: ChiSquareTest(statistic: wald, degreesOfFreedom: estimable.count),
+            score: ChiSquareTest(statistic: scoreStatistic, degreesOfFreedom: estimable.count),
             robustScore: robustScore)
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import RealModule
 
 /// Predicted survival curves from a fitted ``CoxModel`` for given covariate values, as R's
 /// `survfit(fit, newdata)` computes them (`survfit.coxph` with its defaults `stype = 2`, `se.fit = TRUE`).
@@ -46,6 +42,7 @@ public struct CoxPrediction: Sendable {
         public let cumulativeHazardStandardError: [Double]
         /// Lower and upper pointwise limits for S(t) (NaN where R gives NA).
         public let lower: [Double]
+        /// Upper pointwise limits for S(t).
         public let upper: [Double]
 
         /// Standard error of S(t): S·se(H), as R's `summary()` reports it.
@@ -58,7 +55,9 @@ public struct CoxPrediction: Sendable {
     public let covariates: [Double]
     /// One curve per stratum, in stratum order.
     public let curves: [Curve]
+    /// Scale of the pointwise limits.
     public let confidenceType: KaplanMeier.ConfidenceType
+    /// Level of the pointwise limits.
     public let confidenceLevel: Double
 
     /// Predicts the survival curves of a subject with covariate values `covariates`.
@@ -90,7 +89,7 @@ public struct CoxPrediction: Sendable {
         let zc = keep.map { covariates[$0] - data.means[$0] }
         let vb = model.variance.submatrix(keep)
         let p = keep.count
-        let risk = exp(zip(zc, beta).reduce(0) { $0 + $1.0 * $1.1 })
+        let risk = Double.exp(zip(zc, beta).reduce(0) { $0 + $1.0 * $1.1 })
         let events = data.eventTimes(lp: model.linearPredictor, columns: cols, centres: centres)
         let tables = data.predictionTables(lp: model.linearPredictor)
         var curves: [Curve] = []
@@ -109,7 +108,7 @@ public struct CoxPrediction: Sendable {
                     e += 1
                 }
                 cumhaz[k] = risk * h
-                surv[k] = exp(-cumhaz[k])
+                surv[k] = Double.exp(-cumhaz[k])
                 se[k] = ((v0 + vb.quadraticForm(d)) * risk * risk).squareRoot()
             }
             let (lo, hi) = KaplanMeier.limits(survival: surv, logStandardError: se, type: confidenceType,
@@ -130,7 +129,11 @@ extension CoxModel {
     /// let curves = try fit.predictedSurvival([[60, 0], [60, 1]])
     /// ```
     ///
-    /// - Parameter newdata: One array of covariate values per curve, in the model's covariate order.
+    /// - Parameters:
+    ///   - newdata: One array of covariate values per curve, in the model's covariate order.
+    ///   - confidenceType: Scale of the pointwise limits (default `.log`, as R).
+    ///   - confidenceLevel: Level of the pointwise limits (default 0.95).
+    /// - Returns: One prediction per row of `newdata`.
     /// - Throws: ``SurvivalError`` as ``CoxPrediction/init(model:covariates:confidenceType:confidenceLevel:)``.
     /// - Complexity: O(k·(n·p + m·p²)) for k rows of `newdata`.
     public func predictedSurvival(_ newdata: [[Double]], confidenceType: KaplanMeier.ConfidenceType = .log,
@@ -160,7 +163,7 @@ extension CoxData {
     func predictionTables(lp: [Double]) -> [PredictionTable] {
         strataRanges.enumerated().map { si, range in
             var out = PredictionTable()
-            let r = range.map { exp(lp[order[$0]]) * weight[$0] }   // risk weights, by position in range
+            let r = range.map { Double.exp(lp[order[$0]]) * weight[$0] }   // risk weights, by position in range
             let lo = range.lowerBound
             // entry times of the stratum, ascending, with suffix sums of weight and risk weight
             var entries: [(Double, Double, Double)] = []
@@ -222,14 +225,15 @@ extension CoxPrediction.Curve {
     /// last curve time ≤ t (S = 1 with standard error 0 before the first).
     ///
     /// - Returns: One estimate per requested time, in the order given.
+    /// - Complexity: O(k log m) for k requested times and m curve times.
     public func estimates(at times: [Double]) -> [KaplanMeier.Estimate] {
         let se = survivalStandardError
         return times.map { t in
             let k = upperBound(time, t)
             let risk = lowerBound(time, t) < time.count ? atRisk[lowerBound(time, t)] : 0
             if k == 0 {
-                return KaplanMeier.Estimate(time: t, atRisk: risk, events: 0, censored: 0, survival: 1, standardError: 0,
-                                            lower: 1, upper: 1)
+                return KaplanMeier.Estimate(time: t, atRisk: risk, events: 0, censored: 0, survival: 1,
+                                            standardError: 0, lower: 1, upper: 1)
             }
             return KaplanMeier.Estimate(time: t, atRisk: risk, events: 0, censored: 0, survival: survival[k - 1],
                                         standardError: se[k - 1], lower: lower[k - 1], upper: upper[k - 1])

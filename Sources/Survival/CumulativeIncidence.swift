@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import RealModule
 
 /// Cumulative incidence functions under competing risks (the Aalen–Johansen estimate), by group, with
 /// Gray's variance and Gray's k-sample test, as R's `cmprsk::cuminc` and `cmprsk::timepoints` compute them.
@@ -11,7 +7,7 @@ import Darwin
 /// // cause: 0 = censored, 1, 2, … = failure causes; group: 0 or 1
 /// let ci = try CumulativeIncidence(time: t, cause: c, group: g)
 /// ci.curve(group: 1, cause: 1)?.estimates(at: [365, 730])   // F₁(t), variance, limits
-/// ci.tests.first?.pValue                                     // Gray's test for cause 1
+/// ci.tests.first?.test.pValue                                     // Gray's test for cause 1
 /// ```
 ///
 /// For cause j at a distinct time t of a group, with n at risk, d_j failures from cause j and d failures
@@ -25,7 +21,7 @@ import Darwin
 /// Gray's test compares the subdistribution hazards of one cause among the groups, with weight
 /// (1 − F̂(t−))^ρ, summing scores and variances over strata; the statistic is sᵀV⁻¹s on k − 1 degrees
 /// of freedom. `cmprsk` reports a statistic of −1 and p = 1 when V is singular; here the statistic and
-/// p-value are NaN and ``Test/notPossible`` says why (groups nested in strata, or zero variance).
+/// p-value are NaN and ``GrayTest/notPossible`` says why (groups nested in strata, or zero variance).
 ///
 /// `cmprsk` gives no confidence limits. The limits here use the log(−log) transform of F:
 /// F^exp(±z·se/(F·log F)), i.e. exp(−exp(log(−log F) ± z·se/(F·|log F|))), which stay inside (0, 1).
@@ -44,6 +40,7 @@ public struct CumulativeIncidence: Sendable {
         public let stepEstimate: [Double]
         /// Gray's variance at each corner of the step function.
         public let stepVariance: [Double]
+        /// Level of the pointwise limits.
         public let confidenceLevel: Double
 
         /// Times at which the cause has failures in the group, ascending.
@@ -94,25 +91,45 @@ public struct CumulativeIncidence: Sendable {
 
     /// A curve's value at one requested time.
     public struct Estimate: Sendable, Equatable, Codable {
+        /// The requested time.
         public var time: Double
+        /// Cumulative incidence at ``time``.
         public var estimate: Double
+        /// Variance of the estimate (`cuminc`'s).
         public var variance: Double
+        /// √variance.
         public var standardError: Double
+        /// Lower pointwise limit (log(−log) scale, as `cmprsk`).
         public var lower: Double
+        /// Upper pointwise limit.
         public var upper: Double
     }
 
     /// Gray's test for one cause (a row of `cuminc`'s `$Tests`).
-    public struct Test: Sendable, Equatable, Codable {
+    public struct GrayTest: Sendable, Hashable, Codable, ChiSquareTestResult {
+        /// The failure cause whose cumulative incidence the groups are compared on.
         public var cause: Int
-        /// The statistic; NaN when ``notPossible`` is set.
-        public var statistic: Double
-        public var degreesOfFreedom: Int
-        /// NaN when ``notPossible`` is set.
-        public var pValue: Double
+        /// The χ² test on (groups − 1) degrees of freedom; statistic and p are NaN when ``notPossible`` is set.
+        public var test: ChiSquareTest
         /// Why the test could not be computed, or `nil` when it was.
-        public var notPossible: TestNotPossible? = nil
-    }
+        public var notPossible: TestNotPossible?
+
+        /// A test result for one cause.
+        ///
+        /// - Parameters:
+        ///   - cause: The failure cause.
+        ///   - test: The χ² test.
+        ///   - notPossible: Why it could not be computed, or `nil`.
+        /// - Complexity: O(1).
+        public init(cause: Int, test: ChiSquareTest, notPossible: TestNotPossible? = nil) {
+            self.cause = cause
+            self.test = test
+            self.notPossible = notPossible
+        }    }
+
+    /// The former name of ``GrayTest``.
+    @available(*, deprecated, renamed: "GrayTest")
+    public typealias Test = GrayTest
 
     /// Cause codes with at least one failure, ascending.
     public let causes: [Int]
@@ -121,7 +138,8 @@ public struct CumulativeIncidence: Sendable {
     /// Curves, cause-major then group (the order of `cuminc`'s list).
     public let curves: [Curve]
     /// Gray's test per cause; empty with fewer than two groups.
-    public let tests: [Test]
+    public let tests: [GrayTest]
+    /// Weight exponent ρ of Gray's test.
     public let rho: Double
     /// Number of rows used.
     public let observations: Int
@@ -179,7 +197,7 @@ public struct CumulativeIncidence: Sendable {
         self.curves = CumulativeIncidence.curves(tables, causes: causes, groups: groups, confidenceLevel: confidenceLevel)
 
         // --- Gray's test
-        var tests: [Test] = []
+        var tests: [GrayTest] = []
         if ng > CumulativeIncidence.maxGrayGroups {
             tests = CumulativeIncidence.tooManyGroupsTests(causes: causes, groupCount: ng)
         } else if ng > 1 && nc > 0 {
@@ -209,24 +227,35 @@ public struct CumulativeIncidence: Sendable {
     public static let maxGrayGroups = 50
 
     /// The curve of `cause` in `group` (group 0 without groups).
+    ///
+    /// - Parameters:
+    ///   - group: Group value (0 without groups).
+    ///   - cause: Cause code.
+    /// - Returns: The curve, or `nil` when that group has no curve for that cause.
+    /// - Complexity: O(number of curves).
     public func curve(group: Int = 0, cause: Int) -> Curve? {
         curves.first { $0.group == group && $0.cause == cause }
     }
 
-    /// The test for `cause`.
-    public func test(cause: Int) -> Test? { tests.first { $0.cause == cause } }
+    /// Gray's test for `cause`, or `nil` without one (fewer than two groups, or no failure of the cause).
+    ///
+    /// - Parameter cause: A failure cause code.
+    /// - Returns: The test, or `nil`.
+    /// - Complexity: O(number of causes).
+    public func test(cause: Int) -> GrayTest? { tests.first { $0.cause == cause } }
 
     // MARK: Computation
 
     /// Log(−log) limits of F with variance v.
     static func limits(_ f: Double, _ v: Double, _ z: Double) -> (Double, Double) {
         guard f > 0 && f < 1 && !v.isNaN else { return (.nan, .nan) }
-        let w = z * v.squareRoot() / (f * log(f))   // negative
-        return (pow(f, exp(-w)), pow(f, exp(w)))
+        let w = z * v.squareRoot() / (f * Double.log(f))   // negative
+        return (Double.pow(f, Double.exp(-w)), Double.pow(f, Double.exp(w)))
     }
 
     /// The estimate and Gray's variance for one cause in one group, in `cuminc`'s step representation.
-    static func steps(_ table: EventTable, cause c: Int, causeCount nc: Int) -> (x: [Double], f: [Double], v: [Double]) {
+    static func steps(_ table: EventTable, cause c: Int,
+                      causeCount nc: Int) -> (x: [Double], f: [Double], v: [Double]) {
         let m = table.time.count
         var total = 0.0
         for k in 0..<m { for j in 0...nc { total += table.counts[j][k] } }
@@ -318,7 +347,7 @@ public struct CumulativeIncidence: Sendable {
                     tq += rs[i] * (1 - f1m[i]) / skmm[i]
                 }
                 f = fm + nd1 / tr
-                let fb = pow(1 - fm, rho)
+                let fb = rho == 0 ? 1 : rho == 1 ? 1 - fm : Double.pow(1 - fm, rho)   // RealModule: pow(0, 0) is NaN
                 for i in 0..<ng {
                     for j in i..<ng { a[i, j] = 0 }
                     guard rs[i] > 0 else { continue }

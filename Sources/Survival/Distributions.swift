@@ -1,3 +1,5 @@
+import RealModule
+
 // Distributions.swift — the standard normal and chi-square distributions, and the regularized
 // incomplete gamma function they rest on. Pure functions of doubles; no state, thread-safe.
 //
@@ -8,15 +10,6 @@
 //   ChiSquared (df 1…100, x 1e-8…1500)   7e-14 for results down to 1e-300.
 //   IncompleteGamma (a 0.01…1000)        1e-13; 2e-13 for Q when a < 1 and x < 1 (Q = 1 − P there).
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(ucrt)
-import ucrt
-#endif
 
 // MARK: - Normal
 
@@ -94,7 +87,7 @@ public enum Normal {
             return q * num / den
         }
         // Tails: r = √(−log(min(p, 1 − p))). For p > ½, 1 − p is exact (Sterbenz).
-        var r = (-log(q < 0 ? p : 1 - p)).squareRoot()
+        var r = (-Double.log(q < 0 ? p : 1 - p)).squareRoot()
         let x: Double
         if r <= 5 {
             r -= 1.6
@@ -155,7 +148,7 @@ public enum Normal {
         let lo = (-hi).addingProduct(x, x)  // exact rounding error of x·x (fma)
         // exp(−(hi + lo)/2) = exp(−hi/2)·exp(−lo/2), |lo/2| ≤ ulp(hi)/4, so exp(−lo/2) ≈ 1 − lo/2.
         // The factor < 1 multiplies last, so a subnormal exp(−hi/2) is rounded only once more.
-        return exp(-hi / 2) * (invSqrt2Pi * (1 - lo / 2))
+        return Double.exp(-hi / 2) * (invSqrt2Pi * (1 - lo / 2))
     }
 
     /// S(x) = Σₖ x^(2k+1)/(2k+1)!!, so that Φ(x) = ½ + φ(x)·S(x).
@@ -319,14 +312,14 @@ public enum IncompleteGamma {
         let scale = (a / (2 * Double.pi)).squareRoot()
         let s = stirlingRemainder(a)
         if x > 3 * a {
-            let rest = a - a * log(a / x) - s
+            let rest = a - a * Double.log(a / x) - s
             if rest < 700 && rest > -700 {
                 var piece = x
                 var count = 1
                 while piece > 700 { piece /= 2; count *= 2 }  // exact halvings
                 if count <= 8 {
-                    var result = exp(rest) * scale
-                    let factor = exp(-piece)
+                    var result = Double.exp(rest) * scale
+                    let factor = Double.exp(-piece)
                     for _ in 0..<count { result *= factor }
                     return result
                 }
@@ -335,9 +328,9 @@ public enum IncompleteGamma {
         let exponent = -deviance(a, x) - s
         if exponent < -700 && scale > 1 {
             // Keep the intermediate out of the subnormal range as long as possible.
-            return exp(exponent + log(scale))
+            return Double.exp(exponent + Double.log(scale))
         }
-        return exp(exponent) * scale
+        return Double.exp(exponent) * scale
     }
 
     /// D(a, x) = a·log(a/x) + x − a ≥ 0, accurate also when x ≈ a (then a series in v = (a−x)/(a+x):
@@ -359,7 +352,7 @@ public enum IncompleteGamma {
             }
             return sum
         }
-        return a * log(a / x) + x - a
+        return a * Double.log(a / x) + x - a
     }
 
     /// S(a) = log Γ(a) − [(a − ½)·log a − a + ½·log 2π] (Stirling's remainder).
@@ -382,11 +375,11 @@ public enum IncompleteGamma {
             }
             // S(a) = S(a+n) + (a+n−½)log(a+n) − (a−½)log a − n − log(product)
             let n = shifted - a
-            return stirlingRemainder(shifted) + (shifted - 0.5) * log(shifted) - (a - 0.5) * log(a)
-                - n - log(product)
+            return stirlingRemainder(shifted) + (shifted - 0.5) * Double.log(shifted) - (a - 0.5) * Double.log(a)
+                - n - Double.log(product)
         }
-        let (lg, _) = lgamma(a)
-        return lg - ((a - 0.5) * log(a) - a + halfLog2Pi)
+        let lg = Double.logGamma(a)
+        return lg - ((a - 0.5) * Double.log(a) - a + halfLog2Pi)
     }
 
     /// P(a, x) by its power series; for x < a + 1.

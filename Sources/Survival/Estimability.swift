@@ -12,7 +12,9 @@
 /// and ``FineGray/estimate(_:level:)`` return `nil` for it. Encoded as JSON it is
 /// `{"estimable": true}` or `{"estimable": false, "reason": "monotoneLikelihood"}`.
 public enum Estimability: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+    /// The coefficient (or model) is an estimate that can be reported.
     case estimable
+    /// It cannot be reported, for the reason given.
     case notEstimable(Reason)
 
     /// Why a coefficient or a model cannot be estimated.
@@ -34,6 +36,7 @@ public enum Estimability: Sendable, Equatable, Hashable, Codable, CustomStringCo
         /// The model has fewer events than coefficients.
         case fewerEventsThanTerms
 
+        /// A plain-language reason, as tables print it.
         public var description: String {
             switch self {
             case .monotoneLikelihood: return "monotone likelihood (the coefficient may be infinite)"
@@ -55,6 +58,7 @@ public enum Estimability: Sendable, Equatable, Hashable, Codable, CustomStringCo
         return nil
     }
 
+    /// "estimable", or "not estimable: " and the reason.
     public var description: String {
         switch self {
         case .estimable: return "estimable"
@@ -64,6 +68,11 @@ public enum Estimability: Sendable, Equatable, Hashable, Codable, CustomStringCo
 
     private enum CodingKeys: String, CodingKey { case estimable, reason }
 
+    /// Decodes `{"estimable": true}` or `{"estimable": false, "reason": "…"}`.
+    ///
+    /// - Parameter decoder: The decoder.
+    /// - Throws: A decoding error for any other shape.
+    /// - Complexity: O(1).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if try c.decode(Bool.self, forKey: .estimable) {
@@ -73,46 +82,15 @@ public enum Estimability: Sendable, Equatable, Hashable, Codable, CustomStringCo
         }
     }
 
+    /// Encodes as `{"estimable": true}` or `{"estimable": false, "reason": "…"}`.
+    ///
+    /// - Parameter encoder: The encoder.
+    /// - Throws: An encoding error from the encoder.
+    /// - Complexity: O(1).
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(isEstimable, forKey: .estimable)
         if let reason { try c.encode(reason, forKey: .reason) }
-    }
-}
-
-/// One coefficient of a proportional-hazards model as it can be reported: only ever built for an
-/// estimable term.
-///
-/// ```swift
-/// if let e = fit.estimate(0) { print(e.hazardRatio, e.lower, e.upper, e.pValue) }
-/// ```
-public struct HazardRatioEstimate: Sendable, Codable, Equatable {
-    /// log hazard ratio β.
-    public var coefficient: Double
-    /// Standard error of β (robust when the fit is robust).
-    public var standardError: Double
-    /// exp(β).
-    public var hazardRatio: Double
-    /// Confidence limits for the hazard ratio.
-    public var lower: Double
-    public var upper: Double
-    /// The confidence level of ``lower`` and ``upper``.
-    public var level: Double
-    /// The test statistic behind ``pValue`` (Wald z, or the signed root of a likelihood-ratio statistic).
-    public var z: Double
-    /// Two-sided p-value for β = 0.
-    public var pValue: Double
-
-    public init(coefficient: Double, standardError: Double, hazardRatio: Double, lower: Double, upper: Double,
-                level: Double, z: Double, pValue: Double) {
-        self.coefficient = coefficient
-        self.standardError = standardError
-        self.hazardRatio = hazardRatio
-        self.lower = lower
-        self.upper = upper
-        self.level = level
-        self.z = z
-        self.pValue = pValue
     }
 }
 

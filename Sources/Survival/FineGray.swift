@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import RealModule
 
 /// The Fine–Gray proportional subdistribution-hazards model for one failure cause under competing risks,
 /// fitted as R's `cmprsk::crr` fits it.
@@ -36,15 +32,15 @@ public struct FineGray: Sendable {
         public var gradientTolerance: Double = 1e-6
         /// Maximum number of Newton steps (`maxiter`, default 10).
         public var maxIterations: Int = 10
+        /// `crr`'s defaults.
+        ///
+        /// - Complexity: O(1).
         public init() {}
     }
 
-    /// A chi-square test.
-    public struct Test: Sendable, Codable, Equatable {
-        public var statistic: Double
-        public var degreesOfFreedom: Int
-        public var pValue: Double
-    }
+    /// The former name of ``ChiSquareTest``.
+    @available(*, deprecated, renamed: "ChiSquareTest")
+    public typealias Test = ChiSquareTest
 
     /// Estimated coefficients (log subdistribution hazard ratios).
     public let coefficients: [Double]
@@ -56,12 +52,15 @@ public struct FineGray: Sendable {
     public let score: [Double]
     /// Log pseudo-likelihood at the estimate and at β = 0 (`$loglik`, `$loglik.null`).
     public let logLikelihood: Double
+    /// Log pseudo-likelihood at β = 0 (`$loglik.null`).
     public let nullLogLikelihood: Double
+    /// Whether `crr`'s iterations converged.
     public let converged: Bool
     /// Newton steps taken.
     public let iterations: Int
     /// Number of rows used.
     public let observations: Int
+    /// The cause of interest.
     public let failureCode: Int
     /// Distinct failure times of the cause of interest (`$uftime`).
     public let failureTimes: [Double]
@@ -81,6 +80,8 @@ public struct FineGray: Sendable {
     public let termStatus: [Estimability]
 
     /// Whether coefficient `k` is an estimate (``termStatus``[k] is `.estimable`).
+    ///
+    /// - Complexity: O(1).
     public func isEstimable(_ k: Int) -> Bool { termStatus[k].isEstimable }
 
     /// Coefficient `k` as it can be reported — subdistribution hazard ratio, Wald limits, z and p — or
@@ -95,44 +96,62 @@ public struct FineGray: Sendable {
     ///   - level: Confidence level (default 0.95).
     /// - Returns: The estimate, or `nil` when `termStatus[k]` is not `.estimable`.
     /// - Complexity: O(1).
-    public func estimate(_ k: Int, level: Double = 0.95) -> HazardRatioEstimate? {
+    public func estimate(_ k: Int, level: Double = 0.95) -> CoefficientSummary? {
         guard termStatus[k].isEstimable else { return nil }
-        let se = variance[k, k].squareRoot()
-        let b = coefficients[k], q = Normal.quantile(1 - (1 - level) / 2)
-        let z = b / se
-        return HazardRatioEstimate(coefficient: b, standardError: se, hazardRatio: exp(b), lower: exp(b - q * se),
-                                   upper: exp(b + q * se), level: level, z: z, pValue: Normal.twoSidedP(z))
+        return CoefficientSummary(coefficient: coefficients[k], modelStandardError: variance[k, k].squareRoot(),
+                                  level: level)
+    }
+
+    /// `summary.crr`'s coefficient table: one row per coefficient, estimable or not. The standard error is
+    /// `crr`'s sandwich standard error (``CoefficientSummary/modelStandardError`` and
+    /// ``CoefficientSummary/standardError`` are both it; there is no separate robust one).
+    ///
+    /// ```swift
+    /// for row in fit.coefficientSummaries() { print(row.hazardRatio, row.lower, row.upper, row.pValue) }
+    /// ```
+    ///
+    /// - Parameter level: Confidence level of the intervals (default 0.95).
+    /// - Returns: One summary per coefficient, in column order.
+    /// - Complexity: O(p).
+    public func coefficientSummaries(level: Double = 0.95) -> [CoefficientSummary] {
+        standardErrors.enumerated().map {
+            CoefficientSummary(coefficient: coefficients[$0.offset], modelStandardError: $0.element, level: level)
+        }
     }
 
     /// `crr`'s numbers, reported whether or not a term is estimable (use ``estimate(_:level:)`` to report).
     /// Standard errors √diag(V).
     public var standardErrors: [Double] { variance.diagonal.map { $0.squareRoot() } }
     /// exp(β): subdistribution hazard ratios.
-    public var hazardRatios: [Double] { coefficients.map { exp($0) } }
+    public var hazardRatios: [Double] { coefficients.map { Double.exp($0) } }
     /// β / se.
     public var zScores: [Double] { zip(coefficients, standardErrors).map { $0 / $1 } }
     /// Two-sided p-values 2Φ(−|z|).
     public var pValues: [Double] { zScores.map { $0.isNaN ? .nan : Normal.twoSidedP($0) } }
     /// Wald limits for the hazard ratios, exp(β ± z·se).
+    ///
+    /// - Parameter level: Confidence level (default 0.95).
+    /// - Returns: Lower and upper limits, one per coefficient.
+    /// - Complexity: O(p).
     public func hazardRatioInterval(level: Double = 0.95) -> (lower: [Double], upper: [Double]) {
-        let z = Normal.quantile(1 - (1 - level) / 2)
-        let se = standardErrors
-        return (zip(coefficients, se).map { exp($0 - z * $1) }, zip(coefficients, se).map { exp($0 + z * $1) })
+        CoefficientSummary.waldLimits(coefficients, standardErrors: standardErrors, level: level)
     }
     /// The pseudo likelihood-ratio test of `summary.crr`: 2(ℓ − ℓ₀) on p degrees of freedom.
-    public var likelihoodRatioTest: Test {
-        let s = 2 * (logLikelihood - nullLogLikelihood)
-        let df = coefficients.count
-        return Test(statistic: s, degreesOfFreedom: df, pValue: df > 0 ? ChiSquared.survival(s, df: Double(df)) : .nan)
+    public var likelihoodRatioTest: ChiSquareTest {
+        ChiSquareTest(statistic: 2 * (logLikelihood - nullLogLikelihood), degreesOfFreedom: coefficients.count)
     }
 
     /// The predicted cumulative incidence 1 − exp(−Σ exp(x·β)·dΛ₀) at each of ``failureTimes``, for
     /// covariate values `x` (R's `predict.crr`).
+    ///
+    /// - Parameter x: One value per coefficient.
+    /// - Returns: The predicted cumulative incidence at each failure time.
+    /// - Complexity: O(p + m) for m failure times.
     public func cumulativeIncidence(covariates x: [Double]) -> [Double] {
         precondition(x.count == coefficients.count, "one value per coefficient")
-        let r = exp(zip(x, coefficients).reduce(0) { $0 + $1.0 * $1.1 })
+        let r = Double.exp(zip(x, coefficients).reduce(0) { $0 + $1.0 * $1.1 })
         var h = 0.0
-        return baselineHazardIncrements.map { h += r * $0; return 1 - exp(-h) }
+        return baselineHazardIncrements.map { h += r * $0; return 1 - Double.exp(-h) }
     }
 
     /// Fits the model.
@@ -151,7 +170,8 @@ public struct FineGray: Sendable {
     ///   cause (`invalidParameter` naming `failureCode`).
     /// - Complexity: O(n·p²) per iteration after one sort.
     public init(time: [Double], cause: [Int], covariates: [[Double]], failureCode: Int = 1, censorCode: Int = 0,
-                censoringGroup: [Int]? = nil, initial: [Double]? = nil, control: Control = Control()) throws(SurvivalError) {
+                censoringGroup: [Int]? = nil, initial: [Double]? = nil,
+                control: Control = Control()) throws(SurvivalError) {
         let n = time.count
         guard n > 0 else { throw .noObservations }
         try Check.length(cause, "cause", as: n, of: "time")
@@ -226,7 +246,7 @@ public struct FineGray: Sendable {
             }
         }
         variance = v
-        let shift = exp(-zip(data.means, b).reduce(0) { $0 + $1.0 * $1.1 })
+        let shift = Double.exp(-zip(data.means, b).reduce(0) { $0 + $1.0 * $1.1 })
         // estimability as data
         let failureCount = cause.reduce(0) { $0 + ($1 == failureCode ? 1 : 0) }
         let status: Estimability = failureCount < p ? .notEstimable(.fewerEventsThanTerms)
@@ -353,7 +373,7 @@ struct FineGrayData {
         for k in 0..<n {
             var e = 0.0
             for j in 0..<p { e += x[k * p + j] * beta[j] }
-            risk[k] = exp(e)
+            risk[k] = Double.exp(e)
         }
         let q = derivatives ? p : 0
         // suffix sums over rows with time ≥ block time, at failure blocks
@@ -394,7 +414,7 @@ struct FineGrayData {
                     }
                 }
                 let d = Double(failures[b])
-                lik += d * log(s0)
+                lik += d * Double.log(s0)
                 for k in blockStart[b]..<blockStart[b + 1] where status[k] == 1 {
                     var e = 0.0
                     for j in 0..<p { e += x[k * p + j] * beta[j] }
@@ -485,7 +505,8 @@ struct FineGrayData {
         var k0 = [[Double]](repeating: [Double](repeating: 0, count: ng), count: nb)
         var k1 = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: p), count: ng), count: nb)
         var c0 = k0, c1 = k1
-        var accK0 = [Double](repeating: 0, count: ng), accK1 = [[Double]](repeating: [Double](repeating: 0, count: p), count: ng)
+        var accK0 = [Double](repeating: 0, count: ng)
+        var accK1 = [[Double]](repeating: [Double](repeating: 0, count: p), count: ng)
         var accC0 = accK0, accC1 = accK1
         for b in stride(from: nb - 1, through: 0, by: -1) {
             k0[b] = accK0; k1[b] = accK1
@@ -505,7 +526,8 @@ struct FineGrayData {
         var atRisk = [Double](repeating: 0, count: ng)
         for k in 0..<n { atRisk[group[k]] += 1 }
         var h0 = 0.0, h1 = [Double](repeating: 0, count: p)
-        var a0 = [Double](repeating: 0, count: ng), a1 = [[Double]](repeating: [Double](repeating: 0, count: p), count: ng)
+        var a0 = [Double](repeating: 0, count: ng)
+        var a1 = [[Double]](repeating: [Double](repeating: 0, count: p), count: ng)
         var ss2 = [[Double]](repeating: [Double](repeating: 0, count: p), count: ng)
         var qu = [[Double]](repeating: [Double](repeating: 0, count: p), count: ng)
         var middle = Matrix(zeros: p)

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import RealModule
 
 /// Cox regression with Firth's penalized partial likelihood, as R's `coxphf` (Heinze & Schemper 2001):
 /// finite estimates where the ordinary fit diverges (monotone likelihood, separation, small cohorts).
@@ -43,6 +39,9 @@ public struct FirthCoxModel: Sendable {
         public var maxStep: Double = 0.5
         /// Absolute tolerance on the standardized coefficient when locating a profile limit.
         public var profileTolerance: Double = 1e-11
+        /// `coxphf`'s defaults.
+        ///
+        /// - Complexity: O(1).
         public init() {}
     }
 
@@ -57,7 +56,7 @@ public struct FirthCoxModel: Sendable {
     /// The unpenalized Breslow log partial likelihood at β̂.
     public let logLikelihood: Double
     /// Global penalized likelihood-ratio test of β = 0: 2{ℓ*(β̂) − ℓ*(0)} on p df (`coxphf`'s summary).
-    public let likelihoodRatioTest: CoxModel.Test
+    public let likelihoodRatioTest: ChiSquareTest
     /// Confidence limits for the hazard ratios at ``level`` (profile or Wald, per ``inference``); NaN where
     /// a profile limit could not be located.
     public let limits: (lower: [Double], upper: [Double])
@@ -65,24 +64,32 @@ public struct FirthCoxModel: Sendable {
     public let statistics: [Double]
     /// Two-sided p-values for β_j = 0.
     public let pValues: [Double]
+    /// Confidence level of ``limits``.
     public let level: Double
+    /// How limits and p-values were computed.
     public let inference: Inference
+    /// Newton–Raphson iterations of the penalized fit.
     public let iterations: Int
+    /// Whether the penalized fit converged.
     public let converged: Bool
     /// Whether the model as a whole can be reported (`.notEstimable(.noEvents)`, `.notEstimable(.notConverged)`).
     public let status: Estimability
     /// Per coefficient: `.aliased` (constant or collinear column), `.notConverged` (the fit, or a profile
     /// limit, did not converge), `.singular` (variance not positive), or `.estimable`.
     public let termStatus: [Estimability]
+    /// Number of rows used.
     public let observations: Int
+    /// Number of events.
     public let events: Int
 
     /// √diag(I(β̂)⁻¹).
     public var standardErrors: [Double] { variance.diagonal.map { $0.squareRoot() } }
     /// exp(β̂).
-    public var hazardRatios: [Double] { coefficients.map { exp($0) } }
+    public var hazardRatios: [Double] { coefficients.map { Double.exp($0) } }
 
     /// Whether coefficient `k` is an estimate.
+    ///
+    /// - Complexity: O(1).
     public func isEstimable(_ k: Int) -> Bool { termStatus[k].isEstimable }
 
     /// Coefficient `k` as it can be reported, with the fit's limits and p-value, or `nil` when not estimable.
@@ -92,14 +99,14 @@ public struct FirthCoxModel: Sendable {
     /// ```
     ///
     /// - Parameter k: Coefficient index.
-    /// - Returns: The estimate (``HazardRatioEstimate/z`` is the Wald z, or sign(β)·√statistic for the
+    /// - Returns: The estimate (``CoefficientSummary/z`` is the Wald z, or sign(β)·√statistic for the
     ///   penalized likelihood-ratio test), or `nil`.
     /// - Complexity: O(1).
-    public func estimate(_ k: Int) -> HazardRatioEstimate? {
+    public func estimate(_ k: Int) -> CoefficientSummary? {
         guard termStatus[k].isEstimable else { return nil }
         let b = coefficients[k]
         let z = inference == .wald ? b / standardErrors[k] : (b < 0 ? -1 : 1) * statistics[k].squareRoot()
-        return HazardRatioEstimate(coefficient: b, standardError: standardErrors[k], hazardRatio: exp(b),
+        return CoefficientSummary(coefficient: b, standardError: standardErrors[k], hazardRatio: Double.exp(b),
                                    lower: limits.lower[k], upper: limits.upper[k], level: level, z: z,
                                    pValue: pValues[k])
     }
@@ -137,7 +144,7 @@ public struct FirthCoxModel: Sendable {
         let zq = Normal.quantile(1 - (1 - level) / 2)
         let q = zq * zq   // the χ²₁ quantile at `level`
         // the log determinant on the given scale: the data are centred and multiplied by `scale`
-        let logScale = data.scale.reduce(0) { $0 + log($1) }
+        let logScale = data.scale.reduce(0) { $0 + Double.log($1) }
 
         let zero = [Double](repeating: 0, count: p)
         let atZero = FirthPenalty(data: data, columns: Array(0..<p)).evaluate(zero, thirdMoments: false)
@@ -162,7 +169,7 @@ public struct FirthCoxModel: Sendable {
         logLikelihood = final.loglik
         let nullPenalized = penalty.evaluate(zero, thirdMoments: false).penalized
         penalizedLogLikelihood = (nullPenalized - logScale, final.penalized - logScale)
-        likelihoodRatioTest = CoxModel.Test(statistic: 2 * (final.penalized - nullPenalized),
+        likelihoodRatioTest = ChiSquareTest(statistic: 2 * (final.penalized - nullPenalized),
                                             degreesOfFreedom: free.count)
         // variance on the given scale
         let inv = GeneralizedCholesky(final.information.submatrix(free)).inverse()
@@ -183,16 +190,16 @@ public struct FirthCoxModel: Sendable {
             let b = coefficients[j], se = v[j, j].squareRoot()
             switch inference {
             case .wald:
-                lower[j] = exp(b - zq * se)
-                upper[j] = exp(b + zq * se)
+                lower[j] = Double.exp(b - zq * se)
+                upper[j] = Double.exp(b + zq * se)
                 stats[j] = (b / se) * (b / se)
                 pv[j] = ChiSquared.survival(stats[j], df: 1)
             case .profileLikelihood:
                 let s = data.scale[j]
                 let profile = penalty.profile(term: j, free: free, estimate: beta, maximum: final.penalized,
                                               standardError: se / s, criterion: q, control: control)
-                lower[j] = exp(profile.lower * s)
-                upper[j] = exp(profile.upper * s)
+                lower[j] = Double.exp(profile.lower * s)
+                upper[j] = Double.exp(profile.upper * s)
                 stats[j] = profile.statistic
                 pv[j] = ChiSquared.survival(profile.statistic, df: 1)
                 if !profile.converged { termStatus[j] = .notEstimable(.notConverged) }
@@ -231,13 +238,14 @@ struct FirthPenalty: Sendable {
             var e = 0.0
             for j in 0..<p { e += x[k * p + j] * beta[j] }
             eta[k] = e
-            risk[k] = exp(e)
+            risk[k] = Double.exp(e)
         }
         var loglik = 0.0
         var u = [Double](repeating: 0, count: p)
         var info = Matrix(zeros: p)
         // dI[r][a*p+b] = ∂I_ab/∂β_r
-        var dI = [[Double]](repeating: [Double](repeating: 0, count: thirdMoments ? p * p : 0), count: thirdMoments ? p : 0)
+        let dIRow = [Double](repeating: 0, count: thirdMoments ? p * p : 0)
+        var dI = [[Double]](repeating: dIRow, count: thirdMoments ? p : 0)
         var s0 = 0.0
         var s1 = [Double](repeating: 0, count: p)
         var s2 = [Double](repeating: 0, count: p * p)
@@ -266,7 +274,7 @@ struct FirthPenalty: Sendable {
                 k -= 1
             }
             guard d > 0 else { continue }
-            loglik -= d * log(s0)
+            loglik -= d * Double.log(s0)
             let m = s1.map { $0 / s0 }
             for a in 0..<p {
                 u[a] -= d * m[a]
@@ -292,7 +300,7 @@ struct FirthPenalty: Sendable {
         var positive = chol.rank == idx.count
         for i in 0..<idx.count {
             let dii = chol.factor[i, i]
-            if dii > 0 { logDet += log(dii) } else { positive = false }
+            if dii > 0 { logDet += Double.log(dii) } else { positive = false }
         }
         let penalized = positive ? loglik + 0.5 * logDet : -.infinity
         var ustar = u
@@ -319,7 +327,9 @@ struct FirthPenalty: Sendable {
             iterations += 1
             let chol = GeneralizedCholesky(e.information.submatrix(free))
             var step = chol.solve(free.map { e.penalizedScore[$0] })
-            for i in step.indices where abs(step[i]) > control.maxStep { step[i] = step[i] < 0 ? -control.maxStep : control.maxStep }
+            for i in step.indices where abs(step[i]) > control.maxStep {
+                step[i] = step[i] < 0 ? -control.maxStep : control.maxStep
+            }
             let size = step.map(abs).max() ?? 0
             if !(size.isFinite) { return (beta, e, iterations, false) }
             var trial = beta
@@ -327,10 +337,10 @@ struct FirthPenalty: Sendable {
             var next = evaluate(trial)
             var halvings = 0
             // halve while ℓ* falls (a step at rounding level is accepted as it is)
-            while !(next.penalized >= e.penalized) && size * pow(0.5, Double(halvings)) > control.tolerance
+            while !(next.penalized >= e.penalized) && size * Double.pow(0.5, halvings) > control.tolerance
                     && halvings < 60 {
                 halvings += 1
-                for (a, i) in free.enumerated() { trial[i] = beta[i] + step[a] * pow(0.5, Double(halvings)) }
+                for (a, i) in free.enumerated() { trial[i] = beta[i] + step[a] * Double.pow(0.5, halvings) }
                 next = evaluate(trial)
             }
             if !next.penalized.isFinite { return (beta, e, iterations, false) }

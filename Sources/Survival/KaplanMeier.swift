@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import RealModule
 
 /// The Kaplan–Meier (product-limit) estimate of a survival curve, with Greenwood variance and pointwise
 /// confidence limits, as R's `survfit(Surv(time, status) ~ 1)` computes them.
@@ -33,13 +29,17 @@ public struct KaplanMeier: Sendable {
 
     /// An estimate of a quantile of the survival time, with its confidence limits; `nil` where not reached.
     public struct Quantile: Sendable, Equatable, Codable {
+        /// The quantile time; `nil` when the curve does not reach 1 − p.
         public var estimate: Double?
+        /// Lower confidence limit; `nil` when not reached.
         public var lower: Double?
+        /// Upper confidence limit; `nil` when not reached.
         public var upper: Double?
     }
 
     /// The curve at a requested time, as R's `summary(fit, times = …, extend = TRUE)` reports it.
     public struct Estimate: Sendable, Equatable, Codable {
+        /// The requested time.
         public var time: Double
         /// Number at risk at `time` (the at-risk count of the first observed time ≥ `time`; 0 past the end).
         public var atRisk: Double
@@ -47,10 +47,13 @@ public struct KaplanMeier: Sendable {
         public var events: Double
         /// Censorings in (previous requested time, `time`].
         public var censored: Double
+        /// S(t): the survival estimate at ``time``.
         public var survival: Double
         /// Standard error of S(t).
         public var standardError: Double
+        /// Lower pointwise limit of S(t).
         public var lower: Double
+        /// Upper pointwise limit of S(t).
         public var upper: Double
     }
 
@@ -70,7 +73,9 @@ public struct KaplanMeier: Sendable {
     public let lower: [Double]
     /// Upper pointwise confidence limit (NaN where R gives NA).
     public let upper: [Double]
+    /// Scale of the pointwise limits.
     public let confidenceType: ConfidenceType
+    /// Level of the pointwise limits.
     public let confidenceLevel: Double
     /// Number of observations used.
     public let observations: Int
@@ -157,13 +162,13 @@ public struct KaplanMeier: Sendable {
                 hi[k] = min(p + w, 1)
             case .log:
                 if p == 0 { continue }
-                lo[k] = exp(log(p) - z * e)
-                hi[k] = min(exp(log(p) + z * e), 1)
+                lo[k] = Double.exp(Double.log(p) - z * e)
+                hi[k] = min(Double.exp(Double.log(p) + z * e), 1)
             case .logLog:
                 if p == 0 || p == 1 { continue }
-                let w = z * e / log(p)
-                lo[k] = exp(-exp(log(-log(p)) - w))
-                hi[k] = exp(-exp(log(-log(p)) + w))
+                let w = z * e / Double.log(p)
+                lo[k] = Double.exp(-Double.exp(Double.log(-Double.log(p)) - w))
+                hi[k] = Double.exp(-Double.exp(Double.log(-Double.log(p)) + w))
             }
         }
         return (lo, hi)
@@ -202,6 +207,8 @@ public struct KaplanMeier: Sendable {
     /// with the last time).
     ///
     /// - Parameter p: Probability in [0, 1] (0.5 for the median).
+    /// - Returns: The quantile and its limits, each `nil` when not reached.
+    /// - Complexity: O(m) for m distinct times (three linear scans; no sort).
     public func quantile(_ p: Double) -> Quantile {
         let start = min(0, time.first ?? 0)
         return Quantile(estimate: KaplanMeier.findQuantile(p, time, survival, start),
@@ -253,6 +260,7 @@ public struct KaplanMeier: Sendable {
     ///
     /// Before the first observed time S = 1 with standard error 0; after the last, S is carried forward and
     /// the number at risk is 0. `times` are processed in ascending order.
+    ///
     /// - Complexity: O(m + k log m) for m distinct times and k requested times.
     public func estimates(at times: [Double]) -> [Estimate] {
         let sortedTimes = times.sorted()
@@ -286,6 +294,10 @@ public struct KaplanMeier: Sendable {
     }
 
     /// Number at risk at each requested time (for the table under a plot).
+    ///
+    /// - Parameter times: Requested times, in any order.
+    /// - Returns: One count (or weight) per requested time.
+    /// - Complexity: O(k log m) for k requested times and m distinct times.
     public func numberAtRisk(at times: [Double]) -> [Double] {
         times.map { t in
             let i = lowerBound(time, t)
@@ -301,6 +313,7 @@ public struct KaplanMeier: Sendable {
     /// ```
     ///
     /// - Throws: ``SurvivalError`` as ``init(time:event:weights:confidenceType:confidenceLevel:timeFix:)``.
+    /// - Complexity: That of the Kaplan–Meier estimate: O(n) after one radix sort.
     public static func reverse(time: [Double], event: [Bool], confidenceType: ConfidenceType = .log,
                                confidenceLevel: Double = 0.95) throws(SurvivalError) -> KaplanMeier {
         try KaplanMeier(time: time, event: event.map { !$0 }, confidenceType: confidenceType,

@@ -1,9 +1,15 @@
+import RealModule
+
 /// A small dense square matrix in row-major storage, for the p×p information matrices of the models.
 public struct Matrix: Sendable, Equatable {
+    /// Number of rows (and columns).
     public let size: Int
+    /// Entries in row-major order, `size × size` of them.
     public var storage: [Double]
 
     /// A `size`×`size` matrix of zeros.
+    ///
+    /// - Complexity: O(size²).
     public init(zeros size: Int) {
         self.size = size
         storage = [Double](repeating: 0, count: size * size)
@@ -26,6 +32,7 @@ public struct Matrix: Sendable, Equatable {
         storage = rows.flatMap { $0 }
     }
 
+    /// - Complexity: O(1).
     @inlinable public subscript(i: Int, j: Int) -> Double {
         get { storage[i * size + j] }
         set { storage[i * size + j] = newValue }
@@ -38,6 +45,8 @@ public struct Matrix: Sendable, Equatable {
     public var diagonal: [Double] { (0..<size).map { self[$0, $0] } }
 
     /// The sub-matrix on the given rows and columns (the same index set for both).
+    ///
+    /// - Complexity: O(k²) for k indices.
     public func submatrix(_ index: [Int]) -> Matrix {
         var m = Matrix(zeros: index.count)
         for (a, i) in index.enumerated() { for (b, j) in index.enumerated() { m[a, b] = self[i, j] } }
@@ -45,6 +54,8 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// Matrix–vector product.
+    ///
+    /// - Complexity: O(size²).
     public func times(_ v: [Double]) -> [Double] {
         (0..<size).map { i in
             var s = 0.0
@@ -54,6 +65,8 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// The quadratic form vᵀ M v.
+    ///
+    /// - Complexity: O(size²).
     public func quadraticForm(_ v: [Double]) -> Double {
         zip(v, times(v)).reduce(0) { $0 + $1.0 * $1.1 }
     }
@@ -79,7 +92,7 @@ public struct GeneralizedCholesky: Sendable {
     ///   - matrix: A symmetric matrix.
     ///   - tolerance: Relative pivot tolerance (R's `toler.chol`, default ε^0.75).
     /// - Complexity: O(p³).
-    public init(_ matrix: Matrix, tolerance: Double = pow(Double.ulpOfOne, 0.75)) {
+    public init(_ matrix: Matrix, tolerance: Double = Double.pow(Double.ulpOfOne, 0.75)) {
         let n = matrix.size
         var m = matrix
         var maxDiag = 0.0
@@ -114,6 +127,8 @@ public struct GeneralizedCholesky: Sendable {
     public var singularColumns: [Int] { (0..<factor.size).filter { factor[$0, $0] == 0 } }
 
     /// Solves M x = b, giving 0 for redundant columns.
+    ///
+    /// - Complexity: O(size²).
     public func solve(_ b: [Double]) -> [Double] {
         let n = factor.size
         var y = b
@@ -132,6 +147,8 @@ public struct GeneralizedCholesky: Sendable {
     }
 
     /// The (generalised) inverse: redundant columns give zero rows and columns.
+    ///
+    /// - Complexity: O(size³).
     public func inverse() -> Matrix {
         let n = factor.size
         // As R's chinv2: a redundant column takes no part in the inverse of L.
@@ -148,15 +165,13 @@ public struct GeneralizedCholesky: Sendable {
             for i in 0..<n { result[i, j] = factor[i, i] == 0 ? 0 : col[i] }
         }
         // symmetrise against rounding
-        for i in 0..<n { for j in 0..<i { let v = 0.5 * (result[i, j] + result[j, i]); result[i, j] = v; result[j, i] = v } }
+        for i in 0..<n {
+            for j in 0..<i {
+                let v = 0.5 * (result[i, j] + result[j, i])
+                result[i, j] = v
+                result[j, i] = v
+            }
+        }
         return result
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif

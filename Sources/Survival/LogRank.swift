@@ -1,3 +1,5 @@
+import RealModule
+
 /// Why a k-sample test (log-rank, Gray's) cannot be computed for the data given: the data are valid but
 /// hold no comparison. The estimators report this instead of a statistic (never a p-value of 1).
 ///
@@ -21,13 +23,18 @@ public enum TestNotPossible: String, Sendable, Codable, Equatable, CustomStringC
     /// the cube of the number of groups at every failure time.
     case tooManyGroups = "too many groups"
 
+    /// A plain-language reason, as tables print it.
     public var description: String {
         switch self {
         case .fewerThanTwoGroups: return "fewer than two groups have rows, there is nothing to compare"
         case .noEvents: return "there are no events"
-        case .groupsNestedInStrata: return "each stratum holds a single group, so no comparison within strata is possible"
-        case .singularVariance: return "the statistic has a singular variance (no event happens while two groups are both at risk)"
-        case .tooManyGroups: return "more than \(CumulativeIncidence.maxGrayGroups) groups, too many for Gray's test (its cost grows as the cube of the number of groups)"
+        case .groupsNestedInStrata:
+            return "each stratum holds a single group, so no comparison within strata is possible"
+        case .singularVariance:
+            return "the statistic has a singular variance (no event happens while two groups are both at risk)"
+        case .tooManyGroups:
+            return "more than \(CumulativeIncidence.maxGrayGroups) groups, too many for Gray's test "
+                + "(its cost grows as the cube of the number of groups)"
         }
     }
 }
@@ -37,18 +44,19 @@ public enum TestNotPossible: String, Sendable, Codable, Equatable, CustomStringC
 ///
 /// ```swift
 /// let test = try LogRankTest(time: t, event: e, group: g)   // g in 0..<k
-/// test.chiSquare, test.degreesOfFreedom, test.pValue
+/// test.test.statistic, test.test.degreesOfFreedom, test.test.pValue
 /// ```
 ///
 /// At each distinct time t of a stratum, with n at risk, d events, and n_j, d_j in group j, and weight
 /// w = Ŝ(t−)^ρ (pooled Kaplan–Meier of the stratum, left-continuous):
 /// O_j += w·d_j, E_j += w·d·n_j/n, V_jj += w²·d·(n_j/n)(1−n_j/n)(n−d)/(n−1),
-/// V_jk −= w²·d·n_j·n_k(n−d)/(n²(n−1)). Sums run over strata. The statistic is (O−E)ᵀV⁻(O−E) over the groups
+/// V_jk −= w²·d·n_j·n_k(n−d)/(n²(n−1)). Sums run over strata. The statistic is (O−E)ᵀV⁻(O−E) over the
+/// groups
 /// with E > 0, first of them dropped; df = (number of such groups) − 1. When that variance is singular but
 /// not zero the statistic uses its generalized inverse and df is its rank (R stops there).
 ///
 /// When the data hold no comparison (one group, no events, groups nested in strata, zero variance),
-/// ``notPossible`` says why and ``chiSquare`` and ``pValue`` are NaN; the per-group counts are still
+/// ``notPossible`` says why and the statistic and p of ``test`` are NaN; the per-group counts are still
 /// reported.
 public struct LogRankTest: Sendable {
     /// Rows in each group.
@@ -59,12 +67,10 @@ public struct LogRankTest: Sendable {
     public let expected: [Double]
     /// Variance–covariance matrix of O − E.
     public let variance: Matrix
-    /// The statistic; NaN when ``notPossible`` is set.
-    public let chiSquare: Double
-    /// Degrees of freedom; 0 when ``notPossible`` is set.
-    public let degreesOfFreedom: Int
-    /// Upper-tail χ² probability; NaN when ``notPossible`` is set.
-    public let pValue: Double
+    /// The χ² test (O−E)ᵀV⁻(O−E): statistic and p are NaN and the degrees of freedom 0 when
+    /// ``notPossible`` is set.
+    public let test: ChiSquareTest
+    /// The weight exponent ρ (0: log-rank; 1: Peto–Peto).
     public let rho: Double
     /// Why no test could be computed, or `nil` when it was.
     public let notPossible: TestNotPossible?
@@ -135,8 +141,8 @@ public struct LogRankTest: Sendable {
                 LogRankTest.accumulateSparse(fixedTime, event, group, k: k, rho: rho, o: &o, e: &e, v: &v)
             } else {
                 for rows in strataRows {
-                    LogRankTest.accumulateSparse(rows.map { fixedTime[$0] }, rows.map { event[$0] }, rows.map { group[$0] },
-                                                 k: k, rho: rho, o: &o, e: &e, v: &v)
+                    LogRankTest.accumulateSparse(rows.map { fixedTime[$0] }, rows.map { event[$0] },
+                                                 rows.map { group[$0] }, k: k, rho: rho, o: &o, e: &e, v: &v)
                 }
             }
         } else if strataRows.isEmpty {
@@ -155,9 +161,8 @@ public struct LogRankTest: Sendable {
             observed: o, expected: e, variance: v, groupSizes: counts, hasEvents: event.contains(true),
             groupsNestedInStrata: strata.map { !LogRankTest.someStratumHasTwoGroups(strata: $0, group: group) } ?? false)
         notPossible = reason
-        chiSquare = statistic
-        degreesOfFreedom = df
-        pValue = reason == nil ? ChiSquared.survival(statistic, df: Double(df)) : .nan
+        test = reason == nil ? ChiSquareTest(statistic: statistic, degreesOfFreedom: df)
+            : ChiSquareTest(statistic: statistic, degreesOfFreedom: df, pValue: .nan)
     }
 
     /// Most groups a test accepts: the variance matrix is k × k (5000 groups: 200 MB).
@@ -203,7 +208,7 @@ public struct LogRankTest: Sendable {
                 j += 1
             }
             if d > 0 {
-                let w = rho == 0 ? 1.0 : pow(km, rho)
+                let w = rho == 0 ? 1.0 : Double.pow(km, rho)
                 for a in touched { o[a] += w * dj[a] }
                 for a in present { e[a] += w * d * atRisk[a] / nTotal }
                 if nTotal > 1 {
@@ -236,8 +241,5 @@ public struct LogRankTest: Sendable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+
+extension LogRankTest: ChiSquareTestResult {}

@@ -22,6 +22,7 @@ public enum PValueAdjustment: String, Sendable, Codable, CaseIterable, CustomStr
     /// No adjustment.
     case none
 
+    /// R's `p.adjust` method name.
     public var description: String { rawValue }
 
     /// The adjusted p-values, in the order given.
@@ -72,7 +73,7 @@ public enum PValueAdjustment: String, Sendable, Codable, CaseIterable, CustomStr
 ///
 /// ```swift
 /// let pw = try PairwiseLogRank(time: t, event: e, group: g, adjustment: .holm)   // g in 0..<k
-/// for pair in pw.pairs { print(pair.first, pair.second, pair.pValue, pair.adjustedPValue) }
+/// for pair in pw.pairs { print(pair.first, pair.second, pair.test.pValue, pair.adjustedPValue) }
 /// ```
 ///
 /// Each pair's test is ``LogRankTest`` on the rows of the two groups only (strata and ρ as given), so
@@ -89,19 +90,16 @@ public struct PairwiseLogRank: Sendable {
     }
 
     /// One pair's test.
-    public struct Pair: Sendable, Equatable, Codable {
+    public struct Pair: Sendable, Equatable, Codable, ChiSquareTestResult {
         /// The first group of the pair (the reference in ``Comparisons/againstReference(_:)``).
         public var first: Int
         /// The second group.
         public var second: Int
         /// Rows in the two groups.
         public var count: Int
-        /// The log-rank statistic on the pair's rows; NaN when not possible.
-        public var chiSquare: Double
-        /// Its degrees of freedom (1 when possible).
-        public var degreesOfFreedom: Int
-        /// Unadjusted p; NaN when not possible.
-        public var pValue: Double
+        /// The log-rank test on the pair's rows (1 degree of freedom when possible): statistic and unadjusted
+        /// p are NaN when not possible.
+        public var test: ChiSquareTest
         /// p adjusted over the family; NaN when not possible.
         public var adjustedPValue: Double
         /// Why the pair's test is not possible, or nil.
@@ -163,18 +161,17 @@ public struct PairwiseLogRank: Sendable {
             let rows = (rowsOf[a] + rowsOf[b]).sorted()
             let count = rows.count
             guard !rowsOf[a].isEmpty, !rowsOf[b].isEmpty else {
-                result.append(Pair(first: a, second: b, count: count, chiSquare: .nan, degreesOfFreedom: 0,
-                                   pValue: .nan, adjustedPValue: .nan, notPossible: .fewerThanTwoGroups))
+                result.append(Pair(first: a, second: b, count: count, test: .notComputed(degreesOfFreedom: 0),
+                                   adjustedPValue: .nan, notPossible: .fewerThanTwoGroups))
                 continue
             }
             let test = try LogRankTest(time: rows.map { time[$0] }, event: rows.map { event[$0] },
                                        group: rows.map { group[$0] == a ? 0 : 1 }, groupCount: 2,
                                        strata: strata.map { s in rows.map { s[$0] } }, rho: rho)
-            result.append(Pair(first: a, second: b, count: count, chiSquare: test.chiSquare,
-                               degreesOfFreedom: test.degreesOfFreedom, pValue: test.pValue, adjustedPValue: .nan,
+            result.append(Pair(first: a, second: b, count: count, test: test.test, adjustedPValue: .nan,
                                notPossible: test.notPossible))
         }
-        let adjusted = adjustment.adjusted(result.map(\.pValue))
+        let adjusted = adjustment.adjusted(result.map(\.test.pValue))
         for i in result.indices { result[i].adjustedPValue = adjusted[i] }
         pairs = result
         self.adjustment = adjustment

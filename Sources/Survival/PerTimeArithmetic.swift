@@ -1,3 +1,5 @@
+import RealModule
+
 // The per-time arithmetic of the log-rank test and of cumulative incidence (curves, Gray's test), written once for the subject-level
 // initializers and the ones from per-time aggregates (a database's GROUP BY result).
 
@@ -20,7 +22,7 @@ extension LogRankTest {
                 d += dj[j]
                 nTotal += atRisk[j]
             }
-            let w = rho == 0 ? 1.0 : pow(km, rho)
+            let w = rho == 0 ? 1.0 : Double.pow(km, rho)
             if d > 0 {
                 for j in 0..<k {
                     o[j] += w * dj[j]
@@ -97,7 +99,7 @@ extension CumulativeIncidence {
     /// - Returns: One test per cause.
     /// - Complexity: O(m·k² + k³) per cause for m times and k groups.
     static func grayTests(_ stratumTables: [EventTable], causes: [Int], groupCount ng: Int, rho: Double,
-                          nested: Bool) -> [Test] {
+                          nested: Bool) -> [GrayTest] {
         let nc = causes.count
         return (0..<nc).map { c in
             var score = [Double](repeating: 0, count: ng - 1)
@@ -119,14 +121,14 @@ extension CumulativeIncidence {
             } else {
                 reason = .singularVariance
             }
-            let p = statistic.isNaN ? .nan : ChiSquared.survival(statistic, df: Double(ng - 1))
-            return Test(cause: causes[c], statistic: statistic, degreesOfFreedom: ng - 1, pValue: p, notPossible: reason)
+            return GrayTest(cause: causes[c], test: ChiSquareTest(statistic: statistic, degreesOfFreedom: ng - 1),
+                            notPossible: reason)
         }
     }
 
     /// Every cause's test marked not possible for having more than ``maxGrayGroups`` groups.
-    static func tooManyGroupsTests(causes: [Int], groupCount ng: Int) -> [Test] {
-        causes.map { Test(cause: $0, statistic: .nan, degreesOfFreedom: ng - 1, pValue: .nan, notPossible: .tooManyGroups) }
+    static func tooManyGroupsTests(causes: [Int], groupCount ng: Int) -> [GrayTest] {
+        causes.map { GrayTest(cause: $0, test: .notComputed(degreesOfFreedom: ng - 1), notPossible: .tooManyGroups) }
     }
 }
 

@@ -1,9 +1,11 @@
+import RealModule
+
 /// The test of proportional hazards of a Cox model, as R's `cox.zph` (survival ≥ 3.0: the score test).
 ///
 /// ```swift
 /// let zph = ProportionalHazardsTest(model: fit)                  // one term per column
 /// let zph2 = ProportionalHazardsTest(model: fit, terms: [[0], [1, 2]])  // a 3-level factor as one term
-/// zph.global.pValue
+/// zph.global.test.pValue
 /// ```
 ///
 /// For each term the model is extended by β_j·g(t)·x_j with g the transformed time, centred over the
@@ -14,20 +16,27 @@
 public struct ProportionalHazardsTest: Sendable {
     /// How time is transformed.
     public enum Transform: String, Sendable, Codable, CaseIterable {
+        /// 1 − Ŝ(t−) (R's default), t itself, the rank of t among the times, or log t.
         case km, identity, rank, log
     }
 
     /// The test for one term (or the global test).
-    public struct Result: Sendable, Codable, Equatable {
+    public struct Term: Sendable, Codable, Hashable, ChiSquareTestResult {
         /// Model columns making up the term.
         public var columns: [Int]
-        public var chiSquare: Double
-        public var degreesOfFreedom: Int
-        public var pValue: Double
+        /// The score test of proportional hazards for these columns, on one degree of freedom per column.
+        public var test: ChiSquareTest
     }
 
-    public let terms: [Result]
-    public let global: Result
+    /// The former name of ``Term``.
+    @available(*, deprecated, renamed: "Term")
+    public typealias Result = Term
+
+    /// One test per requested term, in the order requested (terms whose columns are all aliased are left out).
+    public let terms: [Term]
+    /// The global test of all non-aliased columns together (R's `GLOBAL` row).
+    public let global: Term
+    /// The time transform used.
     public let transform: Transform
 
     /// Runs the test.
@@ -49,7 +58,7 @@ public struct ProportionalHazardsTest: Sendable {
         var g: [Double]
         switch transform {
         case .identity: g = times
-        case .log: g = times.map { log($0) }
+        case .log: g = times.map { Double.log($0) }
         case .rank:
             let ord = times.indices.sorted { times[$0] < times[$1] }
             g = [Double](repeating: 0, count: n)
@@ -76,7 +85,8 @@ public struct ProportionalHazardsTest: Sendable {
         }
         var u2 = [Double](repeating: 0, count: p)
         var info = Matrix(zeros: 2 * p)
-        _ = data.eventTimes(lp: model.linearPredictor, columns: columns, centres: keep.map { data.means[$0] }) { ev, uT, vT in
+        let centres = keep.map { data.means[$0] }
+        _ = data.eventTimes(lp: model.linearPredictor, columns: columns, centres: centres) { ev, uT, vT in
             let gt = gAtTime[ev.stratum]![ev.time]!
             for i in 0..<p {
                 u2[i] += gt * uT[i]
@@ -88,17 +98,18 @@ public struct ProportionalHazardsTest: Sendable {
                 }
             }
         }
-        func test(_ cols: [Int]) -> Result {
+        func test(_ cols: [Int]) -> Term {
             let kk = Array(0..<p) + cols.map { $0 + p }
             let u = [Double](repeating: 0, count: p) + cols.map { u2[$0] }
             let chol = GeneralizedCholesky(info.submatrix(kk), tolerance: 1e-14)
             let stat = zip(u, chol.solve(u)).reduce(0) { $0 + $1.0 * $1.1 }
-            return Result(columns: cols.map { keep[$0] }, chiSquare: stat, degreesOfFreedom: cols.count,
-                          pValue: ChiSquared.survival(stat, df: Double(cols.count)))
+            return Term(columns: cols.map { keep[$0] },
+                        test: ChiSquareTest(statistic: stat, degreesOfFreedom: cols.count,
+                                            pValue: ChiSquared.survival(stat, df: Double(cols.count))))
         }
         // map requested terms (model column indices) to kept positions
         let requested = terms ?? keep.map { [$0] }
-        var results: [Result] = []
+        var results: [Term] = []
         for t in requested {
             let cols = t.compactMap { keep.firstIndex(of: $0) }
             if !cols.isEmpty { results.append(test(cols)) }
@@ -112,7 +123,10 @@ public struct ProportionalHazardsTest: Sendable {
         let n = data.n
         var exitEvents: [Double: Double] = [:]
         var distinct = Set<Double>()
-        for k in 0..<n { distinct.insert(data.time[k]); if data.status[k] { exitEvents[data.time[k], default: 0] += 1 } }
+        for k in 0..<n {
+            distinct.insert(data.time[k])
+            if data.status[k] { exitEvents[data.time[k], default: 0] += 1 }
+        }
         let times = distinct.sorted()
         // number at risk at each distinct time: entry < t <= exit
         var exits = data.time
@@ -131,9 +145,3 @@ public struct ProportionalHazardsTest: Sendable {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif

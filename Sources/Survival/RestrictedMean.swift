@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 /// The restricted mean survival time (RMST) up to a horizon τ: the area under a Kaplan–Meier curve from 0
 /// to τ, with its standard error, as R's `print(survfit(...), rmean = τ)` reports it.
@@ -37,6 +33,7 @@ public struct RestrictedMeanSurvival: Sendable, Equatable, Codable {
         /// assumes no events happen after follow-up ends.
         case beyondFollowUp
 
+        /// A plain-language reason, as tables print it.
         public var description: String {
             switch self {
             case .beyondFollowUp:
@@ -219,9 +216,10 @@ public struct RestrictedMeanComparison: Sendable, Equatable, Codable {
         guard a > 0, b > 0 else {
             return Ratio(estimate: .nan, logStandardError: .nan, lower: .nan, upper: .nan, pValue: .nan)
         }
-        let l = log(a / b)
+        let l = Double.log(a / b)
         let se = (va / (a * a) + vb / (b * b)).squareRoot()
-        return Ratio(estimate: exp(l), logStandardError: se, lower: exp(l - z * se), upper: exp(l + z * se),
+        return Ratio(estimate: Double.exp(l), logStandardError: se,
+                     lower: Double.exp(l - z * se), upper: Double.exp(l + z * se),
                      pValue: twoSided(l / se))
     }
 }

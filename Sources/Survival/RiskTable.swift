@@ -76,7 +76,8 @@ public struct RiskTable: Sendable, Equatable, Codable {
         try Check.length(censored, "censored", as: time.count, of: "time")
         try Check.finite(times, "times")
         for k in time.indices.dropFirst() where !(time[k] > time[k - 1]) {
-            throw .invalidParameter(name: "time", value: time[k], requirement: "strictly ascending (time[\(k - 1)] is \(time[k - 1]))")
+            throw .invalidParameter(name: "time", value: time[k],
+                                    requirement: "strictly ascending (time[\(k - 1)] is \(time[k - 1]))")
         }
         var cumEvents = [Double](repeating: 0, count: time.count + 1), cumCensored = cumEvents
         for k in time.indices {

@@ -38,6 +38,8 @@ public enum SurvivalError: Error, CustomStringConvertible, Equatable, Sendable {
     case tooManyValues(argument: String, count: Int, limit: Int)
 
     /// Equal when the cases and their values are equal (a NaN value equals NaN).
+    ///
+    /// - Complexity: O(1).
     public static func == (lhs: SurvivalError, rhs: SurvivalError) -> Bool {
         func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
         switch (lhs, rhs) {
@@ -61,6 +63,7 @@ public enum SurvivalError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
+    /// The message, naming the argument, the index and the value.
     public var description: String {
         switch self {
         case let .lengthMismatch(argument, count, reference, expected):

@@ -55,7 +55,7 @@ extension LogRankAnalysis {
         guard rho >= 0, rho.isFinite else { throw AnalysisError.invalidOption("--rho must be a number ≥ 0") }
         let test = LogRankTest(aggregates: aggregates, groupCount: groupLevels.count, rho: rho)
         return Result(time: time, event: event, groupColumn: group, strataColumn: strata, rho: rho,
-                      chisq: test.chiSquare, df: test.degreesOfFreedom, p: test.pValue,
+                      chisq: test.test.statistic, df: test.test.degreesOfFreedom, p: test.test.pValue,
                       notPossible: test.notPossible?.description,
                       groups: groupLevels.indices.map {
                           Group(group: groupLevels[$0], n: test.count[$0], observed: test.observed[$0],
@@ -109,7 +109,7 @@ extension CumulativeIncidenceAnalysis {
         }
         return Result(censorCode: censorCode, groupColumn: group, curves: curves,
                       gray: cif.tests.map {
-                          GrayTest(cause: $0.cause, statistic: $0.statistic, df: $0.degreesOfFreedom, p: $0.pValue,
+                          GrayTest(cause: $0.cause, statistic: $0.test.statistic, df: $0.test.degreesOfFreedom, p: $0.test.pValue,
                                    notPossible: $0.notPossible?.description)
                       },
                       grayNotPossible: grayNotPossible, warnings: warnings,
@@ -133,7 +133,7 @@ extension CoxAnalysis {
                                       hazardRatios: model.hazardRatios, interval: model.hazardRatioInterval(),
                                       z: model.zScores, p: model.pValues, status: model.termStatus)
         let noEvents = model.status.reason == .noEvents
-        func test(_ t: CoxModel.Test) -> Test { CoxAnalysis.test(t, noEvents: noEvents) }
+        func test(_ t: ChiSquareTest) -> Test { CoxAnalysis.test(t, noEvents: noEvents) }
         let notes = CoxAnalysis.notes(termNames: termNames, aliased: model.aliased, events: model.events, noEvents: noEvents)
         var warnings = model.warnings + notes.warnings
         let aliased = notes.aliased, epv = notes.eventsPerVariable

@@ -10,6 +10,7 @@ public struct InputPreparation: Codable, Sendable, Equatable {
     /// The landmark, when `--landmark` was given.
     public var landmark: LandmarkSelection?
 
+    /// A preparation with the given steps (none by default).
     public init(adtte: ADTTEMapping? = nil, landmark: LandmarkSelection? = nil) {
         self.adtte = adtte
         self.landmark = landmark
@@ -238,6 +239,8 @@ public enum AnalysisInput {
     }
 
     /// A CSV file as it is, for the commands' common path.
+    ///
+    /// - Complexity: O(1).
     public static func csv(_ table: CSVTable, time: String, event: String) -> PreparedTable {
         PreparedTable(table: table, time: time, event: event, preparation: InputPreparation())
     }

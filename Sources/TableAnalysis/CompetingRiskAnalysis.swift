@@ -49,25 +49,39 @@ extension CauseColumn {
 /// Cumulative incidence per cause (Aalen–Johansen, variance as `cmprsk::cuminc`) and Gray's test:
 /// the `pof cuminc` analysis.
 public enum CumulativeIncidenceAnalysis {
+    /// A curve at one requested time (`cmprsk::timepoints`).
     public struct Point: Codable, Sendable {
+        /// The requested time.
         public var time: Double
+        /// Cumulative incidence at the time.
         public var estimate: Double
+        /// Its variance (`cuminc`'s).
         public var variance: Double
+        /// Lower 95% limit (log(−log) scale, as `cmprsk`).
         public var lower95: Double
+        /// Upper 95% limit.
         public var upper95: Double
     }
 
+    /// One cumulative-incidence curve: a cause within a group.
     public struct CurveSummary: Codable, Sendable {
+        /// The group's value ("all" without a group column).
         public var group: String
+        /// The failure cause.
         public var cause: Int
+        /// Failures of the cause in the group.
         public var events: Int
+        /// The curve at each requested time.
         public var at: [Point]
     }
 
+    /// Gray's test for one cause.
     public struct GrayTest: Codable, Sendable {
+        /// The failure cause.
         public var cause: Int
         /// NaN (JSON null) when the test is not possible.
         public var statistic: Double
+        /// Degrees of freedom (groups − 1).
         public var df: Int
         /// NaN (JSON null) when the test is not possible.
         public var p: Double
@@ -79,16 +93,25 @@ public enum CumulativeIncidenceAnalysis {
         }
     }
 
+    /// The whole result (JSON keys as documented for `pof cuminc`).
     public struct Result: Codable, Sendable {
+        /// The event-column code for censored rows. JSON `censor_code`.
         public var censorCode: Int
+        /// The group column, if any. JSON `group_column`.
         public var groupColumn: String?
+        /// One curve per cause and group, cause-major.
         public var curves: [CurveSummary]
+        /// Gray's test per cause (with a group column).
         public var gray: [GrayTest]
         /// With a group column: why Gray's test is not possible at all (fewer than two groups, no failures).
         public var grayNotPossible: String?
+        /// Warnings about the data or the fit.
         public var warnings: [String]
+        /// Rows used (complete cases). JSON `rows_used`.
         public var rowsUsed: Int
+        /// Rows left out for a missing value in a column used. JSON `excluded_rows`.
         public var excludedRows: Int
+        /// Rows left out, per column with missing values.
         public var excluded: [Exclusion]
         enum CodingKeys: String, CodingKey {
             case curves, gray, warnings, excluded
@@ -137,7 +160,7 @@ public enum CumulativeIncidenceAnalysis {
         }
         return Result(censorCode: censorCode, groupColumn: group, curves: curves,
                       gray: cif.tests.map {
-                          GrayTest(cause: $0.cause, statistic: $0.statistic, df: $0.degreesOfFreedom, p: $0.pValue,
+                          GrayTest(cause: $0.cause, statistic: $0.test.statistic, df: $0.test.degreesOfFreedom, p: $0.test.pValue,
                                    notPossible: $0.notPossible?.description)
                       },
                       grayNotPossible: grayNotPossible, warnings: warnings,
@@ -147,31 +170,55 @@ public enum CumulativeIncidenceAnalysis {
 
 /// Fine–Gray subdistribution-hazard regression as `cmprsk::crr`: the `pof finegray` analysis.
 public enum FineGrayAnalysis {
+    /// One coefficient, with `summary.crr`'s columns.
     public struct Term: Codable, Sendable {
+        /// Term name: the column, or `column=level` for a dummy.
         public var term: String
+        /// β, the log subdistribution hazard ratio.
         public var coef: Double
+        /// `crr`'s (sandwich) standard error.
         public var se: Double
+        /// exp(β).
         public var hr: Double
+        /// Lower 95% limit of exp(β).
         public var lower95: Double
+        /// Upper 95% limit of exp(β).
         public var upper95: Double
+        /// Wald z.
         public var z: Double
+        /// Two-sided p of z.
         public var p: Double
     }
 
+    /// The whole result (JSON keys as documented for `pof finegray`).
     public struct Result: Codable, Sendable {
+        /// Rows in the model.
         public var n: Int
+        /// The cause of interest.
         public var cause: Int
+        /// The code of censored rows. JSON `censor_code`.
         public var censorCode: Int
+        /// Failures of the cause of interest.
         public var events: Int
+        /// Failures of other causes. JSON `competing_events`.
         public var competingEvents: Int
+        /// One row per coefficient.
         public var terms: [Term]
+        /// Log pseudo-likelihood at the estimate.
         public var loglik: Double
+        /// Log pseudo-likelihood at β = 0. JSON `loglik_null`.
         public var loglikNull: Double
+        /// Whether `crr`'s iterations converged.
         public var converged: Bool
+        /// Newton steps taken.
         public var iterations: Int
+        /// Warnings about the data or the fit.
         public var warnings: [String]
+        /// Rows used (complete cases). JSON `rows_used`.
         public var rowsUsed: Int
+        /// Rows left out for a missing value in a column used. JSON `excluded_rows`.
         public var excludedRows: Int
+        /// Rows left out, per column with missing values.
         public var excluded: [Exclusion]
         enum CodingKeys: String, CodingKey {
             case n, cause, events, terms, loglik, converged, iterations, warnings, excluded
@@ -180,6 +227,19 @@ public enum FineGrayAnalysis {
         }
     }
 
+    /// Fits the model.
+    /// 
+    /// - Parameters:
+    ///   - table: The data.
+    ///   - time: Time column.
+    ///   - event: Event column holding cause codes.
+    ///   - cause: The cause of interest.
+    ///   - covariates: Covariate columns (non-numeric ones dummy-coded).
+    ///   - censorCode: The code of censored rows (default 0).
+    ///   - reference: Reference level per categorical column.
+    /// - Returns: The fit, with every term's estimability.
+    /// - Throws: ``TabularError`` or ``AnalysisError`` naming file, row and column.
+    /// - Complexity: O(n·m·p²) per Newton step for n rows, m failure times and p coefficients.
     public static func run(table: CSVTable, time: String, event: String, cause: Int, covariates: [String],
                            censorCode: Int = 0, reference: [String: String] = [:]) throws -> Result {
         guard !covariates.isEmpty else { throw AnalysisError.invalidOption("at least one covariate is needed") }
@@ -211,83 +271,5 @@ public enum FineGrayAnalysis {
                       loglik: model.logLikelihood, loglikNull: model.nullLogLikelihood, converged: model.converged,
                       iterations: model.iterations, warnings: warnings, rowsUsed: cols.rows.count,
                       excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
-    }
-}
-
-/// Predicted survival for new covariate values from a Cox model (R `survfit.coxph`): `pof predict`.
-public enum CoxPredictionAnalysis {
-    public struct Point: Codable, Sendable {
-        public var time: Double
-        public var surv: Double
-        public var stdErr: Double
-        public var lower95: Double
-        public var upper95: Double
-        enum CodingKeys: String, CodingKey { case time, surv, lower95, upper95, stdErr = "std_err" }
-    }
-
-    public struct Patient: Codable, Sendable {
-        /// Spreadsheet row of the new-data file (header = row 1).
-        public var row: Int
-        public var linearPredictor: Double
-        public var at: [Point]
-        enum CodingKeys: String, CodingKey { case row, at, linearPredictor = "linear_predictor" }
-    }
-
-    public struct Result: Codable, Sendable {
-        public var ties: String
-        public var terms: [String]
-        public var coefficients: [Double]
-        public var patients: [Patient]
-        public var warnings: [String]
-        public var rowsUsed: Int
-        public var excludedRows: Int
-        public var excluded: [Exclusion]
-        enum CodingKeys: String, CodingKey {
-            case ties, terms, coefficients, patients, warnings, excluded
-            case rowsUsed = "rows_used", excludedRows = "excluded_rows"
-        }
-    }
-
-    /// Fits the model on `table` and predicts for each row of `newData`.
-    ///
-    /// New rows are coded like the fitting data: a numeric column as its value, a categorical column by
-    /// its levels (a level not seen in the data is an error naming file, row and column).
-    public static func run(table: CSVTable, time: String, event: String, covariates: [String], newData: CSVTable,
-                           at: [Double], ties: CoxModel.Ties = .efron, reference: [String: String] = [:]) throws -> Result {
-        let fit = try CoxAnalysis.fitModel(table: table, time: time, event: event, covariates: covariates, ties: ties,
-                                           reference: reference)
-        let matrix = fit.matrix
-        var patients: [Patient] = []
-        let columns = try matrix.covariates.map { try newData.stringColumn($0.name) }
-        for r in 0..<newData.rowCount {
-            var x: [Double] = []
-            for (c, cov) in matrix.covariates.enumerated() {
-                guard let value = columns[c][r] else {
-                    throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": a value is required")
-                }
-                if cov.isCategorical {
-                    guard cov.levels.contains(value) else {
-                        throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \(CoxAnalysis.shortened(value)) is not a level of the fitted data (\(cov.levels.joined(separator: ", ")))")
-                    }
-                    for level in cov.levels where level != cov.reference { x.append(value == level ? 1 : 0) }
-                } else {
-                    guard let v = DecimalNumber.parse(value) else {
-                        throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \(CoxAnalysis.shortened(value)) is not a number")
-                    }
-                    x.append(v)
-                }
-            }
-            let prediction = try CoxPrediction(model: fit.model, covariates: x)
-            let lp = zip(fit.model.coefficients, zip(x, fit.model.means)).reduce(0.0) { $0 + ($1.0.isNaN ? 0 : $1.0 * ($1.1.0 - $1.1.1)) }
-            let curve = prediction.curves[0]
-            let times = at.isEmpty ? curve.time : at
-            patients.append(Patient(row: newData.rowNumber(ofRow: r), linearPredictor: lp,
-                                    at: curve.estimates(at: times).map {
-                                        Point(time: $0.time, surv: $0.survival, stdErr: $0.standardError, lower95: $0.lower, upper95: $0.upper)
-                                    }))
-        }
-        return Result(ties: ties.rawValue, terms: matrix.termNames, coefficients: fit.model.coefficients, patients: patients,
-                      warnings: fit.model.warnings, rowsUsed: fit.rows, excludedRows: fit.report.excludedRows,
-                      excluded: fit.report.exclusions)
     }
 }

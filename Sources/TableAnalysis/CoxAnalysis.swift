@@ -11,16 +11,25 @@ import Tabular
 /// Non-numeric covariates are dummy-coded against their first level in byte order unless a reference
 /// level is given; terms are named `column=level`.
 public enum CoxAnalysis {
+    /// One coefficient, with R's `summary(coxph)` columns.
     public struct Term: Codable, Sendable {
+        /// Term name: the column, or `column=level` for a dummy.
         public var term: String
+        /// β (R's `coef`).
         public var coef: Double
+        /// Model-based standard error (R's `se(coef)`).
         public var se: Double
         /// NaN (JSON null) unless robust standard errors were requested.
         public var robustSE: Double
+        /// exp(β).
         public var hr: Double
+        /// Lower 95% limit of the hazard ratio (from the robust se when robust, as R).
         public var lower95: Double
+        /// Upper 95% limit of the hazard ratio.
         public var upper95: Double
+        /// Wald z (robust when robust).
         public var z: Double
+        /// Two-sided p of z.
         public var p: Double
         /// Whether the coefficient is an estimate, and if not why (JSON `{"estimable": false, "reason": code}`).
         /// A term that is not estimable has hr, limits, z and p NaN (JSON null); coef and se are R's values.
@@ -31,16 +40,25 @@ public enum CoxAnalysis {
         }
     }
 
+    /// A χ² test as the JSON shows it.
     public struct Test: Codable, Sendable {
+        /// The χ² statistic (NaN, JSON null, with no events).
         public var statistic: Double
+        /// Degrees of freedom.
         public var df: Int
+        /// Upper-tail p.
         public var p: Double
     }
 
+    /// The global tests of β = 0.
     public struct Tests: Codable, Sendable {
+        /// Likelihood-ratio test. JSON `likelihood_ratio`.
         public var likelihoodRatio: Test
+        /// Wald test (robust variance when robust).
         public var wald: Test
+        /// Score (log-rank) test.
         public var score: Test
+        /// Robust score test, with `--robust`. JSON `robust_score`.
         public var robustScore: Test?
         enum CodingKeys: String, CodingKey {
             case wald, score
@@ -48,43 +66,72 @@ public enum CoxAnalysis {
         }
     }
 
+    /// Harrell's concordance and its standard error.
     public struct ConcordanceValue: Codable, Sendable {
+        /// The concordance (NaN, JSON null, with no events).
         public var estimate: Double
+        /// Its standard error.
         public var se: Double
     }
 
+    /// One row of the proportional-hazards test (R's `cox.zph`).
     public struct ZPHTerm: Codable, Sendable {
+        /// The covariate (all its dummies together), or "GLOBAL".
         public var term: String
+        /// The χ² statistic.
         public var chisq: Double
+        /// Degrees of freedom.
         public var df: Int
+        /// Upper-tail p.
         public var p: Double
     }
 
     public struct ZPH: Codable, Sendable {
+        /// Time transform ("km", as R's default).
         public var transform: String
+        /// One row per covariate.
         public var terms: [ZPHTerm]
+        /// The global test.
         public var global: ZPHTerm
     }
 
+    /// The whole result (JSON keys as documented for `pof cox`).
     public struct Result: Codable, Sendable {
+        /// Rows in the model.
         public var n: Int
+        /// Number of events.
         public var events: Int
+        /// Tie handling ("efron" or "breslow").
         public var ties: String
+        /// The strata column, if any. JSON `strata_column`.
         public var strataColumn: String?
+        /// Whether robust (sandwich) standard errors were requested.
         public var robust: Bool
+        /// One row per coefficient.
         public var terms: [Term]
+        /// Log partial likelihood at β = 0 and at the estimate.
         public var loglik: [Double]
+        /// The global tests.
         public var tests: Tests
+        /// Harrell's concordance of the linear predictor.
         public var concordance: ConcordanceValue
+        /// Newton–Raphson iterations.
         public var iterations: Int
+        /// Whether the fit converged.
         public var converged: Bool
+        /// R's warnings, word for word, and the analysis's own.
         public var warnings: [String]
         /// Terms dropped as linear combinations of earlier ones (coefficient NA).
         public var aliased: [String]
+        /// Events per estimated coefficient. JSON `events_per_variable`.
         public var eventsPerVariable: Double
+        /// The proportional-hazards test, with `--zph`.
         public var zph: ZPH?
+        /// Rows used (complete cases). JSON `rows_used`.
         public var rowsUsed: Int
+        /// Rows left out for a missing value in a column used. JSON `excluded_rows`.
         public var excludedRows: Int
+        /// Rows left out, per column with missing values.
         public var excluded: [Exclusion]
         /// Whether the model as a whole can be reported; when not (no events, fewer events than terms, not
         /// converged) the reason, and the exit status of `pof cox` is 2.
@@ -144,12 +191,12 @@ public enum CoxAnalysis {
             throw AnalysisError.model("\(table.sourceName): \(error)")
         }
         let terms = CoxAnalysis.terms(names: matrix.termNames, coefficients: model.coefficients,
-                                      standardErrors: model.standardErrors, robustStandardErrors: model.robustStandardErrors,
+                                      standardErrors: model.modelStandardErrors, robustStandardErrors: model.robustStandardErrors,
                                       hazardRatios: model.hazardRatios, interval: model.hazardRatioInterval(),
                                       z: model.zScores, p: model.pValues, status: model.termStatus)
         // With no events there is no test (R prints "Likelihood ratio test=0 on 0 df, p=1").
         let noEvents = model.status.reason == .noEvents
-        func test(_ t: CoxModel.Test) -> Test { CoxAnalysis.test(t, noEvents: noEvents) }
+        func test(_ t: ChiSquareTest) -> Test { CoxAnalysis.test(t, noEvents: noEvents) }
         let notes = CoxAnalysis.notes(termNames: matrix.termNames, aliased: model.aliased, events: model.events,
                                       noEvents: noEvents)
         var warnings = model.warnings + notes.warnings
@@ -164,10 +211,10 @@ public enum CoxAnalysis {
                 zphResult = ZPH(transform: test.transform.rawValue,
                                 terms: test.terms.map { r in
                                     let cov = matrix.covariates.first { $0.terms.contains(r.columns[0]) }!
-                                    return ZPHTerm(term: cov.name, chisq: r.chiSquare, df: r.degreesOfFreedom, p: r.pValue)
+                                    return ZPHTerm(term: cov.name, chisq: r.test.statistic, df: r.test.degreesOfFreedom, p: r.test.pValue)
                                 },
-                                global: ZPHTerm(term: "GLOBAL", chisq: test.global.chiSquare,
-                                                df: test.global.degreesOfFreedom, p: test.global.pValue))
+                                global: ZPHTerm(term: "GLOBAL", chisq: test.global.test.statistic,
+                                                df: test.global.test.degreesOfFreedom, p: test.global.test.pValue))
             }
         }
         return Result(n: model.observations, events: model.events, ties: ties.rawValue, strataColumn: strata,
@@ -236,7 +283,7 @@ extension CoxAnalysis {
     }
 
     /// A test as reported: none (NaN, 0 df) when there are no events.
-    static func test(_ t: CoxModel.Test, noEvents: Bool) -> Test {
+    static func test(_ t: ChiSquareTest, noEvents: Bool) -> Test {
         noEvents ? Test(statistic: .nan, df: 0, p: .nan) : Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue)
     }
 

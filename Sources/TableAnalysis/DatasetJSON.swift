@@ -17,7 +17,9 @@ import Tabular
 public struct DatasetJSON: Sendable {
     /// One column's metadata.
     public struct Column: Sendable, Equatable {
+        /// The column name (the variable).
         public var name: String
+        /// The column label.
         public var label: String
         /// The declared data type (`string`, `integer`, `double`, `float`, `decimal`, `date`, …).
         public var dataType: String

@@ -11,14 +11,21 @@ import Tabular
 public enum KaplanMeierAnalysis {
     /// One curve's summary (JSON keys as documented for `pof km`).
     public struct Stratum: Codable, Sendable {
+        /// The group's value ("all" without a group column).
         public var group: String
+        /// Rows in the group.
         public var n: Int
+        /// Number of events.
         public var events: Double
         /// NaN (JSON null) when not reached.
         public var median: Double
+        /// Lower 95% limit of the median (NaN, JSON null, when not reached). JSON `median_lower95`.
         public var medianLower95: Double
+        /// Upper 95% limit of the median (NaN, JSON null, when not reached). JSON `median_upper95`.
         public var medianUpper95: Double
+        /// The curve at each requested time (`--at`).
         public var at: [AtTime]
+        /// The curve at each distinct time (R's `summary(fit)`).
         public var table: [Step]
 
         enum CodingKeys: String, CodingKey {
@@ -29,12 +36,19 @@ public enum KaplanMeierAnalysis {
 
     /// The curve at a requested time (R's `summary(fit, times =)`).
     public struct AtTime: Codable, Sendable {
+        /// The time.
         public var time: Double
+        /// Number at risk. JSON `n_risk`.
         public var nRisk: Double
+        /// Number of events (at this time, or since the previous requested time). JSON `n_event`.
         public var nEvent: Double
+        /// Survival estimate S(t).
         public var surv: Double
+        /// Standard error of S(t) (Greenwood). JSON `std_err`.
         public var stdErr: Double
+        /// Lower pointwise limit of S(t), at the result's `conf_level`.
         public var lower95: Double
+        /// Upper pointwise limit of S(t).
         public var upper95: Double
         enum CodingKeys: String, CodingKey {
             case time, surv, lower95, upper95
@@ -44,13 +58,21 @@ public enum KaplanMeierAnalysis {
 
     /// One distinct time of the curve.
     public struct Step: Codable, Sendable {
+        /// The time.
         public var time: Double
+        /// Number at risk. JSON `n_risk`.
         public var nRisk: Double
+        /// Number of events (at this time, or since the previous requested time). JSON `n_event`.
         public var nEvent: Double
+        /// Number censored at this time. JSON `n_censor`.
         public var nCensor: Double
+        /// Survival estimate S(t).
         public var surv: Double
+        /// Standard error of S(t) (Greenwood). JSON `std_err`.
         public var stdErr: Double
+        /// Lower pointwise limit of S(t), at the result's `conf_level`.
         public var lower95: Double
+        /// Upper pointwise limit of S(t).
         public var upper95: Double
         enum CodingKeys: String, CodingKey {
             case time, surv, lower95, upper95
@@ -60,16 +82,25 @@ public enum KaplanMeierAnalysis {
 
     /// The whole result.
     public struct Result: Codable, Sendable {
+        /// The time column.
         public var time: String
+        /// The event column.
         public var event: String
+        /// The group column, if any. JSON `group_column`.
         public var groupColumn: String?
+        /// Confidence-limit type ("log", "log-log", "plain"). JSON `conf_type`.
         public var confType: String
+        /// Confidence level of the limits. JSON `conf_level`.
         public var confLevel: Double
+        /// One summary per group (one in all without a group column).
         public var strata: [Stratum]
         /// Median follow-up by the reverse Kaplan–Meier method (all rows).
         public var medianFollowUp: Double
+        /// Rows used (complete cases). JSON `rows_used`.
         public var rowsUsed: Int
+        /// Rows left out for a missing value in a column used. JSON `excluded_rows`.
         public var excludedRows: Int
+        /// Rows left out, per column with missing values.
         public var excluded: [Exclusion]
 
         enum CodingKeys: String, CodingKey {

@@ -8,30 +8,47 @@ import Tabular
 /// r.chisq, r.p
 /// ```
 public enum LogRankAnalysis {
+    /// One group's counts.
     public struct Group: Codable, Sendable {
+        /// The group's value.
         public var group: String
+        /// Rows in the group.
         public var n: Int
+        /// Observed (weighted) events O.
         public var observed: Double
+        /// Expected (weighted) events E.
         public var expected: Double
     }
 
+    /// The whole result (JSON keys as documented for `pof logrank`).
     public struct Result: Codable, Sendable {
+        /// The time column.
         public var time: String
+        /// The event column.
         public var event: String
+        /// The group column. JSON `group_column`.
         public var groupColumn: String
+        /// The strata column, if any. JSON `strata_column`.
         public var strataColumn: String?
+        /// Weight exponent ρ (0 log-rank, 1 Peto–Peto).
         public var rho: Double
         /// The statistic; NaN (JSON null) when the test is not possible.
         public var chisq: Double
+        /// Degrees of freedom (0 when the test is not possible).
         public var df: Int
         /// NaN (JSON null) when the test is not possible.
         public var p: Double
         /// Why the test is not possible for these data (e.g. "fewer than two groups have rows, …"), or nil.
         public var notPossible: String?
+        /// Per group: rows, observed and expected events.
         public var groups: [Group]
+        /// Variance–covariance matrix of O − E (R's `survdiff$var`).
         public var variance: [[Double]]
+        /// Rows used (complete cases). JSON `rows_used`.
         public var rowsUsed: Int
+        /// Rows left out for a missing value in a column used. JSON `excluded_rows`.
         public var excludedRows: Int
+        /// Rows left out, per column with missing values.
         public var excluded: [Exclusion]
 
         enum CodingKeys: String, CodingKey {
@@ -62,7 +79,7 @@ public enum LogRankAnalysis {
         let test = try LogRankTest(time: cols.time, event: cols.event, group: g.index, groupCount: g.levels.count,
                                strata: s, rho: rho)
         return Result(time: time, event: event, groupColumn: group, strataColumn: strata, rho: rho,
-                      chisq: test.chiSquare, df: test.degreesOfFreedom, p: test.pValue,
+                      chisq: test.test.statistic, df: test.test.degreesOfFreedom, p: test.test.pValue,
                       notPossible: test.notPossible?.description,
                       groups: g.levels.indices.map {
                           Group(group: g.levels[$0], n: test.count[$0], observed: test.observed[$0],

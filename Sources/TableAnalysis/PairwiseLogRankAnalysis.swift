@@ -13,12 +13,15 @@ import Tabular
 public enum PairwiseLogRankAnalysis {
     /// One pair's test.
     public struct Pair: Codable, Sendable {
+        /// The first group of the pair (the reference when each level is compared with one).
         public var group1: String
+        /// The second group.
         public var group2: String
         /// Rows in the two groups.
         public var n: Int
         /// NaN (JSON null) when the test is not possible.
         public var chisq: Double
+        /// Degrees of freedom (1; 0 when not possible).
         public var df: Int
         /// Unadjusted p.
         public var p: Double
@@ -34,18 +37,27 @@ public enum PairwiseLogRankAnalysis {
 
     /// The whole result (the JSON of `pof pairwise`).
     public struct Result: Codable, Sendable {
+        /// The time column.
         public var time: String
+        /// The event column.
         public var event: String
+        /// The grouping column.
         public var groupColumn: String
+        /// The stratification column, or nil.
         public var strataColumn: String?
+        /// The G-rho exponent (0 = log-rank).
         public var rho: Double
         /// R's `p.adjust` method name: holm, hochberg, bonferroni, BH, BY or none.
         public var adjustment: String
         /// The reference level when each group is compared with it; nil for all pairs.
         public var reference: String?
+        /// One entry per pair, in order (1,2), (1,3), …, (2,3), … or against the reference.
         public var pairs: [Pair]
+        /// Rows analysed.
         public var rowsUsed: Int
+        /// Rows excluded for missing values.
         public var excludedRows: Int
+        /// Excluded rows per column.
         public var excluded: [Exclusion]
 
         /// Reasons for the exit status 2: pairs whose test is not possible.
@@ -93,8 +105,8 @@ public enum PairwiseLogRankAnalysis {
         return Result(time: time, event: event, groupColumn: group, strataColumn: strata, rho: rho,
                       adjustment: adjustment.rawValue, reference: reference,
                       pairs: pw.pairs.map { p in
-                          Pair(group1: g.levels[p.first], group2: g.levels[p.second], n: p.count, chisq: p.chiSquare,
-                               df: p.degreesOfFreedom, p: p.pValue, pAdjusted: p.adjustedPValue,
+                          Pair(group1: g.levels[p.first], group2: g.levels[p.second], n: p.count, chisq: p.test.statistic,
+                               df: p.test.degreesOfFreedom, p: p.test.pValue, pAdjusted: p.adjustedPValue,
                                notPossible: p.notPossible?.description)
                       },
                       rowsUsed: cols.rows.count, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)

@@ -43,20 +43,29 @@ public enum RestrictedMeanAnalysis {
 
     /// The difference RMST(group) − RMST(reference).
     public struct Difference: Codable, Sendable {
+        /// RMST(group) − RMST(reference).
         public var estimate: Double
+        /// Its standard error, √(v₁ + v₀).
         public var se: Double
+        /// Lower confidence limit (level `conf_level`).
         public var lower95: Double
+        /// Upper confidence limit.
         public var upper95: Double
+        /// Two-sided p for no difference.
         public var p: Double
     }
 
     /// A ratio (RMST or restricted mean time lost), group over reference, with log-scale limits.
     public struct Ratio: Codable, Sendable {
+        /// The ratio, group over reference; NaN (JSON null) when a term is 0.
         public var estimate: Double
         /// Standard error of the log ratio.
         public var logSE: Double
+        /// Lower confidence limit, exp(log ratio − z·log_se).
         public var lower95: Double
+        /// Upper confidence limit.
         public var upper95: Double
+        /// Two-sided p for a ratio of 1.
         public var p: Double
         enum CodingKeys: String, CodingKey {
             case estimate, lower95, upper95, p
@@ -66,10 +75,13 @@ public enum RestrictedMeanAnalysis {
 
     /// One group compared with the reference group.
     public struct Comparison: Codable, Sendable {
+        /// The group compared.
         public var group: String
+        /// The reference group.
         public var reference: String
         /// Null when either group is not estimable.
         public var difference: Difference?
+        /// RMST ratio, group over reference; null when either group is not estimable.
         public var ratio: Ratio?
         /// Ratio of restricted mean time lost (τ − RMST).
         public var rmtlRatio: Ratio?
@@ -81,13 +93,19 @@ public enum RestrictedMeanAnalysis {
 
     /// The whole result (the JSON of `pof rmst`).
     public struct Result: Codable, Sendable {
+        /// The time column.
         public var time: String
+        /// The event column.
         public var event: String
+        /// The grouping column, or nil for one curve.
         public var groupColumn: String?
+        /// The horizon τ.
         public var tau: Double
+        /// The confidence level of every interval.
         public var confLevel: Double
         /// Whether groups whose follow-up ends before τ were reported by carrying their curve flat.
         public var extrapolate: Bool
+        /// One entry per group, in the order of the group column's levels.
         public var groups: [Group]
         /// The reference level of the comparisons (nil without a group column).
         public var reference: String?
@@ -99,9 +117,13 @@ public enum RestrictedMeanAnalysis {
         public var rmtlRatio: Ratio?
         /// Every non-reference group against the reference.
         public var comparisons: [Comparison]
+        /// Groups reported by extrapolation (with `extrapolate`).
         public var warnings: [String]
+        /// Rows analysed.
         public var rowsUsed: Int
+        /// Rows excluded for missing values.
         public var excludedRows: Int
+        /// Excluded rows per column.
         public var excluded: [Exclusion]
 
         /// Reasons for the exit status 2: groups whose RMST is not reported.

@@ -54,6 +54,8 @@ public enum RiskTableAnalysis {
 
     /// Text: one block per curve, as `summary(fit, times = …)` prints the counts, with the interval of
     /// each row written out.
+    ///
+    /// - Complexity: O(rows × curves).
     public static func text(_ rows: [Row], groupColumn: String?) -> String {
         let sig = { (x: Double) in NumberFormat.significant(x, 6) }
         var out = "Number at risk at each time; events and censored in the interval ending there\n"
@@ -70,6 +72,8 @@ public enum RiskTableAnalysis {
     }
 
     /// CSV: one row per curve and time.
+    ///
+    /// - Complexity: O(rows).
     public static func csv(_ rows: [Row]) -> String {
         CSVOutput.string(header: ["group", "time", "interval_start", "n_risk", "n_event", "n_censor"], rows: rows.map { r in
             [r.group] + [r.time, r.intervalStart, r.nRisk, r.nEvent, r.nCensor].map(CSVOutput.number)

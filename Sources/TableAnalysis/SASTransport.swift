@@ -27,8 +27,11 @@ import Tabular
 public struct SASTransportFile: Sendable {
     /// One variable's description.
     public struct Variable: Sendable, Equatable {
+        /// The variable name (up to 8 characters).
         public var name: String
+        /// The variable label (up to 40 characters).
         public var label: String
+        /// Numeric (IBM floating point) or character.
         public var isNumeric: Bool
         /// Bytes per value.
         public var length: Int

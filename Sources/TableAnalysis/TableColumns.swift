@@ -4,11 +4,16 @@ import Tabular
 
 /// Errors in an analysis request that the table itself does not explain.
 public enum AnalysisError: Error, CustomStringConvertible, Equatable {
+    /// A time below zero, with its file, row, column and text.
     case negativeTime(file: String, row: Int, column: String, value: String)
+    /// No row is left to analyse, and why.
     case noRows(file: String, reason: String)
+    /// An option that cannot be used with these data.
     case invalidOption(String)
+    /// The model could not be fitted (the engine's message).
     case model(String)
 
+    /// The message, naming file, row and column where there are ones.
     public var description: String {
         switch self {
         case let .negativeTime(file, row, column, value):
@@ -22,7 +27,9 @@ public enum AnalysisError: Error, CustomStringConvertible, Equatable {
 
 /// One excluded-rows entry of the JSON output: rows dropped because a column was missing.
 public struct Exclusion: Codable, Sendable, Equatable {
+    /// The column with missing values.
     public var column: String
+    /// Rows left out for it.
     public var rows: Int
 }
 

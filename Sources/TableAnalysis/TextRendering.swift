@@ -132,6 +132,7 @@ extension CoxAnalysis.Result {
         return out
     }
 
+    /// The result as CSV: one row per term or curve point, full precision.
     public var csv: String {
         CSVOutput.string(header: ["term", "coef", "se", "robust_se", "hr", "lower95", "upper95", "z", "p", "not_estimable"],
                          rows: terms.map { t in
@@ -165,6 +166,7 @@ extension CumulativeIncidenceAnalysis.Result {
         return out
     }
 
+    /// The result as CSV: one row per term or curve point, full precision.
     public var csv: String {
         CSVOutput.string(header: ["group", "cause", "time", "estimate", "variance", "lower95", "upper95"],
                          rows: curves.flatMap { c in c.at.map { p in
@@ -190,6 +192,7 @@ extension FineGrayAnalysis.Result {
         return out
     }
 
+    /// The result as CSV: one row per term or curve point, full precision.
     public var csv: String {
         CSVOutput.string(header: ["term", "coef", "se", "hr", "lower95", "upper95", "z", "p"], rows: terms.map { t in
             [t.term] + [t.coef, t.se, t.hr, t.lower95, t.upper95, t.z, t.p].map(CSVOutput.number)
@@ -213,6 +216,7 @@ extension CoxPredictionAnalysis.Result {
         return out
     }
 
+    /// The result as CSV: one row per term or curve point, full precision.
     public var csv: String {
         CSVOutput.string(header: ["row", "time", "surv", "std_err", "lower95", "upper95"], rows: patients.flatMap { p in
             p.at.map { a in [String(p.row)] + [a.time, a.surv, a.stdErr, a.lower95, a.upper95].map(CSVOutput.number) }

@@ -136,7 +136,7 @@ for n in kmSizes {
     var median = 0.0
     let km = try best(3) { median = try KaplanMeier(time: d.time, event: d.event).median.estimate ?? .nan }
     var chisq = 0.0
-    let lr = try best(3) { chisq = try LogRankTest(time: d.time, event: d.event, group: d.group, groupCount: 2).chiSquare }
+    let lr = try best(3) { chisq = try LogRankTest(time: d.time, event: d.event, group: d.group, groupCount: 2).test.statistic }
     let (kmR, kmPy) = peers("km", n, dir)
     rows.append(("KM n=\(n)", km, kmR, kmPy))
     let (lrR, lrPy) = peers("logrank", n, dir)

@@ -22,16 +22,19 @@ struct RestrictedMeanCommand: ParsableCommand {
         Exit status: 0 done; 1 error in the input or an option; 2 an RMST not estimable for these data.
         """)
 
-    @Argument(help: "CSV file.") var file: String
-    @Option(help: "Time column (numbers ≥ 0).") var time: String
-    @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
+    @Argument(help: "CSV file (or an ADTTE data set with --adtte).") var file: String
+    @Option(help: "Time column (numbers ≥ 0; AVAL with --adtte).") var time: String?
+    @Option(help: "Event column: 1/0 or TRUE/FALSE (not with --adtte).") var event: String?
     @Option(help: "Grouping column (one RMST per value).") var group: String?
     @Option(help: "The horizon tau > 0 (same unit as --time).") var tau: String
     @Option(help: "Reference level for the comparisons (default: the first level).") var reference: String?
     @Option(name: .customLong("conf-level"), help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
     @Flag(help: "Report groups whose follow-up ends before tau by carrying the curve flat (R survival's rule).")
     var extrapolate = false
+    @OptionGroup(title: "Input") var input: AnalysisInputOptions
     @OptionGroup var output: OutputOptions
+
+    func validate() throws { try input.validate(time: time, event: event) }
 
     func run() throws {
         try runReporting {
@@ -39,14 +42,16 @@ struct RestrictedMeanCommand: ParsableCommand {
                                           requirement: "a number > 0")
             let level = try parseNumber(confLevel, option: "--conf-level", in: 0...1, open: true,
                                         requirement: "strictly between 0 and 1")
-            let r = try RestrictedMeanAnalysis.run(table: readTable(file), time: time, event: event, group: group,
-                                                   tau: horizon, reference: reference, confidenceLevel: level,
-                                                   extrapolate: extrapolate)
+            let prepared = try input.prepare(file: file, time: time, event: event)
+            let r = try RestrictedMeanAnalysis.run(table: prepared.table!, time: prepared.time, event: prepared.event,
+                                                   group: group, tau: horizon, reference: reference,
+                                                   confidenceLevel: level, extrapolate: extrapolate)
             switch output.format {
-            case .text: return (r.text, r.notPossible)
-            case .json: return (try JSONOutput.string(r), r.notPossible)
+            case .text: return (withPreparation(r.text, prepared.preparation), r.notPossible)
+            case .json: return (try AnalysisJSON(base: r, preparation: prepared.preparation).string(), r.notPossible)
             case .csv:
                 noteExclusions(r.excludedRows, r.rowsUsed, r.excluded)
+                notePreparation(prepared.preparation)
                 for w in r.warnings { FileHandle.standardError.write(Data("pof: warning: \(w)\n".utf8)) }
                 return (r.csv, r.notPossible)
             }
@@ -69,16 +74,19 @@ struct PairwiseLogRankCommand: ParsableCommand {
         Exit status: 0 done; 1 error in the input or an option; 2 a pair's test not possible for these data.
         """)
 
-    @Argument(help: "CSV file.") var file: String
-    @Option(help: "Time column.") var time: String
-    @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
+    @Argument(help: "CSV file (or an ADTTE data set with --adtte).") var file: String
+    @Option(help: "Time column (AVAL with --adtte).") var time: String?
+    @Option(help: "Event column: 1/0 or TRUE/FALSE (not with --adtte).") var event: String?
     @Option(help: "Grouping column (two or more values).") var group: String
     @Option(help: "Stratification column.") var strata: String?
     @Option(help: "Weight exponent ≥ 0: 0 = log-rank (default), 1 = Peto-Peto.") var rho: String = "0"
     @Option(help: "Compare each level with this level only (default: all pairs).") var reference: String?
     @Option(help: "P-value adjustment: holm, hochberg, bonferroni, BH (default, as survminer), BY or none.")
     var adjust: String = "BH"
+    @OptionGroup(title: "Input") var input: AnalysisInputOptions
     @OptionGroup var output: OutputOptions
+
+    func validate() throws { try input.validate(time: time, event: event) }
 
     func run() throws {
         try runReporting {
@@ -88,19 +96,24 @@ struct PairwiseLogRankCommand: ParsableCommand {
             }
             let rhoValue = try parseNumber(rho, option: "--rho", in: 0...Double.greatestFiniteMagnitude,
                                            requirement: "a number ≥ 0")
-            let r = try PairwiseLogRankAnalysis.run(table: readTable(file), time: time, event: event, group: group,
-                                                    strata: strata, rho: rhoValue, reference: reference,
+            let prepared = try input.prepare(file: file, time: time, event: event)
+            let r = try PairwiseLogRankAnalysis.run(table: prepared.table!, time: prepared.time, event: prepared.event,
+                                                    group: group, strata: strata, rho: rhoValue, reference: reference,
                                                     adjustment: method)
             switch output.format {
-            case .text: return (r.text, r.notPossible)
-            case .json: return (try JSONOutput.string(r), r.notPossible)
-            case .csv: noteExclusions(r.excludedRows, r.rowsUsed, r.excluded); return (r.csv, r.notPossible)
+            case .text: return (withPreparation(r.text, prepared.preparation), r.notPossible)
+            case .json: return (try AnalysisJSON(base: r, preparation: prepared.preparation).string(), r.notPossible)
+            case .csv:
+                noteExclusions(r.excludedRows, r.rowsUsed, r.excluded)
+                notePreparation(prepared.preparation)
+                return (r.csv, r.notPossible)
             }
         }
     }
 }
 
-/// Input options of `pof km`, `pof logrank` and `pof cox`: CDISC ADTTE data sets and a landmark.
+/// Input options of `pof km`, `pof logrank`, `pof cox`, `pof rmst` and `pof pairwise`: CDISC ADTTE data sets
+/// and a landmark.
 struct AnalysisInputOptions: ParsableArguments {
     @Flag(help: "The file is a CDISC ADTTE data set (CSV, SAS transport v5 .xpt, or Dataset-JSON .json): time AVAL, event when CNSR = 0.")
     var adtte = false
@@ -125,15 +138,16 @@ struct AnalysisInputOptions: ParsableArguments {
         guard adtte || event != nil else { throw ValidationError("missing --event (or --adtte, which uses CNSR)") }
     }
 
-    func prepare(file: String?, time: String?, event: String?, database: DatabaseOptions) throws -> Prepared {
+    func prepare(file: String?, time: String?, event: String?, database: DatabaseOptions? = nil) throws -> Prepared {
+        let databaseActive = database?.isActive ?? false
         try validate(time: time, event: event)
         let t0 = try landmark.map {
             try parseNumber($0, option: "--landmark", in: 0...Double.greatestFiniteMagnitude, requirement: "a time ≥ 0")
         }
-        if database.isActive {
+        if databaseActive {
             if adtte || t0 != nil { throw ValidationError("--adtte and --landmark read a file; they cannot be combined with --db") }
         }
-        if database.isActive {
+        if databaseActive {
             return Prepared(table: nil, time: time!, event: event!, preparation: InputPreparation())
         }
         guard let file else { throw ValidationError("give a file to analyse (or --db)") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatternsOfFailure
 import Reporting
 import Survival
 import Tabular
@@ -22,9 +23,6 @@ struct Pof: ParsableCommand {
     )
 }
 
-enum PofVersion {
-    static let string = "0.1.0"
-}
 
 /// How results are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -154,6 +152,9 @@ struct KaplanMeierCommand: ParsableCommand {
         JSON keys: strata[{group, n, events, median, median_lower95, median_upper95,
         at[{time, n_risk, n_event, surv, std_err, lower95, upper95}], table[...]}], excluded[...].
         std_err is the standard error of S(t) as R's summary.survfit reports it.
+        --risk-table 0,180,365 adds risk_table[{group, time, interval_start, n_risk, n_event, n_censor}]
+        (R's summary(survfit, times=) counts: at risk at the time, events and censored in (interval_start, time]);
+        with --format csv the risk table is printed. --landmark and --adtte add input{landmark, adtte}.
         """)
 
     @Argument(help: "CSV file (or --db).") var file: String?

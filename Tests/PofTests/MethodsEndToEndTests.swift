@@ -180,4 +180,27 @@ import Testing
         let two = try E.pof(["km", E.data(file), "--adtte"])
         #expect(two.status == 1 && two.stderr.contains("choose one with --paramcd"))
     }
+
+    /// `pof rmst` and `pof pairwise` read ADTTE data too: OS in adtte.xpt is lung's time/status, TRT01P its
+    /// sex (Female = 2, Male = 1), so R's numbers for lung by sex apply.
+    @Test func rmstAndPairwiseOnADTTE() throws {
+        let r = try E.pof(["rmst", E.data("adtte.xpt"), "--adtte", "--paramcd", "OS", "--group", "TRT01P", "--tau", "365",
+                           "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let ref = try E.rCase("rmst.json", "lung_sex_tau365")
+        let byLabel = ["Male": "1", "Female": "2"]
+        for g in r.json["groups"] as! [[String: Any]] {
+            let rg = (ref["groups"] as! [[String: Any]]).first { $0["group"] as? String == byLabel[g["group"] as! String] }!
+            Self.expectClose(g["rmst"], rg["rmst"], "\(g["group"]!) rmst")
+            Self.expectClose(g["se"], rg["se"], "\(g["group"]!) se")
+        }
+        #expect(((r.json["input"] as! [String: Any])["adtte"] as! [String: Any])["format"] as? String == "xpt")
+        let p = try E.pof(["pairwise", E.data("adtte.json"), "--adtte", "--paramcd", "OS", "--group", "TRT01P",
+                           "--format", "json"])
+        #expect(p.status == 0, "\(p.stderr)")
+        let os = try E.rCase("adtte.json", "adtte_os")
+        let pair = (p.json["pairs"] as! [[String: Any]])[0]
+        Self.expectClose(pair["chisq"], (os["logrank"] as! [String: Any])["chisq"], "pairwise chisq")
+        Self.expectClose(pair["p_adjusted"], (os["logrank"] as! [String: Any])["p"], "one pair: adjusted p = p")
+    }
 }

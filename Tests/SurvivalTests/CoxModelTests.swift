@@ -44,7 +44,8 @@ import Testing
         #expect(m.events == c["events"] as! Int, "\(name) events")
         let terms = c["terms"] as! [[String: Any]]
         #expect(f.names == terms.map { $0["term"] as! String })
-        let se = m.standardErrors, rse = m.robustStandardErrors
+        let se = m.modelStandardErrors, rse = m.robustStandardErrors
+        let rows = m.coefficientSummaries()
         let (lo, hi) = m.hazardRatioInterval()
         for (k, t) in terms.enumerated() where k < m.coefficients.count {
             let w = "\(name) \(t["term"] as! String)"
@@ -56,6 +57,13 @@ import Testing
             expectClose(hi[k], t["upper95"], "\(w) upper")
             expectClose(m.zScores[k], t["z"], "\(w) z")
             expectClose(m.pValues[k], t["p"], "\(w) p")
+            // the summary table carries R's columns: se(coef), robust se, and z, p, limits from the robust one
+            expectClose(rows[k].modelStandardError, t["se"], "\(w) summary se(coef)")
+            if let r = t["robust_se"], number(r) != nil { expectClose(rows[k].robustStandardError, r, "\(w) summary robust se") }
+            expectClose(rows[k].z, t["z"], "\(w) summary z")
+            expectClose(rows[k].pValue, t["p"], "\(w) summary p")
+            expectClose(rows[k].lower, t["lower95"], "\(w) summary lower")
+            expectClose(rows[k].upper, t["upper95"], "\(w) summary upper")
         }
         let ll = c["loglik"] as! [Any]
         expectClose(m.logLikelihood.initial, ll[0], "\(name) loglik0")
@@ -91,13 +99,13 @@ import Testing
         let termsR = zphR["terms"] as! [[String: Any]]
         #expect(zph.terms.count == termsR.count)
         for (t, r) in zip(zph.terms, termsR) {
-            expectClose(t.chiSquare, r["chisq"], "\(name) zph \(r["term"]!)")
-            #expect(t.degreesOfFreedom == r["df"] as! Int)
-            expectClose(t.pValue, r["p"], "\(name) zph p \(r["term"]!)")
+            expectClose(t.test.statistic, r["chisq"], "\(name) zph \(r["term"]!)")
+            #expect(t.test.degreesOfFreedom == r["df"] as! Int)
+            expectClose(t.test.pValue, r["p"], "\(name) zph p \(r["term"]!)")
         }
         let g = zphR["global"] as! [String: Any]
-        expectClose(zph.global.chiSquare, g["chisq"], "\(name) zph global")
-        #expect(zph.global.degreesOfFreedom == g["df"] as! Int)
+        expectClose(zph.global.test.statistic, g["chisq"], "\(name) zph global")
+        #expect(zph.global.test.degreesOfFreedom == g["df"] as! Int)
     }
 
     @Test(arguments: cases.filter { $0["residuals"] is [String: Any] }.map { $0["name"] as! String })

@@ -63,9 +63,9 @@ func fixtureGroups(_ column: [String?], rows: [Int]) -> (labels: [String], index
                     guard let test = fit.test(cause: causeCode) else {
                         Issue.record("\(name): missing test \(causeCode)"); continue
                     }
-                    expectClose(test.statistic, rt["statistic"], "\(name) Gray cause \(causeCode) statistic")
-                    expectClose(test.pValue, rt["p"], "\(name) Gray cause \(causeCode) p")
-                    #expect(test.degreesOfFreedom == rt["df"] as! Int)
+                    expectClose(test.test.statistic, rt["statistic"], "\(name) Gray cause \(causeCode) statistic")
+                    expectClose(test.test.pValue, rt["p"], "\(name) Gray cause \(causeCode) p")
+                    #expect(test.test.degreesOfFreedom == rt["df"] as! Int)
                 }
             } else {
                 #expect(fit.tests.isEmpty, "\(name): no tests expected")
@@ -127,7 +127,7 @@ func fixtureGroups(_ column: [String?], rows: [Int]) -> (labels: [String], index
         #expect(none.estimates(at: [3])[0].estimate == 0)
         #expect(none.estimates(at: [5])[0].estimate.isNaN)   // past group 0's follow-up
         #expect(fit2.tests.count == 2)
-        #expect(fit2.tests.allSatisfy { $0.degreesOfFreedom == 1 })
+        #expect(fit2.tests.allSatisfy { $0.test.degreesOfFreedom == 1 })
     }
 
     @Test func allCensored() throws {

@@ -13,7 +13,7 @@ import Testing
         // R: survdiff stops, "There is only 1 group"
         let test = try LogRankTest(time: t, event: e, group: [0, 0, 0, 0, 0, 0])
         #expect(test.notPossible == .fewerThanTwoGroups)
-        #expect(test.chiSquare.isNaN && test.pValue.isNaN && test.degreesOfFreedom == 0)
+        #expect(test.test.statistic.isNaN && test.test.pValue.isNaN && test.test.degreesOfFreedom == 0)
         // an empty declared group does not count
         let declared = try LogRankTest(time: t, event: e, group: [1, 1, 1, 1, 1, 1], groupCount: 3)
         #expect(declared.notPossible == .fewerThanTwoGroups)
@@ -23,7 +23,7 @@ import Testing
         // R: Chisq= 0 on -1 degrees of freedom, p= NA
         let test = try LogRankTest(time: t, event: [Bool](repeating: false, count: 6), group: g)
         #expect(test.notPossible == .noEvents)
-        #expect(test.pValue.isNaN)
+        #expect(test.test.pValue.isNaN)
         #expect(test.observed == [0, 0] && test.expected == [0, 0] && test.count == [3, 3])
     }
 
@@ -31,23 +31,23 @@ import Testing
         // R: solve(): "system is exactly singular"
         let test = try LogRankTest(time: t, event: e, group: g, strata: [7, 7, 7, 9, 9, 9])
         #expect(test.notPossible == .groupsNestedInStrata)
-        #expect(test.pValue.isNaN)
+        #expect(test.test.pValue.isNaN)
     }
 
     @Test func logRankWithEveryoneDyingAtOneTime() throws {
         // R: "system is exactly singular" (n − d = 0 at the only event time)
         let test = try LogRankTest(time: [Double](repeating: 1, count: 6), event: [Bool](repeating: true, count: 6), group: g)
         #expect(test.notPossible == .singularVariance)
-        #expect(test.pValue.isNaN)
+        #expect(test.test.pValue.isNaN)
     }
 
     @Test func logRankWithEventsInOneGroupStillTests() throws {
         // R: Chisq = 3.571429 on 1 df, p = 0.05878172 (closed form: O−E = 1.25, V = 0.4375)
         let test = try LogRankTest(time: t, event: [true, false, true, false, false, false], group: g)
         #expect(test.notPossible == nil)
-        #expect(abs(test.chiSquare - 1.25 * 1.25 / 0.4375) < 1e-12)
-        #expect(abs(test.pValue - 0.05878172135133) < 1e-10)
-        #expect(test.degreesOfFreedom == 1)
+        #expect(abs(test.test.statistic - 1.25 * 1.25 / 0.4375) < 1e-12)
+        #expect(abs(test.test.pValue - 0.05878172135133) < 1e-10)
+        #expect(test.test.degreesOfFreedom == 1)
     }
 
     @Test func grayTestWithGroupsNestedInStrata() throws {
@@ -56,7 +56,7 @@ import Testing
         #expect(fit.tests.count == 2)
         for test in fit.tests {
             #expect(test.notPossible == .groupsNestedInStrata)
-            #expect(test.statistic.isNaN && test.pValue.isNaN)
+            #expect(test.test.statistic.isNaN && test.test.pValue.isNaN)
         }
     }
 
@@ -64,11 +64,11 @@ import Testing
         // cmprsk: cause 1 stat −1, pv 1 (cause 1 fails only after group 0 has left); cause 2 stat 3, p 0.0833
         let fit = try CumulativeIncidence(time: t, cause: [0, 0, 2, 1, 0, 1], group: g)
         #expect(fit.test(cause: 1)?.notPossible == .singularVariance)
-        #expect(fit.test(cause: 1)?.pValue.isNaN == true)
+        #expect(fit.test(cause: 1)?.test.pValue.isNaN == true)
         let two = try #require(fit.test(cause: 2))
         #expect(two.notPossible == nil)
-        #expect(abs(two.statistic - 3) < 1e-10)
-        #expect(abs(two.pValue - 0.08326451666355) < 1e-10)
+        #expect(abs(two.test.statistic - 3) < 1e-10)
+        #expect(abs(two.test.pValue - 0.08326451666355) < 1e-10)
     }
 
     @Test func grayTestWithOneGroupIsAbsent() throws {

@@ -39,8 +39,8 @@ import Testing
             for (k, (p, r)) in zip(pw.pairs, refPairs).enumerated() {
                 #expect(levels[p.first] == r["group1"] as! String && levels[p.second] == r["group2"] as! String)
                 let w = "\(name) \(levels[p.first])–\(levels[p.second]) \(method)"
-                expectClose(p.chiSquare, r["chisq"], rel: Self.tolerance, "\(w) chisq")
-                expectClose(p.pValue, r["p"], rel: Self.tolerance, "\(w) p")
+                expectClose(p.test.statistic, r["chisq"], rel: Self.tolerance, "\(w) chisq")
+                expectClose(p.test.pValue, r["p"], rel: Self.tolerance, "\(w) p")
                 expectClose(p.adjustedPValue, expected[k], rel: Self.tolerance, "\(w) adjusted")
             }
         }
@@ -63,10 +63,10 @@ import Testing
         let pw = try PairwiseLogRank(time: [1, 2, 3, 4], event: [true, true, false, true], group: [0, 0, 2, 2],
                                      groupCount: 3, adjustment: .holm)
         #expect(pw.pairs.count == 3)
-        #expect(pw.pairs[0].notPossible == .fewerThanTwoGroups && pw.pairs[0].pValue.isNaN)
+        #expect(pw.pairs[0].notPossible == .fewerThanTwoGroups && pw.pairs[0].test.pValue.isNaN)
         #expect(pw.pairs[1].notPossible == nil)
         // one possible test: its adjusted p equals its raw p
-        #expect(pw.pairs[1].adjustedPValue == pw.pairs[1].pValue)
+        #expect(pw.pairs[1].adjustedPValue == pw.pairs[1].test.pValue)
         #expect(throws: SurvivalError.self) {
             try PairwiseLogRank(time: [1, 2], event: [true, true], group: [0, 1], comparisons: .againstReference(5))
         }

@@ -124,4 +124,29 @@ import Tabular
         #expect(rows == [4, 6, 7])
         #expect(throws: AnalysisError.self) { try AnalysisInput.landmark(AnalysisInput.csv(t, time: "time", event: "status"), at: 20) }
     }
+
+    /// Dataset-JSON's other layouts: NDJSON (metadata line, then one row per line) and version 1.0
+    /// (`clinicalData` → `itemGroupData`); numbers keep their text, escapes are decoded.
+    @Test func datasetJSONLayouts() throws {
+        let nd = """
+        {"datasetJSONVersion":"1.1.0","name":"ADTTE","columns":[{"name":"USUBJID","dataType":"string"},{"name":"AVAL","dataType":"double"},{"name":"CNSR","dataType":"integer"}]}
+        ["S-1\\u00e9\\"x",1.50e2,0]
+        ["S-2",null,1]
+        """
+        let d = try DatasetJSON(bytes: Array(nd.utf8), sourceName: "a.ndjson")
+        #expect(d.name == "ADTTE" && d.rows.count == 2)
+        #expect(d.rows[0] == ["S-1é\"x", "1.50e2", "0"])
+        #expect(d.rows[1] == ["S-2", nil, "1"])
+        let v10 = """
+        {"clinicalData":{"studyOID":"X","itemGroupData":{"IG.ADTTE":{"records":1,"name":"ADTTE",
+         "items":[{"OID":"ITEMGROUPDATASEQ","name":"ITEMGROUPDATASEQ","type":"integer"},{"OID":"IT.AVAL","name":"AVAL","type":"float"}],
+         "itemData":[[1, 12.5]]}}}}
+        """
+        let e = try DatasetJSON(bytes: Array(v10.utf8), sourceName: "b.json")
+        #expect(e.name == "ADTTE" && e.columns.map(\.name) == ["ITEMGROUPDATASEQ", "AVAL"] && e.rows == [["1", "12.5"]])
+        #expect(throws: TabularError.self) {
+            try DatasetJSON(bytes: Array(#"{"columns":[{"name":"A"}],"rows":[[1,2]]}"#.utf8), sourceName: "c.json")
+        }
+        #expect(throws: TabularError.self) { try DatasetJSON(bytes: Array(String(repeating: "[", count: 100).utf8), sourceName: "d.json") }
+    }
 }
