@@ -169,143 +169,38 @@ public struct AggregateCoxModel: Sendable {
             totals = (cells.reduce(0) { $0 + $1.deaths }, cells.reduce(0) { $0 + $1.deathWeight })
             return AggregateCoxModel.evaluate(cells, p: p, efron: efron)
         }
-        var beta = (initial ?? [Double](repeating: 0, count: p)).enumerated().map { $0.element / scale[$0.offset] }
-        var eval = try evaluate(beta)
+        let start = (initial ?? [Double](repeating: 0, count: p)).enumerated().map { $0.element / scale[$0.offset] }
+        // the first evaluation gives the event counts, which decide whether to iterate
+        var first: CoxData.Evaluation? = try evaluate(start)
         events = totals.events
         weightedEvents = totals.weight
-        let loglik0 = eval.loglik
-        var chol = GeneralizedCholesky(eval.information, tolerance: control.cholTolerance)
-        let step0 = chol.solve(eval.score)
-        let scoreStatistic = zip(eval.score, step0).reduce(0) { $0 + $1.0 * $1.1 }
-        var bestLoglik = loglik0
-        var newBeta = zip(beta, step0).map { $0 + $1 }
-        var iterations = 0
-        var converged = false
-        var finalEval = eval
-        var finalChol = chol
         let noEvents = events == 0
-        if control.maxIterations == 0 || !loglik0.isFinite || noEvents {
-            converged = !noEvents
-        } else {
-            var halving = 0.0
-            var iter = 1
-            while iter <= control.maxIterations {
-                eval = try evaluate(newBeta)
-                chol = GeneralizedCholesky(eval.information, tolerance: control.cholTolerance)
-                let notFinite = !eval.loglik.isFinite || eval.score.contains { !$0.isFinite }
-                    || eval.information.storage.contains { !$0.isFinite }
-                if !notFinite && abs(1 - bestLoglik / eval.loglik) <= control.epsilon {
-                    beta = newBeta
-                    bestLoglik = eval.loglik
-                    finalEval = eval
-                    finalChol = chol
-                    converged = true
-                    break
-                }
-                if notFinite || eval.loglik < bestLoglik {
-                    halving += 1
-                    newBeta = (0..<p).map { (newBeta[$0] + halving * beta[$0]) / (halving + 1) }
-                } else {
-                    halving = 0
-                    bestLoglik = eval.loglik
-                    let step = chol.solve(eval.score)
-                    beta = newBeta
-                    newBeta = (0..<p).map { newBeta[$0] + step[$0] }
-                }
-                iter += 1
-            }
-            iterations = iter
-            if !converged {
-                iterations = control.maxIterations + 1
-                if control.maxIterations > 1 {
-                    finalEval = try evaluate(beta)
-                    bestLoglik = finalEval.loglik
-                }
-                finalChol = GeneralizedCholesky(finalEval.information, tolerance: control.cholTolerance)
-            }
+        let newton = try CoxNewtonRaphson(start: start, noEvents: noEvents, control: control) { beta in
+            if let f = first { first = nil; return f }
+            return try evaluate(beta)
         }
-        if control.maxIterations == 0 || !loglik0.isFinite || noEvents {
-            finalEval = eval
-            finalChol = chol
-            bestLoglik = loglik0
-        }
-        let invScaled = finalChol.inverse()
-        var v = Matrix(zeros: p)
-        for i in 0..<p { for j in 0..<p { v[i, j] = invScaled[i, j] * scale[i] * scale[j] } }
-        var coef = (0..<p).map { beta[$0] * scale[$0] }
-        let u = (0..<p).map { finalEval.score[$0] / scale[$0] }
-        let aliased = finalChol.rank < p ? (0..<p).filter { v[$0, $0] == 0 } : []
-        var warnings: [String] = []
-        if noEvents {
-            warnings.append("There are no events: the coefficients cannot be estimated")
-        } else if control.maxIterations > 1 {
-            let infs = (0..<p).map { j in abs((0..<p).reduce(0.0) { $0 + u[$1] * v[$1, j] }) }
-            if !converged {
-                warnings.append("Ran out of iterations and did not converge")
-                // the linear predictor of the last evaluation is at the returned β
-                if maxEta > 500 || infs.contains(where: { !$0.isFinite }) {
-                    warnings.append("one or more coefficients may be infinite")
-                }
-            } else {
-                let flagged = (0..<p).filter { j in
-                    !u[j].isFinite || (infs[j] > control.epsilon && infs[j] > control.infTolerance * abs(coef[j]))
-                }
-                if !flagged.isEmpty {
-                    let list = flagged.map { String($0 + 1) }.joined(separator: ",")
-                    warnings.append("Loglik converged before variable  \(list) ; coefficient may be infinite. ")
-                }
-            }
-        }
-        // estimability as data: the rules of CoxModel
-        let status: Estimability
-        if noEvents {
-            status = .notEstimable(.noEvents)
-        } else if events < p {
-            status = .notEstimable(.fewerEventsThanTerms)
-        } else if control.maxIterations > 0 && !converged {
-            status = .notEstimable(.notConverged)
-        } else {
-            status = .estimable
-        }
-        if case .notEstimable(let r) = status, r != .notConverged {
-            termStatus = [Estimability](repeating: status, count: p)
-        } else {
-            let monotone = control.maxIterations > 1
-                ? Set(EstimabilityCheck.monotoneTerms(score: u, inverseInformation: v, coefficients: coef,
-                                                      epsilon: control.epsilon, infTolerance: control.infTolerance))
-                : []
-            termStatus = (0..<p).map { j in
-                if aliased.contains(j) { return .notEstimable(.aliased) }
-                if eventlessLevel.contains(j) { return .notEstimable(.noEventsInLevel) }
-                if monotone.contains(j) { return .notEstimable(.monotoneLikelihood) }
-                if case .notEstimable = status { return status }
-                let se2 = v[j, j]
-                if !(se2 > 0) || !se2.isFinite || !coef[j].isFinite { return .notEstimable(.singular) }
-                return .estimable
-            }
-        }
-        self.status = status
+        let unscaled = newton.unscaled(scale: scale)
+        var coef = unscaled.coefficients
+        let (v, u, aliased) = (unscaled.variance, unscaled.score, unscaled.aliased)
+        // the linear predictor of the last evaluation is at the returned β
+        warnings = newton.warnings(noEvents: noEvents, control: control, score: u, variance: v, coefficients: coef,
+                                   maxLinearPredictor: maxEta, counting: false)
+        let estimability = newton.estimability(noEvents: noEvents, events: events, control: control, score: u,
+                                               variance: v, coefficients: coef, aliased: aliased) { eventlessLevel }
+        status = estimability.model
+        termStatus = estimability.terms
         if control.maxIterations > 0 { for j in aliased { coef[j] = .nan } }
         coefficients = coef
         naiveVariance = v
         self.aliased = aliased
-        self.iterations = iterations
-        self.converged = converged
-        self.warnings = warnings
-        logLikelihood = (loglik0, bestLoglik)
+        iterations = newton.iterations
+        converged = newton.converged
+        logLikelihood = (newton.initialLoglik, newton.finalLoglik)
         self.means = means
         self.observations = observations
         self.ties = ties
         self.evaluations = evaluations
-        let estimable = (0..<p).filter { !aliased.contains($0) }
-        let est = estimable.map { coef[$0] }
-        let wc = GeneralizedCholesky(v.submatrix(estimable), tolerance: control.cholTolerance)
-        let wald = zip(est, wc.solve(est)).reduce(0) { $0 + $1.0 * $1.1 }
-        tests = CoxModel.Tests(
-            likelihoodRatio: ChiSquareTest(statistic: 2 * (bestLoglik - loglik0), degreesOfFreedom: estimable.count),
-            wald: ChiSquareTest(statistic: wald, degreesOfFreedom: estimable.count),
-            score: ChiSquareTest(statistic: scoreStatistic, degreesOfFreedom: estimable.count),
-            robustScore: nil)
+        tests = newton.tests(coefficients: coef, variance: v, aliased: aliased, control: control, robustScore: nil)
     }
 
     /// Cells sorted by (stratum, time), near-equal times merged by R's `timefix` rule over all cells, and

@@ -164,78 +164,19 @@ extension LogRankTest {
         variance = v
         self.rho = rho
         // when no test is possible: the rules of the subject-level initializer
-        let keep = (0..<k).filter { e[$0] > 0 }
-        var reason: TestNotPossible? = nil
-        var statistic = Double.nan, df = 0
         let used = aggregates.rows { aggregates.count[$0] > 0 }
         var firstGroup: [Int: Int] = [:], twoGroupsInAStratum = false
         for i in used {
             let s = aggregates.stratum[i], g = aggregates.group[i]
             if let f = firstGroup[s] { if f != g { twoGroupsInAStratum = true } } else { firstGroup[s] = g }
         }
-        if counts.filter({ $0 > 0 }).count < 2 {
-            reason = .fewerThanTwoGroups
-        } else if !used.contains(where: { aggregates.status[$0] != 0 }) {
-            reason = .noEvents
-        } else if Set(used.map { aggregates.stratum[$0] }).count > 1 && !twoGroupsInAStratum {
-            reason = .groupsNestedInStrata
-        } else if keep.count < 2 {
-            reason = .singularVariance
-        } else {
-            let sub = Array(keep.dropFirst())
-            let diff = sub.map { o[$0] - e[$0] }
-            let chol = GeneralizedCholesky(v.submatrix(sub))
-            if chol.rank == 0 {
-                reason = .singularVariance
-            } else {
-                statistic = zip(diff, chol.solve(diff)).reduce(0) { $0 + $1.0 * $1.1 }
-                df = chol.rank
-            }
-        }
+        let (reason, statistic, df) = LogRankTest.chiSquare(
+            observed: o, expected: e, variance: v, groupSizes: counts,
+            hasEvents: used.contains { aggregates.status[$0] != 0 },
+            groupsNestedInStrata: Set(used.map { aggregates.stratum[$0] }).count > 1 && !twoGroupsInAStratum)
         notPossible = reason
         test = reason == nil ? ChiSquareTest(statistic: statistic, degreesOfFreedom: df)
             : ChiSquareTest(statistic: statistic, degreesOfFreedom: df, pValue: .nan)
-    }
-
-    /// Adds one stratum's observed, expected and variance terms; `table` cells are group·2 + (0 event, 1 censored).
-    /// The same arithmetic, in the same order, as the subject-level initializer.
-    static func accumulate(_ table: EventTable, groupCount k: Int, rho: Double, observed o: inout [Double],
-                           expected e: inout [Double], variance v: inout Matrix) {
-        let m = table.time.count
-        var atRisk = [Double](repeating: 0, count: k)
-        for j in 0..<k {
-            for idx in 0..<m { atRisk[j] += table.counts[2 * j][idx] + table.counts[2 * j + 1][idx] }
-        }
-        var km = 1.0
-        var dj = [Double](repeating: 0, count: k)
-        for idx in 0..<m {
-            var d = 0.0, nTotal = 0.0
-            for j in 0..<k {
-                dj[j] = table.counts[2 * j][idx]
-                d += dj[j]
-                nTotal += atRisk[j]
-            }
-            let w = rho == 0 ? 1.0 : Double.pow(km, rho)
-            if d > 0 {
-                for j in 0..<k {
-                    o[j] += w * dj[j]
-                    e[j] += w * d * atRisk[j] / nTotal
-                }
-                if nTotal > 1 {
-                    let f = w * w * d * (nTotal - d) / (nTotal * nTotal * (nTotal - 1))
-                    for a in 0..<k {
-                        v[a, a] += f * atRisk[a] * (nTotal - atRisk[a])
-                        for b in 0..<a {
-                            let c = f * atRisk[a] * atRisk[b]
-                            v[a, b] -= c
-                            v[b, a] -= c
-                        }
-                    }
-                }
-                km *= (nTotal - d) / nTotal
-            }
-            for j in 0..<k { atRisk[j] -= table.counts[2 * j][idx] + table.counts[2 * j + 1][idx] }
-        }
     }
 }
 
@@ -274,17 +215,11 @@ extension CumulativeIncidence {
             return EventTable(time: idx.map { aggregates.time[$0] }, cell: idx.map { cell[$0] }, cellCount: nc + 1,
                               weights: idx.map { amount[$0] }, timeFix: false)
         }
-        var curves: [Curve] = []
-        for c in 0..<nc {
-            for g in 0..<ng {
-                let s = CumulativeIncidence.steps(tables[g], cause: c, causeCount: nc)
-                curves.append(Curve(group: groups[g], cause: causes[c], stepTime: s.x, stepEstimate: s.f,
-                                    stepVariance: s.v, confidenceLevel: confidenceLevel))
-            }
-        }
-        self.curves = curves
-        var tests: [GrayTest] = []
-        if ng > 1 && nc > 0 {
+        self.curves = CumulativeIncidence.curves(tables, causes: causes, groups: groups, confidenceLevel: confidenceLevel)
+        var tests: [Test] = []
+        if ng > CumulativeIncidence.maxGrayGroups {
+            tests = CumulativeIncidence.tooManyGroupsTests(causes: causes, groupCount: ng)
+        } else if ng > 1 && nc > 0 {
             var firstGroup: [Int: Int] = [:], nested = true
             for i in aggregates.time.indices {
                 let s = aggregates.stratum[i]
@@ -296,30 +231,7 @@ extension CumulativeIncidence {
                                   cell: idx.map { gIdx[$0] * (nc + 1) + cell[$0] },
                                   cellCount: ng * (nc + 1), weights: idx.map { amount[$0] }, timeFix: false)
             }
-            for c in 0..<nc {
-                var score = [Double](repeating: 0, count: ng - 1)
-                var v = Matrix(zeros: ng - 1)
-                for table in stratumTables {
-                    let part = CumulativeIncidence.grayScore(table, cause: c, causeCount: nc, groupCount: ng, rho: rho)
-                    for i in 0..<(ng - 1) {
-                        score[i] += part.score[i]
-                        for j in 0..<(ng - 1) { v[i, j] += part.variance[i, j] }
-                    }
-                }
-                let chol = GeneralizedCholesky(v, tolerance: 1e-7)
-                var statistic = Double.nan
-                var reason: TestNotPossible? = nil
-                if nested {
-                    reason = .groupsNestedInStrata
-                } else if chol.rank == ng - 1 && chol.isNonNegativeDefinite {
-                    statistic = zip(score, chol.solve(score)).reduce(0) { $0 + $1.0 * $1.1 }
-                } else {
-                    reason = .singularVariance
-                }
-                tests.append(GrayTest(cause: causes[c],
-                                      test: ChiSquareTest(statistic: statistic, degreesOfFreedom: ng - 1),
-                                      notPossible: reason))
-            }
+            tests = CumulativeIncidence.grayTests(stratumTables, causes: causes, groupCount: ng, rho: rho, nested: nested)
         }
         self.tests = tests
     }

@@ -249,72 +249,17 @@ public struct CoxModel: Sendable {
         events = event.reduce(0) { $0 + ($1 ? 1 : 0) }
         weightedEvents = data.totalEventWeight
 
-        // --- Newton–Raphson, as coxfit6 ---
-        var beta = (initial ?? [Double](repeating: 0, count: p)).enumerated().map { $0.element / data.scale[$0.offset] }
-        var eval = data.evaluate(beta: beta)
-        let loglik0 = eval.loglik
-        var chol = GeneralizedCholesky(eval.information, tolerance: control.cholTolerance)
-        let step0 = chol.solve(eval.score)
-        let scoreStatistic = zip(eval.score, step0).reduce(0) { $0 + $1.0 * $1.1 }
-        var bestLoglik = loglik0
-        var newBeta = zip(beta, step0).map { $0 + $1 }
-        var iterations = 0
-        var converged = false
-        var finalEval = eval
-        var finalChol = chol
+        // --- Newton–Raphson, as coxfit6 (shared with AggregateCoxModel) ---
         let noEvents = !event.contains(true)
-        if control.maxIterations == 0 || !loglik0.isFinite || noEvents {
-            converged = !noEvents
-        } else {
-            var halving = 0.0
-            var iter = 1
-            while iter <= control.maxIterations {
-                eval = data.evaluate(beta: newBeta)
-                chol = GeneralizedCholesky(eval.information, tolerance: control.cholTolerance)
-                let notFinite = !eval.loglik.isFinite || eval.score.contains { !$0.isFinite }
-                    || eval.information.storage.contains { !$0.isFinite }
-                if !notFinite && abs(1 - bestLoglik / eval.loglik) <= control.epsilon {
-                    beta = newBeta
-                    bestLoglik = eval.loglik
-                    finalEval = eval
-                    finalChol = chol
-                    converged = true
-                    break
-                }
-                if notFinite || eval.loglik < bestLoglik {
-                    halving += 1
-                    newBeta = (0..<p).map { (newBeta[$0] + halving * beta[$0]) / (halving + 1) }
-                } else {
-                    halving = 0
-                    bestLoglik = eval.loglik
-                    let step = chol.solve(eval.score)
-                    beta = newBeta
-                    newBeta = (0..<p).map { newBeta[$0] + step[$0] }
-                }
-                iter += 1
-            }
-            iterations = iter
-            if !converged {
-                iterations = control.maxIterations + 1
-                if control.maxIterations > 1 {
-                    finalEval = data.evaluate(beta: beta)
-                    bestLoglik = finalEval.loglik
-                }
-                finalChol = GeneralizedCholesky(finalEval.information, tolerance: control.cholTolerance)
-            }
-        }
-        if control.maxIterations == 0 || !loglik0.isFinite || noEvents {
-            finalEval = eval
-            finalChol = chol
-            bestLoglik = loglik0
-        }
+        let start = (initial ?? [Double](repeating: 0, count: p)).enumerated().map { $0.element / data.scale[$0.offset] }
+        let newton = CoxNewtonRaphson(start: start, noEvents: noEvents, control: control) { data.evaluate(beta: $0) }
+        let beta = newton.beta
+        let (loglik0, bestLoglik) = (newton.initialLoglik, newton.finalLoglik)
+        let (iterations, converged) = (newton.iterations, newton.converged)
         scaledBeta = beta
-        let invScaled = finalChol.inverse()
-        var v = Matrix(zeros: p)
-        for i in 0..<p { for j in 0..<p { v[i, j] = invScaled[i, j] * data.scale[i] * data.scale[j] } }
-        var coef = (0..<p).map { beta[$0] * data.scale[$0] }
-        let u = (0..<p).map { finalEval.score[$0] / data.scale[$0] }
-        let aliased = finalChol.rank < p ? (0..<p).filter { v[$0, $0] == 0 } : []
+        let unscaled = newton.unscaled(scale: data.scale)
+        var coef = unscaled.coefficients
+        let (v, u, aliased) = (unscaled.variance, unscaled.score, unscaled.aliased)
         means = data.means
         // linear predictor (input order), computed before aliased coefficients become NaN
         var lp = [Double](repeating: 0, count: n)
@@ -325,63 +270,14 @@ public struct CoxModel: Sendable {
         }
         for i in 0..<n { lp[i] -= centre }
 
-        // warnings, as coxph.fit
-        var warnings: [String] = []
-        let isCounting = entry != nil
-        if noEvents {
-            warnings.append("There are no events: the coefficients cannot be estimated")
-        } else if control.maxIterations > 1 {
-            let infs = (0..<p).map { j in abs((0..<p).reduce(0.0) { $0 + u[$1] * v[$1, j] }) }
-            if !converged {
-                warnings.append("Ran out of iterations and did not converge")
-                if (lp.max() ?? 0) > 500 || infs.contains(where: { !$0.isFinite }) {
-                    warnings.append("one or more coefficients may be infinite")
-                }
-            } else {
-                let flagged = (0..<p).filter { j in
-                    !u[j].isFinite || (infs[j] > control.epsilon && infs[j] > control.infTolerance * abs(coef[j]))
-                }
-                if !flagged.isEmpty {
-                    let list = flagged.map { String($0 + 1) }.joined(separator: ",")
-                    warnings.append("Loglik converged before variable  \(list) ; "
-                                    + (isCounting ? "beta may be infinite. " : "coefficient may be infinite. "))
-                }
-            }
-        }
-        // estimability as data (the rules are in the CoxModel guide)
-        let p0 = p
-        let eventCount = events
-        let termStatus: [Estimability]
-        let status: Estimability
-        if noEvents {
-            status = .notEstimable(.noEvents)
-        } else if eventCount < p0 {
-            status = .notEstimable(.fewerEventsThanTerms)
-        } else if control.maxIterations > 0 && !converged {
-            status = .notEstimable(.notConverged)
-        } else {
-            status = .estimable
-        }
-        if case .notEstimable(let r) = status, r != .notConverged {
-            termStatus = [Estimability](repeating: status, count: p0)
-        } else {
-            let eventless = Set(EstimabilityCheck.columnsWithEventlessLevel(covariates) { event[$0] })
-            let monotone = control.maxIterations > 1
-                ? Set(EstimabilityCheck.monotoneTerms(score: u, inverseInformation: v, coefficients: coef,
-                                                      epsilon: control.epsilon, infTolerance: control.infTolerance))
-                : []
-            let runaway = control.maxIterations > 1
-                ? Set(EstimabilityCheck.runawayTerms(coefficients: coef, covariates: covariates)) : []
-            termStatus = (0..<p0).map { j in
-                if aliased.contains(j) { return .notEstimable(.aliased) }
-                if eventless.contains(j) { return .notEstimable(.noEventsInLevel) }
-                if monotone.contains(j) || runaway.contains(j) { return .notEstimable(.monotoneLikelihood) }
-                if case .notEstimable = status { return status }
-                let se2 = v[j, j]
-                if !(se2 > 0) || !se2.isFinite || !coef[j].isFinite { return .notEstimable(.singular) }
-                return .estimable
-            }
-        }
+        // warnings, as coxph.fit, and estimability as data (the rules are in the CoxModel guide)
+        let warnings = newton.warnings(noEvents: noEvents, control: control, score: u, variance: v, coefficients: coef,
+                                       maxLinearPredictor: lp.max() ?? 0, counting: entry != nil)
+        let (status, termStatus) = newton.estimability(
+            noEvents: noEvents, events: events, control: control, score: u, variance: v, coefficients: coef,
+            aliased: aliased,
+            eventless: { Set(EstimabilityCheck.columnsWithEventlessLevel(covariates) { event[$0] }) },
+            runaway: { Set(EstimabilityCheck.runawayTerms(coefficients: coef, covariates: covariates)) })
         self.status = status
         if control.maxIterations > 0 { for j in aliased { coef[j] = .nan } }
         self.coefficients = coef
@@ -394,7 +290,6 @@ public struct CoxModel: Sendable {
         self.linearPredictor = lp
 
         // residuals and robust variance
-        let estimable = (0..<p).filter { !aliased.contains($0) }
         // the two costliest summaries are independent: compute them side by side
         let lpFinal = lp
         let (mart, conc) = parallelism.both({ data.martingaleResiduals(linearPredictor: lpFinal) }, {
@@ -440,15 +335,8 @@ public struct CoxModel: Sendable {
             guard s.isEstimable, let r = robustV else { return s }
             return r[j, j] > 0 && r[j, j].isFinite ? s : .notEstimable(.singular)
         }
-        let usedV = (robustV ?? v).submatrix(estimable)
-        let est = estimable.map { coef[$0] }
-        let wc = GeneralizedCholesky(usedV, tolerance: control.cholTolerance)
-        let wald = zip(est, wc.solve(est)).reduce(0) { $0 + $1.0 * $1.1 }
-        let df = estimable.count
-        tests = Tests(likelihoodRatio: ChiSquareTest(statistic: 2 * (bestLoglik - loglik0), degreesOfFreedom: df),
-                      wald: ChiSquareTest(statistic: wald, degreesOfFreedom: df),
-                      score: ChiSquareTest(statistic: scoreStatistic, degreesOfFreedom: df),
-                      robustScore: robustScore)
+        tests = newton.tests(coefficients: coef, variance: robustV ?? v, aliased: aliased, control: control,
+                             robustScore: robustScore)
     }
 }
 

@@ -194,21 +194,12 @@ public struct CumulativeIncidence: Sendable {
         let tables = rowsByGroup.map { rows in
             EventTable(time: rows.map { time[$0] }, cell: rows.map { cell[$0] }, cellCount: nc + 1, timeFix: false)
         }
-        var curves: [Curve] = []
-        for c in 0..<nc {
-            for g in 0..<ng {
-                let s = CumulativeIncidence.steps(tables[g], cause: c, causeCount: nc)
-                curves.append(Curve(group: groups[g], cause: causes[c], stepTime: s.x, stepEstimate: s.f,
-                                    stepVariance: s.v, confidenceLevel: confidenceLevel))
-            }
-        }
-        self.curves = curves
+        self.curves = CumulativeIncidence.curves(tables, causes: causes, groups: groups, confidenceLevel: confidenceLevel)
 
         // --- Gray's test
         var tests: [GrayTest] = []
         if ng > CumulativeIncidence.maxGrayGroups {
-            tests = causes.map { GrayTest(cause: $0, test: .notComputed(degreesOfFreedom: ng - 1),
-                                          notPossible: .tooManyGroups) }
+            tests = CumulativeIncidence.tooManyGroupsTests(causes: causes, groupCount: ng)
         } else if ng > 1 && nc > 0 {
             var rowsByStratum: [[Int]]
             if let strata {
@@ -223,30 +214,7 @@ public struct CumulativeIncidence: Sendable {
                 EventTable(time: rows.map { time[$0] }, cell: rows.map { gIdx[$0] * (nc + 1) + cell[$0] },
                            cellCount: ng * (nc + 1), timeFix: false)
             }
-            for c in 0..<nc {
-                var score = [Double](repeating: 0, count: ng - 1)
-                var v = Matrix(zeros: ng - 1)
-                for table in stratumTables {
-                    let part = CumulativeIncidence.grayScore(table, cause: c, causeCount: nc, groupCount: ng, rho: rho)
-                    for i in 0..<(ng - 1) {
-                        score[i] += part.score[i]
-                        for j in 0..<(ng - 1) { v[i, j] += part.variance[i, j] }
-                    }
-                }
-                let chol = GeneralizedCholesky(v, tolerance: 1e-7)
-                var statistic = Double.nan
-                var reason: TestNotPossible? = nil
-                if nested {
-                    reason = .groupsNestedInStrata
-                } else if chol.rank == ng - 1 && chol.isNonNegativeDefinite {
-                    statistic = zip(score, chol.solve(score)).reduce(0) { $0 + $1.0 * $1.1 }
-                } else {
-                    reason = .singularVariance
-                }
-                tests.append(GrayTest(cause: causes[c],
-                                      test: ChiSquareTest(statistic: statistic, degreesOfFreedom: ng - 1),
-                                      notPossible: reason))
-            }
+            tests = CumulativeIncidence.grayTests(stratumTables, causes: causes, groupCount: ng, rho: rho, nested: nested)
         }
         self.tests = tests
     }

@@ -134,44 +134,7 @@ public struct LogRankTest: Sendable {
             var cells = [Int](repeating: 0, count: t.count)
             for i in 0..<t.count { cells[i] = g[i] * 2 + (ev[i] ? 0 : 1) }
             let table = EventTable(time: t, cell: cells, cellCount: 2 * k, timeFix: fix)
-            let m = table.time.count
-            var atRisk = [Double](repeating: 0, count: k)
-            for j in 0..<k {
-                for idx in 0..<m { atRisk[j] += table.counts[2 * j][idx] + table.counts[2 * j + 1][idx] }
-            }
-            var km = 1.0
-            var dj = [Double](repeating: 0, count: k)
-            for idx in 0..<m {
-                var d = 0.0, nTotal = 0.0, leaving = 0.0
-                for j in 0..<k {
-                    dj[j] = table.counts[2 * j][idx]
-                    d += dj[j]
-                    nTotal += atRisk[j]
-                }
-                let w = rho == 0 ? 1.0 : Double.pow(km, rho)
-                if d > 0 {
-                    for j in 0..<k {
-                        o[j] += w * dj[j]
-                        e[j] += w * d * atRisk[j] / nTotal
-                    }
-                    if nTotal > 1 {
-                        let f = w * w * d * (nTotal - d) / (nTotal * nTotal * (nTotal - 1))
-                        for a in 0..<k {
-                            v[a, a] += f * atRisk[a] * (nTotal - atRisk[a])
-                            for b in 0..<a {
-                                let c = f * atRisk[a] * atRisk[b]
-                                v[a, b] -= c
-                                v[b, a] -= c
-                            }
-                        }
-                    }
-                    km *= (nTotal - d) / nTotal
-                }
-                for j in 0..<k {
-                    leaving = table.counts[2 * j][idx] + table.counts[2 * j + 1][idx]
-                    atRisk[j] -= leaving
-                }
-            }
+            LogRankTest.accumulate(table, groupCount: k, rho: rho, observed: &o, expected: &e, variance: &v)
         }
         if useSparse {
             if strataRows.isEmpty {
@@ -194,29 +157,9 @@ public struct LogRankTest: Sendable {
         expected = e
         variance = v
         self.rho = rho
-        let keep = (0..<k).filter { e[$0] > 0 }
-        var reason: TestNotPossible? = nil
-        var statistic = Double.nan, df = 0
-        if counts.filter({ $0 > 0 }).count < 2 {
-            reason = .fewerThanTwoGroups
-        } else if !event.contains(true) {
-            reason = .noEvents
-        } else if let strata, !LogRankTest.someStratumHasTwoGroups(strata: strata, group: group) {
-            reason = .groupsNestedInStrata
-        } else if keep.count < 2 {
-            reason = .singularVariance
-        } else {
-            let idx = Array(keep.dropFirst())
-            let diff = idx.map { o[$0] - e[$0] }
-            let chol = GeneralizedCholesky(v.submatrix(idx))
-            if chol.rank == 0 {
-                reason = .singularVariance
-            } else {
-                let sol = chol.solve(diff)
-                statistic = zip(diff, sol).reduce(0) { $0 + $1.0 * $1.1 }
-                df = chol.rank
-            }
-        }
+        let (reason, statistic, df) = LogRankTest.chiSquare(
+            observed: o, expected: e, variance: v, groupSizes: counts, hasEvents: event.contains(true),
+            groupsNestedInStrata: strata.map { !LogRankTest.someStratumHasTwoGroups(strata: $0, group: group) } ?? false)
         notPossible = reason
         test = reason == nil ? ChiSquareTest(statistic: statistic, degreesOfFreedom: df)
             : ChiSquareTest(statistic: statistic, degreesOfFreedom: df, pValue: .nan)

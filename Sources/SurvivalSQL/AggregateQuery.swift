@@ -71,6 +71,9 @@ public struct PrivacyOptions: Sendable, Equatable {
         self.minimumCellCount = minimumCellCount
         self.timeGrid = timeGrid
     }
+
+    /// Whether either option is set (then no query returns a single subject's value as a MIN or MAX).
+    public var isActive: Bool { (minimumCellCount ?? 0) > 1 || timeGrid != nil }
 }
 
 /// The phase-1 query of Kaplan–Meier, the log-rank test and cumulative incidence: subject rows grouped

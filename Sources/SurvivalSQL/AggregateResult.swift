@@ -72,8 +72,8 @@ public struct ParsedAggregates: Sendable {
             times.append(t)
             status.append(s)
             counts.append(n)
-            groupText.append(row[cg] ?? "")
-            strataText.append(row[cs] ?? "")
+            groupText.append(ParsedAggregates.label(row[cg] ?? ""))
+            strataText.append(ParsedAggregates.label(row[cs] ?? ""))
         }
         report = MissingValueReport(consideredRows: considered, excludedRows: excluded,
                                     byColumn: zip(required, missing).map { MissingValueReport.ColumnCount(column: $0, count: $1) })
@@ -85,6 +85,14 @@ public struct ParsedAggregates: Sendable {
         groupLevels = gLevels
         strataLevels = sLevels
         aggregates = SurvivalAggregates(time: times, stratum: sIndex, group: gIndex, status: status, count: counts)
+    }
+
+    /// A group or stratum value as the file mode shows it: a whole number written as a double by the engine
+    /// (Spark's `1.0`) shown as `1`, as PostgreSQL and the CSV file show it; any other text as it is.
+    static func label(_ text: String) -> String {
+        guard text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let v = DecimalNumber.parse(text),
+              let n = DecimalNumber.exactInteger(v) else { return text }
+        return String(n)
     }
 
     /// Distinct values in the file mode's order: numeric when every value is a number, else byte order.

@@ -99,12 +99,13 @@ public struct CoxAggregateFit: Sendable {
                                  sql: q.deviationSQL(from: source, dialect: dialect, means: means, range: profile.range))
             let r = try answer(round)
             try CoxAggregateFit.checkConstants(r, prefix: "mean_", expected: means, round: round, sourceName: sourceName)
-            inner = try (0..<p).map { try CoxProfile.sum(r, "inner_\($0)", sourceName) }
+            inner = try (0..<p).map { j in r.columns.contains("inner_\(j)") ? try CoxProfile.sum(r, "inner_\(j)", sourceName) : .nan }
             return try (0..<p).map { try CoxProfile.sum(r, "dev_\($0)", sourceName) }
         }
         // a covariate with exactly two values, one of which no event has: an infinite coefficient
         let eventless = Set((0..<p).filter { j in
-            profile.range[j].min < profile.range[j].max && inner[j] == 0 && profile.eventRange[j].min == profile.eventRange[j].max
+            guard let range = profile.range, let eventRange = profile.eventRange else { return false }
+            return range[j].min < range[j].max && inner[j] == 0 && eventRange[j].min == eventRange[j].max
         })
         var strataLevels: [String: Int] = [:]
         var step = 0
@@ -142,9 +143,10 @@ struct CoxProfile {
     var weightSum: Double
     var weightedSums: [Double]
     var unitValued: [Bool]
-    /// Smallest and largest value of each covariate over the complete rows, and over their events.
-    var range: [(min: Double, max: Double)]
-    var eventRange: [(min: Double, max: Double)]
+    /// Smallest and largest value of each covariate over the complete rows, and over their events (nil
+    /// when the query does not return them: privacy options).
+    var range: [(min: Double, max: Double)]?
+    var eventRange: [(min: Double, max: Double)]?
 
     init(_ r: QueryResult, query q: CoxAggregateQuery, sourceName: String) throws {
         func sum(_ c: String) throws -> Double { try CoxProfile.sum(r, c, sourceName) }
@@ -171,11 +173,23 @@ struct CoxProfile {
         if bad > 0 {
             throw DatabaseError.data("\(sourceName), column \"\(q.event)\": \(bad) rows hold a value that is not an event indicator (1/0, TRUE/FALSE, T/F)")
         }
-        if let t = try extreme("min_time", min), t < 0 {
-            throw DatabaseError.data("\(sourceName), column \"\(q.time)\": time \(t) is negative")
-        }
-        if let w = q.weights, let m = try extreme("min_weight", min), !(m > 0) {
-            throw AnalysisError.model("\(sourceName), column \"\(w)\": weights must be positive (smallest: \(m))")
+        let privacy = !r.columns.contains("min_time")
+        if privacy {
+            let negative = try count("negative_time")
+            if negative > 0 {
+                throw DatabaseError.data("\(sourceName), column \"\(q.time)\": \(negative) rows have a negative time")
+            }
+            let bad = try count("bad_weight")
+            if let w = q.weights, bad > 0 {
+                throw AnalysisError.model("\(sourceName), column \"\(w)\": weights must be positive (\(bad) rows are not)")
+            }
+        } else {
+            if let t = try extreme("min_time", min), t < 0 {
+                throw DatabaseError.data("\(sourceName), column \"\(q.time)\": time \(t) is negative")
+            }
+            if let w = q.weights, let m = try extreme("min_weight", min), !(m > 0) {
+                throw AnalysisError.model("\(sourceName), column \"\(w)\": weights must be positive (smallest: \(m))")
+            }
         }
         if try count("events") == 0 {
             throw AnalysisError.model("\(sourceName): no events in the \(all - excluded) rows used (column \"\(q.event)\"): a Cox model cannot be fitted")
@@ -183,10 +197,10 @@ struct CoxProfile {
         weightSum = try sum("sum_w")
         weightedSums = try q.covariates.indices.map { try sum("sum_wx_\($0)") }
         unitValued = try q.covariates.indices.map { try count("non_unit_\($0)") == 0 }
-        range = try q.covariates.indices.map { j in
+        range = privacy ? nil : try q.covariates.indices.map { j in
             (try extreme("min_x_\(j)", min) ?? .nan, try extreme("max_x_\(j)", max) ?? .nan)
         }
-        eventRange = try q.covariates.indices.map { j in
+        eventRange = privacy ? nil : try q.covariates.indices.map { j in
             (try extreme("event_min_\(j)", min) ?? .nan, try extreme("event_max_\(j)", max) ?? .nan)
         }
     }
@@ -214,7 +228,7 @@ struct CoxProfile {
                       sourceName: String) throws -> [CoxCellSums] {
         func col(_ name: String) throws -> Int { try r.column(name) }
         let cs = try col("stratum"), ct = try col("time"), cd = try col("deaths"), cw = try col("dw")
-        let c0 = try col("r0"), cdeta = try col("deta"), cmax = try col("max_eta")
+        let c0 = try col("r0"), cdeta = try col("deta"), cmax = r.columns.firstIndex(of: "max_eta")
         let c1 = try (0..<p).map { try col("r1_\($0)") }
         let c2 = try (0..<p).flatMap { i in try (0...i).map { try col("r2_\(i)_\($0)") } }
         let cx = try (0..<p).map { try col("dx_\($0)") }
@@ -240,7 +254,7 @@ struct CoxProfile {
                 risk: try v(c0), riskX: try c1.map(v), riskXX: try c2.map(v),
                 deathRisk: try d0.map(v) ?? 0, deathRiskX: efron ? try d1.map(v) : [Double](repeating: 0, count: p),
                 deathRiskXX: efron ? try d2.map(v) : [Double](repeating: 0, count: tri),
-                deathEta: try v(cdeta), deathX: try cx.map(v), maxEta: try v(cmax))
+                deathEta: try v(cdeta), deathX: try cx.map(v), maxEta: try cmax.map(v) ?? -.infinity)
         }
     }
 }

@@ -67,8 +67,11 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// Result columns: `n_all`, `n_excluded`, `miss_<k>` per required column, and over the complete rows
     /// `bad_event`, `events`, `min_time`, `min_weight`, `sum_w`, `sum_wx_<j>`, `non_unit_<j>` (rows with a
     /// value outside {−1, 0, 1}), `min_x_<j>`, `max_x_<j>`, `event_min_<j>`, `event_max_<j>` (a two-valued
-    /// covariate one of whose values has no event has an infinite coefficient). With a partition key, one
-    /// row per partition (column `part`): every column adds, or combines by MIN/MAX, across partitions.
+    /// covariate one of whose values has no event has an infinite coefficient). With privacy options, no
+    /// smallest or largest value is returned (each is one subject's): `negative_time` and `bad_weight` count
+    /// the rows that would stop the fit instead, and the eventless-level check is left to the monotone-
+    /// likelihood rule. With a partition key, one row per partition (column `part`): every column adds, or
+    /// combines by MIN/MAX, across partitions.
     public func profileSQL(from source: DataSource, dialect d: SQLDialect) -> String {
         let c = complete(d)
         var cols = (partitionKey.map { ["\(d.quote($0)) AS part"] } ?? []) + ["COUNT(*) AS n_all"]
@@ -79,12 +82,19 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         }
         cols.append("SUM(CASE WHEN \(c) AND \(status(d)) = -1 THEN 1 ELSE 0 END) AS bad_event")
         cols.append("SUM(CASE WHEN \(c) AND \(status(d)) = 1 THEN 1 ELSE 0 END) AS events")
-        cols.append("MIN(CASE WHEN \(c) THEN \(d.asDouble(d.quote(time))) END) AS min_time")
-        cols.append("MIN(CASE WHEN \(c) THEN \(weight(d)) END) AS min_weight")
+        if privacy.isActive {
+            // no smallest or largest value: each is one subject's value
+            cols.append("SUM(CASE WHEN \(c) AND \(d.asDouble(d.quote(time))) < 0 THEN 1 ELSE 0 END) AS negative_time")
+            cols.append("SUM(CASE WHEN \(c) AND NOT (\(weight(d)) > 0) THEN 1 ELSE 0 END) AS bad_weight")
+        } else {
+            cols.append("MIN(CASE WHEN \(c) THEN \(d.asDouble(d.quote(time))) END) AS min_time")
+            cols.append("MIN(CASE WHEN \(c) THEN \(weight(d)) END) AS min_weight")
+        }
         cols.append("SUM(CASE WHEN \(c) THEN \(weight(d)) END) AS sum_w")
         for j in covariates.indices {
             cols.append("SUM(CASE WHEN \(c) THEN \(weight(d)) * \(x(j, d)) END) AS sum_wx_\(j)")
             cols.append("SUM(CASE WHEN \(c) AND \(x(j, d)) NOT IN (-1, 0, 1) THEN 1 ELSE 0 END) AS non_unit_\(j)")
+            guard !privacy.isActive else { continue }
             cols.append("MIN(CASE WHEN \(c) THEN \(x(j, d)) END) AS min_x_\(j)")
             cols.append("MAX(CASE WHEN \(c) THEN \(x(j, d)) END) AS max_x_\(j)")
             cols.append("MIN(CASE WHEN \(c) AND \(status(d)) = 1 THEN \(x(j, d)) END) AS event_min_\(j)")
@@ -98,12 +108,14 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// `mean_<j>` repeats the means the query was written for (so that an exported result can be matched to
     /// its round). With a partition key, one row per partition (column `part`).
     public func deviationSQL(from source: DataSource, dialect d: SQLDialect, means: [Double],
-                             range: [(min: Double, max: Double)]) -> String {
+                             range: [(min: Double, max: Double)]?) -> String {
         var cols = partitionKey.map { ["\(d.quote($0)) AS part"] } ?? []
         for j in covariates.indices {
             cols.append("\(d.number(means[j])) AS mean_\(j)")
             cols.append("SUM(\(weight(d)) * ABS(\(x(j, d)) - \(d.number(means[j])))) AS dev_\(j)")
-            cols.append("SUM(CASE WHEN \(x(j, d)) > \(d.number(range[j].min)) AND \(x(j, d)) < \(d.number(range[j].max)) THEN 1 ELSE 0 END) AS inner_\(j)")
+            if let r = range?[j], r.min.isFinite, r.max.isFinite {
+                cols.append("SUM(CASE WHEN \(x(j, d)) > \(d.number(r.min)) AND \(x(j, d)) < \(d.number(r.max)) THEN 1 ELSE 0 END) AS inner_\(j)")
+            }
         }
         return "SELECT\n  " + cols.joined(separator: ",\n  ") + "\nFROM " + source.sql(d) + "\nWHERE " + complete(d)
             + groupByPartition
@@ -114,7 +126,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// One Newton–Raphson step's sums per (stratum, time) at `beta` (on the centred, scaled covariates).
     ///
     /// Result columns: [`part`,] `stratum`, `time`, `deaths`, `dw`, `r0`, `r1_<i>`, `r2_<i>_<j>` (i ≥ j),
-    /// `d0`, `d1_<i>`, `d2_<i>_<j>` (Efron only), `deta`, `dx_<i>`, `max_eta`, and `beta_<i>`, the β the
+    /// `d0`, `d1_<i>`, `d2_<i>_<j>` (Efron only), `deta`, `dx_<i>`, `max_eta` (not with privacy options: it is
+    /// one subject's linear predictor), and `beta_<i>`, the β the
     /// query was written for (so that an exported result can be matched to its round).
     public func stepSQL(from source: DataSource, dialect d: SQLDialect, means: [Double], scale: [Double],
                         beta: [Double]) -> String {
@@ -134,11 +147,14 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         var middle: [String] = (partitionKey == nil ? [] : ["part"]) + ["stratum", "time", "dd", "w"]
         middle += (0..<p).map { "x\($0)" }
         middle.append("\(eta) AS eta")
+        // each row's risk weight r = w·exp(η), exp capped at exp(709) (as CoxData caps the linear predictor;
+        // CASE, unlike LEAST, is shippable to a shard)
+        var risk = middle.map { $0.hasSuffix(" AS eta") ? "eta" : $0 }
+        risk.append("w * EXP(CASE WHEN eta > 709 THEN 709 ELSE eta END) AS r")
         var outer: [String] = (partitionKey == nil ? [] : ["part"]) + ["stratum", "time"]
         outer.append("SUM(dd) AS deaths")
         outer.append("SUM(dd * w) AS dw")
-        // exp capped at exp(709) (as CoxData caps the linear predictor); CASE, unlike LEAST, is shippable
-        let r = "w * EXP(CASE WHEN eta > 709 THEN 709 ELSE eta END)"
+        let r = "r"
         outer.append("SUM(\(r)) AS r0")
         for i in 0..<p { outer.append("SUM(\(r) * x\(i)) AS r1_\(i)") }
         for i in 0..<p { for j in 0...i { outer.append("SUM(\(r) * x\(i) * x\(j)) AS r2_\(i)_\(j)") } }
@@ -149,13 +165,18 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         }
         outer.append("SUM(dd * w * eta) AS deta")
         for i in 0..<p { outer.append("SUM(dd * w * x\(i)) AS dx_\(i)") }
-        outer.append("MAX(eta) AS max_eta")
+        if !privacy.isActive { outer.append("MAX(eta) AS max_eta") }
         for i in 0..<p { outer.append("\(d.number(beta[i])) AS beta_\(i)") }
         let keys = partitionKey == nil ? "stratum, time" : "part, stratum, time"
+        // PostgreSQL inlines subqueries into the aggregates, which would compute exp(η) once per SUM; on one
+        // server `OFFSET 0` keeps the per-row values computed once (not on a sharded table: there the GROUP BY
+        // must stay next to the foreign scan to be sent to the shards)
+        let fence = d == .postgres && partitionKey == nil ? "\nOFFSET 0" : ""
         var sql = "SELECT\n  " + outer.joined(separator: ",\n  ") + "\nFROM (\n"
+        sql += "SELECT " + risk.joined(separator: ", ") + "\nFROM (\n"
         sql += "SELECT " + middle.joined(separator: ", ") + "\nFROM (\n"
         sql += "SELECT " + inner.joined(separator: ", ") + "\nFROM " + source.sql(d) + "\nWHERE " + complete(d)
-        sql += "\n) AS centred\n) AS linear\nGROUP BY " + keys
+        sql += "\n) AS centred\n) AS linear" + fence + "\n) AS risk\nGROUP BY " + keys
         if let k = privacy.minimumCellCount, k > 1 { sql += "\nHAVING COUNT(*) >= \(k)" }
         return sql
     }

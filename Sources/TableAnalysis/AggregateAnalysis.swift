@@ -32,21 +32,7 @@ extension KaplanMeierAnalysis {
             fits = [("all", KaplanMeier(aggregates: aggregates, confidenceType: confidenceType,
                                         confidenceLevel: confidenceLevel))]
         }
-        let strata = fits.map { level, fit -> Stratum in
-            let med = fit.median
-            let se = fit.survivalStandardError
-            return Stratum(
-                group: level, n: fit.observations, events: fit.totalEvents,
-                median: med.estimate ?? .nan, medianLower95: med.lower ?? .nan, medianUpper95: med.upper ?? .nan,
-                at: fit.estimates(at: at).map {
-                    AtTime(time: $0.time, nRisk: $0.atRisk, nEvent: $0.events, surv: $0.survival,
-                           stdErr: $0.standardError, lower95: $0.lower, upper95: $0.upper)
-                },
-                table: fit.time.indices.map { k in
-                    Step(time: fit.time[k], nRisk: fit.atRisk[k], nEvent: fit.events[k], nCensor: fit.censored[k],
-                         surv: fit.survival[k], stdErr: se[k], lower95: fit.lower[k], upper95: fit.upper[k])
-                })
-        }
+        let strata = KaplanMeierAnalysis.strata(fits, at: at)
         let followUp = KaplanMeier.reverse(aggregates: aggregates).median.estimate ?? .nan
         return Result(time: time, event: event, groupColumn: group, confType: confidenceType.rawValue,
                       confLevel: confidenceLevel, strata: strata, medianFollowUp: followUp,
@@ -142,29 +128,15 @@ extension CoxAnalysis {
     ///   - report: The rows excluded for missing values.
     public static func result(model: AggregateCoxModel, termNames: [String], strata: String?,
                               report: MissingValueReport) -> Result {
-        let se = model.standardErrors
-        let (lo, hi) = model.hazardRatioInterval()
-        let z = model.zScores, p = model.pValues
-        let terms = termNames.indices.map { k in
-            let status = model.termStatus[k]
-            let ok = status.isEstimable
-            return Term(term: termNames[k], coef: model.coefficients[k], se: se[k], robustSE: .nan,
-                        hr: ok ? model.hazardRatios[k] : .nan, lower95: ok ? lo[k] : .nan, upper95: ok ? hi[k] : .nan,
-                        z: ok ? z[k] : .nan, p: ok ? p[k] : .nan, estimability: status)
-        }
+        let terms = CoxAnalysis.terms(names: termNames, coefficients: model.coefficients,
+                                      standardErrors: model.standardErrors, robustStandardErrors: nil,
+                                      hazardRatios: model.hazardRatios, interval: model.hazardRatioInterval(),
+                                      z: model.zScores, p: model.pValues, status: model.termStatus)
         let noEvents = model.status.reason == .noEvents
-        func test(_ t: ChiSquareTest) -> Test {
-            noEvents ? Test(statistic: .nan, df: 0, p: .nan) : Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue)
-        }
-        var warnings = model.warnings
-        let aliased = noEvents ? [] : model.aliased.map { termNames[$0] }
-        for a in aliased {
-            warnings.append("\(a) is a linear combination of earlier terms (collinear); its coefficient is not estimable (NA)")
-        }
-        let epv = Double(model.events) / Double(max(1, termNames.count - aliased.count))
-        if epv < 10 && !noEvents {
-            warnings.append("only \(NumberText.short(epv)) events per estimated coefficient (fewer than 10): estimates may be unstable")
-        }
+        func test(_ t: ChiSquareTest) -> Test { CoxAnalysis.test(t, noEvents: noEvents) }
+        let notes = CoxAnalysis.notes(termNames: termNames, aliased: model.aliased, events: model.events, noEvents: noEvents)
+        var warnings = model.warnings + notes.warnings
+        let aliased = notes.aliased, epv = notes.eventsPerVariable
         warnings.append("concordance not estimable from per-time sums (it compares subjects pairwise); shown as NA")
         return Result(n: model.observations, events: model.events, ties: model.ties.rawValue, strataColumn: strata,
                       robust: false, terms: terms, loglik: [model.logLikelihood.initial, model.logLikelihood.final],

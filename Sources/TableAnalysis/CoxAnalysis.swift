@@ -192,30 +192,17 @@ public enum CoxAnalysis {
         } catch {
             throw AnalysisError.model("\(table.sourceName): \(error)")
         }
-        let se = model.modelStandardErrors, rse = model.robustStandardErrors
-        let (lo, hi) = model.hazardRatioInterval()
-        let z = model.zScores, p = model.pValues
-        let terms = matrix.termNames.indices.map { k in
-            let status = model.termStatus[k]
-            let ok = status.isEstimable
-            return Term(term: matrix.termNames[k], coef: model.coefficients[k], se: se[k], robustSE: rse?[k] ?? .nan,
-                        hr: ok ? model.hazardRatios[k] : .nan, lower95: ok ? lo[k] : .nan, upper95: ok ? hi[k] : .nan,
-                        z: ok ? z[k] : .nan, p: ok ? p[k] : .nan, estimability: status)
-        }
+        let terms = CoxAnalysis.terms(names: matrix.termNames, coefficients: model.coefficients,
+                                      standardErrors: model.modelStandardErrors, robustStandardErrors: model.robustStandardErrors,
+                                      hazardRatios: model.hazardRatios, interval: model.hazardRatioInterval(),
+                                      z: model.zScores, p: model.pValues, status: model.termStatus)
         // With no events there is no test (R prints "Likelihood ratio test=0 on 0 df, p=1").
         let noEvents = model.status.reason == .noEvents
-        func test(_ t: ChiSquareTest) -> Test {
-            noEvents ? Test(statistic: .nan, df: 0, p: .nan) : Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue)
-        }
-        var warnings = model.warnings
-        let aliased = noEvents ? [] : model.aliased.map { matrix.termNames[$0] }
-        for a in aliased {
-            warnings.append("\(a) is a linear combination of earlier terms (collinear); its coefficient is not estimable (NA)")
-        }
-        let epv = Double(model.events) / Double(max(1, matrix.termNames.count - aliased.count))
-        if epv < 10 && !noEvents {
-            warnings.append("only \(NumberText.short(epv)) events per estimated coefficient (fewer than 10): estimates may be unstable")
-        }
+        func test(_ t: ChiSquareTest) -> Test { CoxAnalysis.test(t, noEvents: noEvents) }
+        let notes = CoxAnalysis.notes(termNames: matrix.termNames, aliased: model.aliased, events: model.events,
+                                      noEvents: noEvents)
+        var warnings = model.warnings + notes.warnings
+        let aliased = notes.aliased, epv = notes.eventsPerVariable
         var zphResult: ZPH? = nil
         if zph {
             if model.events < 2 {
@@ -279,5 +266,40 @@ enum NumberText {
     static func short(_ x: Double) -> String {
         let r = (x * 10).rounded() / 10
         return r == r.rounded() ? String(Int(r)) : String(r)
+    }
+}
+
+extension CoxAnalysis {
+    /// The output terms of a fit: numbers as R reports them, with hazard ratio, limits, z and p only for the
+    /// estimable terms (shared by the file mode and the fit from per-time sums).
+    static func terms(names: [String], coefficients: [Double], standardErrors se: [Double],
+                      robustStandardErrors rse: [Double]?, hazardRatios: [Double],
+                      interval: (lower: [Double], upper: [Double]), z: [Double], p: [Double],
+                      status: [Estimability]) -> [Term] {
+        names.indices.map { k in
+            let ok = status[k].isEstimable
+            return Term(term: names[k], coef: coefficients[k], se: se[k], robustSE: rse?[k] ?? .nan,
+                        hr: ok ? hazardRatios[k] : .nan, lower95: ok ? interval.lower[k] : .nan,
+                        upper95: ok ? interval.upper[k] : .nan, z: ok ? z[k] : .nan, p: ok ? p[k] : .nan,
+                        estimability: status[k])
+        }
+    }
+
+    /// A test as reported: none (NaN, 0 df) when there are no events.
+    static func test(_ t: ChiSquareTest, noEvents: Bool) -> Test {
+        noEvents ? Test(statistic: .nan, df: 0, p: .nan) : Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue)
+    }
+
+    /// The aliased terms' names, the warnings about them and about few events per estimated coefficient,
+    /// and the events per coefficient.
+    static func notes(termNames: [String], aliased: [Int], events: Int, noEvents: Bool)
+        -> (aliased: [String], warnings: [String], eventsPerVariable: Double) {
+        let names = noEvents ? [] : aliased.map { termNames[$0] }
+        var warnings = names.map { "\($0) is a linear combination of earlier terms (collinear); its coefficient is not estimable (NA)" }
+        let epv = Double(events) / Double(max(1, termNames.count - names.count))
+        if epv < 10 && !noEvents {
+            warnings.append("only \(NumberText.short(epv)) events per estimated coefficient (fewer than 10): estimates may be unstable")
+        }
+        return (names, warnings, epv)
     }
 }

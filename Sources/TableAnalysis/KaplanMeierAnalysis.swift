@@ -133,7 +133,26 @@ public enum KaplanMeierAnalysis {
             fits = [("all", try KaplanMeier(time: cols.time, event: cols.event, confidenceType: confidenceType,
                                         confidenceLevel: confidenceLevel))]
         }
-        let strata = fits.map { level, fit -> Stratum in
+        let strata = KaplanMeierAnalysis.strata(fits, at: at)
+        // Without groups the one curve's per-time counts give the reverse curve too (no second sort).
+        let reverse = group == nil ? fits[0].1.reversed() : try KaplanMeier.reverse(time: cols.time, event: cols.event)
+        let followUp = reverse.median.estimate ?? .nan
+        return Result(time: time, event: event, groupColumn: group, confType: confidenceType.rawValue,
+                      confLevel: confidenceLevel, strata: strata, medianFollowUp: followUp,
+                      rowsUsed: cols.rowCount, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
+    }
+}
+
+extension KaplanMeierAnalysis {
+    /// One output stratum per fitted curve: counts, median with limits, the curve at `at`, and its steps
+    /// (shared by the file mode and the analyses from per-time aggregates).
+    ///
+    /// - Parameters:
+    ///   - fits: Each group's display value and curve.
+    ///   - at: Times at which to report the curve.
+    /// - Complexity: O(m + |at| log m) per curve of m steps.
+    static func strata(_ fits: [(String, KaplanMeier)], at: [Double]) -> [Stratum] {
+        fits.map { level, fit -> Stratum in
             let med = fit.median
             let se = fit.survivalStandardError
             return Stratum(
@@ -148,11 +167,5 @@ public enum KaplanMeierAnalysis {
                          surv: fit.survival[k], stdErr: se[k], lower95: fit.lower[k], upper95: fit.upper[k])
                 })
         }
-        // Without groups the one curve's per-time counts give the reverse curve too (no second sort).
-        let reverse = group == nil ? fits[0].1.reversed() : try KaplanMeier.reverse(time: cols.time, event: cols.event)
-        let followUp = reverse.median.estimate ?? .nan
-        return Result(time: time, event: event, groupColumn: group, confType: confidenceType.rawValue,
-                      confLevel: confidenceLevel, strata: strata, medianFollowUp: followUp,
-                      rowsUsed: cols.rowCount, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
     }
 }
