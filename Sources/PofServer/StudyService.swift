@@ -72,9 +72,22 @@ public enum StudyService {
     /// - Complexity: That of ``StudyRun/run(reading:plan:output:synthetic:toolVersion:)``.
     public static func run(_ session: StudySession, toolVersion: String = PofVersion.string) async throws -> StudyOutcome {
         let demo = await session.isDemo
+        // The plan is read first: its `failure_types` says which vocabulary failures.csv's `site` is in.
+        var plan = StudyPlan()
+        var planError: String?
+        if let planURL = await session.url(.plan) {
+            do {
+                let text = try String(contentsOf: planURL, encoding: .utf8)
+                plan = try StudyPlan(yaml: text, source: "plan.yaml")
+            } catch let e as StudyPlan.PlanError {
+                planError = e.description
+            } catch {
+                planError = "plan.yaml: not UTF-8 text"
+            }
+        }
         let reading: CohortReading
         if demo {
-            do { reading = CohortReader.read(try DemoCohort.sources()) } catch {
+            do { reading = CohortReader.read(try DemoCohort.sources(), failureTypes: plan.failureVocabulary) } catch {
                 throw ServerError(500, "the demo cohort could not be read: \(error)")
             }
         } else {
@@ -86,18 +99,11 @@ public enum StudyService {
                 throw ServerError(ServerError.badRequest, "upload \(need.joined(separator: " and ")) first (or start from the demo cohort)")
             }
             reading = CohortReader.read(CohortFiles(patients: patients, failures: failures, lesions: await session.url(.lesions),
-                                                    labs: await session.url(.labs), toxicities: await session.url(.toxicities)))
+                                                    labs: await session.url(.labs), toxicities: await session.url(.toxicities)),
+                                        failureTypes: plan.failureVocabulary)
         }
-        var plan = StudyPlan()
-        if let planURL = await session.url(.plan) {
-            do {
-                let text = try String(contentsOf: planURL, encoding: .utf8)
-                plan = try StudyPlan(yaml: text, source: "plan.yaml")
-            } catch let e as StudyPlan.PlanError {
-                return invalid(errors: reading.errors, warnings: reading.warnings, planError: e.description)
-            } catch {
-                return invalid(errors: reading.errors, warnings: reading.warnings, planError: "plan.yaml: not UTF-8 text")
-            }
+        if let planError {
+            return invalid(errors: reading.errors, warnings: reading.warnings, planError: planError)
         }
         let output = session.directory.appendingPathComponent("output")
         try? FileManager.default.removeItem(at: output)
