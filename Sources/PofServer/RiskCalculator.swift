@@ -78,7 +78,13 @@ public enum RiskCalculator {
         analysis.synthetic = study.synthetic
         let a: RiskAssessment, curves: [PredictedCurve]
         do {
-            (a, curves) = try analysis.assessWithCurves(try ProfileReading.profile(request.values.filter { !$0.value.isEmpty }, source: "form"))
+            var values = request.values.filter { !$0.value.isEmpty }
+            // The form asks prior treatment as yes/no; `pof assess` takes treatments or "none" (a bare "yes" is
+            // ambiguous there), so the form's answer is given in those words.
+            if let v = values["prior_treatment"]?.lowercased(), v == "yes" || v == "no" {
+                values["prior_treatment"] = v == "yes" ? "previously treated" : "none"
+            }
+            (a, curves) = try analysis.assessWithCurves(try ProfileReading.profile(values, source: "form"))
         } catch let e as StudyAnalysis.ProfileError { throw ServerError(ServerError.unprocessable, e.description) }
         catch let e as StudyPlan.PlanError { throw ServerError(ServerError.unprocessable, e.description) }
         return Answer(assessment: a, curves: curves, figures: curves.map { plot($0, unit: a.unit, study: study) })
