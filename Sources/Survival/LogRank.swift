@@ -98,9 +98,12 @@ public struct LogRankTest: Sendable {
     /// whose memory is O(n + k²) and time O(n·k) rather than O(m·k²).
     static let denseGroupLimit = 4
 
-    /// The test, with the accumulation path forced (`sparse` true/false) or chosen by the group count (nil).
-    init(time: [Double], event: [Bool], group: [Int], groupCount: Int?, strata: [Int]?, rho: Double,
-         timeFix: Bool, sparse: Bool?) throws(SurvivalError) {
+    /// Checks the arguments of a log-rank test (lengths, times, ρ, group indices) and returns the group count.
+    ///
+    /// - Throws: ``SurvivalError`` naming the first bad argument.
+    /// - Complexity: O(n).
+    static func checkedGroupCount(time: [Double], event: [Bool], group: [Int], groupCount: Int?, strata: [Int]?,
+                                  rho: Double) throws(SurvivalError) -> Int {
         let n = time.count
         guard n > 0 else { throw .noObservations }
         try Check.length(event, "event", as: n, of: "time")
@@ -114,6 +117,15 @@ public struct LogRankTest: Sendable {
             throw .invalidParameter(name: "groupCount", value: Double(k),
                                     requirement: "at most \(LogRankTest.maxGroups) (the variance matrix is k × k)")
         }
+        return k
+    }
+
+    /// The test, with the accumulation path forced (`sparse` true/false) or chosen by the group count (nil).
+    init(time: [Double], event: [Bool], group: [Int], groupCount: Int?, strata: [Int]?, rho: Double,
+         timeFix: Bool, sparse: Bool?) throws(SurvivalError) {
+        let n = time.count
+        let k = try LogRankTest.checkedGroupCount(time: time, event: event, group: group, groupCount: groupCount,
+                                                  strata: strata, rho: rho)
         let useSparse = sparse ?? (k > LogRankTest.denseGroupLimit)
         var counts = [Int](repeating: 0, count: k)
         for g in group { counts[g] += 1 }

@@ -132,18 +132,8 @@ public struct PairwiseLogRank: Sendable {
                 rho: Double = 0, comparisons: Comparisons = .allPairs,
                 adjustment: PValueAdjustment = .benjaminiHochberg) throws(SurvivalError) {
         let n = time.count
-        guard n > 0 else { throw .noObservations }
-        try Check.length(event, "event", as: n, of: "time")
-        try Check.length(group, "group", as: n, of: "time")
-        if let strata { try Check.length(strata, "strata", as: n, of: "time") }
-        try Check.times(time)
-        try Check.rho(rho)
-        let k = groupCount ?? ((group.max() ?? -1) + 1)
-        try Check.indices(group, "group", count: k)
-        if k > LogRankTest.maxGroups {
-            throw .invalidParameter(name: "groupCount", value: Double(k),
-                                    requirement: "at most \(LogRankTest.maxGroups)")
-        }
+        let k = try LogRankTest.checkedGroupCount(time: time, event: event, group: group, groupCount: groupCount,
+                                                  strata: strata, rho: rho)
         var rowsOf = [[Int]](repeating: [], count: k)
         for i in 0..<n { rowsOf[group[i]].append(i) }
         var list: [(Int, Int)] = []
