@@ -451,17 +451,25 @@ enum CohortValidation {
             }
             log.add(.error, file: file, row: 1, column: column, value: nil, message: message)
         }
-        var exclusions: [InputExclusion] = []
-        for (c, column) in present.enumerated() where !known.contains(column) {
+        let unknown = present.enumerated().filter { !known.contains($0.element) }
+        for (_, column) in unknown {
             var message = "unknown column, ignored"
             if let near = known.first(where: { $0 == column.lowercased() }) {
                 message += " (did you mean \"\(near)\"? column names are lower case)"
             }
             log.add(.warning, file: file, row: 1, column: column, value: nil, message: message)
-            let rows = (0..<table.rowCount).filter { !table.isMissing(row: $0, column: c) }.map(table.rowNumber(ofRow:))
-            exclusions.append(InputExclusion(file: file, column: column, rows: rows, reason: "unknown column"))
         }
-        return exclusions
+        // Row by row (each row is split once), not column by column: a file with thousands of unknown
+        // columns stays linear in its size.
+        var rowsOf = [[Int]](repeating: [], count: unknown.count)
+        if !unknown.isEmpty {
+            for r in 0..<table.rowCount {
+                for (u, (c, _)) in unknown.enumerated() where !table.isMissing(row: r, column: c) {
+                    rowsOf[u].append(table.rowNumber(ofRow: r))
+                }
+            }
+        }
+        return zip(unknown, rowsOf).map { InputExclusion(file: file, column: $0.0.element, rows: $0.1, reason: "unknown column") }
     }
 
     // MARK: Patients
