@@ -16,7 +16,12 @@ public enum CSVOutput {
         return String(x)
     }
 
+    /// A cell as CSV text: quoted when it holds a comma, quote or line break; a text cell that a spreadsheet
+    /// would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, and not a
+    /// number) gets a leading apostrophe, as OWASP advises against CSV injection.
     static func quote(_ cell: String) -> String {
+        var cell = cell
+        if let first = cell.first, "=+-@\t\r".contains(first), Double(cell) == nil { cell = "'" + cell }
         if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
