@@ -104,6 +104,17 @@ public struct PreparedTable: Sendable {
 /// (numbers written in shortest round-trip form, so they read back as the same doubles) and a blank
 /// line for each row left out, which keeps every row number of the source.
 public enum AnalysisInput {
+    /// The whole of a data file's bytes (the ADTTE readers' input).
+    ///
+    /// - Throws: ``TabularError/unreadableFile(file:reason:)`` naming the file when it cannot be read.
+    /// - Complexity: O(file size).
+    static func fileBytes(_ url: URL) throws -> [UInt8] {
+        do { return [UInt8](try Data(contentsOf: url)) } catch {
+            throw TabularError.unreadableFile(file: url.lastPathComponent,
+                                              reason: "cannot be read (\(error.localizedDescription))")
+        }
+    }
+
     /// The name of the derived event column of ADTTE input.
     public static let adtteEventColumn = "CNSR=0"
 

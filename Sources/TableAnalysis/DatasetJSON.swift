@@ -39,12 +39,7 @@ public struct DatasetJSON: Sendable {
     ///   the byte offset), or JSON that is not a Dataset-JSON data set.
     /// - Complexity: O(file size).
     public init(contentsOf url: URL) throws {
-        let name = url.lastPathComponent
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw TabularError.unreadableFile(file: name, reason: "cannot be read (\(error.localizedDescription))")
-        }
-        try self.init(bytes: [UInt8](data), sourceName: name)
+        try self.init(bytes: try AnalysisInput.fileBytes(url), sourceName: url.lastPathComponent)
     }
 
     /// Parses the bytes of a Dataset-JSON (or NDJSON) file.
