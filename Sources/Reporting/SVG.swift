@@ -40,6 +40,11 @@ enum SVG {
 
     /// `text` with `& < > " '` replaced by entities, safe in element content and in attribute values.
     static func escape(_ text: String) -> String {
+        // Most attribute values (coordinates, path data, colours) need nothing: checked on the bytes.
+        let clean = text.utf8.allSatisfy { b in
+            b >= 0x20 ? (b != 0x26 && b != 0x3C && b != 0x3E && b != 0x22 && b != 0x27) : (b == 0x09 || b == 0x0A)
+        }
+        if clean { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for ch in text.unicodeScalars {
@@ -68,15 +73,23 @@ enum SVG {
         let scaled = (abs(value) * Double(scale)).rounded()
         guard scaled < 9e15 else { return value < 0 ? "-9e15" : "9e15" }
         let n = Int64(scaled)
-        let whole = n / scale, frac = n % scale
-        var s = (value < 0 && n != 0 ? "-" : "") + String(whole)
-        if frac != 0 {
-            var f = String(frac)
-            while f.count < decimals { f = "0" + f }
-            while f.hasSuffix("0") { f.removeLast() }
-            s += "." + f
+        let whole = n / scale
+        var frac = n % scale, fracDigits = decimals
+        while frac != 0 && frac % 10 == 0 { frac /= 10; fracDigits -= 1 }   // trailing zeros dropped
+        // Digits written right to left into a small buffer: sign, whole part, point, fraction.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
+            var k = buffer.count
+            func put(_ byte: UInt8) { k -= 1; buffer[k] = byte }
+            if frac != 0 {
+                var f = frac
+                for _ in 0..<fracDigits { put(0x30 + UInt8(f % 10)); f /= 10 }
+                put(0x2E)
+            }
+            var w = whole
+            repeat { put(0x30 + UInt8(w % 10)); w /= 10 } while w > 0
+            if value < 0 && n != 0 { put(0x2D) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[k...]), as: UTF8.self)
         }
-        return s
     }
 
     /// Tick labels for `values` with the fewest decimals (0–4) that tell them apart and show them

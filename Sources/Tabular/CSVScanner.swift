@@ -69,11 +69,7 @@ func scanRecord(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ r: inout Re
                 }
             }
         } else {
-            while i < n {
-                let b = p[i]
-                if b <= comma && (b == comma || b == lf || b == cr) { break }
-                i += 1
-            }
+            i = unquotedFieldEnd(p, n, i)
         }
         fields += 1
         if i >= n { break }
@@ -87,6 +83,32 @@ func scanRecord(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ r: inout Re
     r.next = i
     r.fields = fields
     r.lines = lines
+}
+
+/// The offset of the first comma, LF or CR at or after `start` (or `n`): the end of an unquoted field.
+/// Eight bytes at a time: a byte of `w ^ c` is zero exactly where `w` holds byte `c`, and
+/// `zeroBytes` sets the high bit of exactly those bytes (no carries cross bytes, so no false matches).
+@inline(__always)
+func unquotedFieldEnd(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+    var i = start
+    while i + 8 <= n {
+        let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+        let m = zeroBytes(w ^ (ones &* UInt64(comma))) | zeroBytes(w ^ (ones &* UInt64(lf)))
+            | zeroBytes(w ^ (ones &* UInt64(cr)))
+        if m != 0 { return i + m.trailingZeroBitCount >> 3 }
+        i += 8
+    }
+    while i < n {
+        let b = p[i]
+        if b <= comma && (b == comma || b == lf || b == cr) { return i }
+        i += 1
+    }
+    return n
 }
 
 /// A place to resume scanning: the start of a data row, with its record and line counts relative to
@@ -247,11 +269,7 @@ func scanCells<Sink: CellSink>(_ p: UnsafePointer<UInt8>, _ n: Int, _ segment: S
                 e = i
                 i += 1
             } else {
-                while i < n {
-                    let b = p[i]
-                    if b <= comma && (b == comma || b == lf || b == cr) { break }
-                    i += 1
-                }
+                i = unquotedFieldEnd(p, n, i)
                 e = i
             }
             if field == nextWanted {
