@@ -10,8 +10,9 @@
 /// `round`, and IEEE 754's default, so every number here can be checked against R character for
 /// character. (R's `signif` differs near ties: it rounds x·10^k after that product has itself been
 /// rounded, so `signif(500.15, 4)` is 500.2 though the double 500.15 is 500.14999999999997726…;
-/// ``significant(_:_:)`` follows `sprintf("%.3e")` and `round()` and gives `"500.1"`.) A negative number that rounds to zero is written without a sign (`"0.0"`, not `"-0.0"`).
-/// The text does not depend on the locale or the platform's `printf`.
+/// ``significant(_:_:)`` follows `sprintf("%.3e")` and `round()` and gives `"500.1"`.) A negative number
+/// that rounds to zero is written without a sign (`"0.0"`, not `"-0.0"`). The text does not depend on the
+/// locale or the platform's `printf`.
 ///
 /// Missing and infinite values are written as R writes them: `"NA"`, `"Inf"`, `"-Inf"`.
 ///
