@@ -27,6 +27,9 @@ public struct FailureClassificationPlan: Sendable, Equatable, Codable {
     /// can classify (needs `failure_types: in_field_marginal_out_of_field` and a three-way rule).
     public var assignFailureTypes: Bool
 
+    /// A classification plan; see the properties for what each argument holds.
+    ///
+    /// - Complexity: O(1).
     public init(rule: DosimetricRule, thresholds: DosimetricThresholds = .init(), assignFailureTypes: Bool = false) {
         self.rule = rule; self.thresholds = thresholds; self.assignFailureTypes = assignFailureTypes
     }
@@ -68,7 +71,9 @@ extension StudyPlan {
 public struct FailureClassificationSummary: Codable, Sendable {
     /// One rule's counts.
     public struct RuleCounts: Codable, Sendable {
+        /// The rule.
         public var rule: DosimetricRule
+        /// The rule's name as a table heading ("Volume in the 95% isodose").
         public var title: String
         /// Failures per category, in the rule's order (denominator: all failures).
         public var categories: [CategoryCount]
@@ -80,6 +85,7 @@ public struct FailureClassificationSummary: Codable, Sendable {
 
     /// The plan's rule, when it names one.
     public var primaryRule: DosimetricRule?
+    /// The thresholds used for every rule (the plan's, or the defaults).
     public var thresholds: DosimetricThresholds
     /// Failures counted (every row of failures.csv).
     public var failures: Int
@@ -93,6 +99,8 @@ public struct FailureClassificationSummary: Codable, Sendable {
     public var registration: [CategoryCount]
     /// With `assign_failure_types`: failures whose type the rule decided, and those that kept the recorded site.
     public var assigned: Int?
+    /// With `assign_failure_types`: failures that kept their recorded site because the rule could not classify
+    /// them; `nil` without it.
     public var keptRecordedSite: Int?
 
     /// Counts the failures; `nil` when no failure has a dose summary and the plan names no rule.

@@ -15,6 +15,7 @@ import Survival
 public struct PredictedCurve: Sendable, Codable, Equatable {
     /// Endpoint name and label (as in ``RiskAssessment/Prediction``).
     public var endpoint: String
+    /// The endpoint's label ("Overall survival").
     public var label: String
     /// Times where the curve steps (0, then each event time of the model's data), then the last observed
     /// time; in the plan's time unit, increasing.
@@ -23,9 +24,11 @@ public struct PredictedCurve: Sendable, Codable, Equatable {
     public var survival: [Double]
     /// Pointwise 95% limits of S(t) (R's default log interval; NaN, written `null` in JSON, where R gives NA).
     public var lower95: [Double]
+    /// Upper pointwise 95% limits of S(t), one per ``time`` (NaN where R gives NA).
     public var upper95: [Double]
     /// Patients and events of the model.
     public var modelPatients: Int
+    /// Events in the model's data.
     public var modelEvents: Int
 
     /// Keeps the points of a predicted curve where it changes (and its first and last points).

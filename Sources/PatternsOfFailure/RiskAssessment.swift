@@ -10,11 +10,21 @@ import Tabular
 /// p.set("age", .number(45)); p.set("muicc_stage", .text("III")); p.setUnknown("pivka")
 /// ```
 public struct BaselineProfile: Sendable, Equatable {
+    /// The given values, by variable name (``StudyVariable`` names or patients.csv columns).
     public var values: [String: StudyVariable.Value] = [:]
     /// Variables declared "not known" (never taken as absent).
     public var unknown: Set<String> = []
+    /// An empty profile: nothing given, nothing declared unknown.
+    ///
+    /// - Complexity: O(1).
     public init() {}
+    /// Gives a variable's value (and withdraws a "not known" for it).
+    ///
+    /// - Complexity: O(1) on average (a dictionary and a set update).
     public mutating func set(_ name: String, _ value: StudyVariable.Value) { values[name] = value; unknown.remove(name) }
+    /// Declares a variable not known (and withdraws a value given for it).
+    ///
+    /// - Complexity: O(1) on average (a dictionary and a set update).
     public mutating func setUnknown(_ name: String) { values[name] = nil; unknown.insert(name) }
 }
 
@@ -23,35 +33,52 @@ public struct BaselineProfile: Sendable, Equatable {
 /// fitted models find associated with risk, and (for the paper's plan only) the paper's own suggestion,
 /// quoted as the paper's.
 public struct RiskAssessment: Sendable, Codable {
+    /// One factor of the study's models, with this patient's level.
     public struct Factor: Sendable, Codable {
+        /// The factor's identifier (``FactorDefinition/name``).
         public var factor: String
+        /// The factor's label with its unit.
         public var label: String
         /// The patient's level, or nil when not known.
         public var level: String?
     }
 
+    /// A predicted probability of being free of an endpoint's event at one of the plan's rate times.
     public struct Prediction: Sendable, Codable {
+        /// The endpoint's identifier (`os`, `pfs_infield`).
         public var endpoint: String
+        /// The endpoint's label.
         public var label: String
+        /// The time, in the plan's time unit (``RiskAssessment/unit``).
         public var time: Double
         /// Probability of being free of the endpoint's event at `time`.
         public var probability: Double
+        /// Lower limit of the 95% confidence interval of ``probability`` (R's log interval of `survfit.coxph`).
         public var lower95: Double
+        /// Upper limit of the 95% confidence interval of ``probability``.
         public var upper95: Double
         /// The model this comes from: patients and events.
         public var modelPatients: Int
+        /// Events in the model's data.
         public var modelEvents: Int
     }
 
     /// An endpoint for which no prediction is given, and why.
     public struct Refusal: Sendable, Codable {
+        /// The endpoint's identifier.
         public var endpoint: String
+        /// The endpoint's label.
         public var label: String
+        /// Why no prediction is given, in words (a non-estimable term, fewer than 10 events per term, a level no
+        /// cohort patient has, an unusable confidence interval).
         public var reason: String
     }
 
+    /// The factors of the study's models, with the patient's level (or `nil` when not known).
     public var factors: [Factor]
+    /// Predicted event-free probabilities, per endpoint and rate time.
     public var predictions: [Prediction]
+    /// Endpoints for which no prediction is given, with the reason.
     public var refusals: [Refusal]
     /// Warnings to read before the predictions (extrapolation, small models).
     public var cautions: [String]
@@ -59,13 +86,17 @@ public struct RiskAssessment: Sendable, Codable {
     public var findings: [String]
     /// The paper's suggestion, quoted as the paper's (paper plan only).
     public var paperSuggestions: [String]
+    /// What the assessment rests on and does not claim, in one paragraph (retrospective cohort, associations,
+    /// not a treatment order).
     public var evidence: String
+    /// The plan's time unit (`months`, `years`, …) of every time here.
     public var unit: String
 }
 
 extension StudyAnalysis {
     /// Errors in a profile: required values not given.
     public struct ProfileError: Error, CustomStringConvertible {
+        /// The missing values, in words.
         public var description: String
     }
 
@@ -93,6 +124,9 @@ extension StudyAnalysis {
     /// - Parameter predicted: Called with each model's predicted curve that the predictions come from (used by
     ///   ``assessWithCurves(_:)``); not called for a refused model.
     /// - Throws: ``ProfileError`` for missing values; ``StudyPlan/PlanError`` when the plan does not fit the data.
+    ///
+    /// - Complexity: O(fitting each endpoint's multivariable Cox model): O(*n* · *p*²) per Newton step for *n* patients and
+    /// *p* terms.
     public func assess(_ profile: BaselineProfile,
                        predicted: ((EndpointDefinition, CoxPrediction.Curve, _ patients: Int, _ events: Int) -> Void)? = nil) throws -> RiskAssessment {
         let missing = profileVariables.filter { profile.values[$0] == nil && !profile.unknown.contains($0) }

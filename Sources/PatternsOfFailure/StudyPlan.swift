@@ -16,11 +16,13 @@ import Tabular
 public struct StudyPlan: Sendable, Equatable, Codable {
     /// The day from which times are counted.
     public enum Origin: String, Codable, Sendable, CaseIterable {
+        /// Times counted from the last day of RT (`rt_end`, the paper) or the first (`rt_start`).
         case rtEnd = "rt_end", rtStart = "rt_start"
     }
 
     /// The unit of reported times.
     public enum TimeUnit: String, Codable, Sendable, CaseIterable {
+        /// Months (30.4375 days), days, or years (365.25 days).
         case months, days, years
         /// Days per unit: months = 30.4375 (365.25/12), years = 365.25.
         public var days: Double {
@@ -50,6 +52,9 @@ public struct StudyPlan: Sendable, Equatable, Codable {
         /// endpoints only).
         public var competingRisksModels: Bool
 
+        /// The analyses of one endpoint; see the properties for what each argument holds.
+        ///
+        /// - Complexity: O(1).
         public init(endpoint: String, univariate: [String] = [], multivariable: [String] = [], figures: [String] = [],
                     subgroups: [Subgroup] = [], competingRisksModels: Bool = false) {
             self.endpoint = endpoint; self.univariate = univariate; self.multivariable = multivariable
@@ -59,15 +64,23 @@ public struct StudyPlan: Sendable, Equatable, Codable {
 
     /// A factor compared within each level of another factor.
     public struct Subgroup: Sendable, Equatable, Codable {
+        /// The factor compared.
         public var factor: String
+        /// The factor whose levels form the subgroups.
         public var within: String
+        /// A subgroup analysis.
+        ///
+        /// - Complexity: O(1).
         public init(factor: String, within: String) { self.factor = factor; self.within = within }
     }
 
     /// Which preset the plan started from; the report cites the paper's tables only for `paper`.
     public var preset: String? = "paper"
+    /// Title of the report.
     public var title: String = "Patterns of failure after hepatic arterial concurrent chemoradiotherapy"
+    /// The day from which times are counted.
     public var origin: Origin = .rtEnd
+    /// The unit of every reported time.
     public var timeUnit: TimeUnit = .months
     /// Failures within this many months after the origin form the landmark ("at 3 months") table.
     public var landmarkMonths: Double = 3
@@ -75,9 +88,13 @@ public struct StudyPlan: Sendable, Equatable, Codable {
     public var toxicityWindowMonths: Double = 3
     /// Response at 3 months: the scan closest to origin + `responseMonths`, within ± `responseWindowMonths`.
     public var responseMonths: Double = 3
+    /// Half-width, in months, of the window around the 3-month scan (see ``responseMonths``).
     public var responseWindowMonths: Double = 1.5
+    /// Response criteria for lesions.csv: `mRECIST` (the paper) or `RECIST 1.1`.
     public var responseCriteria: String = "mRECIST"
+    /// CTCAE version used to grade laboratory values.
     public var ctcaeVersion: CTCAEVersion = .v3
+    /// α/β ratio of the tumour, Gy, for BED and EQD2 (10 for hepatocellular carcinoma).
     public var alphaBeta: Double = 10
     /// The names of the three failure types (failures.csv `site`, endpoint events, tables, Methods).
     public var failureVocabulary: FailureVocabulary = .paper
@@ -104,6 +121,9 @@ public struct StudyPlan: Sendable, Equatable, Codable {
     /// Penalty of the Cox models.
     public enum CoxPenalty: String, Codable, Sendable, CaseIterable { case none, firth }
 
+    /// The paper's plan (the same as ``paper``).
+    ///
+    /// - Complexity: O(1).
     public init() {}
 
     /// The paper's plan.
@@ -111,6 +131,8 @@ public struct StudyPlan: Sendable, Equatable, Codable {
 
     /// The paper's analyses: every factor univariate and in the multivariable model for the three
     /// failure-specific PFS endpoints and OS; Fig. 3's four panels; the markers within treatment history.
+    ///
+    /// - Complexity: O(number of endpoints × factors).
     public static func paperAnalyses(factors: [String], competingRisksModels: Bool = true,
                                      vocabulary: FailureVocabulary = .paper) -> [Analysis] {
         func has(_ f: String) -> [String] { factors.contains(f) ? [f] : [] }
@@ -133,16 +155,26 @@ public struct StudyPlan: Sendable, Equatable, Codable {
 
     /// Errors in a plan file.
     public struct PlanError: Error, CustomStringConvertible, Equatable {
+        /// What is wrong, naming the line and key (or the file, row and column of the data it does not fit).
         public var description: String
+        /// A plan error with its message.
+        ///
+        /// - Complexity: O(1).
         public init(description: String) { self.description = description }
     }
 
     /// Label of an endpoint by name.
+    ///
+    /// - Complexity: O(number of endpoints).
     public func endpoint(named name: String) -> EndpointDefinition? { endpoints.first { $0.name == name } }
     /// A factor by name.
+    ///
+    /// - Complexity: O(number of factors).
     public func factor(named name: String) -> FactorDefinition? { factors.first { $0.name == name } }
 
     /// The resolved factor (levels, reference, display order).
+    ///
+    /// - Complexity: O(number of levels).
     public func resolve(_ f: FactorDefinition) -> ResolvedFactor {
         let components: [FactorDefinition]
         if case .allOf(let names) = f.rule { components = names.compactMap(factor(named:)) } else { components = [] }
@@ -172,6 +204,9 @@ extension StudyPlan {
     /// Reads a plan from YAML text; keys not given keep the preset's values.
     ///
     /// - Throws: ``PlanError`` naming the line, the key and the problem.
+    ///
+    /// - Complexity: O(length of the YAML text); alias expansion is bounded (a document larger than a plan can be is an
+    /// error).
     public init(yaml: String, source: String = "plan.yaml") throws {
         self.init()
         guard let root = try PlanNode.root(yaml: yaml, source: source) else { return }
