@@ -21,6 +21,7 @@ import Tabular
 /// ImageRegistration(parsing: "Deformable")   // .deformable
 /// ```
 public enum ImageRegistration: String, CaseIterable, Sendable, Hashable, Codable {
+    /// Rigid image registration (RIR) or deformable (DIR).
     case rigid, deformable
 
     /// Reads "rigid" / "deformable" (also "RIR", "DIR"; case ignored).
@@ -60,6 +61,9 @@ public struct FailureDosimetry: Sendable, Hashable, Codable {
     /// How the recurrence was registered to the planning CT.
     public var registration: ImageRegistration?
 
+    /// Dose summaries; see the properties for what each argument holds (each `nil` = not recorded).
+    ///
+    /// - Complexity: O(1).
     public init(percentInIsodose: Double? = nil, centroidInTarget: Bool? = nil, centroidInElectiveTarget: Bool? = nil,
                 centroidDoseGy: Double? = nil, d95Gy: Double? = nil, prescriptionGy: Double? = nil,
                 electiveDoseGy: Double? = nil, registration: ImageRegistration? = nil) {
@@ -95,6 +99,9 @@ public struct DosimetricThresholds: Sendable, Hashable, Codable {
     /// found do not give the dose level, see the guide).
     public var centroidMarginalDoseFraction: Double = 0.95
 
+    /// The default thresholds (each property's default, from the sources in Guides/FailureClassification.md).
+    ///
+    /// - Complexity: O(1).
     public init() {}
 }
 

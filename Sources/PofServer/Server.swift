@@ -26,6 +26,7 @@ public struct ServerConfiguration: Sendable {
     /// Version written to reports.
     public var toolVersion = PofVersion.string
 
+    /// The defaults of the properties above (loopback, port 8080, 100 MB uploads, one-hour idle timeout).
     public init() {}
 
     /// Whether `host` is a loopback address (only this machine can connect).

@@ -19,6 +19,7 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
     ///   - message: The message shown to the user.
     public init(_ status: Int, _ message: String) { self.status = status; self.message = message }
 
+    /// The message shown to the user.
     public var description: String { message }
 
     static let badRequest = 400, forbidden = 403, notFound = 404, tooLarge = 413, unprocessable = 422

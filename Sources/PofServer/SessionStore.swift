@@ -11,6 +11,7 @@ import StudyReport
 public actor StudySession {
     /// The uploadable inputs and their file names in the session directory.
     public enum Input: String, CaseIterable, Sendable {
+        /// The five cohort files and the plan.
         case patients, failures, lesions, labs, toxicities, plan
         /// The name the file is stored (and reported) under.
         public var fileName: String { self == .plan ? "plan.yaml" : "\(rawValue).csv" }
@@ -18,10 +19,15 @@ public actor StudySession {
 
     /// A study that validated and was analysed.
     public struct Study: Sendable {
+        /// The study's results (written as the report's `results.json`).
         public var results: StudyResults
+        /// The endpoints stage the explorer reads (``StudyData``).
         public var data: StudyData
+        /// The validated cohort.
         public var cohort: Cohort
+        /// The plan the study was run under.
         public var plan: StudyPlan
+        /// Whether the cohort is the built-in synthetic demo.
         public var synthetic: Bool
         /// Directory holding the written report.
         public var output: URL
@@ -58,6 +64,7 @@ public actor StudySession {
         }
     }
 
+    /// The session's identifier: random, unguessable (in the page's URLs).
     public nonisolated let id: String
     /// The session's temporary directory (uploads under `input/`, the report under `output/`).
     public nonisolated let directory: URL

@@ -40,6 +40,9 @@ public struct PatientFlow: Sendable, Equatable {
         /// one; `estimable` is false when no term could be estimated (too few events for the terms).
         public var cox: (n: Int, events: Int, estimable: Bool)?
 
+        /// Whether two endpoints' flows are the same (every count, and the Cox model's counts when present).
+        ///
+        /// - Complexity: O(number of factor exclusions).
         public static func == (a: Endpoint, b: Endpoint) -> Bool {
             a.name == b.name && a.label == b.label && a.analysed == b.analysed && a.events == b.events
                 && a.factorsCompared == b.factorsCompared && a.factorExclusions == b.factorExclusions

@@ -14,11 +14,17 @@ import Tabular
 extension StudyReportBuilder {
     /// The statistical methods the analysis used; the Methods text names exactly these.
     public struct MethodsUsed: Sendable, Equatable {
+        /// Log-rank tests were run (univariate comparisons).
         public var logRank: Bool
+        /// Unpenalized multivariable Cox models were fitted.
         public var cox: Bool
+        /// Firth-penalized Cox models were fitted (the plan's `cox_penalty: firth`).
         public var firth: Bool
+        /// Cumulative incidence was estimated by Aalen–Johansen (competing risks).
         public var aalenJohansen: Bool
+        /// Gray's test compared cumulative incidence between groups.
         public var grayTest: Bool
+        /// Fine–Gray subdistribution hazard models were fitted.
         public var fineGray: Bool
     }
 

@@ -11,8 +11,12 @@ import Tabular
 /// try document.html().write(to: url, atomically: true, encoding: .utf8)
 /// ```
 public struct StudyReportBuilder {
+    /// The results rendered.
     public let results: StudyResults
 
+    /// A builder for `results`.
+    ///
+    /// - Complexity: O(1); the rendering functions do the work.
     public init(results: StudyResults) { self.results = results }
 
     var unit: String { results.provenance.plan.timeUnit.rawValue }
@@ -567,6 +571,11 @@ public struct StudyReportBuilder {
         return (general, models)
     }
 
+    /// The whole report as a document: title page, summary, Methods, every table and figure, warnings and
+    /// provenance (rendered to HTML, Markdown or Word by ``ReportDocument``).
+    ///
+    /// - Complexity: O(size of the results): proportional to the number of patients (tables of patients and
+    ///   failures) plus the points of the survival curves.
     public func document() -> ReportDocument {
         let r = results
         let f = r.followUp

@@ -18,6 +18,7 @@ public enum StudyRun {
         /// The plan does not fit the data, or the cohort cannot be analysed.
         case plan(String)
 
+        /// The reason in words: each input error and warning on its own line, or the plan problem.
         public var description: String {
             switch self {
             case let .invalidInput(errors, warnings):
@@ -32,9 +33,11 @@ public enum StudyRun {
 
     /// What a run produced.
     public struct Summary: Sendable {
+        /// The study's results (also written as `results.json`).
         public var results: StudyResults
         /// Files written, relative to the output directory.
         public var files: [String]
+        /// The output directory the files were written to.
         public var directory: URL
     }
 

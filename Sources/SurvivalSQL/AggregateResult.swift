@@ -10,6 +10,7 @@ public struct ParsedAggregates: Sendable {
     /// Display value of each group index, in the file mode's order (numeric if every value is a number,
     /// else byte order).
     public var groupLevels: [String]
+    /// Display value of each stratum index, ordered as ``groupLevels``; empty without strata.
     public var strataLevels: [String]
     /// Rows excluded for missing values, per column, as the file mode reports them.
     public var report: MissingValueReport

@@ -7,13 +7,22 @@
 /// print(q.stepSQL(from: .table("lung"), dialect: .postgres, means: m, scale: s, beta: [0, 0]))
 /// ```
 public struct CoxAggregateQuery: Sendable, Equatable {
+    /// The time column (numeric, > 0 for an event).
     public var time: String
+    /// The event column (1/0, true/false).
     public var event: String
+    /// The covariate columns, numeric (as the model matrix's columns, in order).
     public var covariates: [String]
+    /// The strata column; `nil` for none.
     public var strata: String?
+    /// The case-weight column; `nil` for unit weights.
     public var weights: String?
+    /// Whether ties are handled by Efron's approximation (R's default); Breslow's otherwise.
     public var efron: Bool
+    /// A column to group by as well (the partition key of a table spread over servers); the sums over it are
+    /// added in Swift. `nil` for none.
     public var partitionKey: String?
+    /// What may leave the database (minimum cell count, time grid).
     public var privacy: PrivacyOptions
     /// The event column's type where known (a connected database): the event test is then written without a
     /// cast to text, which postgres_fdw would not send to a shard.
@@ -21,9 +30,13 @@ public struct CoxAggregateQuery: Sendable, Equatable {
 
     /// What is known of a column's SQL type.
     public enum ColumnType: Sendable, Equatable {
+        /// Not known (a CSV export), numeric, boolean or text.
         case unknown, numeric, boolean, text
     }
 
+    /// A Cox query; see the properties for what each argument holds.
+    ///
+    /// - Complexity: O(1).
     public init(time: String, event: String, covariates: [String], strata: String? = nil, weights: String? = nil,
                 efron: Bool = true, partitionKey: String? = nil, privacy: PrivacyOptions = .init()) {
         self.time = time

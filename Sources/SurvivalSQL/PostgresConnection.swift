@@ -89,11 +89,16 @@ final class LibPQ: @unchecked Sendable {
 
 /// A query result: column names, PostgreSQL type OIDs, and the cells as text (`nil` for SQL NULL).
 public struct QueryResult: Sendable {
+    /// Column names, in result order.
     public var columns: [String]
     /// PostgreSQL type OIDs of the columns (0 where unknown, e.g. from a CSV file).
     public var types: [UInt32]
+    /// The cells, row by row, as text; `nil` for SQL NULL.
     public var rows: [[String?]]
 
+    /// A result; `types` defaults to 0 (unknown) for every column.
+    ///
+    /// - Complexity: O(number of columns).
     public init(columns: [String], types: [UInt32]? = nil, rows: [[String?]]) {
         self.columns = columns
         self.types = types ?? columns.map { _ in 0 }

@@ -15,10 +15,15 @@ import Tabular
 /// `postgres_fdw`: PostgreSQL then runs the aggregation on each server, as it does only when the GROUP BY
 /// holds the partition key) and the per-partition sums are added here.
 public final class SurvivalDatabase: @unchecked Sendable {
+    /// The open connection (one statement at a time).
     public let connection: PostgresConnection
+    /// The table or query with one row per subject.
     public let source: DataSource
+    /// Always PostgreSQL.
     public let dialect: SQLDialect = .postgres
+    /// The column every query also groups by (a partitioned table); `nil` for none.
     public let partitionKey: String?
+    /// What may leave the database (minimum cell count, time grid).
     public let privacy: PrivacyOptions
     /// Every statement sent, in order (for logs and for `EXPLAIN`).
     public private(set) var statements: [String] = []

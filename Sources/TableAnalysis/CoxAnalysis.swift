@@ -86,6 +86,8 @@ public enum CoxAnalysis {
         public var p: Double
     }
 
+    /// The proportional-hazards test of each covariate and the global test, on Schoenfeld residuals (R's
+    /// `cox.zph`).
     public struct ZPH: Codable, Sendable {
         /// Time transform ("km", as R's default).
         public var transform: String
