@@ -69,6 +69,8 @@ public enum CTCAEVersion: String, CaseIterable, Sendable, Hashable, Codable {
     /// ```
     /// - Parameter text: The text to parse.
     /// - Returns: `nil` if unrecognised.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         var key = FailureSite.normalise(text)
         if key.hasPrefix("ctcae") { key.removeFirst(5) }
@@ -110,6 +112,8 @@ public struct CTCAEGradingOptions: Sendable, Hashable, Codable {
     /// let o = CTCAEGradingOptions(v3HemoglobinGrade4Below: 6.5)
     /// ```
     /// - Parameter v3HemoglobinGrade4Below: v3.0 haemoglobin grade-4 threshold (g/dL), or `nil`.
+    ///
+    /// - Complexity: O(1).
     public init(v3HemoglobinGrade4Below: Double? = 6.5) {
         self.v3HemoglobinGrade4Below = v3HemoglobinGrade4Below
     }
@@ -137,6 +141,8 @@ public struct LabMeasurement: Sendable, Hashable, Codable {
     ///   - value: Measured value.
     ///   - lln: Lower limit of normal.
     ///   - uln: Upper limit of normal.
+    ///
+    /// - Complexity: O(1).
     public init(value: Double, lln: Double? = nil, uln: Double? = nil) {
         self.value = value
         self.lln = lln
@@ -202,6 +208,8 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
     /// ```
     /// - Parameter text: The text to parse (case-insensitive).
     /// - Returns: `nil` if unrecognised.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         let key = FailureSite.normalise(text)
         if let match = CTCAELabTerm.allCases.first(where: { FailureSite.normalise($0.rawValue) == key }) {
@@ -243,6 +251,8 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
     ///   - options: Grading options (v3.0 haemoglobin grade-4 threshold).
     /// - Returns: The grade, 0...4.
     /// - Throws: `CTCAEGradingError` when the value is invalid or a needed normal limit is missing.
+    ///
+    /// - Complexity: O(1).
     public func grade(
         value: Double, lln: Double? = nil, uln: Double? = nil, baseline: Double? = nil,
         version: CTCAEVersion, options: CTCAEGradingOptions = CTCAEGradingOptions()
@@ -274,6 +284,8 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
     ///   - options: Grading options.
     /// - Returns: The highest grade, or `nil` for an empty series.
     /// - Throws: The first `CTCAEGradingError` met.
+    ///
+    /// - Complexity: O(*n*) in the number of values.
     public func worstGrade(
         of measurements: [LabMeasurement], baseline: Double? = nil,
         version: CTCAEVersion, options: CTCAEGradingOptions = CTCAEGradingOptions()
@@ -355,6 +367,8 @@ public enum CTCAE {
     /// ```
     /// - Parameter grades: Grades (0...5).
     /// - Returns: The maximum, or `nil` if the series is empty.
+    ///
+    /// - Complexity: O(*n*) in the number of grades.
     public static func worstGrade<S: Sequence>(_ grades: S) -> Int? where S.Element == Int {
         grades.max()
     }
@@ -366,6 +380,8 @@ public enum CTCAE {
     /// ```
     /// - Parameter value: Count in 10^9/L.
     /// - Returns: Count per mm3 (value x 1000).
+    ///
+    /// - Complexity: O(1).
     public static func perCubicMillimetre(fromGigaPerLitre value: Double) -> Double { value * 1000 }
 
     /// Converts a concentration in g/L to g/dL (haemoglobin, albumin).
@@ -375,5 +391,7 @@ public enum CTCAE {
     /// ```
     /// - Parameter value: Concentration in g/L.
     /// - Returns: Concentration in g/dL (value / 10).
+    ///
+    /// - Complexity: O(1).
     public static func gramsPerDecilitre(fromGramsPerLitre value: Double) -> Double { value / 10 }
 }

@@ -28,6 +28,8 @@ public enum ImageRegistration: String, CaseIterable, Sendable, Hashable, Codable
     ///
     /// - Parameter text: The cell text.
     /// - Returns: `nil` for any other text.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         switch FailureSite.normalise(text) {
         case "rigid", "rir": self = .rigid
@@ -278,6 +280,8 @@ public enum DosimetricRule: String, CaseIterable, Sendable, Hashable, Codable {
     ///
     /// - Parameter t: The thresholds used.
     /// - Returns: A sentence ending with a period.
+    ///
+    /// - Complexity: O(1).
     public func methodsSentence(_ t: DosimetricThresholds) -> String {
         func n(_ x: Double) -> String { NumberFormat.plain(x) }
         let hd = n(t.highDoseFraction * 100)

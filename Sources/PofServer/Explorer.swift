@@ -33,6 +33,8 @@ public enum Explorer {
         public var at: [Double]?
 
         /// A query; see the properties for what each argument holds.
+        ///
+        /// - Complexity: O(1).
         public init(endpoint: String, factor: String? = nil, variable: String? = nil, cuts: [Double] = [], at: [Double]? = nil) {
             self.endpoint = endpoint; self.factor = factor; self.variable = variable; self.cuts = cuts; self.at = at
         }
@@ -40,6 +42,8 @@ public enum Explorer {
         /// Reads a query from URL query parameters (`endpoint`, `factor` or `variable` + `cut`, `at`).
         ///
         /// - Throws: ``ServerError`` (400) naming the parameter and value that cannot be read.
+        ///
+        /// - Complexity: O(total length of the parameters).
         public init(parameters: [String: String]) throws {
             guard let e = parameters["endpoint"], !e.isEmpty else { throw ServerError(400, "give endpoint=NAME") }
             endpoint = e
@@ -146,6 +150,8 @@ public enum Explorer {
     /// 2 competing), `group` (level label; empty when unknown), one row per patient in cohort order.
     ///
     /// - Throws: ``ServerError`` for an unknown endpoint, factor or variable.
+    ///
+    /// - Complexity: O(*n*) in the number of patients.
     public static func table(_ q: Query, study: StudySession.Study) throws -> (csv: String, endpoint: StudyData.EndpointColumn, factor: StudyData.FactorColumn) {
         guard let e = study.data.endpoint(q.endpoint) else {
             throw ServerError(400, "endpoint \"\(q.endpoint.prefix(40))\": not an endpoint of the plan (\(study.data.endpoints.map(\.definition.name).joined(separator: ", ")))")

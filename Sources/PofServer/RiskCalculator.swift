@@ -53,6 +53,8 @@ public enum RiskCalculator {
     }
 
     /// The form for a study.
+    ///
+    /// - Complexity: O(*n* · *v*) for *n* patients and *v* variables (the cohort ranges and choices).
     public static func form(_ study: StudySession.Study) -> Form {
         let analysis = StudyAnalysis(cohort: study.cohort, plan: study.plan)
         let fields = analysis.profileVariables.map { v -> Field in
@@ -79,6 +81,8 @@ public enum RiskCalculator {
     ///
     /// - Throws: ``ServerError`` (400) for a body that is not that JSON, (422) for values that cannot be
     ///   read or are missing, with `pof assess`'s message.
+    ///
+    /// - Complexity: As ``PatternsOfFailure/StudyAnalysis/assess(_:predicted:)``: one Cox fit per endpoint.
     public static func assess(_ body: Data, study: StudySession.Study) throws -> Answer {
         let request: Request
         do { request = try JSONDecoder().decode(Request.self, from: body) } catch {

@@ -17,6 +17,8 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
     /// - Parameters:
     ///   - status: HTTP status (400 bad request, 404, 413, 422 unprocessable, …).
     ///   - message: The message shown to the user.
+    ///
+    /// - Complexity: O(1).
     public init(_ status: Int, _ message: String) { self.status = status; self.message = message }
 
     /// The message shown to the user.

@@ -164,6 +164,8 @@ public enum StudyService {
     ///
     /// - Returns: The archive's bytes.
     /// - Throws: ``ServerError`` when no study was analysed; the archiver's error.
+    ///
+    /// - Complexity: O(total size of the report's files) (they are compressed).
     public static func zip(_ study: StudySession.Study, in session: StudySession) throws -> Data {
         let zipURL = session.directory.appendingPathComponent("pof-report.zip")
         try? FileManager.default.removeItem(at: zipURL)

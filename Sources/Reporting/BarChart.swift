@@ -35,6 +35,8 @@ public struct BarChart: Sendable {
         ///   - label: The legend label.
         ///   - values: Bar lengths, one per category.
         ///   - valueLabels: Text drawn after each bar.
+        ///
+        /// - Complexity: O(1).
         public init(label: String, values: [Double], valueLabels: [String]) {
             self.label = label
             self.values = values
@@ -52,6 +54,8 @@ public struct BarChart: Sendable {
         ///   - counts: Counts, one per category.
         ///   - total: The denominator; 0 gives NaN percentages (no bars, labels "n (NA)").
         /// - Returns: The group.
+        ///
+        /// - Complexity: O(number of counts).
         public static func counts(_ label: String, _ counts: [Int], of total: Int) -> Group {
             let pct = counts.map { total > 0 ? Double($0) / Double(total) * 100 : .nan }
             let labels = zip(counts, pct).map { n, p in
@@ -103,6 +107,8 @@ public struct BarChart: Sendable {
     ///   - size: Printed size (`.singleColumn`, `.doubleColumn`); nil for `width` px.
     ///   - watermark: Text of a diagonal mark across the figure, or nil.
     ///   - legendTitle: Legend heading, or nil.
+    ///
+    /// - Complexity: O(1).
     public init(title: String, categories: [String], groups: [Group], valueLabel: String = "",
                 ticks: [Double] = [], width: Double = 720, description: String? = nil, id: String? = nil,
                 size: FigureSize? = nil, watermark: String? = nil, legendTitle: String? = nil) {
@@ -126,6 +132,8 @@ public struct BarChart: Sendable {
     /// ```
     ///
     /// - Returns: SVG text with `viewBox`, `width`, `height`, `<title>` and `<desc>`.
+    ///
+    /// - Complexity: O(categories × groups).
     public func svg() -> String {
         let figureID = id ?? SVG.identifier("pof-bar", key: title + "|" + categories.joined(separator: "|")
                                             + "|" + groups.map(\.label).joined(separator: "|"))

@@ -31,6 +31,8 @@ public struct FlowDiagram: Sendable {
         /// - Parameters:
         ///   - title: Bold title.
         ///   - lines: Lines under it.
+        ///
+        /// - Complexity: O(1).
         public init(_ title: String, _ lines: [String] = []) {
             self.title = title
             self.lines = lines
@@ -49,6 +51,8 @@ public struct FlowDiagram: Sendable {
         /// - Parameters:
         ///   - box: The main-column box.
         ///   - excluded: The exclusion box to its right, or nil.
+        ///
+        /// - Complexity: O(1).
         public init(_ box: Box, excluded: Box? = nil) {
             self.box = box
             self.excluded = excluded
@@ -71,6 +75,8 @@ public struct FlowDiagram: Sendable {
     ///   - steps: Main-column steps.
     ///   - branches: Boxes under the last step.
     ///   - size: Printed width (double column by default).
+    ///
+    /// - Complexity: O(number of steps and branches).
     public init(title: String, steps: [Step], branches: [Box] = [], size: FigureSize = .doubleColumn) {
         self.title = title
         self.steps = steps

@@ -46,6 +46,8 @@ public struct ForestPlot: Sendable {
         ///   - upper: Upper confidence limit.
         ///   - p: The P value, or nil.
         ///   - reference: The reference level, printed as "vs …", or nil.
+        ///
+        /// - Complexity: O(1).
         public init(label: String, estimate: Double, lower: Double, upper: Double, p: Double? = nil,
                     reference: String? = nil) {
             self.reference = reference
@@ -110,6 +112,8 @@ public struct ForestPlot: Sendable {
     ///   - id: Id prefix for elements; nil to derive one.
     ///   - size: Printed size (`.singleColumn`, `.doubleColumn`); nil for `width` px.
     ///   - watermark: Text of a diagonal mark across the figure, or nil.
+    ///
+    /// - Complexity: O(1).
     public init(title: String, entries: [Entry], xLabel: String = "Hazard ratio (log scale)",
                 estimateHeading: String = "HR (95% CI)", ticks: [Double] = [], reference: Double = 1,
                 decimals: Int = 2, width: Double = 760, description: String? = nil, id: String? = nil,
@@ -164,6 +168,8 @@ public struct ForestPlot: Sendable {
     /// ```
     ///
     /// - Returns: SVG text with `viewBox`, `width`, `height`, `<title>` and `<desc>`.
+    ///
+    /// - Complexity: O(number of entries).
     public func svg() -> String {
         let width = size?.units ?? self.width
         let font = 12.0, rowHeight = 22.0, indent = 14.0

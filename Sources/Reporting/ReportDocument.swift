@@ -42,6 +42,8 @@ public struct ReportDocument: Sendable {
             /// The number at full precision (NaN or ±∞ are written as missing).
             public var value: Double
             /// Creates a named value.
+            ///
+            /// - Complexity: O(1).
             public init(name: String, value: Double) {
                 self.name = name
                 self.value = value
@@ -57,15 +59,21 @@ public struct ReportDocument: Sendable {
         /// - Parameters:
         ///   - text: The formatted text.
         ///   - values: (name, number) pairs, e.g. `[("estimate", hr), ("lower", lo), ("upper", hi)]`.
+        ///
+        /// - Complexity: O(number of values).
         public init(_ text: String, values: [(String, Double)] = []) {
             self.text = text
             self.values = values.map { Value(name: $0.0, value: $0.1) }
         }
 
         /// A cell of text only.
+        ///
+        /// - Complexity: O(1).
         public init(stringLiteral value: String) { self.init(value) }
 
         /// A cell of text only, from an interpolated literal.
+        ///
+        /// - Complexity: O(1).
         public init(stringInterpolation: DefaultStringInterpolation) { self.init(String(stringInterpolation: stringInterpolation)) }
 
         /// A cell that shows `text` for one number `value` called `name`.
@@ -79,6 +87,8 @@ public struct ReportDocument: Sendable {
         ///   - text: How it is shown.
         ///   - name: What it is ("p", "estimate", "n", …).
         /// - Returns: The cell.
+        ///
+        /// - Complexity: O(1).
         public static func number(_ value: Double, text: String, name: String) -> Cell {
             Cell(text, values: [(name, value)])
         }
@@ -97,6 +107,8 @@ public struct ReportDocument: Sendable {
         ///   - decimals: Decimals shown.
         ///   - scale: Multiplier for the shown text only (100 for percentages); values keep the unscaled numbers.
         /// - Returns: The cell.
+        ///
+        /// - Complexity: O(1).
         public static func interval(_ estimate: Double, _ lower: Double, _ upper: Double, decimals: Int,
                                     scale: Double = 1) -> Cell {
             func f(_ x: Double) -> String { NumberFormat.fixed(x * scale, decimals) }
@@ -145,6 +157,8 @@ public struct ReportDocument: Sendable {
         ///   - footnotes: Lines printed under the table.
         ///   - alignments: Column alignments, or nil for all left.
         ///   - label: The number to show instead of the running one, or nil.
+        ///
+        /// - Complexity: O(number of cells).
         public init(caption: String, header: [String], rows: [[String]], footnotes: [String] = [],
                     alignments: [Alignment]? = nil, label: String? = nil) {
             self.init(caption: caption, header: header, cells: rows.map { $0.map { Cell($0) } },
@@ -165,6 +179,8 @@ public struct ReportDocument: Sendable {
         ///   - footnotes: Lines printed under the table.
         ///   - alignments: Column alignments, or nil for all left.
         ///   - label: The number to show instead of the running one, or nil.
+        ///
+        /// - Complexity: O(number of cells).
         public init(caption: String, header: [String], cells: [[Cell]], footnotes: [String] = [],
                     alignments: [Alignment]? = nil, label: String? = nil) {
             self.caption = caption
@@ -176,6 +192,8 @@ public struct ReportDocument: Sendable {
         }
 
         /// The alignment of column `i` (left when not given).
+        ///
+        /// - Complexity: O(1).
         public func alignment(_ i: Int) -> Alignment {
             alignments.flatMap { i < $0.count ? $0[i] : nil } ?? .left
         }
@@ -203,6 +221,8 @@ public struct ReportDocument: Sendable {
         ///   - svg: The SVG document.
         ///   - fileName: File name under `figures/`.
         ///   - label: The number to show instead of the running one, or nil.
+        ///
+        /// - Complexity: O(1).
         public init(caption: String, svg: String, fileName: String, label: String? = nil) {
             self.caption = caption
             self.svg = svg
@@ -229,6 +249,8 @@ public struct ReportDocument: Sendable {
         /// - Parameters:
         ///   - kind: `.note` or `.warning`.
         ///   - text: The text.
+        ///
+        /// - Complexity: O(1).
         public init(_ kind: Kind, _ text: String) {
             self.kind = kind
             self.text = text
@@ -267,6 +289,8 @@ public struct ReportDocument: Sendable {
         /// - Parameters:
         ///   - term: The term or abbreviation.
         ///   - definition: What it means.
+        ///
+        /// - Complexity: O(1).
         public init(_ term: String, _ definition: String) {
             self.term = term
             self.definition = definition
@@ -289,6 +313,8 @@ public struct ReportDocument: Sendable {
         /// - Parameters:
         ///   - heading: The heading.
         ///   - blocks: Content, in order.
+        ///
+        /// - Complexity: O(1).
         public init(heading: String, blocks: [Block] = []) {
             self.heading = heading
             self.blocks = blocks
@@ -312,6 +338,8 @@ public struct ReportDocument: Sendable {
     ///   - title: Document title.
     ///   - metadata: Lines shown under the title.
     ///   - sections: Sections, in order.
+    ///
+    /// - Complexity: O(1).
     public init(title: String, metadata: [String] = [], sections: [Section] = []) {
         self.title = title
         self.metadata = metadata
@@ -336,6 +364,8 @@ public struct ReportDocument: Sendable {
     ///
     /// - Parameter text: The mark.
     /// - Returns: The document with marked figures.
+    ///
+    /// - Complexity: O(total size of the figures).
     public func watermarkingFigures(_ text: String) -> ReportDocument {
         var doc = self
         for i in doc.sections.indices {
@@ -387,6 +417,8 @@ public struct ReportDocument: Sendable {
     ///
     /// - Parameter number: The number from ``numberedBlocks``.
     /// - Returns: The name.
+    ///
+    /// - Complexity: O(length of `number`).
     public static func tableName(_ number: String) -> String {
         (isSupplementary(number) ? "Supplementary Table " : "Table ") + number
     }
@@ -400,6 +432,8 @@ public struct ReportDocument: Sendable {
     ///
     /// - Parameter number: The number from ``numberedBlocks``.
     /// - Returns: The name.
+    ///
+    /// - Complexity: O(length of `number`).
     public static func figureName(_ number: String) -> String {
         (isSupplementary(number) ? "Supplementary Figure " : "Figure ") + number
     }
@@ -473,6 +507,8 @@ public struct ReportDocument: Sendable {
     /// ```
     ///
     /// - Returns: HTML5 text ending with a line break.
+    ///
+    /// - Complexity: O(size of the document): every block is written once.
     public func html() -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -602,6 +638,8 @@ public struct ReportDocument: Sendable {
     static let printSmallTablePoints = 7.0
 
     /// Where the table goes when printed (see ``printedWidth(_:points:)``).
+    ///
+    /// - Complexity: O(number of cells).
     public func printLayout(_ t: Table) -> PrintLayout {
         if printedWidth(t, points: Self.printTablePoints) <= Self.portraitWidth { return .portrait }
         if printedWidth(t, points: Self.printTablePoints) <= Self.landscapeWidth { return .landscape }
@@ -775,6 +813,8 @@ public struct ReportDocument: Sendable {
     /// ```
     ///
     /// - Returns: Markdown text ending with a line break.
+    ///
+    /// - Complexity: O(size of the document): every block is written once.
     public func markdown() -> String {
         var parts: [String] = ["# " + Self.markdownEscape(title)]
         if !metadata.isEmpty { parts.append(metadata.map { "- " + Self.markdownEscape($0) }.joined(separator: "\n")) }

@@ -25,6 +25,8 @@ public struct FigureSize: Sendable, Equatable {
     /// - Parameters:
     ///   - millimetres: Printed width.
     ///   - smallestTextPoints: Size of the smallest text when printed at that width.
+    ///
+    /// - Complexity: O(1).
     public init(millimetres: Double, smallestTextPoints: Double = 7) {
         self.millimetres = millimetres
         self.units = (millimetres / 25.4 * 72 * SVG.smallestFont / smallestTextPoints).rounded()

@@ -61,6 +61,8 @@ public struct SurvivalPlot: Sendable {
         ///   - endTime: Where the curve stops; nil for the last step or censor time.
         ///   - median: Median time to mark, or nil.
         ///   - atRisk: Numbers at risk at each x tick, or nil for no risk-table row.
+        ///
+        /// - Complexity: O(number of points) (the curve is validated).
         public init(label: String, times: [Double], values: [Double], lower: [Double]? = nil,
                     upper: [Double]? = nil, censorTimes: [Double] = [], endTime: Double? = nil,
                     median: Double? = nil, atRisk: [Int]? = nil) {
@@ -143,6 +145,8 @@ public struct SurvivalPlot: Sendable {
     ///   - legendTitle: Legend heading (variable and unit), or nil.
     ///   - referenceSeries: Index of the reference curve (first colour in every panel), or nil.
     ///   - watermark: Text of a diagonal mark across the figure, or nil.
+    ///
+    /// - Complexity: O(number of series).
     public init(title: String, xLabel: String, yLabel: String, series: [Series], xTicks: [Double] = [],
                 yTicks: [Double] = [0, 0.2, 0.4, 0.6, 0.8, 1], yAsPercent: Bool = false,
                 kind: Kind = .survival, annotation: String? = nil, riskTableTitle: String = "Number at risk",
@@ -199,6 +203,8 @@ public struct SurvivalPlot: Sendable {
     /// ```
     ///
     /// - Returns: SVG text with `viewBox`, `width`, `height`, `<title>` and `<desc>`.
+    ///
+    /// - Complexity: O(total points of the series).
     public func svg() -> String {
         let width = size?.units ?? self.width
         let plotHeight = size.map { max(200, min(self.plotHeight, $0.units * 0.5)) } ?? self.plotHeight

@@ -49,6 +49,8 @@ public struct WordDocument {
     ///   - document: The report.
     ///   - paper: Paper size (A4 by default).
     ///   - rasterize: SVG → PNG; by default `rsvg-convert` when installed.
+    ///
+    /// - Complexity: O(1); the document is built when written.
     public init(_ document: ReportDocument, paper: Paper = .a4,
                 rasterize: @escaping @Sendable (_ svg: String, _ widthPixels: Int) -> Data? = WordDocument.rsvgConvert) {
         self.document = document
@@ -63,6 +65,8 @@ public struct WordDocument {
     ///   - svg: The SVG document.
     ///   - widthPixels: Output width in pixels (height keeps the aspect ratio).
     /// - Returns: PNG data or nil.
+    ///
+    /// - Complexity: One run of the `rsvg-convert` program: proportional to the figure's size.
     @Sendable public static func rsvgConvert(svg: String, widthPixels: Int) -> Data? {
         let candidates = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert", "/opt/homebrew/bin/rsvg-convert"]
         guard let tool = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }

@@ -88,6 +88,8 @@ public struct PatientFlow: Sendable, Equatable {
     ///
     /// - Returns: The flow as boxes: read → validation → included (with toxicity records not graded) →
     ///   one box per endpoint.
+    ///
+    /// - Complexity: O(number of endpoints × factors).
     public func diagram() -> FlowDiagram {
         let steps: [FlowDiagram.Step] = [
             .init(.init("Patients in patients.csv", ["n = \(read)"]),

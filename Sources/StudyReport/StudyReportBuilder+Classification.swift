@@ -36,6 +36,8 @@ extension StudyReportBuilder {
     }
 
     /// The Methods paragraph on the dosimetric classification, or `nil` when there is none.
+    ///
+    /// - Complexity: O(number of rules).
     public func classificationMethods() -> String? {
         guard let c = results.failureClassification else { return nil }
         let plan = results.provenance.plan

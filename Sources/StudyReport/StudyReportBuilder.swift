@@ -43,6 +43,8 @@ public struct StudyReportBuilder {
     // MARK: tables
 
     /// Every table of the report, as (file name, caption, header, rows).
+    ///
+    /// - Complexity: O(size of the results): proportional to the patients, failures and factor levels tabulated.
     public func tables() -> [(name: String, table: ReportDocument.Table)] {
         var out: [(String, ReportDocument.Table)] = []
         out.append(("table1_characteristics", table1()))

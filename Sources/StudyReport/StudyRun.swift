@@ -76,6 +76,8 @@ public enum StudyRun {
     /// Validates and analyses without writing.
     ///
     /// - Throws: ``Failure``.
+    ///
+    /// - Complexity: As ``PatternsOfFailure/StudyAnalysis/run()``: dominated by the Cox and Fine–Gray fits.
     public static func analyse(reading: CohortReading, plan: StudyPlan, synthetic: Bool = false,
                                toolVersion: String = PofVersion.string) throws -> StudyResults {
         guard !reading.hasErrors, let cohort = reading.cohort else {
@@ -94,6 +96,8 @@ public enum StudyRun {
     }
 
     /// The short text summary the command line prints.
+    ///
+    /// - Complexity: O(number of endpoints).
     public static func text(_ s: Summary) -> String {
         let r = s.results, plan = r.provenance.plan
         let unit = plan.timeUnit.rawValue

@@ -6,6 +6,8 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     case spark
 
     /// An identifier, quoted (`"ph.ecog"` / `` `ph.ecog` ``).
+    ///
+    /// - Complexity: O(`name.count`).
     public func quote(_ name: String) -> String {
         switch self {
         case .postgres: return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -14,6 +16,8 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     }
 
     /// A possibly schema-qualified table name, each part quoted; a name already holding quotes is kept.
+    ///
+    /// - Complexity: O(`name.count`).
     public func table(_ name: String) -> String {
         if name.contains("\"") || name.contains("`") { return name }
         return name.split(separator: ".", omittingEmptySubsequences: false).map { quote(String($0)) }.joined(separator: ".")
@@ -149,6 +153,8 @@ public struct SurvivalAggregateQuery: Sendable, Equatable {
     ///   - source: The table or query holding one row per subject (or per counting-process interval).
     ///   - dialect: PostgreSQL or Spark SQL.
     /// - Returns: One SELECT statement (no trailing semicolon).
+    ///
+    /// - Complexity: O(1) (a fixed query text around the column names).
     public func sql(from source: DataSource, dialect d: SQLDialect) -> String {
         let t = d.quote(time), e = d.quote(event)
         var timeExpr = d.asDouble(t)

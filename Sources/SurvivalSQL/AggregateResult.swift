@@ -116,6 +116,8 @@ extension QueryResult {
     ///
     /// - Parameter path: The CSV file.
     /// - Throws: ``TabularError`` for an unreadable or malformed file.
+    ///
+    /// - Complexity: O(size of the file).
     public static func csv(contentsOf path: String) throws -> QueryResult {
         let table = try CSVTable(contentsOf: URL(fileURLWithPath: path))
         let columns = table.columnNames.map { $0.lowercased() }

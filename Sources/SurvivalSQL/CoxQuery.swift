@@ -85,6 +85,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// the rows that would stop the fit instead, and the eventless-level check is left to the monotone-
     /// likelihood rule. With a partition key, one row per partition (column `part`): every column adds, or
     /// combines by MIN/MAX, across partitions.
+    ///
+    /// - Complexity: O(*p*) in the number of covariates.
     public func profileSQL(from source: DataSource, dialect d: SQLDialect) -> String {
         let c = complete(d)
         var cols = (partitionKey.map { ["\(d.quote($0)) AS part"] } ?? []) + ["COUNT(*) AS n_all"]
@@ -120,6 +122,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// rows with a value strictly between the covariate's smallest and largest (0: two distinct values).
     /// `mean_<j>` repeats the means the query was written for (so that an exported result can be matched to
     /// its round). With a partition key, one row per partition (column `part`).
+    ///
+    /// - Complexity: O(*p*) in the number of covariates.
     public func deviationSQL(from source: DataSource, dialect d: SQLDialect, means: [Double],
                              range: [(min: Double, max: Double)]?) -> String {
         var cols = partitionKey.map { ["\(d.quote($0)) AS part"] } ?? []
@@ -142,6 +146,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// `d0`, `d1_<i>`, `d2_<i>_<j>` (Efron only), `deta`, `dx_<i>`, `max_eta` (not with privacy options: it is
     /// one subject's linear predictor), and `beta_<i>`, the β the
     /// query was written for (so that an exported result can be matched to its round).
+    ///
+    /// - Complexity: O(*p*²) in the number of covariates (the query returns the cross-product sums).
     public func stepSQL(from source: DataSource, dialect d: SQLDialect, means: [Double], scale: [Double],
                         beta: [Double]) -> String {
         let p = covariates.count

@@ -107,6 +107,8 @@ public struct QueryResult: Sendable {
 
     /// Index of a column by name.
     /// - Throws: ``DatabaseError/resultShape(_:)`` when absent.
+    ///
+    /// - Complexity: O(number of columns).
     public func column(_ name: String) throws -> Int {
         guard let i = columns.firstIndex(of: name) else {
             throw DatabaseError.resultShape("the result has no column \"\(name)\" (columns: \(columns.joined(separator: ", ")))")
@@ -136,6 +138,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// - Parameter url: `postgresql://user@host:port/database[?options]` (or a libpq key=value string).
     /// - Throws: ``DatabaseError`` when libpq is missing, the URL holds a password, or the connection or
     ///   authentication fails.
+    ///
+    /// - Complexity: One network round trip (the connection's start-up), after loading libpq once.
     public init(url: String) throws {
         try PostgresConnection.rejectPassword(in: url)
         pq = try LibPQ.shared()

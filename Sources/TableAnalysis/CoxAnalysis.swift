@@ -164,6 +164,9 @@ public enum CoxAnalysis {
     ///   - robust: Robust (sandwich) standard errors.
     ///   - reference: Reference level per categorical column.
     ///   - zph: Also run the proportional-hazards test (`cox.zph`).
+    ///
+    /// - Complexity: O(*n* · *p*² · *k*) for *n* rows, *p* terms and *k* Newton steps, plus O(*n* log *n*) to sort by time
+    /// (and O(*n* · *p*²) for `cox.zph`).
     public static func run(table: CSVTable, time: String, event: String, covariates: [String],
                            start: String? = nil, strata: String? = nil, weights: String? = nil,
                            ties: CoxModel.Ties = .efron, robust: Bool = false,

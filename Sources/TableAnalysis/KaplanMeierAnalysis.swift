@@ -120,6 +120,8 @@ public enum KaplanMeierAnalysis {
     ///   - at: Times at which to report the curve.
     ///   - confidenceType: Confidence-limit type.
     /// - Throws: ``TabularError`` or ``AnalysisError`` naming file, row and column.
+    ///
+    /// - Complexity: O(*n* log *n*) for *n* rows (sorting by time), plus O(*g* · log *n*) per requested time.
     public static func run(table: CSVTable, time: String, event: String, group: String? = nil, at: [Double] = [],
                            confidenceType: KaplanMeier.ConfidenceType = .log,
                            confidenceLevel: Double = 0.95) throws -> Result {

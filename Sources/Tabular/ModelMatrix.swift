@@ -162,6 +162,8 @@ public struct ModelMatrix: Sendable, Equatable {
 /// isMostlyNumeric(numbers: 97, nonNumbers: 3)    // true: "6O", "nan", "-inf" among numbers
 /// isMostlyNumeric(numbers: 0, nonNumbers: 50)    // false: a categorical column
 /// ```
+///
+/// - Complexity: O(1).
 public func isMostlyNumeric(numbers: Int, nonNumbers: Int) -> Bool {
     nonNumbers > 0 && numbers > 0 && numbers * 10 >= (numbers + nonNumbers) * 9
 }

@@ -125,6 +125,8 @@ extension TabularError {
     /// ```swift
     /// TabularError.quote("6O")    // "\"6O\""
     /// ```
+    ///
+    /// - Complexity: O(`text.count`) (at most 40 characters are kept).
     public static func quote(_ text: String) -> String { quoted(text) }
 }
 
