@@ -52,7 +52,7 @@ extension CauseColumn {
 public enum CumulativeIncidenceAnalysis {
     /// A curve at one requested time (`cmprsk::timepoints`).
     public struct Point: Codable, Sendable {
-        /// The requested time.
+        /// The requested time, in the time column's unit.
         public var time: Double
         /// Cumulative incidence at the time.
         public var estimate: Double
@@ -68,7 +68,7 @@ public enum CumulativeIncidenceAnalysis {
     public struct CurveSummary: Codable, Sendable {
         /// The group's value ("all" without a group column).
         public var group: String
-        /// The failure cause.
+        /// The failure cause code, as written in the event column.
         public var cause: Int
         /// Failures of the cause in the group.
         public var events: Int
@@ -78,7 +78,7 @@ public enum CumulativeIncidenceAnalysis {
 
     /// Gray's test for one cause.
     public struct GrayTest: Codable, Sendable {
-        /// The failure cause.
+        /// The failure cause code, as written in the event column.
         public var cause: Int
         /// NaN (JSON null) when the test is not possible.
         public var statistic: Double
@@ -188,7 +188,7 @@ public enum FineGrayAnalysis {
         public var lower95: Double
         /// Upper 95% limit of exp(β).
         public var upper95: Double
-        /// Wald z.
+        /// Wald statistic z = β / SE(β).
         public var z: Double
         /// Two-sided p of z.
         public var p: Double

@@ -46,7 +46,7 @@ public enum CoxAnalysis {
         public var statistic: Double
         /// Degrees of freedom.
         public var df: Int
-        /// Upper-tail p.
+        /// Upper-tail p-value of the χ² statistic on `df` degrees of freedom.
         public var p: Double
     }
 
@@ -82,7 +82,7 @@ public enum CoxAnalysis {
         public var chisq: Double
         /// Degrees of freedom.
         public var df: Int
-        /// Upper-tail p.
+        /// Upper-tail p-value of the χ² statistic on `df` degrees of freedom.
         public var p: Double
     }
 
@@ -93,7 +93,7 @@ public enum CoxAnalysis {
         public var transform: String
         /// One row per covariate.
         public var terms: [ZPHTerm]
-        /// The global test.
+        /// The global test of proportional hazards over all covariates (R's `GLOBAL` row).
         public var global: ZPHTerm
     }
 
@@ -113,7 +113,7 @@ public enum CoxAnalysis {
         public var terms: [Term]
         /// Log partial likelihood at β = 0 and at the estimate.
         public var loglik: [Double]
-        /// The global tests.
+        /// The global tests of β = 0: likelihood ratio, Wald and score (R's `summary(coxph)` bottom lines).
         public var tests: Tests
         /// Harrell's concordance of the linear predictor.
         public var concordance: ConcordanceValue

@@ -5,7 +5,7 @@ import Tabular
 public enum CoxPredictionAnalysis {
     /// The predicted curve at one requested time.
     public struct Point: Codable, Sendable {
-        /// The requested time.
+        /// The requested time, in the time column's unit.
         public var time: Double
         /// Predicted S(t).
         public var surv: Double

@@ -22,9 +22,9 @@ public enum LogRankAnalysis {
 
     /// The whole result (JSON keys as documented for `pof logrank`).
     public struct Result: Codable, Sendable {
-        /// The time column.
+        /// Name of the time column, as given (every time in the result is in its unit).
         public var time: String
-        /// The event column.
+        /// Name of the event column, as given.
         public var event: String
         /// The group column. JSON `group_column`.
         public var groupColumn: String
