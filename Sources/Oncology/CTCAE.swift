@@ -183,7 +183,8 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
         switch self {
         case .neutrophilCountDecreased, .plateletCountDecreased, .whiteBloodCellDecreased: return "/mm3"
         case .anemia, .hypoalbuminemia: return "g/dL"
-        case .aspartateAminotransferaseIncreased, .alanineAminotransferaseIncreased, .bloodBilirubinIncreased: return "x ULN"
+        case .aspartateAminotransferaseIncreased, .alanineAminotransferaseIncreased, .bloodBilirubinIncreased:
+            return "x ULN"
         }
     }
 
@@ -194,7 +195,8 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
     /// ```
     public var isIncreasing: Bool {
         switch self {
-        case .aspartateAminotransferaseIncreased, .alanineAminotransferaseIncreased, .bloodBilirubinIncreased: return true
+        case .aspartateAminotransferaseIncreased, .alanineAminotransferaseIncreased, .bloodBilirubinIncreased:
+            return true
         default: return false
         }
     }
@@ -217,9 +219,11 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
             return
         }
         switch key {
-        case "anc", "neutrophil", "neutrophils", "neutrophilcount", "absoluteneutrophilcount": self = .neutrophilCountDecreased
+        case "anc", "neutrophil", "neutrophils", "neutrophilcount", "absoluteneutrophilcount":
+            self = .neutrophilCountDecreased
         case "plt", "platelet", "platelets", "plateletcount": self = .plateletCountDecreased
-        case "wbc", "leukocytes", "leucocytes", "whitebloodcell", "whitebloodcells", "whitebloodcellcount": self = .whiteBloodCellDecreased
+        case "wbc", "leukocytes", "leucocytes", "whitebloodcell", "whitebloodcells", "whitebloodcellcount":
+            self = .whiteBloodCellDecreased
         case "hb", "hgb", "hemoglobin", "haemoglobin", "anaemia": self = .anemia
         case "ast", "sgot", "aspartateaminotransferase": self = .aspartateAminotransferaseIncreased
         case "alt", "sgpt", "alanineaminotransferase": self = .alanineAminotransferaseIncreased
@@ -292,7 +296,8 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
     ) throws(CTCAEGradingError) -> Int? {
         var worst: Int?
         for m in measurements {
-            let g = try grade(value: m.value, lln: m.lln, uln: m.uln, baseline: baseline, version: version, options: options)
+            let g = try grade(
+                value: m.value, lln: m.lln, uln: m.uln, baseline: baseline, version: version, options: options)
             worst = max(worst ?? g, g)
         }
         return worst

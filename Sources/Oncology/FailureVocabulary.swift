@@ -146,14 +146,17 @@ public enum FailureVocabulary: String, CaseIterable, Sendable, Hashable, Codable
     public func meaning(_ site: FailureSite) -> String {
         let what: String
         switch (self, site) {
-        case (.paper, .infield): what = "progression of tumour within the radiation field that covered the planning target volume"
-        case (.paper, .intrahepaticOutfield): what = "progression of tumour within the liver but outside the radiation field"
+        case (.paper, .infield):
+            what = "progression of tumour within the radiation field that covered the planning target volume"
+        case (.paper, .intrahepaticOutfield):
+            what = "progression of tumour within the liver but outside the radiation field"
         case (.paper, .extrahepatic): what = "metastasis outside the liver (e.g. lung, bone, lymph nodes)"
         case (.localRegionalDistant, .infield): what = "recurrence or progression at the treated primary site"
         case (.localRegionalDistant, .intrahepaticOutfield): what = "recurrence in the regional lymph nodes"
         case (.localRegionalDistant, .extrahepatic): what = "metastasis beyond the regional lymph nodes"
         case (.fieldRelation, .infield): what = "recurrence inside the high-dose volume"
-        case (.fieldRelation, .intrahepaticOutfield): what = "recurrence partly inside, at the edge of, the high-dose volume"
+        case (.fieldRelation, .intrahepaticOutfield):
+            what = "recurrence partly inside, at the edge of, the high-dose volume"
         case (.fieldRelation, .extrahepatic): what = "recurrence outside the high-dose volume"
         }
         return what

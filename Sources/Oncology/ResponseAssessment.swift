@@ -204,7 +204,10 @@ public struct TargetLesionLimits: Sendable, Hashable, Codable {
     /// - Complexity: O(*n* log *n*) in the number of candidates (they are sorted by diameter).
     public func selectTargets(_ candidates: [CandidateLesion]) -> [CandidateLesion] {
         let eligible = candidates.enumerated()
-            .filter { $0.element.isTargetEligible && greaterOrNearlyEqual($0.element.longestDiameterMM, minimumLongestDiameterMM) }
+            .filter {
+                $0.element.isTargetEligible
+                    && greaterOrNearlyEqual($0.element.longestDiameterMM, minimumLongestDiameterMM)
+            }
             .sorted { lhs, rhs in
                 lhs.element.longestDiameterMM != rhs.element.longestDiameterMM
                     ? lhs.element.longestDiameterMM > rhs.element.longestDiameterMM

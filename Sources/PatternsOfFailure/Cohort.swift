@@ -22,7 +22,8 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     ///
     /// - Complexity: O(1).
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), day >= 1, day <= Day.daysInMonth(year, month), (1800...2200).contains(year) else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= Day.daysInMonth(year, month), (1800...2200).contains(year)
+        else { return nil }
         // days from civil (Howard Hinnant's algorithm, written out)
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -46,7 +47,8 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         } else {
             let sep: Character = s.contains("-") ? "-" : "/"
             parts = s.split(separator: sep, omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count)
+            guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count),
+                (1...2).contains(parts[2].count)
             else { return nil }
         }
         guard parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
@@ -105,7 +107,8 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     public init(from decoder: Decoder) throws {
         let s = try decoder.singleValueContainer().decode(String.self)
         guard let d = Day(iso: s) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(s)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a date: \(s)"))
         }
         self = d
     }
@@ -267,7 +270,8 @@ public struct Patient: Sendable, Hashable, Codable {
     /// A patient; the arguments are the properties above (optional ones default to not recorded).
     ///
     /// - Complexity: O(1).
-    public init(id: String, age: Double, sex: Sex, viral: ViralEtiology? = nil, childPughRecorded: ChildPughClass? = nil,
+    public init(
+        id: String, age: Double, sex: Sex, viral: ViralEtiology? = nil, childPughRecorded: ChildPughClass? = nil,
                 childPughComponents: ChildPughComponents? = nil, bilirubinMgPerDL: Double? = nil,
                 albuminGPerDL: Double? = nil, icgR15: Double? = nil, tCategory: MUICCTCategory? = nil,
                 nodePositive: Bool? = nil, metastasis: Bool? = nil, tumor: TumorFindings? = nil,
@@ -308,7 +312,9 @@ public enum CauseOfDeath: Sendable, Hashable, Codable, CustomStringConvertible {
     case unrecognised(String)
 
     /// The five categories of the vocabulary, in report order.
-    public static let vocabulary: [CauseOfDeath] = [.hepaticFailure, .tumourProgression, .treatmentRelated, .other, .unknown]
+    public static let vocabulary: [CauseOfDeath] = [
+        .hepaticFailure, .tumourProgression, .treatmentRelated, .other, .unknown,
+    ]
 
     /// The category of `text` (any case; spaces, hyphens and underscores ignored), or `.unrecognised(text)`.
     ///
@@ -422,7 +428,8 @@ public struct LesionMeasurement: Sendable, Hashable, Codable {
     /// A lesion measurement; the arguments are the properties above.
     ///
     /// - Complexity: O(1).
-    public init(patientID: String, date: Day, lesion: String, kind: LesionKind, viableMM: Double?, progression: Bool = false,
+    public init(
+        patientID: String, date: Day, lesion: String, kind: LesionKind, viableMM: Double?, progression: Bool = false,
                 source: SourceRow = SourceRow(file: "lesions.csv", row: 0)) {
         self.patientID = patientID; self.date = date; self.lesion = lesion; self.kind = kind
         self.viableMM = viableMM; self.progression = progression; self.source = source
@@ -515,12 +522,20 @@ public struct ToxicityWindowTally: Sendable, Hashable, Codable {
     public var summary: String {
         var parts: [String] = []
         if recordedCount > 0 {
-            let grades = recordedGrades.keys.sorted().map { "grade \($0): \(recordedGrades[$0]!)" }.joined(separator: ", ")
-            parts.append("\(recordedCount) toxicity record\(recordedCount == 1 ? "" : "s") outside the grading window, not graded "
-                         + "(\(recordedBeforeRTStart.count) before RT start, \(recordedAfterWindow.count) after the window; \(grades))")
+            let grades = recordedGrades.keys.sorted().map { "grade \($0): \(recordedGrades[$0]!)" }.joined(
+                separator: ", ")
+            parts.append("""
+                \(recordedCount) toxicity record\(recordedCount == 1 ? "" : "s") outside the grading window, not \
+                graded 
+                """
+                         + """
+                             (\(recordedBeforeRTStart.count) before RT start, \(recordedAfterWindow.count) after the \
+                             window; \(grades))
+                             """)
         }
         if !labsAfterWindow.isEmpty {
-            parts.append("\(labsAfterWindow.count) laboratory value\(labsAfterWindow.count == 1 ? "" : "s") after the grading "
+            parts.append(
+                "\(labsAfterWindow.count) laboratory value\(labsAfterWindow.count == 1 ? "" : "s") after the grading "
                          + "window, not graded")
         }
         return parts.joined(separator: "; ")
@@ -538,7 +553,8 @@ extension Cohort {
     /// - Complexity: O(patients + toxicities + labs).
     public func toxicityInputOutsideWindow(windowMonths: Double) -> ToxicityWindowTally {
         let days = windowMonths * 30.4375
-        let windowDays: Int? = days.isFinite && days >= 0 && days < 1e7 ? DecimalNumber.exactInteger(days.rounded(.down)) : nil
+        let windowDays: Int? =
+            days.isFinite && days >= 0 && days < 1e7 ? DecimalNumber.exactInteger(days.rounded(.down)) : nil
         var byID: [String: Patient] = [:]
         for p in patients where byID[p.id] == nil { byID[p.id] = p }
         var tally = ToxicityWindowTally()

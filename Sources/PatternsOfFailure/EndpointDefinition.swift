@@ -81,7 +81,9 @@ public struct EndpointDefinition: Sendable, Equatable, Codable {
         let origin = Derive.origin(p, plan: plan)
         let dead = p.vitalStatus == .dead
         let end = dead ? (p.deathDate ?? p.lastFollowUp) : p.lastFollowUp
-        func obs(_ day: Day, _ status: EndpointObservation.Status, _ reason: EndpointObservation.Reason) -> EndpointObservation {
+        func obs(
+            _ day: Day, _ status: EndpointObservation.Status, _ reason: EndpointObservation.Reason
+        ) -> EndpointObservation {
             EndpointObservation(time: Derive.time(day - origin, plan: plan), status: status, reason: reason)
         }
         var eventDate: Day? = nil
@@ -131,7 +133,11 @@ public struct EndpointDefinition: Sendable, Equatable, Codable {
                 .init(name: vocabulary.endpointName(s), label: "PFS, \(vocabulary.name(s)) failure", failureTypes: [s],
                       deathIsEvent: d, otherFailures: otherFailures)
             }
-            + [.init(name: "pfs_any", label: "PFS, any failure", anyFailure: true, deathIsEvent: d, otherFailures: otherFailures)]
+            + [
+                .init(
+                    name: "pfs_any", label: "PFS, any failure", anyFailure: true, deathIsEvent: d,
+                    otherFailures: otherFailures)
+            ]
     }
 }
 

@@ -147,7 +147,8 @@ public enum StudyVariable {
     /// standard are read from `Patient.additional`.
     ///
     /// - Complexity: O(1) (a patients.csv column that is not standard: a dictionary look-up).
-    public static func value(_ name: String, patient p: Patient, plan: StudyPlan, response: ResponseCategory?) -> Value? {
+    public static func value(_ name: String, patient p: Patient, plan: StudyPlan, response: ResponseCategory?) -> Value?
+    {
         switch name {
         case "age": return .number(p.age)
         case "afp": return p.afp.map(Value.number)
@@ -195,7 +196,10 @@ extension FactorDefinition.Rule {
             return c.firstIndex(where: { x < $0 }) ?? c.count
         case (.cutPoints(let c), .text(let t)):
             guard let x = DecimalNumber.parse(t) else {
-                throw StudyPlan.PlanError(description: "\(source.file), row \(source.row), column \"\(factor.variable)\" (\"\(PlanNode.clip(t))\"): factor \(factor.name) has cut-points, so the value must be a number")
+                throw StudyPlan.PlanError(description: """
+                    \(source.file), row \(source.row), column \"\(factor.variable)\" (\"\(PlanNode.clip(t))\"): \
+                    factor \(factor.name) has cut-points, so the value must be a number
+                    """)
             }
             return c.firstIndex(where: { x < $0 }) ?? c.count
         case (.groups(let g), .text(let t)):
@@ -212,14 +216,21 @@ extension FactorDefinition.Rule {
             case "yes", "y", "true", "1": return 1
             case "no", "n", "false", "0": return 0
             default:
-                throw StudyPlan.PlanError(description: "\(source.file), row \(source.row), column \"\(factor.variable)\" (\"\(PlanNode.clip(t))\"): factor \(factor.name) is yes/no; write yes or no (or leave it empty when unknown)")
+                throw StudyPlan.PlanError(description: """
+                    \(source.file), row \(source.row), column \"\(factor.variable)\" (\"\(PlanNode.clip(t))\"): \
+                    factor \(factor.name) is yes/no; write yes or no (or leave it empty when unknown)
+                    """)
             }
         case (.yesNo, .number(let x)):
             if x == 0 { return 0 }
             if x == 1 { return 1 }
-            throw StudyPlan.PlanError(description: "\(source.file), row \(source.row), column \"\(factor.variable)\" (\(x)): factor \(factor.name) is yes/no")
+            throw StudyPlan.PlanError(description: """
+                \(source.file), row \(source.row), column \"\(factor.variable)\" (\(x)): factor \(factor.name) is \
+                yes/no
+                """)
         case (.cutPoints, .yes):
-            throw StudyPlan.PlanError(description: "plan: factor \(factor.name): \(factor.variable) is yes/no; it cannot have cut-points")
+            throw StudyPlan.PlanError(
+                description: "plan: factor \(factor.name): \(factor.variable) is yes/no; it cannot have cut-points")
         case (.allOf, _): return nil
         }
     }
@@ -238,16 +249,23 @@ public enum PaperFactors {
         case "age": return .init(name: "age", label: "Age", unit: "y", variable: "age", rule: .cutPoints([age]))
         case "stage":
             return .init(name: "stage", label: "Stage", variable: "muicc_stage",
-                         rule: .groups([.init(label: "II", values: ["I", "II"]), .init(label: "III–IV", values: ["III", "IVA", "IVB"])]))
+                rule: .groups([
+                    .init(label: "II", values: ["I", "II"]), .init(label: "III–IV", values: ["III", "IVA", "IVB"]),
+                ]))
         case "pvt": return .init(name: "pvt", label: "Portal vein thrombosis", variable: "pvt", rule: .yesNo)
         case "history":
-            return .init(name: "history", label: "Pre-CCRT treatment history", variable: "prior_treatment", rule: .yesNo,
+            return .init(
+                name: "history", label: "Pre-CCRT treatment history", variable: "prior_treatment", rule: .yesNo,
                          levelLabels: ["Primary treatment group", "Recurrence treatment group"])
-        case "afp": return .init(name: "afp", label: "Pre-CCRT AFP", unit: "IU/ml", variable: "afp", rule: .cutPoints([afp]))
-        case "pivka": return .init(name: "pivka", label: "Pre-CCRT PIVKA-II", unit: "mAU/ml", variable: "pivka", rule: .cutPoints([pivka]))
+        case "afp":
+            return .init(name: "afp", label: "Pre-CCRT AFP", unit: "IU/ml", variable: "afp", rule: .cutPoints([afp]))
+        case "pivka":
+            return .init(
+                name: "pivka", label: "Pre-CCRT PIVKA-II", unit: "mAU/ml", variable: "pivka", rule: .cutPoints([pivka]))
         case "markers":
             let a = NumberFormat.plain(afp), p = NumberFormat.plain(pivka)
-            return .init(name: "markers", label: "Pre-CCRT AFP & PIVKA-II", variable: "", rule: .allOf(["afp", "pivka"]),
+            return .init(
+                name: "markers", label: "Pre-CCRT AFP & PIVKA-II", variable: "", rule: .allOf(["afp", "pivka"]),
                          levelLabels: ["AFP < \(a) or PIVKA-II < \(p)", "AFP ≥ \(a) & PIVKA-II ≥ \(p)"])
         default: return nil
         }

@@ -50,9 +50,11 @@ public struct PredictedCurve: Sendable, Codable, Equatable {
             if curve.time[k] <= 0 {   // events at time 0 move the starting point
                 s[0] = curve.survival[k]; lo[0] = curve.lower[k]; hi[0] = curve.upper[k]; continue
             }
-            let changes = !same(curve.survival[k], s.last!) || !same(curve.lower[k], lo.last!) || !same(curve.upper[k], hi.last!)
+            let changes =
+                !same(curve.survival[k], s.last!) || !same(curve.lower[k], lo.last!) || !same(curve.upper[k], hi.last!)
             if changes || k == curve.time.count - 1 {
-                t.append(curve.time[k]); s.append(curve.survival[k]); lo.append(curve.lower[k]); hi.append(curve.upper[k])
+                t.append(curve.time[k]); s.append(curve.survival[k]); lo.append(curve.lower[k]);
+                hi.append(curve.upper[k])
             }
         }
         time = t; survival = s; lower95 = lo; upper95 = hi
@@ -84,7 +86,9 @@ extension StudyAnalysis {
     ///   in the assessment's order; no curve for a refused endpoint.
     /// - Throws: As ``assess(_:)``.
     /// - Complexity: That of ``assess(_:)``.
-    public func assessWithCurves(_ profile: BaselineProfile) throws -> (assessment: RiskAssessment, curves: [PredictedCurve]) {
+    public func assessWithCurves(
+        _ profile: BaselineProfile
+    ) throws -> (assessment: RiskAssessment, curves: [PredictedCurve]) {
         var curves: [PredictedCurve] = []
         let assessment = try assess(profile) { endpoint, curve, patients, events in
             curves.append(PredictedCurve(curve, endpoint: endpoint, modelPatients: patients, modelEvents: events))

@@ -62,7 +62,9 @@ public struct SHA256: Sendable {
         var tail: [UInt8] = [0x80]
         let used = (pending.count + 1) % 64
         tail += [UInt8](repeating: 0, count: used <= 56 ? 56 - used : 120 - used)
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         copy.update(tail)
         precondition(copy.pending.isEmpty)
         var out: [UInt8] = []

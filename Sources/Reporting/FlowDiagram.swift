@@ -102,7 +102,10 @@ public struct FlowDiagram: Sendable {
         var s = SVG.rect(x: x, y: y, width: width, height: height, fill: "#ffffff",
                          extra: [("stroke", "#222222"), ("stroke-width", "1")]) + "\n"
         for (i, (text, bold)) in lines.enumerated() {
-            s += SVG.text(text, x: x + padding, y: y + padding + Double(i) * lineHeight + font * 0.95, size: bold ? titleFont : font,
+            s +=
+                SVG.text(
+                    text, x: x + padding, y: y + padding + Double(i) * lineHeight + font * 0.95,
+                    size: bold ? titleFont : font,
                           weight: bold ? "bold" : nil) + "\n"
         }
         return s
@@ -113,7 +116,10 @@ public struct FlowDiagram: Sendable {
         let dx = x2 - x1, dy = y2 - y1, length = max(1e-9, (dx * dx + dy * dy).squareRoot())
         let ux = dx / length, uy = dy / length, h = 6.0, w = 3.5
         let bx = x2 - ux * h, by = y2 - uy * h
-        let head = "\(SVG.num(x2)),\(SVG.num(y2)) \(SVG.num(bx - uy * w)),\(SVG.num(by + ux * w)) \(SVG.num(bx + uy * w)),\(SVG.num(by - ux * w))"
+        let head = """
+            \(SVG.num(x2)),\(SVG.num(y2)) \(SVG.num(bx - uy * w)),\(SVG.num(by + ux * w)) \
+            \(SVG.num(bx + uy * w)),\(SVG.num(by - ux * w))
+            """
         return SVG.line(x1: x1, y1: y1, x2: bx, y2: by, width: 1) + "\n"
             + SVG.element("polygon", [("points", head), ("fill", "#222222")]) + "\n"
     }

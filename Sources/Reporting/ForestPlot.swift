@@ -182,7 +182,8 @@ public struct ForestPlot: Sendable {
         let labelLines: [[String]] = entries.map { e in
             switch e {
             case .header(let h): return SVG.wrap(h, width: labelLimit / 1.08, size: font)
-            case .term(let t): return SVG.wrap(t.label + referenceText(t), width: labelLimit - (hasHeaders ? indent : 0), size: font)
+            case .term(let t):
+                return SVG.wrap(t.label + referenceText(t), width: labelLimit - (hasHeaders ? indent : 0), size: font)
             }
         }
         let labelWidth = zip(entries, labelLines).map { e, lines -> Double in
@@ -264,7 +265,8 @@ public struct ForestPlot: Sendable {
             case .term(let t):
                 out += "<g class=\"term\">"
                 for (k, line) in lines.enumerated() {
-                    out += SVG.text(line, x: 12 + (hasHeaders ? indent : 0), y: firstLineY + Double(k) * lineHeight, size: font,
+                    out += SVG.text(
+                        line, x: 12 + (hasHeaders ? indent : 0), y: firstLineY + Double(k) * lineHeight, size: font,
                                     extra: [("class", "term-label")])
                 }
                 out += SVG.text(estimateText(t), x: estLeft, y: ty, size: font,
@@ -286,7 +288,7 @@ public struct ForestPlot: Sendable {
                     }
                 } else {
                     out += SVG.text("not estimable", x: (plotLeft + plotRight) / 2, y: ty, anchor: "middle",
-                                    size: 11, fill: "#666666", extra: [("font-style", "italic"), ("class", "not-estimable")])
+                        size: 11, fill: "#666666", extra: [("font-style", "italic"), ("class", "not-estimable")])
                 }
                 out += "</g>\n"
             }
@@ -303,14 +305,19 @@ public struct ForestPlot: Sendable {
 
     private func arrow(at x: Double, y: Double, pointingLeft: Bool) -> String {
         let s = pointingLeft ? 1.0 : -1.0
-        let d = "M\(SVG.num(x)) \(SVG.num(y))L\(SVG.num(x + 7 * s)) \(SVG.num(y - 4))L\(SVG.num(x + 7 * s)) \(SVG.num(y + 4))Z"
+        let d = """
+            M\(SVG.num(x)) \(SVG.num(y))L\(SVG.num(x + 7 * s)) \(SVG.num(y - 4))L\(SVG.num(x + 7 * s)) \
+            \(SVG.num(y + 4))Z
+            """
         return SVG.element("path", [("class", "arrow"), ("d", d), ("fill", "#222222")])
     }
 
     private func generatedDescription() -> String {
         var rows: [String] = []
         for case .term(let t) in entries {
-            rows.append("\(t.label)\(referenceText(t)): \(estimateText(t))" + (t.p.map { ", P \(NumberFormat.pValue($0))" } ?? ""))
+            rows.append(
+                "\(t.label)\(referenceText(t)): \(estimateText(t))"
+                    + (t.p.map { ", P \(NumberFormat.pValue($0))" } ?? ""))
         }
         return "Forest plot of \(estimateHeading) on a log scale with a reference line at "
             + "\(NumberFormat.significant(reference, 3)). " + rows.joined(separator: "; ") + "."

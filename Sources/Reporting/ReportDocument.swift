@@ -74,7 +74,9 @@ public struct ReportDocument: Sendable {
         /// A cell of text only, from an interpolated literal.
         ///
         /// - Complexity: O(1).
-        public init(stringInterpolation: DefaultStringInterpolation) { self.init(String(stringInterpolation: stringInterpolation)) }
+        public init(stringInterpolation: DefaultStringInterpolation) {
+            self.init(String(stringInterpolation: stringInterpolation))
+        }
 
         /// A cell that shows `text` for one number `value` called `name`.
         ///
@@ -352,7 +354,9 @@ public struct ReportDocument: Sendable {
     /// for f in doc.figureFiles { try f.svg.write(toFile: "out/figures/" + f.fileName, atomically: true, encoding: .utf8) }
     /// ```
     public var figureFiles: [(fileName: String, svg: String)] {
-        sections.flatMap(\.blocks).compactMap { if case .figure(let f) = $0 { return (f.fileName, f.svg) } else { return nil } }
+        sections.flatMap(\.blocks).compactMap {
+            if case .figure(let f) = $0 { return (f.fileName, f.svg) } else { return nil }
+        }
     }
 
     /// The document with a faint diagonal `text` (e.g. "SYNTHETIC") across every figure that does
@@ -397,9 +401,17 @@ public struct ReportDocument: Sendable {
             for b in s.blocks {
                 switch b {
                 case .table(let t):
-                    if let label = t.label { out.append((i, b, label)) } else { tables += 1; out.append((i, b, tablePrefix + String(tables))) }
+                    if let label = t.label {
+                        out.append((i, b, label))
+                    } else {
+                        tables += 1; out.append((i, b, tablePrefix + String(tables)))
+                    }
                 case .figure(let f):
-                    if let label = f.label { out.append((i, b, label)) } else { figures += 1; out.append((i, b, figurePrefix + String(figures))) }
+                    if let label = f.label {
+                        out.append((i, b, label))
+                    } else {
+                        figures += 1; out.append((i, b, figurePrefix + String(figures)))
+                    }
                 default: out.append((i, b, nil))
                 }
             }
@@ -545,10 +557,19 @@ public struct ReportDocument: Sendable {
             case .figure(let f):
                 let id = Self.anchor(number ?? "")
                 let printed = WordDocument.physicalSize(f.svg).width
-                h += "<figure id=\"figure-\(id)\" style=\"--print-width: \(SVG.num(printed, decimals: 1))mm\">\n\(Self.inlineSVG(f.svg))\n<figcaption><strong>"
-                    + "\(Self.htmlEscape(Self.figureName(number ?? ""))).</strong> \(Self.htmlEscape(f.caption))</figcaption>\n</figure>\n"
+                h += """
+                    <figure id=\"figure-\(id)\" style=\"--print-width: \
+                    \(SVG.num(printed, decimals: 1))mm\">\n\(Self.inlineSVG(f.svg))\n<figcaption><strong>
+                    """
+                    + """
+                        \(Self.htmlEscape(Self.figureName(number ?? ""))).</strong> \
+                        \(Self.htmlEscape(f.caption))</figcaption>\n</figure>\n
+                        """
             case .code(let text):
-                h += "<pre class=\"code\"><code>\(Self.htmlEscape(text.hasSuffix("\n") ? String(text.dropLast()) : text))</code></pre>\n"
+                h += """
+                    <pre \
+                    class=\"code\"><code>\(Self.htmlEscape(text.hasSuffix("\n") ? String(text.dropLast()) : text))</code></pre>\n
+                    """
             case .definitions(let list):
                 h += "<dl class=\"definitions\">\n" + list.map {
                     "<dt>\(Self.htmlEscape($0.term))</dt><dd>\(Self.htmlEscape($0.definition))</dd>\n"
@@ -566,7 +587,8 @@ public struct ReportDocument: Sendable {
 
     /// `number` made safe for an id ("3a" stays "3a").
     static func anchor(_ number: String) -> String {
-        String(number.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" })
+        String(
+            number.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" })
     }
 
     /// How a table is printed: on the portrait page, on a landscape page, or on a landscape page in
@@ -589,7 +611,9 @@ public struct ReportDocument: Sendable {
         var ems: [Double] = []
         for j in 0..<n {
             var w = 0.0
-            let words = (j < header.count ? header[j] : "").split(separator: " ").map { SVG.textWidth(String($0), size: 1) * 1.08 }
+            let words = (j < header.count ? header[j] : "").split(separator: " ").map {
+                SVG.textWidth(String($0), size: 1) * 1.08
+            }
             w = max(w, words.max() ?? 0)
             for r in rows where j < r.count {
                 var cell = r[j]
@@ -672,7 +696,9 @@ public struct ReportDocument: Sendable {
                                part: part == 0 ? nil : (part, parts.count), cls: cls)
         }
         if !t.footnotes.isEmpty {
-            h += "<div class=\"footnotes\">\n" + t.footnotes.map { "<p>\(Self.htmlEscape($0))</p>\n" }.joined() + "</div>\n"
+            h +=
+                "<div class=\"footnotes\">\n" + t.footnotes.map { "<p>\(Self.htmlEscape($0))</p>\n" }.joined()
+                + "</div>\n"
         }
         return h + "</div>\n"
     }
@@ -696,7 +722,10 @@ public struct ReportDocument: Sendable {
         h += "<tbody>\n"
         for (ri, r) in rows.enumerated() {
             if t.headingRows.contains(ri) {
-                h += "<tr class=\"group\"><th scope=\"rowgroup\" colspan=\"\(columns.count)\">\(Self.htmlEscape(r.first ?? ""))</th></tr>\n"
+                h += """
+                    <tr class=\"group\"><th scope=\"rowgroup\" \
+                    colspan=\"\(columns.count)\">\(Self.htmlEscape(r.first ?? ""))</th></tr>\n
+                    """
                 continue
             }
             h += "<tr>" + columns.map { ($0, r[$0]) }.map { i, text in
@@ -835,7 +864,8 @@ public struct ReportDocument: Sendable {
                 parts.append(markdownTable(t, number: number ?? ""))
             case .figure(let f):
                 let alt = Self.markdownEscape(f.caption).replacingOccurrences(of: "\n", with: " ")
-                parts.append("![\(alt)](figures/\(Self.urlPath(f.fileName)))\n\n**\(Self.markdownEscape(Self.figureName(number ?? ""))).** "
+                parts.append(
+                    "![\(alt)](figures/\(Self.urlPath(f.fileName)))\n\n**\(Self.markdownEscape(Self.figureName(number ?? ""))).** "
                              + Self.markdownEscape(f.caption))
             case .code(let text):
                 var body = text.hasSuffix("\n") ? String(text.dropLast()) : text
@@ -858,7 +888,9 @@ public struct ReportDocument: Sendable {
     private func markdownTable(_ t: Table, number: String) -> String {
         var (header, rows) = Self.rectangular(t)
         let n = max(header.count, rows.first?.count ?? 0)
-        guard n > 0 else { return "**\(Self.markdownEscape(Self.tableName(number))).** " + Self.markdownEscape(t.caption) }
+        guard n > 0 else {
+            return "**\(Self.markdownEscape(Self.tableName(number))).** " + Self.markdownEscape(t.caption)
+        }
         if header.isEmpty { header = Array(repeating: "", count: n) }
         func row(_ cells: [String]) -> String { "| " + cells.map(Self.markdownCell).joined(separator: " | ") + " |" }
         let rule = (0..<n).map { i -> String in
@@ -868,10 +900,14 @@ public struct ReportDocument: Sendable {
             case .right: return "---:"
             }
         }
-        var lines = ["**\(Self.markdownEscape(Self.tableName(number))).** " + Self.markdownEscape(t.caption), "", row(header), "| " + rule.joined(separator: " | ") + " |"]
+        var lines = [
+            "**\(Self.markdownEscape(Self.tableName(number))).** " + Self.markdownEscape(t.caption), "", row(header),
+            "| " + rule.joined(separator: " | ") + " |",
+        ]
         lines += rows.enumerated().map { i, r in
             guard t.headingRows.contains(i), let first = r.first, !first.isEmpty else { return row(r) }
-            return "| **" + Self.markdownCell(first) + "** | " + r.dropFirst().map(Self.markdownCell).joined(separator: " | ") + " |"
+            return "| **" + Self.markdownCell(first) + "** | "
+                + r.dropFirst().map(Self.markdownCell).joined(separator: " | ") + " |"
         }
         if !t.footnotes.isEmpty { lines += [""] + t.footnotes.map { Self.markdownEscape($0) + "  " } }
         var text = lines.joined(separator: "\n")
@@ -902,7 +938,9 @@ public struct ReportDocument: Sendable {
         var out = ""
         for scalar in name.unicodeScalars {
             if scalar.isASCII && allowed.contains(scalar) { out.unicodeScalars.append(scalar) } else {
-                for b in String(scalar).utf8 { out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true) }
+                for b in String(scalar).utf8 {
+                    out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true)
+                }
             }
         }
         return out

@@ -63,7 +63,7 @@ public enum StudyRun {
             try CSVOutput.string(header: table.header, rows: table.rows)
                 .write(to: output.appendingPathComponent("data/derived.csv"), atomically: true, encoding: .utf8)
             files.append("data/derived.csv")
-            if results.failureClassification != nil {   // the failures with their dose summaries and class under each rule
+            if results.failureClassification != nil {  // the failures with their dose summaries and class under each rule
                 let f = FailureClassificationSummary.failureTable(cohort.failures, plan: plan)
                 try CSVOutput.string(header: f.header, rows: f.rows)
                     .write(to: output.appendingPathComponent("data/failures.csv"), atomically: true, encoding: .utf8)
@@ -88,7 +88,10 @@ public enum StudyRun {
         analysis.toolVersion = toolVersion
         // Non-standard columns the plan uses are not "unused".
         let used = Set(plan.patientColumns)
-        analysis.warnings = reading.warnings.filter { !($0.column.map(used.contains) ?? false) || $0.severity != .warning || $0.row != 1 }
+        analysis.warnings =
+            reading.warnings.filter {
+                !($0.column.map(used.contains) ?? false) || $0.severity != .warning || $0.row != 1
+            }
             .map(\.description)
             + reading.exclusions.filter { !($0.column.map(used.contains) ?? false) }
                 .map { "\($0.file): \($0.count) value(s) not used (\($0.reason))" }
@@ -103,19 +106,27 @@ public enum StudyRun {
         let unit = plan.timeUnit.rawValue
         let l = r.patterns.landmark
         var t = r.provenance.synthetic ? "SYNTHETIC demo cohort (not patient data)\n" : ""
-        t += "\(r.cohort.patients) patients; \(r.cohort.dead) died; median follow-up \(NumberFormat.fixed(r.followUp.medianAll, 1)) \(unit)\n"
+        t += """
+            \(r.cohort.patients) patients; \(r.cohort.dead) died; median follow-up \
+            \(NumberFormat.fixed(r.followUp.medianAll, 1)) \(unit)\n
+            """
         t += "Failure within \(NumberFormat.plain(plan.landmarkMonths)) months: \(l.patientsWithFailure) patients ("
             + l.sites.map { "\($0.site) \($0.n)" }.joined(separator: ", ") + ")\n"
         if let os = r.survival.first(where: { plan.endpoint(named: $0.endpoint)?.isOverallSurvival ?? false }) {
             let median = os.median.isNaN ? "not reached" : NumberFormat.fixed(os.median, 1)
-            let rates = os.rates.map { NumberFormat.plain($0.time) + " " + unit + ": " + NumberFormat.percent($0.estimate) + "%" }
+            let rates = os.rates.map {
+                NumberFormat.plain($0.time) + " " + unit + ": " + NumberFormat.percent($0.estimate) + "%"
+            }
             t += "Overall survival (Kaplan–Meier): median \(median) \(unit); " + rates.joined(separator: ", ") + "\n"
         }
         let notEstimable = r.multivariate.flatMap(\.terms).filter { !$0.estimable }.count
             + r.competingRisks.flatMap { $0.fineGray + $0.causeSpecificCox }.filter { !$0.estimable }.count
         if notEstimable > 0 { t += "\(notEstimable) model term(s) not estimable: shown as such, with the reason\n" }
         if !r.warnings.isEmpty { t += "\(r.warnings.count) warning(s): see the report\n" }
-        t += "Wrote \(s.files.count) files to \(s.directory.path) (open \(s.directory.appendingPathComponent("report.html").path))\n"
+        t += """
+            Wrote \(s.files.count) files to \(s.directory.path) (open \
+            \(s.directory.appendingPathComponent("report.html").path))\n
+            """
         return t
     }
 }
