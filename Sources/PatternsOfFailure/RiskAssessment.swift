@@ -127,7 +127,8 @@ extension StudyAnalysis {
     ///   ``assessWithCurves(_:)``); not called for a refused model.
     /// - Throws: ``ProfileError`` for missing values; ``StudyPlan/PlanError`` when the plan does not fit the data.
     ///
-    /// - Complexity: O(fitting each endpoint's multivariable Cox model): O(*n* · *p*²) per Newton step for *n* patients and
+    /// - Complexity: O(fitting each endpoint's multivariable Cox model): O(*n* · *p*²) per Newton step for *n* patients
+    ///   and
     /// *p* terms.
     public func assess(_ profile: BaselineProfile,
         predicted: ((EndpointDefinition, CoxPrediction.Curve, _ patients: Int, _ events: Int) -> Void)? = nil
