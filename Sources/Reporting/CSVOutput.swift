@@ -27,6 +27,8 @@ public enum CSVOutput {
 
     /// A number for CSV: full precision (``NumberFormat/shortest(_:)``: whole numbers without a point, others
     /// the shortest text that reads back exactly); `"NA"` (R's missing value) for `nil`, NaN or infinities.
+    ///
+    /// - Complexity: O(1).
     public static func number(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "NA" }
         return NumberFormat.shortest(x)
