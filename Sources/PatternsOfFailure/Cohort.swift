@@ -272,15 +272,16 @@ public struct Patient: Sendable, Hashable, Codable {
     /// - Complexity: O(1).
     public init(
         id: String, age: Double, sex: Sex, viral: ViralEtiology? = nil, childPughRecorded: ChildPughClass? = nil,
-                childPughComponents: ChildPughComponents? = nil, bilirubinMgPerDL: Double? = nil,
-                albuminGPerDL: Double? = nil, icgR15: Double? = nil, tCategory: MUICCTCategory? = nil,
-                nodePositive: Bool? = nil, metastasis: Bool? = nil, tumor: TumorFindings? = nil,
-                portalVeinThrombosis: Bool, afp: Double? = nil, pivka: Double? = nil, priorTreatments: [String] = [],
-                rtTechnique: String? = nil, totalDoseGy: Double, fractions: Int, rtStart: Day, rtEnd: Day,
-                response3Months: ResponseCategory? = nil, lastFollowUp: Day, vitalStatus: VitalStatus,
-                deathDate: Day? = nil, heightCm: Double? = nil, weightKg: Double? = nil,
-                causeOfDeath: CauseOfDeath? = nil,
-                additional: [String: String] = [:], source: SourceRow = SourceRow(file: "patients.csv", row: 0)) {
+        childPughComponents: ChildPughComponents? = nil, bilirubinMgPerDL: Double? = nil,
+        albuminGPerDL: Double? = nil, icgR15: Double? = nil, tCategory: MUICCTCategory? = nil,
+        nodePositive: Bool? = nil, metastasis: Bool? = nil, tumor: TumorFindings? = nil,
+        portalVeinThrombosis: Bool, afp: Double? = nil, pivka: Double? = nil, priorTreatments: [String] = [],
+        rtTechnique: String? = nil, totalDoseGy: Double, fractions: Int, rtStart: Day, rtEnd: Day,
+        response3Months: ResponseCategory? = nil, lastFollowUp: Day, vitalStatus: VitalStatus,
+        deathDate: Day? = nil, heightCm: Double? = nil, weightKg: Double? = nil,
+        causeOfDeath: CauseOfDeath? = nil,
+        additional: [String: String] = [:], source: SourceRow = SourceRow(file: "patients.csv", row: 0)
+    ) {
         self.id = id; self.age = age; self.sex = sex; self.viral = viral
         self.childPughRecorded = childPughRecorded; self.childPughComponents = childPughComponents
         self.bilirubinMgPerDL = bilirubinMgPerDL; self.albuminGPerDL = albuminGPerDL; self.icgR15 = icgR15
@@ -430,7 +431,8 @@ public struct LesionMeasurement: Sendable, Hashable, Codable {
     /// - Complexity: O(1).
     public init(
         patientID: String, date: Day, lesion: String, kind: LesionKind, viableMM: Double?, progression: Bool = false,
-                source: SourceRow = SourceRow(file: "lesions.csv", row: 0)) {
+        source: SourceRow = SourceRow(file: "lesions.csv", row: 0)
+    ) {
         self.patientID = patientID; self.date = date; self.lesion = lesion; self.kind = kind
         self.viableMM = viableMM; self.progression = progression; self.source = source
     }
@@ -524,19 +526,20 @@ public struct ToxicityWindowTally: Sendable, Hashable, Codable {
         if recordedCount > 0 {
             let grades = recordedGrades.keys.sorted().map { "grade \($0): \(recordedGrades[$0]!)" }.joined(
                 separator: ", ")
-            parts.append("""
+            parts.append(
+                """
                 \(recordedCount) toxicity record\(recordedCount == 1 ? "" : "s") outside the grading window, not \
                 graded 
                 """
-                         + """
-                             (\(recordedBeforeRTStart.count) before RT start, \(recordedAfterWindow.count) after the \
-                             window; \(grades))
-                             """)
+                    + """
+                    (\(recordedBeforeRTStart.count) before RT start, \(recordedAfterWindow.count) after the \
+                    window; \(grades))
+                    """)
         }
         if !labsAfterWindow.isEmpty {
             parts.append(
                 "\(labsAfterWindow.count) laboratory value\(labsAfterWindow.count == 1 ? "" : "s") after the grading "
-                         + "window, not graded")
+                    + "window, not graded")
         }
         return parts.joined(separator: "; ")
     }

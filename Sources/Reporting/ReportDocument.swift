@@ -561,7 +561,7 @@ public struct ReportDocument: Sendable {
                     <figure id=\"figure-\(id)\" style=\"--print-width: \
                     \(SVG.num(printed, decimals: 1))mm\">\n\(Self.inlineSVG(f.svg))\n<figcaption><strong>
                     """
-                    + """
+                        + """
                         \(Self.htmlEscape(Self.figureName(number ?? ""))).</strong> \
                         \(Self.htmlEscape(f.caption))</figcaption>\n</figure>\n
                         """
@@ -866,7 +866,7 @@ public struct ReportDocument: Sendable {
                 let alt = Self.markdownEscape(f.caption).replacingOccurrences(of: "\n", with: " ")
                 parts.append(
                     "![\(alt)](figures/\(Self.urlPath(f.fileName)))\n\n**\(Self.markdownEscape(Self.figureName(number ?? ""))).** "
-                             + Self.markdownEscape(f.caption))
+                        + Self.markdownEscape(f.caption))
             case .code(let text):
                 var body = text.hasSuffix("\n") ? String(text.dropLast()) : text
                 var fence = "```"

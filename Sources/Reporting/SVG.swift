@@ -151,10 +151,11 @@ enum SVG {
             "text",
             [
                 ("class", "watermark"), ("x", num(cx)), ("y", num(cy + size / 3)), ("text-anchor", "middle"),
-                                ("font-size", num(size)), ("font-weight", "bold"), ("fill", "#000000"),
-                                ("fill-opacity", "0.08"), ("letter-spacing", num(size / 10)),
-                                ("transform", "rotate(-25 \(num(cx)) \(num(cy)))"), ("pointer-events", "none")],
-                       content: escape(text)) + "\n"
+                ("font-size", num(size)), ("font-weight", "bold"), ("fill", "#000000"),
+                ("fill-opacity", "0.08"), ("letter-spacing", num(size / 10)),
+                ("transform", "rotate(-25 \(num(cx)) \(num(cy)))"), ("pointer-events", "none"),
+            ],
+            content: escape(text)) + "\n"
     }
 
     /// `svg` (one of ours, or any SVG with a viewBox) with ``watermark(_:width:height:)`` added
