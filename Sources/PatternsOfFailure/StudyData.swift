@@ -63,7 +63,7 @@ public struct StudyData: Sendable {
     public init(cohort: Cohort, plan: StudyPlan) throws {
         self.plan = plan
         let failuresByPatient = Dictionary(grouping: plan.classifiedFailures(cohort.failures), by: \.patientID)
-        let labsByPatient = Dictionary(grouping: cohort.labs, by: \.patientID)
+        let labsByPatient = Self.positions(cohort.labs, \.patientID)   // positions, not copies: labs are many
         let toxByPatient = Dictionary(grouping: cohort.toxicities, by: \.patientID)
         let lesionsByPatient = Dictionary(grouping: cohort.lesions, by: \.patientID)
         let criteria = ResponseCriteria(rawValue: plan.responseCriteria) ?? .mRECIST
@@ -72,7 +72,8 @@ public struct StudyData: Sendable {
         records = cohort.patients.map { p in
             let origin = Derive.origin(p, plan: plan)
             let h = FailureHistory(failures: failuresByPatient[p.id] ?? [], origin: origin, landmarkDays: plan.landmarkDays)
-            let tox = ToxicityGrading.worstGrades(patient: p, labs: labsByPatient[p.id] ?? [], recorded: toxByPatient[p.id] ?? [], plan: plan)
+            let labs = labsByPatient[p.id].map { $0.map { cohort.labs[$0] } } ?? []
+            let tox = ToxicityGrading.worstGrades(patient: p, labs: labs, recorded: toxByPatient[p.id] ?? [], plan: plan)
             problems += tox.problems
             outside += tox.outsideWindow
             var response = p.response3Months
@@ -133,6 +134,27 @@ public struct StudyData: Sendable {
 }
 
 extension StudyData {
+    /// The positions of each patient's records in `records`, in order, by patient id (records of one patient
+    /// usually follow one another, so the id is looked up once per run of rows).
+    ///
+    /// - Complexity: O(records) expected time.
+    static func positions<T>(_ records: [T], _ id: KeyPath<T, String>) -> [String: [Int]] {
+        var byID: [String: [Int]] = [:]
+        var run: [Int] = []
+        var current: String? = nil
+        for (i, r) in records.enumerated() {
+            let key = r[keyPath: id]
+            if key != current {
+                if let current { byID[current, default: []].append(contentsOf: run) }
+                run.removeAll(keepingCapacity: true)
+                current = key
+            }
+            run.append(i)
+        }
+        if let current { byID[current, default: []].append(contentsOf: run) }
+        return byID
+    }
+
     /// The derived data as a table, one row per patient: for each endpoint its time (plan units), status
     /// (1 event, 0 censored) and cause (1 event, 2 competing event, 0 censored); for each factor its level
     /// index (0 = first level; empty when not known). Written to `data/derived.csv` with every report, so

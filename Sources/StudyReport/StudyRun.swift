@@ -50,10 +50,10 @@ public enum StudyRun {
     /// - Complexity: Dominated by the model fits, O(patients × terms² × iterations) per model.
     public static func run(reading: CohortReading, plan: StudyPlan, output: URL, synthetic: Bool = false,
                            toolVersion: String = PofVersion.string) throws -> Summary {
-        let results = try analyse(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion)
+        let (results, data) = try analyseKeepingData(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion)
         var files = try StudyReportWriter.write(results, to: output)
         // The derived data the analyses used, for recomputation elsewhere.
-        if let cohort = reading.cohort, let data = try? StudyData(cohort: cohort, plan: plan) {
+        if let cohort = reading.cohort {
             let table = data.derivedTable()
             try OutputDirectory.prepare(output, subdirectories: ["data"])
             try CSVOutput.string(header: table.header, rows: table.rows)
@@ -74,6 +74,12 @@ public enum StudyRun {
     /// - Throws: ``Failure``.
     public static func analyse(reading: CohortReading, plan: StudyPlan, synthetic: Bool = false,
                                toolVersion: String = PofVersion.string) throws -> StudyResults {
+        try analyseKeepingData(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion).results
+    }
+
+    /// ``analyse(reading:plan:synthetic:toolVersion:)``, also returning the derived data the analyses used.
+    static func analyseKeepingData(reading: CohortReading, plan: StudyPlan, synthetic: Bool,
+                                   toolVersion: String) throws -> (results: StudyResults, data: StudyData) {
         guard !reading.hasErrors, let cohort = reading.cohort else {
             throw Failure.invalidInput(errors: reading.errors, warnings: reading.warnings)
         }
@@ -86,7 +92,11 @@ public enum StudyRun {
             .map(\.description)
             + reading.exclusions.filter { !($0.column.map(used.contains) ?? false) }
                 .map { "\($0.file): \($0.count) value(s) not used (\($0.reason))" }
-        do { return try analysis.run() } catch let e as StudyPlan.PlanError { throw Failure.plan(e.description) }
+        do {
+            if cohort.patients.isEmpty { _ = try analysis.run() }   // throws: the cohort has no patients
+            let data = try analysis.data()
+            return (try analysis.run(with: data), data)
+        } catch let e as StudyPlan.PlanError { throw Failure.plan(e.description) }
     }
 
     /// The short text summary the command line prints.
