@@ -459,7 +459,7 @@ public enum CohortReader {
     private static func read(_ given: [CohortInput], extraIssues: [ValidationIssue],
                              failureTypes: FailureVocabulary) -> CohortReading {
         let log = CohortIssueLog()
-        var inputs: [InputFile] = []
+        var hashed: [(role: CohortFileRole, name: String, sha256: Background<String>, rows: Int)] = []
         var exclusions: [InputExclusion] = []
         var tables: [CohortFileRole: CohortTable] = [:]
         for issue in extraIssues { log.add(issue) }
@@ -472,6 +472,7 @@ public enum CohortReader {
                 continue
             }
             log.fileOrder.append(input.name)
+            let sha256 = Background { SHA256.hexDigest(bytes) }   // on another core while the file is parsed
             let table: CSVTable?
             do {
                 table = try CSVTable(bytes: bytes, sourceName: input.name)
@@ -483,8 +484,7 @@ public enum CohortReader {
                 table = nil
                 log.add(.error, file: input.name, row: 0, column: nil, value: nil, message: "\(error)")
             }
-            inputs.append(InputFile(role: input.role.rawValue, name: input.name, sha256: SHA256.hexDigest(bytes),
-                                    rows: table?.rowCount ?? 0))
+            hashed.append((input.role, input.name, sha256, table?.rowCount ?? 0))
             if let table {
                 log.columnOrder[input.name] = Dictionary(uniqueKeysWithValues: table.columnNames.enumerated().map { ($1, $0) })
                 exclusions += CohortValidation.checkHeader(table, role: input.role, log: log)
@@ -511,6 +511,10 @@ public enum CohortReader {
         let labs = tables.removeValue(forKey: .labs).map { readLabs($0, patients: known) }
         let toxicities = tables.removeValue(forKey: .toxicities).map { readToxicities($0, patients: known) }
 
+        let inputs = hashed.map { f in
+            // The hash cannot fail: `value()` only waits for it.
+            InputFile(role: f.role.rawValue, name: f.name, sha256: (try? f.sha256.value()) ?? "", rows: f.rows)
+        }
         let issues = log.sorted()
         var cohort: Cohort? = nil
         if !issues.contains(where: { $0.severity == .error }) {

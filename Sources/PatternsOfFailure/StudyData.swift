@@ -67,34 +67,48 @@ public struct StudyData: Sendable {
         let toxByPatient = Dictionary(grouping: cohort.toxicities, by: \.patientID)
         let lesionsByPatient = Dictionary(grouping: cohort.lesions, by: \.patientID)
         let criteria = ResponseCriteria(rawValue: plan.responseCriteria) ?? .mRECIST
-        var problems: [String] = [], disagreements: [String] = []
-        var outside = 0
-        records = cohort.patients.map { p in
-            let origin = Derive.origin(p, plan: plan)
-            let h = FailureHistory(failures: failuresByPatient[p.id] ?? [], origin: origin, landmarkDays: plan.landmarkDays)
-            let labs = labsByPatient[p.id].map { $0.map { cohort.labs[$0] } } ?? []
-            let tox = ToxicityGrading.worstGrades(patient: p, labs: labs, recorded: toxByPatient[p.id] ?? [], plan: plan)
-            problems += tox.problems
-            outside += tox.outsideWindow
-            var response = p.response3Months
-            var best: ResponseCategory? = nil
-            if let lesions = lesionsByPatient[p.id], !lesions.isEmpty {
-                let seq = ResponseDerivation.responses(lesions: lesions, rtStart: p.rtStart, criteria: criteria)
-                let target = origin + Int((plan.responseMonths * StudyPlan.TimeUnit.months.days).rounded())
-                let window = plan.responseWindowMonths * StudyPlan.TimeUnit.months.days
-                let atLandmark = seq.filter { abs(Double($0.date - target)) <= window }
-                    .min { abs($0.date - target) < abs($1.date - target) }?.response
-                if let computed = atLandmark {
-                    if let recorded = p.response3Months, recorded != computed {
-                        disagreements.append("\(p.id): recorded \(recorded.rawValue), from lesions \(computed.rawValue)")
-                    }
-                    response = computed
-                }
-                if !seq.isEmpty { best = ResponseAssessment.bestOverallResponse(seq.map(\.response)) }
-            }
-            return PatientRecord(patient: p, history: h, stage: Derive.stage(p), childPugh: Derive.childPugh(p),
-                                 toxicity: tox.grades, response: response, bestResponse: best ?? response)
+        // Each patient's record depends only on that patient's rows: chunks of patients are derived on all
+        // cores and joined in cohort order (the same records and messages, in the same order, as one pass).
+        struct Part {
+            var records: [PatientRecord] = []
+            var problems: [String] = [], disagreements: [String] = []
+            var outside = 0
         }
+        let parts = parallelChunks(cohort.patients.count) { range -> Part in
+            var part = Part()
+            part.records.reserveCapacity(range.count)
+            for i in range {
+                let p = cohort.patients[i]
+                let origin = Derive.origin(p, plan: plan)
+                let h = FailureHistory(failures: failuresByPatient[p.id] ?? [], origin: origin, landmarkDays: plan.landmarkDays)
+                let labs = labsByPatient[p.id].map { $0.map { cohort.labs[$0] } } ?? []
+                let tox = ToxicityGrading.worstGrades(patient: p, labs: labs, recorded: toxByPatient[p.id] ?? [], plan: plan)
+                part.problems += tox.problems
+                part.outside += tox.outsideWindow
+                var response = p.response3Months
+                var best: ResponseCategory? = nil
+                if let lesions = lesionsByPatient[p.id], !lesions.isEmpty {
+                    let seq = ResponseDerivation.responses(lesions: lesions, rtStart: p.rtStart, criteria: criteria)
+                    let target = origin + Int((plan.responseMonths * StudyPlan.TimeUnit.months.days).rounded())
+                    let window = plan.responseWindowMonths * StudyPlan.TimeUnit.months.days
+                    let atLandmark = seq.filter { abs(Double($0.date - target)) <= window }
+                        .min { abs($0.date - target) < abs($1.date - target) }?.response
+                    if let computed = atLandmark {
+                        if let recorded = p.response3Months, recorded != computed {
+                            part.disagreements.append("\(p.id): recorded \(recorded.rawValue), from lesions \(computed.rawValue)")
+                        }
+                        response = computed
+                    }
+                    if !seq.isEmpty { best = ResponseAssessment.bestOverallResponse(seq.map(\.response)) }
+                }
+                part.records.append(PatientRecord(patient: p, history: h, stage: Derive.stage(p), childPugh: Derive.childPugh(p),
+                                                  toxicity: tox.grades, response: response, bestResponse: best ?? response))
+            }
+            return part
+        }
+        records = parts.flatMap(\.records)
+        let problems = parts.flatMap(\.problems), disagreements = parts.flatMap(\.disagreements)
+        let outside = parts.reduce(0) { $0 + $1.outside }
         toxicityProblems = problems
         toxicityOutsideWindow = outside
         responseDisagreements = disagreements

@@ -21,6 +21,9 @@ public enum StudyReportWriter {
         try OutputDirectory.prepare(directory, subdirectories: ["tables", "figures"])
         let builder = StudyReportBuilder(results: results)
         let document = builder.document()
+        // The Word document (its figures rasterized by a helper program) is made on another thread while the
+        // other files are written.
+        let word = Background { try WordDocument(document).data() }
         var written: [String] = []
         func put(_ text: String, _ path: String) throws {
             try text.write(to: directory.appendingPathComponent(path), atomically: true, encoding: .utf8)
@@ -28,7 +31,6 @@ public enum StudyReportWriter {
         }
         try put(document.html(), "report.html")
         try put(document.markdown(), "report.md")
-        try WordDocument(document).data().write(to: directory.appendingPathComponent("report.docx"), options: .atomic)
         written.append("report.docx")
         for f in document.figureFiles { try put(f.svg, "figures/\(f.fileName)") }
         for (name, table) in builder.tables() {
@@ -36,6 +38,7 @@ public enum StudyReportWriter {
         }
         try put(JSONOutput.string(results), "results.json")
         try put(results.provenance.plan.yaml, "plan.yaml")
+        try word.value().write(to: directory.appendingPathComponent("report.docx"), options: .atomic)
         return written
     }
 }

@@ -51,13 +51,15 @@ public enum StudyRun {
     public static func run(reading: CohortReading, plan: StudyPlan, output: URL, synthetic: Bool = false,
                            toolVersion: String = PofVersion.string) throws -> Summary {
         let (results, data) = try analyseKeepingData(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion)
-        var files = try StudyReportWriter.write(results, to: output)
-        // The derived data the analyses used, for recomputation elsewhere.
-        if let cohort = reading.cohort {
+        // The derived data the analyses used, for recomputation elsewhere (made while the report is written).
+        let derived = Background { () -> String in
             let table = data.derivedTable()
+            return CSVOutput.string(header: table.header, rows: table.rows)
+        }
+        var files = try StudyReportWriter.write(results, to: output)
+        if let cohort = reading.cohort {
             try OutputDirectory.prepare(output, subdirectories: ["data"])
-            try CSVOutput.string(header: table.header, rows: table.rows)
-                .write(to: output.appendingPathComponent("data/derived.csv"), atomically: true, encoding: .utf8)
+            try derived.value().write(to: output.appendingPathComponent("data/derived.csv"), atomically: true, encoding: .utf8)
             files.append("data/derived.csv")
             if results.failureClassification != nil {   // the failures with their dose summaries and class under each rule
                 let f = FailureClassificationSummary.failureTable(cohort.failures, plan: plan)
