@@ -1,3 +1,5 @@
+import Tabular
+
 //
 //  DosimetricClassification.swift
 //  Oncology
@@ -270,9 +272,7 @@ public enum DosimetricRule: String, CaseIterable, Sendable, Hashable, Codable {
     /// - Parameter t: The thresholds used.
     /// - Returns: A sentence ending with a period.
     public func methodsSentence(_ t: DosimetricThresholds) -> String {
-        func n(_ x: Double) -> String {
-            x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
-        }
+        func n(_ x: Double) -> String { NumberFormat.plain(x) }
         let hd = n(t.highDoseFraction * 100)
         switch self {
         case .volumeInIsodose:

@@ -1,4 +1,5 @@
 import Oncology
+import Tabular
 
 /// Table 1, patient characteristics: counts with percentages and medians with ranges, a "Not recorded"
 /// row for every characteristic with missing values, and the plan's risk factors with their levels.
@@ -102,7 +103,7 @@ enum CharacteristicsTable {
         }
         medianRow("Dose", "Total dose (median, Gy)", d.map(\.patient.totalDoseGy), unit: "Gy")
         medianRow("Dose", "Dose/fraction (median, Gy)", d.map { Derive.dosePerFraction($0.patient) }, unit: "Gy")
-        medianRow("Dose", "BED\(StudyPlan.decimal(plan.alphaBeta)) (median, Gy)", d.map { Derive.bed($0.patient, alphaBeta: plan.alphaBeta) }, unit: "Gy")
+        medianRow("Dose", "BED\(NumberFormat.plain(plan.alphaBeta)) (median, Gy)", d.map { Derive.bed($0.patient, alphaBeta: plan.alphaBeta) }, unit: "Gy")
         medianRow("Dose", "EQD2 (median, Gy)", d.map { Derive.eqd2($0.patient, alphaBeta: plan.alphaBeta) }, unit: "Gy")
         let bsa = d.compactMap { Derive.bsa($0.patient) }
         medianRow("Body-surface area", "BSA, Mosteller (median, m²)", bsa, unit: "m²")

@@ -37,6 +37,7 @@
 //
 
 import Foundation
+import Tabular
 
 /// The five CSV files of a simulated cohort, in the input format of docs/input-format.md.
 public struct SimulatedCohort: Sendable, Hashable {
@@ -814,7 +815,7 @@ extension CohortSimulator {
                 let s = String(k + 1)
                 id[i] = "P" + String(repeating: "0", count: width - s.count) + s
             }
-            func f(_ v: Double, _ d: Int) -> String { FixedDecimal.format(v, decimals: d) }
+            func f(_ v: Double, _ d: Int) -> String { NumberFormat.fixed(v, d) }
             func yn(_ b: Bool) -> String { b ? "yes" : "no" }
 
             var patients = "id,age,sex,viral,child_pugh,bilirubin,albumin,inr,ascites,encephalopathy,icg_r15,t_stage,n_stage,m_stage,"
@@ -954,21 +955,21 @@ extension CohortSimulator {
             switch test {
             case "neutrophils":
                 let v = pick([(2100, 5200), (1550, 1750), (1050, 1450), (550, 950), (100, 450)])
-                return FixedDecimal.format((v / 10).rounded() * 10, decimals: 0)
+                return NumberFormat.fixed((v / 10).rounded() * 10, 0)
             case "platelets":
                 let v = pick([(155_000, 290_000), (80_000, 145_000), (52_000, 73_000), (27_000, 48_000), (8_000, 23_000)])
-                return FixedDecimal.format((v / 1000).rounded() * 1000, decimals: 0)
+                return NumberFormat.fixed((v / 1000).rounded() * 1000, 0)
             case "hemoglobin":
                 let normal = male ? (13.3, 15.8) : (12.3, 14.6)
                 let v = pick([normal, (10.2, male ? 12.8 : 11.8), (8.2, 9.8), (6.7, 7.8), (5.2, 6.3)])
-                return FixedDecimal.format(v, decimals: 1)
+                return NumberFormat.fixed(v, 1)
             case "ast", "alt":
                 let v = pick([(14, 38), (45, 95), (106, 195), (210, 780), (830, 2400)])
-                return FixedDecimal.format(v, decimals: 0)
+                return NumberFormat.fixed(v, 0)
             default:
-                if isBaseline { return FixedDecimal.format(baselineBilirubin, decimals: 1) }
+                if isBaseline { return NumberFormat.fixed(baselineBilirubin, 1) }
                 let v = pick([(0.3, 1.1), (1.3, 1.7), (1.9, 3.5), (3.8, 11.5), (12.5, 24.0)])
-                return FixedDecimal.format(v, decimals: 1)
+                return NumberFormat.fixed(v, 1)
             }
         }
     }

@@ -65,7 +65,7 @@ public struct FactorDefinition: Sendable, Equatable, Codable {
     func generatedLevels(components: [FactorDefinition]) -> [String] {
         switch rule {
         case .cutPoints(let c):
-            let t = c.map(PlanYAMLWriter.decimal)
+            let t = c.map(NumberFormat.plain)
             if t.count == 1 { return ["< \(t[0])", "≥ \(t[0])"] }
             return ["< \(t[0])"] + (1..<t.count).map { "\(t[$0 - 1]) to < \(t[$0])" } + ["≥ \(t.last!)"]
         case .groups(let g): return g.map(\.label)
@@ -218,7 +218,7 @@ public enum PaperFactors {
         case "afp": return .init(name: "afp", label: "Pre-CCRT AFP", unit: "IU/ml", variable: "afp", rule: .cutPoints([afp]))
         case "pivka": return .init(name: "pivka", label: "Pre-CCRT PIVKA-II", unit: "mAU/ml", variable: "pivka", rule: .cutPoints([pivka]))
         case "markers":
-            let a = PlanYAMLWriter.decimal(afp), p = PlanYAMLWriter.decimal(pivka)
+            let a = NumberFormat.plain(afp), p = NumberFormat.plain(pivka)
             return .init(name: "markers", label: "Pre-CCRT AFP & PIVKA-II", variable: "", rule: .allOf(["afp", "pivka"]),
                          levelLabels: ["AFP < \(a) or PIVKA-II < \(p)", "AFP ≥ \(a) & PIVKA-II ≥ \(p)"])
         default: return nil

@@ -1,4 +1,5 @@
 import Oncology
+import Tabular
 
 /// The optional failures.csv columns carrying the planning system's dose summaries.
 enum FailureColumns {
@@ -150,7 +151,7 @@ public struct FailureClassificationSummary: Codable, Sendable {
         let assigned = plan.classifiedFailures(failures)
         let header = ["id", "date", "site", "organ"] + FailureColumns.dosimetry
             + DosimetricRule.allCases.map { "class_" + $0.rawValue } + ["failure_type_used"]
-        func num(_ x: Double?) -> String { x.map(StudyPlan.decimal) ?? "" }
+        func num(_ x: Double?) -> String { x.map(NumberFormat.plain) ?? "" }
         func yn(_ x: Bool?) -> String { x.map { $0 ? "yes" : "no" } ?? "" }
         let rows = zip(failures, assigned).map { f, used -> [String] in
             let d = f.dosimetry ?? FailureDosimetry()

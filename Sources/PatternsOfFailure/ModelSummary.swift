@@ -1,4 +1,5 @@
 import Survival
+import Tabular
 
 /// Multivariable models of an endpoint on the plan's factors, with each term's estimability: Cox
 /// (``cox(_:terms:plan:exclusions:)``) and, for failure endpoints, Fine–Gray beside cause-specific Cox
@@ -145,7 +146,7 @@ enum ModelSummary {
         let estimable = hrs.filter(\.estimable).count
         let epv = Double(model.events) / Double(max(1, estimable))
         if epv < 10 && estimable > 0 {
-            warnings.append("\(model.events) events for \(estimable) estimable term\(estimable == 1 ? "" : "s"): \(NumberText.one(epv)) events per term (fewer than 10); estimates may be unstable")
+            warnings.append("\(model.events) events for \(estimable) estimable term\(estimable == 1 ? "" : "s"): \(NumberFormat.fixed(epv, 1)) events per term (fewer than 10); estimates may be unstable")
         }
         var ph: [PHTest] = []
         if model.events >= 2 && estimable == d.columns.count {
@@ -156,7 +157,7 @@ enum ModelSummary {
             }
             ph.append(PHTest(term: "Global", chisq: z.global.test.statistic, df: z.global.test.degreesOfFreedom, p: z.global.test.pValue))
             if z.global.test.pValue < plan.alpha {
-                warnings.append("proportional-hazards assumption questionable (global test p = \(NumberText.p(z.global.test.pValue)))")
+                warnings.append("proportional-hazards assumption questionable (global test \(NumberFormat.pValueStatement(z.global.test.pValue, symbol: "p")))")
             }
         }
         let allOK = estimable == d.columns.count
@@ -202,7 +203,7 @@ enum ModelSummary {
         }
         var extra = ["Firth's penalized Cox model (as R coxphf): Breslow ties, profile penalized-likelihood 95% limits, penalized likelihood-ratio P"]
         let epv = Double(events) / Double(max(1, d.columns.count))
-        if epv < 10 { extra.append("\(events) events for \(d.columns.count) terms: \(NumberText.one(epv)) events per term (fewer than 10); the penalty reduces small-sample bias but the estimates remain uncertain") }
+        if epv < 10 { extra.append("\(events) events for \(d.columns.count) terms: \(NumberFormat.fixed(epv, 1)) events per term (fewer than 10); the penalty reduces small-sample bias but the estimates remain uncertain") }
         return result(terms, extra)
     }
 

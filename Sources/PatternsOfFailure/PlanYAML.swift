@@ -229,28 +229,6 @@ struct PlanNode {
 struct PlanYAMLWriter {
     private(set) var text = ""
 
-    /// A number as a plain decimal: integers without a point, others in the shortest form that reads back
-    /// exactly, without exponent.
-    static func decimal(_ x: Double) -> String {
-        if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
-        let s = "\(x)"
-        guard let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return s }
-        let exponent = Int(s[s.index(after: e)...])!
-        var mantissa = String(s[..<e])
-        let negative = mantissa.hasPrefix("-")
-        if negative { mantissa.removeFirst() }
-        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-        let intPart = String(parts[0]), frac = parts.count > 1 ? String(parts[1]) : ""
-        var digits = intPart + frac
-        var point = intPart.count + exponent
-        if point <= 0 { digits = String(repeating: "0", count: 1 - point) + digits; point = 1 }
-        if point >= digits.count { digits += String(repeating: "0", count: point - digits.count) }
-        var result = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
-        while result.hasSuffix("0") { result.removeLast() }
-        if result.hasSuffix(".") { result.removeLast() }
-        return (negative ? "-" : "") + result
-    }
-
     /// A scalar, quoted when YAML would read it as something else.
     static func scalar(_ s: String) -> String {
         let plainSafe = !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || "_-. /()+".contains($0) }
@@ -263,9 +241,9 @@ struct PlanYAMLWriter {
     mutating func line(_ indent: Int, _ s: String) { text += String(repeating: "  ", count: indent) + s + "\n" }
     mutating func comment(_ s: String) { text += "# " + s + "\n" }
     mutating func key(_ indent: Int, _ k: String, _ v: String) { line(indent, "\(k): \(v)") }
-    mutating func key(_ indent: Int, _ k: String, number v: Double) { key(indent, k, Self.decimal(v)) }
+    mutating func key(_ indent: Int, _ k: String, number v: Double) { key(indent, k, NumberFormat.plain(v)) }
     mutating func key(_ indent: Int, _ k: String, numbers v: [Double]) {
-        key(indent, k, "[" + v.map(Self.decimal).joined(separator: ", ") + "]")
+        key(indent, k, "[" + v.map(NumberFormat.plain).joined(separator: ", ") + "]")
     }
     mutating func key(_ indent: Int, _ k: String, list v: [String]) {
         key(indent, k, "[" + v.map(Self.scalar).joined(separator: ", ") + "]")

@@ -1,6 +1,7 @@
 import Foundation
 import Oncology
 import Survival
+import Tabular
 
 /// A new patient's values of the plan's variables: each given, or explicitly not known.
 ///
@@ -109,7 +110,7 @@ extension StudyAnalysis {
             case .number(let x):
                 let nums = cohortValues.compactMap { v -> Double? in if case .number(let y) = v { return y } else { return nil } }
                 if let lo = nums.min(), let hi = nums.max(), x < lo || x > hi {
-                    cautions.append("\(name) = \(abs(x) < 1e15 ? StudyPlan.decimal(x) : "\(x)") is outside the cohort's range (\(StudyPlan.decimal(lo))–\(StudyPlan.decimal(hi))): predictions are an extrapolation")
+                    cautions.append("\(name) = \(abs(x) < 1e15 ? NumberFormat.plain(x) : "\(x)") is outside the cohort's range (\(NumberFormat.plain(lo))–\(NumberFormat.plain(hi))): predictions are an extrapolation")
                 }
             case .text(let t):
                 if !cohortValues.contains(where: { if case .text(let u) = $0 { return u.lowercased() == t.lowercased() } else { return false } }) {
@@ -155,7 +156,7 @@ extension StudyAnalysis {
                 let (f, level) = d.columnTerms[k]
                 guard (levels[f.name] ?? nil) == level else { continue }
                 let direction = model.hazardRatios[k] > 1 ? "higher" : "lower"
-                findings.append("\(label): \(f.label) = \(f.levels[level]) is associated with \(direction) risk in this cohort's multivariable model (HR \(fmt(model.hazardRatios[k])), 95% CI \(fmt(lo[k]))–\(fmt(hi[k])), P \(NumberText.p(p[k])) vs \(f.levels[f.reference])).")
+                findings.append("\(label): \(f.label) = \(f.levels[level]) is associated with \(direction) risk in this cohort's multivariable model (HR \(fmt(model.hazardRatios[k])), 95% CI \(fmt(lo[k]))–\(fmt(hi[k])), \(NumberFormat.pValueStatement(p[k])) vs \(f.levels[f.reference])).")
             }
             if !refuse.isEmpty { no(refuse.joined(separator: "; ")); continue }
             let unknownTerms = terms.filter { (levels[$0.factor.name] ?? nil) == nil }
@@ -179,10 +180,10 @@ extension StudyAnalysis {
                                   lower95: est.lower, upper95: est.upper, modelPatients: d.rows.count, modelEvents: model.events))
             }
             if degenerate {
-                no("the predicted probability has no usable confidence interval at \(plan.rateTimes.map(StudyPlan.decimal).joined(separator: "/")) \(plan.timeUnit.rawValue) (too few patients at risk)"); continue
+                no("the predicted probability has no usable confidence interval at \(plan.rateTimes.map(NumberFormat.plain).joined(separator: "/")) \(plan.timeUnit.rawValue) (too few patients at risk)"); continue
             }
             if epv < 10 {
-                cautions.append("\(label): the model has \(model.events) events for \(d.columns.count) terms (\(NumberText.one(epv)) per term, fewer than 10): its predictions are uncertain and may be over-fitted.")
+                cautions.append("\(label): the model has \(model.events) events for \(d.columns.count) terms (\(NumberFormat.fixed(epv, 1)) per term, fewer than 10): its predictions are uncertain and may be over-fitted.")
             }
             predictions += rows
             predicted?(e.definition, curve, d.rows.count, model.events)
@@ -199,7 +200,7 @@ extension StudyAnalysis {
         if findings.isEmpty {
             findings.append(predictions.isEmpty && refusals.count == plan.analyses.filter({ !$0.multivariable.isEmpty }).count
                 ? "No model gives a finding for this patient."
-                : "None of this patient's known factor levels is significantly associated with risk (P < \(StudyPlan.decimal(plan.alpha))) in this cohort's multivariable models.")
+                : "None of this patient's known factor levels is significantly associated with risk (P < \(NumberFormat.plain(plan.alpha))) in this cohort's multivariable models.")
         }
         let osE = data.endpoints.first { $0.definition.isOverallSurvival }
         let deaths = osE.map { $0.event.filter { $0 }.count }
@@ -214,7 +215,8 @@ extension StudyAnalysis {
             unit: plan.timeUnit.rawValue)
     }
 
-    private func fmt(_ x: Double) -> String { String(format: x < 10 ? "%.2f" : "%.1f", x) }
+    /// A hazard ratio or limit as reported: two decimals below 10, one from 10.
+    private func fmt(_ x: Double) -> String { NumberFormat.fixed(x, x < 10 ? 2 : 1) }
 }
 
 extension StudyAnalysis {

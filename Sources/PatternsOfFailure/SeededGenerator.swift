@@ -220,34 +220,19 @@ public enum DeterministicMath {
     }
 }
 
-/// Fixed-decimal formatting that does not depend on the platform's Double-to-text conversion.
+/// Rounding of simulated measurements to the precision a clinic records them with (the simulator's
+/// sampling step; their text is written by `NumberFormat.fixed`, which for an already rounded value gives
+/// exactly the rounded decimal).
 ///
 /// ```swift
-/// FixedDecimal.format(570.4, decimals: 1)   // "570.4"
-/// FixedDecimal.format(45, decimals: 1)      // "45.0"
-/// FixedDecimal.format(1641, decimals: 0)    // "1641"
+/// FixedDecimal.round(570.4499, decimals: 1)   // 570.4
+/// FixedDecimal.round(2.25, decimals: 1)       // 2.3 (half away from zero)
 /// ```
 public enum FixedDecimal {
-    /// `value` rounded half away from zero to `decimals` places (0...9) and written with exactly that
-    /// many decimals.
-    public static func format(_ value: Double, decimals: Int) -> String {
-        precondition((0...9).contains(decimals) && value.isFinite)
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = Int64((value * scale).rounded(.toNearestOrAwayFromZero))
-        let negative = scaled < 0
-        let magnitude = negative ? -scaled : scaled
-        let p = Int64(scale)
-        let whole = magnitude / p, frac = magnitude % p
-        var text = (negative ? "-" : "") + String(whole)
-        if decimals > 0 {
-            let f = String(frac)
-            text += "." + String(repeating: "0", count: decimals - f.count) + f
-        }
-        return text
-    }
-
-    /// `value` rounded to `decimals` places, as a Double (the value the text of `format` denotes).
+    /// `value` × 10^`decimals` rounded half away from zero, divided back: the nearest double to a decimal
+    /// with `decimals` places.
+    ///
+    /// - Complexity: O(`decimals`).
     public static func round(_ value: Double, decimals: Int) -> Double {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }

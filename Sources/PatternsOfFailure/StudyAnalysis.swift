@@ -1,6 +1,7 @@
 import Foundation
 import Oncology
 import Survival
+import Tabular
 
 /// Runs a patterns-of-failure study on a validated cohort: the endpoints stage (``StudyData``), then every
 /// table and figure the plan asks for, returned as ``StudyResults``.
@@ -138,7 +139,7 @@ public struct StudyAnalysis {
         if let name = plan.patternsBy, let f = data.factor(name) {
             patternsBy = PatternsByFactor(factor: name, label: f.factor.label, groups: f.factor.displayOrder.map { level in
                 Self.patternCounts(f.known.filter { f.level[$0] == level }.map { data.records[$0].history.landmarkPattern },
-                                   window: "\(f.factor.levels[level]), within \(StudyPlan.decimal(plan.landmarkMonths)) months",
+                                   window: "\(f.factor.levels[level]), within \(NumberFormat.plain(plan.landmarkMonths)) months",
                                    vocabulary: plan.failureVocabulary)
             })
         }
@@ -147,7 +148,7 @@ public struct StudyAnalysis {
         let terms = Self.toxicityTerms(data.records)
         let toxicity = ToxicitySummary(
             ctcaeVersion: plan.ctcaeVersion.rawValue,
-            window: "RT start to \(StudyPlan.decimal(plan.toxicityWindowMonths)) months after RT end",
+            window: "RT start to \(NumberFormat.plain(plan.toxicityWindowMonths)) months after RT end",
             rows: terms.map { t in
                 let g = data.records.map { $0.toxicity[t] ?? 0 }
                 return ToxicityRow(term: t, grade3: g.count(where: { $0 == 3 }), grade4: g.count(where: { $0 == 4 }),
@@ -347,7 +348,7 @@ public struct StudyAnalysis {
     static func patterns(_ d: [StudyData.PatientRecord], plan: StudyPlan, n: Int) -> PatternSummary {
         let v = plan.failureVocabulary
         let landmark = patternCounts(d.map(\.history.landmarkPattern),
-                                     window: "within \(StudyPlan.decimal(plan.landmarkMonths)) months after \(plan.origin == .rtEnd ? "RT end" : "RT start")",
+                                     window: "within \(NumberFormat.plain(plan.landmarkMonths)) months after \(plan.origin == .rtEnd ? "RT end" : "RT start")",
                                      vocabulary: v)
         let overall = patternCounts(d.map(\.history.everPattern), window: "whole follow-up", vocabulary: v)
         let first = FailurePattern.allPatterns.map { p in
@@ -383,9 +384,4 @@ extension ResponseCategory {
 extension String {
     /// The text with its first letter upper-case: "death without …" → "Death without …".
     var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
-}
-
-enum NumberText {
-    static func one(_ x: Double) -> String { String(format: "%.1f", x) }
-    static func p(_ x: Double) -> String { x < 0.001 ? "< 0.001" : String(format: "%.3f", x) }
 }

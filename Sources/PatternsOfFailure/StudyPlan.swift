@@ -1,5 +1,6 @@
 import Foundation
 import Oncology
+import Tabular
 
 /// The study plan: time origin and unit, windows, endpoints, risk factors, the analyses of each endpoint,
 /// CTCAE version and α/β. ``paper`` (also `StudyPlan()`) reproduces the CCRT patterns-of-failure paper.
@@ -158,9 +159,6 @@ public struct StudyPlan: Sendable, Equatable, Codable {
 
     /// Landmark window in days.
     public var landmarkDays: Double { landmarkMonths * TimeUnit.months.days }
-
-    /// A plan number as written in labels and YAML: "200", "2.5", "0.05".
-    public static func decimal(_ x: Double) -> String { PlanYAMLWriter.decimal(x) }
 }
 
 // MARK: - Reading
@@ -281,7 +279,7 @@ extension StudyPlan {
         }
         if let v = k["assign_failure_types"] { c.assignFailureTypes = try v.bool() }
         guard c.thresholds.marginalFromPercent <= c.thresholds.inFieldAbovePercent else {
-            throw node.error("marginal_from_percent (\(decimal(c.thresholds.marginalFromPercent))) is above in_field_above_percent (\(decimal(c.thresholds.inFieldAbovePercent)))")
+            throw node.error("marginal_from_percent (\(NumberFormat.plain(c.thresholds.marginalFromPercent))) is above in_field_above_percent (\(NumberFormat.plain(c.thresholds.inFieldAbovePercent)))")
         }
         return c
     }

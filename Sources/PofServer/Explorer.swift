@@ -50,7 +50,7 @@ public enum Explorer {
             }
             if factor != nil && variable != nil { throw ServerError(400, "give factor or variable, not both") }
             for k in cuts.indices.dropFirst() where cuts[k] <= cuts[k - 1] {
-                throw ServerError(400, "cut: cut-points must increase (\(cuts.map(StudyPlan.decimal).joined(separator: ", ")))")
+                throw ServerError(400, "cut: cut-points must increase (\(cuts.map(NumberFormat.plain).joined(separator: ", ")))")
             }
         }
     }

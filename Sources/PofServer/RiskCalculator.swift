@@ -2,6 +2,7 @@ import Foundation
 import Oncology
 import PatternsOfFailure
 import Reporting
+import Tabular
 
 /// The risk calculator: the form `pof assess` takes as options, and its answer for one patient.
 ///
@@ -96,7 +97,7 @@ public enum RiskCalculator {
         let series = SurvivalPlot.Series(label: "this patient (95% CI)", times: c.time, values: c.survival, lower: c.lower95,
                                          upper: c.upper95, endTime: maxT)
         let at = study.plan.rateTimes.map { t in
-            "\(StudyPlan.decimal(t)) \(unit): \(NumberFormat.percent(c.survival(at: t).survival))%"
+            "\(NumberFormat.plain(t)) \(unit): \(NumberFormat.percent(c.survival(at: t).survival))%"
         }
         return SurvivalPlot(title: c.label, xLabel: "Time (\(unit))", yLabel: "Probability of remaining free of the event",
                             series: [series], xTicks: ticks.count >= 2 ? ticks : [0, maxT],

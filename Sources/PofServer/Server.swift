@@ -5,6 +5,7 @@ import PatternsOfFailure
 import Reporting
 import StudyReport
 import TableAnalysis
+import Tabular
 
 /// How the server runs.
 ///
@@ -68,7 +69,7 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         let ms = (ContinuousClock.now - start) / .milliseconds(1)
-        log.write("\(request.method.rawValue) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", ms)) ms")
+        log.write("\(request.method.rawValue) \(request.uri.path) \(response.status.code) \(NumberFormat.fixed(ms, 1)) ms")
         return response
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Tabular
 
 /// A grouped horizontal bar chart, one band per category and one bar per group, each bar labelled
 /// with its text (typically "n (%)").

@@ -1,4 +1,5 @@
 import Foundation
+import Tabular
 
 /// A forest plot of hazard ratios (or any ratio) with confidence intervals on a log axis, one row
 /// per term, with the estimate and P value printed beside it.

@@ -1,4 +1,5 @@
 import Foundation
+import Tabular
 
 /// A report as data — title, metadata, sections of paragraphs, tables, figures and callouts —
 /// rendered to self-contained HTML or to Markdown.

@@ -1,10 +1,11 @@
 import Foundation
+import Tabular
 
 /// Small building blocks shared by the SVG renderers: escaping, byte-stable numbers, element
 /// builders, a colour-blind-safe palette, axis ticks and a rough text-width estimate for layout.
 ///
-/// Everything here is deterministic: coordinates are written with at most two decimals by integer
-/// arithmetic, never by `String(format:)` or locale-dependent formatters.
+/// Everything here is deterministic: coordinates are written with at most two decimals by
+/// `NumberFormat`, never by `String(format:)` or locale-dependent formatters.
 /// The printed width of a figure: a journal's single (85 mm) or double (175 mm) column, or any
 /// width. The drawing is laid out on a canvas as many units wide as needed for its smallest text to
 /// print at `smallestTextPoints` (7 pt by default) at that width; the SVG's `width` and `height` are
@@ -59,24 +60,12 @@ enum SVG {
 
     // MARK: Numbers
 
-    /// A coordinate with at most `decimals` decimals, trailing zeros dropped ("12.5", "100", "0").
-    /// Non-finite values become "0" (callers filter them out before drawing).
+    /// A coordinate with at most `decimals` decimals, trailing zeros dropped ("12.5", "100", "0"), by
+    /// ``NumberFormat/trimmed(_:maxDecimals:)``. Non-finite values become "0" (callers filter them out before
+    /// drawing); coordinates are clamped to ±9e14, far outside any drawing.
     static func num(_ value: Double, decimals: Int = 2) -> String {
         guard value.isFinite else { return "0" }
-        var scale: Int64 = 1
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * Double(scale)).rounded()
-        guard scaled < 9e15 else { return value < 0 ? "-9e15" : "9e15" }
-        let n = Int64(scaled)
-        let whole = n / scale, frac = n % scale
-        var s = (value < 0 && n != 0 ? "-" : "") + String(whole)
-        if frac != 0 {
-            var f = String(frac)
-            while f.count < decimals { f = "0" + f }
-            while f.hasSuffix("0") { f.removeLast() }
-            s += "." + f
-        }
-        return s
+        return NumberFormat.trimmed(min(max(value, -9e14), 9e14), maxDecimals: decimals)
     }
 
     /// Tick labels for `values` with the fewest decimals (0–4) that tell them apart and show them

@@ -2,6 +2,7 @@ import Foundation
 import Oncology
 import PatternsOfFailure
 import Reporting
+import Tabular
 
 /// The Methods section of the study report: study design, endpoint and failure-type definitions,
 /// response and toxicity criteria, factor definitions, statistical methods with references and software,
@@ -95,7 +96,7 @@ extension StudyReportBuilder {
         var how: String
         switch f.rule {
         case .cutPoints(let c):
-            how = "cut at " + c.map(StudyPlan.decimal).joined(separator: ", ") + (f.unit.map { " \($0)" } ?? "")
+            how = "cut at " + c.map(NumberFormat.plain).joined(separator: ", ") + (f.unit.map { " \($0)" } ?? "")
         case .groups(let g):
             how = "grouped as " + g.map { "\($0.label) (\($0.values.joined(separator: ", ")))" }.joined(separator: "; ")
         case .yesNo:
@@ -156,7 +157,7 @@ extension StudyReportBuilder {
             if used.fineGray { s += " Subdistribution hazard ratios were estimated with the Fine–Gray model (Fine & Gray 1999) beside cause-specific Cox models with the same factors." }
             stats.append(s)
         }
-        stats.append("A two-sided P < \(StudyPlan.decimal(plan.alpha)) was considered statistically significant; no adjustment was made for multiple comparisons.")
+        stats.append("A two-sided P < \(NumberFormat.plain(plan.alpha)) was considered statistically significant; no adjustment was made for multiple comparisons.")
         blocks.append(.paragraph("Statistical analysis. " + stats.joined(separator: " ")))
 
         // Software.

@@ -2,6 +2,7 @@ import Foundation
 import Oncology
 import PatternsOfFailure
 import Reporting
+import Tabular
 
 /// The dosimetric classification of the failures: the plan's rule and a sensitivity table of the same
 /// failures under every rule the data allow (Guides/FailureClassification.md).

@@ -1,6 +1,7 @@
 import Foundation
 import PatternsOfFailure
 import Reporting
+import Tabular
 
 /// Turns ``StudyResults`` into the study report: an HTML/Markdown document, CSV tables and SVG figures.
 /// Pure formatting: every number comes from the results.

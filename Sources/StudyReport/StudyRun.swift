@@ -1,6 +1,7 @@
 import Foundation
 import PatternsOfFailure
 import Reporting
+import Tabular
 
 /// The one entry point from input files and a plan to the written report: validate, derive, analyse,
 /// write. `pof report`, `pof demo`, the server and the tests all use it.
@@ -107,12 +108,12 @@ public enum StudyRun {
         let unit = plan.timeUnit.rawValue
         let l = r.patterns.landmark
         var t = r.provenance.synthetic ? "SYNTHETIC demo cohort (not patient data)\n" : ""
-        t += "\(r.cohort.patients) patients; \(r.cohort.dead) died; median follow-up \(String(format: "%.1f", r.followUp.medianAll)) \(unit)\n"
-        t += "Failure within \(StudyPlan.decimal(plan.landmarkMonths)) months: \(l.patientsWithFailure) patients ("
+        t += "\(r.cohort.patients) patients; \(r.cohort.dead) died; median follow-up \(NumberFormat.fixed(r.followUp.medianAll, 1)) \(unit)\n"
+        t += "Failure within \(NumberFormat.plain(plan.landmarkMonths)) months: \(l.patientsWithFailure) patients ("
             + l.sites.map { "\($0.site) \($0.n)" }.joined(separator: ", ") + ")\n"
         if let os = r.survival.first(where: { plan.endpoint(named: $0.endpoint)?.isOverallSurvival ?? false }) {
-            let median = os.median.isNaN ? "not reached" : String(format: "%.1f", os.median)
-            let rates = os.rates.map { StudyPlan.decimal($0.time) + " " + unit + ": " + String(format: "%.1f", $0.estimate * 100) + "%" }
+            let median = os.median.isNaN ? "not reached" : NumberFormat.fixed(os.median, 1)
+            let rates = os.rates.map { NumberFormat.plain($0.time) + " " + unit + ": " + NumberFormat.percent($0.estimate) + "%" }
             t += "Overall survival (Kaplan–Meier): median \(median) \(unit); " + rates.joined(separator: ", ") + "\n"
         }
         let notEstimable = r.multivariate.flatMap(\.terms).filter { !$0.estimable }.count

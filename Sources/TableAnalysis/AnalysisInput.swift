@@ -33,9 +33,8 @@ public struct InputPreparation: Codable, Sendable, Equatable {
         return out
     }
 
-    static func short(_ v: Double) -> String {
-        DecimalNumber.exactInteger(v).map(String.init) ?? "\(v)"
-    }
+    /// A landmark time as written in a note: the shortest decimal that reads back exactly.
+    static func short(_ v: Double) -> String { NumberFormat.plain(v) }
 }
 
 /// How an ADTTE data set was read.

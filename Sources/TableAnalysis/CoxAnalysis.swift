@@ -262,13 +262,6 @@ extension CoxAnalysis {
     }
 }
 
-enum NumberText {
-    static func short(_ x: Double) -> String {
-        let r = (x * 10).rounded() / 10
-        return r == r.rounded() ? String(Int(r)) : String(r)
-    }
-}
-
 extension CoxAnalysis {
     /// The output terms of a fit: numbers as R reports them, with hazard ratio, limits, z and p only for the
     /// estimable terms (shared by the file mode and the fit from per-time sums).
@@ -298,7 +291,7 @@ extension CoxAnalysis {
         var warnings = names.map { "\($0) is a linear combination of earlier terms (collinear); its coefficient is not estimable (NA)" }
         let epv = Double(events) / Double(max(1, termNames.count - names.count))
         if epv < 10 && !noEvents {
-            warnings.append("only \(NumberText.short(epv)) events per estimated coefficient (fewer than 10): estimates may be unstable")
+            warnings.append("only \(NumberFormat.trimmed(epv, maxDecimals: 1)) events per estimated coefficient (fewer than 10): estimates may be unstable")
         }
         return (names, warnings, epv)
     }

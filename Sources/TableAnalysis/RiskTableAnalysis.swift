@@ -1,5 +1,6 @@
 import Reporting
 import Survival
+import Tabular
 
 /// The number at risk, events and censorings of each curve of a `pof km` result at chosen times: the
 /// table under a survival plot as data (`pof km --risk-table`), with R's `summary(survfit, times = …)`

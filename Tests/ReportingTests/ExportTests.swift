@@ -4,6 +4,7 @@ import ZIPFoundation
 import PatternsOfFailure
 @testable import Reporting
 import StudyReport
+import Tabular
 
 #if canImport(FoundationXML)
 import FoundationXML
@@ -78,12 +79,12 @@ import FoundationXML
     // MARK: YAML
 
     @Test func yamlDecimalsArePlainAndReadBackTheSame() throws {
-        #expect(StudyPlan.decimal(1e20) == "100000000000000000000")
-        #expect(StudyPlan.decimal(1.5e-5) == "0.000015")
-        #expect(StudyPlan.decimal(-2.5e-7) == "-0.00000025")
-        #expect(StudyPlan.decimal(0.05) == "0.05" && StudyPlan.decimal(3) == "3" && StudyPlan.decimal(1.5) == "1.5")
+        #expect(NumberFormat.plain(1e20) == "100000000000000000000")
+        #expect(NumberFormat.plain(1.5e-5) == "0.000015")
+        #expect(NumberFormat.plain(-2.5e-7) == "-0.00000025")
+        #expect(NumberFormat.plain(0.05) == "0.05" && NumberFormat.plain(3) == "3" && NumberFormat.plain(1.5) == "1.5")
         for x in [1e-300, 123456.789, 0.1 + 0.2, 5e-324, 1.7976931348623157e308] {
-            #expect(Double(StudyPlan.decimal(x)) == x)
+            #expect(Double(NumberFormat.plain(x)) == x)
         }
         let plan = StudyPlan()
         #expect(plan.yaml.contains("alpha: 0.05") && plan.yaml.contains("landmark_months: 3\n"))
