@@ -63,3 +63,19 @@ func parallelChunks<R>(_ count: Int, minimumChunk: Int = 2048, _ transform: (Ran
     }
     return out.map { $0! }
 }
+
+/// `transform(i)` for i in `0..<count`, each on its own thread of Dispatch's pool; the results in order.
+///
+/// - Parameter transform: The work for one item; it must only read shared state.
+package func parallelMap<R>(_ count: Int, _ transform: (Int) -> R) -> [R] {
+    if count <= 1 { return (0..<count).map(transform) }
+    var out = [R?](repeating: nil, count: count)
+    out.withUnsafeMutableBufferPointer { buffer in
+        let target = UncheckedSendable(buffer)
+        withoutActuallyEscaping(transform) { transform in
+            let work = UncheckedSendable(transform)
+            DispatchQueue.concurrentPerform(iterations: count) { k in target.value[k] = work.value(k) }
+        }
+    }
+    return out.map { $0! }
+}

@@ -23,7 +23,20 @@ public enum StudyReportWriter {
         let document = builder.document()
         // The Word document (its figures rasterized by a helper program) is made on another thread while the
         // other files are written.
-        let word = Background { try WordDocument(document).data() }
+        let word = Background { () throws -> Data in
+            // Each figure is rasterized by its own helper process, several at a time, before the document is
+            // assembled (which asks for them one by one).
+            let svgs = Array(Set(document.figureFiles.map(\.svg))).sorted()
+            let widths = svgs.map(WordDocument.rasterWidth(ofSVG:))
+            let pngs = parallelMap(svgs.count) { WordDocument.rsvgConvert(svg: svgs[$0], widthPixels: widths[$0]) }
+            var ready: [String: (width: Int, png: Data?)] = [:]
+            for (k, svg) in svgs.enumerated() { ready[svg] = (widths[k], pngs[k]) }
+            let lookup = ready
+            return try WordDocument(document, rasterize: { svg, width in
+                if let r = lookup[svg], r.width == width { return r.png }
+                return WordDocument.rsvgConvert(svg: svg, widthPixels: width)
+            }).data()
+        }
         var written: [String] = []
         func put(_ text: String, _ path: String) throws {
             try text.write(to: directory.appendingPathComponent(path), atomically: true, encoding: .utf8)
