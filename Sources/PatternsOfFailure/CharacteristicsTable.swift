@@ -21,7 +21,9 @@ enum CharacteristicsTable {
         }
         /// Counts below/above the plan's cut-point for a variable, when a one-cut factor uses it.
         func cutRows(_ section: String, variable: String, _ values: [Double]) {
-            guard let f = plan.factors.first(where: { $0.variable == variable }), case .cutPoints(let c) = f.rule else { return }
+            guard let f = plan.factors.first(where: { $0.variable == variable }), case .cutPoints(let c) = f.rule else {
+                return
+            }
             let levels = plan.resolve(f).levels
             for (i, label) in levels.enumerated() {
                 let lo = i == 0 ? -Double.infinity : c[i - 1], hi = i == c.count ? Double.infinity : c[i]
@@ -70,8 +72,10 @@ enum CharacteristicsTable {
         count("Portal vein thrombosis", "No", d.count(where: { !$0.patient.portalVeinThrombosis }))
         count("Portal vein thrombosis", "Yes", d.count(where: { $0.patient.portalVeinThrombosis }))
         let nKnown = d.filter { $0.patient.nodePositive != nil }
-        count("Lymph node metastasis", "No", nKnown.count(where: { $0.patient.nodePositive == false }), of: nKnown.count)
-        count("Lymph node metastasis", "Yes", nKnown.count(where: { $0.patient.nodePositive == true }), of: nKnown.count)
+        count(
+            "Lymph node metastasis", "No", nKnown.count(where: { $0.patient.nodePositive == false }), of: nKnown.count)
+        count(
+            "Lymph node metastasis", "Yes", nKnown.count(where: { $0.patient.nodePositive == true }), of: nKnown.count)
         notRecorded("Lymph node metastasis", known: nKnown.count)
         let afp = d.compactMap(\.patient.afp)
         medianRow("Pre-CCRT AFP", "AFP (median, IU/ml)", afp, unit: "IU/ml")
@@ -84,7 +88,9 @@ enum CharacteristicsTable {
         for f in data.factors where f.factor.definition.isAllOf {
             let known = f.known
             for level in f.factor.displayOrder {
-                count(f.factor.label, f.factor.levels[level], known.count(where: { f.level[$0] == level }), of: known.count)
+                count(
+                    f.factor.label, f.factor.levels[level], known.count(where: { f.level[$0] == level }),
+                    of: known.count)
             }
             notRecorded(f.factor.label, known: known.count)
         }
@@ -103,7 +109,9 @@ enum CharacteristicsTable {
         }
         medianRow("Dose", "Total dose (median, Gy)", d.map(\.patient.totalDoseGy), unit: "Gy")
         medianRow("Dose", "Dose/fraction (median, Gy)", d.map { Derive.dosePerFraction($0.patient) }, unit: "Gy")
-        medianRow("Dose", "BED\(NumberFormat.plain(plan.alphaBeta)) (median, Gy)", d.map { Derive.bed($0.patient, alphaBeta: plan.alphaBeta) }, unit: "Gy")
+        medianRow(
+            "Dose", "BED\(NumberFormat.plain(plan.alphaBeta)) (median, Gy)",
+            d.map { Derive.bed($0.patient, alphaBeta: plan.alphaBeta) }, unit: "Gy")
         medianRow("Dose", "EQD2 (median, Gy)", d.map { Derive.eqd2($0.patient, alphaBeta: plan.alphaBeta) }, unit: "Gy")
         let bsa = d.compactMap { Derive.bsa($0.patient) }
         medianRow("Body-surface area", "BSA, Mosteller (median, m²)", bsa, unit: "m²")
@@ -113,7 +121,9 @@ enum CharacteristicsTable {
         for f in data.factors where !f.factor.definition.isAllOf && !shown.contains(f.factor.definition.variable) {
             let known = f.known
             for level in f.factor.displayOrder {
-                count(f.factor.label, f.factor.levels[level], known.count(where: { f.level[$0] == level }), of: known.count)
+                count(
+                    f.factor.label, f.factor.levels[level], known.count(where: { f.level[$0] == level }),
+                    of: known.count)
             }
             notRecorded(f.factor.label, known: known.count)
         }

@@ -32,7 +32,10 @@ struct PlanNode {
     /// - Throws: ``StudyPlan/PlanError`` for text that is too large, not YAML, or not a mapping.
     static func root(yaml: String, source: String) throws -> PlanNode? {
         guard yaml.utf8.count <= maximumBytes else {
-            throw StudyPlan.PlanError(description: "\(source): the plan is \(yaml.utf8.count) bytes; at most \(maximumBytes) are read (a plan is a short text file)")
+            throw StudyPlan.PlanError(description: """
+                \(source): the plan is \(yaml.utf8.count) bytes; at most \(maximumBytes) are read (a plan is a short \
+                text file)
+                """)
         }
         try checkNesting(yaml, source: source)
         let node: Node?
@@ -86,7 +89,9 @@ struct PlanNode {
                     // "- " and "? " open a nested entry; other leading blanks indent.
                     if previous == 0x2D || previous == 0x3F {
                         chain += 1
-                        if chain > maximumFlowDepth { throw fail(lineNumber, "more than \(maximumFlowDepth) nested entries") }
+                        if chain > maximumFlowDepth {
+                            throw fail(lineNumber, "more than \(maximumFlowDepth) nested entries")
+                        }
                     } else {
                         indentation += 1
                         if indentation > maximumIndentation {
@@ -104,7 +109,9 @@ struct PlanNode {
             case 0x22 where opensScalar, 0x27 where opensScalar: quote = b
             case 0x5B, 0x7B:
                 flow += 1
-                if flow > maximumFlowDepth { throw fail(lineNumber, "brackets nested more than \(maximumFlowDepth) deep") }
+                if flow > maximumFlowDepth {
+                    throw fail(lineNumber, "brackets nested more than \(maximumFlowDepth) deep")
+                }
             case 0x5D, 0x7D: flow = max(0, flow - 1)
             default: break
             }
@@ -114,7 +121,10 @@ struct PlanNode {
     private func visit() throws {
         budget.remaining -= 1
         if budget.remaining < 0 {
-            throw StudyPlan.PlanError(description: "\(source): the plan expands to more than \(Self.maximumNodes) values (nested aliases?); write it out plainly")
+            throw StudyPlan.PlanError(description: """
+                \(source): the plan expands to more than \(Self.maximumNodes) values (nested aliases?); write it out \
+                plainly
+                """)
         }
     }
 
@@ -145,7 +155,8 @@ struct PlanNode {
             let key = ks.string
             let p = path.isEmpty ? key : "\(path).\(key)"
             guard seen.insert(key).inserted else {
-                throw PlanNode(node: k, path: p, source: source, budget: budget).error("key given twice; give each key once")
+                throw PlanNode(node: k, path: p, source: source, budget: budget).error(
+                    "key given twice; give each key once")
             }
             guard known.contains(key) else {
                 throw PlanNode(node: k, path: p, source: source, budget: budget)

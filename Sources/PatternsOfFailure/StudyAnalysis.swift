@@ -12,13 +12,22 @@ import Tabular
 /// results.patterns.landmark.patientsWithFailure   // 47 on the demo cohort
 /// ```
 public struct StudyAnalysis {
+    /// The validated cohort.
     public let cohort: Cohort
+    /// The study plan.
     public let plan: StudyPlan
+    /// Whether the cohort is the built-in synthetic demo (the report then says so on every page).
     public var synthetic = false
+    /// When the analysis ran, ISO 8601 in UTC (`2026-01-01T00:00:00Z`); set it for reproducible output.
     public var generatedAt = ISO8601DateFormatter().string(from: Date())
+    /// The version written into the results' provenance (``PofVersion/string`` by default).
     public var toolVersion = PofVersion.string
+    /// Warnings from earlier stages (reading, the plan) to carry into the results' warnings.
     public var warnings: [String] = []
 
+    /// An analysis of `cohort` under `plan`.
+    ///
+    /// - Complexity: O(1); the work is done by ``run()``.
     public init(cohort: Cohort, plan: StudyPlan) {
         self.cohort = cohort
         self.plan = plan
@@ -27,12 +36,18 @@ public struct StudyAnalysis {
     /// The endpoints stage for this cohort and plan.
     ///
     /// - Throws: ``StudyPlan/PlanError`` when the plan's factors do not fit the data.
+    ///
+    /// - Complexity: O(*n* · (*e* + *f*)) for *n* patients, *e* endpoints and *f* factors.
     public func data() throws -> StudyData { try StudyData(cohort: cohort, plan: plan) }
 
     /// Every result of the plan.
     ///
     /// - Throws: ``StudyPlan/PlanError`` when the plan's factors do not fit the data (an unknown variable,
     ///   a value that is not a number where cut-points need one), or when the cohort has no patients.
+    ///
+    /// - Complexity: Dominated by the Cox and Fine–Gray fits: O(*n* · *p*² · *k*) per model for *n* patients, *p* terms
+    /// and *k* Newton steps, and O(*n* log *n*) per survival curve; a 1,000-patient cohort with the paper's
+    /// plan takes well under a second.
     public func run() throws -> StudyResults {
         guard !cohort.patients.isEmpty else {
             throw StudyPlan.PlanError(description: "the cohort has no patients; nothing to analyse")

@@ -7,12 +7,16 @@ import Tabular
 /// ```
 public enum CSVOutput {
     /// - Returns: The CSV text, ending with a line break.
+    ///
+    /// - Complexity: O(total length of the cells).
     public static func string(header: [String], rows: [[String]]) -> String {
         ([header] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
     /// A number for CSV: full precision (``NumberFormat/shortest(_:)``: whole numbers without a point, others
     /// the shortest text that reads back exactly); `"NA"` (R's missing value) for `nil`, NaN or infinities.
+    ///
+    /// - Complexity: O(1).
     public static func number(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "NA" }
         return NumberFormat.shortest(x)

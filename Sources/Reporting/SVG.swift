@@ -25,6 +25,8 @@ public struct FigureSize: Sendable, Equatable {
     /// - Parameters:
     ///   - millimetres: Printed width.
     ///   - smallestTextPoints: Size of the smallest text when printed at that width.
+    ///
+    /// - Complexity: O(1).
     public init(millimetres: Double, smallestTextPoints: Double = 7) {
         self.millimetres = millimetres
         self.units = (millimetres / 25.4 * 72 * SVG.smallestFont / smallestTextPoints).rounded()
@@ -127,8 +129,12 @@ enum SVG {
     static func open(id: String, width: Double, height: Double, title: String, description: String,
                      size: FigureSize? = nil) -> String {
         let w = num(width), h = num(height)
-        let physical = size.map { s in (num(s.millimetres) + "mm", num(height * s.millimetres / width) + "mm") } ?? (w, h)
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" width=\"\(physical.0)\" height=\"\(physical.1)\""
+        let physical =
+            size.map { s in (num(s.millimetres) + "mm", num(height * s.millimetres / width) + "mm") } ?? (w, h)
+        return """
+            <svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" width=\"\(physical.0)\" \
+            height=\"\(physical.1)\"
+            """
             + " role=\"img\" aria-labelledby=\"\(escape(id))-title \(escape(id))-desc\""
             + " font-family=\"sans-serif\">\n"
             + element("title", [("id", id + "-title")], content: escape(title)) + "\n"
@@ -141,7 +147,10 @@ enum SVG {
     static func watermark(_ text: String, width: Double, height: Double) -> String {
         let size = min(width / max(1, Double(text.count)) * 1.1, height / 3)
         let cx = width / 2, cy = height / 2
-        return element("text", [("class", "watermark"), ("x", num(cx)), ("y", num(cy + size / 3)), ("text-anchor", "middle"),
+        return element(
+            "text",
+            [
+                ("class", "watermark"), ("x", num(cx)), ("y", num(cy + size / 3)), ("text-anchor", "middle"),
                                 ("font-size", num(size)), ("font-weight", "bold"), ("fill", "#000000"),
                                 ("fill-opacity", "0.08"), ("letter-spacing", num(size / 10)),
                                 ("transform", "rotate(-25 \(num(cx)) \(num(cy)))"), ("pointer-events", "none")],
@@ -155,7 +164,8 @@ enum SVG {
               let vb = svg.range(of: "viewBox=\"") else { return svg }
         let numbers = svg[vb.upperBound...].prefix { $0 != "\"" }.split(separator: " ").compactMap { Double($0) }
         guard numbers.count == 4 else { return svg }
-        return String(svg[..<close.lowerBound]) + watermark(text, width: numbers[2], height: numbers[3]) + String(svg[close.lowerBound...])
+        return String(svg[..<close.lowerBound]) + watermark(text, width: numbers[2], height: numbers[3])
+            + String(svg[close.lowerBound...])
     }
 
     /// Which of the tick labels centred at `positions` to draw so that none overlap: greedy from
@@ -169,7 +179,9 @@ enum SVG {
             let half = textWidth(labels[i], size: size) / 2
             return (positions[i] - half, positions[i] + half)
         }
-        func fits(_ s: (Double, Double)) -> Bool { spans.allSatisfy { s.1 + size / 3 <= $0.0 || s.0 >= $0.1 + size / 3 } }
+        func fits(_ s: (Double, Double)) -> Bool {
+            spans.allSatisfy { s.1 + size / 3 <= $0.0 || s.0 >= $0.1 + size / 3 }
+        }
         if let keep, keep < n { shown[keep] = true; spans.append(span(keep)) }
         for i in 0..<n where !shown[i] {
             let s = span(i)
@@ -213,7 +225,8 @@ enum SVG {
         if hi - lo < 1e-12 { lo -= 0.5; hi += 0.5 }
         let rough = (hi - lo) / Double(max(1, count - 1))
         let magnitude = pow(10.0, (log10(rough)).rounded(.down))
-        let step = [1.0, 2.0, 2.5, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= rough * (1 - 1e-9) } ?? 10 * magnitude
+        let step =
+            [1.0, 2.0, 2.5, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= rough * (1 - 1e-9) } ?? 10 * magnitude
         let first = (lo / step + 1e-9).rounded(.down), last = (hi / step - 1e-9).rounded(.up)
         return stride(from: first, through: last, by: 1).map { clean($0 * step) }
     }

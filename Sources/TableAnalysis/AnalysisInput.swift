@@ -11,6 +11,8 @@ public struct InputPreparation: Codable, Sendable, Equatable {
     public var landmark: LandmarkSelection?
 
     /// A preparation with the given steps (none by default).
+    ///
+    /// - Complexity: O(1).
     public init(adtte: ADTTEMapping? = nil, landmark: LandmarkSelection? = nil) {
         self.adtte = adtte
         self.landmark = landmark

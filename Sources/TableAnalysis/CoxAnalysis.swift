@@ -46,7 +46,7 @@ public enum CoxAnalysis {
         public var statistic: Double
         /// Degrees of freedom.
         public var df: Int
-        /// Upper-tail p.
+        /// Upper-tail p-value of the χ² statistic on `df` degrees of freedom.
         public var p: Double
     }
 
@@ -82,16 +82,18 @@ public enum CoxAnalysis {
         public var chisq: Double
         /// Degrees of freedom.
         public var df: Int
-        /// Upper-tail p.
+        /// Upper-tail p-value of the χ² statistic on `df` degrees of freedom.
         public var p: Double
     }
 
+    /// The proportional-hazards test of each covariate and the global test, on Schoenfeld residuals (R's
+    /// `cox.zph`).
     public struct ZPH: Codable, Sendable {
         /// Time transform ("km", as R's default).
         public var transform: String
         /// One row per covariate.
         public var terms: [ZPHTerm]
-        /// The global test.
+        /// The global test of proportional hazards over all covariates (R's `GLOBAL` row).
         public var global: ZPHTerm
     }
 
@@ -111,7 +113,7 @@ public enum CoxAnalysis {
         public var terms: [Term]
         /// Log partial likelihood at β = 0 and at the estimate.
         public var loglik: [Double]
-        /// The global tests.
+        /// The global tests of β = 0: likelihood ratio, Wald and score (R's `summary(coxph)` bottom lines).
         public var tests: Tests
         /// Harrell's concordance of the linear predictor.
         public var concordance: ConcordanceValue
@@ -162,6 +164,9 @@ public enum CoxAnalysis {
     ///   - robust: Robust (sandwich) standard errors.
     ///   - reference: Reference level per categorical column.
     ///   - zph: Also run the proportional-hazards test (`cox.zph`).
+    ///
+    /// - Complexity: O(*n* · *p*² · *k*) for *n* rows, *p* terms and *k* Newton steps, plus O(*n* log *n*) to sort by time
+    /// (and O(*n* · *p*²) for `cox.zph`).
     public static func run(table: CSVTable, time: String, event: String, covariates: [String],
                            start: String? = nil, strata: String? = nil, weights: String? = nil,
                            ties: CoxModel.Ties = .efron, robust: Bool = false,

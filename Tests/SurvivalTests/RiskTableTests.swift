@@ -11,19 +11,7 @@ import Testing
     @Test(arguments: cases.map { $0["name"] as! String })
     func matchesR(name: String) throws {
         let c = Self.cases.first { $0["name"] as! String == name }!
-        let table = try Fixture.table(c["data"] as! String)
-        let timeCol = c["time"] as! String, eventCol = c["event"] as! String
-        let groupCol = c["group"] as? String
-        let rows = completeRows(table, [timeCol, eventCol] + (groupCol.map { [$0] } ?? []))
-        let time = table[timeCol]!.doubles(rows), event = table[eventCol]!.bools(rows)
-        var fits: [String: KaplanMeier] = [:]
-        if let groupCol {
-            for f in try KaplanMeier.byGroup(time: time, event: event, group: table[groupCol]!.strings(rows)) {
-                fits[f.group] = f.fit
-            }
-        } else {
-            fits["all"] = try KaplanMeier(time: time, event: event)
-        }
+        let fits = try Fixture.kaplanMeierCurves(c).curves
         let at = (c["at"] as! [Any]).map { number($0)! }
         for s in c["strata"] as! [[String: Any]] {
             let g = s["group"] as! String
