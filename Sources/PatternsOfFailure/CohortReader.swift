@@ -472,7 +472,20 @@ public enum CohortReader {
         }
         let given = [input(.patients, files.patients), input(.failures, files.failures), input(.lesions, files.lesions),
                      input(.labs, files.labs), input(.toxicities, files.toxicities)].compactMap { $0 }
-        return read(given, extraIssues: unreadable, failureTypes: failureTypes)
+        let reading = read(given, extraIssues: unreadable, failureTypes: failureTypes)
+        returnFreedMemory()
+        return reading
+    }
+
+    /// Hands the heap pages freed by the reading (the files' bytes, the coded columns) back to the system:
+    /// glibc keeps them otherwise, and the analysis that follows would add to them.
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+        typealias Trim = @convention(c) (Int) -> Int32   // glibc's malloc_trim (malloc.h is not in the Glibc module)
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {   // RTLD_DEFAULT
+            _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        }
+        #endif
     }
 
     /// Reads in-memory files.
@@ -536,7 +549,8 @@ public enum CohortReader {
             if let table {
                 log.columnOrder[input.name] = Dictionary(uniqueKeysWithValues: table.columnNames.enumerated().map { ($1, $0) })
                 exclusions += CohortValidation.checkHeader(table, role: input.role, log: log)
-                tables[input.role] = CohortTable(table: table, log: log)
+                // The other files' rows are checked on their own threads, each into its own log (merged below).
+                tables[input.role] = CohortTable(table: table, log: input.role == .patients ? log : CohortIssueLog())
             }
         }
 
@@ -551,13 +565,18 @@ public enum CohortReader {
 
         // The other files: each row is typed, checked against its patient and built in one pass; a file's
         // table is let go when its pass ends.
+        // labs.csv, by far the largest, is read on another thread while the others are read on this one.
         let sites = CohortVocabulary.site(failureTypes)
+        let eventLogs = [CohortFileRole.failures, .lesions, .labs, .toxicities].compactMap { tables[$0]?.log }
+        let labsWork = tables.removeValue(forKey: .labs).map { t in Background { readLabs(t, patients: known) } }
         let failures = tables.removeValue(forKey: .failures).map {
             readFailures($0, sites: sites, patients: known, failureTypes: failureTypes)
         }
         let lesions = tables.removeValue(forKey: .lesions).map { readLesions($0, patients: known) }
-        let labs = tables.removeValue(forKey: .labs).map { readLabs($0, patients: known) }
         let toxicities = tables.removeValue(forKey: .toxicities).map { readToxicities($0, patients: known) }
+        let labs = try? labsWork?.value()   // cannot fail: `value()` only waits
+        // Each file's issues joined in file order, each in the order found (as one pass over the files).
+        for fileLog in eventLogs { log.append(fileLog) }
 
         let inputs = hashed.map { f in
             // The hash cannot fail: `value()` only waits for it.
@@ -622,7 +641,8 @@ public enum CohortReader {
         let priorTreatments = PriorTreatmentColumn(t.column("prior_treatment"))
         let rtTechnique = t.column("rt_technique")
         let rtTechniques = rtTechnique.texts.map(CohortVocabulary.rtTechnique)
-        let additional = t.columnNames.filter { !CohortFileRole.patients.knownColumns.contains($0) }.map(t.column)
+        let known = CohortFileRole.patients.knownColumns
+        let additional = t.columnNames.indices.filter { !known.contains(t.columnNames[$0]) }
         let totalDose = NumberColumn(t.column("total_dose_gy")), fractions = NumberColumn(t.column("fractions"))
         let rtStart = DateColumn(t.column("rt_start")), rtEnd = DateColumn(t.column("rt_end"))
         let response = CategoryColumn(t.column("response_3m"), V.response)
@@ -660,9 +680,7 @@ public enum CohortReader {
             d.pivka = r.number(pivka)
             d.priorTreatments = r.priorTreatments(priorTreatments)
             d.rtTechnique = r.level(rtTechnique).map { rtTechniques[$0] }
-            if !additional.isEmpty {
-                for c in additional { if let text = r.text(c) { d.additional[c.name] = text } }
-            }
+            if !additional.isEmpty { d.additional = t.cells(row: i, columns: additional) }
             d.totalDose = r.number(totalDose, required: true)
             d.fractions = r.integer(fractions, required: true)
             d.rtStart = r.date(rtStart, required: true)
@@ -808,6 +826,11 @@ final class CohortIssueLog {
         entries.append(Entry(issue: issue, sequence: entries.count))
     }
 
+    /// Adds the issues of another log, in its order, after the issues already here.
+    func append(_ other: CohortIssueLog) {
+        for e in other.entries { add(e.issue) }
+    }
+
     func add(_ severity: ValidationIssue.Severity, file: String, row: Int, column: String?, value: String?,
              message: String) {
         add(ValidationIssue(severity, file: file, row: row, column: column, value: value, message: message))
@@ -884,6 +907,17 @@ final class CohortTable {
         }
         coded[name] = c
         return c
+    }
+
+    /// The trimmed texts of a row's non-missing cells in `columns` (positions in the header), by column name:
+    /// read row by row, so that a file with thousands of such columns is read in one pass.
+    func cells(row index: Int, columns positions: [Int]) -> [String: String] {
+        guard let table else { return [:] }
+        var cells: [String: String] = [:]
+        for c in positions where !table.isMissing(row: index, column: c) {
+            cells[columnNames[c]] = table.cell(row: index, column: c).trimmingSpacesAndTabs
+        }
+        return cells
     }
 
     /// Lets the table go: every column needed has been coded.

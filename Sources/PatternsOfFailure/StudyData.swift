@@ -85,7 +85,7 @@ public struct StudyData: Sendable {
     public init(cohort: Cohort, plan: StudyPlan) throws {
         self.plan = plan
         let failuresByPatient = Dictionary(grouping: plan.classifiedFailures(cohort.failures), by: \.patientID)
-        let labsByPatient = Self.positions(cohort.labs, \.patientID)   // positions, not copies: labs are many
+        let labsByPatient = Self.positions(cohort.labs) { $0.patientID }   // positions, not copies: labs are many
         let toxByPatient = Dictionary(grouping: cohort.toxicities, by: \.patientID)
         let lesionsByPatient = Dictionary(grouping: cohort.lesions, by: \.patientID)
         let criteria = ResponseCriteria(rawValue: plan.responseCriteria) ?? .mRECIST
@@ -135,8 +135,9 @@ public struct StudyData: Sendable {
         toxicityOutsideWindow = outside
         responseDisagreements = disagreements
         let recs = records
-        endpoints = plan.endpoints.map { e in
-            EndpointColumn(definition: e, observations: recs.map { e.observation(for: $0.patient, history: $0.history, plan: plan) })
+        endpoints = parallelMap(plan.endpoints.count) { k in
+            let e = plan.endpoints[k]
+            return EndpointColumn(definition: e, observations: recs.map { e.observation(for: $0.patient, history: $0.history, plan: plan) })
         }
         // Variables must exist: derived, or a column present for at least one patient.
         let columns = Set(cohort.patients.flatMap { $0.additional.keys })
@@ -145,12 +146,19 @@ public struct StudyData: Sendable {
         }
         var built: [String: FactorColumn] = [:]
         var ordered: [FactorColumn] = []
-        for f in plan.factors where !f.isAllOf {
-            let levels = try recs.map { r -> Int? in
-                guard let v = StudyVariable.value(f.variable, patient: r.patient, plan: plan, response: r.response) else { return nil }
-                return try f.rule.level(of: v, factor: f, source: r.patient.source)
+        // Each factor on its own thread; the first error in plan order is the one thrown, as in one pass.
+        let direct = plan.factors.filter { !$0.isAllOf }
+        let levelsOf = parallelMap(direct.count) { k in
+            Result { () throws -> [Int?] in
+                let f = direct[k]
+                return try recs.map { r -> Int? in
+                    guard let v = StudyVariable.value(f.variable, patient: r.patient, plan: plan, response: r.response) else { return nil }
+                    return try f.rule.level(of: v, factor: f, source: r.patient.source)
+                }
             }
-            built[f.name] = FactorColumn(factor: plan.resolve(f), level: levels)
+        }
+        for (f, levels) in zip(direct, levelsOf) {
+            built[f.name] = FactorColumn(factor: plan.resolve(f), level: try levels.get())
         }
         for f in plan.factors {
             if case .allOf(let names) = f.rule {
@@ -174,12 +182,12 @@ extension StudyData {
     /// usually follow one another, so the id is looked up once per run of rows).
     ///
     /// - Complexity: O(records) expected time.
-    static func positions<T>(_ records: [T], _ id: KeyPath<T, String>) -> [String: [Int]] {
+    static func positions<T>(_ records: [T], _ id: (T) -> String) -> [String: [Int]] {
         var byID: [String: [Int]] = [:]
         var run: [Int] = []
         var current: String? = nil
-        for (i, r) in records.enumerated() {
-            let key = r[keyPath: id]
+        for i in records.indices {
+            let key = id(records[i])
             if key != current {
                 if let current { byID[current, default: []].append(contentsOf: run) }
                 run.removeAll(keepingCapacity: true)
