@@ -91,7 +91,8 @@ public enum CTCAEGradingError: Error, Sendable, Hashable {
     case invalidValue(Double)
     /// The term is graded against the upper limit of normal, which was not given or is not positive.
     case missingUpperLimitOfNormal
-    /// The value is at or above the grade-2 threshold, so grade 0 vs 1 depends on the lower limit of normal, which was not given.
+    /// The value is at or above the grade-2 threshold, so grade 0 vs 1 depends on the lower limit of normal, which was
+    /// not given.
     case missingLowerLimitOfNormal
 }
 
@@ -252,7 +253,8 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
     /// ```
     /// - Parameters:
     ///   - value: The measured value, in the term's unit (`unit`); ULN-graded terms in any unit shared with `uln`.
-    ///   - lln: Lower limit of normal (decreasing terms; needed only when the value is at or above the grade-2 threshold).
+    ///   - lln: Lower limit of normal (decreasing terms; needed only when the value is at or above the grade-2
+    ///     threshold).
     ///   - uln: Upper limit of normal (required for AST, ALT, bilirubin).
     ///   - baseline: Pre-treatment value (used by v5 AST/ALT/bilirubin when above ULN).
     ///   - version: CTCAE version.

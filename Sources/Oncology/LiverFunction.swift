@@ -98,7 +98,8 @@ public enum HepaticEncephalopathy: String, CaseIterable, Sendable, Hashable, Cod
         }
     }
 
-    /// Parses "none"/"absent"/"no"/"0", "1", "2", "grade 1", "grade 1-2", "mild", "3", "4", "grade 3-4", "severe" (case-insensitive).
+    /// Parses "none"/"absent"/"no"/"0", "1", "2", "grade 1", "grade 1-2", "mild", "3", "4", "grade 3-4", "severe"
+    /// (case-insensitive).
     ///
     /// ```swift
     /// HepaticEncephalopathy(parsing: "Grade 1-2")   // .grade1to2

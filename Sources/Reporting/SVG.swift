@@ -63,7 +63,7 @@ enum SVG {
     // MARK: Numbers
 
     /// A coordinate with at most `decimals` decimals, trailing zeros dropped ("12.5", "100", "0"), by
-    /// ``NumberFormat/trimmed(_:maxDecimals:)``. Non-finite values become "0" (callers filter them out before
+    /// `NumberFormat.trimmed(_:maxDecimals:)`. Non-finite values become "0" (callers filter them out before
     /// drawing); coordinates are clamped to ±9e14, far outside any drawing.
     static func num(_ value: Double, decimals: Int = 2) -> String {
         guard value.isFinite else { return "0" }

@@ -4,7 +4,7 @@ import Reporting
 
 /// Who went where: patients read, excluded at input validation, included, and per endpoint how many
 /// were analysed by each method and why any were left out — every count taken from the pipeline's
-/// results (``StudyResults``), drawn as a CONSORT-style ``FlowDiagram``.
+/// results (`StudyResults`), drawn as a CONSORT-style `FlowDiagram`.
 ///
 /// ```swift
 /// let flow = PatientFlow(results: results)

@@ -79,7 +79,7 @@ public enum StudyRun {
     ///
     /// - Throws: ``Failure``.
     ///
-    /// - Complexity: As ``PatternsOfFailure/StudyAnalysis/run()``: dominated by the Cox and Fine–Gray fits.
+    /// - Complexity: As `StudyAnalysis.run()`: dominated by the Cox and Fine–Gray fits.
     public static func analyse(reading: CohortReading, plan: StudyPlan, synthetic: Bool = false,
                                toolVersion: String = PofVersion.string) throws -> StudyResults {
         try analyseKeepingData(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion).results

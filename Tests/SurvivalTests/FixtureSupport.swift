@@ -52,7 +52,8 @@ func number(_ any: Any?) -> Double? {
 let relativeTolerance = 1e-6
 
 /// Expects `actual` to match R's `expected` (nil/NaN = NA; ±Inf exactly).
-func expectClose(_ actual: Double?, _ expected: Any?, rel: Double = relativeTolerance, _ what: @autoclosure () -> String,
+func expectClose(
+    _ actual: Double?, _ expected: Any?, rel: Double = relativeTolerance, _ what: @autoclosure () -> String,
                  sourceLocation: SourceLocation = #_sourceLocation) {
     let e = number(expected)
     let a = actual

@@ -29,7 +29,8 @@ import Testing
     /// Every row is counted once: the events and censorings over the intervals add up to the rows up to
     /// the last requested time, and the number at risk at 0 is everyone.
     @Test func countsAddUp() throws {
-        let fit = try KaplanMeier(time: [0, 1, 1, 2, 3, 3, 5, 8], event: [true, true, false, true, false, true, true, false])
+        let fit = try KaplanMeier(
+            time: [0, 1, 1, 2, 3, 3, 5, 8], event: [true, true, false, true, false, true, true, false])
         let rt = fit.riskTable(at: [0, 3, 10])
         #expect(rt.rows.map(\.atRisk) == [8, 4, 0])
         #expect(rt.rows.map(\.events) == [1, 3, 1])
