@@ -207,10 +207,19 @@ extension StudyData {
     /// - Returns: Header and rows of text; numbers at full precision.
     /// - Complexity: O(patients × (endpoints + factors)).
     public func derivedTable() -> (header: [String], rows: [[String]]) {
+        (derivedHeader, derivedRows(records.indices))
+    }
+
+    /// The header of ``derivedTable()``.
+    package var derivedHeader: [String] {
         var header = ["id"]
         for e in endpoints { header += ["\(e.definition.name)_time", "\(e.definition.name)_status", "\(e.definition.name)_cause"] }
-        header += factors.map(\.factor.name)
-        let rows = records.indices.map { i -> [String] in
+        return header + factors.map(\.factor.name)
+    }
+
+    /// Rows `range` of ``derivedTable()`` (a large cohort's table is written a block of rows at a time).
+    package func derivedRows(_ range: Range<Int>) -> [[String]] {
+        range.map { i -> [String] in
             var row = [records[i].patient.id]
             for e in endpoints {
                 let o = e.observations[i]
@@ -219,6 +228,5 @@ extension StudyData {
             row += factors.map { f in f.level[i].map(String.init) ?? "" }
             return row
         }
-        return (header, rows)
     }
 }

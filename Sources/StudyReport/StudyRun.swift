@@ -57,8 +57,15 @@ public enum StudyRun {
         let (results, data) = try analyseKeepingData(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion)
         // The derived data the analyses used, for recomputation elsewhere (made while the report is written).
         let derived = Background { () -> String in
-            let table = data.derivedTable()
-            return CSVOutput.string(header: table.header, rows: table.rows)
+            // A block of rows at a time, so that the table's cells are never all held at once: each block after
+            // the first is written with its first row in the header's place (quoted the same way).
+            let n = data.records.count, block = 5000
+            var text = CSVOutput.string(header: data.derivedHeader, rows: data.derivedRows(0..<min(n, block)))
+            for start in stride(from: block, to: n, by: block) {
+                let rows = data.derivedRows(start..<min(n, start + block))
+                text += CSVOutput.string(header: rows[0], rows: Array(rows.dropFirst()))
+            }
+            return text
         }
         var files = try StudyReportWriter.write(results, to: output)
         if let cohort = reading.cohort {
