@@ -38,6 +38,12 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     ///
     /// - Complexity: O(`text.count`).
     public init?(iso text: String) {
+        // Fast path: exactly `YYYY-MM-DD` in ASCII digits (how every cohort file and report writes dates).
+        if text.utf8.count == 10, let fast = text.utf8.withContiguousStorageIfAvailable({ Day.isoDigits($0) }),
+           let (y, m, d) = fast {
+            self.init(year: y, month: m, day: d)
+            return
+        }
         let s = text.trimmingSpacesAndTabs
         let parts: [Substring]
         if s.count == 8, s.allSatisfy(\.isASCII), s.allSatisfy(\.isNumber) {
@@ -54,6 +60,22 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         guard parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
         self.init(year: y, month: m, day: d)
+    }
+
+    /// Year, month and day of `YYYY-MM-DD` written in ASCII digits; nil for any other 10 bytes.
+    private static func isoDigits(_ b: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var v = 0
+            for i in range {
+                let digit = Int(b[i]) &- 0x30
+                guard digit >= 0 && digit <= 9 else { return nil }
+                v = v * 10 + digit
+            }
+            return v
+        }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+        return (y, m, d)
     }
 
     /// (year, month, day).

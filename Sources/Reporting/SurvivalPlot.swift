@@ -346,14 +346,17 @@ public struct SurvivalPlot: Sendable {
             out += SVG.element("path", a) + "\n"
         }
         for (i, s) in series.enumerated() {
-            var d = ""
+            // A mark is drawn once per place: patients censored at the same time share one mark (a large
+            // cohort has tens of thousands of censored patients but a few thousand distinct times).
+            var d = "", drawn = Set<String>()
             for t in s.censorTimes where t.isFinite && t >= layout.xMin && t <= layout.xMax {
                 guard let v = Self.value(of: s, at: t), v.isFinite else { continue }
                 let x = layout.x(t), yy = layout.y(v)
-                d += """
+                let mark = """
                     M\(SVG.num(x - 4)) \(SVG.num(yy))H\(SVG.num(x + 4))M\(SVG.num(x)) \
                     \(SVG.num(yy - 4))V\(SVG.num(yy + 4))
                     """
+                if drawn.insert(mark).inserted { d += mark }
             }
             if !d.isEmpty {
                 out += SVG.element("path", [("class", "censor"), ("d", d), ("stroke", SVG.colour(style(i))),
