@@ -30,12 +30,13 @@ let package = Package(
         .target(name: "Survival", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
         // zlib (system library), for reading .csv.gz files. Debian/Ubuntu: zlib1g-dev.
         .systemLibrary(name: "TabularZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        // CSV reading, typed columns, missing values, categorical coding, model matrices.
+        // CSV reading, typed columns, missing values, categorical coding, model matrices; the one number
+        // parser (DecimalNumber) and the one number formatter (NumberFormat).
         .target(name: "Tabular", dependencies: ["TabularZlib"]),
         // Clinical vocabulary and rules (mRECIST, CTCAE, Child-Pugh, ALBI, mUICC, BED/EQD2, BSA).
-        .target(name: "Oncology"),
-        // Output primitives: JSON (non-finite → null), text tables, CSV, number formats.
-        .target(name: "Reporting", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Oncology", dependencies: ["Tabular"]),
+        // Output primitives: JSON (non-finite → null), text tables, CSV, SVG figures (numbers through Tabular's NumberFormat).
+        .target(name: "Reporting", dependencies: ["Tabular", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Survival analyses of a CSV table's columns (km, logrank, cox), with their renderings.
         .target(name: "TableAnalysis", dependencies: ["Survival", "Tabular", "Reporting"]),
         // The study: cohort model, plan, validation, derivations, analyses, demo cohort and its generator.
@@ -45,7 +46,7 @@ let package = Package(
             resources: [.copy("DemoCohort")]
         ),
         // The study report: StudyResults rendered to HTML, Markdown, CSV tables, SVG figures and JSON.
-        .target(name: "StudyReport", dependencies: ["PatternsOfFailure", "Reporting"]),
+        .target(name: "StudyReport", dependencies: ["PatternsOfFailure", "Tabular", "Reporting"]),
         // Survival analyses inside PostgreSQL (libpq loaded at run time: no C dependency at build time),
         // aggregate SQL for PostgreSQL and Spark.
         .target(name: "SurvivalSQL", dependencies: ["Survival", "Tabular", "TableAnalysis"]),

@@ -39,6 +39,8 @@ public enum BodySurfaceArea {
         ///   - heightCm: Height, cm.
         ///   - weightKg: Weight, kg.
         /// - Returns: BSA, m^2.
+        ///
+        /// - Complexity: O(1).
         public func area(heightCm: Double, weightKg: Double) -> Double {
             switch self {
             case .mosteller: return BodySurfaceArea.mosteller(heightCm: heightCm, weightKg: weightKg)
@@ -56,6 +58,8 @@ public enum BodySurfaceArea {
     ///   - heightCm: Height, cm.
     ///   - weightKg: Weight, kg.
     /// - Returns: BSA, m^2.
+    ///
+    /// - Complexity: O(1).
     public static func mosteller(heightCm: Double, weightKg: Double) -> Double {
         (heightCm * weightKg / 3600).squareRoot()
     }
@@ -69,6 +73,8 @@ public enum BodySurfaceArea {
     ///   - heightCm: Height, cm.
     ///   - weightKg: Weight, kg.
     /// - Returns: BSA, m^2.
+    ///
+    /// - Complexity: O(1).
     public static func duBois(heightCm: Double, weightKg: Double) -> Double {
         0.007184 * pow(weightKg, 0.425) * pow(heightCm, 0.725)
     }

@@ -69,6 +69,8 @@ public enum CTCAEVersion: String, CaseIterable, Sendable, Hashable, Codable {
     /// ```
     /// - Parameter text: The text to parse.
     /// - Returns: `nil` if unrecognised.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         var key = FailureSite.normalise(text)
         if key.hasPrefix("ctcae") { key.removeFirst(5) }
@@ -89,7 +91,8 @@ public enum CTCAEGradingError: Error, Sendable, Hashable {
     case invalidValue(Double)
     /// The term is graded against the upper limit of normal, which was not given or is not positive.
     case missingUpperLimitOfNormal
-    /// The value is at or above the grade-2 threshold, so grade 0 vs 1 depends on the lower limit of normal, which was not given.
+    /// The value is at or above the grade-2 threshold, so grade 0 vs 1 depends on the lower limit of normal, which was
+    /// not given.
     case missingLowerLimitOfNormal
 }
 
@@ -110,6 +113,8 @@ public struct CTCAEGradingOptions: Sendable, Hashable, Codable {
     /// let o = CTCAEGradingOptions(v3HemoglobinGrade4Below: 6.5)
     /// ```
     /// - Parameter v3HemoglobinGrade4Below: v3.0 haemoglobin grade-4 threshold (g/dL), or `nil`.
+    ///
+    /// - Complexity: O(1).
     public init(v3HemoglobinGrade4Below: Double? = 6.5) {
         self.v3HemoglobinGrade4Below = v3HemoglobinGrade4Below
     }
@@ -137,6 +142,8 @@ public struct LabMeasurement: Sendable, Hashable, Codable {
     ///   - value: Measured value.
     ///   - lln: Lower limit of normal.
     ///   - uln: Upper limit of normal.
+    ///
+    /// - Complexity: O(1).
     public init(value: Double, lln: Double? = nil, uln: Double? = nil) {
         self.value = value
         self.lln = lln
@@ -177,7 +184,8 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
         switch self {
         case .neutrophilCountDecreased, .plateletCountDecreased, .whiteBloodCellDecreased: return "/mm3"
         case .anemia, .hypoalbuminemia: return "g/dL"
-        case .aspartateAminotransferaseIncreased, .alanineAminotransferaseIncreased, .bloodBilirubinIncreased: return "x ULN"
+        case .aspartateAminotransferaseIncreased, .alanineAminotransferaseIncreased, .bloodBilirubinIncreased:
+            return "x ULN"
         }
     }
 
@@ -188,7 +196,8 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
     /// ```
     public var isIncreasing: Bool {
         switch self {
-        case .aspartateAminotransferaseIncreased, .alanineAminotransferaseIncreased, .bloodBilirubinIncreased: return true
+        case .aspartateAminotransferaseIncreased, .alanineAminotransferaseIncreased, .bloodBilirubinIncreased:
+            return true
         default: return false
         }
     }
@@ -202,6 +211,8 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
     /// ```
     /// - Parameter text: The text to parse (case-insensitive).
     /// - Returns: `nil` if unrecognised.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         let key = FailureSite.normalise(text)
         if let match = CTCAELabTerm.allCases.first(where: { FailureSite.normalise($0.rawValue) == key }) {
@@ -209,9 +220,11 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
             return
         }
         switch key {
-        case "anc", "neutrophil", "neutrophils", "neutrophilcount", "absoluteneutrophilcount": self = .neutrophilCountDecreased
+        case "anc", "neutrophil", "neutrophils", "neutrophilcount", "absoluteneutrophilcount":
+            self = .neutrophilCountDecreased
         case "plt", "platelet", "platelets", "plateletcount": self = .plateletCountDecreased
-        case "wbc", "leukocytes", "leucocytes", "whitebloodcell", "whitebloodcells", "whitebloodcellcount": self = .whiteBloodCellDecreased
+        case "wbc", "leukocytes", "leucocytes", "whitebloodcell", "whitebloodcells", "whitebloodcellcount":
+            self = .whiteBloodCellDecreased
         case "hb", "hgb", "hemoglobin", "haemoglobin", "anaemia": self = .anemia
         case "ast", "sgot", "aspartateaminotransferase": self = .aspartateAminotransferaseIncreased
         case "alt", "sgpt", "alanineaminotransferase": self = .alanineAminotransferaseIncreased
@@ -236,13 +249,16 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
     /// ```
     /// - Parameters:
     ///   - value: The measured value, in the term's unit (`unit`); ULN-graded terms in any unit shared with `uln`.
-    ///   - lln: Lower limit of normal (decreasing terms; needed only when the value is at or above the grade-2 threshold).
+    ///   - lln: Lower limit of normal (decreasing terms; needed only when the value is at or above the grade-2
+    ///     threshold).
     ///   - uln: Upper limit of normal (required for AST, ALT, bilirubin).
     ///   - baseline: Pre-treatment value (used by v5 AST/ALT/bilirubin when above ULN).
     ///   - version: CTCAE version.
     ///   - options: Grading options (v3.0 haemoglobin grade-4 threshold).
     /// - Returns: The grade, 0...4.
     /// - Throws: `CTCAEGradingError` when the value is invalid or a needed normal limit is missing.
+    ///
+    /// - Complexity: O(1).
     public func grade(
         value: Double, lln: Double? = nil, uln: Double? = nil, baseline: Double? = nil,
         version: CTCAEVersion, options: CTCAEGradingOptions = CTCAEGradingOptions()
@@ -274,13 +290,16 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
     ///   - options: Grading options.
     /// - Returns: The highest grade, or `nil` for an empty series.
     /// - Throws: The first `CTCAEGradingError` met.
+    ///
+    /// - Complexity: O(*n*) in the number of values.
     public func worstGrade(
         of measurements: [LabMeasurement], baseline: Double? = nil,
         version: CTCAEVersion, options: CTCAEGradingOptions = CTCAEGradingOptions()
     ) throws(CTCAEGradingError) -> Int? {
         var worst: Int?
         for m in measurements {
-            let g = try grade(value: m.value, lln: m.lln, uln: m.uln, baseline: baseline, version: version, options: options)
+            let g = try grade(
+                value: m.value, lln: m.lln, uln: m.uln, baseline: baseline, version: version, options: options)
             worst = max(worst ?? g, g)
         }
         return worst
@@ -355,6 +374,8 @@ public enum CTCAE {
     /// ```
     /// - Parameter grades: Grades (0...5).
     /// - Returns: The maximum, or `nil` if the series is empty.
+    ///
+    /// - Complexity: O(*n*) in the number of grades.
     public static func worstGrade<S: Sequence>(_ grades: S) -> Int? where S.Element == Int {
         grades.max()
     }
@@ -366,6 +387,8 @@ public enum CTCAE {
     /// ```
     /// - Parameter value: Count in 10^9/L.
     /// - Returns: Count per mm3 (value x 1000).
+    ///
+    /// - Complexity: O(1).
     public static func perCubicMillimetre(fromGigaPerLitre value: Double) -> Double { value * 1000 }
 
     /// Converts a concentration in g/L to g/dL (haemoglobin, albumin).
@@ -375,5 +398,7 @@ public enum CTCAE {
     /// ```
     /// - Parameter value: Concentration in g/L.
     /// - Returns: Concentration in g/dL (value / 10).
+    ///
+    /// - Complexity: O(1).
     public static func gramsPerDecilitre(fromGramsPerLitre value: Double) -> Double { value / 10 }
 }

@@ -1,3 +1,5 @@
+import Tabular
+
 //
 //  DosimetricClassification.swift
 //  Oncology
@@ -19,12 +21,15 @@
 /// ImageRegistration(parsing: "Deformable")   // .deformable
 /// ```
 public enum ImageRegistration: String, CaseIterable, Sendable, Hashable, Codable {
+    /// Rigid image registration (RIR) or deformable (DIR).
     case rigid, deformable
 
     /// Reads "rigid" / "deformable" (also "RIR", "DIR"; case ignored).
     ///
     /// - Parameter text: The cell text.
     /// - Returns: `nil` for any other text.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         switch FailureSite.normalise(text) {
         case "rigid", "rir": self = .rigid
@@ -58,6 +63,9 @@ public struct FailureDosimetry: Sendable, Hashable, Codable {
     /// How the recurrence was registered to the planning CT.
     public var registration: ImageRegistration?
 
+    /// Dose summaries; see the properties for what each argument holds (each `nil` = not recorded).
+    ///
+    /// - Complexity: O(1).
     public init(percentInIsodose: Double? = nil, centroidInTarget: Bool? = nil, centroidInElectiveTarget: Bool? = nil,
                 centroidDoseGy: Double? = nil, d95Gy: Double? = nil, prescriptionGy: Double? = nil,
                 electiveDoseGy: Double? = nil, registration: ImageRegistration? = nil) {
@@ -93,6 +101,9 @@ public struct DosimetricThresholds: Sendable, Hashable, Codable {
     /// found do not give the dose level, see the guide).
     public var centroidMarginalDoseFraction: Double = 0.95
 
+    /// The default thresholds (each property's default, from the sources in Guides/FailureClassification.md).
+    ///
+    /// - Complexity: O(1).
     public init() {}
 }
 
@@ -210,7 +221,11 @@ public enum DosimetricRule: String, CaseIterable, Sendable, Hashable, Codable {
         switch self {
         case .volumeInIsodose: return ["rgtv_in_isodose_pct"]
         case .centroid: return ["centroid_in_target", "centroid_dose_gy", "prescription_gy"]
-        case .mdacc: return ["centroid_in_target", "rgtv_d95_gy", "prescription_gy", "elective_dose_gy", "centroid_in_elective_target"]
+        case .mdacc:
+            return [
+                "centroid_in_target", "rgtv_d95_gy", "prescription_gy", "elective_dose_gy",
+                "centroid_in_elective_target",
+            ]
         case .centroidD95: return ["centroid_in_target", "rgtv_d95_gy", "prescription_gy"]
         }
     }
@@ -239,11 +254,17 @@ public enum DosimetricRule: String, CaseIterable, Sendable, Hashable, Codable {
         case .centroid:
             guard let inside = d.centroidInTarget else { return .notClassifiable(missing: ["centroid_in_target"]) }
             if inside { return .classified(.inField) }
-            let missing = (d.centroidDoseGy == nil ? ["centroid_dose_gy"] : []) + (d.prescriptionGy == nil ? ["prescription_gy"] : [])
-            guard let dose = d.centroidDoseGy, let rx = d.prescriptionGy else { return .notClassifiable(missing: missing) }
-            return .classified(greaterOrNearlyEqual(dose, t.centroidMarginalDoseFraction * rx) ? .marginal : .outOfField)
+            let missing =
+                (d.centroidDoseGy == nil ? ["centroid_dose_gy"] : [])
+                + (d.prescriptionGy == nil ? ["prescription_gy"] : [])
+            guard let dose = d.centroidDoseGy, let rx = d.prescriptionGy else {
+                return .notClassifiable(missing: missing)
+            }
+            return .classified(
+                greaterOrNearlyEqual(dose, t.centroidMarginalDoseFraction * rx) ? .marginal : .outOfField)
         case .mdacc:
-            var missing = (d.centroidInTarget == nil ? ["centroid_in_target"] : []) + (d.d95Gy == nil ? ["rgtv_d95_gy"] : [])
+            var missing =
+                (d.centroidInTarget == nil ? ["centroid_in_target"] : []) + (d.d95Gy == nil ? ["rgtv_d95_gy"] : [])
             missing += d.prescriptionGy == nil ? ["prescription_gy"] : []
             guard let inside = d.centroidInTarget, let d95 = d.d95Gy, let rx = d.prescriptionGy else {
                 return .notClassifiable(missing: missing)
@@ -255,7 +276,8 @@ public enum DosimetricRule: String, CaseIterable, Sendable, Hashable, Codable {
             guard let central else { return .notClassifiable(missing: ["centroid_in_elective_target"]) }
             return .classified(central ? .mdaccC : .mdaccD)
         case .centroidD95:
-            var missing = (d.centroidInTarget == nil ? ["centroid_in_target"] : []) + (d.d95Gy == nil ? ["rgtv_d95_gy"] : [])
+            var missing =
+                (d.centroidInTarget == nil ? ["centroid_in_target"] : []) + (d.d95Gy == nil ? ["rgtv_d95_gy"] : [])
             missing += d.prescriptionGy == nil ? ["prescription_gy"] : []
             guard let inside = d.centroidInTarget, let d95 = d.d95Gy, let rx = d.prescriptionGy else {
                 return .notClassifiable(missing: missing)
@@ -269,20 +291,37 @@ public enum DosimetricRule: String, CaseIterable, Sendable, Hashable, Codable {
     ///
     /// - Parameter t: The thresholds used.
     /// - Returns: A sentence ending with a period.
+    ///
+    /// - Complexity: O(1).
     public func methodsSentence(_ t: DosimetricThresholds) -> String {
-        func n(_ x: Double) -> String {
-            x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
-        }
+        func n(_ x: Double) -> String { NumberFormat.plain(x) }
         let hd = n(t.highDoseFraction * 100)
         switch self {
         case .volumeInIsodose:
-            return "by the share of the recurrence volume (rGTV) inside the 95% isodose: in-field above \(n(t.inFieldAbovePercent))%, marginal from \(n(t.marginalFromPercent))% to \(n(t.inFieldAbovePercent))%, out-of-field below \(n(t.marginalFromPercent))% (Ferreira et al. 2015)."
+            return """
+                by the share of the recurrence volume (rGTV) inside the 95% isodose: in-field above \
+                \(n(t.inFieldAbovePercent))%, marginal from \(n(t.marginalFromPercent))% to \
+                \(n(t.inFieldAbovePercent))%, out-of-field below \(n(t.marginalFromPercent))% (Ferreira et al. 2015).
+                """
         case .centroid:
-            return "by the position of the rGTV centroid: in-field when inside the target; outside it, marginal when the planned dose at the centroid was at least \(n(t.centroidMarginalDoseFraction * 100))% of the prescription, otherwise out-of-field (centroid method, Ferreira et al. 2015)."
+            return """
+                by the position of the rGTV centroid: in-field when inside the target; outside it, marginal when the \
+                planned dose at the centroid was at least \(n(t.centroidMarginalDoseFraction * 100))% of the \
+                prescription, otherwise out-of-field (centroid method, Ferreira et al. 2015).
+                """
         case .mdacc:
-            return "by the MDACC spatial and dosimetric types (Mohamed et al. 2016): central or peripheral by whether the rGTV centroid lay inside the target, high-dose when the rGTV D95 was at least \(hd)% of the prescription, elective-dose when at least \(hd)% of the elective dose; A central high-dose, B peripheral high-dose, C central elective-dose, D peripheral elective-dose, E extraneous dose."
+            return """
+                by the MDACC spatial and dosimetric types (Mohamed et al. 2016): central or peripheral by whether the \
+                rGTV centroid lay inside the target, high-dose when the rGTV D95 was at least \(hd)% of the \
+                prescription, elective-dose when at least \(hd)% of the elective dose; A central high-dose, B \
+                peripheral high-dose, C central elective-dose, D peripheral elective-dose, E extraneous dose.
+                """
         case .centroidD95:
-            return "by the centroid + D95 rule used for lung SABR: in-field when the rGTV D95 was at least \(hd)% of the prescription (central when the centroid lay inside the PTV, peripheral otherwise), out-of-field otherwise."
+            return """
+                by the centroid + D95 rule used for lung SABR: in-field when the rGTV D95 was at least \(hd)% of the \
+                prescription (central when the centroid lay inside the PTV, peripheral otherwise), out-of-field \
+                otherwise.
+                """
         }
     }
 }

@@ -54,6 +54,8 @@ public enum FailureSite: String, CaseIterable, Sendable, Hashable, Codable, Comp
     /// ```
     /// - Parameter text: The text to parse.
     /// - Returns: `nil` when the text is not a recognised spelling.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         let key = FailureSite.normalise(text)
         switch key {
@@ -95,6 +97,8 @@ public enum FailureSite: String, CaseIterable, Sendable, Hashable, Codable, Comp
     }
 
     /// Orders sites I < O < E (the order used in pattern labels).
+    ///
+    /// - Complexity: O(1).
     public static func < (lhs: FailureSite, rhs: FailureSite) -> Bool { lhs.order < rhs.order }
 }
 
@@ -123,6 +127,8 @@ public struct FailurePattern: OptionSet, Sendable, Hashable, Codable, CustomStri
     /// FailurePattern(rawValue: 0b101).label   // "I+E"
     /// ```
     /// - Parameter rawValue: The bit mask.
+    ///
+    /// - Complexity: O(1).
     public init(rawValue: UInt8) { self.rawValue = rawValue & 0b111 }
 
     /// In-field failure (I).
@@ -150,6 +156,8 @@ public struct FailurePattern: OptionSet, Sendable, Hashable, Codable, CustomStri
     /// FailurePattern(site: .extrahepatic).label   // "E"
     /// ```
     /// - Parameter site: The failure site.
+    ///
+    /// - Complexity: O(1).
     public init(site: FailureSite) {
         switch site {
         case .infield: self = .infield
@@ -164,6 +172,8 @@ public struct FailurePattern: OptionSet, Sendable, Hashable, Codable, CustomStri
     /// FailurePattern(sites: [.extrahepatic, .infield, .infield]).label   // "I+E"
     /// ```
     /// - Parameter sites: The sites seen (for first failure: all sites at the first failure date).
+    ///
+    /// - Complexity: O(*n*) in the number of sites.
     public init<S: Sequence>(sites: S) where S.Element == FailureSite {
         self = []
         for site in sites { insert(FailurePattern(site: site)) }
@@ -177,6 +187,8 @@ public struct FailurePattern: OptionSet, Sendable, Hashable, Codable, CustomStri
     /// ```
     /// - Parameter text: The label.
     /// - Returns: `nil` if any part is not a recognised site or the text has no parts.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         let parts = text.split(whereSeparator: { "+,/;".contains($0) })
         guard !parts.isEmpty else { return nil }
@@ -195,6 +207,8 @@ public struct FailurePattern: OptionSet, Sendable, Hashable, Codable, CustomStri
     /// ```
     /// - Parameter site: The site to test.
     /// - Returns: `true` if the site is part of the pattern.
+    ///
+    /// - Complexity: O(1).
     public func includes(_ site: FailureSite) -> Bool { contains(FailurePattern(site: site)) }
 
     /// The sites in the pattern, in I, O, E order.

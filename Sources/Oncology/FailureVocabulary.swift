@@ -36,6 +36,8 @@ public enum FailureVocabulary: String, CaseIterable, Sendable, Hashable, Codable
     /// ```
     /// - Parameter site: The failure type (category position).
     /// - Returns: The vocabulary's name for it.
+    ///
+    /// - Complexity: O(1).
     public func name(_ site: FailureSite) -> String {
         switch (self, site) {
         case (.paper, _): return site.rawValue
@@ -55,6 +57,8 @@ public enum FailureVocabulary: String, CaseIterable, Sendable, Hashable, Codable
     /// ```
     /// - Parameter site: The failure type.
     /// - Returns: The label.
+    ///
+    /// - Complexity: O(1).
     public func label(_ site: FailureSite) -> String {
         let n = name(site)
         return n.prefix(1).uppercased() + n.dropFirst()
@@ -67,6 +71,8 @@ public enum FailureVocabulary: String, CaseIterable, Sendable, Hashable, Codable
     /// ```
     /// - Parameter site: The failure type.
     /// - Returns: The short label.
+    ///
+    /// - Complexity: O(1).
     public func shortLabel(_ site: FailureSite) -> String {
         self == .paper && site == .intrahepaticOutfield ? "Outfield" : label(site)
     }
@@ -78,6 +84,8 @@ public enum FailureVocabulary: String, CaseIterable, Sendable, Hashable, Codable
     /// ```
     /// - Parameter site: The failure type.
     /// - Returns: One capital letter.
+    ///
+    /// - Complexity: O(1).
     public func code(_ site: FailureSite) -> String {
         switch self {
         case .paper: return site.code
@@ -93,6 +101,8 @@ public enum FailureVocabulary: String, CaseIterable, Sendable, Hashable, Codable
     /// ```
     /// - Parameter pattern: The combination of failure types.
     /// - Returns: The codes joined by "+" in category order.
+    ///
+    /// - Complexity: O(1).
     public func patternLabel(_ pattern: FailurePattern) -> String {
         pattern.isEmpty ? "none" : pattern.sites.map(code).joined(separator: "+")
     }
@@ -109,6 +119,8 @@ public enum FailureVocabulary: String, CaseIterable, Sendable, Hashable, Codable
     /// ```
     /// - Parameter site: The failure type.
     /// - Returns: A plan identifier (letters, digits, `_`).
+    ///
+    /// - Complexity: O(1).
     public func endpointName(_ site: FailureSite) -> String {
         "pfs_" + name(site).replacingOccurrences(of: "-", with: "_")
     }
@@ -121,23 +133,30 @@ public enum FailureVocabulary: String, CaseIterable, Sendable, Hashable, Codable
     /// ```
     /// - Parameter site: The failure type.
     /// - Returns: "name failure, definition".
+    ///
+    /// - Complexity: O(1).
     public func definition(_ site: FailureSite) -> String { "\(name(site)) failure, \(meaning(site))" }
 
     /// What a failure type means, without its name: "recurrence in the regional lymph nodes".
     ///
     /// - Parameter site: The failure type.
     /// - Returns: A lower-case clause.
+    ///
+    /// - Complexity: O(1).
     public func meaning(_ site: FailureSite) -> String {
         let what: String
         switch (self, site) {
-        case (.paper, .infield): what = "progression of tumour within the radiation field that covered the planning target volume"
-        case (.paper, .intrahepaticOutfield): what = "progression of tumour within the liver but outside the radiation field"
+        case (.paper, .infield):
+            what = "progression of tumour within the radiation field that covered the planning target volume"
+        case (.paper, .intrahepaticOutfield):
+            what = "progression of tumour within the liver but outside the radiation field"
         case (.paper, .extrahepatic): what = "metastasis outside the liver (e.g. lung, bone, lymph nodes)"
         case (.localRegionalDistant, .infield): what = "recurrence or progression at the treated primary site"
         case (.localRegionalDistant, .intrahepaticOutfield): what = "recurrence in the regional lymph nodes"
         case (.localRegionalDistant, .extrahepatic): what = "metastasis beyond the regional lymph nodes"
         case (.fieldRelation, .infield): what = "recurrence inside the high-dose volume"
-        case (.fieldRelation, .intrahepaticOutfield): what = "recurrence partly inside, at the edge of, the high-dose volume"
+        case (.fieldRelation, .intrahepaticOutfield):
+            what = "recurrence partly inside, at the edge of, the high-dose volume"
         case (.fieldRelation, .extrahepatic): what = "recurrence outside the high-dose volume"
         }
         return what
@@ -160,6 +179,8 @@ public enum FailureVocabulary: String, CaseIterable, Sendable, Hashable, Codable
     /// ```
     /// - Parameter text: The cell text.
     /// - Returns: The failure type, or `nil` when the text is not one of ``accepted``.
+    ///
+    /// - Complexity: O(length of `text`).
     public func site(parsing text: String) -> FailureSite? {
         switch self {
         case .paper: return FailureSite(parsing: text)
@@ -184,6 +205,8 @@ public enum FailureVocabulary: String, CaseIterable, Sendable, Hashable, Codable
     ///
     /// - Parameter name: "infield", "local", "out-of-field", …
     /// - Returns: The type, or `nil`.
+    ///
+    /// - Complexity: O(1).
     public func site(named name: String) -> FailureSite? {
         FailureSite.allCases.first { self.name($0) == name }
     }
@@ -193,6 +216,8 @@ public enum FailureVocabulary: String, CaseIterable, Sendable, Hashable, Codable
     /// ```swift
     /// FailureVocabulary.paper.label(named: "extrahepatic")   // "Extrahepatic"
     /// ```
+    ///
+    /// - Complexity: O(1).
     public func label(named name: String) -> String { site(named: name).map(label) ?? name }
 
     /// Whether the third type is a site outside the treated organ or region, for which failures.csv

@@ -60,6 +60,8 @@ public enum Ascites: String, CaseIterable, Sendable, Hashable, Codable {
     /// ```
     /// - Parameter text: The text to parse.
     /// - Returns: `nil` if unrecognised.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         switch FailureSite.normalise(text) {
         case "none", "absent", "no", "0": self = .none
@@ -96,13 +98,16 @@ public enum HepaticEncephalopathy: String, CaseIterable, Sendable, Hashable, Cod
         }
     }
 
-    /// Parses "none"/"absent"/"no"/"0", "1", "2", "grade 1", "grade 1-2", "mild", "3", "4", "grade 3-4", "severe" (case-insensitive).
+    /// Parses "none"/"absent"/"no"/"0", "1", "2", "grade 1", "grade 1-2", "mild", "3", "4", "grade 3-4", "severe"
+    /// (case-insensitive).
     ///
     /// ```swift
     /// HepaticEncephalopathy(parsing: "Grade 1-2")   // .grade1to2
     /// ```
     /// - Parameter text: The text to parse.
     /// - Returns: `nil` if unrecognised.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         switch FailureSite.normalise(text) {
         case "none", "absent", "no", "0", "grade0": self = .none
@@ -134,6 +139,8 @@ public enum ChildPughClass: String, CaseIterable, Sendable, Hashable, Codable, C
     /// ```
     /// - Parameter score: Total Child-Pugh points.
     /// - Returns: `nil` if the score is outside 5...15.
+    ///
+    /// - Complexity: O(1).
     public init?(score: Int) {
         switch score {
         case 5...6: self = .a
@@ -151,6 +158,8 @@ public enum ChildPughClass: String, CaseIterable, Sendable, Hashable, Codable, C
     /// ```
     /// - Parameter text: The text to parse (case-insensitive).
     /// - Returns: `nil` if unrecognised.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         var key = FailureSite.normalise(text)
         for prefix in ["childpugh", "childturcottepugh", "ctp", "cp", "class"] where key.hasPrefix(prefix) {
@@ -179,6 +188,8 @@ public enum ChildPughClass: String, CaseIterable, Sendable, Hashable, Codable, C
     }
 
     /// Orders A < B < C (worse liver function is greater).
+    ///
+    /// - Complexity: O(1).
     public static func < (lhs: ChildPughClass, rhs: ChildPughClass) -> Bool { lhs.order < rhs.order }
 }
 
@@ -227,6 +238,8 @@ public struct ChildPugh: Sendable, Hashable, Codable {
     ///   - ascites: Ascites grade.
     ///   - encephalopathy: Encephalopathy grade.
     /// - Returns: `nil` if a number is negative or not finite.
+    ///
+    /// - Complexity: O(1).
     public init?(bilirubinMgPerDL: Double, albuminGPerDL: Double, inr: Double,
                  ascites: Ascites, encephalopathy: HepaticEncephalopathy) {
         guard let b = ChildPugh.bilirubinPoints(mgPerDL: bilirubinMgPerDL),
@@ -246,6 +259,8 @@ public struct ChildPugh: Sendable, Hashable, Codable {
     /// ```
     /// - Parameter mgPerDL: Total bilirubin, mg/dL.
     /// - Returns: Points, or `nil` for a negative or non-finite value.
+    ///
+    /// - Complexity: O(1).
     public static func bilirubinPoints(mgPerDL: Double) -> Int? {
         guard mgPerDL.isFinite, mgPerDL >= 0 else { return nil }
         if mgPerDL < 2 { return 1 }
@@ -260,6 +275,8 @@ public struct ChildPugh: Sendable, Hashable, Codable {
     /// ```
     /// - Parameter gPerDL: Serum albumin, g/dL.
     /// - Returns: Points, or `nil` for a negative or non-finite value.
+    ///
+    /// - Complexity: O(1).
     public static func albuminPoints(gPerDL: Double) -> Int? {
         guard gPerDL.isFinite, gPerDL >= 0 else { return nil }
         if gPerDL > 3.5 { return 1 }
@@ -274,6 +291,8 @@ public struct ChildPugh: Sendable, Hashable, Codable {
     /// ```
     /// - Parameter inr: International normalised ratio.
     /// - Returns: Points, or `nil` for a negative or non-finite value.
+    ///
+    /// - Complexity: O(1).
     public static func inrPoints(_ inr: Double) -> Int? {
         guard inr.isFinite, inr >= 0 else { return nil }
         if inr < 1.7 { return 1 }
@@ -303,6 +322,8 @@ public enum ALBIGrade: Int, CaseIterable, Sendable, Hashable, Codable, Comparabl
     /// ```
     /// - Parameter score: The ALBI score.
     /// - Returns: `nil` if the score is not finite.
+    ///
+    /// - Complexity: O(1).
     public init?(score: Double) {
         guard score.isFinite else { return nil }
         if score <= -2.60 {
@@ -315,6 +336,8 @@ public enum ALBIGrade: Int, CaseIterable, Sendable, Hashable, Codable, Comparabl
     }
 
     /// Orders grade 1 < 2 < 3.
+    ///
+    /// - Complexity: O(1).
     public static func < (lhs: ALBIGrade, rhs: ALBIGrade) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
@@ -348,6 +371,8 @@ public struct ALBI: Sendable, Hashable, Codable {
     ///   - bilirubinMicromolPerL: Total bilirubin, umol/L (must be > 0).
     ///   - albuminGPerL: Albumin, g/L (must be >= 0).
     /// - Returns: `nil` for non-positive bilirubin, negative albumin, or non-finite input.
+    ///
+    /// - Complexity: O(1).
     public init?(bilirubinMicromolPerL: Double, albuminGPerL: Double) {
         guard bilirubinMicromolPerL.isFinite, albuminGPerL.isFinite,
               bilirubinMicromolPerL > 0, albuminGPerL >= 0 else { return nil }
@@ -364,6 +389,8 @@ public struct ALBI: Sendable, Hashable, Codable {
     ///   - bilirubinMgPerDL: Total bilirubin, mg/dL.
     ///   - albuminGPerDL: Albumin, g/dL.
     /// - Returns: `nil` for non-positive bilirubin, negative albumin, or non-finite input.
+    ///
+    /// - Complexity: O(1).
     public init?(bilirubinMgPerDL: Double, albuminGPerDL: Double) {
         self.init(bilirubinMicromolPerL: ALBI.bilirubinMicromolPerL(fromMgPerDL: bilirubinMgPerDL),
                   albuminGPerL: ALBI.albuminGPerL(fromGPerDL: albuminGPerDL))
@@ -376,6 +403,8 @@ public struct ALBI: Sendable, Hashable, Codable {
     /// ```
     /// - Parameter mgPerDL: Bilirubin, mg/dL.
     /// - Returns: Bilirubin, umol/L.
+    ///
+    /// - Complexity: O(1).
     public static func bilirubinMicromolPerL(fromMgPerDL mgPerDL: Double) -> Double { mgPerDL * 17.1 }
 
     /// Bilirubin mg/dL from umol/L (/ 17.1).
@@ -385,6 +414,8 @@ public struct ALBI: Sendable, Hashable, Codable {
     /// ```
     /// - Parameter micromolPerL: Bilirubin, umol/L.
     /// - Returns: Bilirubin, mg/dL.
+    ///
+    /// - Complexity: O(1).
     public static func bilirubinMgPerDL(fromMicromolPerL micromolPerL: Double) -> Double { micromolPerL / 17.1 }
 
     /// Albumin g/L from g/dL (x 10).
@@ -394,6 +425,8 @@ public struct ALBI: Sendable, Hashable, Codable {
     /// ```
     /// - Parameter gPerDL: Albumin, g/dL.
     /// - Returns: Albumin, g/L.
+    ///
+    /// - Complexity: O(1).
     public static func albuminGPerL(fromGPerDL gPerDL: Double) -> Double { gPerDL * 10 }
 
     /// Albumin g/dL from g/L (/ 10).
@@ -403,5 +436,7 @@ public struct ALBI: Sendable, Hashable, Codable {
     /// ```
     /// - Parameter gPerL: Albumin, g/L.
     /// - Returns: Albumin, g/dL.
+    ///
+    /// - Complexity: O(1).
     public static func albuminGPerDL(fromGPerL gPerL: Double) -> Double { gPerL / 10 }
 }

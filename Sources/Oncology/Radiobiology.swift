@@ -33,6 +33,8 @@ public struct FractionationSchedule: Sendable, Hashable, Codable {
     ///   - totalDose: Total dose in Gy (> 0, finite).
     ///   - fractions: Number of fractions (>= 1).
     /// - Returns: `nil` for a non-positive dose or fewer than one fraction.
+    ///
+    /// - Complexity: O(1).
     public init?(totalDose: Double, fractions: Int) {
         guard totalDose.isFinite, totalDose > 0, fractions >= 1 else { return nil }
         self.totalDose = totalDose
@@ -53,6 +55,8 @@ public struct FractionationSchedule: Sendable, Hashable, Codable {
     /// ```
     /// - Parameter alphaBeta: alpha/beta ratio in Gy (default 10).
     /// - Returns: BED in Gy_{alpha/beta}.
+    ///
+    /// - Complexity: O(1).
     public func bed(alphaBeta: Double = 10) -> Double {
         Radiobiology.bed(totalDose: totalDose, fractions: fractions, alphaBeta: alphaBeta)
     }
@@ -64,6 +68,8 @@ public struct FractionationSchedule: Sendable, Hashable, Codable {
     /// ```
     /// - Parameter alphaBeta: alpha/beta ratio in Gy (default 10).
     /// - Returns: EQD2 in Gy.
+    ///
+    /// - Complexity: O(1).
     public func eqd2(alphaBeta: Double = 10) -> Double {
         Radiobiology.eqd2(totalDose: totalDose, fractions: fractions, alphaBeta: alphaBeta)
     }
@@ -85,6 +91,8 @@ public enum Radiobiology {
     ///   - totalDose: Total dose, Gy.
     ///   - fractions: Number of fractions (>= 1).
     /// - Returns: Dose per fraction, Gy.
+    ///
+    /// - Complexity: O(1).
     public static func dosePerFraction(totalDose: Double, fractions: Int) -> Double {
         precondition(fractions >= 1, "fractions must be >= 1")
         return totalDose / Double(fractions)
@@ -100,6 +108,8 @@ public enum Radiobiology {
     ///   - fractions: Number of fractions n (>= 1).
     ///   - alphaBeta: alpha/beta ratio in Gy (> 0; default 10).
     /// - Returns: BED in Gy_{alpha/beta}.
+    ///
+    /// - Complexity: O(1).
     public static func bed(totalDose: Double, fractions: Int, alphaBeta: Double = 10) -> Double {
         precondition(alphaBeta > 0, "alpha/beta must be > 0")
         let d = dosePerFraction(totalDose: totalDose, fractions: fractions)
@@ -116,6 +126,8 @@ public enum Radiobiology {
     ///   - fractions: Number of fractions n (>= 1).
     ///   - alphaBeta: alpha/beta ratio in Gy (> 0; default 10).
     /// - Returns: EQD2 in Gy.
+    ///
+    /// - Complexity: O(1).
     public static func eqd2(totalDose: Double, fractions: Int, alphaBeta: Double = 10) -> Double {
         bed(totalDose: totalDose, fractions: fractions, alphaBeta: alphaBeta) / (1 + 2 / alphaBeta)
     }

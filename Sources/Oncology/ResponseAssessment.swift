@@ -102,6 +102,8 @@ public enum ResponseCategory: String, CaseIterable, Sendable, Hashable, Codable,
     /// ```
     /// - Parameter text: The text to parse.
     /// - Returns: `nil` if unrecognised.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         switch FailureSite.normalise(text) {
         case "cr", "completeresponse": self = .completeResponse
@@ -171,6 +173,8 @@ public struct TargetLesionLimits: Sendable, Hashable, Codable {
     ///   - maximumTotal: Maximum number of targets in total.
     ///   - maximumPerOrgan: Maximum number of targets per organ.
     ///   - minimumLongestDiameterMM: Minimum measurable longest diameter in mm (default 10).
+    ///
+    /// - Complexity: O(1).
     public init(maximumTotal: Int, maximumPerOrgan: Int, minimumLongestDiameterMM: Double = 10) {
         self.maximumTotal = maximumTotal
         self.maximumPerOrgan = maximumPerOrgan
@@ -196,9 +200,14 @@ public struct TargetLesionLimits: Sendable, Hashable, Codable {
     /// ```
     /// - Parameter candidates: Candidate lesions at baseline.
     /// - Returns: The selected targets, largest first.
+    ///
+    /// - Complexity: O(*n* log *n*) in the number of candidates (they are sorted by diameter).
     public func selectTargets(_ candidates: [CandidateLesion]) -> [CandidateLesion] {
         let eligible = candidates.enumerated()
-            .filter { $0.element.isTargetEligible && greaterOrNearlyEqual($0.element.longestDiameterMM, minimumLongestDiameterMM) }
+            .filter {
+                $0.element.isTargetEligible
+                    && greaterOrNearlyEqual($0.element.longestDiameterMM, minimumLongestDiameterMM)
+            }
             .sorted { lhs, rhs in
                 lhs.element.longestDiameterMM != rhs.element.longestDiameterMM
                     ? lhs.element.longestDiameterMM > rhs.element.longestDiameterMM
@@ -224,6 +233,8 @@ public struct TargetLesionLimits: Sendable, Hashable, Codable {
     /// ```
     /// - Parameter targets: The chosen target lesions.
     /// - Returns: `true` if every lesion is measurable and no count limit is exceeded.
+    ///
+    /// - Complexity: O(*n*) in the number of targets.
     public func admits(_ targets: [CandidateLesion]) -> Bool {
         guard targets.count <= maximumTotal else { return false }
         var perOrgan: [String: Int] = [:]
@@ -261,6 +272,8 @@ public struct CandidateLesion: Sendable, Hashable, Codable {
     ///   - organ: Organ name.
     ///   - longestDiameterMM: Longest (viable) diameter in mm.
     ///   - isTargetEligible: Whether the lesion qualifies as a target apart from size (default true).
+    ///
+    /// - Complexity: O(1).
     public init(id: String, organ: String, longestDiameterMM: Double, isTargetEligible: Bool = true) {
         self.id = id
         self.organ = organ
@@ -297,6 +310,8 @@ public enum ResponseAssessment {
     ///   - targetsResolved: `true` when the targets meet the CR definition although the sum is not 0
     ///     (RECIST 1.1: non-nodal targets gone and every nodal target < 10 mm short axis). Default `false`.
     /// - Returns: CR, PR, SD or PD; NE if any sum is negative or not finite, or the baseline sum is 0.
+    ///
+    /// - Complexity: O(*n*) in the number of target lesions.
     public static func targetResponse(
         baselineSum: Double, nadirSum: Double, currentSum: Double,
         criteria: ResponseCriteria, targetsResolved: Bool = false
@@ -331,6 +346,8 @@ public enum ResponseAssessment {
     ///   - unequivocalProgression: Unequivocal progression of existing non-target lesions.
     ///   - evaluated: Whether all non-target lesions were assessed (default true).
     /// - Returns: The non-target response.
+    ///
+    /// - Complexity: O(*n*) in the number of non-target lesions.
     public static func nonTargetResponse(
         presentAtBaseline: Bool = true, allResolved: Bool, unequivocalProgression: Bool, evaluated: Bool = true
     ) -> NonTargetResponse {
@@ -352,6 +369,8 @@ public enum ResponseAssessment {
     ///   - nonTarget: Non-target response.
     ///   - newLesions: Whether a new lesion was found (per the HCC amendments for mRECIST).
     /// - Returns: The overall response.
+    ///
+    /// - Complexity: O(1).
     public static func overallResponse(
         target: ResponseCategory, nonTarget: NonTargetResponse, newLesions: Bool
     ) -> ResponseCategory {
@@ -385,6 +404,8 @@ public enum ResponseAssessment {
     /// ```
     /// - Parameter responses: Overall responses in chronological order.
     /// - Returns: The best overall response.
+    ///
+    /// - Complexity: O(*n*) in the number of responses.
     public static func bestOverallResponse<S: Sequence>(_ responses: S) -> ResponseCategory
     where S.Element == ResponseCategory {
         var best = ResponseCategory.notEvaluable

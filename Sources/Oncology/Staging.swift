@@ -40,6 +40,8 @@ public enum MUICCTCategory: Int, CaseIterable, Sendable, Hashable, Codable, Comp
     ///   - largestDiameterCm: Largest tumour diameter in cm (> 0).
     ///   - vascularOrBileDuctInvasion: Portal/hepatic vein or bile-duct invasion present.
     /// - Returns: `nil` if the count is < 1 or the size is not a positive finite number.
+    ///
+    /// - Complexity: O(1).
     public init?(tumorCount: Int, largestDiameterCm: Double, vascularOrBileDuctInvasion: Bool) {
         guard tumorCount >= 1, largestDiameterCm.isFinite, largestDiameterCm > 0 else { return nil }
         var met = 0
@@ -56,6 +58,8 @@ public enum MUICCTCategory: Int, CaseIterable, Sendable, Hashable, Codable, Comp
     /// ```
     /// - Parameter text: The text to parse.
     /// - Returns: `nil` if unrecognised.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         var key = FailureSite.normalise(text)
         if key.hasPrefix("t") { key.removeFirst() }
@@ -67,6 +71,8 @@ public enum MUICCTCategory: Int, CaseIterable, Sendable, Hashable, Codable, Comp
     public var description: String { "T\(rawValue)" }
 
     /// Orders T1 < T2 < T3 < T4.
+    ///
+    /// - Complexity: O(1).
     public static func < (lhs: MUICCTCategory, rhs: MUICCTCategory) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
@@ -97,6 +103,8 @@ public enum MUICCStage: String, CaseIterable, Sendable, Hashable, Codable, Compa
     ///   - t: T category.
     ///   - nodePositive: Regional lymph-node metastasis (N1).
     ///   - distantMetastasis: Distant metastasis (M1).
+    ///
+    /// - Complexity: O(1).
     public init(t: MUICCTCategory, nodePositive: Bool, distantMetastasis: Bool) {
         if distantMetastasis {
             self = .ivb
@@ -125,6 +133,8 @@ public enum MUICCStage: String, CaseIterable, Sendable, Hashable, Codable, Compa
     ///   - nodePositive: N1.
     ///   - distantMetastasis: M1.
     /// - Returns: `nil` when T cannot be derived (see `MUICCTCategory`).
+    ///
+    /// - Complexity: O(1).
     public init?(tumorCount: Int, largestDiameterCm: Double, vascularOrBileDuctInvasion: Bool,
                  nodePositive: Bool, distantMetastasis: Bool) {
         guard let t = MUICCTCategory(tumorCount: tumorCount, largestDiameterCm: largestDiameterCm,
@@ -142,6 +152,8 @@ public enum MUICCStage: String, CaseIterable, Sendable, Hashable, Codable, Compa
     ///   - n: "N0" or "N1".
     ///   - m: "M0" or "M1".
     /// - Returns: `nil` if any part is unrecognised.
+    ///
+    /// - Complexity: O(1).
     public init?(t: String, n: String, m: String) {
         guard let tCat = MUICCTCategory(parsing: t),
               let nodePositive = MUICCStage.parseBinary(n, prefix: "n"),
@@ -156,6 +168,8 @@ public enum MUICCStage: String, CaseIterable, Sendable, Hashable, Codable, Compa
     /// ```
     /// - Parameter text: The text to parse (case-insensitive).
     /// - Returns: `nil` if unrecognised.
+    ///
+    /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         var key = FailureSite.normalise(text)
         if key.hasPrefix("stage") { key.removeFirst(5) }
@@ -185,5 +199,7 @@ public enum MUICCStage: String, CaseIterable, Sendable, Hashable, Codable, Compa
     public var description: String { rawValue }
 
     /// Orders I < II < III < IVA < IVB.
+    ///
+    /// - Complexity: O(1).
     public static func < (lhs: MUICCStage, rhs: MUICCStage) -> Bool { lhs.order < rhs.order }
 }

@@ -1,4 +1,5 @@
 import Oncology
+import Tabular
 
 /// Table 1, patient characteristics: counts with percentages and medians with ranges, a "Not recorded"
 /// row for every characteristic with missing values, and the plan's risk factors with their levels.
@@ -20,7 +21,9 @@ enum CharacteristicsTable {
         }
         /// Counts below/above the plan's cut-point for a variable, when a one-cut factor uses it.
         func cutRows(_ section: String, variable: String, _ values: [Double]) {
-            guard let f = plan.factors.first(where: { $0.variable == variable }), case .cutPoints(let c) = f.rule else { return }
+            guard let f = plan.factors.first(where: { $0.variable == variable }), case .cutPoints(let c) = f.rule else {
+                return
+            }
             let levels = plan.resolve(f).levels
             for (i, label) in levels.enumerated() {
                 let lo = i == 0 ? -Double.infinity : c[i - 1], hi = i == c.count ? Double.infinity : c[i]
@@ -59,7 +62,11 @@ enum CharacteristicsTable {
             let group = staged.filter { $0.stage == s }
             guard !group.isEmpty else { continue }
             let labels = Set(group.compactMap { Derive.tnm($0.patient) }).sorted()
-            for l in labels { count("Modified UICC stage \(s.rawValue)", l, group.filter { Derive.tnm($0.patient) == l }.count, of: staged.count) }
+            for l in labels {
+                count(
+                    "Modified UICC stage \(s.rawValue)", l, group.filter { Derive.tnm($0.patient) == l }.count,
+                    of: staged.count)
+            }
         }
         if staged.count < n { count("Modified UICC stage", "Not recorded", n - staged.count) }
         count("Portal vein thrombosis", "No", d.filter { !$0.patient.portalVeinThrombosis }.count)
@@ -79,7 +86,9 @@ enum CharacteristicsTable {
         for f in data.factors where f.factor.definition.isAllOf {
             let known = f.known
             for level in f.factor.displayOrder {
-                count(f.factor.label, f.factor.levels[level], known.filter { f.level[$0] == level }.count, of: known.count)
+                count(
+                    f.factor.label, f.factor.levels[level], known.filter { f.level[$0] == level }.count, of: known.count
+                )
             }
             notRecorded(f.factor.label, known: known.count)
         }
@@ -98,7 +107,9 @@ enum CharacteristicsTable {
         }
         medianRow("Dose", "Total dose (median, Gy)", d.map(\.patient.totalDoseGy), unit: "Gy")
         medianRow("Dose", "Dose/fraction (median, Gy)", d.map { Derive.dosePerFraction($0.patient) }, unit: "Gy")
-        medianRow("Dose", "BED\(StudyPlan.decimal(plan.alphaBeta)) (median, Gy)", d.map { Derive.bed($0.patient, alphaBeta: plan.alphaBeta) }, unit: "Gy")
+        medianRow(
+            "Dose", "BED\(NumberFormat.plain(plan.alphaBeta)) (median, Gy)",
+            d.map { Derive.bed($0.patient, alphaBeta: plan.alphaBeta) }, unit: "Gy")
         medianRow("Dose", "EQD2 (median, Gy)", d.map { Derive.eqd2($0.patient, alphaBeta: plan.alphaBeta) }, unit: "Gy")
         let bsa = d.compactMap { Derive.bsa($0.patient) }
         medianRow("Body-surface area", "BSA, Mosteller (median, m²)", bsa, unit: "m²")
@@ -108,7 +119,9 @@ enum CharacteristicsTable {
         for f in data.factors where !f.factor.definition.isAllOf && !shown.contains(f.factor.definition.variable) {
             let known = f.known
             for level in f.factor.displayOrder {
-                count(f.factor.label, f.factor.levels[level], known.filter { f.level[$0] == level }.count, of: known.count)
+                count(
+                    f.factor.label, f.factor.levels[level], known.filter { f.level[$0] == level }.count, of: known.count
+                )
             }
             notRecorded(f.factor.label, known: known.count)
         }

@@ -22,6 +22,9 @@ public struct CohortFiles: Sendable, Hashable {
     /// Toxicity grades as assessed (optional).
     public var toxicities: URL?
 
+    /// The five files by URL; the optional tables may be left out.
+    ///
+    /// - Complexity: O(1).
     public init(patients: URL, failures: URL, lesions: URL? = nil, labs: URL? = nil, toxicities: URL? = nil) {
         self.patients = patients
         self.failures = failures
@@ -32,6 +35,8 @@ public struct CohortFiles: Sendable, Hashable {
 
     /// The standard file names in a directory: `patients.csv` and `failures.csv` (always, so that a missing one is
     /// reported), and `lesions.csv`, `labs.csv`, `toxicities.csv` when they exist.
+    ///
+    /// - Complexity: O(1) (three file-existence checks).
     public init(directory: URL) {
         func optional(_ name: String) -> URL? {
             let url = directory.appendingPathComponent(name)
@@ -59,6 +64,9 @@ public struct FileAccessError: Error, Sendable, Hashable, CustomStringConvertibl
     /// `read` or `write`, for the message.
     public var action: String
 
+    /// An error for `path`; see the properties for what each argument holds.
+    ///
+    /// - Complexity: O(1).
     public init(path: String, reason: String, action: String) {
         self.path = path
         self.reason = reason
@@ -209,13 +217,20 @@ public enum OutputDirectory {
 
 /// One input file held in memory: the name used in messages and its bytes.
 public struct CohortSource: Sendable, Hashable {
+    /// The name used in messages and provenance (`patients.csv`, or an uploaded file's name).
     public var name: String
+    /// The file's bytes, as read (UTF-8 expected; the reader reports anything else).
     public var bytes: [UInt8]
+    /// A file held in memory.
+    ///
+    /// - Complexity: O(1) (the bytes are not copied).
     public init(name: String, bytes: [UInt8]) {
         self.name = name
         self.bytes = bytes
     }
     /// The UTF-8 bytes of `text`.
+    ///
+    /// - Complexity: O(`text.utf8.count`).
     public init(name: String, text: String) {
         self.init(name: name, bytes: Array(text.utf8))
     }
@@ -227,12 +242,20 @@ public struct CohortSource: Sendable, Hashable {
 /// let reading = CohortReader.read(CohortSources(patients: patientsCSV, failures: "id,date,site,organ\n"))
 /// ```
 public struct CohortSources: Sendable, Hashable {
+    /// patients.csv (required).
     public var patients: CohortSource
+    /// failures.csv (required; may have a header only).
     public var failures: CohortSource
+    /// lesions.csv; `nil` when not given.
     public var lesions: CohortSource?
+    /// labs.csv; `nil` when not given.
     public var labs: CohortSource?
+    /// toxicities.csv; `nil` when not given.
     public var toxicities: CohortSource?
 
+    /// The files as sources; the optional tables may be left out.
+    ///
+    /// - Complexity: O(1).
     public init(patients: CohortSource, failures: CohortSource, lesions: CohortSource? = nil, labs: CohortSource? = nil,
                 toxicities: CohortSource? = nil) {
         self.patients = patients
@@ -243,6 +266,8 @@ public struct CohortSources: Sendable, Hashable {
     }
 
     /// CSV texts, named `patients.csv`, `failures.csv`, `lesions.csv`, `labs.csv`, `toxicities.csv`.
+    ///
+    /// - Complexity: O(total length of the texts).
     public init(patients: String, failures: String, lesions: String? = nil, labs: String? = nil,
                 toxicities: String? = nil) {
         func source(_ role: CohortFileRole, _ text: String?) -> CohortSource? {
@@ -256,6 +281,8 @@ public struct CohortSources: Sendable, Hashable {
 
 /// The five kinds of cohort file and their columns.
 public enum CohortFileRole: String, Sendable, Hashable, Codable, CaseIterable {
+    /// patients.csv, failures.csv, lesions.csv, labs.csv, toxicities.csv (the raw value is the name without
+    /// `.csv`).
     case patients, failures, lesions, labs, toxicities
 
     /// `patients.csv`, …
@@ -296,15 +323,20 @@ public enum CohortFileRole: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Input that was read but not used, with the reason. Nothing is dropped without one of these (or an error).
 public struct InputExclusion: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The file name as given to the reader.
     public var file: String
     /// The column concerned, when a whole column was ignored.
     public var column: String?
     /// Spreadsheet rows (header = 1) whose content was not used.
     public var rows: [Int]
+    /// Why the input was not used, in words (`unknown column`).
     public var reason: String
     /// Number of rows (or, for a column, of non-missing cells) not used.
     public var count: Int { rows.count }
 
+    /// An exclusion; see the properties for what each argument holds.
+    ///
+    /// - Complexity: O(1).
     public init(file: String, column: String?, rows: [Int], reason: String) {
         self.file = file
         self.column = column
@@ -331,6 +363,9 @@ public struct CohortReading: Sendable, Codable {
     /// Every file read, with its SHA-256 and number of data rows.
     public var inputs: [InputFile]
 
+    /// A reading; see the properties for what each argument holds.
+    ///
+    /// - Complexity: O(1).
     public init(cohort: Cohort?, issues: [ValidationIssue], exclusions: [InputExclusion], inputs: [InputFile]) {
         self.cohort = cohort
         self.issues = issues
@@ -338,8 +373,17 @@ public struct CohortReading: Sendable, Codable {
         self.inputs = inputs
     }
 
+    /// The issues of severity `.error`, in ``issues`` order (the cohort is `nil` when there is any).
+    ///
+    /// - Complexity: O(*n*) in the number of issues.
     public var errors: [ValidationIssue] { issues.filter { $0.severity == .error } }
+    /// The issues of severity `.warning`, in ``issues`` order.
+    ///
+    /// - Complexity: O(*n*) in the number of issues.
     public var warnings: [ValidationIssue] { issues.filter { $0.severity == .warning } }
+    /// Whether any issue is an error (then ``cohort`` is `nil`).
+    ///
+    /// - Complexity: O(*n*) in the number of issues.
     public var hasErrors: Bool { issues.contains { $0.severity == .error } }
 }
 
@@ -364,6 +408,8 @@ public enum CohortReader {
     ///   - files: The cohort's files.
     ///   - failureTypes: The vocabulary failures.csv `site` is read in (the plan's `failure_types`).
     /// - Returns: The cohort when there is no error, and every issue found.
+    ///
+    /// - Complexity: O(total bytes of the files + rows × columns): every cell is parsed and checked once.
     public static func read(_ files: CohortFiles, failureTypes: FailureVocabulary = .paper) -> CohortReading {
         var unreadable: [ValidationIssue] = []
         func load(_ url: URL?) -> CohortSource? {
@@ -390,6 +436,8 @@ public enum CohortReader {
     ///   - sources: The cohort's files as bytes.
     ///   - failureTypes: The vocabulary failures.csv `site` is read in (the plan's `failure_types`).
     /// - Returns: The cohort when there is no error, and every issue found.
+    ///
+    /// - Complexity: O(total bytes of the files + rows × columns): every cell is parsed and checked once.
     public static func read(_ sources: CohortSources, failureTypes: FailureVocabulary = .paper) -> CohortReading {
         read([(.patients, sources.patients), (.failures, sources.failures), (.lesions, sources.lesions),
               (.labs, sources.labs), (.toxicities, sources.toxicities)], extraIssues: [], failureTypes: failureTypes)

@@ -244,7 +244,7 @@ enum CohortVocabulary {
             if !(1...12).contains(m) { return "no such date: month \(m) does not exist" }
             let days = Day.daysInMonth(y, m)
             if d < 1 || d > days {
-                return "no such date: \(String(format: "%04d-%02d", y, m)) has \(days) days"
+                return "no such date: \(NumberFormat.integer(y, minimumDigits: 4) + "-" + NumberFormat.integer(m, minimumDigits: 2)) has \(days) days"
             }
         }
         return "not a date; \(usage)"
@@ -734,9 +734,9 @@ enum CohortValidation {
         }
     }
 
-    /// `2.5`, `45`, `1.8` — shortest form, no trailing zeros.
+    /// `2.5`, `45`, `1.8` — whole numbers in full, others to 4 significant digits, no trailing zeros.
     static func format(_ v: Double) -> String {
         if abs(v) < 1e15, let n = DecimalNumber.exactInteger(v) { return String(n) }
-        return String(format: "%.4g", v)
+        return NumberFormat.significant(v, 4)
     }
 }

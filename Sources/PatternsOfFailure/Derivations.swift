@@ -3,6 +3,8 @@ import Oncology
 /// Derived, per-patient clinical quantities (no statistics).
 public enum Derive {
     /// Child-Pugh class: as recorded, else computed from the five components.
+    ///
+    /// - Complexity: O(1).
     public static func childPugh(_ p: Patient) -> ChildPughClass? {
         if let c = p.childPughRecorded { return c }
         guard let c = p.childPughComponents else { return nil }
@@ -11,6 +13,8 @@ public enum Derive {
     }
 
     /// ALBI grade from bilirubin (mg/dL) and albumin (g/dL).
+    ///
+    /// - Complexity: O(1).
     public static func albi(_ p: Patient) -> ALBI? {
         guard let b = p.bilirubinMgPerDL ?? p.childPughComponents?.bilirubinMgPerDL,
               let a = p.albuminGPerDL ?? p.childPughComponents?.albuminGPerDL else { return nil }
@@ -18,6 +22,8 @@ public enum Derive {
     }
 
     /// Modified UICC T category: as given, else from tumour number, size and vascular invasion.
+    ///
+    /// - Complexity: O(1).
     public static func tCategory(_ p: Patient) -> MUICCTCategory? {
         if let t = p.tCategory { return t }
         guard let f = p.tumor else { return nil }
@@ -26,42 +32,59 @@ public enum Derive {
     }
 
     /// Modified UICC stage group (N and M taken as N0/M0 when not recorded).
+    ///
+    /// - Complexity: O(1).
     public static func stage(_ p: Patient) -> MUICCStage? {
         guard let t = tCategory(p) else { return nil }
         return MUICCStage(t: t, nodePositive: p.nodePositive ?? false, distantMetastasis: p.metastasis ?? false)
     }
 
     /// "T3N0M0"-style label.
+    ///
+    /// - Complexity: O(1).
     public static func tnm(_ p: Patient) -> String? {
         guard let t = tCategory(p) else { return nil }
         return "T\(t.rawValue)N\(p.nodePositive == true ? 1 : 0)M\(p.metastasis == true ? 1 : 0)"
     }
 
+    /// Dose per fraction, Gy: total dose divided by the number of fractions.
+    ///
+    /// - Complexity: O(1).
     public static func dosePerFraction(_ p: Patient) -> Double { p.totalDoseGy / Double(p.fractions) }
 
     /// Biologically effective dose n·d·(1 + d/(α/β)).
+    ///
+    /// - Complexity: O(1).
     public static func bed(_ p: Patient, alphaBeta: Double) -> Double {
         let d = dosePerFraction(p)
         return p.totalDoseGy * (1 + d / alphaBeta)
     }
 
     /// Equivalent dose in 2-Gy fractions, BED/(1 + 2/(α/β)).
+    ///
+    /// - Complexity: O(1).
     public static func eqd2(_ p: Patient, alphaBeta: Double) -> Double {
         bed(p, alphaBeta: alphaBeta) / (1 + 2 / alphaBeta)
     }
 
     /// Body-surface area (Mosteller) when height and weight are given.
+    ///
+    /// - Complexity: O(1).
     public static func bsa(_ p: Patient) -> Double? {
         guard let h = p.heightCm, let w = p.weightKg else { return nil }
         return BodySurfaceArea.mosteller(heightCm: h, weightKg: w)
     }
 
     /// The plan's time origin for a patient.
+    ///
+    /// - Complexity: O(1).
     public static func origin(_ p: Patient, plan: StudyPlan) -> Day {
         plan.origin == .rtEnd ? p.rtEnd : p.rtStart
     }
 
     /// Days → plan units.
+    ///
+    /// - Complexity: O(1).
     public static func time(_ days: Int, plan: StudyPlan) -> Double { Double(days) / plan.timeUnit.days }
 }
 
@@ -87,6 +110,8 @@ public struct FailureHistory: Sendable, Equatable {
     ///   - failures: The patient's failure events.
     ///   - origin: The time origin (plan).
     ///   - landmarkDays: Window length; a failure exactly on the landmark day counts as within it.
+    ///
+    /// - Complexity: O(*n*) in the number of failures.
     public init(failures: [FailureEvent], origin: Day, landmarkDays: Double) {
         let first = failures.map(\.date).min()
         firstDate = first
@@ -106,6 +131,8 @@ public enum ToxicityGrading {
     /// before RT start) and from grades as recorded, within [RT start, RT end + window].
     ///
     /// - Returns: term label → worst grade; and messages for values that could not be graded.
+    ///
+    /// - Complexity: O(*l* + *r*) in the patient's lab values and recorded toxicities.
     public static func worstGrades(patient p: Patient, labs: [LabValue], recorded: [ToxicityRecord],
                                    plan: StudyPlan) -> (grades: [String: Int], problems: [String], outsideWindow: Int) {
         let windowEnd = p.rtEnd + Int((plan.toxicityWindowMonths * StudyPlan.TimeUnit.months.days).rounded(.down))
@@ -139,6 +166,8 @@ public enum ResponseDerivation {
     /// Response at each follow-up scan; baseline is the latest scan on or before RT start.
     ///
     /// - Returns: (date, response) per follow-up scan in date order; empty without a baseline scan.
+    ///
+    /// - Complexity: O(*m* log *m*) in the number of measurements (they are grouped and sorted by date).
     public static func responses(lesions: [LesionMeasurement], rtStart: Day, criteria: ResponseCriteria)
         -> [(date: Day, response: ResponseCategory)] {
         let byDate = Dictionary(grouping: lesions, by: \.date)

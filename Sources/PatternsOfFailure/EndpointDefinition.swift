@@ -35,7 +35,9 @@ public struct EndpointDefinition: Sendable, Equatable, Codable {
         case censor
     }
 
+    /// Identifier used in the plan, file names and JSON (`os`, `pfs_infield`).
     public var name: String
+    /// Label for tables and figures (`Overall survival`).
     public var label: String
     /// Failure types counted as events.
     public var failureTypes: [FailureSite]
@@ -43,8 +45,12 @@ public struct EndpointDefinition: Sendable, Equatable, Codable {
     public var anyFailure: Bool
     /// Whether death is an event.
     public var deathIsEvent: Bool
+    /// What a failure of a type that is not an event does to follow-up.
     public var otherFailures: OtherFailureHandling
 
+    /// An endpoint; see the properties for what each argument holds.
+    ///
+    /// - Complexity: O(1).
     public init(name: String, label: String, failureTypes: [FailureSite] = [], anyFailure: Bool = false,
                 deathIsEvent: Bool, otherFailures: OtherFailureHandling = .ignore) {
         self.name = name; self.label = label; self.failureTypes = failureTypes; self.anyFailure = anyFailure
@@ -69,11 +75,15 @@ public struct EndpointDefinition: Sendable, Equatable, Codable {
     /// event. When another failure type occurs first and `otherFailures` is `censor`, follow-up is censored
     /// at that date (cause `competing`). At death without an event, follow-up is censored (cause
     /// `competing`: death competes with the failure). Otherwise censored at last follow-up.
+    ///
+    /// - Complexity: O(*f*) in the patient's failure types (the history is already summarised).
     public func observation(for p: Patient, history h: FailureHistory, plan: StudyPlan) -> EndpointObservation {
         let origin = Derive.origin(p, plan: plan)
         let dead = p.vitalStatus == .dead
         let end = dead ? (p.deathDate ?? p.lastFollowUp) : p.lastFollowUp
-        func obs(_ day: Day, _ status: EndpointObservation.Status, _ reason: EndpointObservation.Reason) -> EndpointObservation {
+        func obs(
+            _ day: Day, _ status: EndpointObservation.Status, _ reason: EndpointObservation.Reason
+        ) -> EndpointObservation {
             EndpointObservation(time: Derive.time(day - origin, plan: plan), status: status, reason: reason)
         }
         var eventDate: Day? = nil
@@ -113,6 +123,8 @@ public struct EndpointDefinition: Sendable, Equatable, Codable {
     ///   - otherFailures: What a failure of another type does.
     ///   - vocabulary: The failure-type names (default the paper's).
     /// - Returns: OS, one PFS per failure type, PFS for any failure.
+    ///
+    /// - Complexity: O(number of failure types).
     public static func paper(death: DeathHandling, otherFailures: OtherFailureHandling,
                              vocabulary: FailureVocabulary = .paper) -> [EndpointDefinition] {
         let d = death == .event
@@ -121,7 +133,11 @@ public struct EndpointDefinition: Sendable, Equatable, Codable {
                 .init(name: vocabulary.endpointName(s), label: "PFS, \(vocabulary.name(s)) failure", failureTypes: [s],
                       deathIsEvent: d, otherFailures: otherFailures)
             }
-            + [.init(name: "pfs_any", label: "PFS, any failure", anyFailure: true, deathIsEvent: d, otherFailures: otherFailures)]
+            + [
+                .init(
+                    name: "pfs_any", label: "PFS, any failure", anyFailure: true, deathIsEvent: d,
+                    otherFailures: otherFailures)
+            ]
     }
 }
 
@@ -140,10 +156,15 @@ public struct EndpointObservation: Sendable, Equatable, Codable {
 
     /// What ended follow-up.
     public enum Reason: Sendable, Equatable, Codable, Hashable {
+        /// A failure of an event type (its type; `nil` for "any failure").
         case failure(FailureSite?)
+        /// Death (an event, or a competing event that censors a failure endpoint).
         case death
+        /// A failure of another type first, when the plan censors at it.
         case otherFailure
+        /// Last follow-up, alive.
         case lastFollowUp
+        /// Last follow-up with vital status unknown.
         case lastFollowUpStatusUnknown
 
         /// "infield failure", "death", "last follow-up".
@@ -153,6 +174,8 @@ public struct EndpointObservation: Sendable, Equatable, Codable {
         ///
         /// - Parameter vocabulary: The plan's failure-type names.
         /// - Returns: What ended follow-up, in words.
+        ///
+        /// - Complexity: O(1).
         public func label(_ vocabulary: FailureVocabulary) -> String {
             switch self {
             case .failure(let s): return s.map { "\(vocabulary.name($0)) failure" } ?? "failure"
@@ -164,8 +187,11 @@ public struct EndpointObservation: Sendable, Equatable, Codable {
         }
     }
 
+    /// Time from the plan's origin to the end of follow-up, in the plan's time unit (months by default).
     public var time: Double
+    /// Event, censored, or censored by a competing event.
     public var status: Status
+    /// What ended follow-up.
     public var reason: Reason
 
     /// Whether this is the endpoint's event (Kaplan–Meier and Cox status).

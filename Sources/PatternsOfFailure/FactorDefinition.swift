@@ -33,8 +33,13 @@ public struct FactorDefinition: Sendable, Equatable, Codable {
 
     /// One level of a categorical factor: its label and the variable values it gathers.
     public struct LevelGroup: Sendable, Equatable, Codable {
+        /// The level's label in tables ("II", "III–IV").
         public var label: String
+        /// The variable values gathered in this level (compared case-insensitively).
         public var values: [String]
+        /// A level group.
+        ///
+        /// - Complexity: O(1).
         public init(label: String, values: [String]) { self.label = label; self.values = values }
     }
 
@@ -46,12 +51,17 @@ public struct FactorDefinition: Sendable, Equatable, Codable {
     public var unit: String?
     /// The variable: a derived value (``StudyVariable``) or a column of patients.csv. Empty for `allOf`.
     public var variable: String
+    /// How the variable's values become levels.
     public var rule: Rule
     /// Level labels replacing the generated ones (same count).
     public var levelLabels: [String]?
     /// The reference level's label (hazard ratios are against it); default the first level.
     public var reference: String?
 
+    /// A factor; see the properties for what each argument holds (`levelLabels` and `reference` default to
+    /// the generated labels and the first level).
+    ///
+    /// - Complexity: O(1).
     public init(name: String, label: String, unit: String? = nil, variable: String, rule: Rule,
                 levelLabels: [String]? = nil, reference: String? = nil) {
         self.name = name; self.label = label; self.unit = unit; self.variable = variable; self.rule = rule
@@ -65,7 +75,7 @@ public struct FactorDefinition: Sendable, Equatable, Codable {
     func generatedLevels(components: [FactorDefinition]) -> [String] {
         switch rule {
         case .cutPoints(let c):
-            let t = c.map(PlanYAMLWriter.decimal)
+            let t = c.map(NumberFormat.plain)
             if t.count == 1 { return ["< \(t[0])", "≥ \(t[0])"] }
             return ["< \(t[0])"] + (1..<t.count).map { "\(t[$0 - 1]) to < \(t[$0])" } + ["≥ \(t.last!)"]
         case .groups(let g): return g.map(\.label)
@@ -78,6 +88,8 @@ public struct FactorDefinition: Sendable, Equatable, Codable {
     }
 
     /// The level labels (overrides applied).
+    ///
+    /// - Complexity: O(number of levels + components).
     public func levels(components: [FactorDefinition]) -> [String] {
         levelLabels ?? generatedLevels(components: components)
     }
@@ -85,14 +97,18 @@ public struct FactorDefinition: Sendable, Equatable, Codable {
 
 /// A factor resolved against the plan: its levels, reference and each patient's level.
 public struct ResolvedFactor: Sendable {
+    /// The factor as the plan declares it.
     public var definition: FactorDefinition
+    /// The level labels, in level order.
     public var levels: [String]
     /// Index of the reference level.
     public var reference: Int
     /// Table order of the levels: natural, except that an "all of" factor shows its present level first
     /// (as the paper lists "both markers elevated" first).
     public var displayOrder: [Int]
+    /// The factor's identifier (``FactorDefinition/name``).
     public var name: String { definition.name }
+    /// The factor's label with its unit, as tables show it ("AFP (IU/mL)").
     public var label: String { definition.labelWithUnit }
 }
 
@@ -107,22 +123,32 @@ public struct ResolvedFactor: Sendable {
 public enum StudyVariable {
     /// A value of a variable for one patient.
     public enum Value: Sendable, Equatable {
+        /// A numeric value, in the variable's unit (years, IU/mL, Gy, …).
         case number(Double)
+        /// A category as text ("B", "III", "IMRT").
         case text(String)
+        /// A yes/no value.
         case yes(Bool)
     }
 
+    /// Names of the numeric variables.
     public static let numeric: [String] = ["age", "afp", "pivka", "icg_r15", "bilirubin", "albumin", "albi_score",
                                            "tumor_size_cm", "tumor_number", "total_dose_gy", "fractions",
                                            "dose_per_fraction", "bed", "eqd2", "bsa"]
+    /// Names of the categorical variables.
     public static let categorical: [String] = ["sex", "viral", "child_pugh", "albi_grade", "muicc_stage", "t_stage",
                                                "n_stage", "m_stage", "rt_technique", "response_3m"]
+    /// Names of the yes/no variables.
     public static let yesNo: [String] = ["pvt", "prior_treatment", "vascular_invasion"]
+    /// Every variable name: numeric, then categorical, then yes/no.
     public static var all: [String] { numeric + categorical + yesNo }
 
     /// The value of `name` for a patient; `nil` when unknown. Columns of patients.csv that are not
     /// standard are read from `Patient.additional`.
-    public static func value(_ name: String, patient p: Patient, plan: StudyPlan, response: ResponseCategory?) -> Value? {
+    ///
+    /// - Complexity: O(1) (a patients.csv column that is not standard: a dictionary look-up).
+    public static func value(_ name: String, patient p: Patient, plan: StudyPlan, response: ResponseCategory?) -> Value?
+    {
         switch name {
         case "age": return .number(p.age)
         case "afp": return p.afp.map(Value.number)
@@ -170,7 +196,10 @@ extension FactorDefinition.Rule {
             return c.firstIndex(where: { x < $0 }) ?? c.count
         case (.cutPoints(let c), .text(let t)):
             guard let x = DecimalNumber.parse(t) else {
-                throw StudyPlan.PlanError(description: "\(source.file), row \(source.row), column \"\(factor.variable)\" (\"\(PlanNode.clip(t))\"): factor \(factor.name) has cut-points, so the value must be a number")
+                throw StudyPlan.PlanError(description: """
+                    \(source.file), row \(source.row), column \"\(factor.variable)\" (\"\(PlanNode.clip(t))\"): \
+                    factor \(factor.name) has cut-points, so the value must be a number
+                    """)
             }
             return c.firstIndex(where: { x < $0 }) ?? c.count
         case (.groups(let g), .text(let t)):
@@ -187,14 +216,21 @@ extension FactorDefinition.Rule {
             case "yes", "y", "true", "1": return 1
             case "no", "n", "false", "0": return 0
             default:
-                throw StudyPlan.PlanError(description: "\(source.file), row \(source.row), column \"\(factor.variable)\" (\"\(PlanNode.clip(t))\"): factor \(factor.name) is yes/no; write yes or no (or leave it empty when unknown)")
+                throw StudyPlan.PlanError(description: """
+                    \(source.file), row \(source.row), column \"\(factor.variable)\" (\"\(PlanNode.clip(t))\"): \
+                    factor \(factor.name) is yes/no; write yes or no (or leave it empty when unknown)
+                    """)
             }
         case (.yesNo, .number(let x)):
             if x == 0 { return 0 }
             if x == 1 { return 1 }
-            throw StudyPlan.PlanError(description: "\(source.file), row \(source.row), column \"\(factor.variable)\" (\(x)): factor \(factor.name) is yes/no")
+            throw StudyPlan.PlanError(description: """
+                \(source.file), row \(source.row), column \"\(factor.variable)\" (\(x)): factor \(factor.name) is \
+                yes/no
+                """)
         case (.cutPoints, .yes):
-            throw StudyPlan.PlanError(description: "plan: factor \(factor.name): \(factor.variable) is yes/no; it cannot have cut-points")
+            throw StudyPlan.PlanError(
+                description: "plan: factor \(factor.name): \(factor.variable) is yes/no; it cannot have cut-points")
         case (.allOf, _): return nil
         }
     }
@@ -202,24 +238,34 @@ extension FactorDefinition.Rule {
 
 /// The paper's seven risk factors (its Table 3), built with the plan's cut-points.
 public enum PaperFactors {
+    /// The factors' names, in the paper's order.
     public static let names = ["age", "stage", "pvt", "history", "afp", "pivka", "markers"]
 
     /// The paper's factor `name` with the given cut-points; `nil` for another name.
+    ///
+    /// - Complexity: O(1).
     public static func definition(_ name: String, age: Double, afp: Double, pivka: Double) -> FactorDefinition? {
         switch name {
         case "age": return .init(name: "age", label: "Age", unit: "y", variable: "age", rule: .cutPoints([age]))
         case "stage":
             return .init(name: "stage", label: "Stage", variable: "muicc_stage",
-                         rule: .groups([.init(label: "II", values: ["I", "II"]), .init(label: "III–IV", values: ["III", "IVA", "IVB"])]))
+                rule: .groups([
+                    .init(label: "II", values: ["I", "II"]), .init(label: "III–IV", values: ["III", "IVA", "IVB"]),
+                ]))
         case "pvt": return .init(name: "pvt", label: "Portal vein thrombosis", variable: "pvt", rule: .yesNo)
         case "history":
-            return .init(name: "history", label: "Pre-CCRT treatment history", variable: "prior_treatment", rule: .yesNo,
+            return .init(
+                name: "history", label: "Pre-CCRT treatment history", variable: "prior_treatment", rule: .yesNo,
                          levelLabels: ["Primary treatment group", "Recurrence treatment group"])
-        case "afp": return .init(name: "afp", label: "Pre-CCRT AFP", unit: "IU/ml", variable: "afp", rule: .cutPoints([afp]))
-        case "pivka": return .init(name: "pivka", label: "Pre-CCRT PIVKA-II", unit: "mAU/ml", variable: "pivka", rule: .cutPoints([pivka]))
+        case "afp":
+            return .init(name: "afp", label: "Pre-CCRT AFP", unit: "IU/ml", variable: "afp", rule: .cutPoints([afp]))
+        case "pivka":
+            return .init(
+                name: "pivka", label: "Pre-CCRT PIVKA-II", unit: "mAU/ml", variable: "pivka", rule: .cutPoints([pivka]))
         case "markers":
-            let a = PlanYAMLWriter.decimal(afp), p = PlanYAMLWriter.decimal(pivka)
-            return .init(name: "markers", label: "Pre-CCRT AFP & PIVKA-II", variable: "", rule: .allOf(["afp", "pivka"]),
+            let a = NumberFormat.plain(afp), p = NumberFormat.plain(pivka)
+            return .init(
+                name: "markers", label: "Pre-CCRT AFP & PIVKA-II", variable: "", rule: .allOf(["afp", "pivka"]),
                          levelLabels: ["AFP < \(a) or PIVKA-II < \(p)", "AFP ≥ \(a) & PIVKA-II ≥ \(p)"])
         default: return nil
         }

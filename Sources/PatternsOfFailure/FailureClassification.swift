@@ -1,8 +1,10 @@
 import Oncology
+import Tabular
 
 /// The optional failures.csv columns carrying the planning system's dose summaries.
 enum FailureColumns {
-    static let dosimetry = ["rgtv_in_isodose_pct", "centroid_in_target", "centroid_in_elective_target", "centroid_dose_gy",
+    static let dosimetry = [
+        "rgtv_in_isodose_pct", "centroid_in_target", "centroid_in_elective_target", "centroid_dose_gy",
                             "rgtv_d95_gy", "prescription_gy", "elective_dose_gy", "registration"]
 }
 
@@ -26,6 +28,9 @@ public struct FailureClassificationPlan: Sendable, Equatable, Codable {
     /// can classify (needs `failure_types: in_field_marginal_out_of_field` and a three-way rule).
     public var assignFailureTypes: Bool
 
+    /// A classification plan; see the properties for what each argument holds.
+    ///
+    /// - Complexity: O(1).
     public init(rule: DosimetricRule, thresholds: DosimetricThresholds = .init(), assignFailureTypes: Bool = false) {
         self.rule = rule; self.thresholds = thresholds; self.assignFailureTypes = assignFailureTypes
     }
@@ -51,7 +56,9 @@ extension StudyPlan {
         guard let c = classification, c.assignFailureTypes else { return failures }
         return failures.map { f in
             var f = f
-            if let d = f.dosimetry, let s = c.rule.classify(d, thresholds: c.thresholds).category?.fieldRelation { f.site = s }
+            if let d = f.dosimetry, let s = c.rule.classify(d, thresholds: c.thresholds).category?.fieldRelation {
+                f.site = s
+            }
             return f
         }
     }
@@ -67,7 +74,9 @@ extension StudyPlan {
 public struct FailureClassificationSummary: Codable, Sendable {
     /// One rule's counts.
     public struct RuleCounts: Codable, Sendable {
+        /// The rule.
         public var rule: DosimetricRule
+        /// The rule's name as a table heading ("Volume in the 95% isodose").
         public var title: String
         /// Failures per category, in the rule's order (denominator: all failures).
         public var categories: [CategoryCount]
@@ -79,6 +88,7 @@ public struct FailureClassificationSummary: Codable, Sendable {
 
     /// The plan's rule, when it names one.
     public var primaryRule: DosimetricRule?
+    /// The thresholds used for every rule (the plan's, or the defaults).
     public var thresholds: DosimetricThresholds
     /// Failures counted (every row of failures.csv).
     public var failures: Int
@@ -92,6 +102,8 @@ public struct FailureClassificationSummary: Codable, Sendable {
     public var registration: [CategoryCount]
     /// With `assign_failure_types`: failures whose type the rule decided, and those that kept the recorded site.
     public var assigned: Int?
+    /// With `assign_failure_types`: failures that kept their recorded site because the rule could not classify
+    /// them; `nil` without it.
     public var keptRecordedSite: Int?
 
     /// Counts the failures; `nil` when no failure has a dose summary and the plan names no rule.
@@ -120,18 +132,26 @@ public struct FailureClassificationSummary: Codable, Sendable {
             for c in classes { if case .notClassifiable(let m) = c { for x in m { missing[x, default: 0] += 1 } } }
             rules.append(RuleCounts(
                 rule: rule, title: rule.title,
-                categories: rule.categories.map { c in CategoryCount(category: c.label, n: classified.filter { $0 == c }.count, denominator: failures.count) },
+                    categories: rule.categories.map { c in
+                        CategoryCount(
+                            category: c.label, n: classified.filter { $0 == c }.count, denominator: failures.count)
+                    },
                 notClassifiable: classes.count - classified.count,
-                missingInputs: rule.inputColumns.compactMap { x in missing[x].map { CategoryCount(category: x, n: $0, denominator: failures.count) } }))
+                    missingInputs: rule.inputColumns.compactMap { x in
+                        missing[x].map { CategoryCount(category: x, n: $0, denominator: failures.count) }
+                    }))
         }
         let reg = withDose.map { $0.dosimetry?.registration }
         registration = [
             CategoryCount(category: "rigid", n: reg.filter { $0 == .rigid }.count, denominator: withDose.count),
-            CategoryCount(category: "deformable", n: reg.filter { $0 == .deformable }.count, denominator: withDose.count),
+            CategoryCount(
+                category: "deformable", n: reg.filter { $0 == .deformable }.count, denominator: withDose.count),
             CategoryCount(category: "not recorded", n: reg.filter { $0 == nil }.count, denominator: withDose.count),
         ]
         if let c = plan.classification, c.assignFailureTypes {
-            let n = failures.filter { f in f.dosimetry.flatMap { c.rule.classify($0, thresholds: c.thresholds).category?.fieldRelation } != nil }.count
+            let n = failures.filter { f in
+                f.dosimetry.flatMap { c.rule.classify($0, thresholds: c.thresholds).category?.fieldRelation } != nil
+            }.count
             assigned = n
             keptRecordedSite = failures.count - n
         }
@@ -145,12 +165,13 @@ public struct FailureClassificationSummary: Codable, Sendable {
     ///   - plan: The plan (vocabulary and thresholds).
     /// - Returns: Header and rows as text.
     /// - Complexity: O(failures × rules).
-    public static func failureTable(_ failures: [FailureEvent], plan: StudyPlan) -> (header: [String], rows: [[String]]) {
+    public static func failureTable(_ failures: [FailureEvent], plan: StudyPlan) -> (header: [String], rows: [[String]])
+    {
         let v = plan.failureVocabulary, t = plan.classificationThresholds
         let assigned = plan.classifiedFailures(failures)
         let header = ["id", "date", "site", "organ"] + FailureColumns.dosimetry
             + DosimetricRule.allCases.map { "class_" + $0.rawValue } + ["failure_type_used"]
-        func num(_ x: Double?) -> String { x.map(StudyPlan.decimal) ?? "" }
+        func num(_ x: Double?) -> String { x.map(NumberFormat.plain) ?? "" }
         func yn(_ x: Bool?) -> String { x.map { $0 ? "yes" : "no" } ?? "" }
         let rows = zip(failures, assigned).map { f, used -> [String] in
             let d = f.dosimetry ?? FailureDosimetry()
@@ -161,7 +182,7 @@ public struct FailureClassificationSummary: Codable, Sendable {
                 }
             }
             return [f.patientID, f.date.iso, v.name(f.site), f.organ ?? "",
-                    num(d.percentInIsodose), yn(d.centroidInTarget), yn(d.centroidInElectiveTarget), num(d.centroidDoseGy),
+                num(d.percentInIsodose), yn(d.centroidInTarget), yn(d.centroidInElectiveTarget), num(d.centroidDoseGy),
                     num(d.d95Gy), num(d.prescriptionGy), num(d.electiveDoseGy), d.registration?.rawValue ?? ""]
                 + classes + [v.name(used.site)]
         }

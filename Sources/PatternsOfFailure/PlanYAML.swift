@@ -32,7 +32,10 @@ struct PlanNode {
     /// - Throws: ``StudyPlan/PlanError`` for text that is too large, not YAML, or not a mapping.
     static func root(yaml: String, source: String) throws -> PlanNode? {
         guard yaml.utf8.count <= maximumBytes else {
-            throw StudyPlan.PlanError(description: "\(source): the plan is \(yaml.utf8.count) bytes; at most \(maximumBytes) are read (a plan is a short text file)")
+            throw StudyPlan.PlanError(description: """
+                \(source): the plan is \(yaml.utf8.count) bytes; at most \(maximumBytes) are read (a plan is a short \
+                text file)
+                """)
         }
         try checkNesting(yaml, source: source)
         let node: Node?
@@ -86,7 +89,9 @@ struct PlanNode {
                     // "- " and "? " open a nested entry; other leading blanks indent.
                     if previous == 0x2D || previous == 0x3F {
                         chain += 1
-                        if chain > maximumFlowDepth { throw fail(lineNumber, "more than \(maximumFlowDepth) nested entries") }
+                        if chain > maximumFlowDepth {
+                            throw fail(lineNumber, "more than \(maximumFlowDepth) nested entries")
+                        }
                     } else {
                         indentation += 1
                         if indentation > maximumIndentation {
@@ -104,7 +109,9 @@ struct PlanNode {
             case 0x22 where opensScalar, 0x27 where opensScalar: quote = b
             case 0x5B, 0x7B:
                 flow += 1
-                if flow > maximumFlowDepth { throw fail(lineNumber, "brackets nested more than \(maximumFlowDepth) deep") }
+                if flow > maximumFlowDepth {
+                    throw fail(lineNumber, "brackets nested more than \(maximumFlowDepth) deep")
+                }
             case 0x5D, 0x7D: flow = max(0, flow - 1)
             default: break
             }
@@ -114,7 +121,10 @@ struct PlanNode {
     private func visit() throws {
         budget.remaining -= 1
         if budget.remaining < 0 {
-            throw StudyPlan.PlanError(description: "\(source): the plan expands to more than \(Self.maximumNodes) values (nested aliases?); write it out plainly")
+            throw StudyPlan.PlanError(description: """
+                \(source): the plan expands to more than \(Self.maximumNodes) values (nested aliases?); write it out \
+                plainly
+                """)
         }
     }
 
@@ -145,7 +155,8 @@ struct PlanNode {
             let key = ks.string
             let p = path.isEmpty ? key : "\(path).\(key)"
             guard seen.insert(key).inserted else {
-                throw PlanNode(node: k, path: p, source: source, budget: budget).error("key given twice; give each key once")
+                throw PlanNode(node: k, path: p, source: source, budget: budget).error(
+                    "key given twice; give each key once")
             }
             guard known.contains(key) else {
                 throw PlanNode(node: k, path: p, source: source, budget: budget)
@@ -229,28 +240,6 @@ struct PlanNode {
 struct PlanYAMLWriter {
     private(set) var text = ""
 
-    /// A number as a plain decimal: integers without a point, others in the shortest form that reads back
-    /// exactly, without exponent.
-    static func decimal(_ x: Double) -> String {
-        if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
-        let s = "\(x)"
-        guard let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return s }
-        let exponent = Int(s[s.index(after: e)...])!
-        var mantissa = String(s[..<e])
-        let negative = mantissa.hasPrefix("-")
-        if negative { mantissa.removeFirst() }
-        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-        let intPart = String(parts[0]), frac = parts.count > 1 ? String(parts[1]) : ""
-        var digits = intPart + frac
-        var point = intPart.count + exponent
-        if point <= 0 { digits = String(repeating: "0", count: 1 - point) + digits; point = 1 }
-        if point >= digits.count { digits += String(repeating: "0", count: point - digits.count) }
-        var result = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
-        while result.hasSuffix("0") { result.removeLast() }
-        if result.hasSuffix(".") { result.removeLast() }
-        return (negative ? "-" : "") + result
-    }
-
     /// A scalar, quoted when YAML would read it as something else.
     static func scalar(_ s: String) -> String {
         let plainSafe = !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || "_-. /()+".contains($0) }
@@ -263,9 +252,9 @@ struct PlanYAMLWriter {
     mutating func line(_ indent: Int, _ s: String) { text += String(repeating: "  ", count: indent) + s + "\n" }
     mutating func comment(_ s: String) { text += "# " + s + "\n" }
     mutating func key(_ indent: Int, _ k: String, _ v: String) { line(indent, "\(k): \(v)") }
-    mutating func key(_ indent: Int, _ k: String, number v: Double) { key(indent, k, Self.decimal(v)) }
+    mutating func key(_ indent: Int, _ k: String, number v: Double) { key(indent, k, NumberFormat.plain(v)) }
     mutating func key(_ indent: Int, _ k: String, numbers v: [Double]) {
-        key(indent, k, "[" + v.map(Self.decimal).joined(separator: ", ") + "]")
+        key(indent, k, "[" + v.map(NumberFormat.plain).joined(separator: ", ") + "]")
     }
     mutating func key(_ indent: Int, _ k: String, list v: [String]) {
         key(indent, k, "[" + v.map(Self.scalar).joined(separator: ", ") + "]")

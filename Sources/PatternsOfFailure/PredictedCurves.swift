@@ -15,6 +15,7 @@ import Survival
 public struct PredictedCurve: Sendable, Codable, Equatable {
     /// Endpoint name and label (as in ``RiskAssessment/Prediction``).
     public var endpoint: String
+    /// The endpoint's label ("Overall survival").
     public var label: String
     /// Times where the curve steps (0, then each event time of the model's data), then the last observed
     /// time; in the plan's time unit, increasing.
@@ -23,9 +24,11 @@ public struct PredictedCurve: Sendable, Codable, Equatable {
     public var survival: [Double]
     /// Pointwise 95% limits of S(t) (R's default log interval; NaN, written `null` in JSON, where R gives NA).
     public var lower95: [Double]
+    /// Upper pointwise 95% limits of S(t), one per ``time`` (NaN where R gives NA).
     public var upper95: [Double]
     /// Patients and events of the model.
     public var modelPatients: Int
+    /// Events in the model's data.
     public var modelEvents: Int
 
     /// Keeps the points of a predicted curve where it changes (and its first and last points).
@@ -47,9 +50,11 @@ public struct PredictedCurve: Sendable, Codable, Equatable {
             if curve.time[k] <= 0 {   // events at time 0 move the starting point
                 s[0] = curve.survival[k]; lo[0] = curve.lower[k]; hi[0] = curve.upper[k]; continue
             }
-            let changes = !same(curve.survival[k], s.last!) || !same(curve.lower[k], lo.last!) || !same(curve.upper[k], hi.last!)
+            let changes =
+                !same(curve.survival[k], s.last!) || !same(curve.lower[k], lo.last!) || !same(curve.upper[k], hi.last!)
             if changes || k == curve.time.count - 1 {
-                t.append(curve.time[k]); s.append(curve.survival[k]); lo.append(curve.lower[k]); hi.append(curve.upper[k])
+                t.append(curve.time[k]); s.append(curve.survival[k]); lo.append(curve.lower[k]);
+                hi.append(curve.upper[k])
             }
         }
         time = t; survival = s; lower95 = lo; upper95 = hi
@@ -81,7 +86,9 @@ extension StudyAnalysis {
     ///   in the assessment's order; no curve for a refused endpoint.
     /// - Throws: As ``assess(_:)``.
     /// - Complexity: That of ``assess(_:)``.
-    public func assessWithCurves(_ profile: BaselineProfile) throws -> (assessment: RiskAssessment, curves: [PredictedCurve]) {
+    public func assessWithCurves(
+        _ profile: BaselineProfile
+    ) throws -> (assessment: RiskAssessment, curves: [PredictedCurve]) {
         var curves: [PredictedCurve] = []
         let assessment = try assess(profile) { endpoint, curve, patients, events in
             curves.append(PredictedCurve(curve, endpoint: endpoint, modelPatients: patients, modelEvents: events))

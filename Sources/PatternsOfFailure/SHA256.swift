@@ -19,9 +19,14 @@ public struct SHA256: Sendable {
     /// Total message length in bytes.
     private var length: UInt64 = 0
 
+    /// A hasher of the empty message.
+    ///
+    /// - Complexity: O(1).
     public init() {}
 
     /// Appends bytes to the message.
+    ///
+    /// - Complexity: O(`bytes.count`).
     public mutating func update(_ bytes: [UInt8]) {
         length &+= UInt64(bytes.count)
         var start = 0
@@ -44,16 +49,22 @@ public struct SHA256: Sendable {
     }
 
     /// Appends the UTF-8 bytes of a string.
+    ///
+    /// - Complexity: O(`text.utf8.count`).
     public mutating func update(_ text: String) { update(Array(text.utf8)) }
 
     /// The 32-byte digest of everything appended so far (the hasher can still be updated afterwards).
+    ///
+    /// - Complexity: O(1) (at most two 64-byte blocks are compressed).
     public func digest() -> [UInt8] {
         var copy = self
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
         let used = (pending.count + 1) % 64
         tail += [UInt8](repeating: 0, count: used <= 56 ? 56 - used : 120 - used)
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         copy.update(tail)
         precondition(copy.pending.isEmpty)
         var out: [UInt8] = []
@@ -66,9 +77,13 @@ public struct SHA256: Sendable {
     }
 
     /// The digest as 64 lower-case hexadecimal digits.
+    ///
+    /// - Complexity: O(1).
     public func hexDigest() -> String { SHA256.hex(digest()) }
 
     /// The digest of `bytes`.
+    ///
+    /// - Complexity: O(`bytes.count`).
     public static func hash(_ bytes: [UInt8]) -> [UInt8] {
         var h = SHA256()
         h.update(bytes)
@@ -76,6 +91,8 @@ public struct SHA256: Sendable {
     }
 
     /// The digest of `bytes` as 64 lower-case hexadecimal digits.
+    ///
+    /// - Complexity: O(`bytes.count`).
     public static func hexDigest(_ bytes: [UInt8]) -> String { hex(hash(bytes)) }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -32,6 +32,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A generator whose 256-bit state is filled from SplitMix64 started at `seed`.
     /// - Parameter seed: Any 64-bit value (0 included).
+    ///
+    /// - Complexity: O(1).
     public init(seed: UInt64) {
         var sm = seed
         s0 = SeededGenerator.splitMix64(&sm)
@@ -47,6 +49,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     /// ```swift
     /// var labs = SeededGenerator(seed: 20110501, stream: "labs")
     /// ```
+    ///
+    /// - Complexity: O(`stream.utf8.count`).
     public init(seed: UInt64, stream: String) {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in stream.utf8 {
@@ -69,6 +73,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     @inline(__always) private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     /// The next 64 random bits (xoshiro256**).
+    ///
+    /// - Complexity: O(1).
     public mutating func next() -> UInt64 {
         let result = SeededGenerator.rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17
@@ -84,15 +90,23 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     // MARK: Distributions
 
     /// Uniform on [0, 1) with 53 random bits.
+    ///
+    /// - Complexity: O(1).
     public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
 
     /// Uniform on (0, 1]: never 0, for logarithms.
+    ///
+    /// - Complexity: O(1).
     public mutating func uniformPositive() -> Double { Double((next() >> 11) + 1) * 0x1p-53 }
 
     /// Uniform on [a, b).
+    ///
+    /// - Complexity: O(1).
     public mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * uniform() }
 
     /// A uniformly distributed integer in `range` (Lemire's unbiased multiply-and-reject).
+    ///
+    /// - Complexity: O(1) expected (a rejection happens with probability below (range count) / 2⁶⁴).
     public mutating func integer(in range: ClosedRange<Int>) -> Int {
         let span = UInt64(range.upperBound - range.lowerBound) &+ 1
         if span == 0 { return Int(truncatingIfNeeded: next()) }   // the whole 64-bit range
@@ -105,15 +119,21 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// `true` with probability `p`.
+    ///
+    /// - Complexity: O(1).
     public mutating func bernoulli(_ p: Double) -> Bool { uniform() < p }
 
     /// Exponential with the given rate (inverse CDF: −log U / rate).
+    ///
+    /// - Complexity: O(1).
     public mutating func exponential(rate: Double = 1) -> Double {
         -DeterministicMath.log(uniformPositive()) / rate
     }
 
     /// Standard Gumbel (maximum) deviate: −log(−log U). Adding it to log-weights and keeping the k
     /// largest is weighted sampling without replacement (the "Gumbel-top-k" trick).
+    ///
+    /// - Complexity: O(1).
     public mutating func gumbel() -> Double {
         var u = uniformPositive()
         if u >= 1 { u = 1 - 0x1p-53 }
@@ -121,6 +141,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// Normal deviate by Marsaglia's polar method (uses only log and square root).
+    ///
+    /// - Complexity: O(1) expected (the polar method accepts a pair with probability π/4).
     public mutating func normal(mean: Double = 0, sd: Double = 1) -> Double {
         while true {
             let x = 2 * uniform() - 1, y = 2 * uniform() - 1
@@ -132,6 +154,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// Fisher–Yates shuffle in place.
+    ///
+    /// - Complexity: O(`a.count`).
     public mutating func shuffle<T>(_ a: inout [T]) {
         guard a.count > 1 else { return }
         for i in stride(from: a.count - 1, to: 0, by: -1) {
@@ -141,6 +165,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// A shuffled copy.
+    ///
+    /// - Complexity: O(`a.count`).
     public mutating func shuffled<T>(_ a: [T]) -> [T] {
         var b = a
         shuffle(&b)
@@ -148,6 +174,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// An index drawn with probability proportional to `weights` (all ≥ 0, not all 0).
+    ///
+    /// - Complexity: O(`weights.count`).
     public mutating func weightedIndex(_ weights: [Double]) -> Int {
         let total = weights.reduce(0, +)
         precondition(total > 0, "weights must not all be zero")
@@ -162,6 +190,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     /// `k` of the indices `0..<logWeights.count`, sampled without replacement with probabilities
     /// proportional to `exp(logWeights)` (Gumbel-top-k), in the order drawn. Equivalent to giving each
     /// item an exponential latent time with rate `exp(logWeight)` and keeping the `k` earliest.
+    ///
+    /// - Complexity: O(*n* log *n*) in `logWeights.count` (the Gumbel keys are sorted).
     public mutating func sampleWithoutReplacement(logWeights: [Double], count k: Int) -> [Int] {
         let keys = logWeights.map { $0 + gumbel() }
         let order = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : $0 < $1 }
@@ -176,6 +206,8 @@ public enum DeterministicMath {
     static let ln2 = 0.693_147_180_559_945_309_417_232_121_458
 
     /// Natural logarithm of a positive finite `x` (NaN for x ≤ 0 or non-finite).
+    ///
+    /// - Complexity: O(1).
     public static func log(_ x: Double) -> Double {
         guard x > 0, x.isFinite else { return x == 0 ? -.infinity : .nan }
         // x = m · 2^e with m in [√½, √2)
@@ -198,6 +230,8 @@ public enum DeterministicMath {
     }
 
     /// e^x (0 below −745, +∞ above 709.8).
+    ///
+    /// - Complexity: O(1).
     public static func exp(_ x: Double) -> Double {
         if x.isNaN { return .nan }
         if x > 709.78 { return .infinity }
@@ -220,34 +254,19 @@ public enum DeterministicMath {
     }
 }
 
-/// Fixed-decimal formatting that does not depend on the platform's Double-to-text conversion.
+/// Rounding of simulated measurements to the precision a clinic records them with (the simulator's
+/// sampling step; their text is written by `NumberFormat.fixed`, which for an already rounded value gives
+/// exactly the rounded decimal).
 ///
 /// ```swift
-/// FixedDecimal.format(570.4, decimals: 1)   // "570.4"
-/// FixedDecimal.format(45, decimals: 1)      // "45.0"
-/// FixedDecimal.format(1641, decimals: 0)    // "1641"
+/// FixedDecimal.round(570.4499, decimals: 1)   // 570.4
+/// FixedDecimal.round(2.25, decimals: 1)       // 2.3 (half away from zero)
 /// ```
 public enum FixedDecimal {
-    /// `value` rounded half away from zero to `decimals` places (0...9) and written with exactly that
-    /// many decimals.
-    public static func format(_ value: Double, decimals: Int) -> String {
-        precondition((0...9).contains(decimals) && value.isFinite)
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = Int64((value * scale).rounded(.toNearestOrAwayFromZero))
-        let negative = scaled < 0
-        let magnitude = negative ? -scaled : scaled
-        let p = Int64(scale)
-        let whole = magnitude / p, frac = magnitude % p
-        var text = (negative ? "-" : "") + String(whole)
-        if decimals > 0 {
-            let f = String(frac)
-            text += "." + String(repeating: "0", count: decimals - f.count) + f
-        }
-        return text
-    }
-
-    /// `value` rounded to `decimals` places, as a Double (the value the text of `format` denotes).
+    /// `value` × 10^`decimals` rounded half away from zero, divided back: the nearest double to a decimal
+    /// with `decimals` places.
+    ///
+    /// - Complexity: O(`decimals`).
     public static func round(_ value: Double, decimals: Int) -> Double {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }

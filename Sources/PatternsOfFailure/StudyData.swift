@@ -11,22 +11,32 @@ import Oncology
 public struct StudyData: Sendable {
     /// Per-patient derived clinical values (no statistics).
     public struct PatientRecord: Sendable {
+        /// The patient as read.
         public var patient: Patient
+        /// The patient's failures summarised against the plan's origin and landmark.
         public var history: FailureHistory
+        /// Modified UICC stage (recorded T, or derived from the tumour findings); `nil` when it cannot be derived.
         public var stage: MUICCStage?
+        /// Child-Pugh class (recorded, or computed from the five components); `nil` when neither is possible.
         public var childPugh: ChildPughClass?
         /// Worst CTCAE grade per term within the grading window.
         public var toxicity: [String: Int]
         /// Response at the plan's response time (recorded, or computed from lesions).
         public var response: ResponseCategory?
+        /// Best overall response over the follow-up scans (mRECIST/RECIST sequence rules); the 3-month
+        /// ``response`` when there are no lesion measurements; `nil` when neither is known.
         public var bestResponse: ResponseCategory?
     }
 
     /// One endpoint's observations, in cohort order.
     public struct EndpointColumn: Sendable {
+        /// The endpoint.
         public var definition: EndpointDefinition
+        /// One observation per patient, in cohort order.
         public var observations: [EndpointObservation]
+        /// Time per patient, in the plan's time unit, in cohort order.
         public var time: [Double] { observations.map(\.time) }
+        /// Whether each patient had the endpoint's event, in cohort order.
         public var event: [Bool] { observations.map(\.event) }
         /// 1 event, 2 competing event, 0 censored.
         public var cause: [Int] { observations.map(\.cause) }
@@ -34,15 +44,21 @@ public struct StudyData: Sendable {
 
     /// One factor's level per patient (`nil`: unknown), in cohort order.
     public struct FactorColumn: Sendable {
+        /// The factor, resolved against the plan.
         public var factor: ResolvedFactor
+        /// Level index per patient (into `factor.levels`); `nil` when unknown.
         public var level: [Int?]
         /// Patients with a known level.
         public var known: [Int] { level.indices.filter { level[$0] != nil } }
     }
 
+    /// The plan the data were derived under.
     public var plan: StudyPlan
+    /// One record per patient, in cohort order.
     public var records: [PatientRecord]
+    /// One column per plan endpoint, in plan order.
     public var endpoints: [EndpointColumn]
+    /// One column per plan factor, in plan order.
     public var factors: [FactorColumn]
     /// Patients whose recorded response differs from the one computed from lesions.
     public var responseDisagreements: [String]
@@ -52,7 +68,13 @@ public struct StudyData: Sendable {
     /// before RT start are baselines, not counted here.
     public var toxicityOutsideWindow: Int
 
+    /// The endpoint named `name` (``EndpointDefinition/name``); `nil` when the plan has none.
+    ///
+    /// - Complexity: O(number of endpoints).
     public func endpoint(_ name: String) -> EndpointColumn? { endpoints.first { $0.definition.name == name } }
+    /// The factor named `name` (``FactorDefinition/name``); `nil` when the plan has none.
+    ///
+    /// - Complexity: O(number of factors).
     public func factor(_ name: String) -> FactorColumn? { factors.first { $0.factor.name == name } }
 
     /// Derives everything the analyses need.

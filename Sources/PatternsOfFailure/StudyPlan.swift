@@ -1,5 +1,6 @@
 import Foundation
 import Oncology
+import Tabular
 
 /// The study plan: time origin and unit, windows, endpoints, risk factors, the analyses of each endpoint,
 /// CTCAE version and α/β. ``paper`` (also `StudyPlan()`) reproduces the CCRT patterns-of-failure paper.
@@ -15,11 +16,13 @@ import Oncology
 public struct StudyPlan: Sendable, Equatable, Codable {
     /// The day from which times are counted.
     public enum Origin: String, Codable, Sendable, CaseIterable {
+        /// Times counted from the last day of RT (`rt_end`, the paper) or the first (`rt_start`).
         case rtEnd = "rt_end", rtStart = "rt_start"
     }
 
     /// The unit of reported times.
     public enum TimeUnit: String, Codable, Sendable, CaseIterable {
+        /// Months (30.4375 days), days, or years (365.25 days).
         case months, days, years
         /// Days per unit: months = 30.4375 (365.25/12), years = 365.25.
         public var days: Double {
@@ -49,6 +52,9 @@ public struct StudyPlan: Sendable, Equatable, Codable {
         /// endpoints only).
         public var competingRisksModels: Bool
 
+        /// The analyses of one endpoint; see the properties for what each argument holds.
+        ///
+        /// - Complexity: O(1).
         public init(endpoint: String, univariate: [String] = [], multivariable: [String] = [], figures: [String] = [],
                     subgroups: [Subgroup] = [], competingRisksModels: Bool = false) {
             self.endpoint = endpoint; self.univariate = univariate; self.multivariable = multivariable
@@ -58,15 +64,23 @@ public struct StudyPlan: Sendable, Equatable, Codable {
 
     /// A factor compared within each level of another factor.
     public struct Subgroup: Sendable, Equatable, Codable {
+        /// The factor compared.
         public var factor: String
+        /// The factor whose levels form the subgroups.
         public var within: String
+        /// A subgroup analysis.
+        ///
+        /// - Complexity: O(1).
         public init(factor: String, within: String) { self.factor = factor; self.within = within }
     }
 
     /// Which preset the plan started from; the report cites the paper's tables only for `paper`.
     public var preset: String? = "paper"
+    /// Title of the report.
     public var title: String = "Patterns of failure after hepatic arterial concurrent chemoradiotherapy"
+    /// The day from which times are counted.
     public var origin: Origin = .rtEnd
+    /// The unit of every reported time.
     public var timeUnit: TimeUnit = .months
     /// Failures within this many months after the origin form the landmark ("at 3 months") table.
     public var landmarkMonths: Double = 3
@@ -74,9 +88,13 @@ public struct StudyPlan: Sendable, Equatable, Codable {
     public var toxicityWindowMonths: Double = 3
     /// Response at 3 months: the scan closest to origin + `responseMonths`, within ± `responseWindowMonths`.
     public var responseMonths: Double = 3
+    /// Half-width, in months, of the window around the 3-month scan (see ``responseMonths``).
     public var responseWindowMonths: Double = 1.5
+    /// Response criteria for lesions.csv: `mRECIST` (the paper) or `RECIST 1.1`.
     public var responseCriteria: String = "mRECIST"
+    /// CTCAE version used to grade laboratory values.
     public var ctcaeVersion: CTCAEVersion = .v3
+    /// α/β ratio of the tumour, Gy, for BED and EQD2 (10 for hepatocellular carcinoma).
     public var alphaBeta: Double = 10
     /// The names of the three failure types (failures.csv `site`, endpoint events, tables, Methods).
     public var failureVocabulary: FailureVocabulary = .paper
@@ -86,7 +104,9 @@ public struct StudyPlan: Sendable, Equatable, Codable {
     /// The endpoints, in report order.
     public var endpoints: [EndpointDefinition] = EndpointDefinition.paper(death: .censor, otherFailures: .ignore)
     /// The risk factors, in table order.
-    public var factors: [FactorDefinition] = PaperFactors.names.map { PaperFactors.definition($0, age: 50, afp: 200, pivka: 60)! }
+    public var factors: [FactorDefinition] = PaperFactors.names.map {
+        PaperFactors.definition($0, age: 50, afp: 200, pivka: 60)!
+    }
     /// The analyses per endpoint.
     public var analyses: [Analysis] = StudyPlan.paperAnalyses(factors: PaperFactors.names)
     /// Factor whose levels split the failure-pattern table (the paper: treatment history).
@@ -103,6 +123,9 @@ public struct StudyPlan: Sendable, Equatable, Codable {
     /// Penalty of the Cox models.
     public enum CoxPenalty: String, Codable, Sendable, CaseIterable { case none, firth }
 
+    /// The paper's plan (the same as ``paper``).
+    ///
+    /// - Complexity: O(1).
     public init() {}
 
     /// The paper's plan.
@@ -110,18 +133,25 @@ public struct StudyPlan: Sendable, Equatable, Codable {
 
     /// The paper's analyses: every factor univariate and in the multivariable model for the three
     /// failure-specific PFS endpoints and OS; Fig. 3's four panels; the markers within treatment history.
+    ///
+    /// - Complexity: O(number of endpoints × factors).
     public static func paperAnalyses(factors: [String], competingRisksModels: Bool = true,
                                      vocabulary: FailureVocabulary = .paper) -> [Analysis] {
         func has(_ f: String) -> [String] { factors.contains(f) ? [f] : [] }
         let both = factors.contains("markers") && factors.contains("history")
         return [
-            Analysis(endpoint: vocabulary.endpointName(.infield), univariate: factors, multivariable: factors, figures: has("history"),
+            Analysis(
+                endpoint: vocabulary.endpointName(.infield), univariate: factors, multivariable: factors,
+                figures: has("history"),
                      competingRisksModels: competingRisksModels),
-            Analysis(endpoint: vocabulary.endpointName(.intrahepaticOutfield), univariate: factors, multivariable: factors, figures: has("markers"),
+            Analysis(
+                endpoint: vocabulary.endpointName(.intrahepaticOutfield), univariate: factors, multivariable: factors,
+                figures: has("markers"),
                      subgroups: both ? [Subgroup(factor: "markers", within: "history")] : []),
             Analysis(endpoint: vocabulary.endpointName(.extrahepatic), univariate: factors, multivariable: factors,
                      figures: has("age") + has("markers"),
-                     subgroups: both ? [Subgroup(factor: "markers", within: "history")] : [], competingRisksModels: competingRisksModels),
+                subgroups: both ? [Subgroup(factor: "markers", within: "history")] : [],
+                competingRisksModels: competingRisksModels),
             Analysis(endpoint: "os", univariate: factors, multivariable: factors),
         ]
     }
@@ -132,16 +162,26 @@ public struct StudyPlan: Sendable, Equatable, Codable {
 
     /// Errors in a plan file.
     public struct PlanError: Error, CustomStringConvertible, Equatable {
+        /// What is wrong, naming the line and key (or the file, row and column of the data it does not fit).
         public var description: String
+        /// A plan error with its message.
+        ///
+        /// - Complexity: O(1).
         public init(description: String) { self.description = description }
     }
 
     /// Label of an endpoint by name.
+    ///
+    /// - Complexity: O(number of endpoints).
     public func endpoint(named name: String) -> EndpointDefinition? { endpoints.first { $0.name == name } }
     /// A factor by name.
+    ///
+    /// - Complexity: O(number of factors).
     public func factor(named name: String) -> FactorDefinition? { factors.first { $0.name == name } }
 
     /// The resolved factor (levels, reference, display order).
+    ///
+    /// - Complexity: O(number of levels).
     public func resolve(_ f: FactorDefinition) -> ResolvedFactor {
         let components: [FactorDefinition]
         if case .allOf(let names) = f.rule { components = names.compactMap(factor(named:)) } else { components = [] }
@@ -158,9 +198,6 @@ public struct StudyPlan: Sendable, Equatable, Codable {
 
     /// Landmark window in days.
     public var landmarkDays: Double { landmarkMonths * TimeUnit.months.days }
-
-    /// A plan number as written in labels and YAML: "200", "2.5", "0.05".
-    public static func decimal(_ x: Double) -> String { PlanYAMLWriter.decimal(x) }
 }
 
 // MARK: - Reading
@@ -169,11 +206,16 @@ extension StudyPlan {
     static let topKeys = ["preset", "title", "origin", "time_unit", "landmark_months", "toxicity_window_months",
                           "response_months", "response_window_months", "response_criteria", "death", "other_failures",
                           "ctcae_version", "alpha_beta", "age_cutoff", "afp_cutoff", "pivka_cutoff", "factors",
-                          "failure_types", "classification", "endpoints", "analyses", "patterns_by", "rate_times", "risk_table_times", "alpha", "cox_penalty"]
+        "failure_types", "classification", "endpoints", "analyses", "patterns_by", "rate_times", "risk_table_times",
+        "alpha", "cox_penalty",
+    ]
 
     /// Reads a plan from YAML text; keys not given keep the preset's values.
     ///
     /// - Throws: ``PlanError`` naming the line, the key and the problem.
+    ///
+    /// - Complexity: O(length of the YAML text); alias expansion is bounded (a document larger than a plan can be is an
+    /// error).
     public init(yaml: String, source: String = "plan.yaml") throws {
         self.init()
         guard let root = try PlanNode.root(yaml: yaml, source: source) else { return }
@@ -190,19 +232,31 @@ extension StudyPlan {
         if let v = k["origin"] { origin = Origin(rawValue: try v.choice(Origin.allCases.map(\.rawValue)))! }
         if let v = k["time_unit"] { timeUnit = TimeUnit(rawValue: try v.choice(TimeUnit.allCases.map(\.rawValue)))! }
         let months = 0...1200.0
-        if let v = k["landmark_months"] { landmarkMonths = try v.number(in: 0.001...1200, "months greater than 0 and at most 1200") }
-        if let v = k["toxicity_window_months"] { toxicityWindowMonths = try v.number(in: months, "months between 0 and 1200") }
+        if let v = k["landmark_months"] {
+            landmarkMonths = try v.number(in: 0.001...1200, "months greater than 0 and at most 1200")
+        }
+        if let v = k["toxicity_window_months"] {
+            toxicityWindowMonths = try v.number(in: months, "months between 0 and 1200")
+        }
         if let v = k["response_months"] { responseMonths = try v.number(in: months, "months between 0 and 1200") }
-        if let v = k["response_window_months"] { responseWindowMonths = try v.number(in: months, "months between 0 and 1200") }
+        if let v = k["response_window_months"] {
+            responseWindowMonths = try v.number(in: months, "months between 0 and 1200")
+        }
         if let v = k["response_criteria"] { responseCriteria = try v.choice(ResponseCriteria.allCases.map(\.rawValue)) }
         if let v = k["ctcae_version"] {
             let text = try v.string()
-            guard let c = CTCAEVersion(parsing: text) else { throw v.error("unknown CTCAE version \"\(PlanNode.clip(text))\" (use 3.0, 4.03 or 5.0)") }
+            guard let c = CTCAEVersion(parsing: text) else {
+                throw v.error("unknown CTCAE version \"\(PlanNode.clip(text))\" (use 3.0, 4.03 or 5.0)")
+            }
             ctcaeVersion = c
         }
-        if let v = k["alpha_beta"] { alphaBeta = try v.number(in: 0.1...1000, "an α/β ratio in Gy between 0.1 and 1000") }
+        if let v = k["alpha_beta"] {
+            alphaBeta = try v.number(in: 0.1...1000, "an α/β ratio in Gy between 0.1 and 1000")
+        }
         if let v = k["alpha"] { alpha = try v.number(in: 1e-6...0.5, "a significance level between 0.000001 and 0.5") }
-        if let v = k["cox_penalty"] { coxPenalty = CoxPenalty(rawValue: try v.choice(CoxPenalty.allCases.map(\.rawValue)))! }
+        if let v = k["cox_penalty"] {
+            coxPenalty = CoxPenalty(rawValue: try v.choice(CoxPenalty.allCases.map(\.rawValue)))!
+        }
         if let v = k["rate_times"] {
             rateTimes = try v.numbers(in: Double.leastNonzeroMagnitude...1e6, "a time > 0")
             guard !rateTimes.isEmpty else { throw v.error("give at least one time") }
@@ -210,8 +264,13 @@ extension StudyPlan {
         if let v = k["risk_table_times"] { riskTableTimes = try v.numbers(in: 0...1e6, "a time ≥ 0") }
 
         // Endpoints: the paper's, with top-level death / other_failures, unless listed.
-        let death = try k["death"].map { EndpointDefinition.DeathHandling(rawValue: try $0.choice(["censor", "event"]))! } ?? .censor
-        let other = try k["other_failures"].map { EndpointDefinition.OtherFailureHandling(rawValue: try $0.choice(["ignore", "censor"]))! } ?? .ignore
+        let death =
+            try k["death"].map { EndpointDefinition.DeathHandling(rawValue: try $0.choice(["censor", "event"]))! }
+            ?? .censor
+        let other =
+            try k["other_failures"].map {
+                EndpointDefinition.OtherFailureHandling(rawValue: try $0.choice(["ignore", "censor"]))!
+            } ?? .ignore
         if let v = k["failure_types"] {
             failureVocabulary = FailureVocabulary(rawValue: try v.choice(FailureVocabulary.allCases.map(\.rawValue)))!
         }
@@ -236,7 +295,11 @@ extension StudyPlan {
                 if !node.isMapping {
                     let name = try node.string()
                     guard let f = PaperFactors.definition(name, age: age, afp: afp, pivka: pivka) else {
-                        throw node.error("\"\(PlanNode.clip(name))\" is not one of the paper's factors (\(PaperFactors.names.joined(separator: ", "))); define it as a mapping with name, variable and cut_points/groups")
+                        throw node.error("""
+                            \"\(PlanNode.clip(name))\" is not one of the paper's factors \
+                            (\(PaperFactors.names.joined(separator: ", "))); define it as a mapping with name, \
+                            variable and cut_points/groups
+                            """)
                     }
                     return f
                 }
@@ -248,7 +311,8 @@ extension StudyPlan {
         if let v = k["analyses"] {
             analyses = try v.list().map(Self.analysis)
         } else if preset != nil {
-            analyses = Self.paperAnalyses(factors: factors.map(\.name), competingRisksModels: death == .censor, vocabulary: vocabulary)
+            analyses = Self.paperAnalyses(
+                factors: factors.map(\.name), competingRisksModels: death == .censor, vocabulary: vocabulary)
         } else {
             // Without a preset: every factor univariate for every endpoint, no model unless asked.
             analyses = endpoints.map { Analysis(endpoint: $0.name, univariate: factors.map(\.name)) }
@@ -256,8 +320,11 @@ extension StudyPlan {
         // A plan that changes what the paper analysed is no longer the paper's preset for citations.
         if preset != nil {
             let paperFactors = PaperFactors.names.map { PaperFactors.definition($0, age: age, afp: afp, pivka: pivka)! }
-            if factors != paperFactors || vocabulary != .paper || endpoints != EndpointDefinition.paper(death: death, otherFailures: other)
-                || analyses != Self.paperAnalyses(factors: PaperFactors.names, competingRisksModels: death == .censor) || patternsBy != "history" {
+            if factors != paperFactors || vocabulary != .paper
+                || endpoints != EndpointDefinition.paper(death: death, otherFailures: other)
+                || analyses != Self.paperAnalyses(factors: PaperFactors.names, competingRisksModels: death == .censor)
+                || patternsBy != "history"
+            {
                 preset = "paper-modified"
             }
         }
@@ -270,18 +337,31 @@ extension StudyPlan {
     static func classification(_ node: PlanNode) throws -> FailureClassificationPlan {
         let k = try node.keyed(known: classificationKeys)
         guard let r = k["rule"] else {
-            throw node.error("classification needs a rule (\(DosimetricRule.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw node.error(
+                "classification needs a rule (\(DosimetricRule.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        var c = FailureClassificationPlan(rule: DosimetricRule(rawValue: try r.choice(DosimetricRule.allCases.map(\.rawValue)))!)
-        if let v = k["in_field_above_percent"] { c.thresholds.inFieldAbovePercent = try v.number(in: 0...100, "a percentage between 0 and 100") }
-        if let v = k["marginal_from_percent"] { c.thresholds.marginalFromPercent = try v.number(in: 0...100, "a percentage between 0 and 100") }
-        if let v = k["high_dose_fraction"] { c.thresholds.highDoseFraction = try v.number(in: 0.01...2, "a fraction of the prescription between 0.01 and 2") }
+        var c = FailureClassificationPlan(
+            rule: DosimetricRule(rawValue: try r.choice(DosimetricRule.allCases.map(\.rawValue)))!)
+        if let v = k["in_field_above_percent"] {
+            c.thresholds.inFieldAbovePercent = try v.number(in: 0...100, "a percentage between 0 and 100")
+        }
+        if let v = k["marginal_from_percent"] {
+            c.thresholds.marginalFromPercent = try v.number(in: 0...100, "a percentage between 0 and 100")
+        }
+        if let v = k["high_dose_fraction"] {
+            c.thresholds.highDoseFraction = try v.number(
+                in: 0.01...2, "a fraction of the prescription between 0.01 and 2")
+        }
         if let v = k["centroid_marginal_dose_fraction"] {
-            c.thresholds.centroidMarginalDoseFraction = try v.number(in: 0...2, "a fraction of the prescription between 0 and 2")
+            c.thresholds.centroidMarginalDoseFraction = try v.number(
+                in: 0...2, "a fraction of the prescription between 0 and 2")
         }
         if let v = k["assign_failure_types"] { c.assignFailureTypes = try v.bool() }
         guard c.thresholds.marginalFromPercent <= c.thresholds.inFieldAbovePercent else {
-            throw node.error("marginal_from_percent (\(decimal(c.thresholds.marginalFromPercent))) is above in_field_above_percent (\(decimal(c.thresholds.inFieldAbovePercent)))")
+            throw node.error("""
+                marginal_from_percent (\(NumberFormat.plain(c.thresholds.marginalFromPercent))) is above \
+                in_field_above_percent (\(NumberFormat.plain(c.thresholds.inFieldAbovePercent)))
+                """)
         }
         return c
     }
@@ -299,7 +379,9 @@ extension StudyPlan {
         let k = try node.keyed(known: endpointKeys)
         guard let nameNode = k["name"] else { throw node.error("an endpoint needs a name") }
         let name = try identifier(nameNode)
-        guard let eventsNode = k["events"] else { throw node.error("endpoint \(name) needs events (failure types, any_failure and/or death)") }
+        guard let eventsNode = k["events"] else {
+            throw node.error("endpoint \(name) needs events (failure types, any_failure and/or death)")
+        }
         var sites: [FailureSite] = [], any = false, deathEvent = false
         for e in try eventsNode.list() {
             let text = try e.string()
@@ -308,20 +390,34 @@ extension StudyPlan {
             case "any_failure": any = true
             default:
                 guard let s = vocabulary.site(named: text) else {
-                    throw e.error("\"\(PlanNode.clip(text))\" is not an event; use death, any_failure or a failure type of failure_types \(vocabulary.rawValue) (\(FailureSite.allCases.map(vocabulary.name).joined(separator: ", ")))")
+                    throw e.error("""
+                        \"\(PlanNode.clip(text))\" is not an event; use death, any_failure or a failure type of \
+                        failure_types \(vocabulary.rawValue) \
+                        (\(FailureSite.allCases.map(vocabulary.name).joined(separator: ", ")))
+                        """)
                 }
                 sites.append(s)
             }
         }
         guard any || deathEvent || !sites.isEmpty else { throw eventsNode.error("give at least one event") }
-        let d = try k["death"].map { EndpointDefinition.DeathHandling(rawValue: try $0.choice(["censor", "event"]))! } ?? death
-        if deathEvent, let dn = k["death"], d == .censor { throw dn.error("death is listed among the events; it cannot also be censored") }
-        let o = try k["other_failures"].map { EndpointDefinition.OtherFailureHandling(rawValue: try $0.choice(["ignore", "censor"]))! } ?? other
-        return EndpointDefinition(name: name, label: try k["label"]?.string() ?? name, failureTypes: sites, anyFailure: any,
-                                  deathIsEvent: deathEvent || (d == .event && (any || !sites.isEmpty)), otherFailures: o)
+        let d =
+            try k["death"].map { EndpointDefinition.DeathHandling(rawValue: try $0.choice(["censor", "event"]))! }
+            ?? death
+        if deathEvent, let dn = k["death"], d == .censor {
+            throw dn.error("death is listed among the events; it cannot also be censored")
+        }
+        let o =
+            try k["other_failures"].map {
+                EndpointDefinition.OtherFailureHandling(rawValue: try $0.choice(["ignore", "censor"]))!
+            } ?? other
+        return EndpointDefinition(
+            name: name, label: try k["label"]?.string() ?? name, failureTypes: sites, anyFailure: any,
+            deathIsEvent: deathEvent || (d == .event && (any || !sites.isEmpty)), otherFailures: o)
     }
 
-    static let factorKeys = ["name", "label", "unit", "variable", "cut_points", "groups", "yes_no", "all_of", "levels", "reference"]
+    static let factorKeys = [
+        "name", "label", "unit", "variable", "cut_points", "groups", "yes_no", "all_of", "levels", "reference",
+    ]
 
     static func factor(_ node: PlanNode) throws -> FactorDefinition {
         let k = try node.keyed(known: factorKeys)
@@ -329,7 +425,10 @@ extension StudyPlan {
         let name = try identifier(nameNode)
         let rules = ["cut_points", "groups", "yes_no", "all_of"].filter { k[$0] != nil }
         guard rules.count == 1 else {
-            throw node.error("factor \(name) needs exactly one of cut_points, groups, yes_no: true or all_of (it has \(rules.isEmpty ? "none" : rules.joined(separator: ", ")))")
+            throw node.error("""
+                factor \(name) needs exactly one of cut_points, groups, yes_no: true or all_of (it has \
+                \(rules.isEmpty ? "none" : rules.joined(separator: ", ")))
+                """)
         }
         let rule: FactorDefinition.Rule
         var variable = try k["variable"]?.string() ?? name
@@ -352,7 +451,9 @@ extension StudyPlan {
             guard groups.count >= 2 else { throw g.error("give at least two groups (level: [values])") }
             rule = .groups(groups)
         case "yes_no":
-            guard try k["yes_no"]!.bool() else { throw k["yes_no"]!.error("write yes_no: true, or use cut_points or groups") }
+            guard try k["yes_no"]!.bool() else {
+                throw k["yes_no"]!.error("write yes_no: true, or use cut_points or groups")
+            }
             rule = .yesNo
         default:
             let names = try k["all_of"]!.list().map { try $0.string() }
@@ -367,7 +468,9 @@ extension StudyPlan {
         return f
     }
 
-    static let analysisKeys = ["endpoint", "univariate", "multivariable", "figures", "subgroups", "competing_risks_models"]
+    static let analysisKeys = [
+        "endpoint", "univariate", "multivariable", "figures", "subgroups", "competing_risks_models",
+    ]
 
     static func analysis(_ node: PlanNode) throws -> Analysis {
         let k = try node.keyed(known: analysisKeys)
@@ -377,18 +480,22 @@ extension StudyPlan {
         if let s = k["subgroups"] {
             for item in try s.list() {
                 let sk = try item.keyed(known: ["factor", "within"])
-                guard let f = sk["factor"], let w = sk["within"] else { throw item.error("a subgroup analysis needs factor and within") }
+                guard let f = sk["factor"], let w = sk["within"] else {
+                    throw item.error("a subgroup analysis needs factor and within")
+                }
                 subgroups.append(Subgroup(factor: try f.string(), within: try w.string()))
             }
         }
-        return Analysis(endpoint: try e.string(), univariate: try names("univariate"), multivariable: try names("multivariable"),
+        return Analysis(
+            endpoint: try e.string(), univariate: try names("univariate"), multivariable: try names("multivariable"),
                         figures: try names("figures"), subgroups: subgroups,
                         competingRisksModels: try k["competing_risks_models"]?.bool() ?? false)
     }
 
     static func identifier(_ node: PlanNode) throws -> String {
         let s = try node.string()
-        guard !s.isEmpty, s.count <= 64, s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+        guard !s.isEmpty, s.count <= 64, s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+        else {
             throw node.error("\"\(PlanNode.clip(s))\" is not a name (letters, digits and _; at most 64)")
         }
         return s
@@ -402,47 +509,82 @@ extension StudyPlan {
         for f in factors {
             if case .allOf(let names) = f.rule {
                 for n in names {
-                    guard let c = factor(named: n) else { throw fail("factor \(f.name): all_of names \"\(n)\", which is not a factor of the plan") }
-                    if case .allOf = c.rule { throw fail("factor \(f.name): all_of of an all_of factor (\(n)) is not supported") }
-                    guard resolve(c).levels.count == 2 else { throw fail("factor \(f.name): all_of needs two-level factors; \(n) has \(resolve(c).levels.count)") }
+                    guard let c = factor(named: n) else {
+                        throw fail("factor \(f.name): all_of names \"\(n)\", which is not a factor of the plan")
+                    }
+                    if case .allOf = c.rule {
+                        throw fail("factor \(f.name): all_of of an all_of factor (\(n)) is not supported")
+                    }
+                    guard resolve(c).levels.count == 2 else {
+                        throw fail(
+                            "factor \(f.name): all_of needs two-level factors; \(n) has \(resolve(c).levels.count)")
+                    }
                 }
             }
             let r = resolve(f)
             if let l = f.levelLabels, l.count != f.levels(components: []).count, !f.isAllOf {
-                throw fail("factor \(f.name): \(l.count) level labels for \(f.generatedLevels(components: []).count) levels")
+                throw fail(
+                    "factor \(f.name): \(l.count) level labels for \(f.generatedLevels(components: []).count) levels")
             }
             if let ref = f.reference, !r.levels.contains(ref) {
-                throw fail("factor \(f.name): reference \"\(ref)\" is not one of its levels (\(r.levels.joined(separator: ", ")))")
+                throw fail("""
+                    factor \(f.name): reference \"\(ref)\" is not one of its levels \
+                    (\(r.levels.joined(separator: ", ")))
+                    """)
             }
             if Set(r.levels).count != r.levels.count { throw fail("factor \(f.name): two levels have the same label") }
         }
         var seenAnalysis: Set<String> = []
         for a in analyses {
             guard endpointNames.contains(a.endpoint) else {
-                throw fail("analyses: endpoint \"\(a.endpoint)\" is not defined (endpoints: \(endpoints.map(\.name).joined(separator: ", ")))")
+                throw fail("""
+                    analyses: endpoint \"\(a.endpoint)\" is not defined (endpoints: \
+                    \(endpoints.map(\.name).joined(separator: ", ")))
+                    """)
             }
-            guard seenAnalysis.insert(a.endpoint).inserted else { throw fail("analyses: endpoint \(a.endpoint) has two entries; merge them") }
-            for n in a.univariate + a.multivariable + a.figures + a.subgroups.flatMap({ [$0.factor, $0.within] }) where !factorNames.contains(n) {
-                throw fail("analyses (\(a.endpoint)): factor \"\(n)\" is not defined (factors: \(factors.map(\.name).joined(separator: ", ")))")
+            guard seenAnalysis.insert(a.endpoint).inserted else {
+                throw fail("analyses: endpoint \(a.endpoint) has two entries; merge them")
             }
-            for (list, what) in [(a.univariate, "univariate"), (a.multivariable, "multivariable"), (a.figures, "figures")] {
+            for n in a.univariate + a.multivariable + a.figures + a.subgroups.flatMap({ [$0.factor, $0.within] })
+            where !factorNames.contains(n) {
+                throw fail("""
+                    analyses (\(a.endpoint)): factor \"\(n)\" is not defined (factors: \
+                    \(factors.map(\.name).joined(separator: ", ")))
+                    """)
+            }
+            for (list, what) in [
+                (a.univariate, "univariate"), (a.multivariable, "multivariable"), (a.figures, "figures"),
+            ] {
                 var s: Set<String> = []
-                for n in list where !s.insert(n).inserted { throw fail("analyses (\(a.endpoint)): \(what) lists \(n) twice") }
+                for n in list where !s.insert(n).inserted {
+                    throw fail("analyses (\(a.endpoint)): \(what) lists \(n) twice")
+                }
             }
             if a.competingRisksModels, let e = endpoint(named: a.endpoint), !e.hasFailureEvents || e.deathIsEvent {
-                throw fail("analyses (\(a.endpoint)): competing_risks_models needs a failure endpoint where death is not an event")
+                throw fail("""
+                    analyses (\(a.endpoint)): competing_risks_models needs a failure endpoint where death is not an \
+                    event
+                    """)
             }
         }
         if let p = patternsBy, !factorNames.contains(p) { throw fail("patterns_by: factor \"\(p)\" is not defined") }
         if let c = classification, c.assignFailureTypes {
             guard failureVocabulary == .fieldRelation else {
-                throw fail("classification: assign_failure_types needs failure_types: in_field_marginal_out_of_field (the rule's categories)")
+                throw fail("""
+                    classification: assign_failure_types needs failure_types: in_field_marginal_out_of_field (the \
+                    rule's categories)
+                    """)
             }
             guard c.rule.assignsFieldRelation else {
-                throw fail("classification: assign_failure_types needs a rule with in-field / marginal / out-of-field categories (volume_in_isodose or centroid), not \(c.rule.rawValue)")
+                throw fail("""
+                    classification: assign_failure_types needs a rule with in-field / marginal / out-of-field \
+                    categories (volume_in_isodose or centroid), not \(c.rule.rawValue)
+                    """)
             }
         }
-        if ResponseCriteria(rawValue: responseCriteria) == nil { throw fail("response_criteria must be mRECIST or RECIST 1.1") }
+        if ResponseCriteria(rawValue: responseCriteria) == nil {
+            throw fail("response_criteria must be mRECIST or RECIST 1.1")
+        }
     }
 }
 
@@ -453,7 +595,9 @@ extension FactorDefinition {
 extension PlanNode {
     /// Keys of a `groups` mapping are level labels: any text is allowed.
     func groupKeys() throws -> [String] {
-        guard case .mapping(let m) = node else { throw error("groups is a mapping of level label to values, e.g. {A: [A], B–C: [B, C]}") }
+        guard case .mapping(let m) = node else {
+            throw error("groups is a mapping of level label to values, e.g. {A: [A], B–C: [B, C]}")
+        }
         return m.compactMap { if case .scalar(let s) = $0.key { return s.string } else { return nil } }
     }
 }
@@ -513,7 +657,11 @@ extension StudyPlan {
             case .allOf(let n): w.key(2, "all_of", list: n)
             case .groups(let g):
                 w.line(2, "groups:")
-                for x in g { w.key(3, PlanYAMLWriter.scalar(x.label), "[" + x.values.map(PlanYAMLWriter.scalar).joined(separator: ", ") + "]") }
+                for x in g {
+                    w.key(
+                        3, PlanYAMLWriter.scalar(x.label),
+                        "[" + x.values.map(PlanYAMLWriter.scalar).joined(separator: ", ") + "]")
+                }
             }
             if let l = f.levelLabels { w.key(2, "levels", list: l) }
             if let r = f.reference { w.key(2, "reference", PlanYAMLWriter.scalar(r)) }

@@ -21,6 +21,7 @@ import Tabular
 public enum Explorer {
     /// What to show.
     public struct Query: Sendable {
+        /// The endpoint's name in the plan (`os`, `pfs_infield`).
         public var endpoint: String
         /// A plan factor's name, or nil to group by `variable`.
         public var factor: String?
@@ -31,6 +32,9 @@ public enum Explorer {
         /// Times for the rates (default: the plan's rate times).
         public var at: [Double]?
 
+        /// A query; see the properties for what each argument holds.
+        ///
+        /// - Complexity: O(1).
         public init(endpoint: String, factor: String? = nil, variable: String? = nil, cuts: [Double] = [], at: [Double]? = nil) {
             self.endpoint = endpoint; self.factor = factor; self.variable = variable; self.cuts = cuts; self.at = at
         }
@@ -38,6 +42,8 @@ public enum Explorer {
         /// Reads a query from URL query parameters (`endpoint`, `factor` or `variable` + `cut`, `at`).
         ///
         /// - Throws: ``ServerError`` (400) naming the parameter and value that cannot be read.
+        ///
+        /// - Complexity: O(total length of the parameters).
         public init(parameters: [String: String]) throws {
             guard let e = parameters["endpoint"], !e.isEmpty else { throw ServerError(400, "give endpoint=NAME") }
             endpoint = e
@@ -50,19 +56,26 @@ public enum Explorer {
             }
             if factor != nil && variable != nil { throw ServerError(400, "give factor or variable, not both") }
             for k in cuts.indices.dropFirst() where cuts[k] <= cuts[k - 1] {
-                throw ServerError(400, "cut: cut-points must increase (\(cuts.map(StudyPlan.decimal).joined(separator: ", ")))")
+                throw ServerError(400, "cut: cut-points must increase (\(cuts.map(NumberFormat.plain).joined(separator: ", ")))")
             }
         }
     }
 
     /// The explorer's answer. The three analyses are exactly the commands' JSON results.
     public struct Result: Encodable, Sendable {
+        /// The endpoint's name in the plan.
         public var endpoint: String
+        /// The endpoint's label ("Overall survival").
         public var endpointLabel: String
+        /// The grouping's name: the factor's name, or the variable's.
         public var grouping: String
+        /// The grouping's label with its unit ("AFP (IU/mL)").
         public var groupingLabel: String
+        /// The groups' labels, in table order.
         public var levels: [String]
+        /// Patients left out because their group is not known (JSON `unknown_group`).
         public var unknownGroup: Int
+        /// The plan's time unit of every time here (`months`).
         public var timeUnit: String
         /// `pof km TABLE --time time --event event --group group --at AT --format json`.
         public var km: KaplanMeierAnalysis.Result
@@ -137,6 +150,8 @@ public enum Explorer {
     /// 2 competing), `group` (level label; empty when unknown), one row per patient in cohort order.
     ///
     /// - Throws: ``ServerError`` for an unknown endpoint, factor or variable.
+    ///
+    /// - Complexity: O(*n*) in the number of patients.
     public static func table(_ q: Query, study: StudySession.Study) throws -> (csv: String, endpoint: StudyData.EndpointColumn, factor: StudyData.FactorColumn) {
         guard let e = study.data.endpoint(q.endpoint) else {
             throw ServerError(400, "endpoint \"\(q.endpoint.prefix(40))\": not an endpoint of the plan (\(study.data.endpoints.map(\.definition.name).joined(separator: ", ")))")

@@ -2,6 +2,7 @@ import Foundation
 import Oncology
 import PatternsOfFailure
 import Reporting
+import Tabular
 
 /// The risk calculator: the form `pof assess` takes as options, and its answer for one patient.
 ///
@@ -12,28 +13,37 @@ import Reporting
 public enum RiskCalculator {
     /// One question of the form.
     public struct Field: Codable, Sendable {
+        /// The variable's name (the key of the answer's `values`).
         public var name: String
+        /// The question's label, with the unit ("AFP (IU/mL)").
         public var label: String
         /// "number", "choice" or "yesno".
         public var kind: String
+        /// The choices of a "choice" field (the cohort's values); empty otherwise.
         public var choices: [String]
         /// Range of the cohort's values (numbers): outside it a prediction is an extrapolation.
         public var cohortMin: Double?
+        /// See ``cohortMin``.
         public var cohortMax: Double?
         enum CodingKeys: String, CodingKey { case name, label, kind, choices, cohortMin = "cohort_min", cohortMax = "cohort_max" }
     }
 
     /// The form: the variables of the plan's models, each of which may be "unknown".
     public struct Form: Codable, Sendable {
+        /// The questions, in the plan's order.
         public var fields: [Field]
+        /// The plan's time unit (`months`).
         public var unit: String
+        /// The times of the predictions, in ``unit``.
         public var times: [Double]
+        /// Whether the study's cohort is the built-in synthetic demo.
         public var synthetic: Bool
     }
 
     /// The answer: the assessment exactly as `pof assess --format json` gives it, the predicted curves of the
     /// models it predicts from, and a figure of them.
     public struct Answer: Encodable, Sendable {
+        /// The assessment, as `pof assess --format json` writes it.
         public var assessment: RiskAssessment
         /// Predicted probability of remaining free of each endpoint's event over follow-up, with 95% CI;
         /// one per endpoint with predictions (none for a refused endpoint).
@@ -43,6 +53,8 @@ public enum RiskCalculator {
     }
 
     /// The form for a study.
+    ///
+    /// - Complexity: O(*n* · *v*) for *n* patients and *v* variables (the cohort ranges and choices).
     public static func form(_ study: StudySession.Study) -> Form {
         let analysis = StudyAnalysis(cohort: study.cohort, plan: study.plan)
         let fields = analysis.profileVariables.map { v -> Field in
@@ -69,6 +81,8 @@ public enum RiskCalculator {
     ///
     /// - Throws: ``ServerError`` (400) for a body that is not that JSON, (422) for values that cannot be
     ///   read or are missing, with `pof assess`'s message.
+    ///
+    /// - Complexity: As ``PatternsOfFailure/StudyAnalysis/assess(_:predicted:)``: one Cox fit per endpoint.
     public static func assess(_ body: Data, study: StudySession.Study) throws -> Answer {
         let request: Request
         do { request = try JSONDecoder().decode(Request.self, from: body) } catch {
@@ -96,7 +110,7 @@ public enum RiskCalculator {
         let series = SurvivalPlot.Series(label: "this patient (95% CI)", times: c.time, values: c.survival, lower: c.lower95,
                                          upper: c.upper95, endTime: maxT)
         let at = study.plan.rateTimes.map { t in
-            "\(StudyPlan.decimal(t)) \(unit): \(NumberFormat.percent(c.survival(at: t).survival))%"
+            "\(NumberFormat.plain(t)) \(unit): \(NumberFormat.percent(c.survival(at: t).survival))%"
         }
         return SurvivalPlot(title: c.label, xLabel: "Time (\(unit))", yLabel: "Probability of remaining free of the event",
                             series: [series], xTicks: ticks.count >= 2 ? ticks : [0, maxT],

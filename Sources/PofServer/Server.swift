@@ -5,6 +5,7 @@ import PatternsOfFailure
 import Reporting
 import StudyReport
 import TableAnalysis
+import Tabular
 
 /// How the server runs.
 ///
@@ -25,6 +26,9 @@ public struct ServerConfiguration: Sendable {
     /// Version written to reports.
     public var toolVersion = PofVersion.string
 
+    /// The defaults of the properties above (loopback, port 8080, 100 MB uploads, one-hour idle timeout).
+    ///
+    /// - Complexity: O(1).
     public init() {}
 
     /// Whether `host` is a loopback address (only this machine can connect).
@@ -40,6 +44,8 @@ public struct ServerConfiguration: Sendable {
 public struct AccessLog: Sendable {
     let write: @Sendable (String) -> Void
     /// Creates a log writing each line with `write` (default: standard error).
+    ///
+    /// - Complexity: O(1).
     public init(_ write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
         self.write = write
     }
@@ -68,7 +74,7 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         let ms = (ContinuousClock.now - start) / .milliseconds(1)
-        log.write("\(request.method.rawValue) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", ms)) ms")
+        log.write("\(request.method.rawValue) \(request.uri.path) \(response.status.code) \(NumberFormat.fixed(ms, 1)) ms")
         return response
     }
 
@@ -157,6 +163,8 @@ public enum Routes {
     ///   - configuration: Limits and version.
     ///   - log: Where request lines go.
     /// - Returns: The router, ready for `Application(router:)`.
+    ///
+    /// - Complexity: O(1) (the routes are registered; requests do the work).
     public static func router(store: SessionStore, configuration: ServerConfiguration, log: AccessLog = AccessLog())
         -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
@@ -253,6 +261,8 @@ public enum Routes {
     ///   - configuration: Host, port, limits.
     ///   - onRunning: Called with the URL once the server listens.
     /// - Throws: When the address cannot be bound.
+    ///
+    /// - Complexity: Runs until the server is stopped.
     public static func serve(_ configuration: ServerConfiguration, onRunning: @escaping @Sendable (String) -> Void) async throws {
         let store = try SessionStore(idleTimeout: configuration.idleTimeout)
         var logger = Logger(label: "pof-serve")

@@ -17,8 +17,11 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
     /// - Parameters:
     ///   - status: HTTP status (400 bad request, 404, 413, 422 unprocessable, …).
     ///   - message: The message shown to the user.
+    ///
+    /// - Complexity: O(1).
     public init(_ status: Int, _ message: String) { self.status = status; self.message = message }
 
+    /// The message shown to the user.
     public var description: String { message }
 
     static let badRequest = 400, forbidden = 403, notFound = 404, tooLarge = 413, unprocessable = 422

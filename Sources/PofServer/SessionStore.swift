@@ -11,6 +11,7 @@ import StudyReport
 public actor StudySession {
     /// The uploadable inputs and their file names in the session directory.
     public enum Input: String, CaseIterable, Sendable {
+        /// The five cohort files and the plan.
         case patients, failures, lesions, labs, toxicities, plan
         /// The name the file is stored (and reported) under.
         public var fileName: String { self == .plan ? "plan.yaml" : "\(rawValue).csv" }
@@ -18,10 +19,15 @@ public actor StudySession {
 
     /// A study that validated and was analysed.
     public struct Study: Sendable {
+        /// The study's results (written as the report's `results.json`).
         public var results: StudyResults
+        /// The endpoints stage the explorer reads (``StudyData``).
         public var data: StudyData
+        /// The validated cohort.
         public var cohort: Cohort
+        /// The plan the study was run under.
         public var plan: StudyPlan
+        /// Whether the cohort is the built-in synthetic demo.
         public var synthetic: Bool
         /// Directory holding the written report.
         public var output: URL
@@ -45,12 +51,16 @@ public actor StudySession {
         public static let capacity = 1000
 
         /// The grouping stored under `key`, if any.
+        ///
+        /// - Complexity: O(1) on average.
         public func value(_ key: String) -> StudyData.FactorColumn? {
             lock.lock(); defer { lock.unlock() }
             return columns[key]
         }
 
         /// Stores a grouping under `key`.
+        ///
+        /// - Complexity: O(1) on average (O(capacity) when the cache is emptied).
         public func store(_ key: String, _ column: StudyData.FactorColumn) {
             lock.lock(); defer { lock.unlock() }
             if columns.count >= Self.capacity { columns.removeAll(keepingCapacity: true) }
@@ -58,6 +68,7 @@ public actor StudySession {
         }
     }
 
+    /// The session's identifier: random, unguessable (in the page's URLs).
     public nonisolated let id: String
     /// The session's temporary directory (uploads under `input/`, the report under `output/`).
     public nonisolated let directory: URL
@@ -143,6 +154,8 @@ public actor SessionStore {
     ///   - idleTimeout: Seconds of inactivity before a session is deleted.
     ///   - parent: Where to create the store's directory (default: the system temporary directory).
     /// - Throws: The file system's error when the directory cannot be created.
+    ///
+    /// - Complexity: O(1).
     public init(idleTimeout: TimeInterval, parent: URL = FileManager.default.temporaryDirectory) throws {
         self.idleTimeout = idleTimeout
         root = parent.appendingPathComponent("pof-serve-\(UUID().uuidString.lowercased())")
@@ -151,6 +164,8 @@ public actor SessionStore {
     }
 
     /// A new, empty session.
+    ///
+    /// - Complexity: O(1) (one directory is created).
     public func create(now: Date = Date()) throws -> StudySession {
         let id = UUID().uuidString.lowercased()
         let dir = root.appendingPathComponent(id)
@@ -161,6 +176,8 @@ public actor SessionStore {
     }
 
     /// The session with this id (marking it used), or a 404 error.
+    ///
+    /// - Complexity: O(1) on average.
     public func session(_ id: String, now: Date = Date()) async throws -> StudySession {
         guard let s = sessions[id] else {
             throw ServerError(ServerError.notFound, "no such session; it may have been closed after being idle — reload the page to start again")
@@ -173,6 +190,8 @@ public actor SessionStore {
     public var count: Int { sessions.count }
 
     /// Deletes one session and its files.
+    ///
+    /// - Complexity: O(size of the session's directory) (its files are deleted).
     public func remove(_ id: String) {
         guard let s = sessions.removeValue(forKey: id) else { return }
         try? FileManager.default.removeItem(at: s.directory)
@@ -181,6 +200,8 @@ public actor SessionStore {
     /// Deletes every session idle for longer than ``idleTimeout``.
     ///
     /// - Returns: How many were deleted.
+    ///
+    /// - Complexity: O(number of sessions) plus the idle sessions' files.
     @discardableResult
     public func removeIdle(now: Date = Date()) async -> Int {
         var gone = 0
@@ -191,6 +212,8 @@ public actor SessionStore {
     }
 
     /// Deletes every session and the store's directory (on exit).
+    ///
+    /// - Complexity: O(number of sessions plus their files).
     public func removeAll() {
         sessions.removeAll()
         try? FileManager.default.removeItem(at: root)

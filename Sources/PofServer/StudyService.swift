@@ -8,42 +8,63 @@ import ZIPFoundation
 public struct StudyOutcome: Codable, Sendable {
     /// One validation problem, as the page's table shows it.
     public struct Issue: Codable, Sendable {
+        /// `error` or `warning`.
         public var severity: String
+        /// The file name as uploaded.
         public var file: String
+        /// Spreadsheet row (header = 1); 0 for a whole-file problem.
         public var row: Int
+        /// The column concerned; `nil` for a whole-row or whole-file problem.
         public var column: String?
+        /// The cell as written (shortened); `nil` when the problem is not about one cell.
         public var value: String?
+        /// What is wrong, in words.
         public var message: String
     }
     /// An endpoint the explorer can show.
     public struct Endpoint: Codable, Sendable {
+        /// The endpoint's name in the plan.
         public var name: String
+        /// The endpoint's label.
         public var label: String
         /// Whether the cumulative-incidence view applies (a failure endpoint, with death competing).
         public var competing: Bool
     }
     /// A plan factor the explorer can group by.
     public struct Factor: Codable, Sendable {
+        /// The factor's name in the plan.
         public var name: String
+        /// The factor's label with its unit.
         public var label: String
+        /// The factor's levels, in table order.
         public var levels: [String]
     }
 
     /// "invalid" (nothing analysed) or "analysed".
     public var status: String
+    /// The input errors (nothing is analysed when there is any).
     public var errors: [Issue]
+    /// The input warnings.
     public var warnings: [Issue]
     /// Messages about the plan (a plan that does not read, or does not fit the data).
     public var planError: String?
+    /// Whether the cohort is the built-in synthetic demo.
     public var synthetic: Bool
+    /// Number of patients analysed; `nil` when nothing was analysed.
     public var patients: Int?
+    /// The endpoints the explorer can show (empty when nothing was analysed).
     public var endpoints: [Endpoint]
+    /// The plan factors the explorer can group by.
     public var factors: [Factor]
     /// Variables that can be cut at a typed value (numeric) or grouped by value (categorical, yes/no).
     public var variables: [String]
+    /// The plan's time unit (`months`); `nil` when the plan did not read.
     public var timeUnit: String?
+    /// The plan's times for survival rates, in ``timeUnit``.
     public var rateTimes: [Double]
+    /// Report files written, relative to the session's output directory.
     public var files: [String]
+    /// The study's warnings (as the report lists them).
     public var studyWarnings: [String]
 
     enum CodingKeys: String, CodingKey {
@@ -143,6 +164,8 @@ public enum StudyService {
     ///
     /// - Returns: The archive's bytes.
     /// - Throws: ``ServerError`` when no study was analysed; the archiver's error.
+    ///
+    /// - Complexity: O(total size of the report's files) (they are compressed).
     public static func zip(_ study: StudySession.Study, in session: StudySession) throws -> Data {
         let zipURL = session.directory.appendingPathComponent("pof-report.zip")
         try? FileManager.default.removeItem(at: zipURL)

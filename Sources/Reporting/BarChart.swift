@@ -1,4 +1,5 @@
 import Foundation
+import Tabular
 
 /// A grouped horizontal bar chart, one band per category and one bar per group, each bar labelled
 /// with its text (typically "n (%)").
@@ -34,6 +35,8 @@ public struct BarChart: Sendable {
         ///   - label: The legend label.
         ///   - values: Bar lengths, one per category.
         ///   - valueLabels: Text drawn after each bar.
+        ///
+        /// - Complexity: O(1).
         public init(label: String, values: [Double], valueLabels: [String]) {
             self.label = label
             self.values = values
@@ -51,6 +54,8 @@ public struct BarChart: Sendable {
         ///   - counts: Counts, one per category.
         ///   - total: The denominator; 0 gives NaN percentages (no bars, labels "n (NA)").
         /// - Returns: The group.
+        ///
+        /// - Complexity: O(number of counts).
         public static func counts(_ label: String, _ counts: [Int], of total: Int) -> Group {
             let pct = counts.map { total > 0 ? Double($0) / Double(total) * 100 : .nan }
             let labels = zip(counts, pct).map { n, p in
@@ -102,6 +107,8 @@ public struct BarChart: Sendable {
     ///   - size: Printed size (`.singleColumn`, `.doubleColumn`); nil for `width` px.
     ///   - watermark: Text of a diagonal mark across the figure, or nil.
     ///   - legendTitle: Legend heading, or nil.
+    ///
+    /// - Complexity: O(1).
     public init(title: String, categories: [String], groups: [Group], valueLabel: String = "",
                 ticks: [Double] = [], width: Double = 720, description: String? = nil, id: String? = nil,
                 size: FigureSize? = nil, watermark: String? = nil, legendTitle: String? = nil) {
@@ -125,6 +132,8 @@ public struct BarChart: Sendable {
     /// ```
     ///
     /// - Returns: SVG text with `viewBox`, `width`, `height`, `<title>` and `<desc>`.
+    ///
+    /// - Complexity: O(categories × groups).
     public func svg() -> String {
         let figureID = id ?? SVG.identifier("pof-bar", key: title + "|" + categories.joined(separator: "|")
                                             + "|" + groups.map(\.label).joined(separator: "|"))
@@ -160,14 +169,20 @@ public struct BarChart: Sendable {
         // Legend.
         var legend = ""
         if let legendTitle, !groups.isEmpty {
-            legend += SVG.text(legendTitle, x: left, y: y + 25, size: font, weight: "bold", extra: [("class", "legend-title")]) + "\n"
+            legend +=
+                SVG.text(
+                    legendTitle, x: left, y: y + 25, size: font, weight: "bold", extra: [("class", "legend-title")])
+                + "\n"
         }
         var lx = left + (legendTitle.map { SVG.textWidth($0, size: font) * 1.08 + 12 } ?? 0), row = 0
         for (i, g) in groups.enumerated() {
             let w = 20 + SVG.textWidth(g.label, size: font) + 20
             if lx > left && lx + w > width - 12 { row += 1; lx = left }
             let ly = y + 14 + Double(row) * 20
-            legend += "<g class=\"legend-item\">" + SVG.rect(x: lx, y: ly, width: 14, height: 14, fill: fill(i, figureID),
+            legend +=
+                "<g class=\"legend-item\">"
+                + SVG.rect(
+                    x: lx, y: ly, width: 14, height: 14, fill: fill(i, figureID),
                                                              extra: [("stroke", "#333333"), ("stroke-width", "0.5")])
             legend += SVG.text(g.label, x: lx + 20, y: ly + 11, size: font) + "</g>\n"
             lx += w
@@ -207,7 +222,9 @@ public struct BarChart: Sendable {
             let xx = xs(t)
             if i > 0 { out += SVG.line(x1: xx, y1: top, x2: xx, y2: bottom, stroke: "#e3e3e3") + "\n" }
             out += SVG.line(x1: xx, y1: bottom, x2: xx, y2: bottom + 5) + "\n"
-            out += SVG.text(tickText[i], x: xx, y: bottom + 19, anchor: "middle", size: font, extra: [("class", "x-tick")]) + "\n"
+            out +=
+                SVG.text(tickText[i], x: xx, y: bottom + 19, anchor: "middle", size: font, extra: [("class", "x-tick")])
+                + "\n"
         }
         out += SVG.line(x1: left, y1: bottom, x2: xs(vMax), y2: bottom) + "\n"
         out += SVG.line(x1: left, y1: top, x2: left, y2: bottom) + "\n"
@@ -234,7 +251,7 @@ public struct BarChart: Sendable {
                 if v.isFinite {
                     let x1 = xs(v)
                     out += SVG.rect(x: left, y: by, width: x1 - left, height: barHeight, fill: fill(g, figureID),
-                                    extra: [("class", "bar"), ("data-group", String(g)), ("data-category", String(c))]) + "\n"
+                            extra: [("class", "bar"), ("data-group", String(g)), ("data-category", String(c))]) + "\n"
                     labelX = x1 + 6
                 }
                 if c < group.valueLabels.count, !group.valueLabels[c].isEmpty {
@@ -257,6 +274,7 @@ public struct BarChart: Sendable {
             let values = groups.map { g in "\(g.label) " + (c < g.valueLabels.count ? g.valueLabels[c] : "NA") }
             parts.append(name + ": " + values.joined(separator: ", "))
         }
-        return "Bar chart" + (valueLabel.isEmpty ? "" : " of \(valueLabel)") + ". " + parts.joined(separator: "; ") + "."
+        return "Bar chart" + (valueLabel.isEmpty ? "" : " of \(valueLabel)") + ". " + parts.joined(separator: "; ")
+            + "."
     }
 }

@@ -1,3 +1,5 @@
+import Tabular
+
 /// CSV text (RFC 4180) from a header and rows of cells; a cell is quoted when it needs to be.
 ///
 /// ```swift
@@ -5,15 +7,19 @@
 /// ```
 public enum CSVOutput {
     /// - Returns: The CSV text, ending with a line break.
+    ///
+    /// - Complexity: O(total length of the cells).
     public static func string(header: [String], rows: [[String]]) -> String {
         ([header] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
-    /// A number for CSV: full precision; empty (missing) for NaN or infinities.
+    /// A number for CSV: full precision (``NumberFormat/shortest(_:)``: whole numbers without a point, others
+    /// the shortest text that reads back exactly); `"NA"` (R's missing value) for `nil`, NaN or infinities.
+    ///
+    /// - Complexity: O(1).
     public static func number(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "NA" }
-        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
-        return String(x)
+        return NumberFormat.shortest(x)
     }
 
     /// A cell as CSV text: quoted when it holds a comma, quote or line break; a text cell that a spreadsheet

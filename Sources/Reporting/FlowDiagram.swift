@@ -31,6 +31,8 @@ public struct FlowDiagram: Sendable {
         /// - Parameters:
         ///   - title: Bold title.
         ///   - lines: Lines under it.
+        ///
+        /// - Complexity: O(1).
         public init(_ title: String, _ lines: [String] = []) {
             self.title = title
             self.lines = lines
@@ -49,6 +51,8 @@ public struct FlowDiagram: Sendable {
         /// - Parameters:
         ///   - box: The main-column box.
         ///   - excluded: The exclusion box to its right, or nil.
+        ///
+        /// - Complexity: O(1).
         public init(_ box: Box, excluded: Box? = nil) {
             self.box = box
             self.excluded = excluded
@@ -71,6 +75,8 @@ public struct FlowDiagram: Sendable {
     ///   - steps: Main-column steps.
     ///   - branches: Boxes under the last step.
     ///   - size: Printed width (double column by default).
+    ///
+    /// - Complexity: O(number of steps and branches).
     public init(title: String, steps: [Step], branches: [Box] = [], size: FigureSize = .doubleColumn) {
         self.title = title
         self.steps = steps
@@ -96,7 +102,10 @@ public struct FlowDiagram: Sendable {
         var s = SVG.rect(x: x, y: y, width: width, height: height, fill: "#ffffff",
                          extra: [("stroke", "#222222"), ("stroke-width", "1")]) + "\n"
         for (i, (text, bold)) in lines.enumerated() {
-            s += SVG.text(text, x: x + padding, y: y + padding + Double(i) * lineHeight + font * 0.95, size: bold ? titleFont : font,
+            s +=
+                SVG.text(
+                    text, x: x + padding, y: y + padding + Double(i) * lineHeight + font * 0.95,
+                    size: bold ? titleFont : font,
                           weight: bold ? "bold" : nil) + "\n"
         }
         return s
@@ -107,7 +116,10 @@ public struct FlowDiagram: Sendable {
         let dx = x2 - x1, dy = y2 - y1, length = max(1e-9, (dx * dx + dy * dy).squareRoot())
         let ux = dx / length, uy = dy / length, h = 6.0, w = 3.5
         let bx = x2 - ux * h, by = y2 - uy * h
-        let head = "\(SVG.num(x2)),\(SVG.num(y2)) \(SVG.num(bx - uy * w)),\(SVG.num(by + ux * w)) \(SVG.num(bx + uy * w)),\(SVG.num(by - ux * w))"
+        let head = """
+            \(SVG.num(x2)),\(SVG.num(y2)) \(SVG.num(bx - uy * w)),\(SVG.num(by + ux * w)) \
+            \(SVG.num(bx + uy * w)),\(SVG.num(by - ux * w))
+            """
         return SVG.line(x1: x1, y1: y1, x2: bx, y2: by, width: 1) + "\n"
             + SVG.element("polygon", [("points", head), ("fill", "#222222")]) + "\n"
     }

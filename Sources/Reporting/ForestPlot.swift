@@ -1,4 +1,5 @@
 import Foundation
+import Tabular
 
 /// A forest plot of hazard ratios (or any ratio) with confidence intervals on a log axis, one row
 /// per term, with the estimate and P value printed beside it.
@@ -45,6 +46,8 @@ public struct ForestPlot: Sendable {
         ///   - upper: Upper confidence limit.
         ///   - p: The P value, or nil.
         ///   - reference: The reference level, printed as "vs …", or nil.
+        ///
+        /// - Complexity: O(1).
         public init(label: String, estimate: Double, lower: Double, upper: Double, p: Double? = nil,
                     reference: String? = nil) {
             self.reference = reference
@@ -109,6 +112,8 @@ public struct ForestPlot: Sendable {
     ///   - id: Id prefix for elements; nil to derive one.
     ///   - size: Printed size (`.singleColumn`, `.doubleColumn`); nil for `width` px.
     ///   - watermark: Text of a diagonal mark across the figure, or nil.
+    ///
+    /// - Complexity: O(1).
     public init(title: String, entries: [Entry], xLabel: String = "Hazard ratio (log scale)",
                 estimateHeading: String = "HR (95% CI)", ticks: [Double] = [], reference: Double = 1,
                 decimals: Int = 2, width: Double = 760, description: String? = nil, id: String? = nil,
@@ -163,6 +168,8 @@ public struct ForestPlot: Sendable {
     /// ```
     ///
     /// - Returns: SVG text with `viewBox`, `width`, `height`, `<title>` and `<desc>`.
+    ///
+    /// - Complexity: O(number of entries).
     public func svg() -> String {
         let width = size?.units ?? self.width
         let font = 12.0, rowHeight = 22.0, indent = 14.0
@@ -175,7 +182,8 @@ public struct ForestPlot: Sendable {
         let labelLines: [[String]] = entries.map { e in
             switch e {
             case .header(let h): return SVG.wrap(h, width: labelLimit / 1.08, size: font)
-            case .term(let t): return SVG.wrap(t.label + referenceText(t), width: labelLimit - (hasHeaders ? indent : 0), size: font)
+            case .term(let t):
+                return SVG.wrap(t.label + referenceText(t), width: labelLimit - (hasHeaders ? indent : 0), size: font)
             }
         }
         let labelWidth = zip(entries, labelLines).map { e, lines -> Double in
@@ -257,7 +265,8 @@ public struct ForestPlot: Sendable {
             case .term(let t):
                 out += "<g class=\"term\">"
                 for (k, line) in lines.enumerated() {
-                    out += SVG.text(line, x: 12 + (hasHeaders ? indent : 0), y: firstLineY + Double(k) * lineHeight, size: font,
+                    out += SVG.text(
+                        line, x: 12 + (hasHeaders ? indent : 0), y: firstLineY + Double(k) * lineHeight, size: font,
                                     extra: [("class", "term-label")])
                 }
                 out += SVG.text(estimateText(t), x: estLeft, y: ty, size: font,
@@ -279,7 +288,7 @@ public struct ForestPlot: Sendable {
                     }
                 } else {
                     out += SVG.text("not estimable", x: (plotLeft + plotRight) / 2, y: ty, anchor: "middle",
-                                    size: 11, fill: "#666666", extra: [("font-style", "italic"), ("class", "not-estimable")])
+                        size: 11, fill: "#666666", extra: [("font-style", "italic"), ("class", "not-estimable")])
                 }
                 out += "</g>\n"
             }
@@ -296,14 +305,19 @@ public struct ForestPlot: Sendable {
 
     private func arrow(at x: Double, y: Double, pointingLeft: Bool) -> String {
         let s = pointingLeft ? 1.0 : -1.0
-        let d = "M\(SVG.num(x)) \(SVG.num(y))L\(SVG.num(x + 7 * s)) \(SVG.num(y - 4))L\(SVG.num(x + 7 * s)) \(SVG.num(y + 4))Z"
+        let d = """
+            M\(SVG.num(x)) \(SVG.num(y))L\(SVG.num(x + 7 * s)) \(SVG.num(y - 4))L\(SVG.num(x + 7 * s)) \
+            \(SVG.num(y + 4))Z
+            """
         return SVG.element("path", [("class", "arrow"), ("d", d), ("fill", "#222222")])
     }
 
     private func generatedDescription() -> String {
         var rows: [String] = []
         for case .term(let t) in entries {
-            rows.append("\(t.label)\(referenceText(t)): \(estimateText(t))" + (t.p.map { ", P \(NumberFormat.pValue($0))" } ?? ""))
+            rows.append(
+                "\(t.label)\(referenceText(t)): \(estimateText(t))"
+                    + (t.p.map { ", P \(NumberFormat.pValue($0))" } ?? ""))
         }
         return "Forest plot of \(estimateHeading) on a log scale with a reference line at "
             + "\(NumberFormat.significant(reference, 3)). " + rows.joined(separator: "; ") + "."

@@ -123,13 +123,21 @@ final class JSONTreeEncoder: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         let box: JSONObjectBox
-        if case .object(let existing) = slot.node { box = existing } else { box = JSONObjectBox(); slot.node = .object(box) }
+        if case .object(let existing) = slot.node {
+            box = existing
+        } else {
+            box = JSONObjectBox(); slot.node = .object(box)
+        }
         return KeyedEncodingContainer(JSONKeyedContainer<Key>(box: box, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> UnkeyedEncodingContainer {
         let box: JSONArrayBox
-        if case .array(let existing) = slot.node { box = existing } else { box = JSONArrayBox(); slot.node = .array(box) }
+        if case .array(let existing) = slot.node {
+            box = existing
+        } else {
+            box = JSONArrayBox(); slot.node = .array(box)
+        }
         return JSONUnkeyedContainer(box: box, codingPath: codingPath)
     }
 
@@ -218,11 +226,14 @@ struct JSONUnkeyedContainer: UnkeyedEncodingContainer {
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         let slot = JSONNodeSlot()
-        try JSONTreeEncoder.encodeValue(value, into: slot, codingPath: codingPath + [JSONIndexKey(intValue: box.items.count)])
+        try JSONTreeEncoder.encodeValue(
+            value, into: slot, codingPath: codingPath + [JSONIndexKey(intValue: box.items.count)])
         put(slot.node)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type
+    ) -> KeyedEncodingContainer<NestedKey> {
         let nested = JSONObjectBox()
         put(.object(nested))
         return KeyedEncodingContainer(JSONKeyedContainer<NestedKey>(box: nested, codingPath: codingPath))
@@ -319,7 +330,9 @@ struct JSONTextWriter {
             order.sort { a, b in
                 keys[a] == keys[b] ? a < b : JSONTextWriter.less(keys[a], keys[b])
             }
-            order = order.indices.filter { $0 + 1 == order.count || keys[order[$0]] != keys[order[$0 + 1]] }.map { order[$0] }
+            order = order.indices.filter { $0 + 1 == order.count || keys[order[$0]] != keys[order[$0 + 1]] }.map {
+                order[$0]
+            }
         }
         bytes.append(0x7B)
         for (k, i) in order.enumerated() {
@@ -424,7 +437,9 @@ struct JSONTextWriter {
                 bytes.append(0x5C)
                 bytes.append(escape)
                 if escape == 0x75 {
-                    bytes.append(contentsOf: [0x30, 0x30, JSONTextWriter.hex[Int(c >> 4)], JSONTextWriter.hex[Int(c & 15)]])
+                    bytes.append(contentsOf: [
+                        0x30, 0x30, JSONTextWriter.hex[Int(c >> 4)], JSONTextWriter.hex[Int(c & 15)],
+                    ])
                 }
                 runStart = i + 1
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Tabular
 
 /// A report as data — title, metadata, sections of paragraphs, tables, figures and callouts —
 /// rendered to self-contained HTML or to Markdown.
@@ -41,6 +42,8 @@ public struct ReportDocument: Sendable {
             /// The number at full precision (NaN or ±∞ are written as missing).
             public var value: Double
             /// Creates a named value.
+            ///
+            /// - Complexity: O(1).
             public init(name: String, value: Double) {
                 self.name = name
                 self.value = value
@@ -56,16 +59,24 @@ public struct ReportDocument: Sendable {
         /// - Parameters:
         ///   - text: The formatted text.
         ///   - values: (name, number) pairs, e.g. `[("estimate", hr), ("lower", lo), ("upper", hi)]`.
+        ///
+        /// - Complexity: O(number of values).
         public init(_ text: String, values: [(String, Double)] = []) {
             self.text = text
             self.values = values.map { Value(name: $0.0, value: $0.1) }
         }
 
         /// A cell of text only.
+        ///
+        /// - Complexity: O(1).
         public init(stringLiteral value: String) { self.init(value) }
 
         /// A cell of text only, from an interpolated literal.
-        public init(stringInterpolation: DefaultStringInterpolation) { self.init(String(stringInterpolation: stringInterpolation)) }
+        ///
+        /// - Complexity: O(1).
+        public init(stringInterpolation: DefaultStringInterpolation) {
+            self.init(String(stringInterpolation: stringInterpolation))
+        }
 
         /// A cell that shows `text` for one number `value` called `name`.
         ///
@@ -78,6 +89,8 @@ public struct ReportDocument: Sendable {
         ///   - text: How it is shown.
         ///   - name: What it is ("p", "estimate", "n", …).
         /// - Returns: The cell.
+        ///
+        /// - Complexity: O(1).
         public static func number(_ value: Double, text: String, name: String) -> Cell {
             Cell(text, values: [(name, value)])
         }
@@ -96,6 +109,8 @@ public struct ReportDocument: Sendable {
         ///   - decimals: Decimals shown.
         ///   - scale: Multiplier for the shown text only (100 for percentages); values keep the unscaled numbers.
         /// - Returns: The cell.
+        ///
+        /// - Complexity: O(1).
         public static func interval(_ estimate: Double, _ lower: Double, _ upper: Double, decimals: Int,
                                     scale: Double = 1) -> Cell {
             func f(_ x: Double) -> String { NumberFormat.fixed(x * scale, decimals) }
@@ -144,6 +159,8 @@ public struct ReportDocument: Sendable {
         ///   - footnotes: Lines printed under the table.
         ///   - alignments: Column alignments, or nil for all left.
         ///   - label: The number to show instead of the running one, or nil.
+        ///
+        /// - Complexity: O(number of cells).
         public init(caption: String, header: [String], rows: [[String]], footnotes: [String] = [],
                     alignments: [Alignment]? = nil, label: String? = nil) {
             self.init(caption: caption, header: header, cells: rows.map { $0.map { Cell($0) } },
@@ -164,6 +181,8 @@ public struct ReportDocument: Sendable {
         ///   - footnotes: Lines printed under the table.
         ///   - alignments: Column alignments, or nil for all left.
         ///   - label: The number to show instead of the running one, or nil.
+        ///
+        /// - Complexity: O(number of cells).
         public init(caption: String, header: [String], cells: [[Cell]], footnotes: [String] = [],
                     alignments: [Alignment]? = nil, label: String? = nil) {
             self.caption = caption
@@ -175,6 +194,8 @@ public struct ReportDocument: Sendable {
         }
 
         /// The alignment of column `i` (left when not given).
+        ///
+        /// - Complexity: O(1).
         public func alignment(_ i: Int) -> Alignment {
             alignments.flatMap { i < $0.count ? $0[i] : nil } ?? .left
         }
@@ -202,6 +223,8 @@ public struct ReportDocument: Sendable {
         ///   - svg: The SVG document.
         ///   - fileName: File name under `figures/`.
         ///   - label: The number to show instead of the running one, or nil.
+        ///
+        /// - Complexity: O(1).
         public init(caption: String, svg: String, fileName: String, label: String? = nil) {
             self.caption = caption
             self.svg = svg
@@ -228,6 +251,8 @@ public struct ReportDocument: Sendable {
         /// - Parameters:
         ///   - kind: `.note` or `.warning`.
         ///   - text: The text.
+        ///
+        /// - Complexity: O(1).
         public init(_ kind: Kind, _ text: String) {
             self.kind = kind
             self.text = text
@@ -266,6 +291,8 @@ public struct ReportDocument: Sendable {
         /// - Parameters:
         ///   - term: The term or abbreviation.
         ///   - definition: What it means.
+        ///
+        /// - Complexity: O(1).
         public init(_ term: String, _ definition: String) {
             self.term = term
             self.definition = definition
@@ -288,6 +315,8 @@ public struct ReportDocument: Sendable {
         /// - Parameters:
         ///   - heading: The heading.
         ///   - blocks: Content, in order.
+        ///
+        /// - Complexity: O(1).
         public init(heading: String, blocks: [Block] = []) {
             self.heading = heading
             self.blocks = blocks
@@ -311,6 +340,8 @@ public struct ReportDocument: Sendable {
     ///   - title: Document title.
     ///   - metadata: Lines shown under the title.
     ///   - sections: Sections, in order.
+    ///
+    /// - Complexity: O(1).
     public init(title: String, metadata: [String] = [], sections: [Section] = []) {
         self.title = title
         self.metadata = metadata
@@ -323,7 +354,9 @@ public struct ReportDocument: Sendable {
     /// for f in doc.figureFiles { try f.svg.write(toFile: "out/figures/" + f.fileName, atomically: true, encoding: .utf8) }
     /// ```
     public var figureFiles: [(fileName: String, svg: String)] {
-        sections.flatMap(\.blocks).compactMap { if case .figure(let f) = $0 { return (f.fileName, f.svg) } else { return nil } }
+        sections.flatMap(\.blocks).compactMap {
+            if case .figure(let f) = $0 { return (f.fileName, f.svg) } else { return nil }
+        }
     }
 
     /// The document with a faint diagonal `text` (e.g. "SYNTHETIC") across every figure that does
@@ -335,6 +368,8 @@ public struct ReportDocument: Sendable {
     ///
     /// - Parameter text: The mark.
     /// - Returns: The document with marked figures.
+    ///
+    /// - Complexity: O(total size of the figures).
     public func watermarkingFigures(_ text: String) -> ReportDocument {
         var doc = self
         for i in doc.sections.indices {
@@ -366,9 +401,17 @@ public struct ReportDocument: Sendable {
             for b in s.blocks {
                 switch b {
                 case .table(let t):
-                    if let label = t.label { out.append((i, b, label)) } else { tables += 1; out.append((i, b, tablePrefix + String(tables))) }
+                    if let label = t.label {
+                        out.append((i, b, label))
+                    } else {
+                        tables += 1; out.append((i, b, tablePrefix + String(tables)))
+                    }
                 case .figure(let f):
-                    if let label = f.label { out.append((i, b, label)) } else { figures += 1; out.append((i, b, figurePrefix + String(figures))) }
+                    if let label = f.label {
+                        out.append((i, b, label))
+                    } else {
+                        figures += 1; out.append((i, b, figurePrefix + String(figures)))
+                    }
                 default: out.append((i, b, nil))
                 }
             }
@@ -386,6 +429,8 @@ public struct ReportDocument: Sendable {
     ///
     /// - Parameter number: The number from ``numberedBlocks``.
     /// - Returns: The name.
+    ///
+    /// - Complexity: O(length of `number`).
     public static func tableName(_ number: String) -> String {
         (isSupplementary(number) ? "Supplementary Table " : "Table ") + number
     }
@@ -399,6 +444,8 @@ public struct ReportDocument: Sendable {
     ///
     /// - Parameter number: The number from ``numberedBlocks``.
     /// - Returns: The name.
+    ///
+    /// - Complexity: O(length of `number`).
     public static func figureName(_ number: String) -> String {
         (isSupplementary(number) ? "Supplementary Figure " : "Figure ") + number
     }
@@ -472,6 +519,8 @@ public struct ReportDocument: Sendable {
     /// ```
     ///
     /// - Returns: HTML5 text ending with a line break.
+    ///
+    /// - Complexity: O(size of the document): every block is written once.
     public func html() -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -508,10 +557,19 @@ public struct ReportDocument: Sendable {
             case .figure(let f):
                 let id = Self.anchor(number ?? "")
                 let printed = WordDocument.physicalSize(f.svg).width
-                h += "<figure id=\"figure-\(id)\" style=\"--print-width: \(SVG.num(printed, decimals: 1))mm\">\n\(Self.inlineSVG(f.svg))\n<figcaption><strong>"
-                    + "\(Self.htmlEscape(Self.figureName(number ?? ""))).</strong> \(Self.htmlEscape(f.caption))</figcaption>\n</figure>\n"
+                h += """
+                    <figure id=\"figure-\(id)\" style=\"--print-width: \
+                    \(SVG.num(printed, decimals: 1))mm\">\n\(Self.inlineSVG(f.svg))\n<figcaption><strong>
+                    """
+                    + """
+                        \(Self.htmlEscape(Self.figureName(number ?? ""))).</strong> \
+                        \(Self.htmlEscape(f.caption))</figcaption>\n</figure>\n
+                        """
             case .code(let text):
-                h += "<pre class=\"code\"><code>\(Self.htmlEscape(text.hasSuffix("\n") ? String(text.dropLast()) : text))</code></pre>\n"
+                h += """
+                    <pre \
+                    class=\"code\"><code>\(Self.htmlEscape(text.hasSuffix("\n") ? String(text.dropLast()) : text))</code></pre>\n
+                    """
             case .definitions(let list):
                 h += "<dl class=\"definitions\">\n" + list.map {
                     "<dt>\(Self.htmlEscape($0.term))</dt><dd>\(Self.htmlEscape($0.definition))</dd>\n"
@@ -529,7 +587,8 @@ public struct ReportDocument: Sendable {
 
     /// `number` made safe for an id ("3a" stays "3a").
     static func anchor(_ number: String) -> String {
-        String(number.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" })
+        String(
+            number.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" })
     }
 
     /// How a table is printed: on the portrait page, on a landscape page, or on a landscape page in
@@ -552,7 +611,9 @@ public struct ReportDocument: Sendable {
         var ems: [Double] = []
         for j in 0..<n {
             var w = 0.0
-            let words = (j < header.count ? header[j] : "").split(separator: " ").map { SVG.textWidth(String($0), size: 1) * 1.08 }
+            let words = (j < header.count ? header[j] : "").split(separator: " ").map {
+                SVG.textWidth(String($0), size: 1) * 1.08
+            }
             w = max(w, words.max() ?? 0)
             for r in rows where j < r.count {
                 var cell = r[j]
@@ -601,6 +662,8 @@ public struct ReportDocument: Sendable {
     static let printSmallTablePoints = 7.0
 
     /// Where the table goes when printed (see ``printedWidth(_:points:)``).
+    ///
+    /// - Complexity: O(number of cells).
     public func printLayout(_ t: Table) -> PrintLayout {
         if printedWidth(t, points: Self.printTablePoints) <= Self.portraitWidth { return .portrait }
         if printedWidth(t, points: Self.printTablePoints) <= Self.landscapeWidth { return .landscape }
@@ -633,7 +696,9 @@ public struct ReportDocument: Sendable {
                                part: part == 0 ? nil : (part, parts.count), cls: cls)
         }
         if !t.footnotes.isEmpty {
-            h += "<div class=\"footnotes\">\n" + t.footnotes.map { "<p>\(Self.htmlEscape($0))</p>\n" }.joined() + "</div>\n"
+            h +=
+                "<div class=\"footnotes\">\n" + t.footnotes.map { "<p>\(Self.htmlEscape($0))</p>\n" }.joined()
+                + "</div>\n"
         }
         return h + "</div>\n"
     }
@@ -657,7 +722,10 @@ public struct ReportDocument: Sendable {
         h += "<tbody>\n"
         for (ri, r) in rows.enumerated() {
             if t.headingRows.contains(ri) {
-                h += "<tr class=\"group\"><th scope=\"rowgroup\" colspan=\"\(columns.count)\">\(Self.htmlEscape(r.first ?? ""))</th></tr>\n"
+                h += """
+                    <tr class=\"group\"><th scope=\"rowgroup\" \
+                    colspan=\"\(columns.count)\">\(Self.htmlEscape(r.first ?? ""))</th></tr>\n
+                    """
                 continue
             }
             h += "<tr>" + columns.map { ($0, r[$0]) }.map { i, text in
@@ -774,6 +842,8 @@ public struct ReportDocument: Sendable {
     /// ```
     ///
     /// - Returns: Markdown text ending with a line break.
+    ///
+    /// - Complexity: O(size of the document): every block is written once.
     public func markdown() -> String {
         var parts: [String] = ["# " + Self.markdownEscape(title)]
         if !metadata.isEmpty { parts.append(metadata.map { "- " + Self.markdownEscape($0) }.joined(separator: "\n")) }
@@ -794,7 +864,8 @@ public struct ReportDocument: Sendable {
                 parts.append(markdownTable(t, number: number ?? ""))
             case .figure(let f):
                 let alt = Self.markdownEscape(f.caption).replacingOccurrences(of: "\n", with: " ")
-                parts.append("![\(alt)](figures/\(Self.urlPath(f.fileName)))\n\n**\(Self.markdownEscape(Self.figureName(number ?? ""))).** "
+                parts.append(
+                    "![\(alt)](figures/\(Self.urlPath(f.fileName)))\n\n**\(Self.markdownEscape(Self.figureName(number ?? ""))).** "
                              + Self.markdownEscape(f.caption))
             case .code(let text):
                 var body = text.hasSuffix("\n") ? String(text.dropLast()) : text
@@ -817,7 +888,9 @@ public struct ReportDocument: Sendable {
     private func markdownTable(_ t: Table, number: String) -> String {
         var (header, rows) = Self.rectangular(t)
         let n = max(header.count, rows.first?.count ?? 0)
-        guard n > 0 else { return "**\(Self.markdownEscape(Self.tableName(number))).** " + Self.markdownEscape(t.caption) }
+        guard n > 0 else {
+            return "**\(Self.markdownEscape(Self.tableName(number))).** " + Self.markdownEscape(t.caption)
+        }
         if header.isEmpty { header = Array(repeating: "", count: n) }
         func row(_ cells: [String]) -> String { "| " + cells.map(Self.markdownCell).joined(separator: " | ") + " |" }
         let rule = (0..<n).map { i -> String in
@@ -827,10 +900,14 @@ public struct ReportDocument: Sendable {
             case .right: return "---:"
             }
         }
-        var lines = ["**\(Self.markdownEscape(Self.tableName(number))).** " + Self.markdownEscape(t.caption), "", row(header), "| " + rule.joined(separator: " | ") + " |"]
+        var lines = [
+            "**\(Self.markdownEscape(Self.tableName(number))).** " + Self.markdownEscape(t.caption), "", row(header),
+            "| " + rule.joined(separator: " | ") + " |",
+        ]
         lines += rows.enumerated().map { i, r in
             guard t.headingRows.contains(i), let first = r.first, !first.isEmpty else { return row(r) }
-            return "| **" + Self.markdownCell(first) + "** | " + r.dropFirst().map(Self.markdownCell).joined(separator: " | ") + " |"
+            return "| **" + Self.markdownCell(first) + "** | "
+                + r.dropFirst().map(Self.markdownCell).joined(separator: " | ") + " |"
         }
         if !t.footnotes.isEmpty { lines += [""] + t.footnotes.map { Self.markdownEscape($0) + "  " } }
         var text = lines.joined(separator: "\n")
@@ -861,7 +938,9 @@ public struct ReportDocument: Sendable {
         var out = ""
         for scalar in name.unicodeScalars {
             if scalar.isASCII && allowed.contains(scalar) { out.unicodeScalars.append(scalar) } else {
-                for b in String(scalar).utf8 { out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true) }
+                for b in String(scalar).utf8 {
+                    out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true)
+                }
             }
         }
         return out

@@ -1,10 +1,11 @@
 import Foundation
+import Tabular
 
 /// Small building blocks shared by the SVG renderers: escaping, byte-stable numbers, element
 /// builders, a colour-blind-safe palette, axis ticks and a rough text-width estimate for layout.
 ///
-/// Everything here is deterministic: coordinates are written with at most two decimals by integer
-/// arithmetic, never by `String(format:)` or locale-dependent formatters.
+/// Everything here is deterministic: coordinates are written with at most two decimals by
+/// `NumberFormat`, never by `String(format:)` or locale-dependent formatters.
 /// The printed width of a figure: a journal's single (85 mm) or double (175 mm) column, or any
 /// width. The drawing is laid out on a canvas as many units wide as needed for its smallest text to
 /// print at `smallestTextPoints` (7 pt by default) at that width; the SVG's `width` and `height` are
@@ -24,6 +25,8 @@ public struct FigureSize: Sendable, Equatable {
     /// - Parameters:
     ///   - millimetres: Printed width.
     ///   - smallestTextPoints: Size of the smallest text when printed at that width.
+    ///
+    /// - Complexity: O(1).
     public init(millimetres: Double, smallestTextPoints: Double = 7) {
         self.millimetres = millimetres
         self.units = (millimetres / 25.4 * 72 * SVG.smallestFont / smallestTextPoints).rounded()
@@ -59,24 +62,12 @@ enum SVG {
 
     // MARK: Numbers
 
-    /// A coordinate with at most `decimals` decimals, trailing zeros dropped ("12.5", "100", "0").
-    /// Non-finite values become "0" (callers filter them out before drawing).
+    /// A coordinate with at most `decimals` decimals, trailing zeros dropped ("12.5", "100", "0"), by
+    /// ``NumberFormat/trimmed(_:maxDecimals:)``. Non-finite values become "0" (callers filter them out before
+    /// drawing); coordinates are clamped to ±9e14, far outside any drawing.
     static func num(_ value: Double, decimals: Int = 2) -> String {
         guard value.isFinite else { return "0" }
-        var scale: Int64 = 1
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * Double(scale)).rounded()
-        guard scaled < 9e15 else { return value < 0 ? "-9e15" : "9e15" }
-        let n = Int64(scaled)
-        let whole = n / scale, frac = n % scale
-        var s = (value < 0 && n != 0 ? "-" : "") + String(whole)
-        if frac != 0 {
-            var f = String(frac)
-            while f.count < decimals { f = "0" + f }
-            while f.hasSuffix("0") { f.removeLast() }
-            s += "." + f
-        }
-        return s
+        return NumberFormat.trimmed(min(max(value, -9e14), 9e14), maxDecimals: decimals)
     }
 
     /// Tick labels for `values` with the fewest decimals (0–4) that tell them apart and show them
@@ -138,8 +129,12 @@ enum SVG {
     static func open(id: String, width: Double, height: Double, title: String, description: String,
                      size: FigureSize? = nil) -> String {
         let w = num(width), h = num(height)
-        let physical = size.map { s in (num(s.millimetres) + "mm", num(height * s.millimetres / width) + "mm") } ?? (w, h)
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" width=\"\(physical.0)\" height=\"\(physical.1)\""
+        let physical =
+            size.map { s in (num(s.millimetres) + "mm", num(height * s.millimetres / width) + "mm") } ?? (w, h)
+        return """
+            <svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" width=\"\(physical.0)\" \
+            height=\"\(physical.1)\"
+            """
             + " role=\"img\" aria-labelledby=\"\(escape(id))-title \(escape(id))-desc\""
             + " font-family=\"sans-serif\">\n"
             + element("title", [("id", id + "-title")], content: escape(title)) + "\n"
@@ -152,7 +147,10 @@ enum SVG {
     static func watermark(_ text: String, width: Double, height: Double) -> String {
         let size = min(width / max(1, Double(text.count)) * 1.1, height / 3)
         let cx = width / 2, cy = height / 2
-        return element("text", [("class", "watermark"), ("x", num(cx)), ("y", num(cy + size / 3)), ("text-anchor", "middle"),
+        return element(
+            "text",
+            [
+                ("class", "watermark"), ("x", num(cx)), ("y", num(cy + size / 3)), ("text-anchor", "middle"),
                                 ("font-size", num(size)), ("font-weight", "bold"), ("fill", "#000000"),
                                 ("fill-opacity", "0.08"), ("letter-spacing", num(size / 10)),
                                 ("transform", "rotate(-25 \(num(cx)) \(num(cy)))"), ("pointer-events", "none")],
@@ -166,7 +164,8 @@ enum SVG {
               let vb = svg.range(of: "viewBox=\"") else { return svg }
         let numbers = svg[vb.upperBound...].prefix { $0 != "\"" }.split(separator: " ").compactMap { Double($0) }
         guard numbers.count == 4 else { return svg }
-        return String(svg[..<close.lowerBound]) + watermark(text, width: numbers[2], height: numbers[3]) + String(svg[close.lowerBound...])
+        return String(svg[..<close.lowerBound]) + watermark(text, width: numbers[2], height: numbers[3])
+            + String(svg[close.lowerBound...])
     }
 
     /// Which of the tick labels centred at `positions` to draw so that none overlap: greedy from
@@ -180,7 +179,9 @@ enum SVG {
             let half = textWidth(labels[i], size: size) / 2
             return (positions[i] - half, positions[i] + half)
         }
-        func fits(_ s: (Double, Double)) -> Bool { spans.allSatisfy { s.1 + size / 3 <= $0.0 || s.0 >= $0.1 + size / 3 } }
+        func fits(_ s: (Double, Double)) -> Bool {
+            spans.allSatisfy { s.1 + size / 3 <= $0.0 || s.0 >= $0.1 + size / 3 }
+        }
         if let keep, keep < n { shown[keep] = true; spans.append(span(keep)) }
         for i in 0..<n where !shown[i] {
             let s = span(i)
@@ -224,7 +225,8 @@ enum SVG {
         if hi - lo < 1e-12 { lo -= 0.5; hi += 0.5 }
         let rough = (hi - lo) / Double(max(1, count - 1))
         let magnitude = pow(10.0, (log10(rough)).rounded(.down))
-        let step = [1.0, 2.0, 2.5, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= rough * (1 - 1e-9) } ?? 10 * magnitude
+        let step =
+            [1.0, 2.0, 2.5, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= rough * (1 - 1e-9) } ?? 10 * magnitude
         let first = (lo / step + 1e-9).rounded(.down), last = (hi / step - 1e-9).rounded(.up)
         return stride(from: first, through: last, by: 1).map { clean($0 * step) }
     }

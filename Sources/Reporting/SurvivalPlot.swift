@@ -61,6 +61,8 @@ public struct SurvivalPlot: Sendable {
         ///   - endTime: Where the curve stops; nil for the last step or censor time.
         ///   - median: Median time to mark, or nil.
         ///   - atRisk: Numbers at risk at each x tick, or nil for no risk-table row.
+        ///
+        /// - Complexity: O(number of points) (the curve is validated).
         public init(label: String, times: [Double], values: [Double], lower: [Double]? = nil,
                     upper: [Double]? = nil, censorTimes: [Double] = [], endTime: Double? = nil,
                     median: Double? = nil, atRisk: [Int]? = nil) {
@@ -143,6 +145,8 @@ public struct SurvivalPlot: Sendable {
     ///   - legendTitle: Legend heading (variable and unit), or nil.
     ///   - referenceSeries: Index of the reference curve (first colour in every panel), or nil.
     ///   - watermark: Text of a diagonal mark across the figure, or nil.
+    ///
+    /// - Complexity: O(number of series).
     public init(title: String, xLabel: String, yLabel: String, series: [Series], xTicks: [Double] = [],
                 yTicks: [Double] = [0, 0.2, 0.4, 0.6, 0.8, 1], yAsPercent: Bool = false,
                 kind: Kind = .survival, annotation: String? = nil, riskTableTitle: String = "Number at risk",
@@ -199,6 +203,8 @@ public struct SurvivalPlot: Sendable {
     /// ```
     ///
     /// - Returns: SVG text with `viewBox`, `width`, `height`, `<title>` and `<desc>`.
+    ///
+    /// - Complexity: O(total points of the series).
     public func svg() -> String {
         let width = size?.units ?? self.width
         let plotHeight = size.map { max(200, min(self.plotHeight, $0.units * 0.5)) } ?? self.plotHeight
@@ -234,7 +240,8 @@ public struct SurvivalPlot: Sendable {
                 body += SVG.text(line, x: left, y: y, size: 16, weight: "bold", extra: [("class", "title")]) + "\n"
             }
         }
-        let legend = legendItems(maxWidth: right - left, titleWidth: legendTitle.map { SVG.textWidth($0, size: 12) * 1.08 + 12 })
+        let legend = legendItems(
+            maxWidth: right - left, titleWidth: legendTitle.map { SVG.textWidth($0, size: 12) * 1.08 + 12 })
         let legendTop = y + 10
         y = legendTop + Double(legend.rows) * 20
         let top = y + 12
@@ -253,13 +260,17 @@ public struct SurvivalPlot: Sendable {
 
         // Legend.
         if let legendTitle, !legend.items.isEmpty {
-            out += SVG.text(legendTitle, x: left, y: legendTop + 10, size: 12, weight: "bold", extra: [("class", "legend-title")]) + "\n"
+            out +=
+                SVG.text(
+                    legendTitle, x: left, y: legendTop + 10, size: 12, weight: "bold",
+                    extra: [("class", "legend-title")]) + "\n"
         }
         for item in legend.items {
             let ly = legendTop + Double(item.row) * 20 + 10
             let x0 = left + item.x
             out += "<g class=\"legend-item\">"
-            out += SVG.line(x1: x0, y1: ly - 4, x2: x0 + 28, y2: ly - 4, stroke: SVG.colour(style(item.index)), width: 2.5,
+            out += SVG.line(
+                x1: x0, y1: ly - 4, x2: x0 + 28, y2: ly - 4, stroke: SVG.colour(style(item.index)), width: 2.5,
                             dash: SVG.dash(style(item.index)))
             out += SVG.text(series[item.index].label, x: x0 + 34, y: ly, size: 12)
             out += "</g>\n"
@@ -293,7 +304,12 @@ public struct SurvivalPlot: Sendable {
         for (i, s) in series.enumerated() {
             guard let m = s.median, m.isFinite, m >= layout.xMin, m <= layout.xMax else { continue }
             let xm = layout.x(m), yh = layout.y(0.5)
-            out += SVG.element("path", [("class", "median"), ("d", "M\(SVG.num(left)) \(SVG.num(yh))H\(SVG.num(xm))V\(SVG.num(bottom))"),
+            out +=
+                SVG.element(
+                    "path",
+                    [
+                        ("class", "median"),
+                        ("d", "M\(SVG.num(left)) \(SVG.num(yh))H\(SVG.num(xm))V\(SVG.num(bottom))"),
                                         ("fill", "none"), ("stroke", "#777777"), ("stroke-width", "1"),
                                         ("stroke-dasharray", "2 3"), ("data-series", String(i))]) + "\n"
         }
@@ -333,7 +349,10 @@ public struct SurvivalPlot: Sendable {
             for t in s.censorTimes where t.isFinite && t >= layout.xMin && t <= layout.xMax {
                 guard let v = Self.value(of: s, at: t), v.isFinite else { continue }
                 let x = layout.x(t), yy = layout.y(v)
-                d += "M\(SVG.num(x - 4)) \(SVG.num(yy))H\(SVG.num(x + 4))M\(SVG.num(x)) \(SVG.num(yy - 4))V\(SVG.num(yy + 4))"
+                d += """
+                    M\(SVG.num(x - 4)) \(SVG.num(yy))H\(SVG.num(x + 4))M\(SVG.num(x)) \
+                    \(SVG.num(yy - 4))V\(SVG.num(yy + 4))
+                    """
             }
             if !d.isEmpty {
                 out += SVG.element("path", [("class", "censor"), ("d", d), ("stroke", SVG.colour(style(i))),
@@ -348,8 +367,10 @@ public struct SurvivalPlot: Sendable {
             for (row, entry) in riskRows.enumerated() {
                 let ry = riskTop + 10 + Double(row + 1) * riskRowHeight - 4
                 out += SVG.text(entry.element.label, x: stackedRiskLabels ? 12 : left - firstCountHalf - 10,
-                                y: stackedRiskLabels ? ry - 16 : ry, anchor: stackedRiskLabels ? "start" : "end", size: riskFont,
-                                fill: SVG.colour(style(entry.offset)) == "#F0E442" ? "#222222" : SVG.colour(style(entry.offset)),
+                        y: stackedRiskLabels ? ry - 16 : ry, anchor: stackedRiskLabels ? "start" : "end",
+                        size: riskFont,
+                        fill: SVG.colour(style(entry.offset)) == "#F0E442"
+                            ? "#222222" : SVG.colour(style(entry.offset)),
                                 extra: [("class", "risk-label")]) + "\n"
                 for (k, n) in (entry.element.atRisk ?? []).prefix(ticks.count).enumerated() {
                     out += SVG.text(String(n), x: layout.x(ticks[k]), y: ry, anchor: "middle", size: riskFont,
@@ -414,7 +435,9 @@ public struct SurvivalPlot: Sendable {
             var top: [(Double, Double)] = [], bottom: [(Double, Double)] = []
             for (k, i) in run.enumerated() {
                 let t0 = max(s.times[i], layout.xMin)
-                let t1 = k + 1 < run.count ? s.times[run[k + 1]] : (i + 1 < n && s.times[i + 1].isFinite ? min(s.times[i + 1], stop) : stop)
+                let t1 =
+                    k + 1 < run.count
+                    ? s.times[run[k + 1]] : (i + 1 < n && s.times[i + 1].isFinite ? min(s.times[i + 1], stop) : stop)
                 let x0 = layout.x(t0), x1 = layout.x(max(t0, t1))
                 top += [(x0, layout.y(upper[i])), (x1, layout.y(upper[i]))]
                 bottom += [(x0, layout.y(lower[i])), (x1, layout.y(lower[i]))]
@@ -431,7 +454,9 @@ public struct SurvivalPlot: Sendable {
         return paths
     }
 
-    private func legendItems(maxWidth: Double, titleWidth: Double?) -> (items: [(index: Int, row: Int, x: Double)], rows: Int) {
+    private func legendItems(
+        maxWidth: Double, titleWidth: Double?
+    ) -> (items: [(index: Int, row: Int, x: Double)], rows: Int) {
         guard series.count > 1 || series.contains(where: { !$0.label.isEmpty }) else { return ([], 0) }
         var items: [(index: Int, row: Int, x: Double)] = [], row = 0, x = titleWidth ?? 0
         for (i, s) in series.enumerated() {
@@ -448,7 +473,9 @@ public struct SurvivalPlot: Sendable {
         var d = "\(what) step curves for \(series.map(\.label).joined(separator: ", ")) against \(xLabel)"
         if let a = ticks.first, let b = ticks.last { d += " from \(SVG.num(a)) to \(SVG.num(b))" }
         d += "."
-        if let annotation, !annotation.isEmpty { d += " " + annotation.replacingOccurrences(of: "\n", with: "; ") + "." }
+        if let annotation, !annotation.isEmpty {
+            d += " " + annotation.replacingOccurrences(of: "\n", with: "; ") + "."
+        }
         if series.contains(where: { $0.atRisk != nil }) { d += " A number-at-risk table is shown below the plot." }
         return d
     }

@@ -6,9 +6,14 @@
 /// // sex=1  138    112
 /// ```
 public struct TextTable: Sendable {
+    /// Column headings.
     public var header: [String]
+    /// The rows' cells, aligned with the header by position.
     public var rows: [[String]]
 
+    /// A table of `header` and `rows`.
+    ///
+    /// - Complexity: O(1); ``rendered`` does the work.
     public init(header: [String], rows: [[String]]) {
         self.header = header
         self.rows = rows

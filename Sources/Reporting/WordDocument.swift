@@ -49,8 +49,11 @@ public struct WordDocument {
     ///   - document: The report.
     ///   - paper: Paper size (A4 by default).
     ///   - rasterize: SVG → PNG; by default `rsvg-convert` when installed.
+    ///
+    /// - Complexity: O(1); the document is built when written.
     public init(_ document: ReportDocument, paper: Paper = .a4,
-                rasterize: @escaping @Sendable (_ svg: String, _ widthPixels: Int) -> Data? = WordDocument.rsvgConvert) {
+        rasterize: @escaping @Sendable (_ svg: String, _ widthPixels: Int) -> Data? = WordDocument.rsvgConvert
+    ) {
         self.document = document
         self.paper = paper
         self.rasterize = rasterize
@@ -63,12 +66,18 @@ public struct WordDocument {
     ///   - svg: The SVG document.
     ///   - widthPixels: Output width in pixels (height keeps the aspect ratio).
     /// - Returns: PNG data or nil.
+    ///
+    /// - Complexity: One run of the `rsvg-convert` program: proportional to the figure's size.
     @Sendable public static func rsvgConvert(svg: String, widthPixels: Int) -> Data? {
         let candidates = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert", "/opt/homebrew/bin/rsvg-convert"]
-        guard let tool = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        guard let tool = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            return nil
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["--format=png", "--width=\(widthPixels)", "--keep-aspect-ratio", "--background-color=white"]
+        process.arguments = [
+            "--format=png", "--width=\(widthPixels)", "--keep-aspect-ratio", "--background-color=white",
+        ]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
@@ -164,7 +173,11 @@ public struct WordDocument {
             <Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
             """
         for m in media {
-            s += "<Relationship Id=\"\(Self.relationshipID(m.name))\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/\(m.name)\"/>"
+            s += """
+                <Relationship Id=\"\(Self.relationshipID(m.name))\" \
+                Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" \
+                Target=\"media/\(m.name)\"/>
+                """
         }
         return s + "</Relationships>\n"
     }
@@ -182,8 +195,13 @@ public struct WordDocument {
 
     private func sectionProperties(landscape: Bool) -> String {
         let (w, h) = paper.twips
-        let size = landscape ? "<w:pgSz w:w=\"\(h)\" w:h=\"\(w)\" w:orient=\"landscape\"/>" : "<w:pgSz w:w=\"\(w)\" w:h=\"\(h)\"/>"
-        return "<w:sectPr>\(size)<w:pgMar w:top=\"1134\" w:right=\"1134\" w:bottom=\"1134\" w:left=\"1134\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/></w:sectPr>"
+        let size =
+            landscape
+            ? "<w:pgSz w:w=\"\(h)\" w:h=\"\(w)\" w:orient=\"landscape\"/>" : "<w:pgSz w:w=\"\(w)\" w:h=\"\(h)\"/>"
+        return """
+            <w:sectPr>\(size)<w:pgMar w:top=\"1134\" w:right=\"1134\" w:bottom=\"1134\" w:left=\"1134\" \
+            w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/></w:sectPr>
+            """
     }
 
     private func bodyXML(media: inout [(name: String, data: Data, type: String)]) -> String {
@@ -192,7 +210,10 @@ public struct WordDocument {
         for m in document.metadata { b += paragraph([run(m)], style: "Metadata") }
         // A table of contents field Word fills in on "Update field".
         b += "<w:p><w:pPr><w:pStyle w:val=\"TOCHeading\"/></w:pPr><w:r><w:t>Contents</w:t></w:r></w:p>"
-        b += "<w:p><w:r><w:fldChar w:fldCharType=\"begin\" w:dirty=\"true\"/></w:r><w:r><w:instrText xml:space=\"preserve\"> TOC \\o \"1-1\" \\h \\z \\u </w:instrText></w:r>"
+        b += """
+            <w:p><w:r><w:fldChar w:fldCharType=\"begin\" w:dirty=\"true\"/></w:r><w:r><w:instrText \
+            xml:space=\"preserve\"> TOC \\o \"1-1\" \\h \\z \\u </w:instrText></w:r>
+            """
             + "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
         b += document.sections.map { run($0.heading) + "<w:r><w:br/></w:r>" }.joined()
         b += "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>"
@@ -213,7 +234,10 @@ public struct WordDocument {
                 let body = text.hasSuffix("\n") ? String(text.dropLast()) : text
                 b += paragraph(lines(body), style: "Code")
             case .definitions(let list):
-                for d in list { b += paragraph([run(d.term, bold: true), "<w:r><w:tab/></w:r>", run(d.definition)], style: "Definition") }
+                for d in list {
+                    b += paragraph(
+                        [run(d.term, bold: true), "<w:r><w:tab/></w:r>", run(d.definition)], style: "Definition")
+                }
             case .table(let t):
                 b += table(t, number: number ?? "")
             case .figure(let f):
@@ -239,7 +263,8 @@ public struct WordDocument {
         let columns = max(header.count, rows.first?.count ?? 0)
         var x = ""
         if landscape { x += "<w:p><w:pPr>\(sectionProperties(landscape: false))</w:pPr></w:p>" }
-        x += paragraph([run(ReportDocument.tableName(number) + ". ", bold: true), run(t.caption)], style: "TableCaption")
+        x += paragraph(
+            [run(ReportDocument.tableName(number) + ". ", bold: true), run(t.caption)], style: "TableCaption")
         guard columns > 0 else { return x }
         // Column widths: the widest numeric cell (never wrapped) or the longest word, plus the cell
         // margins; text columns up to the label minimum. Scaled down only when wider than the page.
@@ -247,7 +272,10 @@ public struct WordDocument {
         let twipsPerEm = Double(fontHalfPoints) * 10
         let widthTotal = landscape ? textWidths.landscape : textWidths.portrait
         let natural: [Double] = (0..<columns).map { j in
-            var w = (j < header.count ? header[j] : "").split(separator: " ").map { SVG.textWidth(String($0), size: 1) * 1.12 }.max() ?? 0
+            var w =
+                (j < header.count ? header[j] : "").split(separator: " ").map {
+                    SVG.textWidth(String($0), size: 1) * 1.12
+                }.max() ?? 0
             for r in rows where j < r.count {
                 let width = SVG.textWidth(r[j].trimmingCharacters(in: ["\u{2003}"]), size: 1) * 1.04
                     + (r[j].hasPrefix("\u{2003}") ? 200 / twipsPerEm : 0)
@@ -274,8 +302,14 @@ public struct WordDocument {
         x += "<w:tbl><w:tblPr><w:tblStyle w:val=\"ReportTable\"/><w:tblW w:w=\"0\" w:type=\"auto\"/>"
             + "<w:tblBorders><w:top w:val=\"single\" w:sz=\"12\" w:space=\"0\" w:color=\"000000\"/>"
             + "<w:bottom w:val=\"single\" w:sz=\"12\" w:space=\"0\" w:color=\"000000\"/></w:tblBorders>"
-            + "<w:tblLayout w:type=\"autofit\"/><w:tblCellMar><w:left w:w=\"70\" w:type=\"dxa\"/><w:right w:w=\"70\" w:type=\"dxa\"/></w:tblCellMar>"
-            + "<w:tblLook w:val=\"0020\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr>"
+            + """
+                <w:tblLayout w:type=\"autofit\"/><w:tblCellMar><w:left w:w=\"70\" w:type=\"dxa\"/><w:right w:w=\"70\" \
+                w:type=\"dxa\"/></w:tblCellMar>
+                """
+            + """
+                <w:tblLook w:val=\"0020\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" \
+                w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr>
+                """
         x += "<w:tblGrid>" + widths.map { "<w:gridCol w:w=\"\($0)\"/>" }.joined() + "</w:tblGrid>"
         func cell(_ text: String, column j: Int, header isHeader: Bool, bold: Bool = false) -> String {
             var text = text, indent = 0
@@ -287,7 +321,10 @@ public struct WordDocument {
             case .right: jc = "right"
             }
             var tcPr = "<w:tcW w:w=\"\(widths[j])\" w:type=\"dxa\"/>"
-            if isHeader { tcPr += "<w:tcBorders><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"0\" w:color=\"000000\"/></w:tcBorders><w:vAlign w:val=\"bottom\"/>" }
+            if isHeader { tcPr += """
+                <w:tcBorders><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"0\" \
+                w:color=\"000000\"/></w:tcBorders><w:vAlign w:val=\"bottom\"/>
+                """ }
             if !isHeader && t.alignment(j) != .left { tcPr += "<w:noWrap/>" }
             let pPr = "<w:pPr><w:pStyle w:val=\"TableText\"/><w:spacing w:before=\"0\" w:after=\"0\"/>"
                 + (indent > 0 ? "<w:ind w:left=\"\(indent)\"/>" : "") + "<w:jc w:val=\"\(jc)\"/></w:pPr>"
@@ -295,11 +332,16 @@ public struct WordDocument {
             return "<w:tc><w:tcPr>\(tcPr)</w:tcPr><w:p>\(pPr)\(r)</w:p></w:tc>"
         }
         if !header.isEmpty {
-            x += "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" + header.enumerated().map { cell($1, column: $0, header: true) }.joined() + "</w:tr>"
+            x +=
+                "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
+                + header.enumerated().map { cell($1, column: $0, header: true) }.joined() + "</w:tr>"
         }
         for (i, r) in rows.enumerated() {
             let heading = t.headingRows.contains(i)
-            x += "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + r.enumerated().map { cell($1, column: $0, header: false, bold: heading && $0 == 0) }.joined() + "</w:tr>"
+            x +=
+                "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+                + r.enumerated().map { cell($1, column: $0, header: false, bold: heading && $0 == 0) }.joined()
+                + "</w:tr>"
         }
         x += "</w:tbl>"
         for note in t.footnotes { x += paragraph([run(note)], style: "TableNote") }
@@ -333,13 +375,16 @@ public struct WordDocument {
             </pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>
             """
         return paragraph([drawing], style: "Figure")
-            + paragraph([run(ReportDocument.figureName(number) + ". ", bold: true), run(f.caption)], style: "FigureCaption")
+            + paragraph(
+                [run(ReportDocument.figureName(number) + ". ", bold: true), run(f.caption)], style: "FigureCaption")
     }
 
     /// The SVG's width and height in millimetres from its root `width`/`height` attributes ("85mm",
     /// "720" px at 96 dpi, "3.35in", "240pt"); 160 × 100 mm when they cannot be read.
     static func physicalSize(_ svg: String) -> (width: Double, height: Double) {
-        guard let start = svg.range(of: "<svg"), let end = svg[start.upperBound...].firstIndex(of: ">") else { return (160, 100) }
+        guard let start = svg.range(of: "<svg"), let end = svg[start.upperBound...].firstIndex(of: ">") else {
+            return (160, 100)
+        }
         let tag = String(svg[start.upperBound..<end])
         func attribute(_ name: String) -> Double? {
             guard let r = tag.range(of: " \(name)=\"") else { return nil }
@@ -361,7 +406,8 @@ public struct WordDocument {
     private func run(_ text: String, bold: Bool = false, halfPoints: Int? = nil) -> String {
         var rPr = bold ? "<w:b/>" : ""
         if let halfPoints { rPr += "<w:sz w:val=\"\(halfPoints)\"/><w:szCs w:val=\"\(halfPoints)\"/>" }
-        return "<w:r>" + (rPr.isEmpty ? "" : "<w:rPr>\(rPr)</w:rPr>") + "<w:t xml:space=\"preserve\">\(Self.escape(text))</w:t></w:r>"
+        return "<w:r>" + (rPr.isEmpty ? "" : "<w:rPr>\(rPr)</w:rPr>")
+            + "<w:t xml:space=\"preserve\">\(Self.escape(text))</w:t></w:r>"
     }
 
     /// Runs for `text` with its line breaks kept.
@@ -394,9 +440,13 @@ public struct WordDocument {
         """
 
     static let styles: String = {
-        func para(_ id: String, _ name: String, basedOn: String? = "Normal", pPr: String = "", rPr: String = "", next: String? = nil) -> String {
+        func para(
+            _ id: String, _ name: String, basedOn: String? = "Normal", pPr: String = "", rPr: String = "",
+            next: String? = nil
+        ) -> String {
             "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"\(id)\"><w:name w:val=\"\(name)\"/>"
-                + (basedOn.map { "<w:basedOn w:val=\"\($0)\"/>" } ?? "") + (next.map { "<w:next w:val=\"\($0)\"/>" } ?? "")
+                + (basedOn.map { "<w:basedOn w:val=\"\($0)\"/>" } ?? "")
+                + (next.map { "<w:next w:val=\"\($0)\"/>" } ?? "")
                 + "<w:qFormat/><w:pPr>\(pPr)</w:pPr><w:rPr>\(rPr)</w:rPr></w:style>"
         }
         var s = """
@@ -408,21 +458,54 @@ public struct WordDocument {
             <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>
             """
         s += para("Title", "Title", pPr: "<w:spacing w:after=\"120\"/>", rPr: "<w:b/><w:sz w:val=\"36\"/>")
-        s += para("Metadata", "Metadata", pPr: "<w:spacing w:after=\"0\"/>", rPr: "<w:color w:val=\"555555\"/><w:sz w:val=\"16\"/>")
+        s += para(
+            "Metadata", "Metadata", pPr: "<w:spacing w:after=\"0\"/>",
+            rPr: "<w:color w:val=\"555555\"/><w:sz w:val=\"16\"/>")
         s += para("TOCHeading", "TOC Heading", pPr: "<w:spacing w:before=\"240\"/>", rPr: "<w:b/><w:sz w:val=\"24\"/>")
-        s += "<w:style w:type=\"paragraph\" w:styleId=\"Heading1\"><w:name w:val=\"heading 1\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/>"
-            + "<w:pPr><w:keepNext/><w:spacing w:before=\"360\" w:after=\"120\"/><w:outlineLvl w:val=\"0\"/></w:pPr><w:rPr><w:b/><w:sz w:val=\"28\"/></w:rPr></w:style>"
-        s += para("TableCaption", "Table Caption", pPr: "<w:keepNext/><w:spacing w:before=\"240\" w:after=\"60\"/>", rPr: "<w:sz w:val=\"19\"/>")
-        s += para("TableText", "Table Text", pPr: "<w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>", rPr: "<w:sz w:val=\"17\"/>")
-        s += para("TableNote", "Table Note", pPr: "<w:spacing w:before=\"40\" w:after=\"40\"/>", rPr: "<w:color w:val=\"444444\"/><w:sz w:val=\"16\"/>")
+        s += """
+            <w:style w:type=\"paragraph\" w:styleId=\"Heading1\"><w:name w:val=\"heading 1\"/><w:basedOn \
+            w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/>
+            """
+            + """
+                <w:pPr><w:keepNext/><w:spacing w:before=\"360\" w:after=\"120\"/><w:outlineLvl \
+                w:val=\"0\"/></w:pPr><w:rPr><w:b/><w:sz w:val=\"28\"/></w:rPr></w:style>
+                """
+        s += para(
+            "TableCaption", "Table Caption", pPr: "<w:keepNext/><w:spacing w:before=\"240\" w:after=\"60\"/>",
+            rPr: "<w:sz w:val=\"19\"/>")
+        s += para(
+            "TableText", "Table Text", pPr: "<w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>",
+            rPr: "<w:sz w:val=\"17\"/>")
+        s += para(
+            "TableNote", "Table Note", pPr: "<w:spacing w:before=\"40\" w:after=\"40\"/>",
+            rPr: "<w:color w:val=\"444444\"/><w:sz w:val=\"16\"/>")
         s += para("Figure", "Figure", pPr: "<w:keepNext/><w:spacing w:before=\"240\" w:after=\"60\"/>")
         s += para("FigureCaption", "Figure Caption", pPr: "<w:spacing w:after=\"240\"/>", rPr: "<w:sz w:val=\"19\"/>")
-        s += para("Note", "Note", pPr: "<w:pBdr><w:left w:val=\"single\" w:sz=\"24\" w:space=\"6\" w:color=\"0072B2\"/></w:pBdr><w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"EEF5FB\"/><w:ind w:left=\"170\"/>")
-        s += para("Warning", "Warning", pPr: "<w:pBdr><w:left w:val=\"single\" w:sz=\"24\" w:space=\"6\" w:color=\"D55E00\"/></w:pBdr><w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"FDF1E8\"/><w:ind w:left=\"170\"/>")
-        s += para("Code", "Code", pPr: "<w:spacing w:after=\"120\" w:line=\"240\" w:lineRule=\"auto\"/><w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"F6F7F9\"/>",
-                  rPr: "<w:rFonts w:ascii=\"Courier New\" w:hAnsi=\"Courier New\" w:cs=\"Courier New\"/><w:sz w:val=\"17\"/>")
-        s += para("Definition", "Definition", pPr: "<w:tabs><w:tab w:val=\"left\" w:pos=\"1701\"/></w:tabs><w:spacing w:after=\"40\"/><w:ind w:left=\"1701\" w:hanging=\"1701\"/>")
-        s += "<w:style w:type=\"table\" w:styleId=\"ReportTable\"><w:name w:val=\"Report Table\"/><w:tblPr><w:tblCellMar><w:left w:w=\"70\" w:type=\"dxa\"/><w:right w:w=\"70\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>"
+        s += para("Note", "Note", pPr: """
+            <w:pBdr><w:left w:val=\"single\" w:sz=\"24\" w:space=\"6\" w:color=\"0072B2\"/></w:pBdr><w:shd \
+            w:val=\"clear\" w:color=\"auto\" w:fill=\"EEF5FB\"/><w:ind w:left=\"170\"/>
+            """)
+        s += para("Warning", "Warning", pPr: """
+            <w:pBdr><w:left w:val=\"single\" w:sz=\"24\" w:space=\"6\" w:color=\"D55E00\"/></w:pBdr><w:shd \
+            w:val=\"clear\" w:color=\"auto\" w:fill=\"FDF1E8\"/><w:ind w:left=\"170\"/>
+            """)
+        s += para("Code", "Code", pPr: """
+            <w:spacing w:after=\"120\" w:line=\"240\" w:lineRule=\"auto\"/><w:shd w:val=\"clear\" w:color=\"auto\" \
+            w:fill=\"F6F7F9\"/>
+            """,
+                  rPr: """
+                      <w:rFonts w:ascii=\"Courier New\" w:hAnsi=\"Courier New\" w:cs=\"Courier New\"/><w:sz \
+                      w:val=\"17\"/>
+                      """)
+        s += para("Definition", "Definition", pPr: """
+            <w:tabs><w:tab w:val=\"left\" w:pos=\"1701\"/></w:tabs><w:spacing w:after=\"40\"/><w:ind w:left=\"1701\" \
+            w:hanging=\"1701\"/>
+            """)
+        s += """
+            <w:style w:type=\"table\" w:styleId=\"ReportTable\"><w:name w:val=\"Report \
+            Table\"/><w:tblPr><w:tblCellMar><w:left w:w=\"70\" w:type=\"dxa\"/><w:right w:w=\"70\" \
+            w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>
+            """
         return s + "</w:styles>\n"
     }()
 
@@ -443,7 +526,8 @@ public struct WordDocument {
         var a: UInt32 = 1, b: UInt32 = 0
         for x in raw { a = (a + UInt32(x)) % 65521; b = (b + a) % 65521 }
         let adler = (b << 16) | a
-        chunk("IDAT", [0x78, 0x01, 0x01, 0x04, 0x00, 0xFB, 0xFF] + raw + withUnsafeBytes(of: adler.bigEndian, Array.init))
+        chunk(
+            "IDAT", [0x78, 0x01, 0x01, 0x04, 0x00, 0xFB, 0xFF] + raw + withUnsafeBytes(of: adler.bigEndian, Array.init))
         chunk("IEND", [])
         return png
     }()

@@ -40,6 +40,9 @@ public struct PatientFlow: Sendable, Equatable {
         /// one; `estimable` is false when no term could be estimated (too few events for the terms).
         public var cox: (n: Int, events: Int, estimable: Bool)?
 
+        /// Whether two endpoints' flows are the same (every count, and the Cox model's counts when present).
+        ///
+        /// - Complexity: O(number of factor exclusions).
         public static func == (a: Endpoint, b: Endpoint) -> Bool {
             a.name == b.name && a.label == b.label && a.analysed == b.analysed && a.events == b.events
                 && a.factorsCompared == b.factorsCompared && a.factorExclusions == b.factorExclusions
@@ -74,9 +77,13 @@ public struct PatientFlow: Sendable, Equatable {
         endpoints = results.survival.map { s in
             let uni = results.univariate.filter { $0.endpoint == s.endpoint }
             let model = results.multivariate.first { $0.endpoint == s.endpoint }
-            return Endpoint(name: s.endpoint, label: plan.endpoint(named: s.endpoint)?.label ?? s.label, analysed: s.n, events: s.events,
+            return Endpoint(
+                name: s.endpoint, label: plan.endpoint(named: s.endpoint)?.label ?? s.label, analysed: s.n,
+                events: s.events,
                             factorsCompared: uni.count,
-                            factorExclusions: uni.filter { $0.missing > 0 }.map { Exclusion(analysis: $0.label, reason: "factor not recorded", n: $0.missing) },
+                factorExclusions: uni.filter { $0.missing > 0 }.map {
+                    Exclusion(analysis: $0.label, reason: "factor not recorded", n: $0.missing)
+                },
                             cox: model.map { ($0.n, $0.events, $0.terms.contains(where: \.estimable)) })
         }
     }
@@ -85,13 +92,23 @@ public struct PatientFlow: Sendable, Equatable {
     ///
     /// - Returns: The flow as boxes: read → validation → included (with toxicity records not graded) →
     ///   one box per endpoint.
+    ///
+    /// - Complexity: O(number of endpoints × factors).
     public func diagram() -> FlowDiagram {
         let steps: [FlowDiagram.Step] = [
             .init(.init("Patients in patients.csv", ["n = \(read)"]),
-                  excluded: .init("Excluded at input validation", [excludedAtValidation == 0 ? "none (n = 0): every row passed the checks" : "n = \(excludedAtValidation)"])),
+                excluded: .init(
+                    "Excluded at input validation",
+                    [
+                        excludedAtValidation == 0
+                            ? "none (n = 0): every row passed the checks" : "n = \(excludedAtValidation)"
+                    ])),
             .init(.init("Included in the study", ["n = \(included)"]),
                   excluded: toxicityRecordsOutsideWindow > 0
-                    ? .init("Toxicity records not graded", ["\(toxicityRecordsOutsideWindow) record(s) dated outside the grading window (\(toxicityWindow)); patients stay in every analysis"])
+                    ? .init("Toxicity records not graded", ["""
+                        \(toxicityRecordsOutsideWindow) record(s) dated outside the grading window \
+                        (\(toxicityWindow)); patients stay in every analysis
+                        """])
                     : nil),
         ]
         let branches = endpoints.map { e -> FlowDiagram.Box in
@@ -99,12 +116,15 @@ public struct PatientFlow: Sendable, Equatable {
             var lines = ["Kaplan–Meier: \(n(e.analysed)), \(e.events)\u{00A0}events"]
             if e.factorsCompared > 0 {
                 lines.append("Log-rank tests of \(e.factorsCompared) factor\(e.factorsCompared == 1 ? "" : "s")"
-                             + (e.factorExclusions.isEmpty ? ", \(n(e.analysed))\u{00A0}each" : "; left out, factor not recorded:"))
+                        + (e.factorExclusions.isEmpty
+                            ? ", \(n(e.analysed))\u{00A0}each" : "; left out, factor not recorded:"))
                 for x in e.factorExclusions { lines.append("– \(x.analysis): \(x.n)") }
             }
             if let c = e.cox {
                 let left = e.analysed - c.n
-                lines.append("Cox model: \(n(c.n)), \(c.events)\u{00A0}events" + (left > 0 ? " (\(left) left out, a factor not recorded)" : "")
+                lines.append(
+                    "Cox model: \(n(c.n)), \(c.events)\u{00A0}events"
+                        + (left > 0 ? " (\(left) left out, a factor not recorded)" : "")
                              + (c.estimable ? "" : "; not estimable, too few events for its terms"))
             }
             return .init(e.label, lines)
@@ -117,7 +137,10 @@ extension StudyReportBuilder {
     /// The patient-flow figure (see ``PatientFlow``).
     func flowFigure() -> ReportDocument.Figure {
         let flow = PatientFlow(results: results)
-        return .init(caption: "Patient flow: patients read, excluded with reasons, and analysed for each endpoint. Counts of patients unless stated.",
+        return .init(caption: """
+            Patient flow: patients read, excluded with reasons, and analysed for each endpoint. Counts of patients \
+            unless stated.
+            """,
                      svg: flow.diagram().svg(), fileName: "patient_flow.svg")
     }
 }

@@ -16,6 +16,8 @@ public enum StudyReportWriter {
     ///   - directory: The output directory (created if needed).
     /// - Returns: The paths written, relative to `directory`.
     /// - Throws: The file system's error when a file cannot be written.
+    ///
+    /// - Complexity: O(size of the report): every table, figure and document is rendered and written once.
     @discardableResult
     public static func write(_ results: StudyResults, to directory: URL) throws -> [String] {
         try OutputDirectory.prepare(directory, subdirectories: ["tables", "figures"])

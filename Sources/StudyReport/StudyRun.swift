@@ -1,6 +1,7 @@
 import Foundation
 import PatternsOfFailure
 import Reporting
+import Tabular
 
 /// The one entry point from input files and a plan to the written report: validate, derive, analyse,
 /// write. `pof report`, `pof demo`, the server and the tests all use it.
@@ -17,6 +18,7 @@ public enum StudyRun {
         /// The plan does not fit the data, or the cohort cannot be analysed.
         case plan(String)
 
+        /// The reason in words: each input error and warning on its own line, or the plan problem.
         public var description: String {
             switch self {
             case let .invalidInput(errors, warnings):
@@ -31,9 +33,11 @@ public enum StudyRun {
 
     /// What a run produced.
     public struct Summary: Sendable {
+        /// The study's results (also written as `results.json`).
         public var results: StudyResults
         /// Files written, relative to the output directory.
         public var files: [String]
+        /// The output directory the files were written to.
         public var directory: URL
     }
 
@@ -59,7 +63,7 @@ public enum StudyRun {
             try CSVOutput.string(header: table.header, rows: table.rows)
                 .write(to: output.appendingPathComponent("data/derived.csv"), atomically: true, encoding: .utf8)
             files.append("data/derived.csv")
-            if results.failureClassification != nil {   // the failures with their dose summaries and class under each rule
+            if results.failureClassification != nil {  // the failures with their dose summaries and class under each rule
                 let f = FailureClassificationSummary.failureTable(cohort.failures, plan: plan)
                 try CSVOutput.string(header: f.header, rows: f.rows)
                     .write(to: output.appendingPathComponent("data/failures.csv"), atomically: true, encoding: .utf8)
@@ -72,6 +76,8 @@ public enum StudyRun {
     /// Validates and analyses without writing.
     ///
     /// - Throws: ``Failure``.
+    ///
+    /// - Complexity: As ``PatternsOfFailure/StudyAnalysis/run()``: dominated by the Cox and Fine–Gray fits.
     public static func analyse(reading: CohortReading, plan: StudyPlan, synthetic: Bool = false,
                                toolVersion: String = PofVersion.string) throws -> StudyResults {
         guard !reading.hasErrors, let cohort = reading.cohort else {
@@ -82,7 +88,10 @@ public enum StudyRun {
         analysis.toolVersion = toolVersion
         // Non-standard columns the plan uses are not "unused".
         let used = Set(plan.patientColumns)
-        analysis.warnings = reading.warnings.filter { !($0.column.map(used.contains) ?? false) || $0.severity != .warning || $0.row != 1 }
+        analysis.warnings =
+            reading.warnings.filter {
+                !($0.column.map(used.contains) ?? false) || $0.severity != .warning || $0.row != 1
+            }
             .map(\.description)
             + reading.exclusions.filter { !($0.column.map(used.contains) ?? false) }
                 .map { "\($0.file): \($0.count) value(s) not used (\($0.reason))" }
@@ -90,24 +99,34 @@ public enum StudyRun {
     }
 
     /// The short text summary the command line prints.
+    ///
+    /// - Complexity: O(number of endpoints).
     public static func text(_ s: Summary) -> String {
         let r = s.results, plan = r.provenance.plan
         let unit = plan.timeUnit.rawValue
         let l = r.patterns.landmark
         var t = r.provenance.synthetic ? "SYNTHETIC demo cohort (not patient data)\n" : ""
-        t += "\(r.cohort.patients) patients; \(r.cohort.dead) died; median follow-up \(String(format: "%.1f", r.followUp.medianAll)) \(unit)\n"
-        t += "Failure within \(StudyPlan.decimal(plan.landmarkMonths)) months: \(l.patientsWithFailure) patients ("
+        t += """
+            \(r.cohort.patients) patients; \(r.cohort.dead) died; median follow-up \
+            \(NumberFormat.fixed(r.followUp.medianAll, 1)) \(unit)\n
+            """
+        t += "Failure within \(NumberFormat.plain(plan.landmarkMonths)) months: \(l.patientsWithFailure) patients ("
             + l.sites.map { "\($0.site) \($0.n)" }.joined(separator: ", ") + ")\n"
         if let os = r.survival.first(where: { plan.endpoint(named: $0.endpoint)?.isOverallSurvival ?? false }) {
-            let median = os.median.isNaN ? "not reached" : String(format: "%.1f", os.median)
-            let rates = os.rates.map { StudyPlan.decimal($0.time) + " " + unit + ": " + String(format: "%.1f", $0.estimate * 100) + "%" }
+            let median = os.median.isNaN ? "not reached" : NumberFormat.fixed(os.median, 1)
+            let rates = os.rates.map {
+                NumberFormat.plain($0.time) + " " + unit + ": " + NumberFormat.percent($0.estimate) + "%"
+            }
             t += "Overall survival (Kaplan–Meier): median \(median) \(unit); " + rates.joined(separator: ", ") + "\n"
         }
         let notEstimable = r.multivariate.flatMap(\.terms).filter { !$0.estimable }.count
             + r.competingRisks.flatMap { $0.fineGray + $0.causeSpecificCox }.filter { !$0.estimable }.count
         if notEstimable > 0 { t += "\(notEstimable) model term(s) not estimable: shown as such, with the reason\n" }
         if !r.warnings.isEmpty { t += "\(r.warnings.count) warning(s): see the report\n" }
-        t += "Wrote \(s.files.count) files to \(s.directory.path) (open \(s.directory.appendingPathComponent("report.html").path))\n"
+        t += """
+            Wrote \(s.files.count) files to \(s.directory.path) (open \
+            \(s.directory.appendingPathComponent("report.html").path))\n
+            """
         return t
     }
 }

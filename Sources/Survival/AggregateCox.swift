@@ -299,7 +299,8 @@ extension AggregateCoxModel {
     ///   - weightedSum: Σ w·x per covariate.
     ///   - unitValued: Whether each covariate has only the values −1, 0 and 1.
     ///   - absoluteDeviation: Σ w·|x − mean| per covariate, given the means this returns (a second pass).
-    /// - Returns: Means and scales for ``init(covariateCount:means:scale:observations:ties:initial:control:eventlessLevel:sums:)``.
+    /// - Returns: Means and scales for
+    ///   ``init(covariateCount:means:scale:observations:ties:initial:control:eventlessLevel:sums:)``.
     /// - Complexity: O(p).
     public static func centring(weightSum: Double, weightedSum: [Double], unitValued: [Bool],
                                 absoluteDeviation: ([Double]) throws -> [Double]) rethrows

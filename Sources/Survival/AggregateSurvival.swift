@@ -216,7 +216,7 @@ extension CumulativeIncidence {
                               weights: idx.map { amount[$0] }, timeFix: false)
         }
         self.curves = CumulativeIncidence.curves(tables, causes: causes, groups: groups, confidenceLevel: confidenceLevel)
-        var tests: [Test] = []
+        var tests: [GrayTest] = []
         if ng > CumulativeIncidence.maxGrayGroups {
             tests = CumulativeIncidence.tooManyGroupsTests(causes: causes, groupCount: ng)
         } else if ng > 1 && nc > 0 {

@@ -69,18 +69,3 @@ public protocol ChiSquareTestResult {
     /// The χ² test.
     var test: ChiSquareTest { get }
 }
-
-extension ChiSquareTestResult {
-    /// The statistic of ``test`` (the former `chiSquare` of ``LogRankTest`` and ``ProportionalHazardsTest``).
-    @available(*, deprecated, renamed: "test.statistic")
-    public var chiSquare: Double { test.statistic }
-    /// The statistic of ``test`` (the former `statistic` of Gray's test).
-    @available(*, deprecated, renamed: "test.statistic")
-    public var statistic: Double { test.statistic }
-    /// The degrees of freedom of ``test``.
-    @available(*, deprecated, renamed: "test.degreesOfFreedom")
-    public var degreesOfFreedom: Int { test.degreesOfFreedom }
-    /// The p-value of ``test``.
-    @available(*, deprecated, renamed: "test.pValue")
-    public var pValue: Double { test.pValue }
-}

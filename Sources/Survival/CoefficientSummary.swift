@@ -113,6 +113,3 @@ extension CoefficientSummary {
     }
 }
 
-/// The former name of ``CoefficientSummary``.
-@available(*, deprecated, renamed: "CoefficientSummary")
-public typealias HazardRatioEstimate = CoefficientSummary

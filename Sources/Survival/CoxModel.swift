@@ -44,10 +44,6 @@ public struct CoxModel: Sendable {
         public init() {}
     }
 
-    /// The former name of ``ChiSquareTest``.
-    @available(*, deprecated, renamed: "ChiSquareTest")
-    public typealias Test = ChiSquareTest
-
     /// The global tests of β = 0.
     public struct Tests: Sendable, Codable, Equatable {
         /// Likelihood-ratio test, 2(ℓ(β̂) − ℓ(β₀)) (R's "Likelihood ratio test").

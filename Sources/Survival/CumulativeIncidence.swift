@@ -127,10 +127,6 @@ public struct CumulativeIncidence: Sendable {
             self.notPossible = notPossible
         }    }
 
-    /// The former name of ``GrayTest``.
-    @available(*, deprecated, renamed: "GrayTest")
-    public typealias Test = GrayTest
-
     /// Cause codes with at least one failure, ascending.
     public let causes: [Int]
     /// Group values with at least one row, ascending.

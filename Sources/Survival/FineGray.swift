@@ -38,10 +38,6 @@ public struct FineGray: Sendable {
         public init() {}
     }
 
-    /// The former name of ``ChiSquareTest``.
-    @available(*, deprecated, renamed: "ChiSquareTest")
-    public typealias Test = ChiSquareTest
-
     /// Estimated coefficients (log subdistribution hazard ratios).
     public let coefficients: [Double]
     /// Sandwich variance of the coefficients (`crr`'s `$var`).

@@ -1,6 +1,7 @@
 import RealModule
 
-// The per-time arithmetic of the log-rank test and of cumulative incidence (curves, Gray's test), written once for the subject-level
+// The per-time arithmetic of the log-rank test and of cumulative incidence (curves, Gray's test), written once for the
+// subject-level
 // initializers and the ones from per-time aggregates (a database's GROUP BY result).
 
 extension LogRankTest {

@@ -28,10 +28,6 @@ public struct ProportionalHazardsTest: Sendable {
         public var test: ChiSquareTest
     }
 
-    /// The former name of ``Term``.
-    @available(*, deprecated, renamed: "Term")
-    public typealias Result = Term
-
     /// One test per requested term, in the order requested (terms whose columns are all aliased are left out).
     public let terms: [Term]
     /// The global test of all non-aliased columns together (R's `GLOBAL` row).

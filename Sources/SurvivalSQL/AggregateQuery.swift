@@ -6,6 +6,8 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     case spark
 
     /// An identifier, quoted (`"ph.ecog"` / `` `ph.ecog` ``).
+    ///
+    /// - Complexity: O(`name.count`).
     public func quote(_ name: String) -> String {
         switch self {
         case .postgres: return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -14,6 +16,8 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     }
 
     /// A possibly schema-qualified table name, each part quoted; a name already holding quotes is kept.
+    ///
+    /// - Complexity: O(`name.count`).
     public func table(_ name: String) -> String {
         if name.contains("\"") || name.contains("`") { return name }
         return name.split(separator: ".", omittingEmptySubsequences: false).map { quote(String($0)) }.joined(separator: ".")
@@ -39,7 +43,9 @@ public enum SQLDialect: String, Sendable, CaseIterable {
 
 /// Where the rows are: a table (or view) or the result of a query.
 public enum DataSource: Sendable, Equatable {
+    /// A table or view, by name (quoted as an identifier in the SQL).
     case table(String)
+    /// The rows of a query (its text, a trailing semicolon removed), as a subquery.
     case query(String)
 
     /// The FROM item.
@@ -65,8 +71,15 @@ public enum DataSource: Sendable, Equatable {
 /// What may leave a site: cells with fewer rows than `minimumCellCount` are not returned, and times are
 /// rounded up to a grid (`timeGrid`, e.g. 7 for weeks when times are in days) before grouping.
 public struct PrivacyOptions: Sendable, Equatable {
+    /// Cells (rows of one group, time and status) with fewer rows than this are not returned; `nil` or 1 for
+    /// no limit.
     public var minimumCellCount: Int?
+    /// Times are rounded up to a multiple of this, in the data's time unit, before grouping; `nil` for exact
+    /// times.
     public var timeGrid: Double?
+    /// Privacy options; both off by default.
+    ///
+    /// - Complexity: O(1).
     public init(minimumCellCount: Int? = nil, timeGrid: Double? = nil) {
         self.minimumCellCount = minimumCellCount
         self.timeGrid = timeGrid
@@ -97,16 +110,25 @@ public struct SurvivalAggregateQuery: Sendable, Equatable {
         case cause
     }
 
+    /// The time column (numeric, ≥ 0).
     public var time: String
+    /// The event column: an indicator or a cause code, as ``eventKind`` says.
     public var event: String
+    /// How the event column is read.
     public var eventKind: EventKind
+    /// The group column compared (log-rank, Gray's test); `nil` for one group.
     public var group: String?
+    /// The strata column (stratified log-rank); `nil` for none.
     public var strata: String?
     /// A column to group by as well (the partition key of a table spread over servers, so that each server
     /// aggregates its own rows); the sums over it are added in Swift.
     public var partitionKey: String?
+    /// What may leave the database (minimum cell count, time grid).
     public var privacy: PrivacyOptions
 
+    /// A query; see the properties for what each argument holds.
+    ///
+    /// - Complexity: O(1); `sql(from:dialect:)` writes the text.
     public init(time: String, event: String, eventKind: EventKind = .indicator, group: String? = nil,
                 strata: String? = nil, partitionKey: String? = nil, privacy: PrivacyOptions = .init()) {
         self.time = time
@@ -131,6 +153,8 @@ public struct SurvivalAggregateQuery: Sendable, Equatable {
     ///   - source: The table or query holding one row per subject (or per counting-process interval).
     ///   - dialect: PostgreSQL or Spark SQL.
     /// - Returns: One SELECT statement (no trailing semicolon).
+    ///
+    /// - Complexity: O(1) (a fixed query text around the column names).
     public func sql(from source: DataSource, dialect d: SQLDialect) -> String {
         let t = d.quote(time), e = d.quote(event)
         var timeExpr = d.asDouble(t)

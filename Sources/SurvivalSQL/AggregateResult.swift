@@ -10,6 +10,7 @@ public struct ParsedAggregates: Sendable {
     /// Display value of each group index, in the file mode's order (numeric if every value is a number,
     /// else byte order).
     public var groupLevels: [String]
+    /// Display value of each stratum index, ordered as ``groupLevels``; empty without strata.
     public var strataLevels: [String]
     /// Rows excluded for missing values, per column, as the file mode reports them.
     public var report: MissingValueReport
@@ -115,6 +116,8 @@ extension QueryResult {
     ///
     /// - Parameter path: The CSV file.
     /// - Throws: ``TabularError`` for an unreadable or malformed file.
+    ///
+    /// - Complexity: O(size of the file).
     public static func csv(contentsOf path: String) throws -> QueryResult {
         let table = try CSVTable(contentsOf: URL(fileURLWithPath: path))
         let columns = table.columnNames.map { $0.lowercased() }

@@ -15,6 +15,7 @@ public struct CoxRound: Sendable, Equatable {
         case step(Int)
     }
 
+    /// Which round this is.
     public var kind: Kind
     /// The query text (no trailing semicolon).
     public var sql: String
@@ -40,8 +41,13 @@ public struct CoxRound: Sendable, Equatable {
 
 /// Thrown by a round's answer when its result is not there yet (an exported result still to be made).
 public struct CoxRoundNeeded: Error, CustomStringConvertible, Sendable {
+    /// The round whose result is needed.
     public let round: CoxRound
+    /// The error for `round`.
+    ///
+    /// - Complexity: O(1).
     public init(round: CoxRound) { self.round = round }
+    /// `the result of round 3 (step-1) is needed`.
     public var description: String { "the result of round \(round.number) (\(round.name)) is needed" }
 }
 
@@ -65,12 +71,18 @@ public struct CoxRoundNeeded: Error, CustomStringConvertible, Sendable {
 /// deviation and step result repeats the means or β its query was written for, and a result for another
 /// round is refused.
 public struct CoxAggregateFit: Sendable {
+    /// The model: time, event, covariates, strata, weights, ties and privacy.
     public var query: CoxAggregateQuery
+    /// Where the rows are.
     public var source: DataSource
+    /// The SQL dialect the queries are written in.
     public var dialect: SQLDialect
     /// How messages name the data.
     public var sourceName: String
 
+    /// A fit; see the properties for what each argument holds.
+    ///
+    /// - Complexity: O(1); ``run(_:)`` does the work.
     public init(query: CoxAggregateQuery, source: DataSource, dialect: SQLDialect, sourceName: String) {
         self.query = query
         self.source = source

@@ -7,13 +7,22 @@
 /// print(q.stepSQL(from: .table("lung"), dialect: .postgres, means: m, scale: s, beta: [0, 0]))
 /// ```
 public struct CoxAggregateQuery: Sendable, Equatable {
+    /// The time column (numeric, > 0 for an event).
     public var time: String
+    /// The event column (1/0, true/false).
     public var event: String
+    /// The covariate columns, numeric (as the model matrix's columns, in order).
     public var covariates: [String]
+    /// The strata column; `nil` for none.
     public var strata: String?
+    /// The case-weight column; `nil` for unit weights.
     public var weights: String?
+    /// Whether ties are handled by Efron's approximation (R's default); Breslow's otherwise.
     public var efron: Bool
+    /// A column to group by as well (the partition key of a table spread over servers); the sums over it are
+    /// added in Swift. `nil` for none.
     public var partitionKey: String?
+    /// What may leave the database (minimum cell count, time grid).
     public var privacy: PrivacyOptions
     /// The event column's type where known (a connected database): the event test is then written without a
     /// cast to text, which postgres_fdw would not send to a shard.
@@ -21,9 +30,13 @@ public struct CoxAggregateQuery: Sendable, Equatable {
 
     /// What is known of a column's SQL type.
     public enum ColumnType: Sendable, Equatable {
+        /// Not known (a CSV export), numeric, boolean or text.
         case unknown, numeric, boolean, text
     }
 
+    /// A Cox query; see the properties for what each argument holds.
+    ///
+    /// - Complexity: O(1).
     public init(time: String, event: String, covariates: [String], strata: String? = nil, weights: String? = nil,
                 efron: Bool = true, partitionKey: String? = nil, privacy: PrivacyOptions = .init()) {
         self.time = time
@@ -85,6 +98,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// the rows that would stop the fit instead, and the eventless-level check is left to the monotone-
     /// likelihood rule. With a partition key, one row per partition (column `part`): every column adds, or
     /// combines by MIN/MAX, across partitions.
+    ///
+    /// - Complexity: O(*p*) in the number of covariates.
     public func profileSQL(from source: DataSource, dialect d: SQLDialect) -> String {
         // each row's completeness and event code, computed once in a subquery (not once per sum)
         let c = "pof_complete_row", code = "pof_event_code"
@@ -123,6 +138,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// rows with a value strictly between the covariate's smallest and largest (0: two distinct values).
     /// `mean_<j>` repeats the means the query was written for (so that an exported result can be matched to
     /// its round). With a partition key, one row per partition (column `part`).
+    ///
+    /// - Complexity: O(*p*) in the number of covariates.
     public func deviationSQL(from source: DataSource, dialect d: SQLDialect, means: [Double],
                              range: [(min: Double, max: Double)]?) -> String {
         var cols = partitionKey.map { ["\(d.quote($0)) AS part"] } ?? []
@@ -146,6 +163,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// one subject's linear predictor), and `beta_<i>`, the β the
     /// query was written for (so that an exported result can be matched to its round). A (stratum, time) may
     /// come in several rows (its events and its censorings, one per value of the event column): they add.
+    ///
+    /// - Complexity: O(*p*²) in the number of covariates (the query returns the cross-product sums).
     public func stepSQL(from source: DataSource, dialect d: SQLDialect, means: [Double], scale: [Double],
                         beta: [Double]) -> String {
         let p = covariates.count

@@ -17,6 +17,7 @@ public enum DatabaseError: Error, CustomStringConvertible, Equatable {
     /// An option that needs subject-level rows.
     case unsupported(String)
 
+    /// The error in words: the client library's problem, the connection, or PostgreSQL's SQLSTATE and message.
     public var description: String {
         switch self {
         case .clientLibrary(let s): return s

@@ -89,11 +89,16 @@ final class LibPQ: @unchecked Sendable {
 
 /// A query result: column names, PostgreSQL type OIDs, and the cells as text (`nil` for SQL NULL).
 public struct QueryResult: Sendable {
+    /// Column names, in result order.
     public var columns: [String]
     /// PostgreSQL type OIDs of the columns (0 where unknown, e.g. from a CSV file).
     public var types: [UInt32]
+    /// The cells, row by row, as text; `nil` for SQL NULL.
     public var rows: [[String?]]
 
+    /// A result; `types` defaults to 0 (unknown) for every column.
+    ///
+    /// - Complexity: O(number of columns).
     public init(columns: [String], types: [UInt32]? = nil, rows: [[String?]]) {
         self.columns = columns
         self.types = types ?? columns.map { _ in 0 }
@@ -102,6 +107,8 @@ public struct QueryResult: Sendable {
 
     /// Index of a column by name.
     /// - Throws: ``DatabaseError/resultShape(_:)`` when absent.
+    ///
+    /// - Complexity: O(number of columns).
     public func column(_ name: String) throws -> Int {
         guard let i = columns.firstIndex(of: name) else {
             throw DatabaseError.resultShape("the result has no column \"\(name)\" (columns: \(columns.joined(separator: ", ")))")
@@ -131,6 +138,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// - Parameter url: `postgresql://user@host:port/database[?options]` (or a libpq key=value string).
     /// - Throws: ``DatabaseError`` when libpq is missing, the URL holds a password, or the connection or
     ///   authentication fails.
+    ///
+    /// - Complexity: One network round trip (the connection's start-up), after loading libpq once.
     public init(url: String) throws {
         try PostgresConnection.rejectPassword(in: url)
         pq = try LibPQ.shared()

@@ -15,10 +15,15 @@ import Tabular
 /// `postgres_fdw`: PostgreSQL then runs the aggregation on each server, as it does only when the GROUP BY
 /// holds the partition key) and the per-partition sums are added here.
 public final class SurvivalDatabase: @unchecked Sendable {
+    /// The open connection (one statement at a time).
     public let connection: PostgresConnection
+    /// The table or query with one row per subject.
     public let source: DataSource
+    /// Always PostgreSQL.
     public let dialect: SQLDialect = .postgres
+    /// The column every query also groups by (a partitioned table); `nil` for none.
     public let partitionKey: String?
+    /// What may leave the database (minimum cell count, time grid).
     public let privacy: PrivacyOptions
     /// Every statement sent, in order (for logs and for `EXPLAIN`).
     public private(set) var statements: [String] = []
@@ -31,6 +36,8 @@ public final class SurvivalDatabase: @unchecked Sendable {
     ///   - partitionKey: A column to aggregate by as well (the partition key of a sharded table).
     ///   - privacy: Small-cell suppression and time coarsening applied in the database.
     /// - Throws: ``DatabaseError``.
+    ///
+    /// - Complexity: One network round trip to connect.
     public init(url: String, source: DataSource, partitionKey: String? = nil, privacy: PrivacyOptions = .init()) throws {
         connection = try PostgresConnection(url: url)
         self.source = source
@@ -64,6 +71,8 @@ public final class SurvivalDatabase: @unchecked Sendable {
     }
 
     /// Runs a phase-1 survival query and reads its result.
+    ///
+    /// - Complexity: One query: the database groups the subject rows (O(*n*) there); O(*r*) here for *r* result rows.
     public func aggregates(_ query: SurvivalAggregateQuery) throws -> ParsedAggregates {
         try checkColumns(query.requiredColumns + [partitionKey].compactMap { $0 },
                          numeric: query.eventKind == .cause ? [query.time, query.event] : [query.time])
@@ -74,6 +83,8 @@ public final class SurvivalDatabase: @unchecked Sendable {
     }
 
     /// `pof km` in the database.
+    ///
+    /// - Complexity: One aggregate query, then O(*r* + *t* · *g*) here for *r* result rows, *t* times and *g* groups.
     public func kaplanMeier(time: String, event: String, group: String? = nil, at: [Double] = [],
                             confidenceType: KaplanMeier.ConfidenceType = .log, confidenceLevel: Double = 0.95) throws
         -> KaplanMeierAnalysis.Result {
@@ -84,6 +95,8 @@ public final class SurvivalDatabase: @unchecked Sendable {
     }
 
     /// `pof logrank` in the database.
+    ///
+    /// - Complexity: One aggregate query, then O(*r* + *t* · *g*²) here.
     public func logRank(time: String, event: String, group: String, strata: String? = nil, rho: Double = 0) throws
         -> LogRankAnalysis.Result {
         let a = try aggregates(SurvivalAggregateQuery(time: time, event: event, group: group, strata: strata))
@@ -92,6 +105,8 @@ public final class SurvivalDatabase: @unchecked Sendable {
     }
 
     /// `pof cuminc` in the database.
+    ///
+    /// - Complexity: One aggregate query, then O(*r* + *t* · *g* · *c*) here for *c* causes.
     public func cumulativeIncidence(time: String, event: String, group: String? = nil, censorCode: Int = 0,
                                     at: [Double] = []) throws -> CumulativeIncidenceAnalysis.Result {
         let a = try aggregates(SurvivalAggregateQuery(time: time, event: event, eventKind: .cause, group: group))
@@ -104,6 +119,9 @@ public final class SurvivalDatabase: @unchecked Sendable {
     /// (the rounds of ``CoxAggregateFit``, each answered by the database at once).
     ///
     /// - Throws: ``DatabaseError`` for a bad column, value or connection; ``AnalysisError`` as the file mode.
+    ///
+    /// - Complexity: 2 + *k* aggregate queries for *k* Newton steps (each O(*n* · *p*²) in the database), then O(*t* · *p*²)
+    /// here per step for *t* distinct times.
     public func cox(time: String, event: String, covariates: [String], strata: String? = nil, weights: String? = nil,
                     ties: CoxModel.Ties = .efron) throws -> CoxAnalysis.Result {
         guard !covariates.isEmpty else { throw AnalysisError.invalidOption("at least one covariate is needed") }

@@ -50,6 +50,8 @@ extension LogRankAnalysis {
     ///   - rho: G-rho exponent.
     ///   - report: The rows excluded for missing values.
     /// - Throws: ``AnalysisError/invalidOption(_:)`` for a negative ρ.
+    ///
+    /// - Complexity: O(*r* + *t* · *g*) for *r* aggregate rows, *t* distinct times and *g* groups.
     public static func run(aggregates: SurvivalAggregates, groupLevels: [String], time: String, event: String,
                            group: String, strata: String?, rho: Double = 0, report: MissingValueReport) throws -> Result {
         guard rho >= 0, rho.isFinite else { throw AnalysisError.invalidOption("--rho must be a number ≥ 0") }
@@ -76,6 +78,8 @@ extension CumulativeIncidenceAnalysis {
     ///   - censorCode: The code of censored rows.
     ///   - at: Times for the estimates (default: each curve's event times).
     ///   - report: The rows excluded for missing values.
+    ///
+    /// - Complexity: O(*r* + *t* · *g* · *c*) for *r* aggregate rows, *t* distinct times, *g* groups and *c* causes.
     public static func run(aggregates: SurvivalAggregates, groupLevels: [String]?, group: String?, event: String,
                            sourceName: String, censorCode: Int = 0, at: [Double] = [],
                            report: MissingValueReport) throws -> Result {
@@ -126,6 +130,8 @@ extension CoxAnalysis {
     ///   - termNames: One name per covariate column.
     ///   - strata: Stratification column name, for the output.
     ///   - report: The rows excluded for missing values.
+    ///
+    /// - Complexity: O(*p*²) for *p* terms (the fit is already done).
     public static func result(model: AggregateCoxModel, termNames: [String], strata: String?,
                               report: MissingValueReport) -> Result {
         let terms = CoxAnalysis.terms(names: termNames, coefficients: model.coefficients,

@@ -11,6 +11,8 @@ public struct InputPreparation: Codable, Sendable, Equatable {
     public var landmark: LandmarkSelection?
 
     /// A preparation with the given steps (none by default).
+    ///
+    /// - Complexity: O(1).
     public init(adtte: ADTTEMapping? = nil, landmark: LandmarkSelection? = nil) {
         self.adtte = adtte
         self.landmark = landmark
@@ -33,9 +35,8 @@ public struct InputPreparation: Codable, Sendable, Equatable {
         return out
     }
 
-    static func short(_ v: Double) -> String {
-        DecimalNumber.exactInteger(v).map(String.init) ?? "\(v)"
-    }
+    /// A landmark time as written in a note: the shortest decimal that reads back exactly.
+    static func short(_ v: Double) -> String { NumberFormat.plain(v) }
 }
 
 /// How an ADTTE data set was read.

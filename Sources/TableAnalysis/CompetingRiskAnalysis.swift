@@ -52,7 +52,7 @@ extension CauseColumn {
 public enum CumulativeIncidenceAnalysis {
     /// A curve at one requested time (`cmprsk::timepoints`).
     public struct Point: Codable, Sendable {
-        /// The requested time.
+        /// The requested time, in the time column's unit.
         public var time: Double
         /// Cumulative incidence at the time.
         public var estimate: Double
@@ -68,7 +68,7 @@ public enum CumulativeIncidenceAnalysis {
     public struct CurveSummary: Codable, Sendable {
         /// The group's value ("all" without a group column).
         public var group: String
-        /// The failure cause.
+        /// The failure cause code, as written in the event column.
         public var cause: Int
         /// Failures of the cause in the group.
         public var events: Int
@@ -78,7 +78,7 @@ public enum CumulativeIncidenceAnalysis {
 
     /// Gray's test for one cause.
     public struct GrayTest: Codable, Sendable {
-        /// The failure cause.
+        /// The failure cause code, as written in the event column.
         public var cause: Int
         /// NaN (JSON null) when the test is not possible.
         public var statistic: Double
@@ -136,6 +136,9 @@ public enum CumulativeIncidenceAnalysis {
     /// - Throws: ``TabularError`` or ``AnalysisError`` naming file, row, column and value; in particular
     ///   when `censorCode` does not occur in the column while code 0 does (the censored rows would
     ///   otherwise be counted as failures of "cause 0").
+    ///
+    /// - Complexity: O(*n* log *n* + *n* · *c*) for *n* rows and *c* causes (Gray's test adds O(*n* · *g*²) for *g*
+    /// groups).
     public static func run(table: CSVTable, time: String, event: String, group: String? = nil,
                            censorCode: Int = 0, at: [Double] = []) throws -> Result {
         let cols = try CauseColumn(table: table, time: time, event: event, alsoRequired: group.map { [$0] } ?? [])
@@ -185,7 +188,7 @@ public enum FineGrayAnalysis {
         public var lower95: Double
         /// Upper 95% limit of exp(β).
         public var upper95: Double
-        /// Wald z.
+        /// Wald statistic z = β / SE(β).
         public var z: Double
         /// Two-sided p of z.
         public var p: Double

@@ -46,7 +46,7 @@ public enum CoxAnalysis {
         public var statistic: Double
         /// Degrees of freedom.
         public var df: Int
-        /// Upper-tail p.
+        /// Upper-tail p-value of the χ² statistic on `df` degrees of freedom.
         public var p: Double
     }
 
@@ -82,16 +82,18 @@ public enum CoxAnalysis {
         public var chisq: Double
         /// Degrees of freedom.
         public var df: Int
-        /// Upper-tail p.
+        /// Upper-tail p-value of the χ² statistic on `df` degrees of freedom.
         public var p: Double
     }
 
+    /// The proportional-hazards test of each covariate and the global test, on Schoenfeld residuals (R's
+    /// `cox.zph`).
     public struct ZPH: Codable, Sendable {
         /// Time transform ("km", as R's default).
         public var transform: String
         /// One row per covariate.
         public var terms: [ZPHTerm]
-        /// The global test.
+        /// The global test of proportional hazards over all covariates (R's `GLOBAL` row).
         public var global: ZPHTerm
     }
 
@@ -111,7 +113,7 @@ public enum CoxAnalysis {
         public var terms: [Term]
         /// Log partial likelihood at β = 0 and at the estimate.
         public var loglik: [Double]
-        /// The global tests.
+        /// The global tests of β = 0: likelihood ratio, Wald and score (R's `summary(coxph)` bottom lines).
         public var tests: Tests
         /// Harrell's concordance of the linear predictor.
         public var concordance: ConcordanceValue
@@ -162,6 +164,9 @@ public enum CoxAnalysis {
     ///   - robust: Robust (sandwich) standard errors.
     ///   - reference: Reference level per categorical column.
     ///   - zph: Also run the proportional-hazards test (`cox.zph`).
+    ///
+    /// - Complexity: O(*n* · *p*² · *k*) for *n* rows, *p* terms and *k* Newton steps, plus O(*n* log *n*) to sort by time
+    /// (and O(*n* · *p*²) for `cox.zph`).
     public static func run(table: CSVTable, time: String, event: String, covariates: [String],
                            start: String? = nil, strata: String? = nil, weights: String? = nil,
                            ties: CoxModel.Ties = .efron, robust: Bool = false,
@@ -262,13 +267,6 @@ extension CoxAnalysis {
     }
 }
 
-enum NumberText {
-    static func short(_ x: Double) -> String {
-        let r = (x * 10).rounded() / 10
-        return r == r.rounded() ? String(Int(r)) : String(r)
-    }
-}
-
 extension CoxAnalysis {
     /// The output terms of a fit: numbers as R reports them, with hazard ratio, limits, z and p only for the
     /// estimable terms (shared by the file mode and the fit from per-time sums).
@@ -298,7 +296,7 @@ extension CoxAnalysis {
         var warnings = names.map { "\($0) is a linear combination of earlier terms (collinear); its coefficient is not estimable (NA)" }
         let epv = Double(events) / Double(max(1, termNames.count - names.count))
         if epv < 10 && !noEvents {
-            warnings.append("only \(NumberText.short(epv)) events per estimated coefficient (fewer than 10): estimates may be unstable")
+            warnings.append("only \(NumberFormat.trimmed(epv, maxDecimals: 1)) events per estimated coefficient (fewer than 10): estimates may be unstable")
         }
         return (names, warnings, epv)
     }

@@ -5,7 +5,7 @@ import Tabular
 public enum CoxPredictionAnalysis {
     /// The predicted curve at one requested time.
     public struct Point: Codable, Sendable {
-        /// The requested time.
+        /// The requested time, in the time column's unit.
         public var time: Double
         /// Predicted S(t).
         public var surv: Double
@@ -57,6 +57,8 @@ public enum CoxPredictionAnalysis {
     ///
     /// New rows are coded like the fitting data: a numeric column as its value, a categorical column by
     /// its levels (a level not seen in the data is an error naming file, row and column).
+    ///
+    /// - Complexity: The Cox fit (O(*n* · *p*² · *k*)) plus O(*n* · *p*²) per predicted profile.
     public static func run(table: CSVTable, time: String, event: String, covariates: [String], newData: CSVTable,
                            at: [Double], ties: CoxModel.Ties = .efron, reference: [String: String] = [:]) throws -> Result {
         let fit = try CoxAnalysis.fitModel(table: table, time: time, event: event, covariates: covariates, ties: ties,

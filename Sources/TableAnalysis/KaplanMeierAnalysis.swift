@@ -15,9 +15,10 @@ public enum KaplanMeierAnalysis {
         public var group: String
         /// Rows in the group.
         public var n: Int
-        /// Number of events.
+        /// Number of events in the group (a whole number, held as a double as R's `survfit` holds it).
         public var events: Double
-        /// NaN (JSON null) when not reached.
+        /// Median survival time, in the time column's unit; NaN (JSON null) when the curve does not fall
+        /// to 0.5.
         public var median: Double
         /// Lower 95% limit of the median (NaN, JSON null, when not reached). JSON `median_lower95`.
         public var medianLower95: Double
@@ -36,7 +37,7 @@ public enum KaplanMeierAnalysis {
 
     /// The curve at a requested time (R's `summary(fit, times =)`).
     public struct AtTime: Codable, Sendable {
-        /// The time.
+        /// The requested time, in the time column's unit.
         public var time: Double
         /// Number at risk. JSON `n_risk`.
         public var nRisk: Double
@@ -58,7 +59,7 @@ public enum KaplanMeierAnalysis {
 
     /// One distinct time of the curve.
     public struct Step: Codable, Sendable {
-        /// The time.
+        /// A distinct event or censoring time, in the time column's unit.
         public var time: Double
         /// Number at risk. JSON `n_risk`.
         public var nRisk: Double
@@ -80,11 +81,11 @@ public enum KaplanMeierAnalysis {
         }
     }
 
-    /// The whole result.
+    /// The result of `pof km` (its JSON output).
     public struct Result: Codable, Sendable {
-        /// The time column.
+        /// Name of the time column, as given (every time in the result is in its unit).
         public var time: String
-        /// The event column.
+        /// Name of the event column, as given.
         public var event: String
         /// The group column, if any. JSON `group_column`.
         public var groupColumn: String?
@@ -120,6 +121,8 @@ public enum KaplanMeierAnalysis {
     ///   - at: Times at which to report the curve.
     ///   - confidenceType: Confidence-limit type.
     /// - Throws: ``TabularError`` or ``AnalysisError`` naming file, row and column.
+    ///
+    /// - Complexity: O(*n* log *n*) for *n* rows (sorting by time), plus O(*g* · log *n*) per requested time.
     public static func run(table: CSVTable, time: String, event: String, group: String? = nil, at: [Double] = [],
                            confidenceType: KaplanMeier.ConfidenceType = .log,
                            confidenceLevel: Double = 0.95) throws -> Result {

@@ -22,9 +22,9 @@ public enum LogRankAnalysis {
 
     /// The whole result (JSON keys as documented for `pof logrank`).
     public struct Result: Codable, Sendable {
-        /// The time column.
+        /// Name of the time column, as given (every time in the result is in its unit).
         public var time: String
-        /// The event column.
+        /// Name of the event column, as given.
         public var event: String
         /// The group column. JSON `group_column`.
         public var groupColumn: String
@@ -67,6 +67,8 @@ public enum LogRankAnalysis {
     ///   - group: Grouping column (two or more values).
     ///   - strata: Optional stratification column.
     ///   - rho: G-rho exponent (0 = log-rank, 1 = Peto–Peto).
+    ///
+    /// - Complexity: O(*n* log *n* + *t* · *g*²) for *n* rows, *t* distinct event times and *g* groups.
     public static func run(table: CSVTable, time: String, event: String, group: String, strata: String? = nil,
                            rho: Double = 0) throws -> Result {
         guard rho >= 0, rho.isFinite else { throw AnalysisError.invalidOption("--rho must be a number ≥ 0") }

@@ -15,7 +15,7 @@ public enum PairwiseLogRankAnalysis {
     public struct Pair: Codable, Sendable {
         /// The first group of the pair (the reference when each level is compared with one).
         public var group1: String
-        /// The second group.
+        /// The second group of the pair.
         public var group2: String
         /// Rows in the two groups.
         public var n: Int
@@ -23,7 +23,7 @@ public enum PairwiseLogRankAnalysis {
         public var chisq: Double
         /// Degrees of freedom (1; 0 when not possible).
         public var df: Int
-        /// Unadjusted p.
+        /// Unadjusted p-value of the pair's log-rank test (NaN, JSON null, when not possible).
         public var p: Double
         /// p adjusted over the family of pairs.
         public var pAdjusted: Double
@@ -37,9 +37,9 @@ public enum PairwiseLogRankAnalysis {
 
     /// The whole result (the JSON of `pof pairwise`).
     public struct Result: Codable, Sendable {
-        /// The time column.
+        /// Name of the time column, as given (every time in the result is in its unit).
         public var time: String
-        /// The event column.
+        /// Name of the event column, as given.
         public var event: String
         /// The grouping column.
         public var groupColumn: String

@@ -93,9 +93,9 @@ public enum RestrictedMeanAnalysis {
 
     /// The whole result (the JSON of `pof rmst`).
     public struct Result: Codable, Sendable {
-        /// The time column.
+        /// Name of the time column, as given (every time in the result is in its unit).
         public var time: String
-        /// The event column.
+        /// Name of the event column, as given.
         public var event: String
         /// The grouping column, or nil for one curve.
         public var groupColumn: String?

@@ -1,5 +1,6 @@
 import Reporting
 import Survival
+import Tabular
 
 /// The number at risk, events and censorings of each curve of a `pof km` result at chosen times: the
 /// table under a survival plot as data (`pof km --risk-table`), with R's `summary(survfit, times = …)`
@@ -15,7 +16,7 @@ public enum RiskTableAnalysis {
     public struct Row: Codable, Sendable, Equatable {
         /// The curve's group label ("all" without a group).
         public var group: String
-        /// The requested time.
+        /// The requested time, in the time column's unit.
         public var time: Double
         /// The previous requested time; JSON null for the first (the interval starts at the beginning).
         public var intervalStart: Double

@@ -159,11 +159,9 @@ struct GroupColumn {
         index = rows.map { codeToGroup[Int(factor.codes[$0])] }
     }
 
-    /// A group's number as a label: whole numbers without a decimal point, others shortest round-trip.
-    static func label(_ v: Double) -> String {
-        if let i = DecimalNumber.exactInteger(v) { return String(i) }
-        return "\(v)"
-    }
+    /// A group's number as a label: whole numbers without a decimal point, others the shortest decimal that
+    /// reads back exactly (``NumberFormat/plain(_:)``).
+    static func label(_ v: Double) -> String { NumberFormat.plain(v) }
 
     private static func missing(_ table: CSVTable, _ r: Int, _ column: String) -> TabularError {
         TabularError.missingValue(file: table.sourceName, row: table.rowNumber(ofRow: r), line: table.lineNumber(ofRow: r),

@@ -1,4 +1,5 @@
 import Reporting
+import Tabular
 
 // Human-readable (R-like) and CSV renderings of the analysis results. Pure formatting: every number
 // shown was computed by the analysis.

@@ -89,6 +89,8 @@ public struct CSVTable: Sendable {
     /// - Parameters:
     ///   - string: The whole file's text.
     ///   - sourceName: Name used in messages.
+    ///
+    /// - Complexity: O(`string.utf8.count`).
     public init(string: String, sourceName: String = "<text>") throws {
         var s = string
         let bytes = s.withUTF8 { TableBytes(copying: $0) }
@@ -100,6 +102,8 @@ public struct CSVTable: Sendable {
     /// - Parameters:
     ///   - bytes: The whole file's bytes.
     ///   - sourceName: Name used in messages.
+    ///
+    /// - Complexity: O(`bytes.count`) (large inputs are scanned in parallel segments).
     public init(bytes: [UInt8], sourceName: String) throws {
         let copy = bytes.withUnsafeBufferPointer { TableBytes(copying: $0) }
         try self.init(tableBytes: copy, sourceName: sourceName, progress: .never)
@@ -151,6 +155,8 @@ public struct CSVTable: Sendable {
     /// The 0-based position of a column in the header.
     ///
     /// - Throws: ``TabularError/unknownColumn(file:column:available:)`` listing the columns.
+    ///
+    /// - Complexity: O(number of columns).
     public func columnIndex(_ name: String) throws -> Int {
         guard let c = columnIndexByName[name] else {
             throw TabularError.unknownColumn(file: sourceName, column: name, available: columnNames)
@@ -167,6 +173,8 @@ public struct CSVTable: Sendable {
     }
 
     /// Whether a cell is missing (empty or `NA` after trimming spaces and tabs).
+    ///
+    /// - Complexity: O(1).
     public func isMissing(row: Int, column: Int) -> Bool {
         precondition(row >= 0 && row < rowCount && column >= 0 && column < columnCount, "cell out of range")
         return store.withCell(row: row, column: column) { p, s, e, escaped in

@@ -5,8 +5,13 @@
 public struct MissingValueReport: Codable, Sendable, Equatable {
     /// Missing cells in one column among the rows considered.
     public struct ColumnCount: Codable, Sendable, Equatable {
+        /// The column name.
         public let column: String
+        /// Missing cells in that column among the rows considered (a row can be counted in several columns).
         public let count: Int
+        /// A count for one column.
+        ///
+        /// - Complexity: O(1).
         public init(column: String, count: Int) {
             self.column = column
             self.count = count
@@ -20,6 +25,9 @@ public struct MissingValueReport: Codable, Sendable, Equatable {
     /// One entry per requested column, in the order requested (zeros included).
     public let byColumn: [ColumnCount]
 
+    /// A report; see the properties for what each argument holds.
+    ///
+    /// - Complexity: O(1).
     public init(consideredRows: Int, excludedRows: Int, byColumn: [ColumnCount]) {
         self.consideredRows = consideredRows
         self.excludedRows = excludedRows
@@ -49,6 +57,7 @@ public struct CompleteCases: Sendable, Equatable {
     public let count: Int
     /// Whether the complete rows are all the rows considered, `0..<count` in order (no row was lost).
     public var includesEveryRow: Bool { subset == nil }
+    /// Rows considered and left out, and missing cells per column.
     public let report: MissingValueReport
     /// The rows when some were lost (or a subset was considered); nil for `0..<count`.
     private let subset: [Int]?
@@ -66,6 +75,9 @@ public struct CompleteCases: Sendable, Equatable {
         self.report = report
     }
 
+    /// Whether two selections keep the same rows with the same report.
+    ///
+    /// - Complexity: O(*n*) in the number of rows when both lost rows; O(1) otherwise.
     public static func == (a: CompleteCases, b: CompleteCases) -> Bool {
         a.count == b.count && a.report == b.report && (a.subset == b.subset || a.rows == b.rows)
     }

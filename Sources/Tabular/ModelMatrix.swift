@@ -26,6 +26,7 @@ public struct ModelMatrix: Sendable, Equatable {
         /// Indices into ``ModelMatrix/columns`` and ``ModelMatrix/termNames`` of this covariate's terms.
         public let terms: Range<Int>
 
+        /// Whether the covariate is categorical (coded as indicator columns against ``reference``).
         public var isCategorical: Bool { reference != nil }
     }
 
@@ -161,6 +162,8 @@ public struct ModelMatrix: Sendable, Equatable {
 /// isMostlyNumeric(numbers: 97, nonNumbers: 3)    // true: "6O", "nan", "-inf" among numbers
 /// isMostlyNumeric(numbers: 0, nonNumbers: 50)    // false: a categorical column
 /// ```
+///
+/// - Complexity: O(1).
 public func isMostlyNumeric(numbers: Int, nonNumbers: Int) -> Bool {
     nonNumbers > 0 && numbers > 0 && numbers * 10 >= (numbers + nonNumbers) * 9
 }
@@ -168,11 +171,6 @@ public func isMostlyNumeric(numbers: Int, nonNumbers: Int) -> Bool {
 /// The most levels a grouping or categorical column may have.
 public let maximumLevels = 1000
 
-/// Checks the number of levels of a factor over `rows` rows: at most ``maximumLevels``; and for a
-/// covariate, at most half the rows once there are more than 50 levels (more is an identifier, not a
-/// factor: the model would have a coefficient per one or two patients).
-///
-/// - Throws: ``TabularError/tooManyLevels(file:column:levels:limit:rows:)``.
 /// Checks that no level of `factor` used by `rows` holds a control character (U+0000–U+001F other than
 /// tab, U+007F): such a label prints as an invisible difference between two groups.
 ///
@@ -197,6 +195,12 @@ public func checkLevelText(_ factor: FactorColumn, rows: [Int], table: CSVTable,
     }
 }
 
+/// Checks the number of levels of a factor over `rows` rows: at most ``maximumLevels``; and for a
+/// covariate, at most half the rows once there are more than 50 levels (more is an identifier, not a
+/// factor: the model would have a coefficient per one or two patients).
+///
+/// - Throws: ``TabularError/tooManyLevels(file:column:levels:limit:rows:)``.
+/// - Complexity: O(1).
 public func checkLevelCount(_ levels: Int, rows: Int, file: String, column: String, covariate: Bool) throws {
     var limit = maximumLevels
     if covariate && levels > 50 { limit = min(limit, max(50, rows / 2)) }

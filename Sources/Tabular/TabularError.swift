@@ -55,6 +55,7 @@ public enum TabularError: Error, CustomStringConvertible, Equatable, Sendable {
     /// break), which would print as an invisible difference between two groups.
     case controlCharacter(file: String, row: Int, line: Int, column: String, value: String)
 
+    /// The error in words, naming the file, row, line, column and value where they apply.
     public var description: String {
         switch self {
         case let .unreadableFile(file, reason):
@@ -124,6 +125,8 @@ extension TabularError {
     /// ```swift
     /// TabularError.quote("6O")    // "\"6O\""
     /// ```
+    ///
+    /// - Complexity: O(`text.count`) (at most 40 characters are kept).
     public static func quote(_ text: String) -> String { quoted(text) }
 }
 

@@ -118,8 +118,14 @@ let p = 10
 var rows: [(String, Double, Double?, Double?)] = []   // (task, swift, R, lifelines)
 
 func peers(_ task: String, _ n: Int, _ files: URL) -> (Double?, Double?) {
-    let r = hasR ? runPeer(["Rscript", scriptDir.appendingPathComponent("bench.R").path, task, String(n), files.path])[task] : nil
-    let py = hasLifelines ? runPeer(["python3", scriptDir.appendingPathComponent("bench_lifelines.py").path, task, String(n), files.path])[task] : nil
+    let r =
+        hasR
+        ? runPeer(["Rscript", scriptDir.appendingPathComponent("bench.R").path, task, String(n), files.path])[task]
+        : nil
+    let py =
+        hasLifelines
+        ? runPeer(["python3", scriptDir.appendingPathComponent("bench_lifelines.py").path, task, String(n), files.path]
+        )[task] : nil
     return (r, py)
 }
 
@@ -136,7 +142,9 @@ for n in kmSizes {
     var median = 0.0
     let km = try best(3) { median = try KaplanMeier(time: d.time, event: d.event).median.estimate ?? .nan }
     var chisq = 0.0
-    let lr = try best(3) { chisq = try LogRankTest(time: d.time, event: d.event, group: d.group, groupCount: 2).test.statistic }
+    let lr = try best(3) {
+        chisq = try LogRankTest(time: d.time, event: d.event, group: d.group, groupCount: 2).test.statistic
+    }
     let (kmR, kmPy) = peers("km", n, dir)
     rows.append(("KM n=\(n)", km, kmR, kmPy))
     let (lrR, lrPy) = peers("logrank", n, dir)

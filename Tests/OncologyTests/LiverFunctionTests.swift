@@ -30,21 +30,26 @@ struct ChildPughTests {
         #expect(six.score == 6)
         #expect(six.class == .a)
         // 2 (bilirubin 2.0) + 2 (albumin 3.5) + 1 + 1 + 1 = 7 -> B.
-        let seven = ChildPugh(bilirubinMgPerDL: 2.0, albuminGPerDL: 3.5, inr: 1.1, ascites: .none, encephalopathy: .none)!
+        let seven = ChildPugh(
+            bilirubinMgPerDL: 2.0, albuminGPerDL: 3.5, inr: 1.1, ascites: .none, encephalopathy: .none)!
         #expect(seven.score == 7)
         #expect(seven.class == .b)
     }
 
     @Test func classBoundaries() {
-        let five = ChildPugh(bilirubinMgPerDL: 1.0, albuminGPerDL: 4.0, inr: 1.0, ascites: .none, encephalopathy: .none)!
+        let five = ChildPugh(
+            bilirubinMgPerDL: 1.0, albuminGPerDL: 4.0, inr: 1.0, ascites: .none, encephalopathy: .none)!
         #expect(five.score == 5 && five.class == .a)
         // 2 + 2 + 2 + 2 + 1 = 9 -> B.
-        let nine = ChildPugh(bilirubinMgPerDL: 2.5, albuminGPerDL: 3.0, inr: 2.0, ascites: .mild, encephalopathy: .none)!
+        let nine = ChildPugh(
+            bilirubinMgPerDL: 2.5, albuminGPerDL: 3.0, inr: 2.0, ascites: .mild, encephalopathy: .none)!
         #expect(nine.score == 9 && nine.class == .b)
         // 2 + 2 + 2 + 2 + 2 = 10 -> C.
-        let ten = ChildPugh(bilirubinMgPerDL: 2.5, albuminGPerDL: 3.0, inr: 2.0, ascites: .mild, encephalopathy: .grade1to2)!
+        let ten = ChildPugh(
+            bilirubinMgPerDL: 2.5, albuminGPerDL: 3.0, inr: 2.0, ascites: .mild, encephalopathy: .grade1to2)!
         #expect(ten.score == 10 && ten.class == .c)
-        let fifteen = ChildPugh(bilirubinMgPerDL: 5, albuminGPerDL: 2, inr: 3, ascites: .moderateToSevere, encephalopathy: .grade3to4)!
+        let fifteen = ChildPugh(
+            bilirubinMgPerDL: 5, albuminGPerDL: 2, inr: 3, ascites: .moderateToSevere, encephalopathy: .grade3to4)!
         #expect(fifteen.score == 15 && fifteen.class == .c)
         #expect(ChildPugh(bilirubinMgPerDL: -1, albuminGPerDL: 3, inr: 1, ascites: .none, encephalopathy: .none) == nil)
     }

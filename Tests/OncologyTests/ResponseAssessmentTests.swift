@@ -64,7 +64,9 @@ struct TargetResponseTests {
         #expect(RA.targetResponse(baselineSum: 60, nadirSum: 60, currentSum: 0, criteria: .mRECIST) == CR)
         #expect(RA.targetResponse(baselineSum: 60, nadirSum: 30, currentSum: 0, criteria: .recist11) == CR)
         // RECIST 1.1 nodal targets < 10 mm short axis: CR with a non-zero sum.
-        #expect(RA.targetResponse(baselineSum: 30, nadirSum: 30, currentSum: 8, criteria: .recist11, targetsResolved: true) == CR)
+        #expect(
+            RA.targetResponse(baselineSum: 30, nadirSum: 30, currentSum: 8, criteria: .recist11, targetsResolved: true)
+                == CR)
     }
 
     @Test func stableDisease() {
@@ -92,9 +94,14 @@ struct OverallResponseTests {
         #expect(RA.nonTargetResponse(allResolved: true, unequivocalProgression: false) == .completeResponse)
         #expect(RA.nonTargetResponse(allResolved: false, unequivocalProgression: false) == .incompleteResponseOrStable)
         #expect(RA.nonTargetResponse(allResolved: false, unequivocalProgression: true) == .progressiveDisease)
-        #expect(RA.nonTargetResponse(allResolved: false, unequivocalProgression: true, evaluated: false) == .progressiveDisease)
-        #expect(RA.nonTargetResponse(allResolved: true, unequivocalProgression: false, evaluated: false) == .notEvaluated)
-        #expect(RA.nonTargetResponse(presentAtBaseline: false, allResolved: false, unequivocalProgression: false) == .noneAtBaseline)
+        #expect(
+            RA.nonTargetResponse(allResolved: false, unequivocalProgression: true, evaluated: false)
+                == .progressiveDisease)
+        #expect(
+            RA.nonTargetResponse(allResolved: true, unequivocalProgression: false, evaluated: false) == .notEvaluated)
+        #expect(
+            RA.nonTargetResponse(presentAtBaseline: false, allResolved: false, unequivocalProgression: false)
+                == .noneAtBaseline)
         #expect(NonTargetResponse.incompleteResponseOrStable.rawValue == "IR/SD")
     }
 
@@ -131,7 +138,10 @@ struct OverallResponseTests {
 
     @Test("any new lesion is PD", arguments: ResponseCategory.allCases)
     func newLesionIsProgression(target: ResponseCategory) {
-        for nonTarget in [NonTargetResponse.completeResponse, .incompleteResponseOrStable, .progressiveDisease, .notEvaluated, .noneAtBaseline] {
+        for nonTarget in [
+            NonTargetResponse.completeResponse, .incompleteResponseOrStable, .progressiveDisease, .notEvaluated,
+            .noneAtBaseline,
+        ] {
             #expect(RA.overallResponse(target: target, nonTarget: nonTarget, newLesions: true) == PD)
         }
     }
@@ -204,6 +214,7 @@ struct TargetLesionLimitTests {
         #expect(threeLiver.count == 3)
         #expect(!TargetLesionLimits.recist11.admits(threeLiver))
         #expect(TargetLesionLimits.recist10.admits(threeLiver))
-        #expect(!TargetLesionLimits.recist10.admits([CandidateLesion(id: "small", organ: "lung", longestDiameterMM: 9.9)]))
+        #expect(
+            !TargetLesionLimits.recist10.admits([CandidateLesion(id: "small", organ: "lung", longestDiameterMM: 9.9)]))
     }
 }

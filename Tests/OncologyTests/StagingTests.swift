@@ -16,7 +16,9 @@ struct StagingTests {
         (2, 3.0, true, .t4),                  // none met
     ])
     func tCategory(count: Int, size: Double, invasion: Bool, expected: MUICCTCategory) {
-        #expect(MUICCTCategory(tumorCount: count, largestDiameterCm: size, vascularOrBileDuctInvasion: invasion) == expected)
+        #expect(
+            MUICCTCategory(tumorCount: count, largestDiameterCm: size, vascularOrBileDuctInvasion: invasion) == expected
+        )
     }
 
     @Test("stage groups", arguments: [

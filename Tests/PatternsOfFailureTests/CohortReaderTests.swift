@@ -6,7 +6,8 @@ import Testing
 /// Small cohorts as CSV text, built from a valid base row with per-test changes.
 enum CohortFixture {
     static let patientColumns = [
-        "id", "age", "sex", "viral", "child_pugh", "bilirubin", "albumin", "inr", "ascites", "encephalopathy", "icg_r15",
+        "id", "age", "sex", "viral", "child_pugh", "bilirubin", "albumin", "inr", "ascites", "encephalopathy",
+        "icg_r15",
         "t_stage", "n_stage", "m_stage", "tumor_number", "tumor_size_cm", "vascular_invasion", "pvt", "afp", "pivka",
         "prior_treatment", "rt_technique", "total_dose_gy", "fractions", "rt_start", "rt_end", "response_3m",
         "last_followup", "vital_status", "death_date", "height_cm", "weight_kg",
@@ -102,7 +103,8 @@ func expectCohortIssue(_ issue: ValidationIssue?, _ severity: ValidationIssue.Se
     static let second: [String: String] = [
         "sex": "female", "viral": "C", "child_pugh": "", "bilirubin": "1.2", "albumin": "3.6", "inr": "1.0",
         "icg_r15": "NA", "t_stage": "", "n_stage": "", "m_stage": "", "tumor_number": "2", "tumor_size_cm": "3.0",
-        "vascular_invasion": "no", "pvt": "N", "afp": "15.2", "pivka": "", "prior_treatment": "", "rt_technique": "imrt",
+        "vascular_invasion": "no", "pvt": "N", "afp": "15.2", "pivka": "", "prior_treatment": "",
+        "rt_technique": "imrt",
         "total_dose_gy": "50.4", "fractions": "28", "rt_start": "2006/01/10", "rt_end": "20060220", "response_3m": "SD",
         "last_followup": "2008-12-31", "vital_status": "alive", "death_date": "", "age": "48.5",
     ]
@@ -197,7 +199,8 @@ func expectCohortIssue(_ issue: ValidationIssue?, _ severity: ValidationIssue.Se
     @Test func inputsCarrySHA256AndRowCounts() throws {
         let reading = Self.validReading()
         #expect(reading.inputs.map(\.role) == ["patients", "failures", "lesions", "labs", "toxicities"])
-        #expect(reading.inputs.map(\.name) == ["patients.csv", "failures.csv", "lesions.csv", "labs.csv", "toxicities.csv"])
+        #expect(
+            reading.inputs.map(\.name) == ["patients.csv", "failures.csv", "lesions.csv", "labs.csv", "toxicities.csv"])
         #expect(reading.inputs.map(\.rows) == [2, 3, 3, 2, 1])
         #expect(reading.inputs[1].sha256 == SHA256.hexDigest(Array(Self.failures.utf8)))
         #expect(reading.inputs[0].sha256.count == 64)
@@ -275,7 +278,8 @@ func expectCohortIssue(_ issue: ValidationIssue?, _ severity: ValidationIssue.Se
         let text = CohortFixture.patients([[:]]) + "\n" + CohortFixture.patients([["id": "P02", "sex": "?"]])
             .split(separator: "\n")[1] + "\n"
         let reading = CohortFixture.read(patients: text)
-        expectCohortIssue(onlyCohortIssue(reading), .error, "patients.csv", row: 4, column: "sex", value: "?", message: "sex")
+        expectCohortIssue(
+            onlyCohortIssue(reading), .error, "patients.csv", row: 4, column: "sex", value: "?", message: "sex")
     }
 
     @Test func missingAndNAAreBothMissing() throws {
@@ -335,7 +339,8 @@ func expectCohortIssue(_ issue: ValidationIssue?, _ severity: ValidationIssue.Se
     ])
     func readerMessage(text: String, message: String) {
         let reading = CohortFixture.read(patient: ["rt_start": text])
-        expectCohortIssue(onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "rt_start", value: text, message: message)
+        expectCohortIssue(
+            onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "rt_start", value: text, message: message)
     }
 
     @Test func leapDayInTheFileIsAccepted() throws {

@@ -51,7 +51,8 @@ import Testing
     ])
     func valueRule(column: String, value: String, severity: String, message: String) {
         let reading = CohortFixture.read(patient: [column: value])
-        expectCohortIssue(onlyCohortIssue(reading), ValidationIssue.Severity(rawValue: severity)!, "patients.csv", row: 2,
+        expectCohortIssue(
+            onlyCohortIssue(reading), ValidationIssue.Severity(rawValue: severity)!, "patients.csv", row: 2,
                     column: column, value: value, message: message)
         #expect((reading.cohort == nil) == (severity == "error"))
     }
@@ -86,14 +87,16 @@ import Testing
 @Suite struct PatientDateRuleTests {
     @Test func rtEndBeforeRTStart() {
         let reading = CohortFixture.read(patient: ["rt_end": "2004-02-20"])
-        expectCohortIssue(onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "rt_end", value: "2004-02-20",
+        expectCohortIssue(
+            onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "rt_end", value: "2004-02-20",
                     message: "rt_end is before rt_start (2004-03-01)")
     }
 
     @Test func lastFollowUpBeforeRTEnd() {
         let reading = CohortFixture.read(patient: ["last_followup": "2004-04-01", "vital_status": "alive",
                                                    "death_date": ""])
-        expectCohortIssue(onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "last_followup", value: "2004-04-01",
+        expectCohortIssue(
+            onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "last_followup", value: "2004-04-01",
                     message: "last_followup is before rt_end (2004-04-05)")
     }
 
@@ -105,7 +108,8 @@ import Testing
 
     @Test func deathDateWithoutDeath() {
         let reading = CohortFixture.read(patient: ["vital_status": "alive"])
-        expectCohortIssue(onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "death_date", value: "2005-06-30",
+        expectCohortIssue(
+            onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "death_date", value: "2005-06-30",
                     message: "death_date is given but vital_status is alive")
     }
 
@@ -118,7 +122,8 @@ import Testing
 
     @Test func deathAfterLastFollowUp() {
         let reading = CohortFixture.read(patient: ["death_date": "2005-07-01"])
-        expectCohortIssue(onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "death_date", value: "2005-07-01",
+        expectCohortIssue(
+            onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "death_date", value: "2005-07-01",
                     message: "death_date is after last_followup (2005-06-30)")
     }
 
@@ -130,7 +135,8 @@ import Testing
 
     @Test func lastFollowUpOfTheDeadDiffersFromDeathDate() {
         let reading = CohortFixture.read(patient: ["last_followup": "2005-12-31"])
-        expectCohortIssue(onlyCohortIssue(reading), .warning, "patients.csv", row: 2, column: "last_followup", value: "2005-12-31",
+        expectCohortIssue(
+            onlyCohortIssue(reading), .warning, "patients.csv", row: 2, column: "last_followup", value: "2005-12-31",
                     message: "last_followup differs from death_date (2005-06-30)")
         #expect(reading.cohort != nil)
     }
@@ -243,7 +249,8 @@ import Testing
         #expect(reading.cohort != nil)
         #expect(reading.exclusions == [InputExclusion(file: "patients.csv", column: "comment", rows: [2],
                                                  reason: "unknown column")])
-        #expect(reading.exclusions[0].description == "patients.csv, column \"comment\": 1 value not used (unknown column)")
+        #expect(
+            reading.exclusions[0].description == "patients.csv, column \"comment\": 1 value not used (unknown column)")
     }
 
     @Test func optionalColumnsMayBeLeftOut() throws {
@@ -260,7 +267,8 @@ import Testing
     }
 
     @Test func unknownPatient() {
-        expectCohortIssue(onlyCohortIssue(Self.read("P99,2004-09-15,I,\n")), .error, "failures.csv", row: 2, column: "id",
+        expectCohortIssue(
+            onlyCohortIssue(Self.read("P99,2004-09-15,I,\n")), .error, "failures.csv", row: 2, column: "id",
                     value: "P99", message: "no patient with this id in patients.csv")
     }
 
@@ -314,7 +322,8 @@ import Testing
     }
 
     @Test func failureDateNotADate() {
-        expectCohortIssue(onlyCohortIssue(Self.read("P01,15/09/2004,I,\n")), .error, "failures.csv", row: 2, column: "date",
+        expectCohortIssue(
+            onlyCohortIssue(Self.read("P01,15/09/2004,I,\n")), .error, "failures.csv", row: 2, column: "date",
                     value: "15/09/2004", message: "day and month order is ambiguous")
     }
 
@@ -369,7 +378,8 @@ import Testing
 
     @Test func lesionAfterLastFollowUp() {
         let reading = CohortFixture.read(lesions: Self.lesionHeader + "P01,2005-09-01,L1,target,30,\n")
-        expectCohortIssue(onlyCohortIssue(reading), .warning, "lesions.csv", row: 2, column: "date", value: "2005-09-01",
+        expectCohortIssue(
+            onlyCohortIssue(reading), .warning, "lesions.csv", row: 2, column: "date", value: "2005-09-01",
                     message: "imaging date is after last_followup (2005-06-30, patients.csv row 2)")
     }
 
@@ -584,11 +594,16 @@ import Testing
         #expect(tally.labsAfterWindow.map(\.row) == [4])
         #expect(tally.count == 4)
         #expect(tally.summary == "3 toxicity records outside the grading window, not graded (1 before RT start, "
-                + "2 after the window; grade 2: 1, grade 3: 1, grade 5: 1); 1 laboratory value after the grading window, not graded")
+                + """
+                    2 after the window; grade 2: 1, grade 3: 1, grade 5: 1); 1 laboratory value after the grading \
+                    window, not graded
+                    """)
         // A window without an end (non-finite or huge) keeps only the rows before RT start outside.
         for months in [Double.infinity, .nan, 1e300] {
             let open = cohort.toxicityInputOutsideWindow(windowMonths: months)
-            #expect(open.recordedAfterWindow.isEmpty && open.labsAfterWindow.isEmpty && open.recordedBeforeRTStart.count == 1)
+            #expect(
+                open.recordedAfterWindow.isEmpty && open.labsAfterWindow.isEmpty
+                    && open.recordedBeforeRTStart.count == 1)
         }
     }
 }
@@ -626,15 +641,21 @@ import Testing
             try OutputDirectory.prepare(file, subdirectories: ["tables"])
         }
         let below = file.appendingPathComponent("a/b")
-        #expect(throws: FileAccessError(path: below.path, reason: "\(file.path) is a file, not a directory", action: "write")) {
+        #expect(
+            throws: FileAccessError(
+                path: below.path, reason: "\(file.path) is a file, not a directory", action: "write")
+        ) {
             try OutputDirectory.prepare(below)
         }
         let made = dir.appendingPathComponent("new/report")
         try OutputDirectory.prepare(made, subdirectories: ["tables", "figures"], files: ["report.html"])
         var isDirectory: ObjCBool = false
-        #expect(FileManager.default.fileExists(atPath: made.appendingPathComponent("figures").path, isDirectory: &isDirectory)
+        #expect(
+            FileManager.default.fileExists(
+                atPath: made.appendingPathComponent("figures").path, isDirectory: &isDirectory)
                 && isDirectory.boolValue)
-        try FileManager.default.createDirectory(at: made.appendingPathComponent("report.html"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: made.appendingPathComponent("report.html"), withIntermediateDirectories: true)
         #expect(throws: FileAccessError.self) {
             try OutputDirectory.prepare(made, files: ["report.html"])
         }

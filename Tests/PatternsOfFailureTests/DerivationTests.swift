@@ -80,7 +80,9 @@ import Oncology
         #expect(data.factor("stage_grp")!.level[0] == 1 && data.factor("stage_grp")!.factor.reference == 1)
         #expect(data.factor("own")!.level[0] == 1)
         p.additional["my_score"] = "high"
-        #expect(throws: StudyPlan.PlanError.self) { try StudyData(cohort: Cohort(patients: [p], failures: []), plan: plan) }
+        #expect(throws: StudyPlan.PlanError.self) {
+            try StudyData(cohort: Cohort(patients: [p], failures: []), plan: plan)
+        }
     }
 
     @Test func stagingAndDose() {
@@ -88,9 +90,9 @@ import Oncology
         #expect(Derive.stage(Self.patient(t: .t3, n1: true)) == .iva)    // any T N1 M0 = IVA
         #expect(Derive.tnm(Self.patient(t: .t4, n1: true)) == "T4N1M0")
         var p = Self.patient(t: nil)
-        p.tumor = TumorFindings(number: 1, largestDiameterCm: 10, vascularInvasion: false)   // solitary, no invasion: 2 of 3 → T2
+        p.tumor = TumorFindings(number: 1, largestDiameterCm: 10, vascularInvasion: false)  // solitary, no invasion: 2 of 3 → T2
         #expect(Derive.tCategory(p) == .t2)
-        p.tumor = TumorFindings(number: 1, largestDiameterCm: 10, vascularInvasion: true)    // solitary only: 1 of 3 → T3
+        p.tumor = TumorFindings(number: 1, largestDiameterCm: 10, vascularInvasion: true)  // solitary only: 1 of 3 → T3
         #expect(Derive.tCategory(p) == .t3)
         // 45 Gy in 25 fractions: d = 1.8; BED10 = 45(1 + 0.18) = 53.1; EQD2 = 53.1/1.2 = 44.25
         #expect(abs(Derive.dosePerFraction(p) - 1.8) < 1e-12)
@@ -104,7 +106,8 @@ import Oncology
         #expect(Derive.childPugh(p) == .b)
         p.childPughRecorded = nil
         // bilirubin 1.5 (1) + albumin 3.0 (2) + INR 1.2 (1) + no ascites (1) + none (1) = 6 → A
-        p.childPughComponents = ChildPughComponents(bilirubinMgPerDL: 1.5, albuminGPerDL: 3.0, inr: 1.2, ascites: .none, encephalopathy: .none)
+        p.childPughComponents = ChildPughComponents(
+            bilirubinMgPerDL: 1.5, albuminGPerDL: 3.0, inr: 1.2, ascites: .none, encephalopathy: .none)
         #expect(Derive.childPugh(p) == .a)
         p.childPughComponents?.albuminGPerDL = 2.5   // → 3 points: 7 → B
         #expect(Derive.childPugh(p) == .b)
@@ -114,24 +117,31 @@ import Oncology
     @Test func failurePatterns() {
         let origin = Self.rtEnd
         let landmark = StudyPlan().landmarkDays    // 3 × 30.4375 = 91.3125 days
-        let cases: [([FailureSite], String)] = [([.infield], "I"), ([.intrahepaticOutfield], "O"), ([.extrahepatic], "E"),
-                                                ([.infield, .intrahepaticOutfield], "I+O"), ([.infield, .extrahepatic], "I+E"),
+        let cases: [([FailureSite], String)] = [
+            ([.infield], "I"), ([.intrahepaticOutfield], "O"), ([.extrahepatic], "E"),
+            ([.infield, .intrahepaticOutfield], "I+O"), ([.infield, .extrahepatic], "I+E"),
                                                 ([.intrahepaticOutfield, .extrahepatic], "O+E"),
                                                 ([.infield, .intrahepaticOutfield, .extrahepatic], "I+O+E")]
         for (sites, label) in cases {
-            let h = FailureHistory(failures: sites.map { Self.failure("2005-03-01", $0, "lung") }, origin: origin, landmarkDays: landmark)
+            let h = FailureHistory(
+                failures: sites.map { Self.failure("2005-03-01", $0, "lung") }, origin: origin, landmarkDays: landmark)
             #expect(h.firstPattern.label == label)
             #expect(h.landmarkPattern.label == label)
         }
         // a failure on day 91 after RT end is within the 3-month window; day 92 is not
-        let onDay91 = FailureHistory(failures: [Self.failure((origin + 91).iso, .infield)], origin: origin, landmarkDays: landmark)
+        let onDay91 = FailureHistory(
+            failures: [Self.failure((origin + 91).iso, .infield)], origin: origin, landmarkDays: landmark)
         #expect(onDay91.landmarkPattern == .infield)
-        let onDay92 = FailureHistory(failures: [Self.failure((origin + 92).iso, .infield)], origin: origin, landmarkDays: landmark)
+        let onDay92 = FailureHistory(
+            failures: [Self.failure((origin + 92).iso, .infield)], origin: origin, landmarkDays: landmark)
         #expect(onDay92.landmarkPattern.isEmpty)
         #expect(onDay92.everPattern == .infield)
         // first failure vs later failures
-        let h = FailureHistory(failures: [Self.failure("2005-03-01", .intrahepaticOutfield), Self.failure("2005-09-01", .extrahepatic, "Lung"),
-                                          Self.failure("2005-10-01", .extrahepatic, "bone")], origin: origin, landmarkDays: landmark)
+        let h = FailureHistory(
+            failures: [
+                Self.failure("2005-03-01", .intrahepaticOutfield), Self.failure("2005-09-01", .extrahepatic, "Lung"),
+                Self.failure("2005-10-01", .extrahepatic, "bone"),
+            ], origin: origin, landmarkDays: landmark)
         #expect(h.firstPattern.label == "O")
         #expect(h.everPattern.label == "O+E")
         #expect(h.extrahepaticOrgans == ["lung", "bone"])
@@ -143,7 +153,8 @@ import Oncology
         func e(_ name: String, _ plan: StudyPlan) -> EndpointDefinition { plan.endpoint(named: name)! }
         // died 2005-08-05 (182 days after RT end), infield failure on 2005-04-05 (60 days), outfield never
         let p = Self.patient(status: .dead, last: "2005-08-05", death: "2005-08-05")
-        let h = FailureHistory(failures: [Self.failure("2005-04-05", .infield)], origin: Self.rtEnd, landmarkDays: plan.landmarkDays)
+        let h = FailureHistory(
+            failures: [Self.failure("2005-04-05", .infield)], origin: Self.rtEnd, landmarkDays: plan.landmarkDays)
         let os = e("os", plan).observation(for: p, history: h, plan: plan)
         #expect(os.event && abs(os.time - 182 / 30.4375) < 1e-12)
         let inf = e("pfs_infield", plan).observation(for: p, history: h, plan: plan)
@@ -162,7 +173,8 @@ import Oncology
         let u = Self.patient(status: .unknown, last: "2005-06-06")
         #expect(!e("os", plan).observation(for: u, history: h, plan: plan).event)
         // a custom endpoint: infield or extrahepatic failure, death an event
-        let custom = try StudyPlan(yaml: "endpoints:\n  - {name: ie, events: [infield, extrahepatic, death]}\nanalyses: []\n")
+        let custom = try StudyPlan(
+            yaml: "endpoints:\n  - {name: ie, events: [infield, extrahepatic, death]}\nanalyses: []\n")
         let x = e("ie", custom).observation(for: p, history: h, plan: custom)
         #expect(x.event && abs(x.time - 60 / 30.4375) < 1e-12 && x.reason == .failure(.infield))
     }
@@ -171,14 +183,21 @@ import Oncology
         let plan = StudyPlan()   // CTCAE v3.0, window to RT end + 3 months
         let p = Self.patient()
         func lab(_ date: String, _ v: Double) -> LabValue {
-            LabValue(patientID: "P1", date: Day(iso: date)!, term: .plateletCountDecreased, value: v, lln: 150_000, uln: 400_000)
+            LabValue(
+                patientID: "P1", date: Day(iso: date)!, term: .plateletCountDecreased, value: v, lln: 150_000,
+                uln: 400_000)
         }
         // 40,000/mm3 is grade 3 (<50,000–25,000); 20,000 is grade 4 but after the window (RT end + 91 days)
-        let grades = ToxicityGrading.worstGrades(patient: p, labs: [lab("2004-12-20", 20_000), lab("2005-02-01", 40_000),
-                                                                    lab("2005-06-30", 20_000)], recorded: [], plan: plan)
+        let grades = ToxicityGrading.worstGrades(
+            patient: p,
+            labs: [
+                lab("2004-12-20", 20_000), lab("2005-02-01", 40_000),
+                lab("2005-06-30", 20_000),
+            ], recorded: [], plan: plan)
         #expect(grades.grades["Platelet count decreased"] == 3)
         let recorded = ToxicityGrading.worstGrades(patient: p, labs: [], recorded: [
-            ToxicityRecord(patientID: "P1", date: Day(iso: "2005-03-01")!, term: "GI mucositis/ulcer", grade: 3)], plan: plan)
+                ToxicityRecord(patientID: "P1", date: Day(iso: "2005-03-01")!, term: "GI mucositis/ulcer", grade: 3)
+            ], plan: plan)
         #expect(recorded.grades["GI mucositis/ulcer"] == 3)
     }
 
@@ -187,17 +206,24 @@ import Oncology
             LesionMeasurement(patientID: "P1", date: Day(iso: date)!, lesion: lesion, kind: kind, viableMM: mm)
         }
         // baseline 60 + 40 = 100 mm; at 3 months 70 mm (−30% exactly → PR); later 85 mm (+21% over the nadir 70 → PD)
-        let r = ResponseDerivation.responses(lesions: [l("2004-12-20", "a", .target, 60), l("2004-12-20", "b", .target, 40),
-                                                       l("2005-05-04", "a", .target, 40), l("2005-05-04", "b", .target, 30),
-                                                       l("2005-08-04", "a", .target, 50), l("2005-08-04", "b", .target, 35)],
+        let r = ResponseDerivation.responses(
+            lesions: [
+                l("2004-12-20", "a", .target, 60), l("2004-12-20", "b", .target, 40),
+                l("2005-05-04", "a", .target, 40), l("2005-05-04", "b", .target, 30),
+                l("2005-08-04", "a", .target, 50), l("2005-08-04", "b", .target, 35),
+            ],
                                              rtStart: Self.rtStart, criteria: .mRECIST)
         #expect(r.map(\.response) == [.partialResponse, .progressiveDisease])
         #expect(ResponseAssessment.bestOverallResponse(r.map(\.response)) == .partialResponse)
-        let cr = ResponseDerivation.responses(lesions: [l("2004-12-20", "a", .target, 60), l("2005-05-04", "a", .target, 0)],
+        let cr = ResponseDerivation.responses(
+            lesions: [l("2004-12-20", "a", .target, 60), l("2005-05-04", "a", .target, 0)],
                                               rtStart: Self.rtStart, criteria: .mRECIST)
         #expect(cr.map(\.response) == [.completeResponse])
-        let new = ResponseDerivation.responses(lesions: [l("2004-12-20", "a", .target, 60), l("2005-05-04", "a", .target, 30),
-                                                         l("2005-05-04", "x", .new, 12)], rtStart: Self.rtStart, criteria: .mRECIST)
+        let new = ResponseDerivation.responses(
+            lesions: [
+                l("2004-12-20", "a", .target, 60), l("2005-05-04", "a", .target, 30),
+                l("2005-05-04", "x", .new, 12),
+            ], rtStart: Self.rtStart, criteria: .mRECIST)
         #expect(new.map(\.response) == [.progressiveDisease])
     }
 
@@ -212,7 +238,7 @@ import Oncology
         #expect(throws: StudyPlan.PlanError.self) { try StudyPlan(yaml: "alpha_beta: -3\n") }
         let roundTrip = try StudyPlan(yaml: StudyPlan().yaml)
         #expect(roundTrip == StudyPlan())
-        #expect(StudyPlan().yaml.range(of: "[0-9][eE][-+]?[0-9]", options: .regularExpression) == nil)   // plain decimals
+        #expect(StudyPlan().yaml.range(of: "[0-9][eE][-+]?[0-9]", options: .regularExpression) == nil)  // plain decimals
         #expect(StudyPlan().yaml.contains("alpha: 0.05"))
         #expect(StudyPlan().yaml.contains("landmark_months: 3\n"))
     }
@@ -239,10 +265,12 @@ import Oncology
             g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]
             """
         #expect(message(bomb).contains("unknown key") || message(bomb).contains("expands to more than"))
-        #expect(message("factors:\n  - {name: x, variable: age, cut_points: [.nan]}\n").contains("not a finite decimal"))
+        #expect(
+            message("factors:\n  - {name: x, variable: age, cut_points: [.nan]}\n").contains("not a finite decimal"))
         #expect(message("factors:\n  - {name: x, variable: age, cut_points: [60, 50]}\n").contains("increasing"))
         #expect(message("factors:\n  - {name: x, variable: sex, cut_points: [1]}\n").contains("not numeric"))
-        #expect(message("analyses:\n  - {endpoint: os, univariate: [nope]}\n").contains("factor \"nope\" is not defined"))
+        #expect(
+            message("analyses:\n  - {endpoint: os, univariate: [nope]}\n").contains("factor \"nope\" is not defined"))
         #expect(message("analyses:\n  - {endpoint: nope}\n").contains("endpoint \"nope\" is not defined"))
         #expect(message(String(repeating: "# padding\n", count: 30_000)).contains("at most"))
         #expect(message("factors: [age, age]\n").contains("defined twice"))
@@ -273,12 +301,17 @@ import Oncology
         late.causeOfDeath = .tumourProgression
         let unrecorded = Self.patient("P3", status: .dead, last: "2005-04-01", death: "2005-04-01")   // day 56
         let alive = Self.patient("P4")
-        let results = try StudyAnalysis(cohort: Cohort(patients: [early, late, unrecorded, alive], failures: []), plan: StudyPlan()).run()
+        let results = try StudyAnalysis(
+            cohort: Cohort(patients: [early, late, unrecorded, alive], failures: []), plan: StudyPlan()
+        ).run()
         let c = try #require(results.causesOfDeath)
         #expect(c.all.map(\.category) == ["hepatic failure", "tumour progression", "not recorded"])
         #expect(c.all.map(\.n) == [1, 1, 1] && c.all.allSatisfy { $0.denominator == 3 })
-        #expect(c.early.map(\.category) == ["hepatic failure", "not recorded"] && c.early.allSatisfy { $0.denominator == 2 })
-        let none = try StudyAnalysis(cohort: Cohort(patients: [unrecorded, alive], failures: []), plan: StudyPlan()).run()
+        #expect(
+            c.early.map(\.category) == ["hepatic failure", "not recorded"] && c.early.allSatisfy { $0.denominator == 2 }
+        )
+        let none = try StudyAnalysis(cohort: Cohort(patients: [unrecorded, alive], failures: []), plan: StudyPlan())
+            .run()
         #expect(none.causesOfDeath == nil)
     }
 }

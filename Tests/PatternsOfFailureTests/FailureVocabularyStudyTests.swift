@@ -21,7 +21,8 @@ import Oncology
     /// The fixture's failures written as local / regional / distant.
     static func localRegionalDistant() throws -> String {
         try paperFailures().replacingOccurrences(of: ",intrahepatic-outfield,", with: ",regional,")
-            .replacingOccurrences(of: ",infield,", with: ",local,").replacingOccurrences(of: ",extrahepatic,", with: ",distant,")
+            .replacingOccurrences(of: ",infield,", with: ",local,").replacingOccurrences(
+                of: ",extrahepatic,", with: ",distant,")
     }
 
     @Test func sameCohortInAnotherVocabularyGivesTheSameCounts() throws {
@@ -31,7 +32,8 @@ import Oncology
         #expect(plan.preset == "paper-modified")
         #expect(plan.endpoints.map(\.name) == ["os", "pfs_local", "pfs_regional", "pfs_distant", "pfs_any"])
         #expect(plan.analyses.map(\.endpoint) == ["pfs_local", "pfs_regional", "pfs_distant", "os"])
-        let reading = CohortReader.read(try Self.sources(failures: try Self.localRegionalDistant()), failureTypes: .localRegionalDistant)
+        let reading = CohortReader.read(
+            try Self.sources(failures: try Self.localRegionalDistant()), failureTypes: .localRegionalDistant)
         let cohort = try #require(reading.cohort)
         #expect(cohort.failures.map(\.site) == paper.failures.map(\.site))
 
@@ -52,7 +54,8 @@ import Oncology
 
     @Test func aSiteOutsideTheVocabularyIsAnErrorNamingFileRowColumnValue() throws {
         // The paper's words under local/regional/distant.
-        let reading = CohortReader.read(try Self.sources(failures: try Self.paperFailures()), failureTypes: .localRegionalDistant)
+        let reading = CohortReader.read(
+            try Self.sources(failures: try Self.paperFailures()), failureTypes: .localRegionalDistant)
         #expect(reading.cohort == nil)
         let e = try #require(reading.errors.first { $0.column == "site" })
         #expect(e.file == "failures.csv" && e.row == 2 && e.value == "infield")
@@ -60,12 +63,14 @@ import Oncology
         // And the other way round.
         let back = CohortReader.read(try Self.sources(failures: try Self.localRegionalDistant()))
         let e2 = try #require(back.errors.first { $0.column == "site" })
-        #expect(e2.row == 2 && e2.value == "local" && e2.message.contains("infield, intrahepatic-outfield, extrahepatic"))
+        #expect(
+            e2.row == 2 && e2.value == "local" && e2.message.contains("infield, intrahepatic-outfield, extrahepatic"))
     }
 
     @Test func planEventsAreCheckedAgainstTheVocabulary() throws {
         #expect(throws: StudyPlan.PlanError.self) {
-            try StudyPlan(yaml: "failure_types: local_regional_distant\nendpoints:\n  - {name: lc, events: [infield]}\n")
+            try StudyPlan(
+                yaml: "failure_types: local_regional_distant\nendpoints:\n  - {name: lc, events: [infield]}\n")
         }
         #expect(throws: StudyPlan.PlanError.self) { try StudyPlan(yaml: "failure_types: liver\n") }
         let plan = try StudyPlan(yaml: """

@@ -43,7 +43,8 @@ import Survival
                 }
             }
             let e = try #require(data.endpoint(c.endpoint))
-            let model = try CoxModel(time: rows.map { e.observations[$0].time }, event: rows.map { e.observations[$0].event },
+            let model = try CoxModel(
+                time: rows.map { e.observations[$0].time }, event: rows.map { e.observations[$0].event },
                                      covariates: columns)
             let reference = try CoxPrediction(model: model, covariates: x).curves[0]
             #expect(c.modelPatients == rows.count && c.modelEvents == model.events)
@@ -58,7 +59,9 @@ import Survival
             // At the plan's rate times: exactly the assessment's numbers.
             for p in assessment.predictions where p.endpoint == c.endpoint {
                 let v = c.survival(at: p.time)
-                #expect(v.survival == p.probability && v.lower95 == p.lower95 && v.upper95 == p.upper95, "\(c.endpoint) at \(p.time)")
+                #expect(
+                    v.survival == p.probability && v.lower95 == p.lower95 && v.upper95 == p.upper95,
+                    "\(c.endpoint) at \(p.time)")
             }
         }
     }
@@ -67,7 +70,8 @@ import Survival
         let analysis = try RiskAssessmentTests.demoAnalysis()
         // A term not known: every model refuses, so no curve.
         let unknown = try analysis.assessWithCurves(RiskAssessmentTests.profile(afp: nil))
-        #expect(unknown.assessment.predictions.isEmpty && unknown.curves.isEmpty && !unknown.assessment.refusals.isEmpty)
+        #expect(
+            unknown.assessment.predictions.isEmpty && unknown.curves.isEmpty && !unknown.assessment.refusals.isEmpty)
         // A value no cohort patient has.
         let metastatic = try analysis.assessWithCurves(RiskAssessmentTests.profile(stage: "IVB"))
         #expect(metastatic.curves.isEmpty)
@@ -81,7 +85,8 @@ import Survival
         let reading = CohortReader.read(CohortFiles(patients: dir.appendingPathComponent("patients.csv"),
                                                     failures: dir.appendingPathComponent("failures.csv")))
         let small = StudyAnalysis(cohort: try #require(reading.cohort), plan: StudyPlan())
-        let r = try small.assessWithCurves(RiskAssessmentTests.profile(age: 55, stage: "III", prior: true, afp: 300, pivka: 100))
+        let r = try small.assessWithCurves(
+            RiskAssessmentTests.profile(age: 55, stage: "III", prior: true, afp: 300, pivka: 100))
         #expect(!r.assessment.refusals.isEmpty)
         #expect(Set(r.curves.map(\.endpoint)) == Set(r.assessment.predictions.map(\.endpoint)))
         #expect(Set(r.curves.map(\.endpoint)).isDisjoint(with: r.assessment.refusals.map(\.endpoint)))

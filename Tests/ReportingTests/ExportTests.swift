@@ -4,6 +4,7 @@ import ZIPFoundation
 import PatternsOfFailure
 @testable import Reporting
 import StudyReport
+import Tabular
 
 #if canImport(FoundationXML)
 import FoundationXML
@@ -17,7 +18,8 @@ import FoundationXML
     @Test func csvCarriesFullPrecisionNumbersBesideTheText() throws {
         let hr = 1.0101234567890123, lo = 0.51923456789, hi = 1.96434567891, p = 0.97712345678
         let t = ReportDocument.Table(caption: "c", header: ["Factor", "HR (95% CI)", "P"],
-                                     cells: [["\u{2003}Age ≥ 50", .interval(hr, lo, hi, decimals: 3), .number(p, text: "0.977", name: "p")],
+            cells: [
+                ["\u{2003}Age ≥ 50", .interval(hr, lo, hi, decimals: 3), .number(p, text: "0.977", name: "p")],
                                              ["Stage", "", ""]])
         let lines = CSVOutput.string(t).split(separator: "\n").map(String.init)
         #expect(lines[0] == "Factor,HR (95% CI),HR (95% CI): estimate,HR (95% CI): lower,HR (95% CI): upper,P,P: p")
@@ -30,8 +32,13 @@ import FoundationXML
     }
 
     @Test func csvColumnNamesAreUnique() {
-        #expect(CSVOutput.uniqueTitles(["Factor", "Infield HR (95% CI)", "P", "Outfield HR (95% CI)", "P", "", "P"], count: 8)
-                == ["Factor", "Infield HR (95% CI)", "Infield: P", "Outfield HR (95% CI)", "Outfield: P", "column 6", "column: P", "column 8"])
+        #expect(
+            CSVOutput.uniqueTitles(
+                ["Factor", "Infield HR (95% CI)", "P", "Outfield HR (95% CI)", "P", "", "P"], count: 8)
+                == [
+                    "Factor", "Infield HR (95% CI)", "Infield: P", "Outfield HR (95% CI)", "Outfield: P", "column 6",
+                    "column: P", "column 8",
+                ])
         #expect(CSVOutput.uniqueTitles(["P", "P"], count: 2) == ["P", "P (2)"])
     }
 
@@ -39,7 +46,9 @@ import FoundationXML
         let dir = try #require(DemoReport.directory)
         let results = try #require(DemoReport.results)
         let csv = try String(contentsOf: dir.appendingPathComponent("tables/table3b_multivariate.csv"), encoding: .utf8)
-        let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let lines = csv.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
         let header = lines[0]
         let infield = try #require(results.multivariate.first { $0.endpoint == "pfs_infield" })
         let e = try #require(header.firstIndex(of: "Infield HR (95% CI): estimate"))
@@ -60,7 +69,13 @@ import FoundationXML
         func fields(_ line: Substring) -> [String] {
             var out: [String] = [], cur = "", quoted = false
             for ch in line {
-                if ch == "\"" { quoted.toggle() } else if ch == "," && !quoted { out.append(cur); cur = "" } else { cur.append(ch) }
+                if ch == "\"" {
+                    quoted.toggle()
+                } else if ch == "," && !quoted {
+                    out.append(cur); cur = ""
+                } else {
+                    cur.append(ch)
+                }
             }
             return out + [cur]
         }
@@ -78,12 +93,12 @@ import FoundationXML
     // MARK: YAML
 
     @Test func yamlDecimalsArePlainAndReadBackTheSame() throws {
-        #expect(StudyPlan.decimal(1e20) == "100000000000000000000")
-        #expect(StudyPlan.decimal(1.5e-5) == "0.000015")
-        #expect(StudyPlan.decimal(-2.5e-7) == "-0.00000025")
-        #expect(StudyPlan.decimal(0.05) == "0.05" && StudyPlan.decimal(3) == "3" && StudyPlan.decimal(1.5) == "1.5")
+        #expect(NumberFormat.plain(1e20) == "100000000000000000000")
+        #expect(NumberFormat.plain(1.5e-5) == "0.000015")
+        #expect(NumberFormat.plain(-2.5e-7) == "-0.00000025")
+        #expect(NumberFormat.plain(0.05) == "0.05" && NumberFormat.plain(3) == "3" && NumberFormat.plain(1.5) == "1.5")
         for x in [1e-300, 123456.789, 0.1 + 0.2, 5e-324, 1.7976931348623157e308] {
-            #expect(Double(StudyPlan.decimal(x)) == x)
+            #expect(Double(NumberFormat.plain(x)) == x)
         }
         let plan = StudyPlan()
         #expect(plan.yaml.contains("alpha: 0.05") && plan.yaml.contains("landmark_months: 3\n"))
@@ -110,7 +125,10 @@ import FoundationXML
         final class Collector: NSObject, XMLParserDelegate {
             var tables: [[[String]]] = [], depth = 0, inText = false
             var row: [String] = [], cell = ""
-            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            func parser(
+                _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]
+            ) {
                 switch name {
                 case "w:tbl": depth += 1; if depth == 1 { tables.append([]) }
                 case "w:tr": row = []
@@ -120,7 +138,8 @@ import FoundationXML
                 }
             }
             func parser(_ parser: XMLParser, foundCharacters string: String) { if inText { cell += string } }
-            func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?)
+            {
                 switch name {
                 case "w:tbl": depth -= 1
                 case "w:tr": tables[tables.count - 1].append(row)
@@ -165,7 +184,8 @@ import FoundationXML
             if FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") {
                 #expect(png.uncompressedSize > 5000, "figure \(i): PNG fallback is a placeholder")
             } else {
-                ExternalTools.skipped("rsvg-convert (librsvg2-bin) not installed: report.docx figures have blank PNG fallbacks")
+                ExternalTools.skipped(
+                    "rsvg-convert (librsvg2-bin) not installed: report.docx figures have blank PNG fallbacks")
             }
         }
         // Every XML part of the package is well-formed.
@@ -192,11 +212,17 @@ import FoundationXML
         let dir = try #require(DemoReport.directory)
         let doc = try #require(DemoReport.document)
         let out = dir.appendingPathComponent("libreoffice")
-        try ExternalTools.run(ExternalTools.soffice!, ["-env:UserInstallation=file://\(dir.path)/lo-profile", "--headless",
+        try ExternalTools.run(
+            ExternalTools.soffice!,
+            [
+                "-env:UserInstallation=file://\(dir.path)/lo-profile", "--headless",
                                                       "--convert-to", "pdf", "--outdir", out.path,
                                                       dir.appendingPathComponent("report.docx").path], timeout: 300)
-        let text = try ExternalTools.run(ExternalTools.pdftotext!, ["-layout", out.appendingPathComponent("report.pdf").path, "-"])
+        let text = try ExternalTools.run(
+            ExternalTools.pdftotext!, ["-layout", out.appendingPathComponent("report.pdf").path, "-"])
         let missing = PrintedText.missing(in: text, doc: doc)
-        #expect(missing.isEmpty, "\(missing.map { "\($0.table): \($0.words.joined(separator: ", "))" }.joined(separator: "\n"))")
+        #expect(
+            missing.isEmpty,
+            "\(missing.map { "\($0.table): \($0.words.joined(separator: ", "))" }.joined(separator: "\n"))")
     }
 }

@@ -12,11 +12,13 @@ import StudyReport
         .appendingPathComponent("Fixtures/cohort-dosimetry")
 
     @Test func tableMethodsAndFailuresFile() throws {
-        let plan = try StudyPlan(yaml: try String(contentsOf: Self.dir.appendingPathComponent("plan.yaml"), encoding: .utf8))
+        let plan = try StudyPlan(
+            yaml: try String(contentsOf: Self.dir.appendingPathComponent("plan.yaml"), encoding: .utf8))
         let reading = CohortReader.read(CohortFiles(patients: Self.dir.appendingPathComponent("patients.csv"),
                                                     failures: Self.dir.appendingPathComponent("failures.csv")),
                                         failureTypes: plan.failureVocabulary)
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pof-classification-\(UUID().uuidString)")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pof-classification-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         let summary = try StudyRun.run(reading: reading, plan: plan, output: out)
         let builder = StudyReportBuilder(results: summary.results)
@@ -27,7 +29,9 @@ import StudyReport
         #expect(table.rows[3] == ["", "Not classifiable (missing: rgtv_in_isodose_pct 2)", "2 (22.2)"])
         #expect(table.footnotes.contains { $0.contains("rigid 2, deformable 5, not recorded 1") })
         let methods = try #require(builder.classificationMethods())
-        #expect(methods.contains("in-field above 95%, marginal from 20% to 95%, out-of-field below 20% (Ferreira et al. 2015)"))
+        #expect(
+            methods.contains(
+                "in-field above 95%, marginal from 20% to 95%, out-of-field below 20% (Ferreira et al. 2015)"))
         #expect(methods.contains("the centroid rule, the MDACC types A–E and the centroid + D95 rule"))
         let markdown = builder.document().markdown()
         #expect(markdown.contains("Failure classification by dose."))
@@ -36,6 +40,9 @@ import StudyReport
         #expect(summary.files.contains("data/failures.csv"))
         let csv = try String(contentsOf: out.appendingPathComponent("data/failures.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 10)
-        #expect(csv.contains("P8,2005-10-08,out-of-field,lung,60,no,no,48,49,50,,deformable,Marginal,Marginal,B (peripheral high-dose),\"In-field, peripheral high-dose\",marginal"))
+        #expect(csv.contains("""
+            P8,2005-10-08,out-of-field,lung,60,no,no,48,49,50,,deformable,Marginal,Marginal,B (peripheral \
+            high-dose),\"In-field, peripheral high-dose\",marginal
+            """))
     }
 }

@@ -78,7 +78,8 @@ import Testing
 
     @Test func curveStartsAtOneAndIsDrawnToItsEnd() throws {
         let elements = try #require(parseXML(Sample.survival.svg()))
-        let yTop = try #require(elements.first { $0["class"] == "y-tick" && $0.text == "1.0" }?.number("y")).advanced(by: -4)
+        let yTop = try #require(elements.first { $0["class"] == "y-tick" && $0.text == "1.0" }?.number("y")).advanced(
+            by: -4)
         let d = try curvePaths(Sample.survival)[0]
         #expect(pathYs(d).ys.first == yTop)
         // Drawn flat to endTime 23 after the last step at 20: the path ends with an H.
@@ -231,7 +232,9 @@ import Testing
     }
 
     @Test func allNonEstimable() throws {
-        let plot = ForestPlot(title: "x", entries: [.term(.init(label: #"<&>"'"#, estimate: .infinity, lower: .nan, upper: .nan, p: .nan))])
+        let plot = ForestPlot(
+            title: "x",
+            entries: [.term(.init(label: #"<&>"'"#, estimate: .infinity, lower: .nan, upper: .nan, p: .nan))])
         let svg = plot.svg()
         let elements = try #require(parseXML(svg))
         #expect(!svg.lowercased().contains("nan"))
@@ -253,7 +256,9 @@ import Testing
         let mm = try #require(Double(widthAttr.dropLast(2)))
         let viewBox = try #require(root["viewBox"]).split(separator: " ").compactMap { Double($0) }
         let unitsPerMM = viewBox[2] / mm
-        let sizes = elements.filter { $0.name == "text" && $0["class"] != "watermark" }.compactMap { $0.number("font-size") }
+        let sizes = elements.filter { $0.name == "text" && $0["class"] != "watermark" }.compactMap {
+            $0.number("font-size")
+        }
         let smallest = try #require(sizes.min())
         return smallest / unitsPerMM / (25.4 / 72)
     }
@@ -262,9 +267,12 @@ import Testing
     func printedTextIsAtLeastSevenPoints(size: FigureSize) throws {
         var km = Sample.survival
         km.size = size
-        var forest = ForestPlot(title: "HR", entries: [.term(.init(label: "Age ≥ 50", estimate: 2, lower: 1, upper: 4, p: 0.04, reference: "< 50"))])
+        var forest = ForestPlot(
+            title: "HR",
+            entries: [.term(.init(label: "Age ≥ 50", estimate: 2, lower: 1, upper: 4, p: 0.04, reference: "< 50"))])
         forest.size = size
-        var bars = BarChart(title: "Bars", categories: ["A", "B"], groups: [.counts("All", [1, 2], of: 3)], valueLabel: "%")
+        var bars = BarChart(
+            title: "Bars", categories: ["A", "B"], groups: [.counts("All", [1, 2], of: 3)], valueLabel: "%")
         bars.size = size
         for svg in [km.svg(), forest.svg(), bars.svg()] {
             let points = try Self.smallestTextPoints(svg)
@@ -297,7 +305,10 @@ import Testing
 
     @Test func legendTitleNamesTheVariable() throws {
         let plot = SurvivalPlot(title: "", xLabel: "t", yLabel: "S",
-                                series: [.init(label: "< 200", times: [0, 5], values: [1, 0.5]), .init(label: "≥ 200", times: [0, 5], values: [1, 0.3])],
+            series: [
+                .init(label: "< 200", times: [0, 5], values: [1, 0.5]),
+                .init(label: "≥ 200", times: [0, 5], values: [1, 0.3]),
+            ],
                                 legendTitle: "AFP (IU/ml)")
         let elements = try #require(parseXML(plot.svg()))
         #expect(elements.first { $0["class"] == "legend-title" }?.text == "AFP (IU/ml)")
@@ -310,7 +321,10 @@ import Testing
     func forestTicksDoNotOverlapWithExtremeIntervals(size: FigureSize) throws {
         let plot = ForestPlot(title: "Small cohort", entries: [
             .term(.init(label: "Age (y): ≥ 50", estimate: 1e-9, lower: 0, upper: .infinity, p: 1, reference: "< 50")),
-            .term(.init(label: "AFP (IU/ml): ≥ 200", estimate: 7.9e8, lower: 0, upper: .infinity, p: 0.999, reference: "< 200")),
+                .term(
+                    .init(
+                        label: "AFP (IU/ml): ≥ 200", estimate: 7.9e8, lower: 0, upper: .infinity, p: 0.999,
+                        reference: "< 200")),
             .term(.init(label: "Stage: III–IV", estimate: 2.4e28, lower: 1e-30, upper: 1e60, p: 1, reference: "II")),
             .term(.init(label: "PVT: Yes", estimate: 4.9, lower: 0.18, upper: 137, p: 0.35, reference: "No")),
         ], size: size)
@@ -327,7 +341,9 @@ import Testing
         let labels = elements.filter { $0["class"] == "term-label" }.map(\.text).joined(separator: " ")
         for ref in ["vs < 50", "vs < 200", "vs II", "vs No"] { #expect(labels.contains(ref)) }
         // Nothing drawn outside the canvas.
-        let width = try #require(elements.first { $0.name == "svg" }?["viewBox"]).split(separator: " ").compactMap { Double($0) }[2]
+        let width = try #require(elements.first { $0.name == "svg" }?["viewBox"]).split(separator: " ").compactMap {
+            Double($0)
+        }[2]
         for t in elements where t.name == "text" && t["class"] != "watermark" {
             let x = t.number("x") ?? 0
             #expect(x >= 0 && x <= width, "\(t.text) at \(x)")

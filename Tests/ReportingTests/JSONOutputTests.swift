@@ -8,9 +8,16 @@ import Testing
     /// Empty when equal, else the text around the first difference.
     func difference(_ a: String, _ b: String) -> String {
         let x = Array(a.utf8), y = Array(b.utf8)
-        guard let i = (0..<min(x.count, y.count)).first(where: { x[$0] != y[$0] }) ?? (x.count == y.count ? nil : min(x.count, y.count)) else { return "" }
+        guard
+            let i = (0..<min(x.count, y.count)).first(where: { x[$0] != y[$0] })
+                ?? (x.count == y.count ? nil : min(x.count, y.count))
+        else { return "" }
         let lo = max(0, i - 60)
-        defer { print("DIFF at \(i):\ndirect: " + String(decoding: x[lo..<min(x.count, i + 60)], as: UTF8.self) + "\nFoundation: " + String(decoding: y[lo..<min(y.count, i + 60)], as: UTF8.self)) }
+        defer {
+            print(
+                "DIFF at \(i):\ndirect: " + String(decoding: x[lo..<min(x.count, i + 60)], as: UTF8.self)
+                    + "\nFoundation: " + String(decoding: y[lo..<min(y.count, i + 60)], as: UTF8.self))
+        }
         return "direct: " + String(decoding: x[lo..<min(x.count, i + 60)], as: UTF8.self)
             + "\nFoundation: " + String(decoding: y[lo..<min(y.count, i + 60)], as: UTF8.self)
     }
@@ -55,15 +62,23 @@ import Testing
 
     @Test func matchesFoundationOnEdgeCases() throws {
         for pretty in [true, false] {
-            #expect(try difference(JSONOutput.string(Everything(), pretty: pretty), JSONOutput.foundationString(Everything(), pretty: pretty)) == "")
-            #expect(try difference(JSONOutput.string(Manual(), pretty: pretty), JSONOutput.foundationString(Manual(), pretty: pretty)) == "")
+            #expect(
+                try difference(
+                    JSONOutput.string(Everything(), pretty: pretty),
+                    JSONOutput.foundationString(Everything(), pretty: pretty)) == "")
+            #expect(
+                try difference(
+                    JSONOutput.string(Manual(), pretty: pretty), JSONOutput.foundationString(Manual(), pretty: pretty))
+                    == "")
             #expect(try JSONOutput.string(2.5, pretty: pretty) == "2.5")
             #expect(try JSONOutput.string([Double.nan], pretty: false) == "[null]")
         }
     }
 
     @Test func specialTypesGoThroughFoundation() throws {
-        struct WithDate: Encodable { var d = Date(timeIntervalSinceReferenceDate: 12.5); var u = URL(string: "https://a.b/c")! }
+        struct WithDate: Encodable {
+            var d = Date(timeIntervalSinceReferenceDate: 12.5); var u = URL(string: "https://a.b/c")!
+        }
         #expect(try JSONOutput.string(WithDate()) == JSONOutput.foundationString(WithDate(), pretty: true))
     }
 
@@ -86,14 +101,19 @@ import Testing
             }
         }
         for pretty in [true, false] {
-            #expect(try difference(JSONOutput.string(values, pretty: pretty), JSONOutput.foundationString(values, pretty: pretty)) == "")
+            #expect(
+                try difference(
+                    JSONOutput.string(values, pretty: pretty), JSONOutput.foundationString(values, pretty: pretty))
+                    == "")
         }
     }
 
     @Test func matchesFoundationOnRandomKeysAndStrings() throws {
         var state: UInt64 = 7
         func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
-        let alphabet: [Character] = ["a", "B", "_", " ", "/", "\"", "\\", "\n", "\u{1}", "é", "e\u{301}", "😀", "1", "0", "-", "z"]
+        let alphabet: [Character] = [
+            "a", "B", "_", " ", "/", "\"", "\\", "\n", "\u{1}", "é", "e\u{301}", "😀", "1", "0", "-", "z",
+        ]
         var dict: [String: String] = [:]
         for _ in 0..<2000 {
             let key = String((0..<Int(next() % 6)).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] })
@@ -101,7 +121,9 @@ import Testing
             dict[key] = value
         }
         for pretty in [true, false] {
-            #expect(try difference(JSONOutput.string(dict, pretty: pretty), JSONOutput.foundationString(dict, pretty: pretty)) == "")
+            #expect(
+                try difference(
+                    JSONOutput.string(dict, pretty: pretty), JSONOutput.foundationString(dict, pretty: pretty)) == "")
         }
     }
 }

@@ -8,8 +8,11 @@ import PatternsOfFailure
 /// Figure 1, 2, 3a–d), the report's own additions are numbered as supplementary items after them, and
 /// any other plan numbers everything 1…n; the text's cross-references follow the numbers.
 @Suite struct NumberingTests {
-    static func numbers(_ doc: ReportDocument) -> (tables: [String: String], figures: [String: String], tableOrder: [String], figureOrder: [String]) {
-        var tables: [String: String] = [:], figures: [String: String] = [:], tableOrder: [String] = [], figureOrder: [String] = []
+    static func numbers(
+        _ doc: ReportDocument
+    ) -> (tables: [String: String], figures: [String: String], tableOrder: [String], figureOrder: [String]) {
+        var tables: [String: String] = [:], figures: [String: String] = [:], tableOrder: [String] = [],
+            figureOrder: [String] = []
         for (_, block, number) in doc.numberedBlocks {
             switch block {
             case .table(let t): tables[t.id ?? t.caption] = number; tableOrder.append(number ?? "")

@@ -22,7 +22,9 @@ import PatternsOfFailure
 
     /// Data rows of a CSV file: non-empty lines after the header (the fixtures quote no line breaks).
     static func dataRows(_ bytes: [UInt8]) -> Int {
-        String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).filter { !$0.allSatisfy(\.isWhitespace) }.count - 1
+        String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).filter {
+            !$0.allSatisfy(\.isWhitespace)
+        }.count - 1
     }
 
     /// Every text element of an SVG, joined (so numbers can be looked up as drawn).
@@ -48,7 +50,9 @@ import PatternsOfFailure
                 #expect(e.factorExclusions.contains { $0.analysis == factor && $0.n == x.n }, "\(x.analysis): \(x.n)")
             }
             let inFlow: Int = e.factorExclusions.map(\.n).reduce(0, +)
-            let counted: [ExclusionCount] = results.exclusions.filter { $0.reason == "factor not known" && $0.analysis.hasPrefix(e.label + ", ") }
+            let counted: [ExclusionCount] = results.exclusions.filter {
+                $0.reason == "factor not known" && $0.analysis.hasPrefix(e.label + ", ")
+            }
             let inPipeline: Int = counted.map(\.n).reduce(0, +)
             #expect(inFlow == inPipeline, "\(e.label)")
             if let m = results.multivariate.first(where: { $0.endpoint == e.name }) {

@@ -24,7 +24,10 @@ enum ExternalTools {
 
     static var canPrint: Bool {
         if chromium == nil || pdftotext == nil {
-            skipped("printing test needs chromium and pdftotext (Debian: chromium, poppler-utils); found chromium=\(chromium ?? "none"), pdftotext=\(pdftotext ?? "none")")
+            skipped("""
+                printing test needs chromium and pdftotext (Debian: chromium, poppler-utils); found \
+                chromium=\(chromium ?? "none"), pdftotext=\(pdftotext ?? "none")
+                """)
             return false
         }
         return true
@@ -32,7 +35,8 @@ enum ExternalTools {
 
     static var canConvertWord: Bool {
         if soffice == nil || pdftotext == nil {
-            skipped("Word-to-PDF test needs LibreOffice and pdftotext (Debian: libreoffice-writer-nogui, poppler-utils)")
+            skipped(
+                "Word-to-PDF test needs LibreOffice and pdftotext (Debian: libreoffice-writer-nogui, poppler-utils)")
             return false
         }
         return true
@@ -75,7 +79,9 @@ enum ExternalTools {
 /// tests share it).
 enum DemoReport {
     static let results: StudyResults? = {
-        guard let reading = try? CohortReader.read(DemoCohort.sources()), let cohort = reading.cohort else { return nil }
+        guard let reading = try? CohortReader.read(DemoCohort.sources()), let cohort = reading.cohort else {
+            return nil
+        }
         var analysis = StudyAnalysis(cohort: cohort, plan: StudyPlan())
         analysis.synthetic = true
         analysis.generatedAt = "2026-01-01T00:00:00Z"
@@ -84,7 +90,8 @@ enum DemoReport {
 
     static let directory: URL? = {
         guard let results else { return nil }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pof-demo-report-\(ProcessInfo.processInfo.processIdentifier)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pof-demo-report-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: dir)
         do { try StudyReportWriter.write(results, to: dir) } catch { return nil }
         return dir
@@ -125,7 +132,9 @@ enum PrintedText {
             for w in words(String(text[starts[k]..<end])) { have[w, default: 0] += 1 }
             var want: [String: Int] = [:]
             for cell in t.header + t.rows.flatMap({ $0 }) { for w in words(cell) { want[w, default: 0] += 1 } }
-            let lacking = want.filter { have[$0.key, default: 0] < $0.value }.map { "\($0.key) (\(have[$0.key, default: 0]) of \($0.value))" }.sorted()
+            let lacking = want.filter { have[$0.key, default: 0] < $0.value }.map {
+                "\($0.key) (\(have[$0.key, default: 0]) of \($0.value))"
+            }.sorted()
             if !lacking.isEmpty { out.append(("Table \(number)", lacking)) }
         }
         return out
@@ -152,7 +161,9 @@ enum PrintedText {
         let text = try ExternalTools.run(ExternalTools.pdftotext!, ["-layout", pdf.path, "-"])
         #expect(text.contains("Table 1."))
         let missing = PrintedText.missing(in: text, doc: doc)
-        #expect(missing.isEmpty, "\(paper): \(missing.map { "\($0.table): \($0.words.joined(separator: ", "))" }.joined(separator: "\n"))")
+        #expect(
+            missing.isEmpty,
+            "\(paper): \(missing.map { "\($0.table): \($0.words.joined(separator: ", "))" }.joined(separator: "\n"))")
         // Every P value of every table, counted over the whole document.
         let pWords = doc.numberedBlocks.flatMap { item -> [String] in
             guard case .table(let t) = item.block else { return [] }
@@ -183,17 +194,21 @@ enum PrintedText {
         let parts = doc.printParts(table)
         #expect(parts.count >= 2 && parts.allSatisfy { $0.first == 0 })
         #expect(Set(parts.flatMap { $0 }) == Set(0..<21))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pof-wide-\(paper)-\(ProcessInfo.processInfo.processIdentifier)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pof-wide-\(paper)-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let page = "<style>@page { size: \(paper); } @page wide { size: \(paper) landscape; }</style>\n</head>"
         let html = dir.appendingPathComponent("wide.html"), pdf = dir.appendingPathComponent("wide.pdf")
-        try doc.html().replacingOccurrences(of: "</head>", with: page).write(to: html, atomically: true, encoding: .utf8)
+        try doc.html().replacingOccurrences(of: "</head>", with: page).write(
+            to: html, atomically: true, encoding: .utf8)
         try ExternalTools.run(ExternalTools.chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                                                        "--user-data-dir=\(dir.path)/profile", "--no-pdf-header-footer",
                                                        "--print-to-pdf=\(pdf.path)", html.absoluteString])
         let text = try ExternalTools.run(ExternalTools.pdftotext!, ["-layout", pdf.path, "-"])
         let missing = PrintedText.missing(in: text, doc: doc)
-        #expect(missing.isEmpty, "\(paper): \(missing.map { "\($0.table): \($0.words.joined(separator: ", "))" }.joined(separator: "\n"))")
+        #expect(
+            missing.isEmpty,
+            "\(paper): \(missing.map { "\($0.table): \($0.words.joined(separator: ", "))" }.joined(separator: "\n"))")
         #expect(text.components(separatedBy: "(part ").count - 1 == parts.count)
     }
 
@@ -203,8 +218,10 @@ enum PrintedText {
         let narrow = ReportDocument.Table(caption: "n", header: ["Response", "n (%)"], rows: [["CR", "4 (2.9)"]],
                                           alignments: [.left, .right])
         let ci = "1.010 (0.519–1.964)"
-        let wide = ReportDocument.Table(caption: "w", header: ["Factor", "A HR (95% CI)", "P", "B HR (95% CI)", "P", "C HR (95% CI)", "P", "D HR (95% CI)", "P"],
-                                        rows: [["Pre-CCRT AFP & PIVKA-II: ≥ 200 & ≥ 60", ci, "0.977", ci, "0.708", ci, "0.005", ci, "0.1"]],
+        let wide = ReportDocument.Table(
+            caption: "w",
+            header: ["Factor", "A HR (95% CI)", "P", "B HR (95% CI)", "P", "C HR (95% CI)", "P", "D HR (95% CI)", "P"],
+            rows: [["Pre-CCRT AFP & PIVKA-II: ≥ 200 & ≥ 60", ci, "0.977", ci, "0.708", ci, "0.005", ci, "0.1"]],
                                         alignments: [.left] + Array(repeating: .right, count: 8))
         let doc = ReportDocument(title: "t", sections: [.init(heading: "s", blocks: [.table(narrow), .table(wide)])])
         #expect(doc.printLayout(narrow) == .portrait)

@@ -9,7 +9,10 @@ import Testing
         ReportDocument(title: nasty, metadata: [nasty], sections: [
             .init(heading: nasty, blocks: [
                 .paragraph(nasty),
-                .table(.init(caption: nasty, header: [nasty, "n"], rows: [[nasty, "1"], ["short row"]], footnotes: [nasty])),
+                        .table(
+                            .init(
+                                caption: nasty, header: [nasty, "n"], rows: [[nasty, "1"], ["short row"]],
+                                footnotes: [nasty])),
                 .callout(.init(.warning, nasty)),
                 .figure(.init(caption: nasty, svg: Sample.tinySVG, fileName: "my figure.svg")),
             ]),

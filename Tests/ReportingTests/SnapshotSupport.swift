@@ -8,7 +8,8 @@ import FoundationXML
 /// Compares rendered text with a committed reference in `Snapshots/`; with `POF_RECORD_SNAPSHOTS=1`
 /// in the environment it (re)writes the reference instead.
 enum Snapshot {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Snapshots")
 
     static func check(_ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let url = directory.appendingPathComponent(name)

@@ -39,15 +39,21 @@ import StudyReport
         let (text, terms) = try Self.methods(plan)
         for e in plan.endpoints { #expect(text.contains(e.label), "endpoint \(e.label)") }
         let used = Set(plan.analyses.flatMap { $0.univariate + $0.multivariable + $0.figures })
-        for f in plan.factors where used.contains(f.name) { #expect(text.contains(f.labelWithUnit), "factor \(f.label)") }
+        for f in plan.factors where used.contains(f.name) {
+            #expect(text.contains(f.labelWithUnit), "factor \(f.label)")
+        }
         for m in ["Kaplan–Meier", "reverse Kaplan–Meier", "log-rank", "Cox proportional-hazards", "Efron", "Schoenfeld",
                   "Aalen–Johansen", "Gray's test", "Fine–Gray", "mRECIST", "best response", "CTCAE", "version 3.0",
-                  "within 3 months after the end of RT", "infield failure", "intrahepatic-outfield failure", "extrahepatic failure"] {
+            "within 3 months after the end of RT", "infield failure", "intrahepatic-outfield failure",
+            "extrahepatic failure",
+        ] {
             #expect(text.contains(m), "\(m)")
         }
         #expect(!text.contains("Firth") && !text.contains("Heinze"))
         #expect(!text.lowercased().contains("landmark"))
-        for t in ["Infield failure", "Best response", "HR", "CIF", "SHR", "CTCAE"] { #expect(terms.contains(t), "\(t)") }
+        for t in ["Infield failure", "Best response", "HR", "CIF", "SHR", "CTCAE"] {
+            #expect(terms.contains(t), "\(t)")
+        }
     }
 
     @Test func nothingThePlanDidNotUse() throws {

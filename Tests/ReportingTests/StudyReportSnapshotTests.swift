@@ -46,12 +46,14 @@ import StudyReport
         let reading = CohortReader.read(CohortFiles(patients: dir.appendingPathComponent("patients.csv"),
                                                     failures: dir.appendingPathComponent("failures.csv")))
         let results = try StudyAnalysis(cohort: try #require(reading.cohort), plan: StudyPlan()).run()
-        let terms = results.multivariate.flatMap(\.terms) + results.competingRisks.flatMap { $0.fineGray + $0.causeSpecificCox }
+        let terms =
+            results.multivariate.flatMap(\.terms) + results.competingRisks.flatMap { $0.fineGray + $0.causeSpecificCox }
         #expect(terms.contains { !$0.estimable })
         #expect(!results.competingRisks.flatMap(\.fineGray).isEmpty)
         for t in terms {
             if t.estimable {
-                #expect(t.lower.isFinite && t.upper.isFinite && t.lower > 0 && t.upper / t.lower < 1e6 && t.upper > t.lower)
+                #expect(
+                    t.lower.isFinite && t.upper.isFinite && t.lower > 0 && t.upper / t.lower < 1e6 && t.upper > t.lower)
             } else {
                 #expect(t.hr.isNaN && t.lower.isNaN && t.upper.isNaN && t.p.isNaN && t.notEstimable != nil)
             }

@@ -6,7 +6,9 @@ import Testing
 /// positions by entry time descending.
 @Suite struct CoxDataOrderTests {
     struct LCG { var s: UInt64
-        mutating func next(_ k: Int) -> Int { s = s &* 6364136223846793005 &+ 1442695040888963407; return Int((s >> 33) % UInt64(k)) }
+        mutating func next(_ k: Int) -> Int {
+            s = s &* 6364136223846793005 &+ 1442695040888963407; return Int((s >> 33) % UInt64(k))
+        }
     }
 
     static func check(n: Int, strataCount: Int, withEntry: Bool, seed: UInt64) {
@@ -16,7 +18,8 @@ import Testing
             let t = Double(g.next(50) + 1)
             return g.next(10) == 0 ? t + 1e-10 : t
         }
-        let entry: [Double]? = withEntry ? time.map { t in max(0, t - Double(g.next(30) + 1)) + (g.next(7) == 0 ? 1e-11 : 0) } : nil
+        let entry: [Double]? =
+            withEntry ? time.map { t in max(0, t - Double(g.next(30) + 1)) + (g.next(7) == 0 ? 1e-11 : 0) } : nil
         let strata: [Int]? = strataCount > 1 ? (0..<n).map { _ in g.next(strataCount) * 3 } : nil
         let event = (0..<n).map { _ in g.next(3) > 0 }
         let data = CoxData(time: time, event: event, covariates: [], entry: entry, strata: strata, weights: nil,

@@ -77,7 +77,9 @@ import Testing
 
     @Test func badArgumentsThrowSurvivalError() {
         #expect(throws: SurvivalError.noObservations) { try CoxModel(time: [], event: [], covariates: []) }
-        #expect(throws: SurvivalError.lengthMismatch(argument: "covariates[1]", count: 2, reference: "time", expected: 3)) {
+        #expect(
+            throws: SurvivalError.lengthMismatch(argument: "covariates[1]", count: 2, reference: "time", expected: 3)
+        ) {
             try CoxModel(time: [1, 2, 3], event: [true, false, true], covariates: [[1, 2, 3], [1, 2]])
         }
         #expect(throws: SurvivalError.notFinite(argument: "covariates[0]", index: 1, value: .nan)) {
@@ -86,7 +88,9 @@ import Testing
         #expect(throws: SurvivalError.invalidWeight(index: 2, value: 0)) {
             try CoxModel(time: [1, 2, 3], event: [true, false, true], covariates: [[1, 2, 3]], weights: [1, 1, 0])
         }
-        #expect(throws: SurvivalError.invalidParameter(name: "entry[0]", value: 1, requirement: "before the exit time 1.0")) {
+        #expect(
+            throws: SurvivalError.invalidParameter(name: "entry[0]", value: 1, requirement: "before the exit time 1.0")
+        ) {
             try CoxModel(time: [1, 2, 3], event: [true, false, true], covariates: [[1, 2, 3]], entry: [1, 0, 0])
         }
     }

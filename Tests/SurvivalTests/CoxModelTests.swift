@@ -59,7 +59,9 @@ import Testing
             expectClose(m.pValues[k], t["p"], "\(w) p")
             // the summary table carries R's columns: se(coef), robust se, and z, p, limits from the robust one
             expectClose(rows[k].modelStandardError, t["se"], "\(w) summary se(coef)")
-            if let r = t["robust_se"], number(r) != nil { expectClose(rows[k].robustStandardError, r, "\(w) summary robust se") }
+            if let r = t["robust_se"], number(r) != nil {
+                expectClose(rows[k].robustStandardError, r, "\(w) summary robust se")
+            }
             expectClose(rows[k].z, t["z"], "\(w) summary z")
             expectClose(rows[k].pValue, t["p"], "\(w) summary p")
             expectClose(rows[k].lower, t["lower95"], "\(w) summary lower")
@@ -69,7 +71,9 @@ import Testing
         expectClose(m.logLikelihood.initial, ll[0], "\(name) loglik0")
         expectClose(m.logLikelihood.final, ll[ll.count - 1], "\(name) loglik")
         let tests = c["tests"] as! [String: [String: Any]]
-        for (key, test) in [("likelihood_ratio", m.tests.likelihoodRatio), ("wald", m.tests.wald), ("score", m.tests.score)] {
+        for (key, test) in [
+            ("likelihood_ratio", m.tests.likelihoodRatio), ("wald", m.tests.wald), ("score", m.tests.score),
+        ] {
             guard let r = tests[key] else { continue }
             expectClose(test.statistic, r["statistic"], "\(name) \(key)")
             #expect(test.degreesOfFreedom == r["df"] as? Int, "\(name) \(key) df")
@@ -86,7 +90,9 @@ import Testing
         let means = (c["means"] as! [Any])
         for (k, v) in means.enumerated() { expectClose(m.means[k], v, "\(name) mean[\(k)]") }
         if let v = c["variance"] as? [[Any]] {
-            for i in 0..<v.count { for j in 0..<v.count { expectClose(m.variance[i, j], v[i][j], "\(name) var[\(i),\(j)]") } }
+            for i in 0..<v.count {
+                for j in 0..<v.count { expectClose(m.variance[i, j], v[i][j], "\(name) var[\(i),\(j)]") }
+            }
         }
     }
 

@@ -36,7 +36,8 @@ import Testing
 
     @Test func logRankWithEveryoneDyingAtOneTime() throws {
         // R: "system is exactly singular" (n − d = 0 at the only event time)
-        let test = try LogRankTest(time: [Double](repeating: 1, count: 6), event: [Bool](repeating: true, count: 6), group: g)
+        let test = try LogRankTest(
+            time: [Double](repeating: 1, count: 6), event: [Bool](repeating: true, count: 6), group: g)
         #expect(test.notPossible == .singularVariance)
         #expect(test.test.pValue.isNaN)
     }

@@ -144,7 +144,8 @@ struct ChiSquaredDistributionTests {
     func chiSquareMatchesReference() {
         var worst = 0.0
         for row in DistributionFixture.shared.chisq {
-            let df = fixtureValue(row.df), x = fixtureValue(row.x), sf = fixtureValue(row.sf), cdf = fixtureValue(row.cdf)
+            let df = fixtureValue(row.df), x = fixtureValue(row.x), sf = fixtureValue(row.sf),
+                cdf = fixtureValue(row.cdf)
             let s = ChiSquared.survival(x, df: df), c = ChiSquared.cdf(x, df: df)
             #expect(matchesReference(s, sf), "P(χ²(\(df)) > \(x)) = \(s), reference \(sf)")
             #expect(matchesReference(c, cdf), "P(χ²(\(df)) ≤ \(x)) = \(c), reference \(cdf)")

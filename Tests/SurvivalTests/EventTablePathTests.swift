@@ -59,7 +59,9 @@ import Testing
         #expect(fit.events.reduce(0, +) + fit.censored.reduce(0, +) == Double(n))
     }
 
-    @Test("a fit's reversed() equals the reverse curve fitted from the data", arguments: [(30_000, 4), (500, 1), (40_000, nil)] as [(Int, Int?)])
+    @Test(
+        "a fit's reversed() equals the reverse curve fitted from the data",
+        arguments: [(30_000, 4), (500, 1), (40_000, nil)] as [(Int, Int?)])
     func reversedMatchesReverse(n: Int, decimals: Int?) throws {
         let (time, event) = data(n, decimals: decimals, seed: 99)
         let fit = try KaplanMeier(time: time, event: event)

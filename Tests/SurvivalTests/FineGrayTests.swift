@@ -103,10 +103,13 @@ import Testing
 
     @Test func noFailuresOfTheCause() {
         #expect(throws: SurvivalError.invalidParameter(name: "failureCode", value: 1,
-                                                       requirement: "the cause of some row (no row fails from cause 1)")) {
+                requirement: "the cause of some row (no row fails from cause 1)")
+        ) {
             try FineGray(time: [1, 2, 3], cause: [0, 2, 0], covariates: [[1, 2, 3]])
         }
-        #expect(throws: SurvivalError.lengthMismatch(argument: "covariates[0]", count: 3, reference: "time", expected: 2)) {
+        #expect(
+            throws: SurvivalError.lengthMismatch(argument: "covariates[0]", count: 3, reference: "time", expected: 2)
+        ) {
             try FineGray(time: [1, 2], cause: [1, 0], covariates: [[1, 2, 3]])
         }
     }

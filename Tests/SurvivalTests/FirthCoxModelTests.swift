@@ -79,7 +79,8 @@ import Testing
 
     @Test func constantColumnAndNoEvents() throws {
         let t = CoxEstimabilityTests.t, e = CoxEstimabilityTests.e
-        let m = try FirthCoxModel(time: t, event: e, covariates: [CoxEstimabilityTests.x2, [Double](repeating: 1, count: 12)])
+        let m = try FirthCoxModel(
+            time: t, event: e, covariates: [CoxEstimabilityTests.x2, [Double](repeating: 1, count: 12)])
         #expect(m.termStatus == [.estimable, .notEstimable(.aliased)])
         #expect(m.coefficients[1].isNaN && m.estimate(1) == nil)
         let none = try FirthCoxModel(time: [1, 2, 3], event: [false, false, false], covariates: [[0, 1, 0]])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Survival
 
 /// Reference fixtures produced by R (scripts/fixtures/), read without the Tabular module so that the
 /// engine's tests depend on nothing but the engine.
@@ -51,7 +52,8 @@ func number(_ any: Any?) -> Double? {
 let relativeTolerance = 1e-6
 
 /// Expects `actual` to match R's `expected` (nil/NaN = NA; ±Inf exactly).
-func expectClose(_ actual: Double?, _ expected: Any?, rel: Double = relativeTolerance, _ what: @autoclosure () -> String,
+func expectClose(
+    _ actual: Double?, _ expected: Any?, rel: Double = relativeTolerance, _ what: @autoclosure () -> String,
                  sourceLocation: SourceLocation = #_sourceLocation) {
     let e = number(expected)
     let a = actual
@@ -109,4 +111,20 @@ func modelColumns(_ table: [String: [String?]], _ covariates: [String], rows: [I
         }
     }
     return (columns, names, terms)
+}
+
+extension Fixture {
+    /// The Kaplan–Meier curves of a fixture case that names its data file, `time`, `event` and optional
+    /// `group` columns, by group label ("all" without a group), from the rows complete in those columns
+    /// (as R's `survfit` drops rows with NA); with the number of those rows.
+    static func kaplanMeierCurves(_ c: [String: Any]) throws -> (curves: [String: KaplanMeier], rowsUsed: Int) {
+        let table = try Fixture.table(c["data"] as! String)
+        let timeCol = c["time"] as! String, eventCol = c["event"] as! String
+        let groupCol = c["group"] as? String
+        let rows = completeRows(table, [timeCol, eventCol] + (groupCol.map { [$0] } ?? []))
+        let time = table[timeCol]!.doubles(rows), event = table[eventCol]!.bools(rows)
+        guard let groupCol else { return (["all": try KaplanMeier(time: time, event: event)], rows.count) }
+        let byGroup = try KaplanMeier.byGroup(time: time, event: event, group: table[groupCol]!.strings(rows))
+        return (Dictionary(uniqueKeysWithValues: byGroup.map { ($0.group, $0.fit) }), rows.count)
+    }
 }

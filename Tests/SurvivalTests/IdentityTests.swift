@@ -56,7 +56,8 @@ import Testing
             }
         }
         let result = try Concordance(time: time, event: event, score: score, strata: strata, weights: weights)
-        #expect(abs(result.concordant - c) < 1e-9 && abs(result.discordant - d) < 1e-9 && abs(result.tiedScore - tx) < 1e-9)
+        #expect(
+            abs(result.concordant - c) < 1e-9 && abs(result.discordant - d) < 1e-9 && abs(result.tiedScore - tx) < 1e-9)
         #expect(abs(result.estimate - (c + tx / 2) / (c + d + tx)) < 1e-12)
     }
 }

@@ -27,7 +27,9 @@ import Testing
         let at = (c["at"] as? [Any] ?? []).compactMap(number)
         for s in strata {
             let g = s["group"] as! String
-            guard let fit = fits.first(where: { $0.0 == g })?.1 else { Issue.record("\(name): no group \(g)"); continue }
+            guard let fit = fits.first(where: { $0.0 == g })?.1 else {
+                Issue.record("\(name): no group \(g)"); continue
+            }
             let w = "\(name)[\(g)]"
             #expect(fit.observations == s["n"] as! Int)
             expectClose(fit.totalEvents, s["events"], "\(w) events")

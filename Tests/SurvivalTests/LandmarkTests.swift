@@ -30,7 +30,8 @@ import Testing
             let keep = lm.rows.indices.filter { labels == nil || labels![lm.rows[$0]] == g }
             let fit = try KaplanMeier(time: keep.map { lm.time[$0] }, event: keep.map { lm.event[$0] })
             let original = lm.rows.filter { labels == nil || labels![$0] == g }
-            let conditional = try KaplanMeier.conditional(time: original.map { time[$0] }, event: original.map { event[$0] },
+            let conditional = try KaplanMeier.conditional(
+                time: original.map { time[$0] }, event: original.map { event[$0] },
                                                           given: t0)
             let at = (s["at"] as! [Any]).map { number($0)! }
             let est = fit.estimates(at: at)
@@ -44,14 +45,17 @@ import Testing
                 expectClose(e.standardError, (s["std_err"] as! [Any])[k], rel: Self.tolerance, "\(w) se[\(k)]")
                 expectClose(e.lower, (s["lower95"] as! [Any])[k], rel: Self.tolerance, "\(w) lower[\(k)]")
                 expectClose(e.upper, (s["upper95"] as! [Any])[k], rel: Self.tolerance, "\(w) upper[\(k)]")
-                expectClose(estOriginal[k].survival, (s["surv"] as! [Any])[k], rel: Self.tolerance, "\(w) conditional surv[\(k)]")
+                expectClose(
+                    estOriginal[k].survival, (s["surv"] as! [Any])[k], rel: Self.tolerance,
+                    "\(w) conditional surv[\(k)]")
                 expectClose(estOriginal[k].standardError, (s["std_err"] as! [Any])[k], rel: Self.tolerance,
                             "\(w) conditional se[\(k)]")
             }
         }
         if let lr = c["logrank"] as? [String: Any], let labels {
             let levels = Array(Set(lm.rows.map { labels[$0] })).sorted()
-            let test = try LogRankTest(time: lm.time, event: lm.event, group: lm.rows.map { levels.firstIndex(of: labels[$0])! })
+            let test = try LogRankTest(
+                time: lm.time, event: lm.event, group: lm.rows.map { levels.firstIndex(of: labels[$0])! })
             expectClose(test.test.statistic, lr["chisq"], rel: Self.tolerance, "\(name) log-rank chisq")
             expectClose(test.test.pValue, lr["p"], rel: Self.tolerance, "\(name) log-rank p")
         }
@@ -59,7 +63,8 @@ import Testing
             let x = covariates.map { col in lm.rows.map { Double(table[col]!.strings(rows)[$0])! } }
             let model = try CoxModel(time: lm.time, event: lm.event, covariates: x)
             for k in covariates.indices {
-                expectClose(model.coefficients[k], (cox["coef"] as! [Any])[k], rel: 1e-8, "\(name) coef \(covariates[k])")
+                expectClose(
+                    model.coefficients[k], (cox["coef"] as! [Any])[k], rel: 1e-8, "\(name) coef \(covariates[k])")
                 expectClose(model.standardErrors[k], (cox["se"] as! [Any])[k], rel: 1e-8, "\(name) se \(covariates[k])")
             }
         }
@@ -67,7 +72,8 @@ import Testing
 
     /// S(t | T > t₀) = S(t) / S(t₀) on the whole curve, and a death exactly at t₀ is not "alive at t₀".
     @Test func conditionalIsARatioOfTheFullCurve() throws {
-        let t: [Double] = [1, 2, 2, 3, 4, 5, 6, 7, 8, 9], e = [true, true, false, true, true, false, true, true, false, true]
+        let t: [Double] = [1, 2, 2, 3, 4, 5, 6, 7, 8, 9],
+            e = [true, true, false, true, true, false, true, true, false, true]
         let full = try KaplanMeier(time: t, event: e)
         let c = try KaplanMeier.conditional(time: t, event: e, given: 3)
         let s3 = full.estimates(at: [3])[0].survival

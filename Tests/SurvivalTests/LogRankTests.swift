@@ -37,6 +37,8 @@ import Testing
             expectClose(test.expected[k], g["expected"], "\(name) E[\(k)]")
         }
         let v = c["variance"] as! [[Any]]
-        for i in 0..<v.count { for j in 0..<v.count { expectClose(test.variance[i, j], v[i][j], "\(name) V[\(i),\(j)]") } }
+        for i in 0..<v.count {
+            for j in 0..<v.count { expectClose(test.variance[i, j], v[i][j], "\(name) V[\(i),\(j)]") }
+        }
     }
 }

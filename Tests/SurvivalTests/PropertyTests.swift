@@ -88,7 +88,9 @@ import Testing
                 #expect(zip(dense.expected, sweep.expected).allSatisfy { Self.close($0, $1, 1e-13) })
                 #expect(zip(dense.variance.storage, sweep.variance.storage).allSatisfy { Self.close($0, $1, 1e-11) },
                         "\(dense.variance.storage) vs \(sweep.variance.storage)")
-                #expect(dense.notPossible == sweep.notPossible && dense.test.degreesOfFreedom == sweep.test.degreesOfFreedom)
+                #expect(
+                    dense.notPossible == sweep.notPossible && dense.test.degreesOfFreedom == sweep.test.degreesOfFreedom
+                )
                 #expect(Self.close(dense.test.statistic, sweep.test.statistic, 1e-9))
             }
         }
@@ -159,7 +161,9 @@ import Testing
             guard event.contains(true) else { return }
             let xa = try CoxModel(time: time, event: event, covariates: [rows.map(\.x)])
             let xb = try CoxModel(time: scaled, event: event, covariates: [rows.map(\.x)])
-            #expect(Self.close(xa.coefficients[0], xb.coefficients[0], 1e-10) || (xa.coefficients[0].isNaN && xb.coefficients[0].isNaN),
+            #expect(
+                Self.close(xa.coefficients[0], xb.coefficients[0], 1e-10)
+                    || (xa.coefficients[0].isNaN && xb.coefficients[0].isNaN),
                     "\(xa.coefficients[0]) vs \(xb.coefficients[0])")
         }
     }

@@ -9,15 +9,9 @@ import Testing
 
     /// The curves of a case, by group label.
     static func fits(_ c: [String: Any]) throws -> [String: KaplanMeier] {
-        let table = try Fixture.table(c["data"] as! String)
-        let timeCol = c["time"] as! String, eventCol = c["event"] as! String
-        let groupCol = c["group"] as? String
-        let rows = completeRows(table, [timeCol, eventCol] + (groupCol.map { [$0] } ?? []))
-        #expect(rows.count == c["n_rows_used"] as! Int)
-        let time = table[timeCol]!.doubles(rows), event = table[eventCol]!.bools(rows)
-        guard let groupCol else { return ["all": try KaplanMeier(time: time, event: event)] }
-        let byGroup = try KaplanMeier.byGroup(time: time, event: event, group: table[groupCol]!.strings(rows))
-        return Dictionary(uniqueKeysWithValues: byGroup.map { ($0.group, $0.fit) })
+        let (curves, rowsUsed) = try Fixture.kaplanMeierCurves(c)
+        #expect(rowsUsed == c["n_rows_used"] as! Int)
+        return curves
     }
 
     @Test func fixturesPresent() { #expect(Self.cases.count >= 10) }

@@ -29,7 +29,9 @@ import Testing
 
     @Test func coxSummaryRowsMatchTheArraysForRobustAndModelBasedFits() throws {
         let time: [Double] = [5, 8, 8, 12, 15, 17, 20, 23, 27, 30, 31, 35, 40, 42, 45, 50]
-        let event = [true, true, false, true, false, true, true, false, true, true, false, true, false, true, true, false]
+        let event = [
+            true, true, false, true, false, true, true, false, true, true, false, true, false, true, true, false,
+        ]
         let x: [Double] = [1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 0]
         let age: [Double] = [61, 55, 70, 48, 66, 59, 72, 50, 63, 58, 45, 69, 52, 60, 57, 49]
         for robust in [false, true] {

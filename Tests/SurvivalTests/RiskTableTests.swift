@@ -11,19 +11,7 @@ import Testing
     @Test(arguments: cases.map { $0["name"] as! String })
     func matchesR(name: String) throws {
         let c = Self.cases.first { $0["name"] as! String == name }!
-        let table = try Fixture.table(c["data"] as! String)
-        let timeCol = c["time"] as! String, eventCol = c["event"] as! String
-        let groupCol = c["group"] as? String
-        let rows = completeRows(table, [timeCol, eventCol] + (groupCol.map { [$0] } ?? []))
-        let time = table[timeCol]!.doubles(rows), event = table[eventCol]!.bools(rows)
-        var fits: [String: KaplanMeier] = [:]
-        if let groupCol {
-            for f in try KaplanMeier.byGroup(time: time, event: event, group: table[groupCol]!.strings(rows)) {
-                fits[f.group] = f.fit
-            }
-        } else {
-            fits["all"] = try KaplanMeier(time: time, event: event)
-        }
+        let fits = try Fixture.kaplanMeierCurves(c).curves
         let at = (c["at"] as! [Any]).map { number($0)! }
         for s in c["strata"] as! [[String: Any]] {
             let g = s["group"] as! String
@@ -41,7 +29,8 @@ import Testing
     /// Every row is counted once: the events and censorings over the intervals add up to the rows up to
     /// the last requested time, and the number at risk at 0 is everyone.
     @Test func countsAddUp() throws {
-        let fit = try KaplanMeier(time: [0, 1, 1, 2, 3, 3, 5, 8], event: [true, true, false, true, false, true, true, false])
+        let fit = try KaplanMeier(
+            time: [0, 1, 1, 2, 3, 3, 5, 8], event: [true, true, false, true, false, true, true, false])
         let rt = fit.riskTable(at: [0, 3, 10])
         #expect(rt.rows.map(\.atRisk) == [8, 4, 0])
         #expect(rt.rows.map(\.events) == [1, 3, 1])

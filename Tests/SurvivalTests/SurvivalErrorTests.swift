@@ -101,7 +101,9 @@ import Testing
         #expect(throws: SurvivalError.lengthMismatch(argument: "entry", count: 1, reference: "time", expected: 4)) {
             try Concordance(time: t, event: e, score: [1, 2, 3, 4], entry: [0])
         }
-        #expect(throws: SurvivalError.invalidParameter(name: "entry[2]", value: 3, requirement: "before the exit time 3.0")) {
+        #expect(
+            throws: SurvivalError.invalidParameter(name: "entry[2]", value: 3, requirement: "before the exit time 3.0")
+        ) {
             try Concordance(time: t, event: e, score: [1, 2, 3, 4], entry: [0, 0, 3, 0])
         }
     }
