@@ -131,7 +131,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         let used = (partitionKey.map { [$0] } ?? []) + requiredColumns.filter { $0 != partitionKey }
         let rows = "SELECT " + used.map { d.quote($0) }.joined(separator: ", ")
             + ", \(complete(d)) AS \(c), \(status(d)) AS \(code)\(fence(d))\nFROM " + source.sql(d)
-        return "SELECT\n  " + cols.joined(separator: ",\n  ") + "\nFROM (\n" + rows + "\n) AS profiled" + groupByPartition
+        return "SELECT\n  " + cols.joined(separator: ",\n  ") + "\nFROM (\n" + rows + "\n) AS profiled"
+            + groupByPartition
     }
 
     /// Result columns `dev_<j>` = Σ w·|x_j − mean_j| over the complete rows, and `inner_<j>`, the number of
@@ -219,7 +220,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         let groupKeys = byEvent ? keys : keys.filter { $0 != "ev" }
         var sql = "SELECT\n  " + outer.joined(separator: ",\n  ") + "\nFROM (\n" + products + "\nFROM (\n" + risk
         sql += "\nFROM (\n" + linear + "\nFROM (\n"
-        sql += "SELECT " + centred.joined(separator: ", ") + "\(fence(d))\nFROM " + source.sql(d) + "\nWHERE " + complete(d)
+        sql += "SELECT " + centred.joined(separator: ", ") + "\(fence(d))\nFROM " + source.sql(d)
+        sql += "\nWHERE " + complete(d)
         sql += "\n) AS centred\n) AS linear\n) AS risk\n) AS products\nGROUP BY " + groupKeys.joined(separator: ", ")
         if let k = privacy.minimumCellCount, k > 1 { sql += "\nHAVING COUNT(*) >= \(k)" }
         return sql
