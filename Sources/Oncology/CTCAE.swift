@@ -215,7 +215,7 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
     /// - Complexity: O(length of `text`).
     public init?(parsing text: String) {
         let key = FailureSite.normalise(text)
-        if let match = CTCAELabTerm.allCases.first(where: { FailureSite.normalise($0.rawValue) == key }) {
+        if let match = CTCAELabTerm.byNormalisedName[key] {
             self = match
             return
         }
@@ -233,6 +233,10 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
         default: return nil
         }
     }
+
+    /// Each term by its normalised name (normalised once, not on every parse).
+    private static let byNormalisedName: [String: CTCAELabTerm] = Dictionary(
+        allCases.map { (FailureSite.normalise($0.rawValue), $0) }, uniquingKeysWith: { first, _ in first })
 
     /// Grades one laboratory value (0 = not an adverse event, 1-4 = CTCAE grade).
     ///

@@ -27,53 +27,55 @@ enum CharacteristicsTable {
             let levels = plan.resolve(f).levels
             for (i, label) in levels.enumerated() {
                 let lo = i == 0 ? -Double.infinity : c[i - 1], hi = i == c.count ? Double.infinity : c[i]
-                count(section, label, values.filter { $0 >= lo && $0 < hi }.count, of: values.count)
+                count(section, label, values.count(where: { $0 >= lo && $0 < hi }), of: values.count)
             }
         }
         let ages = d.map(\.patient.age)
         medianRow("Age", "Age (median, years)", ages, unit: "years")
         cutRows("Age", variable: "age", ages)
-        count("Gender", "Male", d.filter { $0.patient.sex == .male }.count)
-        count("Gender", "Female", d.filter { $0.patient.sex == .female }.count)
-        let viralKnown = d.filter { $0.patient.viral != nil }.count
+        count("Gender", "Male", d.count(where: { $0.patient.sex == .male }))
+        count("Gender", "Female", d.count(where: { $0.patient.sex == .female }))
+        let viralKnown = d.count(where: { $0.patient.viral != nil })
         for (v, label) in [(ViralEtiology.hbv, "B"), (.hcv, "C"), (.both, "B and C"), (.neither, "non-B, non-C")] {
-            let k = d.filter { $0.patient.viral == v }.count
+            let k = d.count(where: { $0.patient.viral == v })
             if k > 0 || v != .both { count("Viral type", label, k, of: viralKnown) }
         }
         notRecorded("Viral type", known: viralKnown)
-        let cpKnown = d.filter { $0.childPugh != nil }.count
+        let cpKnown = d.count(where: { $0.childPugh != nil })
         for c in ChildPughClass.allCases {
-            let k = d.filter { $0.childPugh == c }.count
+            let k = d.count(where: { $0.childPugh == c })
             if k > 0 || c != .c { count("Child-Pugh class", c.rawValue, k, of: cpKnown) }
         }
         notRecorded("Child-Pugh class", known: cpKnown)
         let albi = d.compactMap { Derive.albi($0.patient) }
         if !albi.isEmpty {
             for g in ALBIGrade.allCases {
-                count("ALBI grade", "Grade \(g.rawValue)", albi.filter { $0.grade == g }.count, of: albi.count)
+                count("ALBI grade", "Grade \(g.rawValue)", albi.count(where: { $0.grade == g }), of: albi.count)
             }
             notRecorded("ALBI grade", known: albi.count)
         }
         let icg = d.compactMap(\.patient.icgR15)
         medianRow("ICG R15", "ICG R15 (median, %)", icg, unit: "%")
         if !icg.isEmpty { notRecorded("ICG R15", known: icg.count) }
-        let staged = d.filter { $0.stage != nil }
+        let staged = d.count(where: { $0.stage != nil })
         for s in MUICCStage.allCases {
-            let group = staged.filter { $0.stage == s }
-            guard !group.isEmpty else { continue }
-            let labels = Set(group.compactMap { Derive.tnm($0.patient) }).sorted()
-            for l in labels {
-                count(
-                    "Modified UICC stage \(s.rawValue)", l, group.filter { Derive.tnm($0.patient) == l }.count,
-                    of: staged.count)
+            // TNM label → patients of this stage (each patient's label made once).
+            var byLabel: [String: Int] = [:], group = 0
+            for r in d where r.stage == s {
+                group += 1
+                if let l = Derive.tnm(r.patient) { byLabel[l, default: 0] += 1 }
             }
+            guard group > 0 else { continue }
+            for l in byLabel.keys.sorted() { count("Modified UICC stage \(s.rawValue)", l, byLabel[l]!, of: staged) }
         }
-        if staged.count < n { count("Modified UICC stage", "Not recorded", n - staged.count) }
-        count("Portal vein thrombosis", "No", d.filter { !$0.patient.portalVeinThrombosis }.count)
-        count("Portal vein thrombosis", "Yes", d.filter { $0.patient.portalVeinThrombosis }.count)
+        if staged < n { count("Modified UICC stage", "Not recorded", n - staged) }
+        count("Portal vein thrombosis", "No", d.count(where: { !$0.patient.portalVeinThrombosis }))
+        count("Portal vein thrombosis", "Yes", d.count(where: { $0.patient.portalVeinThrombosis }))
         let nKnown = d.filter { $0.patient.nodePositive != nil }
-        count("Lymph node metastasis", "No", nKnown.filter { $0.patient.nodePositive == false }.count, of: nKnown.count)
-        count("Lymph node metastasis", "Yes", nKnown.filter { $0.patient.nodePositive == true }.count, of: nKnown.count)
+        count(
+            "Lymph node metastasis", "No", nKnown.count(where: { $0.patient.nodePositive == false }), of: nKnown.count)
+        count(
+            "Lymph node metastasis", "Yes", nKnown.count(where: { $0.patient.nodePositive == true }), of: nKnown.count)
         notRecorded("Lymph node metastasis", known: nKnown.count)
         let afp = d.compactMap(\.patient.afp)
         medianRow("Pre-CCRT AFP", "AFP (median, IU/ml)", afp, unit: "IU/ml")
@@ -87,8 +89,8 @@ enum CharacteristicsTable {
             let known = f.known
             for level in f.factor.displayOrder {
                 count(
-                    f.factor.label, f.factor.levels[level], known.filter { f.level[$0] == level }.count, of: known.count
-                )
+                    f.factor.label, f.factor.levels[level], known.count(where: { f.level[$0] == level }),
+                    of: known.count)
             }
             notRecorded(f.factor.label, known: known.count)
         }
@@ -120,8 +122,8 @@ enum CharacteristicsTable {
             let known = f.known
             for level in f.factor.displayOrder {
                 count(
-                    f.factor.label, f.factor.levels[level], known.filter { f.level[$0] == level }.count, of: known.count
-                )
+                    f.factor.label, f.factor.levels[level], known.count(where: { f.level[$0] == level }),
+                    of: known.count)
             }
             notRecorded(f.factor.label, known: known.count)
         }

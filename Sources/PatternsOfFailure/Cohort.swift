@@ -38,6 +38,12 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     ///
     /// - Complexity: O(`text.count`).
     public init?(iso text: String) {
+        // Fast path: exactly `YYYY-MM-DD` in ASCII digits (how every cohort file and report writes dates).
+        if text.utf8.count == 10, let fast = text.utf8.withContiguousStorageIfAvailable({ Day.isoDigits($0) }),
+           let (y, m, d) = fast {
+            self.init(year: y, month: m, day: d)
+            return
+        }
         let s = text.trimmingSpacesAndTabs
         let parts: [Substring]
         if s.count == 8, s.allSatisfy(\.isASCII), s.allSatisfy(\.isNumber) {
@@ -54,6 +60,22 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         guard parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
         self.init(year: y, month: m, day: d)
+    }
+
+    /// Year, month and day of `YYYY-MM-DD` written in ASCII digits; nil for any other 10 bytes.
+    private static func isoDigits(_ b: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var v = 0
+            for i in range {
+                let digit = Int(b[i]) &- 0x30
+                guard digit >= 0 && digit <= 9 else { return nil }
+                v = v * 10 + digit
+            }
+            return v
+        }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+        return (y, m, d)
     }
 
     /// (year, month, day).
@@ -272,15 +294,16 @@ public struct Patient: Sendable, Hashable, Codable {
     /// - Complexity: O(1).
     public init(
         id: String, age: Double, sex: Sex, viral: ViralEtiology? = nil, childPughRecorded: ChildPughClass? = nil,
-                childPughComponents: ChildPughComponents? = nil, bilirubinMgPerDL: Double? = nil,
-                albuminGPerDL: Double? = nil, icgR15: Double? = nil, tCategory: MUICCTCategory? = nil,
-                nodePositive: Bool? = nil, metastasis: Bool? = nil, tumor: TumorFindings? = nil,
-                portalVeinThrombosis: Bool, afp: Double? = nil, pivka: Double? = nil, priorTreatments: [String] = [],
-                rtTechnique: String? = nil, totalDoseGy: Double, fractions: Int, rtStart: Day, rtEnd: Day,
-                response3Months: ResponseCategory? = nil, lastFollowUp: Day, vitalStatus: VitalStatus,
-                deathDate: Day? = nil, heightCm: Double? = nil, weightKg: Double? = nil,
-                causeOfDeath: CauseOfDeath? = nil,
-                additional: [String: String] = [:], source: SourceRow = SourceRow(file: "patients.csv", row: 0)) {
+        childPughComponents: ChildPughComponents? = nil, bilirubinMgPerDL: Double? = nil,
+        albuminGPerDL: Double? = nil, icgR15: Double? = nil, tCategory: MUICCTCategory? = nil,
+        nodePositive: Bool? = nil, metastasis: Bool? = nil, tumor: TumorFindings? = nil,
+        portalVeinThrombosis: Bool, afp: Double? = nil, pivka: Double? = nil, priorTreatments: [String] = [],
+        rtTechnique: String? = nil, totalDoseGy: Double, fractions: Int, rtStart: Day, rtEnd: Day,
+        response3Months: ResponseCategory? = nil, lastFollowUp: Day, vitalStatus: VitalStatus,
+        deathDate: Day? = nil, heightCm: Double? = nil, weightKg: Double? = nil,
+        causeOfDeath: CauseOfDeath? = nil,
+        additional: [String: String] = [:], source: SourceRow = SourceRow(file: "patients.csv", row: 0)
+    ) {
         self.id = id; self.age = age; self.sex = sex; self.viral = viral
         self.childPughRecorded = childPughRecorded; self.childPughComponents = childPughComponents
         self.bilirubinMgPerDL = bilirubinMgPerDL; self.albuminGPerDL = albuminGPerDL; self.icgR15 = icgR15
@@ -430,7 +453,8 @@ public struct LesionMeasurement: Sendable, Hashable, Codable {
     /// - Complexity: O(1).
     public init(
         patientID: String, date: Day, lesion: String, kind: LesionKind, viableMM: Double?, progression: Bool = false,
-                source: SourceRow = SourceRow(file: "lesions.csv", row: 0)) {
+        source: SourceRow = SourceRow(file: "lesions.csv", row: 0)
+    ) {
         self.patientID = patientID; self.date = date; self.lesion = lesion; self.kind = kind
         self.viableMM = viableMM; self.progression = progression; self.source = source
     }
@@ -524,19 +548,20 @@ public struct ToxicityWindowTally: Sendable, Hashable, Codable {
         if recordedCount > 0 {
             let grades = recordedGrades.keys.sorted().map { "grade \($0): \(recordedGrades[$0]!)" }.joined(
                 separator: ", ")
-            parts.append("""
+            parts.append(
+                """
                 \(recordedCount) toxicity record\(recordedCount == 1 ? "" : "s") outside the grading window, not \
                 graded 
                 """
-                         + """
-                             (\(recordedBeforeRTStart.count) before RT start, \(recordedAfterWindow.count) after the \
-                             window; \(grades))
-                             """)
+                    + """
+                    (\(recordedBeforeRTStart.count) before RT start, \(recordedAfterWindow.count) after the \
+                    window; \(grades))
+                    """)
         }
         if !labsAfterWindow.isEmpty {
             parts.append(
                 "\(labsAfterWindow.count) laboratory value\(labsAfterWindow.count == 1 ? "" : "s") after the grading "
-                         + "window, not graded")
+                    + "window, not graded")
         }
         return parts.joined(separator: "; ")
     }

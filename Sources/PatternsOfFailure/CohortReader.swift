@@ -1,6 +1,13 @@
 import Foundation
 import Oncology
 import Tabular
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // MARK: - Inputs
 
@@ -148,11 +155,43 @@ public enum InputPath {
     /// - Complexity: O(file size).
     public static func readFile(_ url: URL) -> Result<[UInt8], FileAccessError> {
         if let problem = problem(reading: url) { return .failure(problem) }
+        if let bytes = readRegularFile(url.path) { return .success(bytes) }
         do {
             return .success([UInt8](try Data(contentsOf: url)))
         } catch {
             return .failure(FileAccessError(path: url.path, reason: FileAccessError.words(for: error), action: "read"))
         }
+    }
+}
+
+extension InputPath {
+    /// The bytes of a regular file read straight into one array (not through `Data`, which holds a second
+    /// copy); nil when that is not possible (the caller then reads through Foundation, for its error words).
+    static func readRegularFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size >= 0 else { return nil }
+        let size = Int(info.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            var done = 0
+            while done <= size {
+                let n = read(fd, buffer.baseAddress! + done, size + 1 - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    break
+                }
+                if n == 0 { break }
+                done += n
+            }
+            count = min(done, size + 1)
+        }
+        // An error, or a file that grew while it was read: let Foundation read it.
+        guard !failed, bytes.count <= size else { return nil }
+        return bytes
     }
 }
 
@@ -411,23 +450,42 @@ public enum CohortReader {
     ///
     /// - Complexity: O(total bytes of the files + rows × columns): every cell is parsed and checked once.
     public static func read(_ files: CohortFiles, failureTypes: FailureVocabulary = .paper) -> CohortReading {
+        // Every path is checked first, so that the unreadable ones are reported together and in role order;
+        // a file's bytes are read only when its turn comes (one file in memory at a time).
         var unreadable: [ValidationIssue] = []
-        func load(_ url: URL?) -> CohortSource? {
+        func problem(_ url: URL, _ reason: String) -> ValidationIssue {
+            ValidationIssue(.error, file: url.lastPathComponent, row: 0, column: nil, value: nil,
+                            message: "cannot read \(url.path): \(reason)")
+        }
+        func input(_ role: CohortFileRole, _ url: URL?) -> CohortInput? {
             guard let url else { return nil }
-            switch InputPath.readFile(url) {
-            case .success(let bytes):
-                return CohortSource(name: url.lastPathComponent, bytes: bytes)
-            case .failure(let problem):
-                unreadable.append(ValidationIssue(.error, file: url.lastPathComponent, row: 0, column: nil, value: nil,
-                                                  message: "cannot read \(url.path): \(problem.reason)"))
+            if let p = InputPath.problem(reading: url) {
+                unreadable.append(problem(url, p.reason))
                 return nil
             }
+            return CohortInput(role: role, name: url.lastPathComponent) {
+                switch InputPath.readFile(url) {
+                case .success(let bytes): return .bytes(bytes)
+                case .failure(let p): return .unreadable(problem(url, p.reason))
+                }
+            }
         }
-        let given: [(CohortFileRole, CohortSource?)] = [
-            (.patients, load(files.patients)), (.failures, load(files.failures)), (.lesions, load(files.lesions)),
-            (.labs, load(files.labs)), (.toxicities, load(files.toxicities)),
-        ]
-        return read(given, extraIssues: unreadable, failureTypes: failureTypes)
+        let given = [input(.patients, files.patients), input(.failures, files.failures), input(.lesions, files.lesions),
+                     input(.labs, files.labs), input(.toxicities, files.toxicities)].compactMap { $0 }
+        let reading = read(given, extraIssues: unreadable, failureTypes: failureTypes)
+        returnFreedMemory()
+        return reading
+    }
+
+    /// Hands the heap pages freed by the reading (the files' bytes, the coded columns) back to the system:
+    /// glibc keeps them otherwise, and the analysis that follows would add to them.
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+        typealias Trim = @convention(c) (Int) -> Int32   // glibc's malloc_trim (malloc.h is not in the Glibc module)
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {   // RTLD_DEFAULT
+            _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        }
+        #endif
     }
 
     /// Reads in-memory files.
@@ -439,74 +497,100 @@ public enum CohortReader {
     ///
     /// - Complexity: O(total bytes of the files + rows × columns): every cell is parsed and checked once.
     public static func read(_ sources: CohortSources, failureTypes: FailureVocabulary = .paper) -> CohortReading {
-        read([(.patients, sources.patients), (.failures, sources.failures), (.lesions, sources.lesions),
-              (.labs, sources.labs), (.toxicities, sources.toxicities)], extraIssues: [], failureTypes: failureTypes)
+        let given: [(CohortFileRole, CohortSource?)] = [
+            (.patients, sources.patients), (.failures, sources.failures), (.lesions, sources.lesions),
+            (.labs, sources.labs), (.toxicities, sources.toxicities),
+        ]
+        return read(given.compactMap { role, source in
+            source.map { s in CohortInput(role: role, name: s.name) { .bytes(s.bytes) } }
+        }, extraIssues: [], failureTypes: failureTypes)
     }
 
-    private static func read(_ given: [(CohortFileRole, CohortSource?)], extraIssues: [ValidationIssue],
+    /// A file to read: its role, the name used in messages, and how to get its bytes.
+    private struct CohortInput {
+        enum Loaded {
+            case bytes([UInt8])
+            case unreadable(ValidationIssue)
+        }
+        var role: CohortFileRole
+        var name: String
+        var bytes: () -> Loaded
+    }
+
+    private static func read(_ given: [CohortInput], extraIssues: [ValidationIssue],
                              failureTypes: FailureVocabulary) -> CohortReading {
         let log = CohortIssueLog()
-        var inputs: [InputFile] = []
+        var hashed: [(role: CohortFileRole, name: String, sha256: Background<String>, rows: Int)] = []
         var exclusions: [InputExclusion] = []
-        var tables: [CohortFileRole: CSVTable] = [:]
+        var tables: [CohortFileRole: CohortTable] = [:]
         for issue in extraIssues { log.add(issue) }
-        for (role, source) in given {
-            guard let source else { continue }
-            log.fileOrder.append(source.name)
+        for input in given {
+            let bytes: [UInt8]
+            switch input.bytes() {
+            case .bytes(let b): bytes = b
+            case .unreadable(let issue):
+                log.add(issue)
+                continue
+            }
+            log.fileOrder.append(input.name)
+            let sha256 = Background { SHA256.hexDigest(bytes) }   // on another core while the file is parsed
             let table: CSVTable?
             do {
-                table = try CSVTable(bytes: source.bytes, sourceName: source.name)
+                table = try CSVTable(bytes: bytes, sourceName: input.name)
             } catch let error as TabularError {
                 table = nil
-                log.add(.error, file: source.name, row: 0, column: nil, value: nil,
-                        message: stripFilePrefix(error.description, source.name))
+                log.add(.error, file: input.name, row: 0, column: nil, value: nil,
+                        message: stripFilePrefix(error.description, input.name))
             } catch {
                 table = nil
-                log.add(.error, file: source.name, row: 0, column: nil, value: nil, message: "\(error)")
+                log.add(.error, file: input.name, row: 0, column: nil, value: nil, message: "\(error)")
             }
-            inputs.append(InputFile(role: role.rawValue, name: source.name, sha256: SHA256.hexDigest(source.bytes),
-                                    rows: table?.rowCount ?? 0))
+            hashed.append((input.role, input.name, sha256, table?.rowCount ?? 0))
             if let table {
-                log.columnOrder[source.name] = Dictionary(uniqueKeysWithValues: table.columnNames.enumerated().map { ($1, $0) })
-                exclusions += CohortValidation.checkHeader(table, role: role, log: log)
-                tables[role] = table
+                log.columnOrder[input.name] = Dictionary(uniqueKeysWithValues: table.columnNames.enumerated().map { ($1, $0) })
+                exclusions += CohortValidation.checkHeader(table, role: input.role, log: log)
+                // The other files' rows are checked on their own threads, each into its own log (merged below).
+                tables[input.role] = CohortTable(table: table, log: input.role == .patients ? log : CohortIssueLog())
             }
         }
 
-        // Rows → drafts (typed, each value checked on its own).
-        func rows(_ role: CohortFileRole) -> [CohortRowReader] {
-            guard let table = tables[role] else { return [] }
-            return (0..<table.rowCount).map { CohortRowReader(table: table, index: $0, log: log) }
-        }
-        let patients = rows(.patients).map(readPatient)
+        // Patients: rows → drafts (each value checked on its own), then the rules across fields and rows.
+        let patients = tables[.patients].map(readPatients) ?? []
         if let table = tables[.patients], table.rowCount == 0 {
-            log.add(.error, file: table.sourceName, row: 0, column: nil, value: nil,
+            log.add(.error, file: table.file, row: 0, column: nil, value: nil,
                     message: "no patients: the file has a header but no data rows")
         }
-        let siteVocabulary = CohortVocabulary.site(failureTypes)
-        let failures = rows(.failures).map { readFailure($0, sites: siteVocabulary) }
-        let lesions = rows(.lesions).map(readLesion)
-        let labs = rows(.labs).map(readLab)
-        let toxicities = rows(.toxicities).map(readToxicity)
-
-        // Rules across fields and records.
         let byID = CohortValidation.checkPatients(patients)
-        let known: [String: PatientDraft]? = tables[.patients].flatMap { $0.columnNames.contains("id") ? byID : nil }
-        CohortValidation.checkFailures(failures, patients: known, failureTypes: failureTypes)
-        CohortValidation.checkLesions(lesions, patients: known)
-        CohortValidation.checkLabs(labs, patients: known)
-        CohortValidation.checkToxicities(toxicities, patients: known)
+        let known = tables[.patients].flatMap { $0.columns.contains("id") ? PatientIndex(drafts: patients, byID: byID) : nil }
 
+        // The other files: each row is typed, checked against its patient and built in one pass; a file's
+        // table is let go when its pass ends.
+        // labs.csv, by far the largest, is read on another thread while the others are read on this one.
+        let sites = CohortVocabulary.site(failureTypes)
+        let eventLogs = [CohortFileRole.failures, .lesions, .labs, .toxicities].compactMap { tables[$0]?.log }
+        let labsWork = tables.removeValue(forKey: .labs).map { t in Background { readLabs(t, patients: known) } }
+        let failures = tables.removeValue(forKey: .failures).map {
+            readFailures($0, sites: sites, patients: known, failureTypes: failureTypes)
+        }
+        let lesions = tables.removeValue(forKey: .lesions).map { readLesions($0, patients: known) }
+        let toxicities = tables.removeValue(forKey: .toxicities).map { readToxicities($0, patients: known) }
+        let labs = try? labsWork?.value()   // cannot fail: `value()` only waits
+        // Each file's issues joined in file order, each in the order found (as one pass over the files).
+        for fileLog in eventLogs { log.append(fileLog) }
+
+        let inputs = hashed.map { f in
+            // The hash cannot fail: `value()` only waits for it.
+            InputFile(role: f.role.rawValue, name: f.name, sha256: (try? f.sha256.value()) ?? "", rows: f.rows)
+        }
         let issues = log.sorted()
         var cohort: Cohort? = nil
         if !issues.contains(where: { $0.severity == .error }) {
-            // With no error every required value is present, so every draft builds.
-            let built = Cohort(patients: patients.compactMap { $0.build() }, failures: failures.compactMap { $0.build() },
-                               lesions: lesions.compactMap { $0.build() }, labs: labs.compactMap { $0.build() },
-                               toxicities: toxicities.compactMap { $0.build() }, inputs: inputs)
-            if built.patients.count == patients.count, built.failures.count == failures.count,
-               built.lesions.count == lesions.count, built.labs.count == labs.count,
-               built.toxicities.count == toxicities.count {
+            // With no error every required value is present, so every row builds.
+            let built = Cohort(patients: patients.compactMap { $0.build() }, failures: failures?.records ?? [],
+                               lesions: lesions?.records ?? [], labs: labs?.records ?? [],
+                               toxicities: toxicities?.records ?? [], inputs: inputs)
+            if built.patients.count == patients.count, failures?.allBuilt ?? true, lesions?.allBuilt ?? true,
+               labs?.allBuilt ?? true, toxicities?.allBuilt ?? true {
                 cohort = built
             } else {
                 var withBug = issues
@@ -525,102 +609,202 @@ public enum CohortReader {
         return message
     }
 
-    // MARK: Typing one row
+    // MARK: Typing rows
 
-    static func readPatient(_ r: CohortRowReader) -> PatientDraft {
-        typealias V = CohortVocabulary
-        var d = PatientDraft(r: r)
-        d.id = r.text("id", required: true)
-        d.age = r.number("age", required: true)
-        d.sex = r.category("sex", V.sex, required: true)
-        d.viral = r.category("viral", V.viral)
-        d.childPugh = r.category("child_pugh", V.childPugh)
-        d.bilirubin = r.number("bilirubin")
-        d.albumin = r.number("albumin")
-        d.inr = r.number("inr")
-        d.ascites = r.category("ascites", V.ascites)
-        d.encephalopathy = r.category("encephalopathy", V.encephalopathy)
-        d.icgR15 = r.number("icg_r15")
-        d.tStage = r.category("t_stage", V.tStage)
-        d.nodePositive = r.category("n_stage", V.nStage)
-        d.metastasis = r.category("m_stage", V.mStage)
-        d.tumorNumber = r.integer("tumor_number")
-        d.tumorSize = r.number("tumor_size_cm")
-        d.vascularInvasion = r.category("vascular_invasion", V.yesNo)
-        d.pvt = r.category("pvt", V.yesNo, required: true)
-        d.afp = r.number("afp")
-        d.pivka = r.number("pivka")
-        d.priorTreatments = r.priorTreatments("prior_treatment")
-        d.rtTechnique = r.text("rt_technique").map(CohortVocabulary.rtTechnique)
-        d.additional = r.nonStandardCells(known: CohortFileRole.patients.knownColumns)
-        d.totalDose = r.number("total_dose_gy", required: true)
-        d.fractions = r.integer("fractions", required: true)
-        d.rtStart = r.date("rt_start", required: true)
-        d.rtEnd = r.date("rt_end", required: true)
-        d.response = r.category("response_3m", V.response)
-        d.lastFollowUp = r.date("last_followup", required: true)
-        d.vitalStatus = r.category("vital_status", V.vitalStatus, required: true)
-        d.deathDate = r.date("death_date")
-        d.heightCm = r.number("height_cm")
-        d.weightKg = r.number("weight_kg")
-        if let text = r.text("cause_of_death") {
-            let cause = CauseOfDeath(parsing: text)
-            if !cause.isRecognised {
-                r.warning("cause_of_death", "not a known cause of death; kept as given (known: \(V.causesOfDeath))")
-            }
-            d.causeOfDeath = cause
+    /// The records built from a file's rows, and whether every row built (it does when no row has an error).
+    struct BuiltRecords<Record> {
+        var records: [Record] = []
+        var allBuilt = true
+
+        init(capacity: Int) { records.reserveCapacity(capacity) }
+
+        mutating func append(_ record: Record?) {
+            if let record { records.append(record) } else { allBuilt = false }
         }
-        return d
     }
 
-    static func readFailure(_ r: CohortRowReader, sites: CategoryVocabulary<FailureSite>) -> FailureDraft {
-        var d = FailureDraft(r: r)
-        d.id = r.text("id", required: true)
-        d.date = r.date("date", required: true)
-        d.site = r.category("site", sites, required: true)
-        d.organ = r.text("organ")
-        var dose = FailureDosimetry()
-        dose.percentInIsodose = r.number("rgtv_in_isodose_pct", in: 0...100, "a percentage between 0 and 100")
-        dose.centroidInTarget = r.category("centroid_in_target", CohortVocabulary.yesNo)
-        dose.centroidInElectiveTarget = r.category("centroid_in_elective_target", CohortVocabulary.yesNo)
-        dose.centroidDoseGy = r.number("centroid_dose_gy", in: 0...Double.greatestFiniteMagnitude, "a dose ≥ 0 Gy")
-        dose.d95Gy = r.number("rgtv_d95_gy", in: 0...Double.greatestFiniteMagnitude, "a dose ≥ 0 Gy")
-        dose.prescriptionGy = r.number("prescription_gy", in: Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude, "a dose > 0 Gy")
-        dose.electiveDoseGy = r.number("elective_dose_gy", in: Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude, "a dose > 0 Gy")
-        dose.registration = r.category("registration", CohortVocabulary.registration)
-        d.dosimetry = dose.isEmpty ? nil : dose
-        return d
+    static func readPatients(_ t: CohortTable) -> [PatientDraft] {
+        typealias V = CohortVocabulary
+        let id = t.column("id"), age = NumberColumn(t.column("age")), sex = CategoryColumn(t.column("sex"), V.sex)
+        let viral = CategoryColumn(t.column("viral"), V.viral), childPugh = CategoryColumn(t.column("child_pugh"), V.childPugh)
+        let bilirubin = NumberColumn(t.column("bilirubin")), albumin = NumberColumn(t.column("albumin"))
+        let inr = NumberColumn(t.column("inr"))
+        let ascites = CategoryColumn(t.column("ascites"), V.ascites)
+        let encephalopathy = CategoryColumn(t.column("encephalopathy"), V.encephalopathy)
+        let icgR15 = NumberColumn(t.column("icg_r15"))
+        let tStage = CategoryColumn(t.column("t_stage"), V.tStage), nStage = CategoryColumn(t.column("n_stage"), V.nStage)
+        let mStage = CategoryColumn(t.column("m_stage"), V.mStage)
+        let tumorNumber = NumberColumn(t.column("tumor_number")), tumorSize = NumberColumn(t.column("tumor_size_cm"))
+        let vascularInvasion = CategoryColumn(t.column("vascular_invasion"), V.yesNo)
+        let pvt = CategoryColumn(t.column("pvt"), V.yesNo)
+        let afp = NumberColumn(t.column("afp")), pivka = NumberColumn(t.column("pivka"))
+        let priorTreatments = PriorTreatmentColumn(t.column("prior_treatment"))
+        let rtTechnique = t.column("rt_technique")
+        let rtTechniques = rtTechnique.texts.map(CohortVocabulary.rtTechnique)
+        let known = CohortFileRole.patients.knownColumns
+        let additional = t.columnNames.indices.filter { !known.contains(t.columnNames[$0]) }
+        let totalDose = NumberColumn(t.column("total_dose_gy")), fractions = NumberColumn(t.column("fractions"))
+        let rtStart = DateColumn(t.column("rt_start")), rtEnd = DateColumn(t.column("rt_end"))
+        let response = CategoryColumn(t.column("response_3m"), V.response)
+        let lastFollowUp = DateColumn(t.column("last_followup"))
+        let vitalStatus = CategoryColumn(t.column("vital_status"), V.vitalStatus)
+        let deathDate = DateColumn(t.column("death_date"))
+        let heightCm = NumberColumn(t.column("height_cm")), weightKg = NumberColumn(t.column("weight_kg"))
+        let causeOfDeath = t.column("cause_of_death")
+        let causes = causeOfDeath.texts.map(CauseOfDeath.init(parsing:))
+
+        var drafts: [PatientDraft] = []
+        drafts.reserveCapacity(t.rowCount)
+        for i in 0..<t.rowCount {
+            let r = t.row(i)
+            var d = PatientDraft(r: r)
+            d.id = r.text(id, required: true)
+            d.age = r.number(age, required: true)
+            d.sex = r.category(sex, required: true)
+            d.viral = r.category(viral)
+            d.childPugh = r.category(childPugh)
+            d.bilirubin = r.number(bilirubin)
+            d.albumin = r.number(albumin)
+            d.inr = r.number(inr)
+            d.ascites = r.category(ascites)
+            d.encephalopathy = r.category(encephalopathy)
+            d.icgR15 = r.number(icgR15)
+            d.tStage = r.category(tStage)
+            d.nodePositive = r.category(nStage)
+            d.metastasis = r.category(mStage)
+            d.tumorNumber = r.integer(tumorNumber)
+            d.tumorSize = r.number(tumorSize)
+            d.vascularInvasion = r.category(vascularInvasion)
+            d.pvt = r.category(pvt, required: true)
+            d.afp = r.number(afp)
+            d.pivka = r.number(pivka)
+            d.priorTreatments = r.priorTreatments(priorTreatments)
+            d.rtTechnique = r.level(rtTechnique).map { rtTechniques[$0] }
+            if !additional.isEmpty { d.additional = t.cells(row: i, columns: additional) }
+            d.totalDose = r.number(totalDose, required: true)
+            d.fractions = r.integer(fractions, required: true)
+            d.rtStart = r.date(rtStart, required: true)
+            d.rtEnd = r.date(rtEnd, required: true)
+            d.response = r.category(response)
+            d.lastFollowUp = r.date(lastFollowUp, required: true)
+            d.vitalStatus = r.category(vitalStatus, required: true)
+            d.deathDate = r.date(deathDate)
+            d.heightCm = r.number(heightCm)
+            d.weightKg = r.number(weightKg)
+            if let k = r.level(causeOfDeath) {
+                let cause = causes[k]
+                if !cause.isRecognised {
+                    r.warning("cause_of_death", "not a known cause of death; kept as given (known: \(V.causesOfDeath))")
+                }
+                d.causeOfDeath = cause
+            }
+            drafts.append(d)
+        }
+        return drafts
     }
 
-    static func readLesion(_ r: CohortRowReader) -> LesionDraft {
-        var d = LesionDraft(r: r)
-        d.id = r.text("id", required: true)
-        d.date = r.date("date", required: true)
-        d.lesion = r.text("lesion", required: true)
-        d.kind = r.category("kind", CohortVocabulary.lesionKind, required: true)
-        d.viableMM = r.number("viable_mm")
-        d.progression = r.category("progression", CohortVocabulary.yesNo)
-        return d
+    static func readFailures(_ t: CohortTable, sites: CategoryVocabulary<FailureSite>, patients: PatientIndex?,
+                             failureTypes: FailureVocabulary) -> BuiltRecords<FailureEvent> {
+        typealias V = CohortVocabulary
+        let id = t.column("id"), date = DateColumn(t.column("date")), site = CategoryColumn(t.column("site"), sites)
+        let organ = t.column("organ")
+        let percentInIsodose = NumberColumn(t.column("rgtv_in_isodose_pct"))
+        let centroidInTarget = CategoryColumn(t.column("centroid_in_target"), V.yesNo)
+        let centroidInElectiveTarget = CategoryColumn(t.column("centroid_in_elective_target"), V.yesNo)
+        let centroidDose = NumberColumn(t.column("centroid_dose_gy")), d95 = NumberColumn(t.column("rgtv_d95_gy"))
+        let prescription = NumberColumn(t.column("prescription_gy")), elective = NumberColumn(t.column("elective_dose_gy"))
+        let registration = CategoryColumn(t.column("registration"), V.registration)
+        let owners = patients?.owners(of: id)
+        t.releaseTable()
+        let positive = Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude
+        var check = CohortValidation.FailureChecks(failureTypes: failureTypes)
+        var out = BuiltRecords<FailureEvent>(capacity: t.rowCount)
+        for i in 0..<t.rowCount {
+            let r = t.row(i)
+            var d = FailureDraft(r: r)
+            d.id = r.text(id, required: true)
+            d.date = r.date(date, required: true)
+            d.site = r.category(site, required: true)
+            d.organ = r.text(organ)
+            var dose = FailureDosimetry()
+            dose.percentInIsodose = r.number(percentInIsodose, in: 0...100, "a percentage between 0 and 100")
+            dose.centroidInTarget = r.category(centroidInTarget)
+            dose.centroidInElectiveTarget = r.category(centroidInElectiveTarget)
+            dose.centroidDoseGy = r.number(centroidDose, in: 0...Double.greatestFiniteMagnitude, "a dose ≥ 0 Gy")
+            dose.d95Gy = r.number(d95, in: 0...Double.greatestFiniteMagnitude, "a dose ≥ 0 Gy")
+            dose.prescriptionGy = r.number(prescription, in: positive, "a dose > 0 Gy")
+            dose.electiveDoseGy = r.number(elective, in: positive, "a dose > 0 Gy")
+            dose.registration = r.category(registration)
+            d.dosimetry = dose.isEmpty ? nil : dose
+            check.check(d, patient: patients?.patient(of: r, owners, id: id))
+            out.append(d.build())
+        }
+        return out
     }
 
-    static func readLab(_ r: CohortRowReader) -> LabDraft {
-        var d = LabDraft(r: r)
-        d.id = r.text("id", required: true)
-        d.date = r.date("date", required: true)
-        d.term = r.category("test", CohortVocabulary.labTest, required: true)
-        d.value = r.number("value", required: true)
-        d.lln = r.number("lln")
-        d.uln = r.number("uln")
-        return d
+    static func readLesions(_ t: CohortTable, patients: PatientIndex?) -> BuiltRecords<LesionMeasurement> {
+        let id = t.column("id"), date = DateColumn(t.column("date")), lesion = t.column("lesion")
+        let kind = CategoryColumn(t.column("kind"), CohortVocabulary.lesionKind)
+        let viable = NumberColumn(t.column("viable_mm"))
+        let progression = CategoryColumn(t.column("progression"), CohortVocabulary.yesNo)
+        let owners = patients?.owners(of: id)
+        t.releaseTable()
+        var check = CohortValidation.LesionChecks()
+        var out = BuiltRecords<LesionMeasurement>(capacity: t.rowCount)
+        for i in 0..<t.rowCount {
+            let r = t.row(i)
+            var d = LesionDraft(r: r)
+            d.id = r.text(id, required: true)
+            d.date = r.date(date, required: true)
+            d.lesion = r.text(lesion, required: true)
+            d.kind = r.category(kind, required: true)
+            d.viableMM = r.number(viable)
+            d.progression = r.category(progression)
+            check.check(d, patient: patients?.patient(of: r, owners, id: id))
+            out.append(d.build())
+        }
+        return out
     }
 
-    static func readToxicity(_ r: CohortRowReader) -> ToxicityDraft {
-        var d = ToxicityDraft(r: r)
-        d.id = r.text("id", required: true)
-        d.date = r.date("date", required: true)
-        d.term = r.text("term", required: true)
-        d.grade = r.integer("grade", required: true)
-        return d
+    static func readLabs(_ t: CohortTable, patients: PatientIndex?) -> BuiltRecords<LabValue> {
+        let id = t.column("id"), date = DateColumn(t.column("date"))
+        let test = CategoryColumn(t.column("test"), CohortVocabulary.labTest)
+        let value = NumberColumn(t.column("value")), lln = NumberColumn(t.column("lln")), uln = NumberColumn(t.column("uln"))
+        let owners = patients?.owners(of: id)
+        t.releaseTable()
+        var out = BuiltRecords<LabValue>(capacity: t.rowCount)
+        for i in 0..<t.rowCount {
+            let r = t.row(i)
+            var d = LabDraft(r: r)
+            d.id = r.text(id, required: true)
+            d.date = r.date(date, required: true)
+            d.term = r.category(test, required: true)
+            d.value = r.number(value, required: true)
+            d.lln = r.number(lln)
+            d.uln = r.number(uln)
+            CohortValidation.checkLab(d, patient: patients?.patient(of: r, owners, id: id))
+            out.append(d.build())
+        }
+        return out
+    }
+
+    static func readToxicities(_ t: CohortTable, patients: PatientIndex?) -> BuiltRecords<ToxicityRecord> {
+        let id = t.column("id"), date = DateColumn(t.column("date")), term = t.column("term")
+        let grade = NumberColumn(t.column("grade"))
+        let owners = patients?.owners(of: id)
+        t.releaseTable()
+        var out = BuiltRecords<ToxicityRecord>(capacity: t.rowCount)
+        for i in 0..<t.rowCount {
+            let r = t.row(i)
+            var d = ToxicityDraft(r: r)
+            d.id = r.text(id, required: true)
+            d.date = r.date(date, required: true)
+            d.term = r.text(term, required: true)
+            d.grade = r.integer(grade, required: true)
+            CohortValidation.checkToxicity(d, patient: patients?.patient(of: r, owners, id: id))
+            out.append(d.build())
+        }
+        return out
     }
 }
 
@@ -642,6 +826,11 @@ final class CohortIssueLog {
         entries.append(Entry(issue: issue, sequence: entries.count))
     }
 
+    /// Adds the issues of another log, in its order, after the issues already here.
+    func append(_ other: CohortIssueLog) {
+        for e in other.entries { add(e.issue) }
+    }
+
     func add(_ severity: ValidationIssue.Severity, file: String, row: Int, column: String?, value: String?,
              message: String) {
         add(ValidationIssue(severity, file: file, row: row, column: column, value: value, message: message))
@@ -653,47 +842,240 @@ final class CohortIssueLog {
             let column = e.issue.column.flatMap { columnOrder[e.issue.file]?[$0] } ?? Int.max
             return (file, e.issue.row, column, e.sequence)
         }
-        return entries.sorted { key($0) < key($1) }.map(\.issue)
+        return entries.map { (key($0), $0.issue) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
+}
+
+// MARK: - Columns of one file
+
+/// One cohort file being read: its columns, each coded by distinct cell text (so that a value written a
+/// million times is read once), its rows' spreadsheet numbers, and the columns of each row that have an
+/// error (so that derived checks stay quiet about them).
+final class CohortTable {
+    let file: String
+    let log: CohortIssueLog
+    let rowCount: Int
+    /// The header, in file order.
+    let columnNames: [String]
+    /// Columns present in the header.
+    let columns: Set<String>
+    /// The table, until every column needed is coded.
+    private var table: CSVTable?
+    /// Spreadsheet row of data row 0, when no blank line lies between data rows (row = first + index).
+    private let firstRow: Int?
+    private let rowNumbers: [Int]
+    private var coded: [String: CohortColumn] = [:]
+    private var errorColumns: [Int: Set<String>] = [:]
+
+    init(table: CSVTable, log: CohortIssueLog) {
+        self.table = table
+        self.log = log
+        file = table.sourceName
+        rowCount = table.rowCount
+        columnNames = table.columnNames
+        columns = Set(table.columnNames)
+        if rowCount == 0 {
+            firstRow = 2
+            rowNumbers = []
+        } else {
+            let first = table.rowNumber(ofRow: 0)
+            if table.rowNumber(ofRow: rowCount - 1) == first + rowCount - 1 {
+                firstRow = first
+                rowNumbers = []
+            } else {
+                firstRow = nil
+                rowNumbers = (0..<rowCount).map(table.rowNumber(ofRow:))
+            }
+        }
+    }
+
+    /// Spreadsheet row (header = 1) of data row `index`.
+    func rowNumber(_ index: Int) -> Int { firstRow.map { $0 + index } ?? rowNumbers[index] }
+
+    /// Data row `index`.
+    func row(_ index: Int) -> CohortRowReader { CohortRowReader(table: self, index: index, row: rowNumber(index)) }
+
+    /// A column coded by distinct cell text (an absent column has no cells).
+    func column(_ name: String) -> CohortColumn {
+        if let c = coded[name] { return c }
+        let c: CohortColumn
+        if columns.contains(name), let table, let factor = try? table.factor(name) {
+            c = CohortColumn(name: name, codes: factor.codes, texts: factor.levels.map(\.trimmingSpacesAndTabs))
+        } else {
+            precondition(!columns.contains(name), "column \(name) of \(file) asked for after its table was let go")
+            c = CohortColumn(name: name, codes: [], texts: [])
+        }
+        coded[name] = c
+        return c
+    }
+
+    /// The trimmed texts of a row's non-missing cells in `columns` (positions in the header), by column name:
+    /// read row by row, so that a file with thousands of such columns is read in one pass.
+    func cells(row index: Int, columns positions: [Int]) -> [String: String] {
+        guard let table else { return [:] }
+        var cells: [String: String] = [:]
+        for c in positions where !table.isMissing(row: index, column: c) {
+            cells[columnNames[c]] = table.cell(row: index, column: c).trimmingSpacesAndTabs
+        }
+        return cells
+    }
+
+    /// Lets the table go: every column needed has been coded.
+    func releaseTable() { table = nil }
+
+    /// The trimmed text of a non-missing cell, for messages.
+    func raw(_ column: String, _ index: Int) -> String? {
+        guard columns.contains(column) else { return nil }
+        if coded[column] == nil, table == nil { return nil }
+        return self.column(column).text(index)
+    }
+
+    func markError(_ index: Int, _ column: String) { errorColumns[index, default: []].insert(column) }
+
+    func hasError(_ index: Int, _ column: String) -> Bool {
+        !errorColumns.isEmpty && errorColumns[index]?.contains(column) == true
+    }
+}
+
+/// A column coded by distinct cell text: `codes[row]` indexes `texts` (trimmed of spaces and tabs), -1 for a
+/// missing cell; an absent column has no codes.
+final class CohortColumn {
+    let name: String
+    let codes: [Int32]
+    let texts: [String]
+    var present: Bool { !codes.isEmpty }
+
+    init(name: String, codes: [Int32], texts: [String]) {
+        self.name = name
+        self.codes = codes
+        self.texts = texts
+    }
+
+    /// The level of a row's cell, or nil when it is missing.
+    @inline(__always)
+    func level(_ row: Int) -> Int? {
+        guard row < codes.count else { return nil }
+        let k = codes[row]
+        return k < 0 ? nil : Int(k)
+    }
+
+    func text(_ row: Int) -> String? { level(row).map { texts[$0] } }
+}
+
+/// A column read as numbers, each distinct text once.
+struct NumberColumn {
+    let column: CohortColumn
+    let values: [Double?]
+    init(_ column: CohortColumn) {
+        self.column = column
+        values = column.texts.map(CohortVocabulary.decimal)
+    }
+}
+
+/// A column read as dates, each distinct text once.
+struct DateColumn {
+    let column: CohortColumn
+    let days: [Day?]
+    init(_ column: CohortColumn) {
+        self.column = column
+        days = column.texts.map { Day(iso: $0) }
+    }
+}
+
+/// A column read in a vocabulary, each distinct text once.
+struct CategoryColumn<T> {
+    let column: CohortColumn
+    let vocabulary: CategoryVocabulary<T>
+    let values: [T?]
+    init(_ column: CohortColumn, _ vocabulary: CategoryVocabulary<T>) {
+        self.column = column
+        self.vocabulary = vocabulary
+        values = column.texts.map(vocabulary.parse)
+    }
+}
+
+/// The `prior_treatment` column, each distinct text read once.
+struct PriorTreatmentColumn {
+    let column: CohortColumn
+    let values: [Result<([String], [String]), CohortVocabulary.PriorTreatmentProblem>]
+    init(_ column: CohortColumn) {
+        self.column = column
+        values = column.texts.map(CohortVocabulary.priorTreatments)
+    }
+}
+
+/// The patients other files refer to: the first row of each id, with what the checks of other files need.
+struct PatientIndex {
+    struct Facts {
+        var rtStart: Day?
+        var rtEnd: Day?
+        var lastFollowUp: Day?
+        var deathDate: Day?
+        var row: Int
+    }
+    let file: String
+    private let byID: [String: Int]
+    private let facts: [Facts]
+
+    init(drafts: [PatientDraft], byID drafted: [String: PatientDraft]) {
+        file = drafts.first?.r.file ?? CohortFileRole.patients.defaultName
+        var byID: [String: Int] = [:]
+        var facts: [Facts] = []
+        byID.reserveCapacity(drafted.count)
+        facts.reserveCapacity(drafted.count)
+        for (id, p) in drafted {
+            byID[id] = facts.count
+            facts.append(Facts(rtStart: p.rtStart, rtEnd: p.rtEnd, lastFollowUp: p.lastFollowUp, deathDate: p.deathDate,
+                               row: p.r.row))
+        }
+        self.byID = byID
+        self.facts = facts
+    }
+
+    /// Per distinct id of a column: the patient's position, or -1 when no patient has the id.
+    func owners(of column: CohortColumn) -> [Int32] { column.texts.map { byID[$0].map(Int32.init) ?? -1 } }
+
+    /// The patient of a row of another file; an unknown id is an error.
+    func patient(of r: CohortRowReader, _ owners: [Int32]?, id: CohortColumn) -> PatientReference? {
+        guard let owners, let k = r.level(id) else { return nil }
+        let p = owners[k]
+        if p >= 0 { return PatientReference(facts: facts[Int(p)], file: file) }
+        r.error("id", "no patient with this id in patients.csv")
+        return nil
+    }
+}
+
+/// What the checks of a failure, lesion, lab or toxicity row need of its patient.
+struct PatientReference {
+    let facts: PatientIndex.Facts
+    let file: String
+    var rtStart: Day? { facts.rtStart }
+    var rtEnd: Day? { facts.rtEnd }
+    var lastFollowUp: Day? { facts.lastFollowUp }
+    var deathDate: Day? { facts.deathDate }
+    /// Where the patient's row is, for messages: `patients.csv row 3`.
+    var place: String { "\(file) row \(facts.row)" }
 }
 
 // MARK: - Typed access to one row
 
 /// One data row: typed cell access that records an error for each value that cannot be read.
-final class CohortRowReader {
-    let file: String
+struct CohortRowReader {
+    let table: CohortTable
+    let index: Int
     /// Spreadsheet row (header = 1).
     let row: Int
-    let log: CohortIssueLog
-    /// Columns present in the header.
-    let columns: Set<String>
-    /// Non-missing cells, trimmed of spaces and tabs.
-    private let cells: [String: String]
-    /// Columns of this row that have an error (so that derived checks stay quiet about them).
-    private(set) var errorColumns: Set<String> = []
 
-    init(table: CSVTable, index: Int, log: CohortIssueLog) {
-        file = table.sourceName
-        row = table.rowNumber(ofRow: index)
-        self.log = log
-        columns = Set(table.columnNames)
-        var cells: [String: String] = [:]
-        for (c, name) in table.columnNames.enumerated() where !table.isMissing(row: index, column: c) {
-            cells[name] = table.cell(row: index, column: c).trimmingSpacesAndTabs
-        }
-        self.cells = cells
-    }
+    var file: String { table.file }
+    var log: CohortIssueLog { table.log }
 
     /// The trimmed text of a non-missing cell.
-    func raw(_ column: String) -> String? { cells[column] }
+    func raw(_ column: String) -> String? { table.raw(column, index) }
 
-    /// Non-missing cells of columns outside `known` (kept for factors the plan defines on them).
-    func nonStandardCells(known: [String]) -> [String: String] { cells.filter { !known.contains($0.key) } }
-
-    func hasError(_ columns: String...) -> Bool { columns.contains(where: errorColumns.contains) }
+    func hasError(_ columns: String...) -> Bool { columns.contains { table.hasError(index, $0) } }
 
     func error(_ column: String?, _ message: String, value: String? = nil) {
-        if let column { errorColumns.insert(column) }
+        if let column { table.markError(index, column) }
         log.add(.error, file: file, row: row, column: column, value: value ?? column.flatMap(raw), message: message)
     }
 
@@ -701,42 +1083,47 @@ final class CohortRowReader {
         log.add(.warning, file: file, row: row, column: column, value: value ?? column.flatMap(raw), message: message)
     }
 
-    /// The cell text; a missing required value is an error (unless the whole column is missing, which the header
-    /// check reports once).
-    func text(_ column: String, required: Bool = false) -> String? {
-        if let s = cells[column] { return s }
-        if required, columns.contains(column) { error(column, "a value is required") }
+    /// The level of this row's cell in `column`; nil when missing.
+    @inline(__always)
+    func level(_ column: CohortColumn) -> Int? { column.level(index) }
+
+    /// The level of a cell; a missing required value is an error (unless the whole column is missing, which the
+    /// header check reports once).
+    @inline(__always)
+    private func present(_ column: CohortColumn, required: Bool) -> Int? {
+        if let k = column.level(index) { return k }
+        if required, column.present { error(column.name, "a value is required") }
         return nil
     }
 
-    func number(_ column: String, required: Bool = false) -> Double? {
-        guard let s = text(column, required: required) else { return nil }
-        guard let v = CohortVocabulary.decimal(s) else {
-            error(column, CohortVocabulary.notANumberMessage(s))
+    /// The cell text.
+    func text(_ column: CohortColumn, required: Bool = false) -> String? {
+        present(column, required: required).map { column.texts[$0] }
+    }
+
+    func number(_ column: NumberColumn, required: Bool = false) -> Double? {
+        guard let k = present(column.column, required: required) else { return nil }
+        guard let v = column.values[k] else {
+            error(column.column.name, CohortVocabulary.notANumberMessage(column.column.texts[k]))
             return nil
         }
         return v
     }
 
-    /// A number that must lie in `range` (checked after reading it with `DecimalNumber`); outside it is an
-    /// error naming the column and value.
-    func number(_ column: String, in range: ClosedRange<Double>, _ expected: String) -> Double? {
+    /// A number that must lie in `range`; outside it is an error naming the column and value.
+    func number(_ column: NumberColumn, in range: ClosedRange<Double>, _ expected: String) -> Double? {
         guard let v = number(column) else { return nil }
         guard range.contains(v) else {
-            error(column, "out of range: expected \(expected)")
+            error(column.column.name, "out of range: expected \(expected)")
             return nil
         }
         return v
     }
 
-    func integer(_ column: String, required: Bool = false) -> Int? {
-        guard let s = text(column, required: required) else { return nil }
-        guard let v = CohortVocabulary.decimal(s) else {
-            error(column, CohortVocabulary.notANumberMessage(s))
-            return nil
-        }
+    func integer(_ column: NumberColumn, required: Bool = false) -> Int? {
+        guard let v = number(column, required: required) else { return nil }
         guard let n = DecimalNumber.exactInteger(v), abs(n) < 1_000_000_000 else {
-            error(column, v == v.rounded() ? "whole number out of range (at most 999,999,999)" : "not a whole number")
+            error(column.column.name, v == v.rounded() ? "whole number out of range (at most 999,999,999)" : "not a whole number")
             return nil
         }
         return n
@@ -744,31 +1131,33 @@ final class CohortRowReader {
 
     /// A list of treatments separated by `;`, or one of the spellings of "none" (→ empty); see
     /// `CohortVocabulary.priorTreatments`. Ambiguous cells (`yes`, `1`, `unknown`, a number) are errors.
-    func priorTreatments(_ column: String) -> [String] {
-        guard let s = text(column) else { return [] }
-        switch CohortVocabulary.priorTreatments(s) {
+    func priorTreatments(_ column: PriorTreatmentColumn) -> [String] {
+        guard let k = level(column.column) else { return [] }
+        switch column.values[k] {
         case .success(let (items, duplicates)):
-            for d in duplicates { warning(column, "\"\(ValidationIssue.abbreviated(d))\" is listed more than once; counted once") }
+            for d in duplicates {
+                warning(column.column.name, "\"\(ValidationIssue.abbreviated(d))\" is listed more than once; counted once")
+            }
             return items
         case .failure(let problem):
-            error(column, problem.message)
+            error(column.column.name, problem.message)
             return []
         }
     }
 
-    func date(_ column: String, required: Bool = false) -> Day? {
-        guard let s = text(column, required: required) else { return nil }
-        guard let d = Day(iso: s) else {
-            error(column, CohortVocabulary.dateProblem(s))
+    func date(_ column: DateColumn, required: Bool = false) -> Day? {
+        guard let k = present(column.column, required: required) else { return nil }
+        guard let d = column.days[k] else {
+            error(column.column.name, CohortVocabulary.dateProblem(column.column.texts[k]))
             return nil
         }
         return d
     }
 
-    func category<T>(_ column: String, _ vocabulary: CategoryVocabulary<T>, required: Bool = false) -> T? {
-        guard let s = text(column, required: required) else { return nil }
-        guard let v = vocabulary.parse(s) else {
-            error(column, "not a known \(vocabulary.what); accepted: \(vocabulary.accepted)")
+    func category<T>(_ column: CategoryColumn<T>, required: Bool = false) -> T? {
+        guard let k = present(column.column, required: required) else { return nil }
+        guard let v = column.values[k] else {
+            error(column.column.name, "not a known \(column.vocabulary.what); accepted: \(column.vocabulary.accepted)")
             return nil
         }
         return v

@@ -632,21 +632,23 @@ enum CohortValidation {
 
     // MARK: Event files
 
-    /// The patient of a row of another file; an unknown id is an error. `nil` patients = patients.csv unusable.
-    private static func patient(of r: CohortRowReader, _ id: String?, _ patients: [String: PatientDraft]?) -> PatientDraft? {
-        guard let id, let patients else { return nil }
-        if let p = patients[id] { return p }
-        r.error("id", "no patient with this id in patients.csv")
-        return nil
-    }
+    /// The checks of failures.csv rows, row by row (the duplicate check remembers the rows seen).
+    struct FailureChecks {
+        struct Key: Hashable {
+            var id: String
+            var date: Day
+            var site: FailureSite
+            var organ: String
+        }
+        let failureTypes: FailureVocabulary
+        private var seen: [Key: Int] = [:]
 
-    static func checkFailures(_ failures: [FailureDraft], patients: [String: PatientDraft]?,
-                              failureTypes: FailureVocabulary = .paper) {
-        let show = CohortVocabulary.show
-        var seen: [String: Int] = [:]
-        for f in failures {
+        init(failureTypes: FailureVocabulary = .paper) { self.failureTypes = failureTypes }
+
+        /// Checks one row; `p` is its patient (nil when unknown or patients.csv is unusable).
+        mutating func check(_ f: FailureDraft, patient p: PatientReference?) {
+            let show = CohortVocabulary.show
             let r = f.r
-            let p = patient(of: r, f.id, patients)
             if f.site == .extrahepatic, f.organ == nil, failureTypes.thirdTypeHasOrgan {
                 r.warning("organ", "\(failureTypes.name(.extrahepatic)) failure without organ (e.g. lung, bone, lymph node)")
             }
@@ -664,7 +666,7 @@ enum CohortValidation {
                 }
             }
             if let id = f.id, let date = f.date, let site = f.site {
-                let key = [id, date.iso, site.rawValue, (f.organ ?? "").lowercased()].joined(separator: "\u{1F}")
+                let key = Key(id: id, date: date, site: site, organ: (f.organ ?? "").lowercased())
                 if let first = seen[key] {
                     r.error("id", "duplicate failure: same id, date, site and organ as row \(first)")
                 } else {
@@ -674,15 +676,22 @@ enum CohortValidation {
         }
     }
 
-    static func checkLesions(_ lesions: [LesionDraft], patients: [String: PatientDraft]?) {
-        var seen: [String: Int] = [:]
-        for l in lesions {
+    /// The checks of lesions.csv rows, row by row (the duplicate check remembers the rows seen).
+    struct LesionChecks {
+        struct Key: Hashable {
+            var id: String
+            var date: Day
+            var lesion: String
+        }
+        private var seen: [Key: Int] = [:]
+
+        /// Checks one row; `p` is its patient (nil when unknown or patients.csv is unusable).
+        mutating func check(_ l: LesionDraft, patient p: PatientReference?) {
             let r = l.r
-            let p = patient(of: r, l.id, patients)
             if let v = l.viableMM, v < 0 { r.error("viable_mm", "must be ≥ 0") }
             afterFollowUp(r, l.date, p, what: "imaging date")
             if let id = l.id, let date = l.date, let lesion = l.lesion {
-                let key = [id, date.iso, lesion].joined(separator: "\u{1F}")
+                let key = Key(id: id, date: date, lesion: lesion)
                 if let first = seen[key] {
                     r.error("lesion", "duplicate measurement: same id, date and lesion as row \(first)")
                 } else {
@@ -692,43 +701,39 @@ enum CohortValidation {
         }
     }
 
-    static func checkLabs(_ labs: [LabDraft], patients: [String: PatientDraft]?) {
-        for l in labs {
-            let r = l.r
-            let p = patient(of: r, l.id, patients)
-            for (column, value) in [("value", l.value), ("lln", l.lln), ("uln", l.uln)] {
-                if let v = value, v < 0 { r.error(column, "must be ≥ 0") }
-            }
-            if let lln = l.lln, let uln = l.uln, lln > uln {
-                r.error("lln", "lln is above uln (\(format(uln)))")
-            }
-            if let term = l.term, term.isIncreasing, l.uln == nil, !r.hasError("uln") {
-                r.error("uln", "uln is needed to grade \(r.raw("test") ?? term.rawValue)", value: r.raw("uln"))
-            }
-            if let term = l.term, let v = l.value, v > 0 {
-                switch term {
-                case .plateletCountDecreased where v < 1000,
-                     .neutrophilCountDecreased where v < 50, .whiteBloodCellDecreased where v < 50:
-                    r.warning("value", "check the unit: cells/mm³ expected (×10⁹/L × 1000 = /mm³)")
-                case .anemia where v > 25, .hypoalbuminemia where v > 10:
-                    r.warning("value", "check the unit: g/dL expected (g/L ÷ 10 = g/dL)")
-                default: break
-                }
-            }
-            afterFollowUp(r, l.date, p, what: "sample date")
+    /// Checks one labs.csv row; `p` is its patient (nil when unknown or patients.csv is unusable).
+    static func checkLab(_ l: LabDraft, patient p: PatientReference?) {
+        let r = l.r
+        if let v = l.value, v < 0 { r.error("value", "must be ≥ 0") }
+        if let v = l.lln, v < 0 { r.error("lln", "must be ≥ 0") }
+        if let v = l.uln, v < 0 { r.error("uln", "must be ≥ 0") }
+        if let lln = l.lln, let uln = l.uln, lln > uln {
+            r.error("lln", "lln is above uln (\(format(uln)))")
         }
+        if let term = l.term, term.isIncreasing, l.uln == nil, !r.hasError("uln") {
+            r.error("uln", "uln is needed to grade \(r.raw("test") ?? term.rawValue)", value: r.raw("uln"))
+        }
+        if let term = l.term, let v = l.value, v > 0 {
+            switch term {
+            case .plateletCountDecreased where v < 1000,
+                 .neutrophilCountDecreased where v < 50, .whiteBloodCellDecreased where v < 50:
+                r.warning("value", "check the unit: cells/mm³ expected (×10⁹/L × 1000 = /mm³)")
+            case .anemia where v > 25, .hypoalbuminemia where v > 10:
+                r.warning("value", "check the unit: g/dL expected (g/L ÷ 10 = g/dL)")
+            default: break
+            }
+        }
+        afterFollowUp(r, l.date, p, what: "sample date")
     }
 
-    static func checkToxicities(_ toxicities: [ToxicityDraft], patients: [String: PatientDraft]?) {
-        for t in toxicities {
-            let r = t.r
-            let p = patient(of: r, t.id, patients)
-            if let g = t.grade, !(1...5).contains(g) { r.error("grade", "grade must be 1–5") }
-            afterFollowUp(r, t.date, p, what: "onset date")
-        }
+    /// Checks one toxicities.csv row; `p` is its patient (nil when unknown or patients.csv is unusable).
+    static func checkToxicity(_ t: ToxicityDraft, patient p: PatientReference?) {
+        let r = t.r
+        if let g = t.grade, !(1...5).contains(g) { r.error("grade", "grade must be 1–5") }
+        afterFollowUp(r, t.date, p, what: "onset date")
     }
 
-    private static func afterFollowUp(_ r: CohortRowReader, _ date: Day?, _ p: PatientDraft?, what: String) {
+    private static func afterFollowUp(_ r: CohortRowReader, _ date: Day?, _ p: PatientReference?, what: String) {
         if let date, let p, let last = p.lastFollowUp, date > last {
             r.warning("date", "\(what) is after last_followup (\(last.iso), \(p.place))")
         }

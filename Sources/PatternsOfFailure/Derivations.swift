@@ -139,10 +139,17 @@ public enum ToxicityGrading {
         var grades: [String: Int] = [:]
         var problems: [String] = []
         for term in CTCAELabTerm.allCases {
-            let values = labs.filter { $0.term == term }
-            if values.isEmpty { continue }
-            let baseline = values.filter { $0.date < p.rtStart }.max { $0.date < $1.date }?.value
-            for v in values where v.date >= p.rtStart && v.date <= windowEnd {
+            // Baseline: the first of the latest values before RT start.
+            var present = false, baselineDate: Day? = nil, baseline: Double? = nil
+            for v in labs where v.term == term {
+                present = true
+                if v.date < p.rtStart, baselineDate.map({ $0 < v.date }) ?? true {
+                    baselineDate = v.date
+                    baseline = v.value
+                }
+            }
+            if !present { continue }
+            for v in labs where v.term == term && v.date >= p.rtStart && v.date <= windowEnd {
                 do {
                     let g = try term.grade(value: v.value, lln: v.lln, uln: v.uln, baseline: baseline, version: plan.ctcaeVersion)
                     grades[term.rawValue] = max(grades[term.rawValue] ?? 0, g)
@@ -155,8 +162,8 @@ public enum ToxicityGrading {
             grades[r.term] = max(grades[r.term] ?? 0, r.grade)
         }
         // Records outside the window are not graded but counted (nothing read is dropped silently).
-        let outside = recorded.filter { $0.date < p.rtStart || $0.date > windowEnd }.count
-            + labs.filter { $0.date > windowEnd }.count
+        let outside = recorded.count(where: { $0.date < p.rtStart || $0.date > windowEnd })
+            + labs.count(where: { $0.date > windowEnd })
         return (grades, problems, outside)
     }
 }

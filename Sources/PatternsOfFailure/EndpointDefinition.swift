@@ -111,7 +111,7 @@ public struct EndpointDefinition: Sendable, Equatable, Codable {
 
     /// The paper's five endpoints: OS and PFS for each failure type and for any failure.
     ///
-    /// With another ``FailureVocabulary`` the same five endpoints are named in it (`pfs_local`, "PFS, local
+    /// With another `FailureVocabulary` the same five endpoints are named in it (`pfs_local`, "PFS, local
     /// failure", …).
     ///
     /// ```swift

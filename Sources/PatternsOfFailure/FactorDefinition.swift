@@ -196,10 +196,11 @@ extension FactorDefinition.Rule {
             return c.firstIndex(where: { x < $0 }) ?? c.count
         case (.cutPoints(let c), .text(let t)):
             guard let x = DecimalNumber.parse(t) else {
-                throw StudyPlan.PlanError(description: """
-                    \(source.file), row \(source.row), column \"\(factor.variable)\" (\"\(PlanNode.clip(t))\"): \
-                    factor \(factor.name) has cut-points, so the value must be a number
-                    """)
+                throw StudyPlan.PlanError(
+                    description: """
+                        \(source.file), row \(source.row), column \"\(factor.variable)\" (\"\(PlanNode.clip(t))\"): \
+                        factor \(factor.name) has cut-points, so the value must be a number
+                        """)
             }
             return c.firstIndex(where: { x < $0 }) ?? c.count
         case (.groups(let g), .text(let t)):
@@ -216,18 +217,20 @@ extension FactorDefinition.Rule {
             case "yes", "y", "true", "1": return 1
             case "no", "n", "false", "0": return 0
             default:
-                throw StudyPlan.PlanError(description: """
-                    \(source.file), row \(source.row), column \"\(factor.variable)\" (\"\(PlanNode.clip(t))\"): \
-                    factor \(factor.name) is yes/no; write yes or no (or leave it empty when unknown)
-                    """)
+                throw StudyPlan.PlanError(
+                    description: """
+                        \(source.file), row \(source.row), column \"\(factor.variable)\" (\"\(PlanNode.clip(t))\"): \
+                        factor \(factor.name) is yes/no; write yes or no (or leave it empty when unknown)
+                        """)
             }
         case (.yesNo, .number(let x)):
             if x == 0 { return 0 }
             if x == 1 { return 1 }
-            throw StudyPlan.PlanError(description: """
-                \(source.file), row \(source.row), column \"\(factor.variable)\" (\(x)): factor \(factor.name) is \
-                yes/no
-                """)
+            throw StudyPlan.PlanError(
+                description: """
+                    \(source.file), row \(source.row), column \"\(factor.variable)\" (\(x)): factor \(factor.name) is \
+                    yes/no
+                    """)
         case (.cutPoints, .yes):
             throw StudyPlan.PlanError(
                 description: "plan: factor \(factor.name): \(factor.variable) is yes/no; it cannot have cut-points")
@@ -248,7 +251,8 @@ public enum PaperFactors {
         switch name {
         case "age": return .init(name: "age", label: "Age", unit: "y", variable: "age", rule: .cutPoints([age]))
         case "stage":
-            return .init(name: "stage", label: "Stage", variable: "muicc_stage",
+            return .init(
+                name: "stage", label: "Stage", variable: "muicc_stage",
                 rule: .groups([
                     .init(label: "II", values: ["I", "II"]), .init(label: "III–IV", values: ["III", "IVA", "IVB"]),
                 ]))
@@ -256,7 +260,7 @@ public enum PaperFactors {
         case "history":
             return .init(
                 name: "history", label: "Pre-CCRT treatment history", variable: "prior_treatment", rule: .yesNo,
-                         levelLabels: ["Primary treatment group", "Recurrence treatment group"])
+                levelLabels: ["Primary treatment group", "Recurrence treatment group"])
         case "afp":
             return .init(name: "afp", label: "Pre-CCRT AFP", unit: "IU/ml", variable: "afp", rule: .cutPoints([afp]))
         case "pivka":
@@ -266,7 +270,7 @@ public enum PaperFactors {
             let a = NumberFormat.plain(afp), p = NumberFormat.plain(pivka)
             return .init(
                 name: "markers", label: "Pre-CCRT AFP & PIVKA-II", variable: "", rule: .allOf(["afp", "pivka"]),
-                         levelLabels: ["AFP < \(a) or PIVKA-II < \(p)", "AFP ≥ \(a) & PIVKA-II ≥ \(p)"])
+                levelLabels: ["AFP < \(a) or PIVKA-II < \(p)", "AFP ≥ \(a) & PIVKA-II ≥ \(p)"])
         default: return nil
         }
     }

@@ -5,7 +5,8 @@ import Tabular
 enum FailureColumns {
     static let dosimetry = [
         "rgtv_in_isodose_pct", "centroid_in_target", "centroid_in_elective_target", "centroid_dose_gy",
-                            "rgtv_d95_gy", "prescription_gy", "elective_dose_gy", "registration"]
+        "rgtv_d95_gy", "prescription_gy", "elective_dose_gy", "registration",
+    ]
 }
 
 /// The plan's dosimetric classification: the rule that classifies each failure, its thresholds, and
@@ -130,13 +131,14 @@ public struct FailureClassificationSummary: Codable, Sendable {
             guard !classified.isEmpty || rule == primaryRule else { rulesNotApplicable.append(rule); continue }
             var missing: [String: Int] = [:]
             for c in classes { if case .notClassifiable(let m) = c { for x in m { missing[x, default: 0] += 1 } } }
-            rules.append(RuleCounts(
-                rule: rule, title: rule.title,
+            rules.append(
+                RuleCounts(
+                    rule: rule, title: rule.title,
                     categories: rule.categories.map { c in
                         CategoryCount(
                             category: c.label, n: classified.filter { $0 == c }.count, denominator: failures.count)
                     },
-                notClassifiable: classes.count - classified.count,
+                    notClassifiable: classes.count - classified.count,
                     missingInputs: rule.inputColumns.compactMap { x in
                         missing[x].map { CategoryCount(category: x, n: $0, denominator: failures.count) }
                     }))
@@ -181,9 +183,11 @@ public struct FailureClassificationSummary: Codable, Sendable {
                 case .notClassifiable(let m): return "not classifiable (missing: \(m.joined(separator: ", ")))"
                 }
             }
-            return [f.patientID, f.date.iso, v.name(f.site), f.organ ?? "",
+            return [
+                f.patientID, f.date.iso, v.name(f.site), f.organ ?? "",
                 num(d.percentInIsodose), yn(d.centroidInTarget), yn(d.centroidInElectiveTarget), num(d.centroidDoseGy),
-                    num(d.d95Gy), num(d.prescriptionGy), num(d.electiveDoseGy), d.registration?.rawValue ?? ""]
+                num(d.d95Gy), num(d.prescriptionGy), num(d.electiveDoseGy), d.registration?.rawValue ?? "",
+            ]
                 + classes + [v.name(used.site)]
         }
         return (header, rows)

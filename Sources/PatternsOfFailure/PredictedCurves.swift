@@ -2,7 +2,7 @@ import Survival
 
 /// One patient's predicted probability of remaining free of an endpoint's event over the whole follow-up,
 /// with its pointwise 95% confidence band: the multivariable Cox model's predicted survival curve (R's
-/// `survfit(coxph(…), newdata)`), for each model that ``StudyAnalysis/assess(_:)`` predicts from.
+/// `survfit(coxph(…), newdata)`), for each model that ``StudyAnalysis/assess(_:predicted:)`` predicts from.
 ///
 /// A curve exists exactly when `pof assess` gives that endpoint's predictions at the plan's rate times: a
 /// refused model (a value no cohort patient has, an unknown term, a non-estimable term, no usable interval)
@@ -74,7 +74,7 @@ public struct PredictedCurve: Sendable, Codable, Equatable {
 }
 
 extension StudyAnalysis {
-    /// Assesses a new patient exactly as ``assess(_:)`` does, and also returns the predicted curves of the
+    /// Assesses a new patient exactly as ``assess(_:predicted:)`` does, and also returns the predicted curves of the
     /// models it predicts from.
     ///
     /// ```swift
@@ -82,10 +82,10 @@ extension StudyAnalysis {
     /// ```
     ///
     /// - Parameter profile: The patient's values (every model variable given or declared not known).
-    /// - Returns: The assessment (identical to ``assess(_:)``) and one curve per endpoint with predictions,
+    /// - Returns: The assessment (identical to ``assess(_:predicted:)``) and one curve per endpoint with predictions,
     ///   in the assessment's order; no curve for a refused endpoint.
-    /// - Throws: As ``assess(_:)``.
-    /// - Complexity: That of ``assess(_:)``.
+    /// - Throws: As ``assess(_:predicted:)``.
+    /// - Complexity: That of ``assess(_:predicted:)``.
     public func assessWithCurves(
         _ profile: BaselineProfile
     ) throws -> (assessment: RiskAssessment, curves: [PredictedCurve]) {

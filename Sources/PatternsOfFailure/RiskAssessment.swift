@@ -123,13 +123,14 @@ extension StudyAnalysis {
     /// non-degenerate confidence interval gives no prediction, with the reason; findings come from the
     /// fitted models; the paper's suggestion is quoted as the paper's, only for the paper's plan.
     ///
-    /// - Parameter predicted: Called with each model's predicted curve that the predictions come from (used by
+    /// - Parameters:
+    ///   - profile: The new patient's values of ``profileVariables``.
+    ///   - predicted: Called with each model's predicted curve that the predictions come from (used by
     ///   ``assessWithCurves(_:)``); not called for a refused model.
     /// - Throws: ``ProfileError`` for missing values; ``StudyPlan/PlanError`` when the plan does not fit the data.
     ///
-    /// - Complexity: O(fitting each endpoint's multivariable Cox model): O(*n* · *p*²) per Newton step for *n* patients
-    ///   and
-    /// *p* terms.
+    /// - Complexity: O(fitting each endpoint's multivariable Cox model): O(*n* · *p*²) per Newton step for
+    ///   *n* patients and *p* terms.
     public func assess(_ profile: BaselineProfile,
         predicted: ((EndpointDefinition, CoxPrediction.Curve, _ patients: Int, _ events: Int) -> Void)? = nil
     ) throws -> RiskAssessment {

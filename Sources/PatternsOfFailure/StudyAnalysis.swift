@@ -52,7 +52,17 @@ public struct StudyAnalysis {
         guard !cohort.patients.isEmpty else {
             throw StudyPlan.PlanError(description: "the cohort has no patients; nothing to analyse")
         }
-        let data = try data()
+        return try run(with: try data())
+    }
+
+    /// Every result of the plan, from the endpoints stage already built for this cohort and plan
+    /// (``data()``), so that a caller who also needs the derived data builds it once.
+    ///
+    /// - Throws: as ``run()``.
+    public func run(with data: StudyData) throws -> StudyResults {
+        guard !cohort.patients.isEmpty else {
+            throw StudyPlan.PlanError(description: "the cohort has no patients; nothing to analyse")
+        }
         var warnings = self.warnings
         var exclusions: [ExclusionCount] = []
         if !data.responseDisagreements.isEmpty {
@@ -64,8 +74,8 @@ public struct StudyAnalysis {
         // Cohort counts and follow-up (overall survival: death from any cause)
         let osDefinition = EndpointDefinition(name: "os", label: "Overall survival", deathIsEvent: true)
         let os = data.records.map { osDefinition.observation(for: $0.patient, history: $0.history, plan: plan) }
-        let dead = data.records.filter { $0.patient.vitalStatus == .dead }.count
-        let alive = data.records.filter { $0.patient.vitalStatus == .alive }.count
+        let dead = data.records.count(where: { $0.patient.vitalStatus == .dead })
+        let alive = data.records.count(where: { $0.patient.vitalStatus == .alive })
         let followTimes = os.map(\.time)
         let survivorTimes = zip(data.records, os).filter { $0.0.patient.vitalStatus == .alive }.map { $0.1.time }
         let reverse = try KaplanMeier.reverse(time: followTimes, event: os.map(\.event)).median
@@ -75,14 +85,14 @@ public struct StudyAnalysis {
                                 minSurvivors: survivorTimes.min() ?? .nan, maxSurvivors: survivorTimes.max() ?? .nan,
                                 reverseKM: reverse.estimate ?? .nan, reverseKMLower: reverse.lower ?? .nan,
                                 reverseKMUpper: reverse.upper ?? .nan, unit: unitName)
-        let deathsEarly = data.records.filter { d in
+        let deathsEarly = data.records.count(where: { d in
             d.patient.vitalStatus == .dead && Double((d.patient.deathDate ?? d.patient.lastFollowUp) - Derive.origin(d.patient, plan: plan)) <= plan.landmarkDays
-        }.count
+        })
         let counts = CohortCounts(patients: n, dead: dead, alive: alive, unknown: n - dead - alive,
-                                  withAnyFailure: data.records.filter { !$0.history.everPattern.isEmpty }.count,
+                                  withAnyFailure: data.records.count(where: { !$0.history.everPattern.isEmpty }),
                                   deathsWithinLandmark: deathsEarly)
 
-        let table1 = CharacteristicsTable.rows(data)
+        let table1Work = Background { CharacteristicsTable.rows(data) }   // while the analyses run
         let response = Self.responseSummary(data, lesions: !cohort.lesions.isEmpty)
         let patterns = Self.patterns(data.records, plan: plan, n: n)
 
@@ -94,7 +104,7 @@ public struct StudyAnalysis {
             var ended: [String: Int] = [:]
             for x in o { ended[(x.event ? "event: " : "censored: ") + x.reason.label(plan.failureVocabulary), default: 0] += 1 }
             return EndpointSurvival(
-                endpoint: e.definition.name, label: e.definition.label, n: n, events: o.filter(\.event).count,
+                endpoint: e.definition.name, label: e.definition.label, n: n, events: o.count(where: \.event),
                 median: med.estimate ?? .nan, medianLower: med.lower ?? .nan, medianUpper: med.upper ?? .nan,
                 rates: fit.estimates(at: plan.rateTimes).map { RateAtTime(time: $0.time, estimate: $0.survival, lower: $0.lower, upper: $0.upper) },
                 curve: try Self.curve(fit, label: e.definition.label, o: o, plan: plan),
@@ -105,40 +115,20 @@ public struct StudyAnalysis {
         let rateTime = plan.rateTimes.last!
         var univariate: [UnivariateResult] = [], multivariate: [MultivariateResult] = []
         var figures: [FactorCurves] = [], subgroups: [SubgroupResult] = [], competing: [CompetingRiskResult] = []
-        for a in plan.analyses {
-            guard let e = data.endpoint(a.endpoint) else { continue }
-            for name in a.univariate {
-                let f = data.factor(name)!
-                let u = try Self.compare(e, f, rows: f.known, rateTime: rateTime, plan: plan)
-                univariate.append(u.result)
-                if u.result.missing > 0 {
-                    exclusions.append(ExclusionCount(analysis: "\(e.definition.label), \(f.factor.label)", reason: "factor not known", n: u.result.missing))
-                }
-                if let note = u.result.notTested { warnings.append("\(e.definition.label): \(f.factor.label) not tested (\(note))") }
-            }
-            for name in a.figures {
-                let f = data.factor(name)!
-                let u = try Self.compare(e, f, rows: f.known, rateTime: rateTime, plan: plan)
-                figures.append(FactorCurves(endpoint: e.definition.name, endpointLabel: e.definition.label, factor: name,
-                                            label: f.factor.label, p: u.result.p, curves: u.curves,
-                                            reference: u.curves.firstIndex { $0.label == f.factor.levels[f.factor.reference] } ?? 0))
-            }
-            for s in a.subgroups {
-                subgroups.append(try Self.subgroup(e, data.factor(s.factor)!, within: data.factor(s.within)!, rateTime: rateTime, plan: plan))
-            }
-            if !a.multivariable.isEmpty {
-                let terms = a.multivariable.map { data.factor($0)! }
-                let m = ModelSummary.cox(e, terms: terms, plan: plan, exclusions: &exclusions)
-                multivariate.append(m)
-                warnings += m.warnings.map { "\(e.definition.label) (Cox): \($0)" }
-            }
-            if e.definition.hasFailureEvents && !e.definition.deathIsEvent {
-                let gray = try a.univariate.map { try Self.gray(e, data.factor($0)!) }
-                let models = a.competingRisksModels && !a.multivariable.isEmpty
-                    ? ModelSummary.competing(e, terms: a.multivariable.map { data.factor($0)! }) : nil
-                if let c = try Self.competingRisks(e, plan: plan, gray: gray, models: models) { competing.append(c) }
-                if let w = models?.warnings { warnings += w }
-            }
+        // The plan's analyses are independent of one another: each is computed on its own thread and their
+        // results are joined in plan order (the same results, warnings and exclusions, in the same order).
+        let parts = parallelMap(plan.analyses.count) { i in
+            Result { try Self.analysisPart(plan.analyses[i], data: data, plan: plan, rateTime: rateTime) }
+        }
+        for result in parts {
+            guard let part = try result.get() else { continue }
+            univariate += part.univariate
+            figures += part.figures
+            subgroups += part.subgroups
+            multivariate += part.multivariate
+            competing += part.competing
+            exclusions += part.exclusions
+            warnings += part.warnings
         }
         var patternsBy: PatternsByFactor? = nil
         if let name = plan.patternsBy, let f = data.factor(name) {
@@ -156,8 +146,8 @@ public struct StudyAnalysis {
             window: "RT start to \(NumberFormat.plain(plan.toxicityWindowMonths)) months after RT end",
             rows: terms.map { t in
                 let g = data.records.map { $0.toxicity[t] ?? 0 }
-                return ToxicityRow(term: t, grade3: g.filter { $0 == 3 }.count, grade4: g.filter { $0 == 4 }.count,
-                                   grade5: g.filter { $0 == 5 }.count, denominator: n)
+                return ToxicityRow(term: t, grade3: g.count(where: { $0 == 3 }), grade4: g.count(where: { $0 == 4 }),
+                                   grade5: g.count(where: { $0 == 5 }), denominator: n)
             },
             source: [cohort.labs.isEmpty ? nil : "labs.csv graded by CTCAE \(plan.ctcaeVersion.rawValue)",
                      cohort.toxicities.isEmpty ? nil : "toxicities.csv as recorded"].compactMap { $0 }.joined(separator: "; "),
@@ -196,13 +186,69 @@ public struct StudyAnalysis {
             provenance: Provenance(tool: "pof", version: toolVersion, generatedAt: generatedAt, plan: plan,
                                    inputs: cohort.inputs, synthetic: synthetic,
                                    note: synthetic ? "Synthetic demo cohort generated by pof simulate, calibrated to the published summaries; not patient data." : nil),
-            cohort: counts, followUp: followUp, table1: table1, response: response, patterns: patterns,
+            cohort: counts, followUp: followUp, table1: try table1Work.value(), response: response, patterns: patterns,
             survival: survival, univariate: univariate, multivariate: multivariate, factorFigures: figures,
             subgroups: subgroups, patternsByFactor: patternsBy, toxicity: toxicity, causesOfDeath: causes, competingRisks: competing,
             warnings: warnings, exclusions: exclusions, failureClassification: classification)
     }
 
     // MARK: - Pieces
+
+    /// What one analysis of the plan adds to the results, in the order it adds them.
+    struct AnalysisPart {
+        var univariate: [UnivariateResult] = [], multivariate: [MultivariateResult] = []
+        var figures: [FactorCurves] = [], subgroups: [SubgroupResult] = [], competing: [CompetingRiskResult] = []
+        var exclusions: [ExclusionCount] = [], warnings: [String] = []
+    }
+
+    /// One analysis of the plan: univariate comparisons, factor figures, subgroups, the multivariable Cox model
+    /// and competing risks; nil when its endpoint is not in the data.
+    static func analysisPart(_ a: StudyPlan.Analysis, data: StudyData, plan: StudyPlan, rateTime: Double) throws -> AnalysisPart? {
+        guard let e = data.endpoint(a.endpoint) else { return nil }
+        var part = AnalysisPart()
+        // A factor both tested and drawn is compared once.
+        var compared: [String: (result: UnivariateResult, curves: [Curve])] = [:]
+        func comparison(_ name: String) throws -> (result: UnivariateResult, curves: [Curve]) {
+            if let u = compared[name] { return u }
+            let f = data.factor(name)!
+            let u = try Self.compare(e, f, rows: f.known, rateTime: rateTime, plan: plan)
+            compared[name] = u
+            return u
+        }
+        for name in a.univariate {
+            let f = data.factor(name)!
+            let u = try comparison(name)
+            part.univariate.append(u.result)
+            if u.result.missing > 0 {
+                part.exclusions.append(ExclusionCount(analysis: "\(e.definition.label), \(f.factor.label)", reason: "factor not known", n: u.result.missing))
+            }
+            if let note = u.result.notTested { part.warnings.append("\(e.definition.label): \(f.factor.label) not tested (\(note))") }
+        }
+        for name in a.figures {
+            let f = data.factor(name)!
+            let u = try comparison(name)
+            part.figures.append(FactorCurves(endpoint: e.definition.name, endpointLabel: e.definition.label, factor: name,
+                                             label: f.factor.label, p: u.result.p, curves: u.curves,
+                                             reference: u.curves.firstIndex { $0.label == f.factor.levels[f.factor.reference] } ?? 0))
+        }
+        for s in a.subgroups {
+            part.subgroups.append(try Self.subgroup(e, data.factor(s.factor)!, within: data.factor(s.within)!, rateTime: rateTime, plan: plan))
+        }
+        if !a.multivariable.isEmpty {
+            let terms = a.multivariable.map { data.factor($0)! }
+            let m = ModelSummary.cox(e, terms: terms, plan: plan, exclusions: &part.exclusions)
+            part.multivariate.append(m)
+            part.warnings += m.warnings.map { "\(e.definition.label) (Cox): \($0)" }
+        }
+        if e.definition.hasFailureEvents && !e.definition.deathIsEvent {
+            let gray = try a.univariate.map { try Self.gray(e, data.factor($0)!) }
+            let models = a.competingRisksModels && !a.multivariable.isEmpty
+                ? ModelSummary.competing(e, terms: a.multivariable.map { data.factor($0)! }) : nil
+            if let c = try Self.competingRisks(e, plan: plan, gray: gray, models: models) { part.competing.append(c) }
+            if let w = models?.warnings { part.warnings += w }
+        }
+        return part
+    }
 
     static func median(_ x: [Double]) -> Double {
         let s = x.sorted()
@@ -222,9 +268,9 @@ public struct StudyAnalysis {
         let order: [ResponseCategory] = [.completeResponse, .partialResponse, .stableDisease, .progressiveDisease, .notEvaluable]
         func counts(_ values: [ResponseCategory?]) -> [CategoryCount] {
             order.compactMap { c in
-                let k = values.filter { $0 == c }.count
+                let k = values.count(where: { $0 == c })
                 return (k == 0 && c == .notEvaluable) ? nil : CategoryCount(category: c.label, n: k, denominator: n)
-            } + (values.contains(where: { $0 == nil }) ? [CategoryCount(category: "Not available", n: values.filter { $0 == nil }.count, denominator: n)] : [])
+            } + (values.contains(where: { $0 == nil }) ? [CategoryCount(category: "Not available", n: values.count(where: { $0 == nil }), denominator: n)] : [])
         }
         return ResponseSummary(source: lesions ? "lesion measurements (\(criteria.rawValue)), recorded value where no scan" : "recorded (response_3m)",
                                atLandmark: counts(data.records.map(\.response)),
@@ -270,7 +316,7 @@ public struct StudyAnalysis {
         }
         let fit = try KaplanMeier(time: o.map(\.time), event: o.map(\.event))
         let r = fit.estimates(at: [rateTime])[0]
-        return LevelSummary(level: label, n: o.count, events: o.filter(\.event).count,
+        return LevelSummary(level: label, n: o.count, events: o.count(where: \.event),
                             rate: r.survival, rateLower: r.lower, rateUpper: r.upper, median: fit.median.estimate ?? .nan)
     }
 
@@ -337,14 +383,14 @@ public struct StudyAnalysis {
 
     static func patternCounts(_ patterns: [FailurePattern], window: String, vocabulary: FailureVocabulary = .paper) -> PatternCounts {
         let n = patterns.count
-        let failed = patterns.filter { !$0.isEmpty }.count
+        let failed = patterns.count(where: { !$0.isEmpty })
         let sites = FailureSite.allCases.map { s -> SiteCount in
             let with = patterns.filter { $0.includes(s) }
             return SiteCount(site: vocabulary.name(s), n: with.count, percent: n > 0 ? Double(with.count) / Double(n) * 100 : .nan,
-                             combined: with.filter { $0.sites.count > 1 }.count)
+                             combined: with.count(where: { $0.sites.count > 1 }))
         }
         let exclusive = FailurePattern.allPatterns.map { p in
-            CategoryCount(category: vocabulary.patternLabel(p), n: patterns.filter { $0 == p }.count, denominator: n)
+            CategoryCount(category: vocabulary.patternLabel(p), n: patterns.count(where: { $0 == p }), denominator: n)
         }
         return PatternCounts(window: window, patientsWithFailure: failed,
                              percent: n > 0 ? Double(failed) / Double(n) * 100 : .nan, sites: sites, exclusive: exclusive)
@@ -357,11 +403,11 @@ public struct StudyAnalysis {
                                      vocabulary: v)
         let overall = patternCounts(d.map(\.history.everPattern), window: "whole follow-up", vocabulary: v)
         let first = FailurePattern.allPatterns.map { p in
-            CategoryCount(category: v.patternLabel(p), n: d.filter { $0.history.firstPattern == p }.count, denominator: n)
+            CategoryCount(category: v.patternLabel(p), n: d.count(where: { $0.history.firstPattern == p }), denominator: n)
         }
         var organs: [String: Int] = [:]
         for x in d { for o in x.history.extrahepaticOrgans { organs[o, default: 0] += 1 } }
-        let withE = d.filter { $0.history.everPattern.includes(.extrahepatic) }.count
+        let withE = d.count(where: { $0.history.everPattern.includes(.extrahepatic) })
         let ranked = organs.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .map { CategoryCount(category: $0.key, n: $0.value, denominator: withE) }
         return PatternSummary(landmark: landmark, overall: overall, firstFailure: first, extrahepaticOrgans: ranked)

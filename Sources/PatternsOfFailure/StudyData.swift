@@ -85,43 +85,59 @@ public struct StudyData: Sendable {
     public init(cohort: Cohort, plan: StudyPlan) throws {
         self.plan = plan
         let failuresByPatient = Dictionary(grouping: plan.classifiedFailures(cohort.failures), by: \.patientID)
-        let labsByPatient = Dictionary(grouping: cohort.labs, by: \.patientID)
+        let labsByPatient = Self.positions(cohort.labs) { $0.patientID }   // positions, not copies: labs are many
         let toxByPatient = Dictionary(grouping: cohort.toxicities, by: \.patientID)
         let lesionsByPatient = Dictionary(grouping: cohort.lesions, by: \.patientID)
         let criteria = ResponseCriteria(rawValue: plan.responseCriteria) ?? .mRECIST
-        var problems: [String] = [], disagreements: [String] = []
-        var outside = 0
-        records = cohort.patients.map { p in
-            let origin = Derive.origin(p, plan: plan)
-            let h = FailureHistory(failures: failuresByPatient[p.id] ?? [], origin: origin, landmarkDays: plan.landmarkDays)
-            let tox = ToxicityGrading.worstGrades(patient: p, labs: labsByPatient[p.id] ?? [], recorded: toxByPatient[p.id] ?? [], plan: plan)
-            problems += tox.problems
-            outside += tox.outsideWindow
-            var response = p.response3Months
-            var best: ResponseCategory? = nil
-            if let lesions = lesionsByPatient[p.id], !lesions.isEmpty {
-                let seq = ResponseDerivation.responses(lesions: lesions, rtStart: p.rtStart, criteria: criteria)
-                let target = origin + Int((plan.responseMonths * StudyPlan.TimeUnit.months.days).rounded())
-                let window = plan.responseWindowMonths * StudyPlan.TimeUnit.months.days
-                let atLandmark = seq.filter { abs(Double($0.date - target)) <= window }
-                    .min { abs($0.date - target) < abs($1.date - target) }?.response
-                if let computed = atLandmark {
-                    if let recorded = p.response3Months, recorded != computed {
-                        disagreements.append("\(p.id): recorded \(recorded.rawValue), from lesions \(computed.rawValue)")
-                    }
-                    response = computed
-                }
-                if !seq.isEmpty { best = ResponseAssessment.bestOverallResponse(seq.map(\.response)) }
-            }
-            return PatientRecord(patient: p, history: h, stage: Derive.stage(p), childPugh: Derive.childPugh(p),
-                                 toxicity: tox.grades, response: response, bestResponse: best ?? response)
+        // Each patient's record depends only on that patient's rows: chunks of patients are derived on all
+        // cores and joined in cohort order (the same records and messages, in the same order, as one pass).
+        struct Part {
+            var records: [PatientRecord] = []
+            var problems: [String] = [], disagreements: [String] = []
+            var outside = 0
         }
+        let parts = parallelChunks(cohort.patients.count) { range -> Part in
+            var part = Part()
+            part.records.reserveCapacity(range.count)
+            for i in range {
+                let p = cohort.patients[i]
+                let origin = Derive.origin(p, plan: plan)
+                let h = FailureHistory(failures: failuresByPatient[p.id] ?? [], origin: origin, landmarkDays: plan.landmarkDays)
+                let labs = labsByPatient[p.id].map { $0.map { cohort.labs[$0] } } ?? []
+                let tox = ToxicityGrading.worstGrades(patient: p, labs: labs, recorded: toxByPatient[p.id] ?? [], plan: plan)
+                part.problems += tox.problems
+                part.outside += tox.outsideWindow
+                var response = p.response3Months
+                var best: ResponseCategory? = nil
+                if let lesions = lesionsByPatient[p.id], !lesions.isEmpty {
+                    let seq = ResponseDerivation.responses(lesions: lesions, rtStart: p.rtStart, criteria: criteria)
+                    let target = origin + Int((plan.responseMonths * StudyPlan.TimeUnit.months.days).rounded())
+                    let window = plan.responseWindowMonths * StudyPlan.TimeUnit.months.days
+                    let atLandmark = seq.filter { abs(Double($0.date - target)) <= window }
+                        .min { abs($0.date - target) < abs($1.date - target) }?.response
+                    if let computed = atLandmark {
+                        if let recorded = p.response3Months, recorded != computed {
+                            part.disagreements.append("\(p.id): recorded \(recorded.rawValue), from lesions \(computed.rawValue)")
+                        }
+                        response = computed
+                    }
+                    if !seq.isEmpty { best = ResponseAssessment.bestOverallResponse(seq.map(\.response)) }
+                }
+                part.records.append(PatientRecord(patient: p, history: h, stage: Derive.stage(p), childPugh: Derive.childPugh(p),
+                                                  toxicity: tox.grades, response: response, bestResponse: best ?? response))
+            }
+            return part
+        }
+        records = parts.flatMap(\.records)
+        let problems = parts.flatMap(\.problems), disagreements = parts.flatMap(\.disagreements)
+        let outside = parts.reduce(0) { $0 + $1.outside }
         toxicityProblems = problems
         toxicityOutsideWindow = outside
         responseDisagreements = disagreements
         let recs = records
-        endpoints = plan.endpoints.map { e in
-            EndpointColumn(definition: e, observations: recs.map { e.observation(for: $0.patient, history: $0.history, plan: plan) })
+        endpoints = parallelMap(plan.endpoints.count) { k in
+            let e = plan.endpoints[k]
+            return EndpointColumn(definition: e, observations: recs.map { e.observation(for: $0.patient, history: $0.history, plan: plan) })
         }
         // Variables must exist: derived, or a column present for at least one patient.
         let columns = Set(cohort.patients.flatMap { $0.additional.keys })
@@ -130,12 +146,19 @@ public struct StudyData: Sendable {
         }
         var built: [String: FactorColumn] = [:]
         var ordered: [FactorColumn] = []
-        for f in plan.factors where !f.isAllOf {
-            let levels = try recs.map { r -> Int? in
-                guard let v = StudyVariable.value(f.variable, patient: r.patient, plan: plan, response: r.response) else { return nil }
-                return try f.rule.level(of: v, factor: f, source: r.patient.source)
+        // Each factor on its own thread; the first error in plan order is the one thrown, as in one pass.
+        let direct = plan.factors.filter { !$0.isAllOf }
+        let levelsOf = parallelMap(direct.count) { k in
+            Result { () throws -> [Int?] in
+                let f = direct[k]
+                return try recs.map { r -> Int? in
+                    guard let v = StudyVariable.value(f.variable, patient: r.patient, plan: plan, response: r.response) else { return nil }
+                    return try f.rule.level(of: v, factor: f, source: r.patient.source)
+                }
             }
-            built[f.name] = FactorColumn(factor: plan.resolve(f), level: levels)
+        }
+        for (f, levels) in zip(direct, levelsOf) {
+            built[f.name] = FactorColumn(factor: plan.resolve(f), level: try levels.get())
         }
         for f in plan.factors {
             if case .allOf(let names) = f.rule {
@@ -155,6 +178,27 @@ public struct StudyData: Sendable {
 }
 
 extension StudyData {
+    /// The positions of each patient's records in `records`, in order, by patient id (records of one patient
+    /// usually follow one another, so the id is looked up once per run of rows).
+    ///
+    /// - Complexity: O(records) expected time.
+    static func positions<T>(_ records: [T], _ id: (T) -> String) -> [String: [Int]] {
+        var byID: [String: [Int]] = [:]
+        var run: [Int] = []
+        var current: String? = nil
+        for i in records.indices {
+            let key = id(records[i])
+            if key != current {
+                if let current { byID[current, default: []].append(contentsOf: run) }
+                run.removeAll(keepingCapacity: true)
+                current = key
+            }
+            run.append(i)
+        }
+        if let current { byID[current, default: []].append(contentsOf: run) }
+        return byID
+    }
+
     /// The derived data as a table, one row per patient: for each endpoint its time (plan units), status
     /// (1 event, 0 censored) and cause (1 event, 2 competing event, 0 censored); for each factor its level
     /// index (0 = first level; empty when not known). Written to `data/derived.csv` with every report, so
@@ -163,10 +207,19 @@ extension StudyData {
     /// - Returns: Header and rows of text; numbers at full precision.
     /// - Complexity: O(patients × (endpoints + factors)).
     public func derivedTable() -> (header: [String], rows: [[String]]) {
+        (derivedHeader, derivedRows(records.indices))
+    }
+
+    /// The header of ``derivedTable()``.
+    package var derivedHeader: [String] {
         var header = ["id"]
         for e in endpoints { header += ["\(e.definition.name)_time", "\(e.definition.name)_status", "\(e.definition.name)_cause"] }
-        header += factors.map(\.factor.name)
-        let rows = records.indices.map { i -> [String] in
+        return header + factors.map(\.factor.name)
+    }
+
+    /// Rows `range` of ``derivedTable()`` (a large cohort's table is written a block of rows at a time).
+    package func derivedRows(_ range: Range<Int>) -> [[String]] {
+        range.map { i -> [String] in
             var row = [records[i].patient.id]
             for e in endpoints {
                 let o = e.observations[i]
@@ -175,6 +228,5 @@ extension StudyData {
             row += factors.map { f in f.level[i].map(String.init) ?? "" }
             return row
         }
-        return (header, rows)
     }
 }

@@ -143,13 +143,14 @@ public struct StudyPlan: Sendable, Equatable, Codable {
             Analysis(
                 endpoint: vocabulary.endpointName(.infield), univariate: factors, multivariable: factors,
                 figures: has("history"),
-                     competingRisksModels: competingRisksModels),
+                competingRisksModels: competingRisksModels),
             Analysis(
                 endpoint: vocabulary.endpointName(.intrahepaticOutfield), univariate: factors, multivariable: factors,
                 figures: has("markers"),
-                     subgroups: both ? [Subgroup(factor: "markers", within: "history")] : []),
-            Analysis(endpoint: vocabulary.endpointName(.extrahepatic), univariate: factors, multivariable: factors,
-                     figures: has("age") + has("markers"),
+                subgroups: both ? [Subgroup(factor: "markers", within: "history")] : []),
+            Analysis(
+                endpoint: vocabulary.endpointName(.extrahepatic), univariate: factors, multivariable: factors,
+                figures: has("age") + has("markers"),
                 subgroups: both ? [Subgroup(factor: "markers", within: "history")] : [],
                 competingRisksModels: competingRisksModels),
             Analysis(endpoint: "os", univariate: factors, multivariable: factors),
@@ -203,9 +204,10 @@ public struct StudyPlan: Sendable, Equatable, Codable {
 // MARK: - Reading
 
 extension StudyPlan {
-    static let topKeys = ["preset", "title", "origin", "time_unit", "landmark_months", "toxicity_window_months",
-                          "response_months", "response_window_months", "response_criteria", "death", "other_failures",
-                          "ctcae_version", "alpha_beta", "age_cutoff", "afp_cutoff", "pivka_cutoff", "factors",
+    static let topKeys = [
+        "preset", "title", "origin", "time_unit", "landmark_months", "toxicity_window_months",
+        "response_months", "response_window_months", "response_criteria", "death", "other_failures",
+        "ctcae_version", "alpha_beta", "age_cutoff", "afp_cutoff", "pivka_cutoff", "factors",
         "failure_types", "classification", "endpoints", "analyses", "patterns_by", "rate_times", "risk_table_times",
         "alpha", "cox_penalty",
     ]
@@ -295,7 +297,8 @@ extension StudyPlan {
                 if !node.isMapping {
                     let name = try node.string()
                     guard let f = PaperFactors.definition(name, age: age, afp: afp, pivka: pivka) else {
-                        throw node.error("""
+                        throw node.error(
+                            """
                             \"\(PlanNode.clip(name))\" is not one of the paper's factors \
                             (\(PaperFactors.names.joined(separator: ", "))); define it as a mapping with name, \
                             variable and cut_points/groups
@@ -358,7 +361,8 @@ extension StudyPlan {
         }
         if let v = k["assign_failure_types"] { c.assignFailureTypes = try v.bool() }
         guard c.thresholds.marginalFromPercent <= c.thresholds.inFieldAbovePercent else {
-            throw node.error("""
+            throw node.error(
+                """
                 marginal_from_percent (\(NumberFormat.plain(c.thresholds.marginalFromPercent))) is above \
                 in_field_above_percent (\(NumberFormat.plain(c.thresholds.inFieldAbovePercent)))
                 """)
@@ -390,7 +394,8 @@ extension StudyPlan {
             case "any_failure": any = true
             default:
                 guard let s = vocabulary.site(named: text) else {
-                    throw e.error("""
+                    throw e.error(
+                        """
                         \"\(PlanNode.clip(text))\" is not an event; use death, any_failure or a failure type of \
                         failure_types \(vocabulary.rawValue) \
                         (\(FailureSite.allCases.map(vocabulary.name).joined(separator: ", ")))
@@ -425,7 +430,8 @@ extension StudyPlan {
         let name = try identifier(nameNode)
         let rules = ["cut_points", "groups", "yes_no", "all_of"].filter { k[$0] != nil }
         guard rules.count == 1 else {
-            throw node.error("""
+            throw node.error(
+                """
                 factor \(name) needs exactly one of cut_points, groups, yes_no: true or all_of (it has \
                 \(rules.isEmpty ? "none" : rules.joined(separator: ", ")))
                 """)
@@ -488,8 +494,8 @@ extension StudyPlan {
         }
         return Analysis(
             endpoint: try e.string(), univariate: try names("univariate"), multivariable: try names("multivariable"),
-                        figures: try names("figures"), subgroups: subgroups,
-                        competingRisksModels: try k["competing_risks_models"]?.bool() ?? false)
+            figures: try names("figures"), subgroups: subgroups,
+            competingRisksModels: try k["competing_risks_models"]?.bool() ?? false)
     }
 
     static func identifier(_ node: PlanNode) throws -> String {
@@ -527,7 +533,8 @@ extension StudyPlan {
                     "factor \(f.name): \(l.count) level labels for \(f.generatedLevels(components: []).count) levels")
             }
             if let ref = f.reference, !r.levels.contains(ref) {
-                throw fail("""
+                throw fail(
+                    """
                     factor \(f.name): reference \"\(ref)\" is not one of its levels \
                     (\(r.levels.joined(separator: ", ")))
                     """)
@@ -537,7 +544,8 @@ extension StudyPlan {
         var seenAnalysis: Set<String> = []
         for a in analyses {
             guard endpointNames.contains(a.endpoint) else {
-                throw fail("""
+                throw fail(
+                    """
                     analyses: endpoint \"\(a.endpoint)\" is not defined (endpoints: \
                     \(endpoints.map(\.name).joined(separator: ", ")))
                     """)
@@ -547,7 +555,8 @@ extension StudyPlan {
             }
             for n in a.univariate + a.multivariable + a.figures + a.subgroups.flatMap({ [$0.factor, $0.within] })
             where !factorNames.contains(n) {
-                throw fail("""
+                throw fail(
+                    """
                     analyses (\(a.endpoint)): factor \"\(n)\" is not defined (factors: \
                     \(factors.map(\.name).joined(separator: ", ")))
                     """)
@@ -561,7 +570,8 @@ extension StudyPlan {
                 }
             }
             if a.competingRisksModels, let e = endpoint(named: a.endpoint), !e.hasFailureEvents || e.deathIsEvent {
-                throw fail("""
+                throw fail(
+                    """
                     analyses (\(a.endpoint)): competing_risks_models needs a failure endpoint where death is not an \
                     event
                     """)
@@ -570,13 +580,15 @@ extension StudyPlan {
         if let p = patternsBy, !factorNames.contains(p) { throw fail("patterns_by: factor \"\(p)\" is not defined") }
         if let c = classification, c.assignFailureTypes {
             guard failureVocabulary == .fieldRelation else {
-                throw fail("""
+                throw fail(
+                    """
                     classification: assign_failure_types needs failure_types: in_field_marginal_out_of_field (the \
                     rule's categories)
                     """)
             }
             guard c.rule.assignsFieldRelation else {
-                throw fail("""
+                throw fail(
+                    """
                     classification: assign_failure_types needs a rule with in-field / marginal / out-of-field \
                     categories (volume_in_isodose or centroid), not \(c.rule.rawValue)
                     """)

@@ -183,7 +183,7 @@ public struct BarChart: Sendable {
                 "<g class=\"legend-item\">"
                 + SVG.rect(
                     x: lx, y: ly, width: 14, height: 14, fill: fill(i, figureID),
-                                                             extra: [("stroke", "#333333"), ("stroke-width", "0.5")])
+                    extra: [("stroke", "#333333"), ("stroke-width", "0.5")])
             legend += SVG.text(g.label, x: lx + 20, y: ly + 11, size: font) + "</g>\n"
             lx += w
         }
@@ -250,7 +250,9 @@ public struct BarChart: Sendable {
                 var labelX = left + 6
                 if v.isFinite {
                     let x1 = xs(v)
-                    out += SVG.rect(x: left, y: by, width: x1 - left, height: barHeight, fill: fill(g, figureID),
+                    out +=
+                        SVG.rect(
+                            x: left, y: by, width: x1 - left, height: barHeight, fill: fill(g, figureID),
                             extra: [("class", "bar"), ("data-group", String(g)), ("data-category", String(c))]) + "\n"
                     labelX = x1 + 6
                 }

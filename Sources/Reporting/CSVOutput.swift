@@ -13,7 +13,7 @@ public enum CSVOutput {
         ([header] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
-    /// A number for CSV: full precision (``NumberFormat/shortest(_:)``: whole numbers without a point, others
+    /// A number for CSV: full precision (`NumberFormat.shortest(_:)`: whole numbers without a point, others
     /// the shortest text that reads back exactly); `"NA"` (R's missing value) for `nil`, NaN or infinities.
     ///
     /// - Complexity: O(1).
@@ -63,7 +63,7 @@ extension CSVOutput {
     /// A report table as CSV for analysis: each column's formatted text as shown to people, followed by
     /// one column per number behind that column's cells ("HR (95% CI): estimate", "…: lower",
     /// "…: upper", "P: p") at full precision; missing numbers are "NA". Column names are unique
-    /// (see ``uniqueTitles(_:count:)``).
+    /// (see `uniqueTitles(_:count:)`).
     ///
     /// ```swift
     /// let t = ReportDocument.Table(caption: "Cox", header: ["Factor", "HR (95% CI)"],

@@ -106,7 +106,7 @@ public struct FlowDiagram: Sendable {
                 SVG.text(
                     text, x: x + padding, y: y + padding + Double(i) * lineHeight + font * 0.95,
                     size: bold ? titleFont : font,
-                          weight: bold ? "bold" : nil) + "\n"
+                    weight: bold ? "bold" : nil) + "\n"
         }
         return s
     }

@@ -267,7 +267,7 @@ public struct ForestPlot: Sendable {
                 for (k, line) in lines.enumerated() {
                     out += SVG.text(
                         line, x: 12 + (hasHeaders ? indent : 0), y: firstLineY + Double(k) * lineHeight, size: font,
-                                    extra: [("class", "term-label")])
+                        extra: [("class", "term-label")])
                 }
                 out += SVG.text(estimateText(t), x: estLeft, y: ty, size: font,
                                 fill: Self.estimable(t) ? "#222222" : "#666666")
@@ -287,7 +287,8 @@ public struct ForestPlot: Sendable {
                                         extra: [("class", "estimate")])
                     }
                 } else {
-                    out += SVG.text("not estimable", x: (plotLeft + plotRight) / 2, y: ty, anchor: "middle",
+                    out += SVG.text(
+                        "not estimable", x: (plotLeft + plotRight) / 2, y: ty, anchor: "middle",
                         size: 11, fill: "#666666", extra: [("font-style", "italic"), ("class", "not-estimable")])
                 }
                 out += "</g>\n"

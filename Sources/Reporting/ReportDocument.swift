@@ -96,7 +96,7 @@ public struct ReportDocument: Sendable {
         }
 
         /// A cell "estimate (lower–upper)" carrying the three numbers, e.g. a hazard ratio; each shown
-        /// with ``NumberFormat/fixed(_:_:)`` ("Inf" for an infinite limit, "NA" for NaN).
+        /// with `NumberFormat.fixed(_:_:)` ("Inf" for an infinite limit, "NA" for NaN).
         ///
         /// ```swift
         /// ReportDocument.Cell.interval(1.0101, 0.5192, 1.9643, decimals: 3)   // "1.010 (0.519–1.964)"
@@ -561,7 +561,7 @@ public struct ReportDocument: Sendable {
                     <figure id=\"figure-\(id)\" style=\"--print-width: \
                     \(SVG.num(printed, decimals: 1))mm\">\n\(Self.inlineSVG(f.svg))\n<figcaption><strong>
                     """
-                    + """
+                        + """
                         \(Self.htmlEscape(Self.figureName(number ?? ""))).</strong> \
                         \(Self.htmlEscape(f.caption))</figcaption>\n</figure>\n
                         """
@@ -597,7 +597,7 @@ public struct ReportDocument: Sendable {
 
     /// Estimated printed width of the table in millimetres at `points` font size: numeric columns
     /// (right- or centre-aligned) never wrap; text columns wrap at spaces but are given at least
-    /// ``labelColumnMinimum`` ems; headers wrap at spaces.
+    /// `labelColumnMinimum` ems; headers wrap at spaces.
     ///
     /// - Complexity: O(cells × characters).
     public func printedWidth(_ t: Table, points: Double) -> Double {
@@ -866,7 +866,7 @@ public struct ReportDocument: Sendable {
                 let alt = Self.markdownEscape(f.caption).replacingOccurrences(of: "\n", with: " ")
                 parts.append(
                     "![\(alt)](figures/\(Self.urlPath(f.fileName)))\n\n**\(Self.markdownEscape(Self.figureName(number ?? ""))).** "
-                             + Self.markdownEscape(f.caption))
+                        + Self.markdownEscape(f.caption))
             case .code(let text):
                 var body = text.hasSuffix("\n") ? String(text.dropLast()) : text
                 var fence = "```"

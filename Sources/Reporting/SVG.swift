@@ -63,7 +63,7 @@ enum SVG {
     // MARK: Numbers
 
     /// A coordinate with at most `decimals` decimals, trailing zeros dropped ("12.5", "100", "0"), by
-    /// ``NumberFormat/trimmed(_:maxDecimals:)``. Non-finite values become "0" (callers filter them out before
+    /// `NumberFormat.trimmed(_:maxDecimals:)`. Non-finite values become "0" (callers filter them out before
     /// drawing); coordinates are clamped to ±9e14, far outside any drawing.
     static func num(_ value: Double, decimals: Int = 2) -> String {
         guard value.isFinite else { return "0" }
@@ -151,10 +151,11 @@ enum SVG {
             "text",
             [
                 ("class", "watermark"), ("x", num(cx)), ("y", num(cy + size / 3)), ("text-anchor", "middle"),
-                                ("font-size", num(size)), ("font-weight", "bold"), ("fill", "#000000"),
-                                ("fill-opacity", "0.08"), ("letter-spacing", num(size / 10)),
-                                ("transform", "rotate(-25 \(num(cx)) \(num(cy)))"), ("pointer-events", "none")],
-                       content: escape(text)) + "\n"
+                ("font-size", num(size)), ("font-weight", "bold"), ("fill", "#000000"),
+                ("fill-opacity", "0.08"), ("letter-spacing", num(size / 10)),
+                ("transform", "rotate(-25 \(num(cx)) \(num(cy)))"), ("pointer-events", "none"),
+            ],
+            content: escape(text)) + "\n"
     }
 
     /// `svg` (one of ours, or any SVG with a viewBox) with ``watermark(_:width:height:)`` added

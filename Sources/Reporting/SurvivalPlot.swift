@@ -271,7 +271,7 @@ public struct SurvivalPlot: Sendable {
             out += "<g class=\"legend-item\">"
             out += SVG.line(
                 x1: x0, y1: ly - 4, x2: x0 + 28, y2: ly - 4, stroke: SVG.colour(style(item.index)), width: 2.5,
-                            dash: SVG.dash(style(item.index)))
+                dash: SVG.dash(style(item.index)))
             out += SVG.text(series[item.index].label, x: x0 + 34, y: ly, size: 12)
             out += "</g>\n"
         }
@@ -310,8 +310,9 @@ public struct SurvivalPlot: Sendable {
                     [
                         ("class", "median"),
                         ("d", "M\(SVG.num(left)) \(SVG.num(yh))H\(SVG.num(xm))V\(SVG.num(bottom))"),
-                                        ("fill", "none"), ("stroke", "#777777"), ("stroke-width", "1"),
-                                        ("stroke-dasharray", "2 3"), ("data-series", String(i))]) + "\n"
+                        ("fill", "none"), ("stroke", "#777777"), ("stroke-width", "1"),
+                        ("stroke-dasharray", "2 3"), ("data-series", String(i)),
+                    ]) + "\n"
         }
 
         // Bands, then curves, then censor marks.
@@ -345,14 +346,17 @@ public struct SurvivalPlot: Sendable {
             out += SVG.element("path", a) + "\n"
         }
         for (i, s) in series.enumerated() {
-            var d = ""
+            // A mark is drawn once per place: patients censored at the same time share one mark (a large
+            // cohort has tens of thousands of censored patients but a few thousand distinct times).
+            var d = "", drawn = Set<String>()
             for t in s.censorTimes where t.isFinite && t >= layout.xMin && t <= layout.xMax {
                 guard let v = Self.value(of: s, at: t), v.isFinite else { continue }
                 let x = layout.x(t), yy = layout.y(v)
-                d += """
+                let mark = """
                     M\(SVG.num(x - 4)) \(SVG.num(yy))H\(SVG.num(x + 4))M\(SVG.num(x)) \
                     \(SVG.num(yy - 4))V\(SVG.num(yy + 4))
                     """
+                if drawn.insert(mark).inserted { d += mark }
             }
             if !d.isEmpty {
                 out += SVG.element("path", [("class", "censor"), ("d", d), ("stroke", SVG.colour(style(i))),
@@ -366,12 +370,14 @@ public struct SurvivalPlot: Sendable {
             out += SVG.text(riskTableTitle, x: 12, y: riskTop, size: 12, weight: "bold") + "\n"
             for (row, entry) in riskRows.enumerated() {
                 let ry = riskTop + 10 + Double(row + 1) * riskRowHeight - 4
-                out += SVG.text(entry.element.label, x: stackedRiskLabels ? 12 : left - firstCountHalf - 10,
+                out +=
+                    SVG.text(
+                        entry.element.label, x: stackedRiskLabels ? 12 : left - firstCountHalf - 10,
                         y: stackedRiskLabels ? ry - 16 : ry, anchor: stackedRiskLabels ? "start" : "end",
                         size: riskFont,
                         fill: SVG.colour(style(entry.offset)) == "#F0E442"
                             ? "#222222" : SVG.colour(style(entry.offset)),
-                                extra: [("class", "risk-label")]) + "\n"
+                        extra: [("class", "risk-label")]) + "\n"
                 for (k, n) in (entry.element.atRisk ?? []).prefix(ticks.count).enumerated() {
                     out += SVG.text(String(n), x: layout.x(ticks[k]), y: ry, anchor: "middle", size: riskFont,
                                     extra: [("class", "risk-count"), ("data-tick", String(k))]) + "\n"

@@ -356,7 +356,7 @@ public struct WordDocument {
         let maxWidth = Double(textWidths.portrait) / 1440 * 25.4
         let scale = min(1, maxWidth / wmm)
         let cx = Int(wmm * scale * 36_000), cy = Int(hmm * scale * 36_000)
-        let pixels = Int((wmm / 25.4 * 300).rounded())   // 300 dpi
+        let pixels = Self.rasterWidth(ofSVG: f.svg)
         let png = rasterize(f.svg, pixels) ?? Self.blankPNG
         let pngName = "figure\(index).png", svgName = "figure\(index).svg"
         media.append((pngName, png, "image/png"))
@@ -381,6 +381,12 @@ public struct WordDocument {
 
     /// The SVG's width and height in millimetres from its root `width`/`height` attributes ("85mm",
     /// "720" px at 96 dpi, "3.35in", "240pt"); 160 × 100 mm when they cannot be read.
+    /// The width in pixels (300 dpi) at which ``data()`` asks `rasterize` for a figure, so that a caller can
+    /// rasterize the figures ahead (concurrently) and hand over a `rasterize` that looks them up.
+    package static func rasterWidth(ofSVG svg: String) -> Int {
+        Int((physicalSize(svg).width / 25.4 * 300).rounded())
+    }
+
     static func physicalSize(_ svg: String) -> (width: Double, height: Double) {
         guard let start = svg.range(of: "<svg"), let end = svg[start.upperBound...].firstIndex(of: ">") else {
             return (160, 100)

@@ -4,7 +4,7 @@ import Reporting
 
 /// Who went where: patients read, excluded at input validation, included, and per endpoint how many
 /// were analysed by each method and why any were left out — every count taken from the pipeline's
-/// results (``StudyResults``), drawn as a CONSORT-style ``FlowDiagram``.
+/// results (`StudyResults`), drawn as a CONSORT-style `FlowDiagram`.
 ///
 /// ```swift
 /// let flow = PatientFlow(results: results)
@@ -80,11 +80,11 @@ public struct PatientFlow: Sendable, Equatable {
             return Endpoint(
                 name: s.endpoint, label: plan.endpoint(named: s.endpoint)?.label ?? s.label, analysed: s.n,
                 events: s.events,
-                            factorsCompared: uni.count,
+                factorsCompared: uni.count,
                 factorExclusions: uni.filter { $0.missing > 0 }.map {
                     Exclusion(analysis: $0.label, reason: "factor not recorded", n: $0.missing)
                 },
-                            cox: model.map { ($0.n, $0.events, $0.terms.contains(where: \.estimable)) })
+                cox: model.map { ($0.n, $0.events, $0.terms.contains(where: \.estimable)) })
         }
     }
 
@@ -96,26 +96,33 @@ public struct PatientFlow: Sendable, Equatable {
     /// - Complexity: O(number of endpoints × factors).
     public func diagram() -> FlowDiagram {
         let steps: [FlowDiagram.Step] = [
-            .init(.init("Patients in patients.csv", ["n = \(read)"]),
+            .init(
+                .init("Patients in patients.csv", ["n = \(read)"]),
                 excluded: .init(
                     "Excluded at input validation",
                     [
                         excludedAtValidation == 0
                             ? "none (n = 0): every row passed the checks" : "n = \(excludedAtValidation)"
                     ])),
-            .init(.init("Included in the study", ["n = \(included)"]),
-                  excluded: toxicityRecordsOutsideWindow > 0
-                    ? .init("Toxicity records not graded", ["""
-                        \(toxicityRecordsOutsideWindow) record(s) dated outside the grading window \
-                        (\(toxicityWindow)); patients stay in every analysis
-                        """])
+            .init(
+                .init("Included in the study", ["n = \(included)"]),
+                excluded: toxicityRecordsOutsideWindow > 0
+                    ? .init(
+                        "Toxicity records not graded",
+                        [
+                            """
+                            \(toxicityRecordsOutsideWindow) record(s) dated outside the grading window \
+                            (\(toxicityWindow)); patients stay in every analysis
+                            """
+                        ])
                     : nil),
         ]
         let branches = endpoints.map { e -> FlowDiagram.Box in
             func n(_ k: Int) -> String { "n\u{00A0}=\u{00A0}\(k)" }
             var lines = ["Kaplan–Meier: \(n(e.analysed)), \(e.events)\u{00A0}events"]
             if e.factorsCompared > 0 {
-                lines.append("Log-rank tests of \(e.factorsCompared) factor\(e.factorsCompared == 1 ? "" : "s")"
+                lines.append(
+                    "Log-rank tests of \(e.factorsCompared) factor\(e.factorsCompared == 1 ? "" : "s")"
                         + (e.factorExclusions.isEmpty
                             ? ", \(n(e.analysed))\u{00A0}each" : "; left out, factor not recorded:"))
                 for x in e.factorExclusions { lines.append("– \(x.analysis): \(x.n)") }
@@ -125,7 +132,7 @@ public struct PatientFlow: Sendable, Equatable {
                 lines.append(
                     "Cox model: \(n(c.n)), \(c.events)\u{00A0}events"
                         + (left > 0 ? " (\(left) left out, a factor not recorded)" : "")
-                             + (c.estimable ? "" : "; not estimable, too few events for its terms"))
+                        + (c.estimable ? "" : "; not estimable, too few events for its terms"))
             }
             return .init(e.label, lines)
         }
@@ -137,10 +144,11 @@ extension StudyReportBuilder {
     /// The patient-flow figure (see ``PatientFlow``).
     func flowFigure() -> ReportDocument.Figure {
         let flow = PatientFlow(results: results)
-        return .init(caption: """
-            Patient flow: patients read, excluded with reasons, and analysed for each endpoint. Counts of patients \
-            unless stated.
-            """,
-                     svg: flow.diagram().svg(), fileName: "patient_flow.svg")
+        return .init(
+            caption: """
+                Patient flow: patients read, excluded with reasons, and analysed for each endpoint. Counts of patients \
+                unless stated.
+                """,
+            svg: flow.diagram().svg(), fileName: "patient_flow.svg")
     }
 }

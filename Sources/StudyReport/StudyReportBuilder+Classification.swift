@@ -26,18 +26,19 @@ extension StudyReportBuilder {
             ])
         }
         let t = c.thresholds
-        var notes = ["""
+        var notes = [
+            """
             The same \(c.failures) failures (every row of failures.csv; \(c.withDosimetry) with dose summaries) under \
             each rule; percentages of all failures. A failure lacking an input a rule needs is counted as not \
             classifiable, never guessed.
             """,
-                     """
-                         Thresholds: in-field above \(NumberFormat.significant(t.inFieldAbovePercent, 4))% and \
-                         marginal from \(NumberFormat.significant(t.marginalFromPercent, 4))% of the rGTV inside the \
-                         95% isodose; high dose from \(NumberFormat.significant(t.highDoseFraction * 100, 4))% of the \
-                         prescription (D95); centroid outside the target marginal from \
-                         \(NumberFormat.significant(t.centroidMarginalDoseFraction * 100, 4))% of the prescription.
-                         """,
+            """
+            Thresholds: in-field above \(NumberFormat.significant(t.inFieldAbovePercent, 4))% and \
+            marginal from \(NumberFormat.significant(t.marginalFromPercent, 4))% of the rGTV inside the \
+            95% isodose; high dose from \(NumberFormat.significant(t.highDoseFraction * 100, 4))% of the \
+            prescription (D95); centroid outside the target marginal from \
+            \(NumberFormat.significant(t.centroidMarginalDoseFraction * 100, 4))% of the prescription.
+            """,
             "Registration of the failures with dose summaries: "
                 + c.registration.map { "\($0.category) \($0.n)" }.joined(separator: ", ") + ".",
         ]
@@ -47,13 +48,17 @@ extension StudyReportBuilder {
                     + c.rulesNotApplicable.map(\.title).joined(separator: ", ") + ".")
         }
         if let a = c.assigned, let kept = c.keptRecordedSite {
-            notes.append("""
+            notes.append(
+                """
                 The plan's rule decided the failure type of \(a) failures; \(kept) kept the site recorded in \
                 failures.csv.
                 """)
         }
-        return [("failure_classification", .init(
-            caption: "Failures classified by dose: the same failures under every rule the data allow",
+        return [
+            (
+                "failure_classification",
+                .init(
+                    caption: "Failures classified by dose: the same failures under every rule the data allow",
                     header: ["Rule", "Category", "Failures, n (%)"], rows: rows, footnotes: notes,
                     alignments: [.left, .left, .right])
             )

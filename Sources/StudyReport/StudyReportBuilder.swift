@@ -3,7 +3,7 @@ import PatternsOfFailure
 import Reporting
 import Tabular
 
-/// Turns ``StudyResults`` into the study report: an HTML/Markdown document, CSV tables and SVG figures.
+/// Turns `StudyResults` into the study report: an HTML/Markdown document, CSV tables and SVG figures.
 /// Pure formatting: every number comes from the results.
 ///
 /// ```swift
@@ -735,7 +735,7 @@ public struct StudyReportBuilder {
     }
 
     /// The whole report as a document: title page, summary, Methods, every table and figure, warnings and
-    /// provenance (rendered to HTML, Markdown or Word by ``ReportDocument``).
+    /// provenance (rendered to HTML, Markdown or Word by `ReportDocument`).
     ///
     /// - Complexity: O(size of the results): proportional to the number of patients (tables of patients and
     ///   failures) plus the points of the survival curves.

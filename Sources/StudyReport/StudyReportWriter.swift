@@ -23,6 +23,22 @@ public enum StudyReportWriter {
         try OutputDirectory.prepare(directory, subdirectories: ["tables", "figures"])
         let builder = StudyReportBuilder(results: results)
         let document = builder.document()
+        // The Word document (its figures rasterized by a helper program) is made on another thread while the
+        // other files are written.
+        let word = Background { () throws -> Data in
+            // Each figure is rasterized by its own helper process, several at a time, before the document is
+            // assembled (which asks for them one by one).
+            let svgs = Array(Set(document.figureFiles.map(\.svg))).sorted()
+            let widths = svgs.map(WordDocument.rasterWidth(ofSVG:))
+            let pngs = parallelMap(svgs.count) { WordDocument.rsvgConvert(svg: svgs[$0], widthPixels: widths[$0]) }
+            var ready: [String: (width: Int, png: Data?)] = [:]
+            for (k, svg) in svgs.enumerated() { ready[svg] = (widths[k], pngs[k]) }
+            let lookup = ready
+            return try WordDocument(document, rasterize: { svg, width in
+                if let r = lookup[svg], r.width == width { return r.png }
+                return WordDocument.rsvgConvert(svg: svg, widthPixels: width)
+            }).data()
+        }
         var written: [String] = []
         func put(_ text: String, _ path: String) throws {
             try text.write(to: directory.appendingPathComponent(path), atomically: true, encoding: .utf8)
@@ -30,7 +46,6 @@ public enum StudyReportWriter {
         }
         try put(document.html(), "report.html")
         try put(document.markdown(), "report.md")
-        try WordDocument(document).data().write(to: directory.appendingPathComponent("report.docx"), options: .atomic)
         written.append("report.docx")
         for f in document.figureFiles { try put(f.svg, "figures/\(f.fileName)") }
         for (name, table) in builder.tables() {
@@ -38,6 +53,7 @@ public enum StudyReportWriter {
         }
         try put(JSONOutput.string(results), "results.json")
         try put(results.provenance.plan.yaml, "plan.yaml")
+        try word.value().write(to: directory.appendingPathComponent("report.docx"), options: .atomic)
         return written
     }
 }

@@ -54,14 +54,23 @@ public enum StudyRun {
     /// - Complexity: Dominated by the model fits, O(patients × terms² × iterations) per model.
     public static func run(reading: CohortReading, plan: StudyPlan, output: URL, synthetic: Bool = false,
                            toolVersion: String = PofVersion.string) throws -> Summary {
-        let results = try analyse(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion)
+        let (results, data) = try analyseKeepingData(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion)
+        // The derived data the analyses used, for recomputation elsewhere (made while the report is written).
+        let derived = Background { () -> String in
+            // A block of rows at a time, so that the table's cells are never all held at once: each block after
+            // the first is written with its first row in the header's place (quoted the same way).
+            let n = data.records.count, block = 5000
+            var text = CSVOutput.string(header: data.derivedHeader, rows: data.derivedRows(0..<min(n, block)))
+            for start in stride(from: block, to: n, by: block) {
+                let rows = data.derivedRows(start..<min(n, start + block))
+                text += CSVOutput.string(header: rows[0], rows: Array(rows.dropFirst()))
+            }
+            return text
+        }
         var files = try StudyReportWriter.write(results, to: output)
-        // The derived data the analyses used, for recomputation elsewhere.
-        if let cohort = reading.cohort, let data = try? StudyData(cohort: cohort, plan: plan) {
-            let table = data.derivedTable()
+        if let cohort = reading.cohort {
             try OutputDirectory.prepare(output, subdirectories: ["data"])
-            try CSVOutput.string(header: table.header, rows: table.rows)
-                .write(to: output.appendingPathComponent("data/derived.csv"), atomically: true, encoding: .utf8)
+            try derived.value().write(to: output.appendingPathComponent("data/derived.csv"), atomically: true, encoding: .utf8)
             files.append("data/derived.csv")
             if results.failureClassification != nil {  // the failures with their dose summaries and class under each rule
                 let f = FailureClassificationSummary.failureTable(cohort.failures, plan: plan)
@@ -77,9 +86,15 @@ public enum StudyRun {
     ///
     /// - Throws: ``Failure``.
     ///
-    /// - Complexity: As ``PatternsOfFailure/StudyAnalysis/run()``: dominated by the Cox and Fine–Gray fits.
+    /// - Complexity: As `StudyAnalysis.run()`: dominated by the Cox and Fine–Gray fits.
     public static func analyse(reading: CohortReading, plan: StudyPlan, synthetic: Bool = false,
                                toolVersion: String = PofVersion.string) throws -> StudyResults {
+        try analyseKeepingData(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion).results
+    }
+
+    /// ``analyse(reading:plan:synthetic:toolVersion:)``, also returning the derived data the analyses used.
+    static func analyseKeepingData(reading: CohortReading, plan: StudyPlan, synthetic: Bool,
+                                   toolVersion: String) throws -> (results: StudyResults, data: StudyData) {
         guard !reading.hasErrors, let cohort = reading.cohort else {
             throw Failure.invalidInput(errors: reading.errors, warnings: reading.warnings)
         }
@@ -95,7 +110,11 @@ public enum StudyRun {
             .map(\.description)
             + reading.exclusions.filter { !($0.column.map(used.contains) ?? false) }
                 .map { "\($0.file): \($0.count) value(s) not used (\($0.reason))" }
-        do { return try analysis.run() } catch let e as StudyPlan.PlanError { throw Failure.plan(e.description) }
+        do {
+            if cohort.patients.isEmpty { _ = try analysis.run() }   // throws: the cohort has no patients
+            let data = try analysis.data()
+            return (try analysis.run(with: data), data)
+        } catch let e as StudyPlan.PlanError { throw Failure.plan(e.description) }
     }
 
     /// The short text summary the command line prints.

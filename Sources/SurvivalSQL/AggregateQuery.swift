@@ -5,7 +5,7 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     /// Spark SQL (Databricks, Spark Thrift server).
     case spark
 
-    /// An identifier, quoted (`"ph.ecog"` / `` `ph.ecog` ``).
+    /// An identifier, quoted: `"ph.ecog"` for PostgreSQL, backquoted for Spark SQL.
     ///
     /// - Complexity: O(`name.count`).
     public func quote(_ name: String) -> String {

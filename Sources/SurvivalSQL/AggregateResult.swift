@@ -3,7 +3,7 @@ import Survival
 import Tabular
 
 /// A phase-1 result (from the database, or from that query's result exported to CSV) read into
-/// ``SurvivalAggregates``: exclusions counted, group and stratum values mapped to indices, values checked.
+/// `SurvivalAggregates`: exclusions counted, group and stratum values mapped to indices, values checked.
 public struct ParsedAggregates: Sendable {
     /// The complete rows' counts.
     public var aggregates: SurvivalAggregates
@@ -115,7 +115,7 @@ extension QueryResult {
     /// Reads an exported query result (CSV with a header row; an empty cell or NA is NULL).
     ///
     /// - Parameter path: The CSV file.
-    /// - Throws: ``TabularError`` for an unreadable or malformed file.
+    /// - Throws: `TabularError` for an unreadable or malformed file.
     ///
     /// - Complexity: O(size of the file).
     public static func csv(contentsOf path: String) throws -> QueryResult {

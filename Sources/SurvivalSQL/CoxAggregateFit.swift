@@ -82,7 +82,7 @@ public struct CoxAggregateFit: Sendable {
 
     /// A fit; see the properties for what each argument holds.
     ///
-    /// - Complexity: O(1); ``run(_:)`` does the work.
+    /// - Complexity: O(1); ``run(answer:)`` does the work.
     public init(query: CoxAggregateQuery, source: DataSource, dialect: SQLDialect, sourceName: String) {
         self.query = query
         self.source = source
@@ -99,7 +99,7 @@ public struct CoxAggregateFit: Sendable {
     ///   ``CoxRoundNeeded`` when the result is not available yet.
     /// - Returns: The `pof cox` result (no concordance, residual tests or robust variance: those need the rows).
     /// - Throws: What `answer` throws; ``DatabaseError`` for a result of the wrong shape or round, or data that
-    ///   cannot be analysed; ``AnalysisError`` as the file mode (no events, bad weights).
+    ///   cannot be analysed; `AnalysisError` as the file mode (no events, bad weights).
     /// - Complexity: O(m·p²) per step for m result rows and p covariates, plus the queries.
     public func run(answer: (CoxRound) throws -> QueryResult) throws -> CoxAnalysis.Result {
         let q = query, p = q.covariates.count

@@ -1,6 +1,6 @@
 /// The queries of a Cox model fitted in the database: a profile (missing values, events, weighted
 /// covariate sums), the absolute deviations that set R's scaling, and one per Newton–Raphson step returning
-/// ``CoxCellSums`` per (stratum, time).
+/// `CoxCellSums` per (stratum, time).
 ///
 /// ```swift
 /// let q = CoxAggregateQuery(time: "time", event: "status", covariates: ["age", "sex"])

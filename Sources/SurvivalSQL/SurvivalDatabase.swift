@@ -118,7 +118,7 @@ public final class SurvivalDatabase: @unchecked Sendable {
     /// `pof cox` in the database: one profile query, one for the scaling, then one per Newton–Raphson step
     /// (the rounds of ``CoxAggregateFit``, each answered by the database at once).
     ///
-    /// - Throws: ``DatabaseError`` for a bad column, value or connection; ``AnalysisError`` as the file mode.
+    /// - Throws: ``DatabaseError`` for a bad column, value or connection; `AnalysisError` as the file mode.
     ///
     /// - Complexity: 2 + *k* aggregate queries for *k* Newton steps (each O(*n* · *p*²) in the database), then O(*t* · *p*²)
     /// here per step for *t* distinct times.

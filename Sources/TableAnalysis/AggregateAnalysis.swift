@@ -15,9 +15,12 @@ extension KaplanMeierAnalysis {
     /// - Parameters:
     ///   - aggregates: Counts per (group, time, status), complete rows only.
     ///   - groupLevels: Display value of each group index (with `group`).
-    ///   - time, event, group: Column names, for the output.
+    ///   - time: The time column's name, for the output.
+    ///   - event: The event column's name, for the output.
+    ///   - group: The group column's name, for the output; `nil` without one.
     ///   - at: Times at which to report the curve.
-    ///   - confidenceType, confidenceLevel: Limits.
+    ///   - confidenceType: Type of the pointwise limits (log, log-log, plain).
+    ///   - confidenceLevel: Level of the limits (0.95).
     ///   - report: The rows excluded for missing values.
     /// - Returns: The same result as ``run(table:time:event:group:at:confidenceType:confidenceLevel:)`` on the rows.
     /// - Complexity: O(m log m) for m aggregate rows.
@@ -46,7 +49,10 @@ extension LogRankAnalysis {
     /// - Parameters:
     ///   - aggregates: Complete rows only; `group` indices into `groupLevels`.
     ///   - groupLevels: Display value of each group index.
-    ///   - time, event, group, strata: Column names, for the output.
+    ///   - time: The time column's name, for the output.
+    ///   - event: The event column's name, for the output.
+    ///   - group: The group column's name, for the output.
+    ///   - strata: The strata column's name, for the output; `nil` without strata.
     ///   - rho: G-rho exponent.
     ///   - report: The rows excluded for missing values.
     /// - Throws: ``AnalysisError/invalidOption(_:)`` for a negative ρ.
@@ -74,7 +80,9 @@ extension CumulativeIncidenceAnalysis {
     /// - Parameters:
     ///   - aggregates: Complete rows only; `status` holds cause codes.
     ///   - groupLevels: Display value of each group index, or `nil` without a group column.
-    ///   - group, event: Column names, for the output and messages; `sourceName` names the data.
+    ///   - group: The group column's name, for the output and messages; `nil` without one.
+    ///   - event: The event column's name, for the output and messages.
+    ///   - sourceName: How messages name the data.
     ///   - censorCode: The code of censored rows.
     ///   - at: Times for the estimates (default: each curve's event times).
     ///   - report: The rows excluded for missing values.

@@ -107,7 +107,7 @@ public struct PreparedTable: Sendable {
 public enum AnalysisInput {
     /// The whole of a data file's bytes (the ADTTE readers' input).
     ///
-    /// - Throws: ``TabularError/unreadableFile(file:reason:)`` naming the file when it cannot be read.
+    /// - Throws: `TabularError.unreadableFile(file:reason:)` naming the file when it cannot be read.
     /// - Complexity: O(file size).
     static func fileBytes(_ url: URL) throws -> [UInt8] {
         do { return [UInt8](try Data(contentsOf: url)) } catch {
@@ -133,9 +133,9 @@ public enum AnalysisInput {
     ///   - paramcdColumn: The endpoint column (default PARAMCD).
     ///   - paramcd: The endpoint to analyse.
     /// - Returns: The derived table with time `time` and event ``adtteEventColumn``.
-    /// - Throws: ``TabularError/unknownColumn(file:column:available:)`` for a missing variable,
+    /// - Throws: `TabularError.unknownColumn(file:column:available:)` for a missing variable,
     ///   ``AnalysisError`` for a CNSR that is not a non-negative integer, an unknown endpoint or several
-    ///   endpoints without `paramcd`; ``TabularError`` for an unreadable file.
+    ///   endpoints without `paramcd`; `TabularError` for an unreadable file.
     /// - Complexity: O(rows × columns).
     public static func adtte(path: String, table: CSVTable? = nil, time: String = "AVAL", censor: String = "CNSR",
                              paramcdColumn: String = "PARAMCD", paramcd: String? = nil) throws -> PreparedTable {
@@ -212,7 +212,7 @@ public enum AnalysisInput {
     ///   - input: The table and its time and event columns.
     ///   - landmark: t₀, finite and ≥ 0.
     /// - Returns: The derived table; `preparation.landmark` counts the rows left out.
-    /// - Throws: ``TabularError`` for a time that is not a number or an event that is not an indicator,
+    /// - Throws: `TabularError` for a time that is not a number or an event that is not an indicator,
     ///   ``AnalysisError`` when no row is at risk after t₀.
     /// - Complexity: O(rows × columns).
     public static func landmark(_ input: PreparedTable, at landmark: Double) throws -> PreparedTable {

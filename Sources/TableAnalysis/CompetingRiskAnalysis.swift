@@ -130,10 +130,13 @@ public enum CumulativeIncidenceAnalysis {
     /// Runs the analysis.
     ///
     /// - Parameters:
+    ///   - table: The data.
+    ///   - time: Time column (numbers ≥ 0).
     ///   - event: Column of integer cause codes; `censorCode` marks censored rows.
+    ///   - censorCode: The code of censored rows (default 0).
     ///   - group: Optional grouping column (Gray's test compares its groups).
     ///   - at: Times at which estimates are reported (default: the distinct event times).
-    /// - Throws: ``TabularError`` or ``AnalysisError`` naming file, row, column and value; in particular
+    /// - Throws: `TabularError` or ``AnalysisError`` naming file, row, column and value; in particular
     ///   when `censorCode` does not occur in the column while code 0 does (the censored rows would
     ///   otherwise be counted as failures of "cause 0").
     ///
@@ -254,7 +257,7 @@ public enum FineGrayAnalysis {
     ///   - censorCode: The code of censored rows (default 0).
     ///   - reference: Reference level per categorical column.
     /// - Returns: The fit, with every term's estimability.
-    /// - Throws: ``TabularError`` or ``AnalysisError`` naming file, row and column.
+    /// - Throws: `TabularError` or ``AnalysisError`` naming file, row and column.
     /// - Complexity: O(n·m·p²) per Newton step for n rows, m failure times and p coefficients.
     public static func run(table: CSVTable, time: String, event: String, cause: Int, covariates: [String],
                            censorCode: Int = 0, reference: [String: String] = [:]) throws -> Result {

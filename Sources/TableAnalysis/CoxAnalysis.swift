@@ -156,7 +156,9 @@ public enum CoxAnalysis {
     ///
     /// - Parameters:
     ///   - table: The data.
-    ///   - time, event: Survival columns; `start` an optional entry-time column (counting process).
+    ///   - time: Time column (the exit time with `start`).
+    ///   - event: Event column (1/0, TRUE/FALSE).
+    ///   - start: Optional entry-time column (counting-process data, R's `Surv(start, stop, event)`).
     ///   - covariates: Covariate columns.
     ///   - strata: Optional stratification column.
     ///   - weights: Optional case-weight column.

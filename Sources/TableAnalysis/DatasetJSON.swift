@@ -35,7 +35,7 @@ public struct DatasetJSON: Sendable {
     /// Reads a Dataset-JSON or Dataset-NDJSON file.
     ///
     /// - Parameter url: A file URL; messages name its last path component.
-    /// - Throws: ``TabularError/unreadableFile(file:reason:)`` for an unreadable file, invalid JSON (with
+    /// - Throws: `TabularError.unreadableFile(file:reason:)` for an unreadable file, invalid JSON (with
     ///   the byte offset), or JSON that is not a Dataset-JSON data set.
     /// - Complexity: O(file size).
     public init(contentsOf url: URL) throws {
@@ -44,7 +44,7 @@ public struct DatasetJSON: Sendable {
 
     /// Parses the bytes of a Dataset-JSON (or NDJSON) file.
     ///
-    /// - Throws: ``TabularError/unreadableFile(file:reason:)`` as ``init(contentsOf:)``.
+    /// - Throws: `TabularError.unreadableFile(file:reason:)` as ``init(contentsOf:)``.
     /// - Complexity: O(bytes.count).
     public init(bytes: [UInt8], sourceName: String) throws {
         func fail(_ reason: String) -> TabularError {

@@ -120,7 +120,8 @@ public enum KaplanMeierAnalysis {
     ///   - group: Optional grouping column.
     ///   - at: Times at which to report the curve.
     ///   - confidenceType: Confidence-limit type.
-    /// - Throws: ``TabularError`` or ``AnalysisError`` naming file, row and column.
+    ///   - confidenceLevel: Level of the pointwise limits and of the median's interval (default 0.95).
+    /// - Throws: `TabularError` or ``AnalysisError`` naming file, row and column.
     ///
     /// - Complexity: O(*n* log *n*) for *n* rows (sorting by time), plus O(*g* · log *n*) per requested time.
     public static func run(table: CSVTable, time: String, event: String, group: String? = nil, at: [Double] = [],

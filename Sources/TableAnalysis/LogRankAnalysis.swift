@@ -63,7 +63,8 @@ public enum LogRankAnalysis {
     ///
     /// - Parameters:
     ///   - table: The data.
-    ///   - time, event: Survival columns.
+    ///   - time: Time column (numbers ≥ 0).
+    ///   - event: Event column (1/0, TRUE/FALSE).
     ///   - group: Grouping column (two or more values).
     ///   - strata: Optional stratification column.
     ///   - rho: G-rho exponent (0 = log-rank, 1 = Peto–Peto).

@@ -76,14 +76,15 @@ public enum PairwiseLogRankAnalysis {
     ///
     /// - Parameters:
     ///   - table: The data.
-    ///   - time: Time column; `event` the event column.
+    ///   - time: Time column (numbers ≥ 0).
+    ///   - event: Event column (1/0, TRUE/FALSE).
     ///   - group: Grouping column (two or more values).
     ///   - strata: Optional stratification column.
     ///   - rho: G-rho exponent (0 = log-rank).
     ///   - reference: Compare each level with this one only (default: all pairs).
     ///   - adjustment: Multiplicity adjustment (default Benjamini–Hochberg, as survminer).
     /// - Returns: One entry per pair.
-    /// - Throws: ``TabularError`` or ``AnalysisError`` naming file, row and column, or an unknown reference.
+    /// - Throws: `TabularError` or ``AnalysisError`` naming file, row and column, or an unknown reference.
     /// - Complexity: O(k·n) for k groups.
     public static func run(table: CSVTable, time: String, event: String, group: String, strata: String? = nil,
                            rho: Double = 0, reference: String? = nil,

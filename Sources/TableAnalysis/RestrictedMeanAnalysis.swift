@@ -11,7 +11,7 @@ import Tabular
 /// ```
 ///
 /// Per group the RMST and its standard error are R survival's `summary(survfit, rmean = τ)$table`; the
-/// difference and ratios are survRM2's (see ``RestrictedMeanComparison``). A group whose curve ends
+/// difference and ratios are survRM2's (see `RestrictedMeanComparison`). A group whose curve ends
 /// (censored, S > 0) before τ is not estimable unless `extrapolate` is set; its values are then R's
 /// (the curve carried flat) and a warning says so.
 public enum RestrictedMeanAnalysis {
@@ -150,7 +150,7 @@ public enum RestrictedMeanAnalysis {
     ///   - confidenceLevel: Level of every interval.
     ///   - extrapolate: Report groups whose follow-up ends before τ (R survival's flat extension).
     /// - Returns: Per-group RMST and the comparisons with the reference.
-    /// - Throws: ``TabularError`` or ``AnalysisError`` naming file, row and column, or an unknown reference.
+    /// - Throws: `TabularError` or ``AnalysisError`` naming file, row and column, or an unknown reference.
     /// - Complexity: O(n log n).
     public static func run(table: CSVTable, time: String, event: String, group: String? = nil, tau: Double,
                            reference: String? = nil, confidenceLevel: Double = 0.95,

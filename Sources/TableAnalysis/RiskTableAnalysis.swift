@@ -4,7 +4,7 @@ import Tabular
 
 /// The number at risk, events and censorings of each curve of a `pof km` result at chosen times: the
 /// table under a survival plot as data (`pof km --risk-table`), with R's `summary(survfit, times = …)`
-/// counts (see ``RiskTable`` for the interval convention).
+/// counts (see `RiskTable` for the interval convention).
 ///
 /// ```swift
 /// let km = try KaplanMeierAnalysis.run(table: table, time: "time", event: "status", group: "sex")
@@ -38,7 +38,7 @@ public enum RiskTableAnalysis {
     ///   - result: A Kaplan–Meier analysis (its per-time table is used, so database results work too).
     ///   - times: Finite times.
     /// - Returns: For each curve in order, one row per time.
-    /// - Throws: ``SurvivalError`` for a time that is not finite.
+    /// - Throws: `SurvivalError` for a time that is not finite.
     /// - Complexity: O(m + k log m) per curve.
     public static func rows(_ result: KaplanMeierAnalysis.Result, at times: [Double]) throws -> [Row] {
         var out: [Row] = []

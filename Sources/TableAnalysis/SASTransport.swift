@@ -59,7 +59,7 @@ public struct SASTransportFile: Sendable {
     /// Reads a transport file.
     ///
     /// - Parameter url: A file URL; messages name its last path component.
-    /// - Throws: ``TabularError/unreadableFile(file:reason:)`` for an unreadable file or one that is not
+    /// - Throws: `TabularError.unreadableFile(file:reason:)` for an unreadable file or one that is not
     ///   a version 5 transport file (the reason says which record is wrong).
     /// - Complexity: O(file size).
     public init(contentsOf url: URL) throws {
@@ -71,7 +71,7 @@ public struct SASTransportFile: Sendable {
     /// - Parameters:
     ///   - bytes: The whole file.
     ///   - sourceName: Name used in messages.
-    /// - Throws: ``TabularError/unreadableFile(file:reason:)`` when the bytes are not a version 5 transport file.
+    /// - Throws: `TabularError.unreadableFile(file:reason:)` when the bytes are not a version 5 transport file.
     /// - Complexity: O(bytes.count).
     public init(bytes: [UInt8], sourceName: String) throws {
         func fail(_ reason: String) -> TabularError {

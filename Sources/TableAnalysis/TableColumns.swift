@@ -160,7 +160,7 @@ struct GroupColumn {
     }
 
     /// A group's number as a label: whole numbers without a decimal point, others the shortest decimal that
-    /// reads back exactly (``NumberFormat/plain(_:)``).
+    /// reads back exactly (`NumberFormat.plain(_:)`).
     static func label(_ v: Double) -> String { NumberFormat.plain(v) }
 
     private static func missing(_ table: CSVTable, _ r: Int, _ column: String) -> TabularError {

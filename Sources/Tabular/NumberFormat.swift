@@ -94,7 +94,9 @@ public enum NumberFormat {
     /// A p-value as a sentence states it: `"P = 0.023"`, `"P < 0.001"` (three decimals, as
     /// ``pValue(_:)``), `"P = NA"` when missing.
     ///
-    /// - Parameter symbol: The letter written before the relation (`"P"` in reports, `"p"` in warnings).
+    /// - Parameters:
+    ///   - p: The p-value.
+    ///   - symbol: The letter written before the relation (`"P"` in reports, `"p"` in warnings).
     /// - Complexity: O(1).
     public static func pValueStatement(_ p: Double, symbol: String = "P") -> String {
         if !p.isNaN && p < 0.001 { return symbol + " < 0.001" }

@@ -24,8 +24,11 @@ struct CumulativeIncidenceCommand: ParsableCommand {
     @Option(help: "Time column.") var time: String
     @Option(help: "Cause-code column (integers).") var event: String
     @Option(help: "Grouping column (Gray's test compares its groups).") var group: String?
-    @Option(name: .customLong("censor-code"), parsing: .unconditional, help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
-    @Option(parsing: .unconditional, help: "Comma-separated times for the estimates (default: every event time).") var at: String?
+    @Option(
+        name: .customLong("censor-code"), parsing: .unconditional,
+        help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
+    @Option(parsing: .unconditional, help: "Comma-separated times for the estimates (default: every event time).")
+    var at: String?
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions
 
@@ -68,7 +71,9 @@ struct FineGrayCommand: ParsableCommand {
     @Option(help: "Cause-code column (integers).") var event: String
     @Option(parsing: .unconditional, help: "The cause of interest (an integer code).") var cause: String
     @Option(help: "Comma-separated covariate columns.") var covariates: String
-    @Option(name: .customLong("censor-code"), parsing: .unconditional, help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
+    @Option(
+        name: .customLong("censor-code"), parsing: .unconditional,
+        help: "Code of censored rows (default 0); it must occur in the column.") var censorCode: String = "0"
     @Option(parsing: .singleValue, help: "Reference level of a categorical covariate, as column=level (repeatable).")
     var reference: [String] = []
     @OptionGroup var output: OutputOptions
@@ -105,7 +110,8 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Time column.") var time: String
     @Option(help: "Event column: 1/0 or TRUE/FALSE.") var event: String
     @Option(help: "Comma-separated covariate columns.") var covariates: String
-    @Option(name: .customLong("new"), help: "CSV file of new covariate values, one row per prediction.") var newData: String
+    @Option(name: .customLong("new"), help: "CSV file of new covariate values, one row per prediction.")
+    var newData: String
     @Option(parsing: .unconditional, help: "Comma-separated times (default: every event time).") var at: String?
     @Option(help: "Tie handling: efron (default) or breslow.") var ties: String = "efron"
     @Option(parsing: .singleValue, help: "Reference level of a categorical covariate, as column=level (repeatable).")
@@ -114,7 +120,9 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            guard let tieMethod = CoxModel.Ties(rawValue: ties) else { throw ValidationError("--ties must be efron or breslow") }
+            guard let tieMethod = CoxModel.Ties(rawValue: ties) else {
+                throw ValidationError("--ties must be efron or breslow")
+            }
             let r = try CoxPredictionAnalysis.run(table: readTable(file), time: time, event: event,
                                                   covariates: parseList(covariates), newData: readTable(newData),
                                                   at: parseNumbers(at, option: "--at"), ties: tieMethod,
@@ -135,7 +143,10 @@ func parseReferences(_ values: [String]) throws -> [String: String] {
         let parts = r.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { throw ValidationError("--reference expects column=level, got \(quoted(r))") }
         if let earlier = refs[parts[0]], earlier != parts[1] {
-            throw ValidationError("--reference: column \(quoted(parts[0])) is given two reference levels, \(quoted(earlier)) and \(quoted(parts[1]))")
+            throw ValidationError("""
+                --reference: column \(quoted(parts[0])) is given two reference levels, \(quoted(earlier)) and \
+                \(quoted(parts[1]))
+                """)
         }
         refs[parts[0]] = parts[1]
     }

@@ -8,17 +8,30 @@ import Tabular
 /// The options that point `pof km|logrank|cox|cuminc` at a database (or at an exported aggregate result)
 /// instead of a CSV file.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("PostgreSQL URL, e.g. postgresql://analyst@127.0.0.1:5432/registry: analyse rows that stay in the database. The password comes from PGPASSWORD or ~/.pgpass, never the URL.", valueName: "url"))
+    @Option(help: ArgumentHelp("""
+        PostgreSQL URL, e.g. postgresql://analyst@127.0.0.1:5432/registry: analyse rows that stay in the database. \
+        The password comes from PGPASSWORD or ~/.pgpass, never the URL.
+        """, valueName: "url"))
     var db: String?
     @Option(help: "With --db: the table or view holding one row per subject.") var table: String?
     @Option(help: "With --db: an SQL query giving one row per subject.") var query: String?
-    @Option(name: .customLong("partition-key"), help: "With --db: also group by this column (the partition key of a table spread over servers with postgres_fdw, so each server aggregates its own rows).")
+    @Option(name: .customLong("partition-key"), help: """
+        With --db: also group by this column (the partition key of a table spread over servers with postgres_fdw, so \
+        each server aggregates its own rows).
+        """)
     var partitionKey: String?
-    @Option(name: .customLong("min-cell"), parsing: .unconditional, help: "Privacy: drop aggregate cells with fewer rows than this before they leave the database.")
+    @Option(
+        name: .customLong("min-cell"), parsing: .unconditional,
+        help: "Privacy: drop aggregate cells with fewer rows than this before they leave the database.")
     var minCell: Int?
-    @Option(name: .customLong("time-grid"), parsing: .unconditional, help: "Privacy: round times up to multiples of this (e.g. 7 for weeks) before aggregating.")
+    @Option(
+        name: .customLong("time-grid"), parsing: .unconditional,
+        help: "Privacy: round times up to multiples of this (e.g. 7 for weeks) before aggregating.")
     var timeGrid: Double?
-    @Option(help: ArgumentHelp("CSV export of the `pof sql` query's result: finish the analysis from it (km, logrank, cuminc). For cox, a directory of the rounds' results: pof writes each next query there (see `pof sql --help`).", valueName: "file"))
+    @Option(help: ArgumentHelp("""
+        CSV export of the `pof sql` query's result: finish the analysis from it (km, logrank, cuminc). For cox, a \
+        directory of the rounds' results: pof writes each next query there (see `pof sql --help`).
+        """, valueName: "file"))
     var aggregates: String?
     @Option(help: "With cox --aggregates DIR: the SQL dialect of the queries pof writes (postgres or spark).")
     var dialect: String = "postgres"
@@ -40,7 +53,9 @@ struct DatabaseOptions: ParsableArguments {
         if file != nil && isActive { throw ValidationError("give a CSV file or --db/--aggregates, not both") }
         if db != nil && aggregates != nil { throw ValidationError("give --db or --aggregates, not both") }
         if let minCell, minCell < 1 { throw ValidationError("--min-cell must be a positive integer") }
-        if let timeGrid, !(timeGrid > 0 && timeGrid.isFinite) { throw ValidationError("--time-grid must be a positive number") }
+        if let timeGrid, !(timeGrid > 0 && timeGrid.isFinite) {
+            throw ValidationError("--time-grid must be a positive number")
+        }
     }
 
     func session() throws -> SurvivalDatabase {
@@ -62,11 +77,14 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    func kaplanMeier(time: String, event: String, group: String?, at: [Double], confidenceType: KaplanMeier.ConfidenceType,
-                     confidenceLevel: Double) throws -> KaplanMeierAnalysis.Result {
+    func kaplanMeier(
+        time: String, event: String, group: String?, at: [Double], confidenceType: KaplanMeier.ConfidenceType,
+        confidenceLevel: Double
+    ) throws -> KaplanMeierAnalysis.Result {
         if db != nil {
-            return try session().kaplanMeier(time: time, event: event, group: group, at: at, confidenceType: confidenceType,
-                                             confidenceLevel: confidenceLevel)
+            return try session().kaplanMeier(
+                time: time, event: event, group: group, at: at, confidenceType: confidenceType,
+                confidenceLevel: confidenceLevel)
         }
         let a = try exported(SurvivalAggregateQuery(time: time, event: event, group: group))
         return KaplanMeierAnalysis.run(aggregates: a.aggregates, groupLevels: a.groupLevels, time: time, event: event,
@@ -74,7 +92,9 @@ struct DatabaseOptions: ParsableArguments {
                                        confidenceLevel: confidenceLevel, report: a.report)
     }
 
-    func logRank(time: String, event: String, group: String, strata: String?, rho: Double) throws -> LogRankAnalysis.Result {
+    func logRank(
+        time: String, event: String, group: String, strata: String?, rho: Double
+    ) throws -> LogRankAnalysis.Result {
         if db != nil { return try session().logRank(time: time, event: event, group: group, strata: strata, rho: rho) }
         let a = try exported(SurvivalAggregateQuery(time: time, event: event, group: group, strata: strata))
         return try LogRankAnalysis.run(aggregates: a.aggregates, groupLevels: a.groupLevels, time: time, event: event,
@@ -84,35 +104,47 @@ struct DatabaseOptions: ParsableArguments {
     func cumulativeIncidence(time: String, event: String, group: String?, censorCode: Int, at: [Double]) throws
         -> CumulativeIncidenceAnalysis.Result {
         if db != nil {
-            return try session().cumulativeIncidence(time: time, event: event, group: group, censorCode: censorCode, at: at)
+            return try session().cumulativeIncidence(
+                time: time, event: event, group: group, censorCode: censorCode, at: at)
         }
         let a = try exported(SurvivalAggregateQuery(time: time, event: event, eventKind: .cause, group: group))
-        return try CumulativeIncidenceAnalysis.run(aggregates: a.aggregates, groupLevels: group == nil ? nil : a.groupLevels,
-                                                   group: group, event: event, sourceName: (aggregates! as NSString).lastPathComponent,
-                                                   censorCode: censorCode, at: at, report: a.report)
+        return try CumulativeIncidenceAnalysis.run(
+            aggregates: a.aggregates, groupLevels: group == nil ? nil : a.groupLevels,
+            group: group, event: event, sourceName: (aggregates! as NSString).lastPathComponent,
+            censorCode: censorCode, at: at, report: a.report)
     }
 
     func cox(time: String, event: String, covariates: [String], start: String?, strata: String?, weights: String?,
              ties: CoxModel.Ties, robust: Bool, reference: [String: String], zph: Bool) throws -> CoxAnalysis.Result {
-        let needRows = [(start != nil, "--start"), (robust, "--robust"), (zph, "--zph"), (!reference.isEmpty, "--reference")]
+        let needRows = [
+            (start != nil, "--start"), (robust, "--robust"), (zph, "--zph"), (!reference.isEmpty, "--reference"),
+        ]
             .filter(\.0).map(\.1)
         if !needRows.isEmpty {
-            throw ValidationError("\(needRows.joined(separator: ", ")) need subject-level rows and are not available with --db/--aggregates")
+            throw ValidationError("""
+                \(needRows.joined(separator: ", ")) need subject-level rows and are not available with \
+                --db/--aggregates
+                """)
         }
         if db != nil {
             return try session().cox(time: time, event: event, covariates: covariates, strata: strata, weights: weights,
                                      ties: ties)
         }
         guard let directory = aggregates else { throw ValidationError("--aggregates DIR is needed") }
-        guard let d = SQLDialect(rawValue: dialect) else { throw ValidationError("--dialect must be postgres or spark") }
+        guard let d = SQLDialect(rawValue: dialect) else {
+            throw ValidationError("--dialect must be postgres or spark")
+        }
         guard !covariates.isEmpty else { throw ValidationError("--covariates needs at least one column") }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("cox --aggregates needs a directory (it holds the rounds' queries and results): \(directory) is not one")
+            throw ValidationError(
+                "cox --aggregates needs a directory (it holds the rounds' queries and results): \(directory) is not one"
+            )
         }
         let q = CoxAggregateQuery(time: time, event: event, covariates: covariates, strata: strata, weights: weights,
                                   efron: ties == .efron, partitionKey: partitionKey, privacy: privacy)
-        let fit = CoxAggregateFit(query: q, source: try source(), dialect: d, sourceName: (directory as NSString).lastPathComponent)
+        let fit = CoxAggregateFit(
+            query: q, source: try source(), dialect: d, sourceName: (directory as NSString).lastPathComponent)
         do {
             return try fit.run { round in
                 let path = (directory as NSString).appendingPathComponent(round.name + ".csv")
@@ -178,13 +210,21 @@ struct SQLCommand: ParsableCommand {
     @Option(help: "Stratification column (logrank, cox).") var strata: String?
     @Option(help: "Comma-separated covariate columns (cox).") var covariates: String?
     @Option(help: "Case-weight column (cox).") var weights: String?
-    @Option(name: .customLong("partition-key"), help: "Also group by this column (a sharded table; the sums are added by pof).")
+    @Option(
+        name: .customLong("partition-key"),
+        help: "Also group by this column (a sharded table; the sums are added by pof).")
     var partitionKey: String?
-    @Option(name: .customLong("min-cell"), parsing: .unconditional, help: "Privacy: drop cells with fewer rows than this.") var minCell: Int?
-    @Option(name: .customLong("time-grid"), parsing: .unconditional, help: "Privacy: round times up to multiples of this.") var timeGrid: Double?
+    @Option(
+        name: .customLong("min-cell"), parsing: .unconditional, help: "Privacy: drop cells with fewer rows than this.")
+    var minCell: Int?
+    @Option(
+        name: .customLong("time-grid"), parsing: .unconditional, help: "Privacy: round times up to multiples of this.")
+    var timeGrid: Double?
 
     func run() throws {
-        guard let d = SQLDialect(rawValue: dialect) else { throw ValidationError("--dialect must be postgres or spark") }
+        guard let d = SQLDialect(rawValue: dialect) else {
+            throw ValidationError("--dialect must be postgres or spark")
+        }
         let source: DataSource
         switch (table, query) {
         case let (t?, nil): source = .table(t)
@@ -193,7 +233,9 @@ struct SQLCommand: ParsableCommand {
         }
         if analysis == .logrank && group == nil { throw ValidationError("logrank needs --group") }
         if let minCell, minCell < 1 { throw ValidationError("--min-cell must be a positive integer") }
-        if let timeGrid, !(timeGrid > 0 && timeGrid.isFinite) { throw ValidationError("--time-grid must be a positive number") }
+        if let timeGrid, !(timeGrid > 0 && timeGrid.isFinite) {
+            throw ValidationError("--time-grid must be a positive number")
+        }
         let privacy = PrivacyOptions(minimumCellCount: minCell, timeGrid: timeGrid)
         if analysis == .cox {
             let names = parseList(covariates ?? "")

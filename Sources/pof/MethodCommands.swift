@@ -28,7 +28,9 @@ struct RestrictedMeanCommand: ParsableCommand {
     @Option(help: "Grouping column (one RMST per value).") var group: String?
     @Option(parsing: .unconditional, help: "The horizon tau > 0 (same unit as --time).") var tau: String
     @Option(help: "Reference level for the comparisons (default: the first level).") var reference: String?
-    @Option(name: .customLong("conf-level"), parsing: .unconditional, help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
+    @Option(
+        name: .customLong("conf-level"), parsing: .unconditional,
+        help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
     @Flag(help: "Report groups whose follow-up ends before tau by carrying the curve flat (R survival's rule).")
     var extrapolate = false
     @OptionGroup(title: "Input") var input: AnalysisInputOptions
@@ -115,10 +117,15 @@ struct PairwiseLogRankCommand: ParsableCommand {
 /// Input options of `pof km`, `pof logrank`, `pof cox`, `pof rmst` and `pof pairwise`: CDISC ADTTE data sets
 /// and a landmark.
 struct AnalysisInputOptions: ParsableArguments {
-    @Flag(help: "The file is a CDISC ADTTE data set (CSV, SAS transport v5 .xpt, or Dataset-JSON .json): time AVAL, event when CNSR = 0.")
+    @Flag(help: """
+        The file is a CDISC ADTTE data set (CSV, SAS transport v5 .xpt, or Dataset-JSON .json): time AVAL, event when \
+        CNSR = 0.
+        """)
     var adtte = false
     @Option(help: "With --adtte: the endpoint to analyse (a PARAMCD value, e.g. OS).") var paramcd: String?
-    @Option(parsing: .unconditional, help: "Landmark time: keep the rows still at risk after it and measure times from it.") var landmark: String?
+    @Option(
+        parsing: .unconditional, help: "Landmark time: keep the rows still at risk after it and measure times from it.")
+    var landmark: String?
 
     /// The table to analyse and its time and event columns; `table` is nil for a database.
     struct Prepared {
@@ -145,7 +152,9 @@ struct AnalysisInputOptions: ParsableArguments {
             try parseNumber($0, option: "--landmark", in: 0...Double.greatestFiniteMagnitude, requirement: "a time ≥ 0")
         }
         if databaseActive {
-            if adtte || t0 != nil { throw ValidationError("--adtte and --landmark read a file; they cannot be combined with --db") }
+            if adtte || t0 != nil {
+                throw ValidationError("--adtte and --landmark read a file; they cannot be combined with --db")
+            }
         }
         if databaseActive {
             return Prepared(table: nil, time: time!, event: event!, preparation: InputPreparation())
@@ -210,7 +219,8 @@ struct AnalysisJSON<Base: Encodable>: Encodable {
 func withPreparation(_ text: String, _ preparation: InputPreparation) -> String {
     let lines = preparation.lines
     guard !lines.isEmpty, let firstBreak = text.firstIndex(of: "\n") else { return text }
-    return String(text[...firstBreak]) + lines.joined(separator: "\n") + "\n" + String(text[text.index(after: firstBreak)...])
+    return String(text[...firstBreak]) + lines.joined(separator: "\n") + "\n"
+        + String(text[text.index(after: firstBreak)...])
 }
 
 /// With CSV output the input steps are said on stderr.

@@ -13,14 +13,18 @@ struct Pof: ParsableCommand {
         commandName: "pof",
         abstract: "PatternsOfFailure: survival statistics that agree with R, and the patterns-of-failure study.",
         discussion: """
-        Each analysis command reads a CSV file (header row; an empty cell or NA is missing) and prints an
-        R-like table, or JSON/CSV with --format. Rows missing a value in a column the analysis uses are
-        excluded and reported.
-        """,
+            Each analysis command reads a CSV file (header row; an empty cell or NA is missing) and prints an
+            R-like table, or JSON/CSV with --format. Rows missing a value in a column the analysis uses are
+            excluded and reported.
+            """,
         version: PofVersion.string,
-        subcommands: [DemoCommand.self, ReportCommand.self, SimulateCommand.self, AssessCommand.self, KaplanMeierCommand.self, LogRankCommand.self, CoxCommand.self,
-                      CumulativeIncidenceCommand.self, FineGrayCommand.self, PredictCommand.self, SQLCommand.self, ServeCommand.self,
-                      RestrictedMeanCommand.self, PairwiseLogRankCommand.self]
+        subcommands: [
+            DemoCommand.self, ReportCommand.self, SimulateCommand.self, AssessCommand.self, KaplanMeierCommand.self,
+            LogRankCommand.self, CoxCommand.self,
+            CumulativeIncidenceCommand.self, FineGrayCommand.self, PredictCommand.self, SQLCommand.self,
+            ServeCommand.self,
+            RestrictedMeanCommand.self, PairwiseLogRankCommand.self,
+        ]
     )
 }
 
@@ -71,7 +75,8 @@ func runReporting(_ body: () throws -> (String, [String])) throws {
 func noteExclusions(_ excludedRows: Int, _ rowsUsed: Int, _ excluded: [Exclusion]) {
     guard excludedRows > 0 else { return }
     let parts = excluded.map { "\($0.column): \($0.rows)" }.joined(separator: ", ")
-    FileHandle.standardError.write(Data("pof: \(excludedRows) of \(excludedRows + rowsUsed) rows excluded for missing values (\(parts))\n".utf8))
+    FileHandle.standardError.write(
+        Data("pof: \(excludedRows) of \(excludedRows + rowsUsed) rows excluded for missing values (\(parts))\n".utf8))
 }
 
 /// An input path that cannot be read as a table, said plainly (never a raw Foundation error).
@@ -117,8 +122,11 @@ func quoted(_ text: some StringProtocol) -> String {
 
 /// Reads one number typed in an option with the project's number grammar (`DecimalNumber`), requiring
 /// a finite value in `range`; `requirement` says what is allowed, for the message.
-func parseNumber(_ text: String, option: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
-                 open: Bool = false, requirement: String? = nil) throws -> Double {
+func parseNumber(
+    _ text: String, option: String,
+    in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
+    open: Bool = false, requirement: String? = nil
+) throws -> Double {
     guard let v = DecimalNumber.parse(text) else {
         throw ValidationError("\(option): \(quoted(text)) is not a number")
     }
@@ -148,7 +156,9 @@ func parseNumbers(_ text: String?, option: String) throws -> [Double] {
     guard parts.count <= 10_000 else { throw ValidationError("\(option): \(parts.count) times given; at most 10000") }
     return try parts.map { part in
         let item = part.trimmingCharacters(in: .whitespaces)
-        guard !item.isEmpty else { throw ValidationError("\(option): an empty item in \(quoted(text)); write times as 180,365") }
+        guard !item.isEmpty else {
+            throw ValidationError("\(option): an empty item in \(quoted(text)); write times as 180,365")
+        }
         return try parseNumber(item, option: option, in: 0...Double.greatestFiniteMagnitude, requirement: "a time ≥ 0")
     }
 }
@@ -176,13 +186,18 @@ struct KaplanMeierCommand: ParsableCommand {
     @Option(help: "Time column (numbers ≥ 0; AVAL with --adtte).") var time: String?
     @Option(help: "Event column: 1/0 or TRUE/FALSE (not with --adtte).") var event: String?
     @Option(help: "Grouping column (one curve per value).") var group: String?
-    @Option(parsing: .unconditional, help: "Comma-separated times at which to report survival, e.g. 365,730.") var at: String?
-    @Option(name: .customLong("risk-table"), parsing: .unconditional, help: "Comma-separated times for the number at risk, events and censored per interval, e.g. 0,6,12.")
+    @Option(parsing: .unconditional, help: "Comma-separated times at which to report survival, e.g. 365,730.")
+    var at: String?
+    @Option(
+        name: .customLong("risk-table"), parsing: .unconditional,
+        help: "Comma-separated times for the number at risk, events and censored per interval, e.g. 0,6,12.")
     var riskTable: String?
     @OptionGroup(title: "Input") var input: AnalysisInputOptions
     @Option(name: .customLong("conf-type"), help: "Confidence limits: log (default), log-log or plain.")
     var confType: String = "log"
-    @Option(name: .customLong("conf-level"), parsing: .unconditional, help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
+    @Option(
+        name: .customLong("conf-level"), parsing: .unconditional,
+        help: "Confidence level, between 0 and 1 (default 0.95).") var confLevel: String = "0.95"
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions
     func validate() throws { try input.validate(time: time, event: event) }
@@ -197,17 +212,22 @@ struct KaplanMeierCommand: ParsableCommand {
             try database.validate(file: file)
             let prepared = try input.prepare(file: file, time: time, event: event, database: database)
             let result = try database.isActive
-                ? database.kaplanMeier(time: prepared.time, event: prepared.event, group: group,
-                                       at: parseNumbers(at, option: "--at"), confidenceType: type, confidenceLevel: level)
-                : KaplanMeierAnalysis.run(table: prepared.table!, time: prepared.time, event: prepared.event, group: group,
-                                          at: parseNumbers(at, option: "--at"), confidenceType: type,
-                                          confidenceLevel: level)
-            let risk = try riskTable.map { try RiskTableAnalysis.rows(result, at: parseNumbers($0, option: "--risk-table")) }
+                ? database.kaplanMeier(
+                    time: prepared.time, event: prepared.event, group: group,
+                    at: parseNumbers(at, option: "--at"), confidenceType: type, confidenceLevel: level)
+                : KaplanMeierAnalysis.run(
+                    table: prepared.table!, time: prepared.time, event: prepared.event, group: group,
+                    at: parseNumbers(at, option: "--at"), confidenceType: type,
+                    confidenceLevel: level)
+            let risk = try riskTable.map {
+                try RiskTableAnalysis.rows(result, at: parseNumbers($0, option: "--risk-table"))
+            }
             switch output.format {
             case .text:
                 return withPreparation(result.text, prepared.preparation)
                     + (risk.map { "\n" + RiskTableAnalysis.text($0, groupColumn: group) } ?? "")
-            case .json: return try AnalysisJSON(base: result, preparation: prepared.preparation, riskTable: risk).string()
+            case .json:
+                return try AnalysisJSON(base: result, preparation: prepared.preparation, riskTable: risk).string()
             case .csv:
                 noteExclusions(result.excludedRows, result.rowsUsed, result.excluded)
                 notePreparation(prepared.preparation)
@@ -235,7 +255,8 @@ struct LogRankCommand: ParsableCommand {
     @Option(help: "Event column: 1/0 or TRUE/FALSE (not with --adtte).") var event: String?
     @Option(help: "Grouping column.") var group: String
     @Option(help: "Stratification column.") var strata: String?
-    @Option(parsing: .unconditional, help: "Weight exponent ≥ 0: 0 = log-rank (default), 1 = Peto-Peto.") var rho: String = "0"
+    @Option(parsing: .unconditional, help: "Weight exponent ≥ 0: 0 = log-rank (default), 1 = Peto-Peto.")
+    var rho: String = "0"
     @OptionGroup(title: "Input") var input: AnalysisInputOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Database") var database: DatabaseOptions
@@ -248,7 +269,8 @@ struct LogRankCommand: ParsableCommand {
             try database.validate(file: file)
             let prepared = try input.prepare(file: file, time: time, event: event, database: database)
             let result = try database.isActive
-                ? database.logRank(time: prepared.time, event: prepared.event, group: group, strata: strata, rho: rhoValue)
+                ? database.logRank(
+                    time: prepared.time, event: prepared.event, group: group, strata: strata, rho: rhoValue)
                 : LogRankAnalysis.run(table: prepared.table!, time: prepared.time, event: prepared.event, group: group,
                                       strata: strata, rho: rhoValue)
             let reasons = result.notPossible.map { ["log-rank test: \($0)"] } ?? []
@@ -300,7 +322,9 @@ struct CoxCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            guard let tieMethod = CoxModel.Ties(rawValue: ties) else { throw ValidationError("--ties must be efron or breslow") }
+            guard let tieMethod = CoxModel.Ties(rawValue: ties) else {
+                throw ValidationError("--ties must be efron or breslow")
+            }
             let refs = try parseReferences(reference)
             try database.validate(file: file)
             if input.landmark != nil && start != nil {
@@ -308,14 +332,16 @@ struct CoxCommand: ParsableCommand {
             }
             let prepared = try input.prepare(file: file, time: time, event: event, database: database)
             let result = try database.isActive
-                ? database.cox(time: prepared.time, event: prepared.event, covariates: parseList(covariates), start: start,
-                               strata: strata, weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
+                ? database.cox(
+                    time: prepared.time, event: prepared.event, covariates: parseList(covariates), start: start,
+                    strata: strata, weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
                 : CoxAnalysis.run(table: prepared.table!, time: prepared.time, event: prepared.event,
                                   covariates: parseList(covariates), start: start, strata: strata,
                                   weights: weights, ties: tieMethod, robust: robust, reference: refs, zph: zph)
             switch output.format {
             case .text: return (withPreparation(result.text, prepared.preparation), result.notPossible)
-            case .json: return (try AnalysisJSON(base: result, preparation: prepared.preparation).string(), result.notPossible)
+            case .json:
+                return (try AnalysisJSON(base: result, preparation: prepared.preparation).string(), result.notPossible)
             case .csv:
                 noteExclusions(result.excludedRows, result.rowsUsed, result.excluded)
                 notePreparation(prepared.preparation)

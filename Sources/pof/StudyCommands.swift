@@ -63,11 +63,14 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let files = CohortFiles(patients: URL(fileURLWithPath: patients), failures: URL(fileURLWithPath: failures),
-                                    lesions: lesions.map { URL(fileURLWithPath: $0) }, labs: labs.map { URL(fileURLWithPath: $0) },
-                                    toxicities: toxicities.map { URL(fileURLWithPath: $0) })
+            let files = CohortFiles(
+                patients: URL(fileURLWithPath: patients), failures: URL(fileURLWithPath: failures),
+                lesions: lesions.map { URL(fileURLWithPath: $0) }, labs: labs.map { URL(fileURLWithPath: $0) },
+                toxicities: toxicities.map { URL(fileURLWithPath: $0) })
             let studyPlan = try loadPlan(plan)
-            return try runStudy(CohortReader.read(files, failureTypes: studyPlan.failureVocabulary), plan: studyPlan, out: out, synthetic: false)
+            return try runStudy(
+                CohortReader.read(files, failureTypes: studyPlan.failureVocabulary), plan: studyPlan, out: out,
+                synthetic: false)
         }
     }
 }
@@ -89,8 +92,9 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             let studyPlan = try loadPlan(plan)
-            return try runStudy(CohortReader.read(DemoCohort.sources(), failureTypes: studyPlan.failureVocabulary), plan: studyPlan,
-                                out: out, synthetic: true)
+            return try runStudy(
+                CohortReader.read(DemoCohort.sources(), failureTypes: studyPlan.failureVocabulary), plan: studyPlan,
+                out: out, synthetic: true)
         }
     }
 }
@@ -106,8 +110,10 @@ struct SimulateCommand: ParsableCommand {
           pof simulate --seed 7 --patients 276 --out cohort
         """)
 
-    @Option(parsing: .unconditional, help: "Random seed (default 20110501, the demo cohort's).") var seed: UInt64 = 20110501
-    @Option(parsing: .unconditional, help: "Number of patients; published proportions are scaled.") var patients: Int = 138
+    @Option(parsing: .unconditional, help: "Random seed (default 20110501, the demo cohort's).") var seed: UInt64 =
+        20110501
+    @Option(parsing: .unconditional, help: "Number of patients; published proportions are scaled.") var patients: Int =
+        138
     @Option(help: "Output directory.") var out: String = "pof-simulated-cohort"
 
     func run() throws {
@@ -127,7 +133,10 @@ struct SimulateCommand: ParsableCommand {
 struct AssessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assess",
-        abstract: "One patient against the study as fitted on its cohort: factor levels, predicted event-free probabilities, what the models find.",
+        abstract: """
+            One patient against the study as fitted on its cohort: factor levels, predicted event-free probabilities, \
+            what the models find.
+            """,
         discussion: """
         The study is the cohort given with --patients/--failures (as for `pof report`) and its plan, or the
         built-in synthetic demo cohort with --demo. The patient's values come from options or from --patient FILE
@@ -147,10 +156,12 @@ struct AssessCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Age in years (or unknown).") var age: String?
     @Option(help: "Modified UICC stage group: I, II, III, IVA, IVB (or unknown).") var stage: String?
     @Option(help: "Portal vein thrombosis: yes/no (or unknown).") var pvt: String?
-    @Option(name: .customLong("prior-treatment"), help: "Treatments before CCRT separated by ';', none, or unknown.") var priorTreatment: String?
+    @Option(name: .customLong("prior-treatment"), help: "Treatments before CCRT separated by ';', none, or unknown.")
+    var priorTreatment: String?
     @Option(parsing: .unconditional, help: "Pre-CCRT AFP, IU/mL (or unknown).") var afp: String?
     @Option(parsing: .unconditional, help: "Pre-CCRT PIVKA-II, mAU/mL (or unknown).") var pivka: String?
-    @Option(name: .customLong("value"), help: "Any plan variable: NAME=VALUE (repeatable; VALUE may be unknown).") var values: [String] = []
+    @Option(name: .customLong("value"), help: "Any plan variable: NAME=VALUE (repeatable; VALUE may be unknown).")
+    var values: [String] = []
     @OptionGroup var output: OutputOptions
 
     func profile() throws -> BaselineProfile {
@@ -170,7 +181,9 @@ struct AssessCommand: ParsableCommand {
         if let afp { fields["afp"] = afp }
         if let pivka { fields["pivka"] = pivka }
         for v in values {
-            guard let eq = v.firstIndex(of: "="), eq != v.startIndex else { throw ValidationError("--value \"\(v)\": write NAME=VALUE") }
+            guard let eq = v.firstIndex(of: "="), eq != v.startIndex else {
+                throw ValidationError("--value \"\(v)\": write NAME=VALUE")
+            }
             fields[String(v[..<eq])] = String(v[v.index(after: eq)...])
         }
         return try ProfileReading.profile(fields, source: patient ?? "options")
@@ -183,15 +196,19 @@ struct AssessCommand: ParsableCommand {
             if demo {
                 reading = try CohortReader.read(DemoCohort.sources(), failureTypes: studyPlan.failureVocabulary)
             } else {
-                guard let patients, let failures else { throw ValidationError("give --demo, or --patients and --failures") }
-                reading = CohortReader.read(CohortFiles(patients: URL(fileURLWithPath: patients), failures: URL(fileURLWithPath: failures)),
-                                            failureTypes: studyPlan.failureVocabulary)
+                guard let patients, let failures else {
+                    throw ValidationError("give --demo, or --patients and --failures")
+                }
+                reading = CohortReader.read(
+                    CohortFiles(patients: URL(fileURLWithPath: patients), failures: URL(fileURLWithPath: failures)),
+                    failureTypes: studyPlan.failureVocabulary)
             }
             guard let cohort = reading.cohort else {
                 let errors = reading.errors
                 let shown = errors.prefix(5).map { "  \($0)" }.joined(separator: "\n")
                 let more = errors.count > 5 ? "\n  … and \(errors.count - 5) more; `pof report` lists them all" : ""
-                throw ValidationError("the study cohort has \(errors.count) error\(errors.count == 1 ? "" : "s"):\n\(shown)\(more)")
+                throw ValidationError(
+                    "the study cohort has \(errors.count) error\(errors.count == 1 ? "" : "s"):\n\(shown)\(more)")
             }
             var analysis = StudyAnalysis(cohort: cohort, plan: studyPlan)
             analysis.synthetic = demo
@@ -202,10 +219,14 @@ struct AssessCommand: ParsableCommand {
             switch output.format {
             case .json: return try JSONOutput.string(a)
             case .csv:
-                return CSVOutput.string(header: ["endpoint", "time", "probability", "lower95", "upper95"], rows: a.predictions.map {
-                    [$0.endpoint, CSVOutput.number($0.time), CSVOutput.number($0.probability),
-                     CSVOutput.number($0.lower95), CSVOutput.number($0.upper95)]
-                })
+                return CSVOutput.string(
+                    header: ["endpoint", "time", "probability", "lower95", "upper95"],
+                    rows: a.predictions.map {
+                        [
+                            $0.endpoint, CSVOutput.number($0.time), CSVOutput.number($0.probability),
+                            CSVOutput.number($0.lower95), CSVOutput.number($0.upper95),
+                        ]
+                    })
             case .text: return AssessText.render(a, synthetic: demo)
             }
         }
@@ -224,7 +245,10 @@ enum AssessText {
         s += "Factor levels:\n"
         for f in a.factors { s += "  \(f.label): \(f.level ?? "not known")\n" }
         if !a.predictions.isEmpty {
-            s += "\nPredicted probability of remaining free of each endpoint's event (95% CI), multivariable Cox model:\n"
+            s += """
+                \nPredicted probability of remaining free of each endpoint's event (95% CI), multivariable Cox \
+                model:\n
+                """
             s += TextTable(header: ["", "time (\(a.unit))", "probability", "95% CI", "model"], rows: a.predictions.map {
                 [$0.label, NumberFormat.significant($0.time, 3), NumberFormat.percent($0.probability) + "%",
                  NumberFormat.percent($0.lower95) + "–" + NumberFormat.percent($0.upper95) + "%",

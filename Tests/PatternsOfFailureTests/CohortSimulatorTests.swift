@@ -161,10 +161,11 @@ private func bothMarkersHigh(_ p: [String: String]) -> Bool {
         #expect(
             header(c.patients) == [
                 "id", "age", "sex", "viral", "child_pugh", "bilirubin", "albumin", "inr", "ascites",
-                                       "encephalopathy", "icg_r15", "t_stage", "n_stage", "m_stage", "tumor_number",
-                                       "tumor_size_cm", "vascular_invasion", "pvt", "afp", "pivka", "prior_treatment",
+                "encephalopathy", "icg_r15", "t_stage", "n_stage", "m_stage", "tumor_number",
+                "tumor_size_cm", "vascular_invasion", "pvt", "afp", "pivka", "prior_treatment",
                 "rt_technique", "total_dose_gy", "fractions", "rt_start", "rt_end", "response_3m",
-                                       "last_followup", "vital_status", "death_date", "height_cm", "weight_kg"])
+                "last_followup", "vital_status", "death_date", "height_cm", "weight_kg",
+            ])
         #expect(header(c.failures) == ["id", "date", "site", "organ"])
         #expect(header(c.lesions) == ["id", "date", "lesion", "kind", "viable_mm", "progression"])
         #expect(header(c.labs) == ["id", "date", "test", "value", "lln", "uln"])

@@ -53,7 +53,7 @@ import Testing
         let reading = CohortFixture.read(patient: [column: value])
         expectCohortIssue(
             onlyCohortIssue(reading), ValidationIssue.Severity(rawValue: severity)!, "patients.csv", row: 2,
-                    column: column, value: value, message: message)
+            column: column, value: value, message: message)
         #expect((reading.cohort == nil) == (severity == "error"))
     }
 
@@ -89,7 +89,7 @@ import Testing
         let reading = CohortFixture.read(patient: ["rt_end": "2004-02-20"])
         expectCohortIssue(
             onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "rt_end", value: "2004-02-20",
-                    message: "rt_end is before rt_start (2004-03-01)")
+            message: "rt_end is before rt_start (2004-03-01)")
     }
 
     @Test func lastFollowUpBeforeRTEnd() {
@@ -97,7 +97,7 @@ import Testing
                                                    "death_date": ""])
         expectCohortIssue(
             onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "last_followup", value: "2004-04-01",
-                    message: "last_followup is before rt_end (2004-04-05)")
+            message: "last_followup is before rt_end (2004-04-05)")
     }
 
     @Test func deadWithoutDeathDate() {
@@ -110,7 +110,7 @@ import Testing
         let reading = CohortFixture.read(patient: ["vital_status": "alive"])
         expectCohortIssue(
             onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "death_date", value: "2005-06-30",
-                    message: "death_date is given but vital_status is alive")
+            message: "death_date is given but vital_status is alive")
     }
 
     @Test func deadPatientsWithoutADeathDateColumn() {
@@ -124,7 +124,7 @@ import Testing
         let reading = CohortFixture.read(patient: ["death_date": "2005-07-01"])
         expectCohortIssue(
             onlyCohortIssue(reading), .error, "patients.csv", row: 2, column: "death_date", value: "2005-07-01",
-                    message: "death_date is after last_followup (2005-06-30)")
+            message: "death_date is after last_followup (2005-06-30)")
     }
 
     @Test func deathBeforeRTStart() {
@@ -137,7 +137,7 @@ import Testing
         let reading = CohortFixture.read(patient: ["last_followup": "2005-12-31"])
         expectCohortIssue(
             onlyCohortIssue(reading), .warning, "patients.csv", row: 2, column: "last_followup", value: "2005-12-31",
-                    message: "last_followup differs from death_date (2005-06-30)")
+            message: "last_followup differs from death_date (2005-06-30)")
         #expect(reading.cohort != nil)
     }
 
@@ -269,7 +269,7 @@ import Testing
     @Test func unknownPatient() {
         expectCohortIssue(
             onlyCohortIssue(Self.read("P99,2004-09-15,I,\n")), .error, "failures.csv", row: 2, column: "id",
-                    value: "P99", message: "no patient with this id in patients.csv")
+            value: "P99", message: "no patient with this id in patients.csv")
     }
 
     @Test func unknownSite() {
@@ -324,7 +324,7 @@ import Testing
     @Test func failureDateNotADate() {
         expectCohortIssue(
             onlyCohortIssue(Self.read("P01,15/09/2004,I,\n")), .error, "failures.csv", row: 2, column: "date",
-                    value: "15/09/2004", message: "day and month order is ambiguous")
+            value: "15/09/2004", message: "day and month order is ambiguous")
     }
 
     @Test func failuresFileWithoutDataRows() throws {
@@ -380,7 +380,7 @@ import Testing
         let reading = CohortFixture.read(lesions: Self.lesionHeader + "P01,2005-09-01,L1,target,30,\n")
         expectCohortIssue(
             onlyCohortIssue(reading), .warning, "lesions.csv", row: 2, column: "date", value: "2005-09-01",
-                    message: "imaging date is after last_followup (2005-06-30, patients.csv row 2)")
+            message: "imaging date is after last_followup (2005-06-30, patients.csv row 2)")
     }
 
     @Test func unknownLabTest() {
@@ -593,11 +593,12 @@ import Testing
         #expect(tally.recordedGrades == [2: 1, 5: 1, 3: 1])
         #expect(tally.labsAfterWindow.map(\.row) == [4])
         #expect(tally.count == 4)
-        #expect(tally.summary == "3 toxicity records outside the grading window, not graded (1 before RT start, "
+        #expect(
+            tally.summary == "3 toxicity records outside the grading window, not graded (1 before RT start, "
                 + """
-                    2 after the window; grade 2: 1, grade 3: 1, grade 5: 1); 1 laboratory value after the grading \
-                    window, not graded
-                    """)
+                2 after the window; grade 2: 1, grade 3: 1, grade 5: 1); 1 laboratory value after the grading \
+                window, not graded
+                """)
         // A window without an end (non-finite or huge) keeps only the rows before RT start outside.
         for months in [Double.infinity, .nan, 1e300] {
             let open = cohort.toxicityInputOutsideWindow(windowMonths: months)

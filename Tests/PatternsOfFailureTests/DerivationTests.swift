@@ -120,8 +120,9 @@ import Oncology
         let cases: [([FailureSite], String)] = [
             ([.infield], "I"), ([.intrahepaticOutfield], "O"), ([.extrahepatic], "E"),
             ([.infield, .intrahepaticOutfield], "I+O"), ([.infield, .extrahepatic], "I+E"),
-                                                ([.intrahepaticOutfield, .extrahepatic], "O+E"),
-                                                ([.infield, .intrahepaticOutfield, .extrahepatic], "I+O+E")]
+            ([.intrahepaticOutfield, .extrahepatic], "O+E"),
+            ([.infield, .intrahepaticOutfield, .extrahepatic], "I+O+E"),
+        ]
         for (sites, label) in cases {
             let h = FailureHistory(
                 failures: sites.map { Self.failure("2005-03-01", $0, "lung") }, origin: origin, landmarkDays: landmark)
@@ -195,7 +196,9 @@ import Oncology
                 lab("2005-06-30", 20_000),
             ], recorded: [], plan: plan)
         #expect(grades.grades["Platelet count decreased"] == 3)
-        let recorded = ToxicityGrading.worstGrades(patient: p, labs: [], recorded: [
+        let recorded = ToxicityGrading.worstGrades(
+            patient: p, labs: [],
+            recorded: [
                 ToxicityRecord(patientID: "P1", date: Day(iso: "2005-03-01")!, term: "GI mucositis/ulcer", grade: 3)
             ], plan: plan)
         #expect(recorded.grades["GI mucositis/ulcer"] == 3)
@@ -212,12 +215,12 @@ import Oncology
                 l("2005-05-04", "a", .target, 40), l("2005-05-04", "b", .target, 30),
                 l("2005-08-04", "a", .target, 50), l("2005-08-04", "b", .target, 35),
             ],
-                                             rtStart: Self.rtStart, criteria: .mRECIST)
+            rtStart: Self.rtStart, criteria: .mRECIST)
         #expect(r.map(\.response) == [.partialResponse, .progressiveDisease])
         #expect(ResponseAssessment.bestOverallResponse(r.map(\.response)) == .partialResponse)
         let cr = ResponseDerivation.responses(
             lesions: [l("2004-12-20", "a", .target, 60), l("2005-05-04", "a", .target, 0)],
-                                              rtStart: Self.rtStart, criteria: .mRECIST)
+            rtStart: Self.rtStart, criteria: .mRECIST)
         #expect(cr.map(\.response) == [.completeResponse])
         let new = ResponseDerivation.responses(
             lesions: [

@@ -124,16 +124,18 @@ import Oncology
             try StudyPlan(yaml: "classification:\n  rule: volume_in_isodose\n  assign_failure_types: true\n")
         }
         #expect(throws: StudyPlan.PlanError.self) {   // and a three-way rule
-            try StudyPlan(yaml: """
-                failure_types: in_field_marginal_out_of_field\nclassification:\n  rule: mdacc\n  \
-                assign_failure_types: true\n
-                """)
+            try StudyPlan(
+                yaml: """
+                    failure_types: in_field_marginal_out_of_field\nclassification:\n  rule: mdacc\n  \
+                    assign_failure_types: true\n
+                    """)
         }
         #expect(throws: StudyPlan.PlanError.self) {
-            try StudyPlan(yaml: """
-                classification:\n  rule: volume_in_isodose\n  in_field_above_percent: 50\n  marginal_from_percent: \
-                60\n
-                """)
+            try StudyPlan(
+                yaml: """
+                    classification:\n  rule: volume_in_isodose\n  in_field_above_percent: 50\n  marginal_from_percent: \
+                    60\n
+                    """)
         }
         let plan = try StudyPlan(yaml: "classification:\n  rule: centroid_d95\n  high_dose_fraction: 0.9\n")
         #expect(plan.classification?.thresholds.highDoseFraction == 0.9)

@@ -45,7 +45,7 @@ import Survival
             let e = try #require(data.endpoint(c.endpoint))
             let model = try CoxModel(
                 time: rows.map { e.observations[$0].time }, event: rows.map { e.observations[$0].event },
-                                     covariates: columns)
+                covariates: columns)
             let reference = try CoxPrediction(model: model, covariates: x).curves[0]
             #expect(c.modelPatients == rows.count && c.modelEvents == model.events)
             // Everywhere the engine's curve has a value, the predicted curve has the same one.

@@ -101,7 +101,7 @@ import Survival
         let rows = e.observations.indices.filter { i in terms.allSatisfy { $0.level[i] != nil } }
         let direct = try FirthCoxModel(
             time: rows.map { e.observations[$0].time }, event: rows.map { e.observations[$0].event },
-                                       covariates: terms.map { t in rows.map { t.level[$0] == 1 ? 1.0 : 0.0 } })
+            covariates: terms.map { t in rows.map { t.level[$0] == 1 ? 1.0 : 0.0 } })
         for (k, h) in m.terms.enumerated() {
             let x = try #require(direct.estimate(k))
             #expect(

@@ -17,10 +17,12 @@ import FoundationXML
 
     @Test func csvCarriesFullPrecisionNumbersBesideTheText() throws {
         let hr = 1.0101234567890123, lo = 0.51923456789, hi = 1.96434567891, p = 0.97712345678
-        let t = ReportDocument.Table(caption: "c", header: ["Factor", "HR (95% CI)", "P"],
+        let t = ReportDocument.Table(
+            caption: "c", header: ["Factor", "HR (95% CI)", "P"],
             cells: [
                 ["\u{2003}Age ≥ 50", .interval(hr, lo, hi, decimals: 3), .number(p, text: "0.977", name: "p")],
-                                             ["Stage", "", ""]])
+                ["Stage", "", ""],
+            ])
         let lines = CSVOutput.string(t).split(separator: "\n").map(String.init)
         #expect(lines[0] == "Factor,HR (95% CI),HR (95% CI): estimate,HR (95% CI): lower,HR (95% CI): upper,P,P: p")
         let cells = lines[1].split(separator: ",").map(String.init)
@@ -216,8 +218,9 @@ import FoundationXML
             ExternalTools.soffice!,
             [
                 "-env:UserInstallation=file://\(dir.path)/lo-profile", "--headless",
-                                                      "--convert-to", "pdf", "--outdir", out.path,
-                                                      dir.appendingPathComponent("report.docx").path], timeout: 300)
+                "--convert-to", "pdf", "--outdir", out.path,
+                dir.appendingPathComponent("report.docx").path,
+            ], timeout: 300)
         let text = try ExternalTools.run(
             ExternalTools.pdftotext!, ["-layout", out.appendingPathComponent("report.pdf").path, "-"])
         let missing = PrintedText.missing(in: text, doc: doc)

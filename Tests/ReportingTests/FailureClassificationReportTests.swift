@@ -40,9 +40,11 @@ import StudyReport
         #expect(summary.files.contains("data/failures.csv"))
         let csv = try String(contentsOf: out.appendingPathComponent("data/failures.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 10)
-        #expect(csv.contains("""
-            P8,2005-10-08,out-of-field,lung,60,no,no,48,49,50,,deformable,Marginal,Marginal,B (peripheral \
-            high-dose),\"In-field, peripheral high-dose\",marginal
-            """))
+        #expect(
+            csv.contains(
+                """
+                P8,2005-10-08,out-of-field,lung,60,no,no,48,49,50,,deformable,Marginal,Marginal,B (peripheral \
+                high-dose),\"In-field, peripheral high-dose\",marginal
+                """))
     }
 }

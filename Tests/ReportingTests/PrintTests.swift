@@ -24,7 +24,8 @@ enum ExternalTools {
 
     static var canPrint: Bool {
         if chromium == nil || pdftotext == nil {
-            skipped("""
+            skipped(
+                """
                 printing test needs chromium and pdftotext (Debian: chromium, poppler-utils); found \
                 chromium=\(chromium ?? "none"), pdftotext=\(pdftotext ?? "none")
                 """)
@@ -222,7 +223,7 @@ enum PrintedText {
             caption: "w",
             header: ["Factor", "A HR (95% CI)", "P", "B HR (95% CI)", "P", "C HR (95% CI)", "P", "D HR (95% CI)", "P"],
             rows: [["Pre-CCRT AFP & PIVKA-II: ≥ 200 & ≥ 60", ci, "0.977", ci, "0.708", ci, "0.005", ci, "0.1"]],
-                                        alignments: [.left] + Array(repeating: .right, count: 8))
+            alignments: [.left] + Array(repeating: .right, count: 8))
         let doc = ReportDocument(title: "t", sections: [.init(heading: "s", blocks: [.table(narrow), .table(wide)])])
         #expect(doc.printLayout(narrow) == .portrait)
         #expect(doc.printLayout(wide) != .portrait)

@@ -6,17 +6,21 @@ import Testing
     static let nasty = #"a<b & c>"d'|e"#
 
     static var nastyDocument: ReportDocument {
-        ReportDocument(title: nasty, metadata: [nasty], sections: [
-            .init(heading: nasty, blocks: [
-                .paragraph(nasty),
+        ReportDocument(
+            title: nasty, metadata: [nasty],
+            sections: [
+                .init(
+                    heading: nasty,
+                    blocks: [
+                        .paragraph(nasty),
                         .table(
                             .init(
                                 caption: nasty, header: [nasty, "n"], rows: [[nasty, "1"], ["short row"]],
                                 footnotes: [nasty])),
-                .callout(.init(.warning, nasty)),
-                .figure(.init(caption: nasty, svg: Sample.tinySVG, fileName: "my figure.svg")),
-            ]),
-        ])
+                        .callout(.init(.warning, nasty)),
+                        .figure(.init(caption: nasty, svg: Sample.tinySVG, fileName: "my figure.svg")),
+                    ])
+            ])
     }
 
     @Test func htmlEscapesAllText() {

@@ -42,8 +42,9 @@ import StudyReport
         for f in plan.factors where used.contains(f.name) {
             #expect(text.contains(f.labelWithUnit), "factor \(f.label)")
         }
-        for m in ["Kaplan–Meier", "reverse Kaplan–Meier", "log-rank", "Cox proportional-hazards", "Efron", "Schoenfeld",
-                  "Aalen–Johansen", "Gray's test", "Fine–Gray", "mRECIST", "best response", "CTCAE", "version 3.0",
+        for m in [
+            "Kaplan–Meier", "reverse Kaplan–Meier", "log-rank", "Cox proportional-hazards", "Efron", "Schoenfeld",
+            "Aalen–Johansen", "Gray's test", "Fine–Gray", "mRECIST", "best response", "CTCAE", "version 3.0",
             "within 3 months after the end of RT", "infield failure", "intrahepatic-outfield failure",
             "extrahepatic failure",
         ] {

@@ -102,7 +102,9 @@ import Testing
     }
 
     @Test func noFailuresOfTheCause() {
-        #expect(throws: SurvivalError.invalidParameter(name: "failureCode", value: 1,
+        #expect(
+            throws: SurvivalError.invalidParameter(
+                name: "failureCode", value: 1,
                 requirement: "the cause of some row (no row fails from cause 1)")
         ) {
             try FineGray(time: [1, 2, 3], cause: [0, 2, 0], covariates: [[1, 2, 3]])

@@ -54,7 +54,8 @@ let relativeTolerance = 1e-6
 /// Expects `actual` to match R's `expected` (nil/NaN = NA; ±Inf exactly).
 func expectClose(
     _ actual: Double?, _ expected: Any?, rel: Double = relativeTolerance, _ what: @autoclosure () -> String,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     let e = number(expected)
     let a = actual
     let eMissing = e == nil || e!.isNaN

@@ -32,7 +32,7 @@ import Testing
             let original = lm.rows.filter { labels == nil || labels![$0] == g }
             let conditional = try KaplanMeier.conditional(
                 time: original.map { time[$0] }, event: original.map { event[$0] },
-                                                          given: t0)
+                given: t0)
             let at = (s["at"] as! [Any]).map { number($0)! }
             let est = fit.estimates(at: at)
             let estOriginal = conditional.estimates(at: at.map { $0 + t0 })

@@ -164,7 +164,7 @@ import Testing
             #expect(
                 Self.close(xa.coefficients[0], xb.coefficients[0], 1e-10)
                     || (xa.coefficients[0].isNaN && xb.coefficients[0].isNaN),
-                    "\(xa.coefficients[0]) vs \(xb.coefficients[0])")
+                "\(xa.coefficients[0]) vs \(xb.coefficients[0])")
         }
     }
 }
