@@ -59,6 +59,7 @@ public struct StudyAnalysis {
     /// (``data()``), so that a caller who also needs the derived data builds it once.
     ///
     /// - Throws: as ``run()``.
+    /// - Complexity: As ``run()`` without the O(*n* · (*e* + *f*)) of building `data`.
     public func run(with data: StudyData) throws -> StudyResults {
         guard !cohort.patients.isEmpty else {
             throw StudyPlan.PlanError(description: "the cohort has no patients; nothing to analyse")
