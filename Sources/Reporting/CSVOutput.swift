@@ -1,3 +1,4 @@
+import Foundation
 import Tabular
 
 /// CSV text (RFC 4180) from a header and rows of cells; a cell is quoted when it needs to be.
@@ -10,7 +11,18 @@ public enum CSVOutput {
     ///
     /// - Complexity: O(total length of the cells).
     public static func string(header: [String], rows: [[String]]) -> String {
-        ([header] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        var out = ""
+        out.reserveCapacity(64 * (rows.count + 1))
+        func append(_ row: [String]) {
+            for (j, cell) in row.enumerated() {
+                if j > 0 { out.append(",") }
+                out.append(quote(cell))
+            }
+            out.append("\n")
+        }
+        append(header)
+        rows.forEach(append)
+        return out
     }
 
     /// A number for CSV: full precision (`NumberFormat.shortest(_:)`: whole numbers without a point, others
@@ -25,17 +37,20 @@ public enum CSVOutput {
     /// A cell as CSV text: quoted when it holds a comma, quote or line break; a text cell that a spreadsheet
     /// would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, and not a
     /// number) gets a leading apostrophe, as OWASP advises against CSV injection.
+    /// (Checked on the UTF-8 bytes: a cell holding a CR LF pair is quoted too.)
     static func quote(_ cell: String) -> String {
+        let bytes = cell.utf8
+        guard let first = bytes.first else { return cell }
+        let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        let formulaStart = first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
+        if !needsQuotes && !(formulaStart && Double(cell) == nil) { return cell }
         var cell = cell
-        if let first = cell.first, "=+-@\t\r".contains(first), Double(cell) == nil { cell = "'" + cell }
-        if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return cell
+        if formulaStart && Double(cell) == nil { cell = "'" + cell }
+        guard needsQuotes else { return cell }
+        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 
-import Foundation
 
 extension CSVOutput {
     /// Column titles made unique for a data frame: a heading that occurs more than once ("P" after

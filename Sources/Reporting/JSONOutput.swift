@@ -289,10 +289,14 @@ struct JSONIndexKey: CodingKey {
 struct JSONTextWriter {
     var bytes: [UInt8] = []
     let pretty: Bool
+    private var lastKeys: [String] = []
+    private var lastOrder: [Int] = []
+    /// Each of `lastKeys` written as `"key" : ` (or `"key":`).
+    private var lastKeyText: [[UInt8]] = []
 
-    init(pretty: Bool) {
+    init(pretty: Bool, capacity: Int = 1 << 16) {
         self.pretty = pretty
-        bytes.reserveCapacity(1 << 16)
+        bytes.reserveCapacity(capacity)
     }
 
     mutating func write(_ node: JSONNode, depth: Int) {
@@ -322,9 +326,17 @@ struct JSONTextWriter {
         }
     }
 
-    private mutating func writeObject(keys: [String], values: [JSONNode], depth: Int) {
-        if keys.isEmpty { writeEmpty(open: 0x7B, close: 0x7D, depth: depth); return }
-        // Sorted by the keys' bytes; a key given twice keeps its last value (as a dictionary would).
+    /// The order in which to write an object's keys: sorted by their bytes; a key given twice keeps
+    /// its last value (as a dictionary would). Objects of one type repeat the same keys (the rows of a
+    /// table), so the last key list and its order are kept and reused.
+    private mutating func keyOrder(_ keys: [String]) -> (order: [Int], keyText: [[UInt8]]) {
+        if keys == lastKeys { return (lastOrder, lastKeyText) }
+        lastKeyText = keys.map { key in
+            var writer = JSONTextWriter(pretty: pretty, capacity: key.utf8.count + 6)
+            writer.writeString(key)
+            if pretty { writer.append(" : ") } else { writer.bytes.append(0x3A) }
+            return writer.bytes
+        }
         var order = Array(keys.indices)
         if !keys.indices.dropFirst().allSatisfy({ JSONTextWriter.less(keys[$0 - 1], keys[$0]) }) {
             order.sort { a, b in
@@ -334,12 +346,20 @@ struct JSONTextWriter {
                 order[$0]
             }
         }
+        lastKeys = keys
+        lastOrder = order
+        return (order, lastKeyText)
+    }
+
+    private mutating func writeObject(keys: [String], values: [JSONNode], depth: Int) {
+        if keys.isEmpty { writeEmpty(open: 0x7B, close: 0x7D, depth: depth); return }
+        // Held here: a nested object replaces the writer's cached keys.
+        let (order, keyText) = keyOrder(keys)
         bytes.append(0x7B)
         for (k, i) in order.enumerated() {
             if k > 0 { bytes.append(0x2C) }
             if pretty { newline(depth + 1) }
-            writeString(keys[i])
-            if pretty { append(" : ") } else { bytes.append(0x3A) }
+            bytes.append(contentsOf: keyText[i])
             write(values[i], depth: depth + 1)
         }
         if pretty { newline(depth) }
@@ -356,9 +376,16 @@ struct JSONTextWriter {
         bytes.append(close)
     }
 
+    private static let spaces = [UInt8](repeating: 0x20, count: 64)
+
     private mutating func newline(_ depth: Int) {
         bytes.append(0x0A)
-        for _ in 0..<(2 * depth) { bytes.append(0x20) }
+        var left = 2 * depth
+        while left > 0 {
+            let n = min(left, JSONTextWriter.spaces.count)
+            bytes.append(contentsOf: JSONTextWriter.spaces[0..<n])
+            left -= n
+        }
     }
 
     private mutating func append(_ s: StaticString) {
@@ -367,9 +394,9 @@ struct JSONTextWriter {
 
     /// `description` without a trailing `.0` (as `JSONEncoder` writes numbers).
     private mutating func writeTrimmed(_ s: String) {
-        var u = Array(s.utf8)
-        if u.count >= 2 && u[u.count - 2] == 0x2E && u[u.count - 1] == 0x30 { u.removeLast(2) }
-        bytes.append(contentsOf: u)
+        let u = s.utf8
+        let trailingZero = u.count >= 2 && u.suffix(2).elementsEqual([0x2E, 0x30])
+        bytes.append(contentsOf: trailingZero ? u.dropLast(2) : u[...])
     }
 
     private mutating func writeDouble(_ v: Double) {

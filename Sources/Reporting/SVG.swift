@@ -43,6 +43,11 @@ enum SVG {
 
     /// `text` with `& < > " '` replaced by entities, safe in element content and in attribute values.
     static func escape(_ text: String) -> String {
+        // Most attribute values (coordinates, path data, colours) need nothing: checked on the bytes.
+        let clean = text.utf8.allSatisfy { b in
+            b >= 0x20 ? (b != 0x26 && b != 0x3C && b != 0x3E && b != 0x22 && b != 0x27) : (b == 0x09 || b == 0x0A)
+        }
+        if clean { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for ch in text.unicodeScalars {

@@ -172,20 +172,22 @@ public struct SurvivalAggregateQuery: Sendable, Equatable {
         // The GROUP BY runs on the raw column values (so that postgres_fdw can ship it to each shard: casts to
         // text are not shippable); the outer SELECT only renames and codes the few aggregate rows. Two raw
         // values coded alike (1 and true) give two rows with the same key, which the reader adds.
+        // (no constant is grouped by: a missing stratum or group is written in the outer SELECT, which keeps the
+        // planner's estimate of the number of groups that of the grouped columns)
         var inner: [String] = []
         if let k = partitionKey { inner.append("\(d.quote(k)) AS part") }
-        inner.append((strata.map { d.quote($0) } ?? "''") + " AS s")
-        inner.append((group.map { d.quote($0) } ?? "''") + " AS g")
+        if let s = strata { inner.append("\(d.quote(s)) AS s") }
+        if let g = group { inner.append("\(d.quote(g)) AS g") }
         inner.append("\(timeExpr) AS t")
         inner.append("\(e) AS e")
+        let keys = (1...inner.count).map(String.init).joined(separator: ", ")
         inner.append("COUNT(*) AS n")
-        let keys = (1...(inner.count - 1)).map(String.init).joined(separator: ", ")
         var raw = "SELECT " + inner.joined(separator: ", ") + "\nFROM " + source.sql(d) + "\nGROUP BY " + keys
         if let k = privacy.minimumCellCount, k > 1 { raw += "\nHAVING COUNT(*) >= \(k)" }
         var select: [String] = []
         if partitionKey != nil { select.append("part") }
-        select.append((strata == nil ? "s" : d.asText("s")) + " AS stratum")
-        select.append((group == nil ? "g" : d.asText("g")) + " AS grp")
+        select.append((strata == nil ? "''" : d.asText("s")) + " AS stratum")
+        select.append((group == nil ? "''" : d.asText("g")) + " AS grp")
         select.append("t AS time")
         select.append(status.replacingOccurrences(of: e, with: "e") + " AS status")
         select.append("n")

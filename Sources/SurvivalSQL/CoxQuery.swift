@@ -60,9 +60,10 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         requiredColumns.map { "\(d.quote($0)) IS NOT NULL" }.joined(separator: " AND ")
     }
 
-    /// 1 for an event, 0 for a censoring, −1 for a value that is neither (the file mode's event values).
-    private func status(_ d: SQLDialect) -> String {
-        let e = d.quote(event)
+    /// 1 for an event, 0 for a censoring, −1 for a value that is neither (the file mode's event values), of the
+    /// event column or of `value`, an expression holding its raw value (a grouped column).
+    private func status(_ d: SQLDialect, of value: String? = nil) -> String {
+        let e = value ?? d.quote(event)
         let yes = ["1", "1.0", "TRUE", "True", "true", "T", "t"].map(d.string).joined(separator: ", ")
         let no = ["0", "0.0", "FALSE", "False", "false", "F", "f"].map(d.string).joined(separator: ", ")
         switch eventType {
@@ -72,6 +73,18 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         case .unknown:
             return "CASE WHEN \(d.asText(e)) IN (\(yes)) THEN 1 WHEN \(d.asText(e)) IN (\(no)) THEN 0 ELSE -1 END"
         }
+    }
+
+    /// A column computed in a subquery is evaluated once per row only if the planner cannot merge the subquery
+    /// into the query above it (PostgreSQL substitutes the expression into every reference: e^η into each of
+    /// the step's 70-odd sums). A volatile function in the subquery's select list keeps it apart, and
+    /// `pg_is_in_recovery()` is volatile, parallel safe, costs nothing and needs no privilege, so the
+    /// aggregation above still runs in parallel workers (an `OFFSET 0` fence would do the first but not the
+    /// second: the sums would run in the leader alone). Not on a table spread over servers, where the
+    /// aggregate must stay shippable to the shards (postgres_fdw does not send volatile functions), nor in Spark
+    /// SQL, which does not merge a projection into one that would repeat an expensive expression.
+    private func fence(_ d: SQLDialect) -> String {
+        d == .postgres && partitionKey == nil ? ", pg_is_in_recovery() AS pof_fence" : ""
     }
 
     private func weight(_ d: SQLDialect) -> String { weights.map { d.asDouble(d.quote($0)) } ?? d.number(1) }
@@ -88,15 +101,15 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     ///
     /// - Complexity: O(*p*) in the number of covariates.
     public func profileSQL(from source: DataSource, dialect d: SQLDialect) -> String {
-        let c = complete(d)
+        // each row's completeness and event code, computed once in a subquery (not once per sum)
+        let c = "pof_complete_row", code = "pof_event_code"
         var cols = (partitionKey.map { ["\(d.quote($0)) AS part"] } ?? []) + ["COUNT(*) AS n_all"]
-        let anyMissing = requiredColumns.map { "\(d.quote($0)) IS NULL" }.joined(separator: " OR ")
-        cols.append("SUM(CASE WHEN \(anyMissing) THEN 1 ELSE 0 END) AS n_excluded")
+        cols.append("SUM(CASE WHEN \(c) THEN 0 ELSE 1 END) AS n_excluded")
         for (k, name) in requiredColumns.enumerated() {
             cols.append("SUM(CASE WHEN \(d.quote(name)) IS NULL THEN 1 ELSE 0 END) AS miss_\(k)")
         }
-        cols.append("SUM(CASE WHEN \(c) AND \(status(d)) = -1 THEN 1 ELSE 0 END) AS bad_event")
-        cols.append("SUM(CASE WHEN \(c) AND \(status(d)) = 1 THEN 1 ELSE 0 END) AS events")
+        cols.append("SUM(CASE WHEN \(c) AND \(code) = -1 THEN 1 ELSE 0 END) AS bad_event")
+        cols.append("SUM(CASE WHEN \(c) AND \(code) = 1 THEN 1 ELSE 0 END) AS events")
         if privacy.isActive {
             // no smallest or largest value: each is one subject's value
             cols.append("SUM(CASE WHEN \(c) AND \(d.asDouble(d.quote(time))) < 0 THEN 1 ELSE 0 END) AS negative_time")
@@ -112,10 +125,14 @@ public struct CoxAggregateQuery: Sendable, Equatable {
             guard !privacy.isActive else { continue }
             cols.append("MIN(CASE WHEN \(c) THEN \(x(j, d)) END) AS min_x_\(j)")
             cols.append("MAX(CASE WHEN \(c) THEN \(x(j, d)) END) AS max_x_\(j)")
-            cols.append("MIN(CASE WHEN \(c) AND \(status(d)) = 1 THEN \(x(j, d)) END) AS event_min_\(j)")
-            cols.append("MAX(CASE WHEN \(c) AND \(status(d)) = 1 THEN \(x(j, d)) END) AS event_max_\(j)")
+            cols.append("MIN(CASE WHEN \(c) AND \(code) = 1 THEN \(x(j, d)) END) AS event_min_\(j)")
+            cols.append("MAX(CASE WHEN \(c) AND \(code) = 1 THEN \(x(j, d)) END) AS event_max_\(j)")
         }
-        return "SELECT\n  " + cols.joined(separator: ",\n  ") + "\nFROM " + source.sql(d) + groupByPartition
+        let used = (partitionKey.map { [$0] } ?? []) + requiredColumns.filter { $0 != partitionKey }
+        let rows = "SELECT " + used.map { d.quote($0) }.joined(separator: ", ")
+            + ", \(complete(d)) AS \(c), \(status(d)) AS \(code)\(fence(d))\nFROM " + source.sql(d)
+        return "SELECT\n  " + cols.joined(separator: ",\n  ") + "\nFROM (\n" + rows + "\n) AS profiled"
+            + groupByPartition
     }
 
     /// Result columns `dev_<j>` = Σ w·|x_j − mean_j| over the complete rows, and `inner_<j>`, the number of
@@ -145,7 +162,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// Result columns: [`part`,] `stratum`, `time`, `deaths`, `dw`, `r0`, `r1_<i>`, `r2_<i>_<j>` (i ≥ j),
     /// `d0`, `d1_<i>`, `d2_<i>_<j>` (Efron only), `deta`, `dx_<i>`, `max_eta` (not with privacy options: it is
     /// one subject's linear predictor), and `beta_<i>`, the β the
-    /// query was written for (so that an exported result can be matched to its round).
+    /// query was written for (so that an exported result can be matched to its round). A (stratum, time) may
+    /// come in several rows (its events and its censorings, one per value of the event column): they add.
     ///
     /// - Complexity: O(*p*²) in the number of covariates (the query returns the cross-product sums).
     public func stepSQL(from source: DataSource, dialect d: SQLDialect, means: [Double], scale: [Double],
@@ -153,49 +171,58 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         let p = covariates.count
         var timeExpr = d.asDouble(d.quote(time))
         if let grid = privacy.timeGrid { timeExpr = "CEIL(\(timeExpr) / \(d.number(grid))) * \(d.number(grid))" }
-        // innermost: centred, scaled covariates and the linear predictor
-        var inner: [String] = []
-        if let k = partitionKey { inner.append("\(d.quote(k)) AS part") }
-        // the stratum's raw value: a cast to text would keep postgres_fdw from sending the GROUP BY to a shard
-        inner.append((strata.map { d.quote($0) } ?? "''") + " AS stratum")
-        inner.append("\(timeExpr) AS time")
-        inner.append("\(status(d)) AS dd")
-        inner.append("\(weight(d)) AS w")
-        for j in 0..<p { inner.append("(\(x(j, d)) - \(d.number(means[j]))) * \(d.number(scale[j])) AS x\(j)") }
+        // Rows are grouped by (stratum, time, raw event value), so that the sums over a time's events (dw, deta,
+        // dx and Efron's tie sums d0, d1, d2) are the sums of its event rows' group: no per-row product with an
+        // event indicator, and Efron's 66 extra sums cost nothing (PostgreSQL computes identical aggregates
+        // once). With a smallest cell size, cells stay whole (stratum, time) and the event sums are summed
+        // products with the indicator, so that suppression applies to the same cells as in the other queries.
+        let byEvent = (privacy.minimumCellCount ?? 0) <= 1
+        let part = partitionKey == nil ? [] : ["part"]
+        let xs = (0..<p).map { "x\($0)" }
+        // innermost: centred, scaled covariates (the stratum's raw value: a cast to text would keep
+        // postgres_fdw from sending the GROUP BY to a shard)
+        var centred: [String] = partitionKey.map { ["\(d.quote($0)) AS part"] } ?? []
+        if let s = strata { centred.append("\(d.quote(s)) AS stratum") }
+        centred.append("\(timeExpr) AS time")
+        centred.append(byEvent ? "\(d.quote(event)) AS ev" : "\(status(d)) AS ev")
+        centred.append("\(weight(d)) AS w")
+        for j in 0..<p { centred.append("(\(x(j, d)) - \(d.number(means[j]))) * \(d.number(scale[j])) AS x\(j)") }
+        let keys = part + (strata == nil ? [] : ["stratum"]) + ["time", "ev"]
         let eta = p == 0 ? d.number(0) : (0..<p).map { "x\($0) * \(d.number(beta[$0]))" }.joined(separator: " + ")
-        var middle: [String] = (partitionKey == nil ? [] : ["part"]) + ["stratum", "time", "dd", "w"]
-        middle += (0..<p).map { "x\($0)" }
-        middle.append("\(eta) AS eta")
         // each row's risk weight r = w·exp(η), exp capped at exp(709) (as CoxData caps the linear predictor;
-        // CASE, unlike LEAST, is shippable to a shard)
-        var risk = middle.map { $0.hasSuffix(" AS eta") ? "eta" : $0 }
-        risk.append("w * EXP(CASE WHEN eta > 709 THEN 709 ELSE eta END) AS r")
-        var outer: [String] = (partitionKey == nil ? [] : ["part"]) + ["stratum", "time"]
-        outer.append("SUM(dd) AS deaths")
-        outer.append("SUM(dd * w) AS dw")
-        let r = "r"
-        outer.append("SUM(\(r)) AS r0")
-        for i in 0..<p { outer.append("SUM(\(r) * x\(i)) AS r1_\(i)") }
-        for i in 0..<p { for j in 0...i { outer.append("SUM(\(r) * x\(i) * x\(j)) AS r2_\(i)_\(j)") } }
-        if efron {
-            outer.append("SUM(dd * \(r)) AS d0")
-            for i in 0..<p { outer.append("SUM(dd * \(r) * x\(i)) AS d1_\(i)") }
-            for i in 0..<p { for j in 0...i { outer.append("SUM(dd * \(r) * x\(i) * x\(j)) AS d2_\(i)_\(j)") } }
+        // CASE, unlike LEAST, is shippable to a shard), and r·x
+        let linear = "SELECT " + (keys + ["w"] + xs).joined(separator: ", ") + ", \(eta) AS eta\(fence(d))"
+        let risk = "SELECT " + (keys + ["w"] + xs).joined(separator: ", ")
+            + ", eta, w * EXP(CASE WHEN eta > 709 THEN 709 ELSE eta END) AS r\(fence(d))"
+        let products = "SELECT " + (keys + ["w"] + xs).joined(separator: ", ") + ", eta, r, "
+            + (0..<p).map { "r * x\($0) AS rx\($0)" }.joined(separator: ", ")
+        // the sums over the events of a cell
+        let isEvent = byEvent ? "\(status(d, of: "ev")) = 1" : ""
+        func overEvents(_ e: String) -> String {
+            byEvent ? "CASE WHEN \(isEvent) THEN SUM(\(e)) ELSE 0 END" : "SUM(CASE WHEN ev = 1 THEN \(e) ELSE 0 END)"
         }
-        outer.append("SUM(dd * w * eta) AS deta")
-        for i in 0..<p { outer.append("SUM(dd * w * x\(i)) AS dx_\(i)") }
+        var outer: [String] = part + [(strata == nil ? "''" : "stratum") + " AS stratum", "time"]
+        outer.append(byEvent ? "CASE WHEN \(isEvent) THEN COUNT(*) ELSE 0 END AS deaths"
+                             : "SUM(CASE WHEN ev = 1 THEN 1 ELSE 0 END) AS deaths")
+        outer.append("\(overEvents("w")) AS dw")
+        outer.append("SUM(r) AS r0")
+        for i in 0..<p { outer.append("SUM(rx\(i)) AS r1_\(i)") }
+        for i in 0..<p { for j in 0...i { outer.append("SUM(rx\(i) * x\(j)) AS r2_\(i)_\(j)") } }
+        if efron {
+            outer.append("\(overEvents("r")) AS d0")
+            for i in 0..<p { outer.append("\(overEvents("rx\(i)")) AS d1_\(i)") }
+            for i in 0..<p { for j in 0...i { outer.append("\(overEvents("rx\(i) * x\(j)")) AS d2_\(i)_\(j)") } }
+        }
+        outer.append("\(overEvents("w * eta")) AS deta")
+        for i in 0..<p { outer.append("\(overEvents("w * x\(i)")) AS dx_\(i)") }
         if !privacy.isActive { outer.append("MAX(eta) AS max_eta") }
         for i in 0..<p { outer.append("\(d.number(beta[i])) AS beta_\(i)") }
-        let keys = partitionKey == nil ? "stratum, time" : "part, stratum, time"
-        // PostgreSQL inlines subqueries into the aggregates, which would compute exp(η) once per SUM; on one
-        // server `OFFSET 0` keeps the per-row values computed once (not on a sharded table: there the GROUP BY
-        // must stay next to the foreign scan to be sent to the shards)
-        let fence = d == .postgres && partitionKey == nil ? "\nOFFSET 0" : ""
-        var sql = "SELECT\n  " + outer.joined(separator: ",\n  ") + "\nFROM (\n"
-        sql += "SELECT " + risk.joined(separator: ", ") + "\nFROM (\n"
-        sql += "SELECT " + middle.joined(separator: ", ") + "\nFROM (\n"
-        sql += "SELECT " + inner.joined(separator: ", ") + "\nFROM " + source.sql(d) + "\nWHERE " + complete(d)
-        sql += "\n) AS centred\n) AS linear" + fence + "\n) AS risk\nGROUP BY " + keys
+        let groupKeys = byEvent ? keys : keys.filter { $0 != "ev" }
+        var sql = "SELECT\n  " + outer.joined(separator: ",\n  ") + "\nFROM (\n" + products + "\nFROM (\n" + risk
+        sql += "\nFROM (\n" + linear + "\nFROM (\n"
+        sql += "SELECT " + centred.joined(separator: ", ") + "\(fence(d))\nFROM " + source.sql(d)
+        sql += "\nWHERE " + complete(d)
+        sql += "\n) AS centred\n) AS linear\n) AS risk\n) AS products\nGROUP BY " + groupKeys.joined(separator: ", ")
         if let k = privacy.minimumCellCount, k > 1 { sql += "\nHAVING COUNT(*) >= \(k)" }
         return sql
     }

@@ -145,7 +145,7 @@ public enum CumulativeIncidenceAnalysis {
     public static func run(table: CSVTable, time: String, event: String, group: String? = nil,
                            censorCode: Int = 0, at: [Double] = []) throws -> Result {
         let cols = try CauseColumn(table: table, time: time, event: event, alsoRequired: group.map { [$0] } ?? [])
-        var warnings = try cols.checkCensorCode(censorCode, table: table, column: event)
+        let warnings = try cols.checkCensorCode(censorCode, table: table, column: event)
         let g = try group.map { try GroupColumn(table: table, column: $0, rows: cols.rows) }
         let cif = try CumulativeIncidence(time: cols.time, cause: cols.cause, group: g?.index, censorCode: censorCode)
         var grayNotPossible: String? = nil

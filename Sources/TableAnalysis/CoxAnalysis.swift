@@ -177,8 +177,10 @@ public enum CoxAnalysis {
         try checkColumnRoles([("--time", [time]), ("--event", [event]), ("--start", [start]), ("--weights", [weights]),
                               ("--strata", [strata]), ("--covariates", covariates)])
         let extra = covariates + [start, strata, weights].compactMap { $0 }
-        let cols = try SurvivalColumns(table: table, time: time, event: event, alsoRequired: extra)
-        let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows)
+        let cols = try SurvivalColumns(table: table, time: time, event: event, alsoRequired: extra,
+                                       alsoReadAsNumbers: covariates.filter { reference[$0] == nil })
+        let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows,
+                                           scanned: cols.numberScans)
         let entry = try start.map { c in let v = try table.numericColumn(c); return cols.rows.map { v[$0]! } }
         let w = try weights.map { c in let v = try table.numericColumn(c); return cols.rows.map { v[$0]! } }
         if let w, let weights, let bad = w.indices.first(where: { !(w[$0] > 0 && w[$0].isFinite) }) {
@@ -251,8 +253,10 @@ extension CoxAnalysis {
                          reference: [String: String]) throws -> Fitted {
         guard !covariates.isEmpty else { throw AnalysisError.invalidOption("at least one covariate is needed") }
         try checkColumnRoles([("--time", [time]), ("--event", [event]), ("--covariates", covariates)])
-        let cols = try SurvivalColumns(table: table, time: time, event: event, alsoRequired: covariates)
-        let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows)
+        let cols = try SurvivalColumns(table: table, time: time, event: event, alsoRequired: covariates,
+                                       alsoReadAsNumbers: covariates.filter { reference[$0] == nil })
+        let matrix = try ModelMatrix.build(table: table, covariates: covariates, reference: reference, rows: cols.rows,
+                                           scanned: cols.numberScans)
         do {
             let model = try CoxModel(time: cols.time, event: cols.event, covariates: matrix.columns, ties: ties)
             return Fitted(model: model, matrix: matrix, rows: cols.rows.count, report: cols.report)

@@ -70,10 +70,19 @@ struct SurvivalColumns {
     var event: [Bool]
     var report: MissingValueReport
     var exclusions: [Exclusion] { report.exclusions }
+    /// The columns of `alsoReadAsNumbers`, read as numbers in the same pass (every row of the table).
+    var numberScans: [String: NumberScan]
 
-    init(table: CSVTable, time timeColumn: String, event eventColumn: String, alsoRequired: [String]) throws {
+    /// Reads the time and event columns and checks completeness over them and `alsoRequired`, in one pass
+    /// over the file; `alsoReadAsNumbers` (typically the covariates, for ``ModelMatrix/build``) are read as
+    /// numbers in that pass too, so that the file is not read again.
+    init(table: CSVTable, time timeColumn: String, event eventColumn: String, alsoRequired: [String],
+         alsoReadAsNumbers: [String] = []) throws {
         try checkColumnRoles([("--time", [timeColumn]), ("--event", [eventColumn])])
-        let set = try table.columns(numbers: [timeColumn], events: [eventColumn], alsoRequired: alsoRequired)
+        var numberColumns = [timeColumn]
+        for name in alsoReadAsNumbers where name != eventColumn && !numberColumns.contains(name) { numberColumns.append(name) }
+        let set = try table.columns(numbers: numberColumns, events: [eventColumn], alsoRequired: alsoRequired)
+        numberScans = set.numbers.filter { $0.key != timeColumn || alsoReadAsNumbers.contains(timeColumn) }
         let cc = set.complete
         guard cc.count > 0 else {
             throw AnalysisError.noRows(file: table.sourceName, reason: cc.report.summary)

@@ -39,6 +39,23 @@ func scanRecord(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ r: inout Re
         return
     }
     r.blank = false
+    // Fast path: a record ended by LF with no quote or CR before it, eight bytes at a time (commas
+    // counted by their mask). Anything else is left to the byte-by-byte scan below, from the start.
+    var j = start, commas = 0
+    while j + 8 <= n {
+        let w = ByteMasks.load(p, j)
+        let lfs = ByteMasks.equal(w, lf)
+        let stop: UInt64 = lfs != 0 ? (1 << UInt64(lfs.trailingZeroBitCount)) &- 1 : ~0
+        if (ByteMasks.equal(w, quote) | ByteMasks.equal(w, cr)) & stop != 0 { break }
+        commas += (ByteMasks.equal(w, comma) & stop).nonzeroBitCount
+        if lfs != 0 {
+            r.next = j + lfs.trailingZeroBitCount >> 3 + 1
+            r.fields = commas + 1
+            r.lines = 1
+            return
+        }
+        j += 8
+    }
     var fields = 0
     var lines = 0
     while true {
@@ -69,11 +86,7 @@ func scanRecord(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ r: inout Re
                 }
             }
         } else {
-            while i < n {
-                let b = p[i]
-                if b <= comma && (b == comma || b == lf || b == cr) { break }
-                i += 1
-            }
+            i = unquotedFieldEnd(p, n, i)
         }
         fields += 1
         if i >= n { break }
@@ -87,6 +100,41 @@ func scanRecord(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ r: inout Re
     r.next = i
     r.fields = fields
     r.lines = lines
+}
+
+/// Eight bytes at a time: a word's bytes, and masks with the high bit set in exactly the bytes equal to
+/// a given byte (a byte of `w ^ c·0x0101…` is zero exactly where `w` holds `c`; no carry crosses bytes,
+/// so there are no false matches). Little-endian order: byte k of the word is bits 8k…8k+7.
+enum ByteMasks {
+    @inline(__always)
+    static func load(_ p: UnsafePointer<UInt8>, _ i: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+    }
+
+    @inline(__always)
+    static func equal(_ w: UInt64, _ byte: UInt8) -> UInt64 {
+        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+}
+
+/// The offset of the first comma, LF or CR at or after `start` (or `n`): the end of an unquoted field.
+@inline(__always)
+func unquotedFieldEnd(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
+    var i = start
+    while i + 8 <= n {
+        let w = ByteMasks.load(p, i)
+        let m = ByteMasks.equal(w, comma) | ByteMasks.equal(w, lf) | ByteMasks.equal(w, cr)
+        if m != 0 { return i + m.trailingZeroBitCount >> 3 }
+        i += 8
+    }
+    while i < n {
+        let b = p[i]
+        if b <= comma && (b == comma || b == lf || b == cr) { return i }
+        i += 1
+    }
+    return n
 }
 
 /// A place to resume scanning: the start of a data row, with its record and line counts relative to
@@ -230,6 +278,38 @@ func scanCells<Sink: CellSink>(_ p: UnsafePointer<UInt8>, _ n: Int, _ segment: S
         var field = 0
         var slot = 0
         var nextWanted = wanted > 0 ? columns[0] : Int.max
+        // Fast path, as in `scanRecord`: while no quote or CR comes before the record's LF, fields are
+        // found from the comma and LF masks of eight bytes at a time; at the first word that holds one,
+        // the byte-by-byte loop below takes over at the current field's start.
+        var fieldStart = i, j = i, recordDone = false
+        while j + 8 <= n {
+            let w = ByteMasks.load(p, j)
+            let lfs = ByteMasks.equal(w, lf)
+            let stop: UInt64 = lfs != 0 ? (1 << UInt64(lfs.trailingZeroBitCount)) &- 1 : ~0
+            if (ByteMasks.equal(w, quote) | ByteMasks.equal(w, cr)) & stop != 0 { break }
+            var commas = ByteMasks.equal(w, comma) & stop
+            while commas != 0 {
+                let e = j + commas.trailingZeroBitCount >> 3
+                if field == nextWanted {
+                    sink.take(row: row, slot: slot, p, fieldStart, e, escaped: false)
+                    slot += 1
+                    nextWanted = slot < wanted ? columns[slot] : Int.max
+                }
+                field += 1
+                fieldStart = e + 1
+                commas &= commas &- 1
+            }
+            if lfs != 0 {
+                let e = j + lfs.trailingZeroBitCount >> 3
+                if field == nextWanted { sink.take(row: row, slot: slot, p, fieldStart, e, escaped: false) }
+                i = e + 1
+                recordDone = true
+                break
+            }
+            j += 8
+        }
+        if recordDone { row += 1; continue }
+        i = fieldStart
         while true {
             var s = i
             var e: Int
@@ -247,11 +327,7 @@ func scanCells<Sink: CellSink>(_ p: UnsafePointer<UInt8>, _ n: Int, _ segment: S
                 e = i
                 i += 1
             } else {
-                while i < n {
-                    let b = p[i]
-                    if b <= comma && (b == comma || b == lf || b == cr) { break }
-                    i += 1
-                }
+                i = unquotedFieldEnd(p, n, i)
                 e = i
             }
             if field == nextWanted {

@@ -56,6 +56,8 @@ public struct ModelMatrix: Sendable, Equatable {
     ///   - categorical: Columns to code as categorical even if their cells are numbers.
     ///   - rows: Row indices, typically ``CSVTable/completeCases(_:among:)``'s `rows`; every row
     ///     must have a value in every covariate. Levels are computed over these rows only.
+    ///   - scanned: Covariates already read as numbers from `table` (by ``CSVTable/columns(numbers:events:alsoRequired:)``
+    ///     in a pass that also read the time and event columns, say); the others are read here.
     /// - Returns: The matrix, with its term names and the coding of each covariate.
     /// - Throws: ``TabularError``: an unknown column; a covariate listed twice; a reference level
     ///   for a column that is not a covariate; a missing value in a selected row; a reference
@@ -67,7 +69,8 @@ public struct ModelMatrix: Sendable, Equatable {
         covariates: [String],
         reference: [String: String] = [:],
         categorical: Set<String> = [],
-        rows: [Int]
+        rows: [Int],
+        scanned: [String: NumberScan] = [:]
     ) throws -> ModelMatrix {
         let file = table.sourceName
         var seen = Set<String>()
@@ -88,7 +91,9 @@ public struct ModelMatrix: Sendable, Equatable {
 
         // The candidate numeric covariates are read together, in one pass over the file.
         let candidates = covariates.filter { !(categorical.contains($0) || reference[$0] != nil) }
-        let scans = candidates.isEmpty ? [:] : try table.columns(numbers: candidates).numbers
+        let toRead = candidates.filter { scanned[$0] == nil }
+        let scans = toRead.isEmpty ? scanned
+            : try table.columns(numbers: toRead).numbers.merging(scanned) { read, _ in read }
         for name in covariates {
             let forced = categorical.contains(name) || reference[name] != nil
             if !forced, let scan = scans[name] {
