@@ -113,11 +113,13 @@ public enum NumberFormat {
     ///
     /// - Complexity: As ``fixed(_:_:)``.
     public static func trimmed(_ value: Double, maxDecimals decimals: Int) -> String {
-        var text = fixed(value, decimals)
-        guard value.isFinite, abs(value) < 1e15, text.contains(".") else { return text }
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        let text = fixed(value, decimals)
+        // On the bytes (drawing code calls this for every coordinate of a figure).
+        guard value.isFinite, abs(value) < 1e15, text.utf8.contains(0x2E) else { return text }
+        var bytes = Array(text.utf8)
+        while bytes.last == 0x30 { bytes.removeLast() }
+        if bytes.last == 0x2E { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `value` in full: the shortest decimal that reads back as exactly `value`, in plain notation (no
