@@ -1,11 +1,14 @@
-/// The OpenAPI 3.1 description of the JSON API, served at `/api/openapi.json`.
+import PatternsOfFailure
+
+/// The OpenAPI 3.1 description of the JSON API, served at `/api/openapi.json` (its `info.version` is
+/// ``PatternsOfFailure/PofVersion/string``).
 enum OpenAPIDocument {
     static let json = #"""
 {
   "openapi": "3.1.0",
   "info": {
     "title": "pof serve",
-    "version": "0.1.0",
+    "version": "\#(PofVersion.string)",
     "description": "The patterns-of-failure study on this machine: upload a cohort (or use the demo), read the validation problems or the report, explore survival by any factor, and assess one patient. Every error is JSON {\"error\": message}. State-changing requests (POST, PUT, DELETE) are refused when they come from another origin. Uploads are limited in size (413)."
   },
   "servers": [{ "url": "/" }],

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import ZIPFoundation
+import PatternsOfFailure
 @testable import PofServer
 
 /// Collects the access log, to check what the server writes about requests.
@@ -86,6 +87,7 @@ enum Support {
             try await client.execute(uri: "/api/openapi.json", method: .get) { r in
                 let doc = Support.json(r.body)
                 #expect(doc["openapi"] as? String == "3.1.0")
+                #expect((doc["info"] as? [String: Any])?["version"] as? String == PofVersion.string)
                 let paths = (doc["paths"] as? [String: Any])?.keys.sorted() ?? []
                 for p in ["/api/sessions", "/api/sessions/{id}/study", "/api/sessions/{id}/explorer", "/api/sessions/{id}/assess",
                           "/api/sessions/{id}/report.zip", "/api/sessions/{id}/files/{kind}", "/api/sessions/{id}/profile"] {
