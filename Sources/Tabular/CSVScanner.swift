@@ -175,7 +175,9 @@ func scanSegment(_ p: UnsafePointer<UInt8>, _ n: Int, start: Int, limit: Int, wi
     var nextReport = start + (1 << 22)
     while i < limit && i < n {
         let b0 = p[i]
-        if rows % checkpointInterval == 0 && b0 != lf && b0 != cr && (seg.checkpoints.count * checkpointInterval == rows) {
+        if rows % checkpointInterval == 0 && b0 != lf && b0 != cr
+            && (seg.checkpoints.count * checkpointInterval == rows)
+        {
             seg.checkpoints.append(Checkpoint(offset: i, record: records, line: lines))
         }
         scanRecord(p, n, i, &shape)

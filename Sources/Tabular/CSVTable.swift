@@ -112,7 +112,8 @@ public struct CSVTable: Sendable {
     /// Reads a file split into segments of about `segmentBytes`.
     init(contentsOf url: URL, segmentBytes: Int) throws {
         let bytes = try readSource(url, name: url.lastPathComponent, progress: .never)
-        try self.init(tableBytes: bytes, sourceName: url.lastPathComponent, progress: .never, segmentBytes: segmentBytes)
+        try self.init(
+            tableBytes: bytes, sourceName: url.lastPathComponent, progress: .never, segmentBytes: segmentBytes)
     }
 
     /// Parses bytes split into segments of about `segmentBytes` (tests use tiny segments to put
@@ -123,7 +124,8 @@ public struct CSVTable: Sendable {
     }
 
     init(tableBytes: TableBytes, sourceName: String, progress: ProgressReporting, segmentBytes: Int = 8 << 20) throws {
-        let layout = try TableLayout.scan(tableBytes, sourceName: sourceName, progress: progress, segmentBytes: segmentBytes)
+        let layout = try TableLayout.scan(
+            tableBytes, sourceName: sourceName, progress: progress, segmentBytes: segmentBytes)
         var index: [String: Int] = [:]
         for (c, name) in layout.names.enumerated() { index[name] = c }
         self.sourceName = sourceName
@@ -251,7 +253,8 @@ public struct CSVTable: Sendable {
             for r in s.badRows where listed.count < NumberScan.listedLimit { listed.append(r) }
         }
         let cells = listed.map { r in
-            InvalidCell(row: r, rowNumber: rowNumber(ofRow: r), line: lineNumber(ofRow: r), value: cell(row: r, column: c))
+            InvalidCell(
+                row: r, rowNumber: rowNumber(ofRow: r), line: lineNumber(ofRow: r), value: cell(row: r, column: c))
         }
         return NumberScan(values: values, missingCount: missing, nonNumbers: cells, nonNumberCount: count)
     }
@@ -288,7 +291,8 @@ public struct CSVTable: Sendable {
             return store.scan(columns: [c]) { _ in EventSink(out: target.value) }
         }
         if let r = sinks.compactMap(\.firstBad).min() {
-            throw TabularError.notAnEventIndicator(file: sourceName, row: rowNumber(ofRow: r), line: lineNumber(ofRow: r),
+            throw TabularError.notAnEventIndicator(file: sourceName, row: rowNumber(ofRow: r),
+                                                   line: lineNumber(ofRow: r),
                                                    column: name, value: cell(row: r, column: c))
         }
         return values
@@ -465,7 +469,8 @@ struct TableLayout {
 
         func utf8Failure() -> TabularError? {
             guard let bad = firstInvalidUTF8(p, 0, n, n) else { return nil }
-            return TabularError.invalidUTF8(file: sourceName, line: 1 + lineBreaks(p, n, from: 0, to: bad), byte: p[bad])
+            return TabularError.invalidUTF8(
+                file: sourceName, line: 1 + lineBreaks(p, n, from: 0, to: bad), byte: p[bad])
         }
 
         // Header: the first non-blank record.
@@ -559,7 +564,8 @@ struct TableLayout {
                     : scanSegment(p, n, start: expected, limit: limit, width: width)
             }
             if let problem = seg.problem {
-                throw structureError(problem.kind, line: linesSoFar + 1 + problem.line, width: width, sourceName: sourceName)
+                throw structureError(
+                    problem.kind, line: linesSoFar + 1 + problem.line, width: width, sourceName: sourceName)
             }
             seg.firstRow = rowsSoFar
             seg.firstRecord = recordsSoFar + 1
@@ -678,7 +684,9 @@ final class TableStore: @unchecked Sendable {
         if cursorFieldsRow != row {
             var sink = FieldRangeSink(width: width)
             let seg = Segment(start: at.offset, end: at.offset + 1, firstRow: 0)
-            Array(0..<width).withUnsafeBufferPointer { scanCells(bytes.base, bytes.count, seg, columns: $0, sink: &sink) }
+            Array(0..<width).withUnsafeBufferPointer {
+                scanCells(bytes.base, bytes.count, seg, columns: $0, sink: &sink)
+            }
             cursorFields = sink.fields
             cursorFieldsRow = row
         }
@@ -795,7 +803,8 @@ struct FactorSink: CellSink {
         if escaped {
             let text = fieldText(p, s, e, escaped: true)
             if let code = escapedLevels[text] { out![row] = code; return }
-            // The same text may already be a level from an unescaped cell? Not possible: unescaped text has no quote pair.
+            // The same text may already be a level from an unescaped cell? Not possible: unescaped text
+            // has no quote pair.
             let code = Int32(levels.count)
             levels.append(text)
             spans.append((-1, -1))

@@ -36,7 +36,9 @@ extension CSVTable {
     /// - Throws: ``TabularError/unknownColumn(file:column:available:)``.
     /// - Complexity: O(rows) time on all cores; 8 bytes a row per numeric column, 1 per event column,
     ///   1 for the completeness flags, and 8 per complete row for its index.
-    public func columns(numbers: [String] = [], events: [String] = [], alsoRequired: [String] = []) throws -> ColumnSet {
+    public func columns(
+        numbers: [String] = [], events: [String] = [], alsoRequired: [String] = []
+    ) throws -> ColumnSet {
         var named: [String] = []
         for name in numbers + events + alsoRequired where !named.contains(name) { named.append(name) }
         let indices = try named.map { try columnIndex($0) }
@@ -89,7 +91,8 @@ extension CSVTable {
             }
             let c = indices[named.firstIndex(of: name)!]
             let cells = listed.map { r in
-                InvalidCell(row: r, rowNumber: rowNumber(ofRow: r), line: lineNumber(ofRow: r), value: cell(row: r, column: c))
+                InvalidCell(
+                    row: r, rowNumber: rowNumber(ofRow: r), line: lineNumber(ofRow: r), value: cell(row: r, column: c))
             }
             numberScans[name] = NumberScan(values: numberValues[k], missingCount: counts[named.firstIndex(of: name)!],
                                            nonNumbers: cells, nonNumberCount: bad)

@@ -43,7 +43,10 @@ public struct MissingValueReport: Codable, Sendable, Equatable {
     public var summary: String {
         if excludedRows == 0 { return "no rows excluded for missing values" }
         let parts = byColumn.filter { $0.count > 0 }.map { "\($0.column): \($0.count)" }
-        return "\(excludedRows) of \(consideredRows) rows excluded for missing values (\(parts.joined(separator: ", ")))"
+        return """
+            \(excludedRows) of \(consideredRows) rows excluded for missing values \
+            (\(parts.joined(separator: ", ")))
+            """
     }
 }
 
@@ -128,7 +131,9 @@ extension CSVTable {
             var flags = [UInt8](repeating: 0, count: rowCount)   // 1: the row misses a value
             let sinks = flags.withUnsafeMutableBufferPointer { buffer in
                 let target = UncheckedBox(buffer.baseAddress)
-                return store.scan(columns: sortedColumns) { _ in MissingSink(out: target.value, columns: sortedColumns.count) }
+                return store.scan(columns: sortedColumns) { _ in
+                    MissingSink(out: target.value, columns: sortedColumns.count)
+                }
             }
             for s in sinks { for j in 0..<s.counts.count { counts[order[j]] += s.counts[j] } }
             let excluded = sinks.reduce(0) { $0 + $1.incompleteRows }

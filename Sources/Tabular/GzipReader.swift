@@ -55,7 +55,8 @@ enum GzipReader {
                 if produced > 0 { try sink.write(output, produced) }
                 if let compressedSize, sink.size > max(maximumExpansionFloor, maximumExpansionRatio * compressedSize) {
                     throw TabularError.corruptCompressedFile(
-                        file: name, reason: "it expands to more than \(maximumExpansionRatio) times its \(compressedSize) bytes "
+                        file: name,
+                        reason: "it expands to more than \(maximumExpansionRatio) times its \(compressedSize) bytes "
                             + "(a decompression bomb?); decompress it yourself if it is a real table")
                 }
                 switch status {
@@ -128,7 +129,8 @@ private struct OutputSink {
                 if errno == EINTR { continue }
                 let reason = errnoReason(errno)
                 close(fd)
-                throw TabularError.unreadableFile(file: name, reason: "cannot write the decompressed data to a temporary file (\(reason))")
+                throw TabularError.unreadableFile(
+                    file: name, reason: "cannot write the decompressed data to a temporary file (\(reason))")
             }
             done += n
         }

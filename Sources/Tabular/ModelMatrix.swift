@@ -56,7 +56,8 @@ public struct ModelMatrix: Sendable, Equatable {
     ///   - categorical: Columns to code as categorical even if their cells are numbers.
     ///   - rows: Row indices, typically ``CSVTable/completeCases(_:among:)``'s `rows`; every row
     ///     must have a value in every covariate. Levels are computed over these rows only.
-    ///   - scanned: Covariates already read as numbers from `table` (by ``CSVTable/columns(numbers:events:alsoRequired:)``
+    ///   - scanned: Covariates already read as numbers from `table`
+    ///     (by ``CSVTable/columns(numbers:events:alsoRequired:)``
     ///     in a pass that also read the time and event columns, say); the others are read here.
     /// - Returns: The matrix, with its term names and the coding of each covariate.
     /// - Throws: ``TabularError``: an unknown column; a covariate listed twice; a reference level

@@ -105,8 +105,10 @@ public enum TabularError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .mostlyNumeric(file, column, cells, count):
             let shown = cells.map { "\(place($0.rowNumber, $0.line)) \(quoted($0.value))" }.joined(separator: ", ")
             let more = count > cells.count ? ", and \(count - cells.count) more" : ""
-            return "\(file), column \(quoted(column)): \(count) cell\(count == 1 ? " is" : "s are") not a number in a column"
-                + " of numbers: \(shown)\(more). Correct \(count == 1 ? "it" : "them") or leave \(count == 1 ? "it" : "them")"
+            return "\(file), column \(quoted(column)): \(count) cell\(count == 1 ? " is" : "s are")"
+                + " not a number in a column"
+                + " of numbers: \(shown)\(more). Correct \(count == 1 ? "it" : "them")"
+                + " or leave \(count == 1 ? "it" : "them")"
                 + " empty (missing)"
         case let .tooManyLevels(file, column, levels, limit, rows):
             return "\(file), column \(quoted(column)): \(levels) distinct values among \(rows) rows; a grouping or"

@@ -31,7 +31,8 @@ struct CSVParsingTests {
 
     @Test("quoted fields: commas, doubled quotes, embedded LF and CRLF, empty quoted field")
     func quoted() throws {
-        let text = "id,note,x\r\n1,\"a, b\",2\r\n2,\"say \"\"hi\"\"\",3\r\n3,\"two\nlines\",4\r\n4,\"crlf\r\ninside\",5\r\n5,\"\",6\r\n"
+        let text = "id,note,x\r\n1,\"a, b\",2\r\n2,\"say \"\"hi\"\"\",3\r\n3,\"two\nlines\",4\r\n"
+            + "4,\"crlf\r\ninside\",5\r\n5,\"\",6\r\n"
         let t = try CSVTable(string: text, sourceName: "q.csv")
         #expect(t.rowCount == 5)
         #expect(try t.stringColumn("note") == ["a, b", "say \"hi\"", "two\nlines", "crlf\r\ninside", nil])

@@ -99,7 +99,8 @@ struct ModelMatrixTests {
     func missing() {
         let error = tabularError { _ = try ModelMatrix.build(table: Self.table, covariates: ["age"], rows: [0, 3]) }
         #expect(error == .missingValue(file: "mm.csv", row: 5, line: 5, column: "age"))
-        #expect(error?.description == "mm.csv, row 5, column \"age\": the value is missing (select complete cases first)")
+        #expect(
+            error?.description == "mm.csv, row 5, column \"age\": the value is missing (select complete cases first)")
     }
 
     @Test("unknown covariate, covariate listed twice, reference for a non-covariate")

@@ -56,7 +56,8 @@ private struct NumberFormatFixture: Decodable {
             var x = Foundation.pow(10, magnitude) * (Bool.random(using: &rng) ? 1 : -1)
             if Int.random(in: 0..<4, using: &rng) == 0 {
                 // a decimal with a 5 at a rounding place: a hair above or below the tie, or on it
-                x = Double(Int.random(in: 0..<1_000_000, using: &rng) * 10 + 5) / Foundation.pow(10, Double(Int.random(in: 1...8, using: &rng)))
+                x = Double(Int.random(in: 0..<1_000_000, using: &rng) * 10 + 5)
+                    / Foundation.pow(10, Double(Int.random(in: 1...8, using: &rng)))
             }
             let d = Int.random(in: 0...18, using: &rng)
             var expected = String(format: "%.*f", d, x)
@@ -84,13 +85,18 @@ private struct NumberFormatFixture: Decodable {
         #expect(NumberFormat.pValueStatement(0.0004) == "P < 0.001")
         #expect(NumberFormat.pValueStatement(0.0234, symbol: "p") == "p = 0.023")
         #expect(NumberFormat.percent(0.4614) == "46.1")
-        #expect(NumberFormat.trimmed(12.50, maxDecimals: 2) == "12.5" && NumberFormat.trimmed(99.996, maxDecimals: 2) == "100")
+        #expect(
+            NumberFormat.trimmed(12.50, maxDecimals: 2) == "12.5"
+                && NumberFormat.trimmed(99.996, maxDecimals: 2) == "100")
         #expect(NumberFormat.trimmed(-0.001, maxDecimals: 2) == "0")
         #expect(NumberFormat.plain(1e20) == "100000000000000000000")
         #expect(NumberFormat.plain(1.5e-5) == "0.000015" && NumberFormat.plain(-2.5e-7) == "-0.00000025")
         #expect(NumberFormat.plain(0.05) == "0.05" && NumberFormat.plain(3) == "3" && NumberFormat.plain(1.5) == "1.5")
-        #expect(NumberFormat.shortest(1e-5) == "1e-05" && NumberFormat.shortest(42) == "42" && NumberFormat.shortest(0.1) == "0.1")
-        #expect(NumberFormat.integer(7, minimumDigits: 2) == "07" && NumberFormat.integer(-7, minimumDigits: 3) == "-007")
+        #expect(
+            NumberFormat.shortest(1e-5) == "1e-05" && NumberFormat.shortest(42) == "42"
+                && NumberFormat.shortest(0.1) == "0.1")
+        #expect(
+            NumberFormat.integer(7, minimumDigits: 2) == "07" && NumberFormat.integer(-7, minimumDigits: 3) == "-007")
         #expect(NumberFormat.integer(2024, minimumDigits: 2) == "2024")
     }
 

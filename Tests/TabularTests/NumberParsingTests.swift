@@ -85,7 +85,8 @@ struct DecimalStrings {
             "9007199254740993", "9007199254740992.5", "9007199254740993.0000000000000000001", "1e23", "8.41e21",
             "0.000000000000000000000000000000000000000000001e350", "123456789012345678901234567890e-10",
             "7.2057594037927933e16", "4.35679e-5", "1.00000000000000011102230246251565404236316680908203125",
-            "1.00000000000000011102230246251565404236316680908203124", "1.00000000000000011102230246251565404236316680908203126",
+            "1.00000000000000011102230246251565404236316680908203124",
+            "1.00000000000000011102230246251565404236316680908203126",
             "0e999", "0.0e-999", "-0", "1e-400", "1e400", "100000000000000000000000e-23",
         ]
         return edges[Int(rng.below(UInt64(edges.count)))]
@@ -120,7 +121,10 @@ struct NumberParsingTests {
             let ours = DecimalNumber.parse(text)
             let reference = strtodReference(text)
             if ours?.bitPattern != reference?.bitPattern {
-                if mismatches.count < 20 { mismatches.append("\(text): ours \(String(describing: ours)), strtod \(String(describing: reference))") }
+                if mismatches.count < 20 {
+                    mismatches.append(
+                        "\(text): ours \(String(describing: ours)), strtod \(String(describing: reference))")
+                }
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")

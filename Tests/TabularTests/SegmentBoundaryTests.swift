@@ -134,7 +134,9 @@ struct SegmentBoundaryTests {
                 for r in 0..<t.rowCount {
                     #expect(t.rowNumber(ofRow: r) == ref.rowNumbers[r], "\(context), row \(r)")
                     #expect(t.lineNumber(ofRow: r) == ref.lineNumbers[r], "\(context), row \(r)")
-                    for c in 0..<3 { #expect(t.cell(row: r, column: c) == ref.rows[r][c], "\(context), cell \(r),\(c)") }
+                    for c in 0..<3 {
+                        #expect(t.cell(row: r, column: c) == ref.rows[r][c], "\(context), cell \(r),\(c)")
+                    }
                 }
                 // Column scans (parallel) agree with cell-by-cell access, rows in reverse order too.
                 for (c, name) in t.columnNames.enumerated() {
@@ -155,7 +157,9 @@ struct SegmentBoundaryTests {
                 let ids = try t.numericColumn("id")
                 #expect(ids == (0..<t.rowCount).map { Double($0) }, "\(context)")
                 let cc = try t.completeCases(["x", "note"])
-                let expectedRows = (0..<t.rowCount).filter { !t.isMissing(row: $0, column: 1) && !t.isMissing(row: $0, column: 2) }
+                let expectedRows = (0..<t.rowCount).filter {
+                    !t.isMissing(row: $0, column: 1) && !t.isMissing(row: $0, column: 2)
+                }
                 #expect(cc.rows == expectedRows, "\(context)")
             }
         }
@@ -198,7 +202,9 @@ struct SegmentBoundaryTests {
         ]
         for (text, expected) in broken {
             for size in [1, 7, 50, 333, 1 << 30] {
-                let error = tabularError { _ = try CSVTable(bytes: Array(text.utf8), sourceName: "b.csv", segmentBytes: size) }
+                let error = tabularError {
+                    _ = try CSVTable(bytes: Array(text.utf8), sourceName: "b.csv", segmentBytes: size)
+                }
                 #expect(error == expected, "segments of \(size)")
             }
         }

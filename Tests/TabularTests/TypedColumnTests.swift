@@ -53,7 +53,8 @@ struct TypedColumnTests {
             let error = tabularError { _ = try t.eventColumn("status") }
             #expect(error == .notAnEventIndicator(file: "ev.csv", row: 4, line: 4, column: "status", value: bad))
             #expect(error?.description
-                == "ev.csv, row 4, column \"status\": \"\(bad)\" is not an event indicator (use 1/0, TRUE/FALSE or T/F)")
+                == "ev.csv, row 4, column \"status\": \"\(bad)\" is not an event indicator"
+                    + " (use 1/0, TRUE/FALSE or T/F)")
         }
     }
 
