@@ -97,9 +97,16 @@ extension CumulativeIncidenceAnalysis {
         if !codes.contains(censorCode) {
             let list = codes.sorted().map(String.init).joined(separator: ", ")
             if codes.contains(0) {
-                throw AnalysisError.invalidOption("\(sourceName), column \"\(event)\": the censoring code \(censorCode) does not occur (codes found: \(list)); rows coded 0 would be counted as failures of cause 0. Give the code of censored rows with --censor-code")
+                throw AnalysisError.invalidOption("""
+                    \(sourceName), column \"\(event)\": the censoring code \(censorCode) does not occur \
+                    (codes found: \(list)); rows coded 0 would be counted as failures of cause 0. \
+                    Give the code of censored rows with --censor-code
+                    """)
             }
-            warnings.append("no row has the censoring code \(censorCode) in column \"\(event)\" (codes found: \(list)): every row is counted as a failure")
+            warnings.append("""
+                no row has the censoring code \(censorCode) in column \"\(event)\" (codes found: \(list)): \
+                every row is counted as a failure
+                """)
         }
         let cif = CumulativeIncidence(aggregates: aggregates, censorCode: censorCode)
         var grayNotPossible: String? = nil

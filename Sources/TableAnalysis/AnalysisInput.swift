@@ -30,7 +30,10 @@ public struct InputPreparation: Codable, Sendable, Equatable {
         }
         if let l = landmark {
             let t = Self.short(l.time)
-            out.append("Landmark at \(t): times are measured from \(t); \(l.excludedEvents + l.excludedCensored) rows ended at or before it and are left out (\(l.excludedEvents) events, \(l.excludedCensored) censored).")
+            out.append("""
+                Landmark at \(t): times are measured from \(t); \(l.excludedEvents + l.excludedCensored) rows ended \
+                at or before it and are left out (\(l.excludedEvents) events, \(l.excludedCensored) censored).
+                """)
         }
         return out
     }
@@ -157,7 +160,9 @@ public enum AnalysisInput {
             throw TabularError.unknownColumn(file: source.name, column: column, available: source.names)
         }
         if source.names.contains(adtteEventColumn) {
-            throw AnalysisError.invalidOption("\(source.name): a column is already named \(adtteEventColumn), the name of the derived event column")
+            throw AnalysisError.invalidOption("""
+                \(source.name): a column is already named \(adtteEventColumn), the name of the derived event column
+                """)
         }
         // the endpoint
         var keep = [Bool](repeating: true, count: source.rowCount)
@@ -171,11 +176,17 @@ public enum AnalysisInput {
             }
             if let paramcd {
                 guard codes.contains(paramcd) else {
-                    throw AnalysisError.invalidOption("--paramcd: \"\(paramcd)\" does not occur in \(paramcdColumn) of \(source.name) (endpoints: \(codes.joined(separator: ", ")))")
+                    throw AnalysisError.invalidOption("""
+                        --paramcd: \"\(paramcd)\" does not occur in \(paramcdColumn) of \(source.name) \
+                        (endpoints: \(codes.joined(separator: ", ")))
+                        """)
                 }
                 chosen = paramcd
             } else if codes.count > 1 {
-                throw AnalysisError.invalidOption("\(source.name) holds \(codes.count) endpoints in \(paramcdColumn) (\(codes.joined(separator: ", "))); choose one with --paramcd")
+                throw AnalysisError.invalidOption("""
+                    \(source.name) holds \(codes.count) endpoints in \(paramcdColumn) \
+                    (\(codes.joined(separator: ", "))); choose one with --paramcd
+                    """)
             } else {
                 chosen = codes.first
             }
@@ -194,7 +205,10 @@ public enum AnalysisInput {
             let trimmed = cell.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
             if trimmed.isEmpty || trimmed == "NA" { continue }
             guard let v = DecimalNumber.parse(trimmed), let code = DecimalNumber.exactInteger(v), code >= 0 else {
-                throw AnalysisError.model("\(source.name), row \(source.rowNumber(r)), column \"\(censor)\": \(TabularError.quote(cell)) is not a censoring code (CNSR is 0 for an event, a positive integer for a censoring)")
+                throw AnalysisError.model("""
+                    \(source.name), row \(source.rowNumber(r)), column \"\(censor)\": \(TabularError.quote(cell)) \
+                    is not a censoring code (CNSR is 0 for an event, a positive integer for a censoring)
+                    """)
             }
             eventCells[r] = code == 0 ? "1" : "0"
         }
@@ -216,7 +230,9 @@ public enum AnalysisInput {
     ///   ``AnalysisError`` when no row is at risk after t₀.
     /// - Complexity: O(rows × columns).
     public static func landmark(_ input: PreparedTable, at landmark: Double) throws -> PreparedTable {
-        guard landmark.isFinite, landmark >= 0 else { throw AnalysisError.invalidOption("--landmark must be a time ≥ 0") }
+        guard landmark.isFinite, landmark >= 0 else {
+            throw AnalysisError.invalidOption("--landmark must be a time ≥ 0")
+        }
         let table = input.table
         let scan = try table.numbers(input.time)
         if let bad = scan.nonNumbers.first {
@@ -239,7 +255,9 @@ public enum AnalysisInput {
         }
         let kept = keep.filter { $0 }.count
         guard kept > 0 else {
-            throw AnalysisError.noRows(file: table.sourceName, reason: "no row is at risk after the landmark \(InputPreparation.short(landmark))")
+            throw AnalysisError.noRows(
+                file: table.sourceName,
+                reason: "no row is at risk after the landmark \(InputPreparation.short(landmark))")
         }
         let source = TableSource(csv: table)
         let column = source.names.firstIndex(of: input.time)!

@@ -22,7 +22,10 @@ struct CauseColumn {
                                                  value: table.cell(row: r, column: tIndex))
             }
             if DecimalNumber.exactInteger(e[r]!) == nil || abs(e[r]!) > 1e9 {
-                throw AnalysisError.invalidOption("\(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(eventColumn)\": \(TabularError.quote(table.cell(row: r, column: eIndex))) is not a cause code (an integer)")
+                throw AnalysisError.invalidOption("""
+                    \(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(eventColumn)\": \
+                    \(TabularError.quote(table.cell(row: r, column: eIndex))) is not a cause code (an integer)
+                    """)
             }
         }
         rows = cc.rows
@@ -41,9 +44,16 @@ extension CauseColumn {
         guard !codes.contains(censorCode) else { return [] }
         let list = codes.sorted().map(String.init).joined(separator: ", ")
         if codes.contains(0) {
-            throw AnalysisError.invalidOption("\(table.sourceName), column \"\(column)\": the censoring code \(censorCode) does not occur (codes found: \(list)); rows coded 0 would be counted as failures of cause 0. Give the code of censored rows with --censor-code")
+            throw AnalysisError.invalidOption("""
+                \(table.sourceName), column \"\(column)\": the censoring code \(censorCode) does not occur \
+                (codes found: \(list)); rows coded 0 would be counted as failures of cause 0. \
+                Give the code of censored rows with --censor-code
+                """)
         }
-        return ["no row has the censoring code \(censorCode) in column \"\(column)\" (codes found: \(list)): every row is counted as a failure"]
+        return ["""
+            no row has the censoring code \(censorCode) in column \"\(column)\" (codes found: \(list)): \
+            every row is counted as a failure
+            """]
     }
 }
 

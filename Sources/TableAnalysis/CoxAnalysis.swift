@@ -167,7 +167,8 @@ public enum CoxAnalysis {
     ///   - reference: Reference level per categorical column.
     ///   - zph: Also run the proportional-hazards test (`cox.zph`).
     ///
-    /// - Complexity: O(*n* · *p*² · *k*) for *n* rows, *p* terms and *k* Newton steps, plus O(*n* log *n*) to sort by time
+    /// - Complexity: O(*n* · *p*² · *k*) for *n* rows, *p* terms and *k* Newton steps, plus O(*n* log *n*) to sort
+    /// by time
     /// (and O(*n* · *p*²) for `cox.zph`).
     public static func run(table: CSVTable, time: String, event: String, covariates: [String],
                            start: String? = nil, strata: String? = nil, weights: String? = nil,
@@ -186,12 +187,19 @@ public enum CoxAnalysis {
         if let w, let weights, let bad = w.indices.first(where: { !(w[$0] > 0 && w[$0].isFinite) }) {
             let r = cols.rows[bad]
             let cell = table.cell(row: r, column: try table.columnIndex(weights))
-            throw AnalysisError.model("\(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(weights)\": weight \(Self.shortened(cell)) is not positive; case weights must be positive numbers")
+            throw AnalysisError.model("""
+                \(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(weights)\": \
+                weight \(Self.shortened(cell)) is not positive; case weights must be positive numbers
+                """)
         }
         if let entry, let start, let bad = entry.indices.first(where: { !(entry[$0] < cols.time[$0]) }) {
             let r = cols.rows[bad]
             let cell = table.cell(row: r, column: try table.columnIndex(start))
-            throw AnalysisError.model("\(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(start)\": entry time \(Self.shortened(cell)) is not before the exit time \(Self.shortened(table.cell(row: r, column: try table.columnIndex(time))))")
+            throw AnalysisError.model("""
+                \(table.sourceName), row \(table.rowNumber(ofRow: r)), column \"\(start)\": \
+                entry time \(Self.shortened(cell)) is not before the exit time \
+                \(Self.shortened(table.cell(row: r, column: try table.columnIndex(time))))
+                """)
         }
         let s = try strata.map { try GroupColumn(table: table, column: $0, rows: cols.rows).index }
         let model: CoxModel
@@ -291,7 +299,9 @@ extension CoxAnalysis {
 
     /// A test as reported: none (NaN, 0 df) when there are no events.
     static func test(_ t: ChiSquareTest, noEvents: Bool) -> Test {
-        noEvents ? Test(statistic: .nan, df: 0, p: .nan) : Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue)
+        noEvents
+            ? Test(statistic: .nan, df: 0, p: .nan)
+            : Test(statistic: t.statistic, df: t.degreesOfFreedom, p: t.pValue)
     }
 
     /// The aliased terms' names, the warnings about them and about few events per estimated coefficient,
@@ -299,10 +309,15 @@ extension CoxAnalysis {
     static func notes(termNames: [String], aliased: [Int], events: Int, noEvents: Bool)
         -> (aliased: [String], warnings: [String], eventsPerVariable: Double) {
         let names = noEvents ? [] : aliased.map { termNames[$0] }
-        var warnings = names.map { "\($0) is a linear combination of earlier terms (collinear); its coefficient is not estimable (NA)" }
+        var warnings = names.map {
+            "\($0) is a linear combination of earlier terms (collinear); its coefficient is not estimable (NA)"
+        }
         let epv = Double(events) / Double(max(1, termNames.count - names.count))
         if epv < 10 && !noEvents {
-            warnings.append("only \(NumberFormat.trimmed(epv, maxDecimals: 1)) events per estimated coefficient (fewer than 10): estimates may be unstable")
+            warnings.append("""
+                only \(NumberFormat.trimmed(epv, maxDecimals: 1)) events per estimated coefficient (fewer than 10): \
+                estimates may be unstable
+                """)
         }
         return (names, warnings, epv)
     }

@@ -65,14 +65,16 @@ public enum CoxPredictionAnalysis {
                                            reference: reference)
         let matrix = fit.matrix
         if let reason = fit.model.status.reason {
-            throw AnalysisError.model("\(table.sourceName): the Cox model is not estimable (\(reason)); no prediction is possible")
+            throw AnalysisError.model(
+                "\(table.sourceName): the Cox model is not estimable (\(reason)); no prediction is possible")
         }
         if let k = fit.model.termStatus.firstIndex(where: { !$0.isEstimable }) {
             throw AnalysisError.model("\(table.sourceName): the term \(matrix.termNames[k]) is not estimable"
                                       + " (\(fit.model.termStatus[k].reason.map { "\($0)" } ?? "")); no prediction is possible")
         }
         guard newData.rowCount > 0 else {
-            throw AnalysisError.noRows(file: newData.sourceName, reason: "the file has a header but no rows to predict for")
+            throw AnalysisError.noRows(
+                file: newData.sourceName, reason: "the file has a header but no rows to predict for")
         }
         var patients: [Patient] = []
         let columns = try matrix.covariates.map { try newData.stringColumn($0.name) }
@@ -80,22 +82,34 @@ public enum CoxPredictionAnalysis {
             var x: [Double] = []
             for (c, cov) in matrix.covariates.enumerated() {
                 guard let value = columns[c][r] else {
-                    throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": a value is required")
+                    throw AnalysisError.model("""
+                        \(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \
+                        a value is required
+                        """)
                 }
                 if cov.isCategorical {
                     guard cov.levels.contains(value) else {
-                        throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \(CoxAnalysis.shortened(value)) is not a level of the fitted data (\(cov.levels.joined(separator: ", ")))")
+                        throw AnalysisError.model("""
+                            \(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \
+                            \(CoxAnalysis.shortened(value)) is not a level of the fitted data \
+                            (\(cov.levels.joined(separator: ", ")))
+                            """)
                     }
                     for level in cov.levels where level != cov.reference { x.append(value == level ? 1 : 0) }
                 } else {
                     guard let v = DecimalNumber.parse(value) else {
-                        throw AnalysisError.model("\(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \(CoxAnalysis.shortened(value)) is not a number")
+                        throw AnalysisError.model("""
+                            \(newData.sourceName), row \(newData.rowNumber(ofRow: r)), column \"\(cov.name)\": \
+                            \(CoxAnalysis.shortened(value)) is not a number
+                            """)
                     }
                     x.append(v)
                 }
             }
             let prediction = try CoxPrediction(model: fit.model, covariates: x)
-            let lp = zip(fit.model.coefficients, zip(x, fit.model.means)).reduce(0.0) { $0 + ($1.0.isNaN ? 0 : $1.0 * ($1.1.0 - $1.1.1)) }
+            let lp = zip(fit.model.coefficients, zip(x, fit.model.means)).reduce(0.0) {
+                $0 + ($1.0.isNaN ? 0 : $1.0 * ($1.1.0 - $1.1.1))
+            }
             let curve = prediction.curves[0]
             let times = at.isEmpty ? curve.time : at
             patients.append(Patient(row: newData.rowNumber(ofRow: r), linearPredictor: lp,

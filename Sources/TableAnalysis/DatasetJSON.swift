@@ -56,7 +56,9 @@ public struct DatasetJSON: Sendable {
         guard case .object(let top) = first else { throw fail("the top level is not an object") }
         func string(_ v: JSONText.Value?) -> String? { if case .string(let s)? = v { return s }; return nil }
         func array(_ v: JSONText.Value?) -> [JSONText.Value]? { if case .array(let a)? = v { return a }; return nil }
-        func object(_ v: JSONText.Value?) -> [(String, JSONText.Value)]? { if case .object(let o)? = v { return o }; return nil }
+        func object(_ v: JSONText.Value?) -> [(String, JSONText.Value)]? {
+            if case .object(let o)? = v { return o }; return nil
+        }
         func member(_ o: [(String, JSONText.Value)], _ key: String) -> JSONText.Value? { o.first { $0.0 == key }?.1 }
         func cells(_ v: JSONText.Value, _ width: Int, _ k: Int) throws -> [String?] {
             guard case .array(let a) = v else { throw fail("record \(k + 1) is not an array") }
@@ -77,8 +79,13 @@ public struct DatasetJSON: Sendable {
         if let columns = array(member(top, "columns")) {
             // version 1.1 (JSON, or NDJSON: metadata line then one array per line)
             for (k, c) in columns.enumerated() {
-                guard let o = object(c), let n = string(member(o, "name")) else { throw fail("column \(k + 1) has no name") }
-                cols.append(Column(name: n, label: string(member(o, "label")) ?? "", dataType: string(member(o, "dataType")) ?? ""))
+                guard let o = object(c), let n = string(member(o, "name")) else {
+                    throw fail("column \(k + 1) has no name")
+                }
+                cols.append(
+                    Column(
+                        name: n, label: string(member(o, "label")) ?? "",
+                        dataType: string(member(o, "dataType")) ?? ""))
             }
             dataset = string(member(top, "name")) ?? ""
             if let rows = array(member(top, "rows")) {
@@ -87,7 +94,11 @@ public struct DatasetJSON: Sendable {
                 while true {
                     parser.skipSpace()
                     if parser.atEnd { break }
-                    do { records.append(try parser.value()) } catch let e as JSONText.Failure { throw fail(e.description) }
+                    do {
+                        records.append(try parser.value())
+                    } catch let e as JSONText.Failure {
+                        throw fail(e.description)
+                    }
                 }
             }
         } else if let data = object(member(top, "clinicalData")) ?? object(member(top, "referenceData")),
@@ -95,8 +106,11 @@ public struct DatasetJSON: Sendable {
             // version 1.0
             guard let items = array(member(group, "items")) else { throw fail("the item group has no items") }
             for (k, c) in items.enumerated() {
-                guard let o = object(c), let n = string(member(o, "name")) else { throw fail("item \(k + 1) has no name") }
-                cols.append(Column(name: n, label: string(member(o, "label")) ?? "", dataType: string(member(o, "type")) ?? ""))
+                guard let o = object(c), let n = string(member(o, "name")) else {
+                    throw fail("item \(k + 1) has no name")
+                }
+                cols.append(
+                    Column(name: n, label: string(member(o, "label")) ?? "", dataType: string(member(o, "type")) ?? ""))
             }
             dataset = string(member(group, "name")) ?? groups.first!.0
             records = array(member(group, "itemData")) ?? []
@@ -157,7 +171,9 @@ struct JSONText {
             if i < bytes.count && bytes[i] == 0x7D { i += 1; return .object(members) }
             while true {
                 skipSpace()
-                guard case .string(let key) = try value() else { throw Failure(offset: i, problem: "an object key is not a string") }
+                guard case .string(let key) = try value() else {
+                    throw Failure(offset: i, problem: "an object key is not a string")
+                }
                 skipSpace()
                 guard i < bytes.count, bytes[i] == 0x3A else { throw Failure(offset: i, problem: "':' expected") }
                 i += 1
@@ -191,7 +207,11 @@ struct JSONText {
         case 0x6E where bytes[i...].starts(with: Array("null".utf8)): i += 4; return .null
         case 0x2D, 0x30...0x39:
             let start = i
-            while i < bytes.count, [0x2B, 0x2D, 0x2E, 0x45, 0x65].contains(bytes[i]) || (0x30...0x39).contains(bytes[i]) { i += 1 }
+            while i < bytes.count,
+                [0x2B, 0x2D, 0x2E, 0x45, 0x65].contains(bytes[i]) || (0x30...0x39).contains(bytes[i])
+            {
+                i += 1
+            }
             return .number(String(decoding: bytes[start..<i], as: UTF8.self))
         default:
             throw Failure(offset: i, problem: "unexpected character")

@@ -120,12 +120,14 @@ extension PairwiseLogRankAnalysis.Result {
         let sig = { (x: Double, d: Int) in NumberFormat.significant(x, d) }
         var out = "Pairwise comparisons using " + (rho == 0 ? "the log-rank test" : "the G-rho test (rho = \(sig(rho, 3)))")
             + " of Surv(\(time), \(event)) by \(groupColumn)" + (strataColumn.map { ", stratified by \($0)" } ?? "") + "\n"
-        out += "P value adjustment method: \(adjustment)" + (reference.map { "; each level against \($0)" } ?? "") + "\n\n"
+        out += "P value adjustment method: \(adjustment)" + (reference.map { "; each level against \($0)" } ?? "")
+            + "\n\n"
         if reference == nil {
             var levels: [String] = []
             for p in pairs { for l in [p.group1, p.group2] where !levels.contains(l) { levels.append(l) } }
             if levels.count > 2 {
-                let lookup = Dictionary(pairs.map { ("\($0.group1)\u{0}\($0.group2)", $0.pAdjusted) }, uniquingKeysWith: { a, _ in a })
+                let lookup = Dictionary(
+                    pairs.map { ("\($0.group1)\u{0}\($0.group2)", $0.pAdjusted) }, uniquingKeysWith: { a, _ in a })
                 out += TextTable(header: [""] + levels.dropLast(), rows: levels.dropFirst().enumerated().map { i, row in
                     [row] + levels.dropLast().enumerated().map { j, col in
                         j <= i ? (lookup["\(col)\u{0}\(row)"].map { sig($0, 2) } ?? "NA") : "-"

@@ -167,7 +167,10 @@ public enum RestrictedMeanAnalysis {
         }
         if reference != nil && group == nil { throw AnalysisError.invalidOption("--reference needs --group") }
         if let reference, !fits.contains(where: { $0.0 == reference }) {
-            throw AnalysisError.invalidOption("--reference: \"\(reference)\" is not a level of \(group!) (levels: \(fits.map(\.0).joined(separator: ", ")))")
+            throw AnalysisError.invalidOption("""
+                --reference: \"\(reference)\" is not a level of \(group!) \
+                (levels: \(fits.map(\.0).joined(separator: ", ")))
+                """)
         }
         var warnings: [String] = []
         var means: [RestrictedMeanSurvival] = []
@@ -177,11 +180,15 @@ public enum RestrictedMeanAnalysis {
             means.append(r)
             var reason: String? = nil
             if r.limitation == .beyondFollowUp {
-                let why = "tau \(NumberFormat.significant(tau, 6)) is beyond the last follow-up time \(NumberFormat.significant(r.lastTime, 6)), where S = \(NumberFormat.significant(r.lastSurvival, 3))"
+                let why = """
+                    tau \(NumberFormat.significant(tau, 6)) is beyond the last follow-up time \
+                    \(NumberFormat.significant(r.lastTime, 6)), where S = \(NumberFormat.significant(r.lastSurvival, 3))
+                    """
                 if extrapolate {
                     warnings.append("\(label): \(why); the RMST carries the curve flat after it (as R's survival does)")
                 } else {
-                    reason = why + " (use a smaller --tau, or --extrapolate to carry the curve flat as R's survival does)"
+                    reason = why
+                        + " (use a smaller --tau, or --extrapolate to carry the curve flat as R's survival does)"
                 }
             }
             let shown = reason == nil
@@ -196,7 +203,8 @@ public enum RestrictedMeanAnalysis {
             for k in fits.indices where k != k0 {
                 var c = Comparison(group: fits[k].0, reference: referenceLabel)
                 if groups[k].notEstimable == nil && groups[k0].notEstimable == nil {
-                    let cmp = try RestrictedMeanComparison(means[k], versus: means[k0], confidenceLevel: confidenceLevel)
+                    let cmp = try RestrictedMeanComparison(
+                        means[k], versus: means[k0], confidenceLevel: confidenceLevel)
                     let d = cmp.difference
                     c.difference = Difference(estimate: d.estimate, se: d.standardError, lower95: d.lower,
                                               upper95: d.upper, p: d.pValue)
@@ -249,11 +257,13 @@ extension RestrictedMeanAnalysis.Result {
                     rows.append([label(c.group), "not estimable", "", "", ""]); continue
                 }
                 rows.append([label(c.group) + " vs " + label(c.reference), "", "", "", ""])
-                rows.append(["  RMST difference", sig(d.estimate, 5), sig(d.lower95, 5), sig(d.upper95, 5), sig(d.p, 3)])
+                rows.append(
+                    ["  RMST difference", sig(d.estimate, 5), sig(d.lower95, 5), sig(d.upper95, 5), sig(d.p, 3)])
                 rows.append(["  RMST ratio", sig(r.estimate, 5), sig(r.lower95, 5), sig(r.upper95, 5), sig(r.p, 3)])
                 rows.append(["  RMTL ratio", sig(l.estimate, 5), sig(l.lower95, 5), sig(l.upper95, 5), sig(l.p, 3)])
             }
-            out += TextTable(header: ["", "estimate", "lower \(pct)%", "upper \(pct)%", "p"], rows: rows).rendered + "\n"
+            out += TextTable(
+                header: ["", "estimate", "lower \(pct)%", "upper \(pct)%", "p"], rows: rows).rendered + "\n"
         }
         for w in warnings { out += "Warning: \(w)\n" }
         out += excludedLine(excludedRows, rowsUsed + excludedRows, excluded) + "\n"
@@ -263,7 +273,8 @@ extension RestrictedMeanAnalysis.Result {
     /// CSV: one row per group, then one row per comparison measure.
     public var csv: String {
         var rows: [[String]] = groups.map { g in
-            ["rmst", g.group, ""] + [g.rmst, g.se, g.lower95, g.upper95, .nan].map(CSVOutput.number) + [g.notEstimable ?? ""]
+            ["rmst", g.group, ""] + [g.rmst, g.se, g.lower95, g.upper95, .nan].map(CSVOutput.number)
+                + [g.notEstimable ?? ""]
         }
         for c in comparisons {
             let measures: [(String, Double, Double, Double, Double, Double)] = [

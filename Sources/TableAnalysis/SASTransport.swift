@@ -100,7 +100,9 @@ public struct SASTransportFile: Sendable {
         guard header(320, "DSCRPTR") else { throw fail("record 5 is not a DSCRPTR header") }
         let dataset = text(400 + 8, 8).trimmingCharacters(in: .whitespaces)
         guard header(560, "NAMESTR") else { throw fail("record 8 is not a NAMESTR header") }
-        guard let count = Int(text(560 + 54, 4)), count > 0 else { throw fail("no variable count in the NAMESTR header") }
+        guard let count = Int(text(560 + 54, 4)), count > 0 else {
+            throw fail("no variable count in the NAMESTR header")
+        }
         let namesStart = 640
         let namesEnd = namesStart + ((count * namestrLength + 79) / 80) * 80
         guard namesEnd + 80 <= bytes.count else { throw fail("the file ends inside the variable descriptions") }
@@ -133,7 +135,11 @@ public struct SASTransportFile: Sendable {
         // The last record is padded with spaces: drop trailing "observations" made only of padding.
         while rows > 0 {
             let o = start + (rows - 1) * obsLength
-            if end - o - obsLength < 80 && bytes[o..<(o + obsLength)].allSatisfy({ $0 == 0x20 }) { rows -= 1 } else { break }
+            if end - o - obsLength < 80 && bytes[o..<(o + obsLength)].allSatisfy({ $0 == 0x20 }) {
+                rows -= 1
+            } else {
+                break
+            }
         }
         var cols: [Column] = []
         for v in vars {

@@ -35,7 +35,9 @@ public struct Exclusion: Codable, Sendable, Equatable {
 
 extension MissingValueReport {
     /// The per-column exclusions, as the JSON outputs list them.
-    var exclusions: [Exclusion] { byColumn.filter { $0.count > 0 }.map { Exclusion(column: $0.column, rows: $0.count) } }
+    var exclusions: [Exclusion] {
+        byColumn.filter { $0.count > 0 }.map { Exclusion(column: $0.column, rows: $0.count) }
+    }
 }
 
 /// Checks that no column plays two parts in one analysis (`--time status --event status`, a covariate that
@@ -80,7 +82,9 @@ struct SurvivalColumns {
          alsoReadAsNumbers: [String] = []) throws {
         try checkColumnRoles([("--time", [timeColumn]), ("--event", [eventColumn])])
         var numberColumns = [timeColumn]
-        for name in alsoReadAsNumbers where name != eventColumn && !numberColumns.contains(name) { numberColumns.append(name) }
+        for name in alsoReadAsNumbers where name != eventColumn && !numberColumns.contains(name) {
+            numberColumns.append(name)
+        }
         let set = try table.columns(numbers: numberColumns, events: [eventColumn], alsoRequired: alsoRequired)
         numberScans = set.numbers.filter { $0.key != timeColumn || alsoReadAsNumbers.contains(timeColumn) }
         let cc = set.complete
@@ -138,7 +142,8 @@ struct GroupColumn {
                 guard !v.isNaN else { throw GroupColumn.missing(table, r, column) }
                 distinct.insert(v == 0 ? 0 : v)   // -0 and 0 are one group
             }
-            try checkLevelCount(distinct.count, rows: rows.count, file: table.sourceName, column: column, covariate: false)
+            try checkLevelCount(
+                distinct.count, rows: rows.count, file: table.sourceName, column: column, covariate: false)
             let sorted = distinct.sorted()
             let position = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
             levels = sorted.map(GroupColumn.label)

@@ -34,7 +34,9 @@ extension KaplanMeierAnalysis.Result {
                                  }).rendered + "\n"
             }
         }
-        if medianFollowUp.isFinite { let f = medianFollowUp; out += "\nMedian follow-up (reverse Kaplan-Meier): \(sig(f, 6))\n" }
+        if medianFollowUp.isFinite {
+            let f = medianFollowUp; out += "\nMedian follow-up (reverse Kaplan-Meier): \(sig(f, 6))\n"
+        }
         out += exclusionLine(excludedRows, rowsUsed + excludedRows, excluded) + "\n"
         return out
     }
@@ -98,7 +100,8 @@ extension CoxAnalysis.Result {
         }
         out += TextTable(header: header, rows: terms.map { t in
             guard t.estimability.isEstimable else {
-                return [t.term, "not estimable: \(t.estimability.reason!)"] + [String](repeating: "", count: header.count - 2)
+                return [t.term, "not estimable: \(t.estimability.reason!)"]
+                    + [String](repeating: "", count: header.count - 2)
             }
             var r = [t.term, sig(t.coef, 4), sig(t.hr, 4), sig(t.se, 4)]
             if robust { r.append(sig(t.robustSE, 4)) }
@@ -114,9 +117,12 @@ extension CoxAnalysis.Result {
             out += "Tests not possible: there are no events.\n"
         } else {
             out += "Concordance= \(sig(concordance.estimate))  (se = \(sig(concordance.se)) )\n"
-            out += "Likelihood ratio test= \(sig(tests.likelihoodRatio.statistic, 4))  on \(tests.likelihoodRatio.df) df,   p=\(sig(tests.likelihoodRatio.p, 2))\n"
-            out += "Wald test            = \(sig(tests.wald.statistic, 4))  on \(tests.wald.df) df,   p=\(sig(tests.wald.p, 2))\n"
-            out += "Score (logrank) test = \(sig(tests.score.statistic, 4))  on \(tests.score.df) df,   p=\(sig(tests.score.p, 2))\n"
+            out += "Likelihood ratio test= \(sig(tests.likelihoodRatio.statistic, 4))"
+                + "  on \(tests.likelihoodRatio.df) df,   p=\(sig(tests.likelihoodRatio.p, 2))\n"
+            out += "Wald test            = \(sig(tests.wald.statistic, 4))  on \(tests.wald.df) df,   "
+                + "p=\(sig(tests.wald.p, 2))\n"
+            out += "Score (logrank) test = \(sig(tests.score.statistic, 4))  on \(tests.score.df) df,   "
+                + "p=\(sig(tests.score.p, 2))\n"
             if let r = tests.robustScore {
                 out += "Robust score test    = \(sig(r.statistic, 4))  on \(r.df) df,   p=\(sig(r.p, 2))\n"
             }
@@ -152,7 +158,9 @@ extension CumulativeIncidenceAnalysis.Result {
                 $0.notPossible == nil ? [String($0.cause), sig($0.statistic, 6), sig($0.p, 6), String($0.df)]
                     : [String($0.cause), "not possible", "", ""]
             }).rendered + "\n"
-            for t in gray { if let r = t.notPossible { out += "Gray's test for cause \(t.cause) not possible: \(r).\n" } }
+            for t in gray {
+                if let r = t.notPossible { out += "Gray's test for cause \(t.cause) not possible: \(r).\n" }
+            }
         }
         if let grayNotPossible { out += "\nGray's test not possible: \(grayNotPossible).\n" }
         for w in warnings { out += "Warning: \(w)\n" }
@@ -185,7 +193,8 @@ extension FineGrayAnalysis.Result {
         let header = ["", "coef", "exp(coef)", "se(coef)", "z", "p-value"]
         out += TextTable(header: header, rows: terms.map {
             guard $0.estimability.isEstimable else {
-                return [$0.term, "not estimable: \($0.estimability.reason!)"] + [String](repeating: "", count: header.count - 2)
+                return [$0.term, "not estimable: \($0.estimability.reason!)"]
+                    + [String](repeating: "", count: header.count - 2)
             }
             return [$0.term, sig($0.coef, 4), sig($0.hr, 4), sig($0.se, 4), sig($0.z, 3), sig($0.p, 3)]
         }).rendered + "\n\n"
