@@ -216,7 +216,7 @@ public enum Explorer {
                 median: s.median.isNaN ? nil : s.median,
                 atRisk: xTicks.map { t in mine.filter { $0 >= t }.count })
         }
-        let note = logrank.map { $0.p.isNaN ? "log-rank test not possible" : "log-rank P = \(NumberFormat.pValue($0.p))" }
+        let note = logrank.map { $0.p.isNaN ? "log-rank test not possible" : "log-rank " + NumberFormat.pValueStatement($0.p) }
         let plot = SurvivalPlot(title: "\(e.definition.label) by \(f.factor.label)", xLabel: "Time (\(study.plan.timeUnit.rawValue))",
                                 yLabel: "Probability", series: series, xTicks: xTicks, annotation: note,
                                 legendTitle: f.factor.label, referenceSeries: nil,

@@ -364,7 +364,19 @@ public struct SurvivalPlot: Sendable {
             }
         }
 
-        // Number-at-risk table.
+        // Number-at-risk table. Counts that would run into each other at adjacent ticks (five-digit
+        // counts in a narrow figure) are set smaller, down to 7 px; below that, every other tick's count is
+        // left out (the full table is in the report's CSV tables).
+        var countFont = riskFont, countStep = 1
+        if !riskRows.isEmpty, ticks.count > 1 {
+            let widest = riskRows.flatMap { $0.element.atRisk ?? [] }
+                .map { SVG.textWidth(String($0), size: riskFont) }.max() ?? 0
+            let gap = zip(ticks, ticks.dropFirst()).map { layout.x($1) - layout.x($0) }.min() ?? .infinity
+            if widest + 4 > gap {
+                countFont = max(7, (riskFont * (gap - 4) / widest).rounded(.down))
+                if widest * countFont / riskFont + 4 > gap { countStep = 2 }
+            }
+        }
         if !riskRows.isEmpty {
             out += "<g class=\"risk-table\">\n"
             out += SVG.text(riskTableTitle, x: 12, y: riskTop, size: 12, weight: "bold") + "\n"
@@ -378,8 +390,8 @@ public struct SurvivalPlot: Sendable {
                         fill: SVG.colour(style(entry.offset)) == "#F0E442"
                             ? "#222222" : SVG.colour(style(entry.offset)),
                         extra: [("class", "risk-label")]) + "\n"
-                for (k, n) in (entry.element.atRisk ?? []).prefix(ticks.count).enumerated() {
-                    out += SVG.text(String(n), x: layout.x(ticks[k]), y: ry, anchor: "middle", size: riskFont,
+                for (k, n) in (entry.element.atRisk ?? []).prefix(ticks.count).enumerated() where k % countStep == 0 {
+                    out += SVG.text(String(n), x: layout.x(ticks[k]), y: ry, anchor: "middle", size: countFont,
                                     extra: [("class", "risk-count"), ("data-tick", String(k))]) + "\n"
                 }
             }

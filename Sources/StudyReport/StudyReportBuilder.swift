@@ -633,7 +633,7 @@ public struct StudyReportBuilder {
     /// The plan's pre-specified survival curves by factor (never chosen by P value).
     func factorFigures() -> [ReportDocument.Figure] {
         results.factorFigures.enumerated().map { i, f in
-            let pText = f.p.isNaN ? "log-rank test not done" : "log-rank P = \(p(f.p))"
+            let pText = f.p.isNaN ? "log-rank test not done" : "log-rank " + NumberFormat.pValueStatement(f.p)
             let plot = SurvivalPlot(title: "\(f.endpointLabel) by \(f.label)", xLabel: xLabel, yLabel: "Probability",
                 series: f.curves.map { series($0) }, xTicks: ticks, annotation: pText, size: .singleColumn,
                                     legendTitle: f.label, referenceSeries: f.reference)

@@ -114,6 +114,35 @@ import Testing
         #expect(!single.svg().contains("nan"))
     }
 
+    /// Five-digit counts at ticks closer than the counts are wide (100,000 patients in a single-column
+    /// figure): the counts are set smaller, or every other one left out, so that no two overlap.
+    @Test func riskCountsNeverOverlap() throws {
+        let ticks = Array(stride(from: 0.0, through: 60, by: 6))
+        let counts = [75364, 48422, 28779, 18021, 11326, 7275, 6042, 5120, 4127, 3300, 2670]
+        let plot = SurvivalPlot(title: "Many patients", xLabel: "Months", yLabel: "S",
+                                series: [.init(label: "group", times: [0, 60], values: [1, 0.4], atRisk: counts)],
+                                xTicks: ticks, size: .singleColumn)
+        let svg = plot.svg()
+        let texts = svg.components(separatedBy: "<text").dropFirst().filter { $0.contains("risk-count") }
+        #expect(!texts.isEmpty)
+        var spans: [(Double, Double)] = []
+        for t in texts {
+            func attribute(_ name: String) -> String? {
+                guard let r = t.range(of: " \(name)=\"") else { return nil }
+                return String(t[r.upperBound...].prefix { $0 != "\"" })
+            }
+            let x = try #require(attribute("x").flatMap(Double.init))
+            let size = try #require(attribute("font-size").flatMap(Double.init))
+            let text = String(t[t.index(after: t.firstIndex(of: ">")!)...].prefix { $0 != "<" })
+            #expect(size >= 7)
+            let w = SVG.textWidth(text, size: size)
+            spans.append((x - w / 2, x + w / 2))
+        }
+        for (a, b) in zip(spans, spans.dropFirst()) { #expect(a.1 <= b.0, "counts overlap: \(a) and \(b)") }
+        // The small counts of the demo-sized figures keep their 12 px.
+        #expect(SurvivalPlotTests.wideLabels.svg().contains("font-size=\"12\" fill=\"#222222\" class=\"risk-count\""))
+    }
+
     @Test func automaticTicksCoverTheData() {
         let plot = SurvivalPlot(title: "", xLabel: "t", yLabel: "S",
                                 series: [.init(label: "a", times: [0, 30], values: [1, 0.5], censorTimes: [92.4])])
