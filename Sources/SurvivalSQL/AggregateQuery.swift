@@ -20,7 +20,8 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     /// - Complexity: O(`name.count`).
     public func table(_ name: String) -> String {
         if name.contains("\"") || name.contains("`") { return name }
-        return name.split(separator: ".", omittingEmptySubsequences: false).map { quote(String($0)) }.joined(separator: ".")
+        return name.split(separator: ".", omittingEmptySubsequences: false).map { quote(String($0)) }
+            .joined(separator: ".")
     }
 
     var textType: String { self == .postgres ? "TEXT" : "STRING" }
@@ -30,7 +31,8 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     func string(_ s: String) -> String {
         switch self {
         case .postgres: return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
-        case .spark: return "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        case .spark:
+            return "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
         }
     }
 

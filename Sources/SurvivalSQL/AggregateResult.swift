@@ -34,10 +34,12 @@ public struct ParsedAggregates: Sendable {
         let iTime = index(query.time)!, iEvent = index(query.event)!
         let iGroup = index(query.group), iStrata = index(query.strata)
         var considered = 0, excluded = 0
-        var times: [Double] = [], status: [Int] = [], counts: [Int] = [], groupText: [String] = [], strataText: [String] = []
+        var times: [Double] = [], status: [Int] = [], counts: [Int] = []
+        var groupText: [String] = [], strataText: [String] = []
         for row in result.rows {
             guard let nText = row[cn], let n = DecimalNumber.parseInteger(nText), n >= 0 else {
-                throw DatabaseError.resultShape("\(sourceName): column n holds \"\(row[cn] ?? "NULL")\", not a row count")
+                throw DatabaseError.resultShape(
+                    "\(sourceName): column n holds \"\(row[cn] ?? "NULL")\", not a row count")
             }
             considered += n
             var isMissing = [Bool](repeating: false, count: required.count)
@@ -51,21 +53,30 @@ public struct ParsedAggregates: Sendable {
                 continue
             }
             guard let t = DecimalNumber.parse(row[ct]!), t.isFinite else {
-                throw DatabaseError.data("\(sourceName), column \"\(query.time)\": \"\(row[ct]!)\" is not a finite number (\(n) rows)")
+                throw DatabaseError.data(
+                    "\(sourceName), column \"\(query.time)\": \"\(row[ct]!)\" is not a finite number (\(n) rows)")
             }
             if t < 0 {
-                throw DatabaseError.data("\(sourceName), column \"\(query.time)\": time \(row[ct]!) is negative (\(n) rows)")
+                throw DatabaseError.data(
+                    "\(sourceName), column \"\(query.time)\": time \(row[ct]!) is negative (\(n) rows)")
             }
             let s: Int
             switch query.eventKind {
             case .indicator:
                 guard let v = DecimalNumber.parseInteger(row[cst]!), v == 0 || v == 1 else {
-                    throw DatabaseError.data("\(sourceName), column \"\(query.event)\": \(n) rows hold a value that is not an event indicator (1/0, TRUE/FALSE, T/F)")
+                    throw DatabaseError.data("""
+                        \(sourceName), column \"\(query.event)\": \(n) rows hold a value that is not \
+                        an event indicator (1/0, TRUE/FALSE, T/F)
+                        """)
                 }
                 s = v
             case .cause:
-                guard let v = DecimalNumber.parse(row[cst]!), let code = DecimalNumber.exactInteger(v), abs(code) <= 1_000_000 else {
-                    throw DatabaseError.data("\(sourceName), column \"\(query.event)\": \"\(row[cst]!)\" is not a cause code (an integer) (\(n) rows)")
+                guard let v = DecimalNumber.parse(row[cst]!), let code = DecimalNumber.exactInteger(v),
+                      abs(code) <= 1_000_000 else {
+                    throw DatabaseError.data("""
+                        \(sourceName), column \"\(query.event)\": \"\(row[cst]!)\" is not a cause code (an integer) \
+                        (\(n) rows)
+                        """)
                 }
                 s = code
             }
@@ -77,7 +88,9 @@ public struct ParsedAggregates: Sendable {
             strataText.append(ParsedAggregates.label(row[cs] ?? ""))
         }
         report = MissingValueReport(consideredRows: considered, excludedRows: excluded,
-                                    byColumn: zip(required, missing).map { MissingValueReport.ColumnCount(column: $0, count: $1) })
+                                    byColumn: zip(required, missing).map {
+                                        MissingValueReport.ColumnCount(column: $0, count: $1)
+                                    })
         guard !times.isEmpty else {
             throw DatabaseError.data("\(sourceName): no rows left to analyse (\(report.summary))")
         }

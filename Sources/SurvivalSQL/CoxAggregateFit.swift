@@ -107,11 +107,15 @@ public struct CoxAggregateFit: Sendable {
         var inner = [Double](repeating: 0, count: p)
         let centring = try AggregateCoxModel.centring(weightSum: profile.weightSum, weightedSum: profile.weightedSums,
                                                       unitValued: profile.unitValued) { means in
-            let round = CoxRound(kind: .deviation,
-                                 sql: q.deviationSQL(from: source, dialect: dialect, means: means, range: profile.range))
+            let round = CoxRound(
+                kind: .deviation,
+                sql: q.deviationSQL(from: source, dialect: dialect, means: means, range: profile.range))
             let r = try answer(round)
-            try CoxAggregateFit.checkConstants(r, prefix: "mean_", expected: means, round: round, sourceName: sourceName)
-            inner = try (0..<p).map { j in r.columns.contains("inner_\(j)") ? try CoxProfile.sum(r, "inner_\(j)", sourceName) : .nan }
+            try CoxAggregateFit.checkConstants(
+                r, prefix: "mean_", expected: means, round: round, sourceName: sourceName)
+            inner = try (0..<p).map { j in
+                r.columns.contains("inner_\(j)") ? try CoxProfile.sum(r, "inner_\(j)", sourceName) : .nan
+            }
             return try (0..<p).map { try CoxProfile.sum(r, "dev_\($0)", sourceName) }
         }
         // a covariate with exactly two values, one of which no event has: an infinite coefficient
@@ -125,8 +129,10 @@ public struct CoxAggregateFit: Sendable {
                                           observations: profile.report.includedRows,
                                           ties: q.efron ? .efron : .breslow, eventlessLevel: eventless) { beta in
             step += 1
-            let round = CoxRound(kind: .step(step), sql: q.stepSQL(from: source, dialect: dialect, means: centring.means,
-                                                                  scale: centring.scale, beta: beta))
+            let round = CoxRound(
+                kind: .step(step),
+                sql: q.stepSQL(from: source, dialect: dialect, means: centring.means,
+                               scale: centring.scale, beta: beta))
             let r = try answer(round)
             try CoxAggregateFit.checkConstants(r, prefix: "beta_", expected: beta, round: round, sourceName: sourceName)
             return try CoxProfile.cells(r, p: p, efron: q.efron, strata: &strataLevels, sourceName: sourceName)
@@ -142,7 +148,10 @@ public struct CoxAggregateFit: Sendable {
             for row in r.rows {
                 guard let text = row[c], let v = DecimalNumber.parse(text) else { continue }
                 if v != value && abs(v - value) > 1e-12 * max(1, abs(value)) {
-                    throw DatabaseError.resultShape("\(sourceName): the result given for round \(round.number) (\(round.name)) was made by another query (\(prefix)\(i) is \(text), the query has \(value)); export the result of \(round.name).sql")
+                    throw DatabaseError.resultShape("""
+                        \(sourceName): the result given for round \(round.number) (\(round.name)) was made by another \
+                        query (\(prefix)\(i) is \(text), the query has \(value)); export the result of \(round.name).sql
+                        """)
                 }
             }
         }
@@ -170,7 +179,9 @@ struct CoxProfile {
             return n
         }
         func extreme(_ c: String, _ pick: (Double, Double) -> Double) throws -> Double? {
-            try CoxProfile.values(r, c, sourceName).compactMap { $0 }.reduce(nil) { acc, v in acc.map { pick($0, v) } ?? v }
+            try CoxProfile.values(r, c, sourceName).compactMap { $0 }.reduce(nil) { acc, v in
+                acc.map { pick($0, v) } ?? v
+            }
         }
         guard !r.rows.isEmpty else { throw DatabaseError.resultShape("\(sourceName): the profile result has no rows") }
         let all = try count("n_all"), excluded = try count("n_excluded")
@@ -183,7 +194,10 @@ struct CoxProfile {
         }
         let bad = try count("bad_event")
         if bad > 0 {
-            throw DatabaseError.data("\(sourceName), column \"\(q.event)\": \(bad) rows hold a value that is not an event indicator (1/0, TRUE/FALSE, T/F)")
+            throw DatabaseError.data("""
+                \(sourceName), column \"\(q.event)\": \(bad) rows hold a value that is not an event indicator \
+                (1/0, TRUE/FALSE, T/F)
+                """)
         }
         let privacy = !r.columns.contains("min_time")
         if privacy {
@@ -193,7 +207,8 @@ struct CoxProfile {
             }
             let bad = try count("bad_weight")
             if let w = q.weights, bad > 0 {
-                throw AnalysisError.model("\(sourceName), column \"\(w)\": weights must be positive (\(bad) rows are not)")
+                throw AnalysisError.model(
+                    "\(sourceName), column \"\(w)\": weights must be positive (\(bad) rows are not)")
             }
         } else {
             if let t = try extreme("min_time", min), t < 0 {
@@ -204,7 +219,10 @@ struct CoxProfile {
             }
         }
         if try count("events") == 0 {
-            throw AnalysisError.model("\(sourceName): no events in the \(all - excluded) rows used (column \"\(q.event)\"): a Cox model cannot be fitted")
+            throw AnalysisError.model("""
+                \(sourceName): no events in the \(all - excluded) rows used (column \"\(q.event)\"): \
+                a Cox model cannot be fitted
+                """)
         }
         weightSum = try sum("sum_w")
         weightedSums = try q.covariates.indices.map { try sum("sum_wx_\($0)") }
@@ -224,7 +242,8 @@ struct CoxProfile {
         return try r.rows.map { row in
             guard let text = row[c] else { return nil }
             guard let v = DecimalNumber.parse(text) else {
-                throw DatabaseError.resultShape("\(sourceName): column \(column) of the result holds \"\(text)\", not a number")
+                throw DatabaseError.resultShape(
+                    "\(sourceName): column \(column) of the result holds \"\(text)\", not a number")
             }
             return v
         }
@@ -251,7 +270,8 @@ struct CoxProfile {
         return try r.rows.map { row in
             func v(_ c: Int) throws -> Double {
                 guard let t = row[c], let x = DecimalNumber.parse(t) else {
-                    throw DatabaseError.resultShape("\(sourceName): column \(r.columns[c]) holds \"\(row[c] ?? "NULL")\", not a number")
+                    throw DatabaseError.resultShape(
+                        "\(sourceName): column \(r.columns[c]) holds \"\(row[c] ?? "NULL")\", not a number")
                 }
                 return x
             }

@@ -52,7 +52,9 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// Columns whose missing values exclude a row, in the file mode's order.
     public var requiredColumns: [String] {
         var out: [String] = []
-        for c in [time, event] + covariates + [strata, weights].compactMap({ $0 }) where !out.contains(c) { out.append(c) }
+        for c in [time, event] + covariates + [strata, weights].compactMap({ $0 }) where !out.contains(c) {
+            out.append(c)
+        }
         return out
     }
 
@@ -148,7 +150,10 @@ public struct CoxAggregateQuery: Sendable, Equatable {
             cols.append("\(d.number(means[j])) AS mean_\(j)")
             cols.append("SUM(\(weight(d)) * ABS(\(x(j, d)) - \(d.number(means[j])))) AS dev_\(j)")
             if let r = range?[j], r.min.isFinite, r.max.isFinite {
-                cols.append("SUM(CASE WHEN \(x(j, d)) > \(d.number(r.min)) AND \(x(j, d)) < \(d.number(r.max)) THEN 1 ELSE 0 END) AS inner_\(j)")
+                cols.append("""
+                    SUM(CASE WHEN \(x(j, d)) > \(d.number(r.min)) AND \(x(j, d)) < \(d.number(r.max)) \
+                    THEN 1 ELSE 0 END) AS inner_\(j)
+                    """)
             }
         }
         return "SELECT\n  " + cols.joined(separator: ",\n  ") + "\nFROM " + source.sql(d) + "\nWHERE " + complete(d)

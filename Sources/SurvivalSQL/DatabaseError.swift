@@ -30,7 +30,9 @@ public enum DatabaseError: Error, CustomStringConvertible, Equatable {
             switch state {
             case "42703": hint = " (a column named in the options is not in the table or query)"
             case "42P01": hint = " (no such table; check --table or the schema)"
-            case "42883": hint = " (a column has the wrong type for this analysis: times, events, weights and covariates must be numeric)"
+            case "42883":
+                hint = " (a column has the wrong type for this analysis: times, events, weights and covariates"
+                    + " must be numeric)"
             case "57014": hint = " (the statement was cancelled: a statement_timeout was reached)"
             case "22P02": hint = " (a value could not be converted: check the column types)"
             default: hint = ""

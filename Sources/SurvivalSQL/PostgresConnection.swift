@@ -44,7 +44,11 @@ final class LibPQ: @unchecked Sendable {
                 if let e = dlerror() { reasons.append(String(cString: e)) }
                 continue
             }
-            do { return .success(try LibPQ(handle: handle)) } catch let e as DatabaseError { return .failure(e) } catch {
+            do {
+                return .success(try LibPQ(handle: handle))
+            } catch let e as DatabaseError {
+                return .failure(e)
+            } catch {
                 return .failure(.clientLibrary(String(describing: error)))
             }
         }
@@ -70,12 +74,16 @@ final class LibPQ: @unchecked Sendable {
         status = try symbol("PQstatus", (@convention(c) (Conn?) -> Int32).self)
         errorMessage = try symbol("PQerrorMessage", (@convention(c) (Conn?) -> UnsafePointer<CChar>?).self)
         finish = try symbol("PQfinish", (@convention(c) (Conn?) -> Void).self)
-        execParams = try symbol("PQexecParams", (@convention(c) (Conn?, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?,
-                                                                  UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?,
-                                                                  UnsafePointer<Int32>?, Int32) -> Result?).self)
+        execParams = try symbol(
+            "PQexecParams",
+            (@convention(c) (Conn?, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?,
+                             UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?,
+                             UnsafePointer<Int32>?, Int32) -> Result?).self)
         resultStatus = try symbol("PQresultStatus", (@convention(c) (Result?) -> Int32).self)
-        resultErrorField = try symbol("PQresultErrorField", (@convention(c) (Result?, Int32) -> UnsafePointer<CChar>?).self)
-        resultErrorMessage = try symbol("PQresultErrorMessage", (@convention(c) (Result?) -> UnsafePointer<CChar>?).self)
+        resultErrorField = try symbol(
+            "PQresultErrorField", (@convention(c) (Result?, Int32) -> UnsafePointer<CChar>?).self)
+        resultErrorMessage = try symbol(
+            "PQresultErrorMessage", (@convention(c) (Result?) -> UnsafePointer<CChar>?).self)
         ntuples = try symbol("PQntuples", (@convention(c) (Result?) -> Int32).self)
         nfields = try symbol("PQnfields", (@convention(c) (Result?) -> Int32).self)
         fname = try symbol("PQfname", (@convention(c) (Result?, Int32) -> UnsafePointer<CChar>?).self)
@@ -111,7 +119,8 @@ public struct QueryResult: Sendable {
     /// - Complexity: O(number of columns).
     public func column(_ name: String) throws -> Int {
         guard let i = columns.firstIndex(of: name) else {
-            throw DatabaseError.resultShape("the result has no column \"\(name)\" (columns: \(columns.joined(separator: ", ")))")
+            throw DatabaseError.resultShape(
+                "the result has no column \"\(name)\" (columns: \(columns.joined(separator: ", ")))")
         }
         return i
     }
@@ -151,8 +160,11 @@ public final class PostgresConnection: @unchecked Sendable {
             pq.finish(conn)
             self.conn = nil
             let reason = message.trimmingCharacters(in: .whitespacesAndNewlines)
-            if needsPassword || reason.contains("password authentication failed") || reason.contains("no password supplied") {
-                throw DatabaseError.authentication("\(displayName): \(reason) (give the password in PGPASSWORD or ~/.pgpass)")
+            if needsPassword || reason.contains("password authentication failed")
+                || reason.contains("no password supplied")
+            {
+                throw DatabaseError.authentication(
+                    "\(displayName): \(reason) (give the password in PGPASSWORD or ~/.pgpass)")
             }
             throw DatabaseError.connection("\(displayName): \(reason)")
         }
@@ -178,8 +190,11 @@ public final class PostgresConnection: @unchecked Sendable {
             var storage = parameters.map { $0.map { strdup($0) } ?? nil }
             defer { for p in storage { free(p) } }
             return storage.withUnsafeMutableBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(buffer.count, 1)) { values in
-                    pq.execParams(conn, command, Int32(parameters.count), nil, parameters.isEmpty ? nil : values, nil, nil, 0)
+                buffer.baseAddress!.withMemoryRebound(
+                    to: UnsafePointer<CChar>?.self, capacity: max(buffer.count, 1)
+                ) { values in
+                    pq.execParams(
+                        conn, command, Int32(parameters.count), nil, parameters.isEmpty ? nil : values, nil, nil, 0)
                 }
             }
         }

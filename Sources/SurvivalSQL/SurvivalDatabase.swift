@@ -38,7 +38,9 @@ public final class SurvivalDatabase: @unchecked Sendable {
     /// - Throws: ``DatabaseError``.
     ///
     /// - Complexity: One network round trip to connect.
-    public init(url: String, source: DataSource, partitionKey: String? = nil, privacy: PrivacyOptions = .init()) throws {
+    public init(
+        url: String, source: DataSource, partitionKey: String? = nil, privacy: PrivacyOptions = .init()
+    ) throws {
         connection = try PostgresConnection(url: url)
         self.source = source
         self.partitionKey = partitionKey
@@ -58,14 +60,18 @@ public final class SurvivalDatabase: @unchecked Sendable {
     func checkColumns(_ columns: [String], numeric: [String]) throws -> [String: UInt32] {
         var unique: [String] = []
         for c in columns where !unique.contains(c) { unique.append(c) }
-        let probe = "SELECT " + unique.map { dialect.quote($0) }.joined(separator: ", ") + " FROM " + source.sql(dialect) + " WHERE 1 = 0"
+        let probe = "SELECT " + unique.map { dialect.quote($0) }.joined(separator: ", ") + " FROM "
+            + source.sql(dialect) + " WHERE 1 = 0"
         let r: QueryResult
         do { r = try run(probe) } catch DatabaseError.query("42703", let message) {
             throw DatabaseError.data("\(source.name): \(message)")
         }
         let numericTypes: Set<UInt32> = [20, 21, 23, 700, 701, 1700]
         for (name, type) in zip(unique, r.types) where numeric.contains(name) && !numericTypes.contains(type) {
-            throw DatabaseError.data("\(source.name), column \"\(name)\": not a numeric column (PostgreSQL type oid \(type)); database mode needs numbers here (code categories as 0/1 columns in a --query)")
+            throw DatabaseError.data("""
+                \(source.name), column \"\(name)\": not a numeric column (PostgreSQL type oid \(type)); \
+                database mode needs numbers here (code categories as 0/1 columns in a --query)
+                """)
         }
         return Dictionary(zip(unique, r.types), uniquingKeysWith: { a, _ in a })
     }
@@ -110,9 +116,10 @@ public final class SurvivalDatabase: @unchecked Sendable {
     public func cumulativeIncidence(time: String, event: String, group: String? = nil, censorCode: Int = 0,
                                     at: [Double] = []) throws -> CumulativeIncidenceAnalysis.Result {
         let a = try aggregates(SurvivalAggregateQuery(time: time, event: event, eventKind: .cause, group: group))
-        return try CumulativeIncidenceAnalysis.run(aggregates: a.aggregates, groupLevels: group == nil ? nil : a.groupLevels,
-                                                   group: group, event: event, sourceName: source.name,
-                                                   censorCode: censorCode, at: at, report: a.report)
+        return try CumulativeIncidenceAnalysis.run(
+            aggregates: a.aggregates, groupLevels: group == nil ? nil : a.groupLevels,
+            group: group, event: event, sourceName: source.name,
+            censorCode: censorCode, at: at, report: a.report)
     }
 
     /// `pof cox` in the database: one profile query, one for the scaling, then one per Newton–Raphson step
@@ -120,7 +127,8 @@ public final class SurvivalDatabase: @unchecked Sendable {
     ///
     /// - Throws: ``DatabaseError`` for a bad column, value or connection; `AnalysisError` as the file mode.
     ///
-    /// - Complexity: 2 + *k* aggregate queries for *k* Newton steps (each O(*n* · *p*²) in the database), then O(*t* · *p*²)
+    /// - Complexity: 2 + *k* aggregate queries for *k* Newton steps (each O(*n* · *p*²) in the database),
+    /// then O(*t* · *p*²)
     /// here per step for *t* distinct times.
     public func cox(time: String, event: String, covariates: [String], strata: String? = nil, weights: String? = nil,
                     ties: CoxModel.Ties = .efron) throws -> CoxAnalysis.Result {
