@@ -107,29 +107,37 @@ import Tabular
         let noCensor = try CSVTable(string: "AVAL\n1\n", sourceName: "x.csv")
         #expect(throws: TabularError.self) { try AnalysisInput.adtte(path: "x.csv", table: noCensor) }
         #expect(throws: TabularError.self) {
-            try SASTransportFile(bytes: Array("not a transport file".utf8) + [UInt8](repeating: 32, count: 700), sourceName: "x.xpt")
+            try SASTransportFile(
+                bytes: Array("not a transport file".utf8) + [UInt8](repeating: 32, count: 700), sourceName: "x.xpt")
         }
-        #expect(throws: TabularError.self) { try DatasetJSON(bytes: Array("{\"rows\": [1,".utf8), sourceName: "x.json") }
+        #expect(throws: TabularError.self) {
+            try DatasetJSON(bytes: Array("{\"rows\": [1,".utf8), sourceName: "x.json")
+        }
     }
 
     /// Rows ended at or before the landmark are left out and counted; kept times are measured from it; a
     /// bad cell in a later row is reported with the row number of the source file.
     @Test func landmarkKeepsRowNumbers() throws {
-        let t = try CSVTable(string: "time,status,arm\n5,1,a\n8,0,b\n12,1,a\n\n15,1,\"b,2\"\n20,0,zz\n", sourceName: "lm.csv")
+        let t = try CSVTable(
+            string: "time,status,arm\n5,1,a\n8,0,b\n12,1,a\n\n15,1,\"b,2\"\n20,0,zz\n", sourceName: "lm.csv")
         let p = try AnalysisInput.landmark(AnalysisInput.csv(t, time: "time", event: "status"), at: 8)
-        #expect(p.preparation.landmark == LandmarkSelection(time: 8, rowsKept: 3, excludedEvents: 1, excludedCensored: 1))
+        #expect(
+            p.preparation.landmark == LandmarkSelection(time: 8, rowsKept: 3, excludedEvents: 1, excludedCensored: 1))
         #expect(try p.table.numericColumn("time").compactMap { $0 } == [4, 7, 12])
         #expect(try p.table.stringColumn("arm").compactMap { $0 } == ["a", "b,2", "zz"])
         let rows = (0..<p.table.rowCount).map { p.table.rowNumber(ofRow: $0) }
         #expect(rows == [4, 6, 7])
-        #expect(throws: AnalysisError.self) { try AnalysisInput.landmark(AnalysisInput.csv(t, time: "time", event: "status"), at: 20) }
+        #expect(throws: AnalysisError.self) {
+            try AnalysisInput.landmark(AnalysisInput.csv(t, time: "time", event: "status"), at: 20)
+        }
     }
 
     /// Dataset-JSON's other layouts: NDJSON (metadata line, then one row per line) and version 1.0
     /// (`clinicalData` → `itemGroupData`); numbers keep their text, escapes are decoded.
     @Test func datasetJSONLayouts() throws {
         let nd = """
-        {"datasetJSONVersion":"1.1.0","name":"ADTTE","columns":[{"name":"USUBJID","dataType":"string"},{"name":"AVAL","dataType":"double"},{"name":"CNSR","dataType":"integer"}]}
+        {"datasetJSONVersion":"1.1.0","name":"ADTTE","columns":[{"name":"USUBJID","dataType":"string"},\
+        {"name":"AVAL","dataType":"double"},{"name":"CNSR","dataType":"integer"}]}
         ["S-1\\u00e9\\"x",1.50e2,0]
         ["S-2",null,1]
         """
@@ -139,7 +147,8 @@ import Tabular
         #expect(d.rows[1] == ["S-2", nil, "1"])
         let v10 = """
         {"clinicalData":{"studyOID":"X","itemGroupData":{"IG.ADTTE":{"records":1,"name":"ADTTE",
-         "items":[{"OID":"ITEMGROUPDATASEQ","name":"ITEMGROUPDATASEQ","type":"integer"},{"OID":"IT.AVAL","name":"AVAL","type":"float"}],
+         "items":[{"OID":"ITEMGROUPDATASEQ","name":"ITEMGROUPDATASEQ","type":"integer"},\
+        {"OID":"IT.AVAL","name":"AVAL","type":"float"}],
          "itemData":[[1, 12.5]]}}}}
         """
         let e = try DatasetJSON(bytes: Array(v10.utf8), sourceName: "b.json")
@@ -147,6 +156,8 @@ import Tabular
         #expect(throws: TabularError.self) {
             try DatasetJSON(bytes: Array(#"{"columns":[{"name":"A"}],"rows":[[1,2]]}"#.utf8), sourceName: "c.json")
         }
-        #expect(throws: TabularError.self) { try DatasetJSON(bytes: Array(String(repeating: "[", count: 100).utf8), sourceName: "d.json") }
+        #expect(throws: TabularError.self) {
+            try DatasetJSON(bytes: Array(String(repeating: "[", count: 100).utf8), sourceName: "d.json")
+        }
     }
 }

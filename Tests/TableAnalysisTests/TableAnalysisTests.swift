@@ -36,7 +36,8 @@ import Tabular
                                     reference: ["arm": "c"])
         #expect(s.terms.map(\.term) == ["arm=a", "arm=b"])
         #expect(throws: TabularError.self) {
-            try CoxAnalysis.run(table: Self.table(), time: "time", event: "status", covariates: ["arm"], reference: ["arm": "z"])
+            try CoxAnalysis.run(
+                table: Self.table(), time: "time", event: "status", covariates: ["arm"], reference: ["arm": "z"])
         }
     }
 
@@ -67,7 +68,9 @@ import Tabular
         let cox = try CoxAnalysis.run(table: noEvents, time: "time", event: "status", covariates: ["x"])
         #expect(cox.status == .notEstimable(.noEvents) && cox.notPossible == ["Cox model: not estimable, no events"])
         #expect(cox.tests.likelihoodRatio.p.isNaN && cox.tests.score.p.isNaN && cox.terms[0].hr.isNaN)
-        #expect(throws: AnalysisError.self) { try LogRankAnalysis.run(table: Self.table(), time: "time", event: "status", group: "arm", rho: -1) }
+        #expect(throws: AnalysisError.self) {
+            try LogRankAnalysis.run(table: Self.table(), time: "time", event: "status", group: "arm", rho: -1)
+        }
     }
 
     @Test func causeCodesMustBeIntegers() throws {
@@ -80,7 +83,8 @@ import Tabular
         }
         let r = try CumulativeIncidenceAnalysis.run(table: Self.table(), time: "time", event: "cause", at: [10, 22])
         // cause 1 at times 5, 15, 22; cause 2 at 12; censored at 8, 20 (hand: Aalen–Johansen)
-        // S(t−) and n at risk: t=5 n=6 → F1 += 1·1/6; t=12 n=4, S=5/6 → F2 = 5/24; t=15 n=3, S=5/6·3/4=5/8 → F1 += 5/24;
+        // S(t−) and n at risk: t=5 n=6 → F1 += 1·1/6; t=12 n=4, S=5/6 → F2 = 5/24;
+        // t=15 n=3, S=5/6·3/4=5/8 → F1 += 5/24;
         // t=22 n=1, S=5/8·2/3=5/12 → F1 += 5/12
         let c1 = try #require(r.curves.first { $0.cause == 1 })
         #expect(abs(c1.at[0].estimate - 1.0 / 6) < 1e-12)
