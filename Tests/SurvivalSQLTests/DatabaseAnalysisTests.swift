@@ -33,7 +33,8 @@ struct DatabaseAnalysisTests {
             #expect(got.text == expected.text)
             #expect(got.csv == expected.csv)
         }
-        let plain = try db.kaplanMeier(time: "time", event: "status", group: "sex", confidenceType: .logLog, confidenceLevel: 0.9)
+        let plain = try db.kaplanMeier(
+            time: "time", event: "status", group: "sex", confidenceType: .logLog, confidenceLevel: 0.9)
         let plainFile = try KaplanMeierAnalysis.run(table: file, time: "time", event: "status", group: "sex",
                                                     confidenceType: .logLog, confidenceLevel: 0.9)
         #expect(try differences(plainFile, plain) == [])
@@ -99,13 +100,16 @@ struct DatabaseAnalysisTests {
             let event = file.columnNames.contains("arrest") ? "arrest" : "status"
             var expected = try CoxAnalysis.run(table: file, time: time, event: event, covariates: covariates,
                                                strata: strata, weights: weights, ties: ties)
-            let got = try db.cox(time: time, event: event, covariates: covariates, strata: strata, weights: weights, ties: ties)
+            let got = try db.cox(
+                time: time, event: event, covariates: covariates, strata: strata, weights: weights, ties: ties)
             // what per-time sums cannot give, and says so
             #expect(got.concordance.estimate.isNaN)
             #expect(got.warnings.last?.hasPrefix("concordance not estimable") == true)
             expected.concordance = got.concordance
             expected.warnings.append(got.warnings.last!)
-            #expect(try differences(expected, got) == [], "\(covariates) strata \(strata ?? "-") weights \(weights ?? "-") \(ties)")
+            #expect(
+                try differences(expected, got) == [],
+                "\(covariates) strata \(strata ?? "-") weights \(weights ?? "-") \(ties)")
         }
     }
 
@@ -150,7 +154,9 @@ struct DatabaseAnalysisTests {
         } catch {
             // PostgreSQL words it "due to statement timeout", or "due to user request" when the timeout
             // cancels parallel workers; the SQLSTATE (57014) and pof's hint are the same either way
-            #expect("\(error)".contains("a statement_timeout was reached") && "\(error)".contains("[SQLSTATE 57014]"), "\(error)")
+            #expect(
+                "\(error)".contains("a statement_timeout was reached") && "\(error)".contains("[SQLSTATE 57014]"),
+                "\(error)")
         }
     }
 
@@ -168,7 +174,8 @@ struct DatabaseAnalysisTests {
         let parsed = try ParsedAggregates(QueryResult.csv(contentsOf: path), query: query, sourceName: path)
         let got = try LogRankAnalysis.run(aggregates: parsed.aggregates, groupLevels: parsed.groupLevels, time: "time",
                                           event: "status", group: "sex", strata: "ph.ecog", report: parsed.report)
-        let expected = try LogRankAnalysis.run(table: file, time: "time", event: "status", group: "sex", strata: "ph.ecog")
+        let expected = try LogRankAnalysis.run(
+            table: file, time: "time", event: "status", group: "sex", strata: "ph.ecog")
         #expect(try differences(expected, got) == [])
     }
 
@@ -183,7 +190,8 @@ struct DatabaseAnalysisTests {
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let q = CoxAggregateQuery(time: "time", event: "status", covariates: covariates, strata: strata,
                                       efron: ties == .efron)
-            let fit = CoxAggregateFit(query: q, source: .table("lung_rounds"), dialect: .postgres, sourceName: "lung_rounds")
+            let fit = CoxAggregateFit(
+                query: q, source: .table("lung_rounds"), dialect: .postgres, sourceName: "lung_rounds")
             var rounds: [String] = []
             var result: CoxAnalysis.Result? = nil
             while result == nil {
@@ -230,7 +238,8 @@ struct DatabaseAnalysisTests {
         _ = try admin.query("CREATE ROLE pof_secret LOGIN PASSWORD 'right-horse-battery'")
         let hba = server.directory + "/data/pg_hba.conf"
         let original = try String(contentsOfFile: hba, encoding: .utf8)
-        try ("host all pof_secret 127.0.0.1/32 scram-sha-256\n" + original).write(toFile: hba, atomically: false, encoding: .utf8)
+        try ("host all pof_secret 127.0.0.1/32 scram-sha-256\n" + original)
+            .write(toFile: hba, atomically: false, encoding: .utf8)
         _ = try admin.query("SELECT pg_reload_conf()")
         defer {
             try? original.write(toFile: hba, atomically: false, encoding: .utf8)
@@ -240,7 +249,8 @@ struct DatabaseAnalysisTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         func passfile(_ password: String) throws -> String {
             let path = dir + "/pgpass-\(password.count)"
-            try "127.0.0.1:\(server.port):*:pof_secret:\(password)\n".write(toFile: path, atomically: false, encoding: .utf8)
+            try "127.0.0.1:\(server.port):*:pof_secret:\(password)\n"
+                .write(toFile: path, atomically: false, encoding: .utf8)
             chmod(path, 0o600)
             return path
         }

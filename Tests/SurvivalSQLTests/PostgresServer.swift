@@ -21,7 +21,9 @@ final class PostgresServer: @unchecked Sendable {
 
     /// Why PostgreSQL cannot be had here, or nil.
     static let unavailableReason: String? = {
-        guard findBinDirectory() != nil else { return "PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql" }
+        guard findBinDirectory() != nil else {
+            return "PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql"
+        }
         if getuid() == 0 && userID("pofpg") == nil {
             return "running as root and no unprivileged user pofpg to run PostgreSQL (useradd -m pofpg)"
         }
@@ -78,7 +80,9 @@ final class PostgresServer: @unchecked Sendable {
                                       "--no-sync", "--no-instructions"])
         var options = "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off -c max_connections=40"
         for s in extraSettings { options += " -c \(s)" }
-        try execute("\(bin)/pg_ctl", ["-D", "\(directory)/data", "-o", options, "-l", "\(directory)/log", "-w", "-t", "60", "start"])
+        try execute(
+            "\(bin)/pg_ctl",
+            ["-D", "\(directory)/data", "-o", options, "-l", "\(directory)/log", "-w", "-t", "60", "start"])
         PostgresServer.lock.lock()
         if PostgresServer.started.isEmpty { atexit { PostgresServer.stopAll() } }
         PostgresServer.started.append(self)
@@ -136,7 +140,9 @@ final class PostgresServer: @unchecked Sendable {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
+            }
         }
         guard ok else { throw ServerError("cannot bind a port") }
         return Int(UInt16(bigEndian: addr.sin_port))
@@ -159,7 +165,9 @@ enum FixtureData {
 
     /// CREATE TABLE + INSERT statements for a CSV: numeric columns as double precision, others as text,
     /// missing cells as NULL. `extra` adds a constant-per-row integer column computed from the row index.
-    static func loadStatements(_ csv: CSVTable, as name: String, extra: (name: String, value: (Int) -> Int)? = nil) throws -> [String] {
+    static func loadStatements(
+        _ csv: CSVTable, as name: String, extra: (name: String, value: (Int) -> Int)? = nil
+    ) throws -> [String] {
         let q = SQLDialect.postgres
         var defs: [String] = []
         var columns: [[String?]] = []
@@ -177,7 +185,8 @@ enum FixtureData {
         for r in 0..<csv.rowCount {
             var cells = columns.indices.map { j -> String in
                 guard let v = columns[j][r]?.trimmingCharacters(in: .whitespaces) else { return "NULL" }
-                return numeric[j] ? "\(DecimalNumber.parse(v)!)" : "'" + v.replacingOccurrences(of: "'", with: "''") + "'"
+                return numeric[j]
+                    ? "\(DecimalNumber.parse(v)!)" : "'" + v.replacingOccurrences(of: "'", with: "''") + "'"
             }
             if let extra { cells.append(String(extra.value(r))) }
             values.append("(" + cells.joined(separator: ", ") + ")")

@@ -47,7 +47,8 @@ struct PrivacyOptionTests {
                                 db.kaplanMeier(time: "time", event: "status", group: "sex", at: [182, 365])) == [])
         #expect(try differences(LogRankAnalysis.run(table: weekly, time: "time", event: "status", group: "sex", strata: "ph.ecog"),
                                 db.logRank(time: "time", event: "status", group: "sex", strata: "ph.ecog")) == [])
-        var cox = try CoxAnalysis.run(table: weekly, time: "time", event: "status", covariates: ["age", "sex", "ph.ecog"])
+        var cox = try CoxAnalysis.run(
+            table: weekly, time: "time", event: "status", covariates: ["age", "sex", "ph.ecog"])
         let got = try db.cox(time: "time", event: "status", covariates: ["age", "sex", "ph.ecog"])
         cox.concordance = got.concordance
         cox.warnings = got.warnings
@@ -61,7 +62,8 @@ struct PrivacyOptionTests {
 
     @Test func minimumCellCountLeavesOutTheRowsOfSmallCells() throws {
         let file = try FixtureData.table("lung.csv")
-        let time = try file.numericColumn("time"), status = try file.stringColumn("status"), sex = try file.stringColumn("sex")
+        let time = try file.numericColumn("time"), status = try file.stringColumn("status"),
+            sex = try file.stringColumn("sex")
         for (k, grid) in [(3, nil), (5, 7.0)] as [(Int, Double?)] {
             let db = try session(PrivacyOptions(minimumCellCount: k, timeGrid: grid))
             // every released cell holds at least k rows
@@ -79,7 +81,8 @@ struct PrivacyOptionTests {
             }
             let kept = try lung(grid: grid) { t, r in size[key(t, r)]! >= k }
             #expect(kept.rowCount < file.rowCount)
-            let expected = try KaplanMeierAnalysis.run(table: kept, time: "time", event: "status", group: "sex", at: [182, 365])
+            let expected = try KaplanMeierAnalysis.run(
+                table: kept, time: "time", event: "status", group: "sex", at: [182, 365])
             let got = try db.kaplanMeier(time: "time", event: "status", group: "sex", at: [182, 365])
             #expect(try differences(expected, got) == [], "min-cell \(k) grid \(grid ?? 0)")
             #expect(got.rowsUsed == kept.rowCount)

@@ -13,7 +13,10 @@ func shardingAvailable() -> Bool {
     guard PostgresServer.available else { return false }
     let found = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/share/postgresql")) ?? [])
         .contains { FileManager.default.fileExists(atPath: "/usr/share/postgresql/\($0)/extension/postgres_fdw.control") }
-    if !found { FileHandle.standardError.write(Data("SKIPPED: sharded tests: postgres_fdw (postgresql-contrib) not installed\n".utf8)) }
+    if !found {
+        FileHandle.standardError.write(
+            Data("SKIPPED: sharded tests: postgres_fdw (postgresql-contrib) not installed\n".utf8))
+    }
     return found
 }
 
@@ -26,7 +29,9 @@ struct ShardedDatabaseTests {
         // each shard holds the rows of its site
         for (k, shard) in shards.enumerated() {
             let db = try PostgresConnection(url: shard.url)
-            for s in try FixtureData.loadStatements(csv, as: "lung_shard", extra: ("site", { $0 % 3 + 1 })) { _ = try db.query(s) }
+            for s in try FixtureData.loadStatements(csv, as: "lung_shard", extra: ("site", { $0 % 3 + 1 })) {
+                _ = try db.query(s)
+            }
             _ = try db.query("DELETE FROM lung_shard WHERE site <> \(k + 1)")
             _ = try db.query("ANALYZE lung_shard")
         }
@@ -37,9 +42,15 @@ struct ShardedDatabaseTests {
         _ = try admin.query(create + " PARTITION BY LIST (site)")
         for (k, shard) in shards.enumerated() {
             _ = try admin.query("DROP SERVER IF EXISTS shard\(k + 1) CASCADE")
-            _ = try admin.query("CREATE SERVER shard\(k + 1) FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '\(shard.port)', dbname 'postgres', use_remote_estimate 'true', fdw_tuple_cost '1')")
+            _ = try admin.query("""
+                CREATE SERVER shard\(k + 1) FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', \
+                port '\(shard.port)', dbname 'postgres', use_remote_estimate 'true', fdw_tuple_cost '1')
+                """)
             _ = try admin.query("CREATE USER MAPPING FOR postgres SERVER shard\(k + 1) OPTIONS (user 'postgres')")
-            _ = try admin.query("CREATE FOREIGN TABLE lung_sharded_\(k + 1) PARTITION OF lung_sharded FOR VALUES IN (\(k + 1)) SERVER shard\(k + 1) OPTIONS (table_name 'lung_shard')")
+            _ = try admin.query("""
+                CREATE FOREIGN TABLE lung_sharded_\(k + 1) PARTITION OF lung_sharded FOR VALUES IN (\(k + 1)) \
+                SERVER shard\(k + 1) OPTIONS (table_name 'lung_shard')
+                """)
         }
         let db = try SurvivalDatabase(url: coordinator.url, source: .table("lung_sharded"), partitionKey: "site")
         #expect(try differences(LogRankAnalysis.run(table: csv, time: "time", event: "status", group: "sex", strata: "ph.ecog"),
@@ -52,7 +63,8 @@ struct ShardedDatabaseTests {
         #expect(try differences(KaplanMeierAnalysis.run(table: csv, time: "time", event: "status", group: "sex", at: [365]),
                                 db.kaplanMeier(time: "time", event: "status", group: "sex", at: [365])) == [])
         // Cox: every aggregate query (profile, deviation, each Newton step) runs on the shards
-        let coxSession = try SurvivalDatabase(url: coordinator.url, source: .table("lung_sharded"), partitionKey: "site")
+        let coxSession = try SurvivalDatabase(
+            url: coordinator.url, source: .table("lung_sharded"), partitionKey: "site")
         for ties in [CoxModel.Ties.breslow, .efron] {
             var cox = try CoxAnalysis.run(table: csv, time: "time", event: "status", covariates: ["age", "sex", "ph.ecog"],
                                           strata: "inst", ties: ties)

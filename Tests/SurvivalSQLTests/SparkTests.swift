@@ -121,7 +121,8 @@ struct SparkTests {
                                          query: q, sourceName: "km.csv")
             let got = KaplanMeierAnalysis.run(aggregates: a.aggregates, groupLevels: a.groupLevels, time: "time",
                                               event: "status", group: group, at: [100, 365], report: a.report)
-            let expected = try KaplanMeierAnalysis.run(table: lung, time: "time", event: "status", group: group, at: [100, 365])
+            let expected = try KaplanMeierAnalysis.run(
+                table: lung, time: "time", event: "status", group: group, at: [100, 365])
             #expect(try differences(expected, got) == [], "km group \(group ?? "none")")
         }
         // stratified log-rank

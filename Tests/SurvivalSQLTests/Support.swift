@@ -5,9 +5,12 @@ import Testing
 /// Compares two Encodable results field by field: strings, integers and keys exactly, numbers to `relative`
 /// (a difference below `absolute` also passes, for quantities whose exact value is 0 and which come out as
 /// ±1e-17 from differently ordered sums). Returns the paths that differ.
-func differences<A: Encodable, B: Encodable>(_ a: A, _ b: B, relative: Double = 1e-10, absolute: Double = 1e-13) throws -> [String] {
+func differences<A: Encodable, B: Encodable>(
+    _ a: A, _ b: B, relative: Double = 1e-10, absolute: Double = 1e-13
+) throws -> [String] {
     let encoder = JSONEncoder()
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Inf", negativeInfinity: "-Inf", nan: "NaN")
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+        positiveInfinity: "Inf", negativeInfinity: "-Inf", nan: "NaN")
     let x = try JSONSerialization.jsonObject(with: encoder.encode(a))
     let y = try JSONSerialization.jsonObject(with: encoder.encode(b))
     var out: [String] = []
@@ -55,7 +58,8 @@ func csvText(_ r: QueryResult) -> String {
 
 /// A fresh temporary directory (removed by the caller).
 func temporaryDirectory(_ prefix: String) throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("\(prefix)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
