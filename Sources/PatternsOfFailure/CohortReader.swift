@@ -346,7 +346,8 @@ public enum CohortFileRole: String, Sendable, Hashable, Codable, CaseIterable {
         case .patients:
             return ["viral", "child_pugh", "bilirubin", "albumin", "inr", "ascites", "encephalopathy", "icg_r15",
                     "t_stage", "n_stage", "m_stage", "tumor_number", "tumor_size_cm", "vascular_invasion", "afp",
-                    "pivka", "prior_treatment", "rt_technique", "response_3m", "death_date", "height_cm", "weight_kg", "cause_of_death"]
+                    "pivka", "prior_treatment", "rt_technique", "response_3m", "death_date", "height_cm", "weight_kg",
+                    "cause_of_death"]
         case .failures: return ["organ"] + FailureColumns.dosimetry
         case .lesions: return ["progression"]
         case .labs: return ["lln", "uln"]
@@ -547,7 +548,8 @@ public enum CohortReader {
             }
             hashed.append((input.role, input.name, sha256, table?.rowCount ?? 0))
             if let table {
-                log.columnOrder[input.name] = Dictionary(uniqueKeysWithValues: table.columnNames.enumerated().map { ($1, $0) })
+                log.columnOrder[input.name] = Dictionary(
+                    uniqueKeysWithValues: table.columnNames.enumerated().map { ($1, $0) })
                 exclusions += CohortValidation.checkHeader(table, role: input.role, log: log)
                 // The other files' rows are checked on their own threads, each into its own log (merged below).
                 tables[input.role] = CohortTable(table: table, log: input.role == .patients ? log : CohortIssueLog())
@@ -561,7 +563,9 @@ public enum CohortReader {
                     message: "no patients: the file has a header but no data rows")
         }
         let byID = CohortValidation.checkPatients(patients)
-        let known = tables[.patients].flatMap { $0.columns.contains("id") ? PatientIndex(drafts: patients, byID: byID) : nil }
+        let known = tables[.patients].flatMap {
+            $0.columns.contains("id") ? PatientIndex(drafts: patients, byID: byID) : nil
+        }
 
         // The other files: each row is typed, checked against its patient and built in one pass; a file's
         // table is let go when its pass ends.
@@ -626,13 +630,15 @@ public enum CohortReader {
     static func readPatients(_ t: CohortTable) -> [PatientDraft] {
         typealias V = CohortVocabulary
         let id = t.column("id"), age = NumberColumn(t.column("age")), sex = CategoryColumn(t.column("sex"), V.sex)
-        let viral = CategoryColumn(t.column("viral"), V.viral), childPugh = CategoryColumn(t.column("child_pugh"), V.childPugh)
+        let viral = CategoryColumn(t.column("viral"), V.viral)
+        let childPugh = CategoryColumn(t.column("child_pugh"), V.childPugh)
         let bilirubin = NumberColumn(t.column("bilirubin")), albumin = NumberColumn(t.column("albumin"))
         let inr = NumberColumn(t.column("inr"))
         let ascites = CategoryColumn(t.column("ascites"), V.ascites)
         let encephalopathy = CategoryColumn(t.column("encephalopathy"), V.encephalopathy)
         let icgR15 = NumberColumn(t.column("icg_r15"))
-        let tStage = CategoryColumn(t.column("t_stage"), V.tStage), nStage = CategoryColumn(t.column("n_stage"), V.nStage)
+        let tStage = CategoryColumn(t.column("t_stage"), V.tStage)
+        let nStage = CategoryColumn(t.column("n_stage"), V.nStage)
         let mStage = CategoryColumn(t.column("m_stage"), V.mStage)
         let tumorNumber = NumberColumn(t.column("tumor_number")), tumorSize = NumberColumn(t.column("tumor_size_cm"))
         let vascularInvasion = CategoryColumn(t.column("vascular_invasion"), V.yesNo)
@@ -712,7 +718,8 @@ public enum CohortReader {
         let centroidInTarget = CategoryColumn(t.column("centroid_in_target"), V.yesNo)
         let centroidInElectiveTarget = CategoryColumn(t.column("centroid_in_elective_target"), V.yesNo)
         let centroidDose = NumberColumn(t.column("centroid_dose_gy")), d95 = NumberColumn(t.column("rgtv_d95_gy"))
-        let prescription = NumberColumn(t.column("prescription_gy")), elective = NumberColumn(t.column("elective_dose_gy"))
+        let prescription = NumberColumn(t.column("prescription_gy"))
+        let elective = NumberColumn(t.column("elective_dose_gy"))
         let registration = CategoryColumn(t.column("registration"), V.registration)
         let owners = patients?.owners(of: id)
         t.releaseTable()
@@ -769,7 +776,8 @@ public enum CohortReader {
     static func readLabs(_ t: CohortTable, patients: PatientIndex?) -> BuiltRecords<LabValue> {
         let id = t.column("id"), date = DateColumn(t.column("date"))
         let test = CategoryColumn(t.column("test"), CohortVocabulary.labTest)
-        let value = NumberColumn(t.column("value")), lln = NumberColumn(t.column("lln")), uln = NumberColumn(t.column("uln"))
+        let value = NumberColumn(t.column("value"))
+        let lln = NumberColumn(t.column("lln")), uln = NumberColumn(t.column("uln"))
         let owners = patients?.owners(of: id)
         t.releaseTable()
         var out = BuiltRecords<LabValue>(capacity: t.rowCount)
@@ -1123,7 +1131,9 @@ struct CohortRowReader {
     func integer(_ column: NumberColumn, required: Bool = false) -> Int? {
         guard let v = number(column, required: required) else { return nil }
         guard let n = DecimalNumber.exactInteger(v), abs(n) < 1_000_000_000 else {
-            error(column.column.name, v == v.rounded() ? "whole number out of range (at most 999,999,999)" : "not a whole number")
+            error(
+                column.column.name,
+                v == v.rounded() ? "whole number out of range (at most 999,999,999)" : "not a whole number")
             return nil
         }
         return n
@@ -1136,7 +1146,8 @@ struct CohortRowReader {
         switch column.values[k] {
         case .success(let (items, duplicates)):
             for d in duplicates {
-                warning(column.column.name, "\"\(ValidationIssue.abbreviated(d))\" is listed more than once; counted once")
+                warning(
+                    column.column.name, "\"\(ValidationIssue.abbreviated(d))\" is listed more than once; counted once")
             }
             return items
         case .failure(let problem):

@@ -59,10 +59,14 @@ enum CohortVocabulary {
     }
 
     /// N1 → true.
-    static let nStage = CategoryVocabulary<Bool>(what: "N stage", accepted: "N0, N1 (also 0, 1)") { binaryStage($0, "n") }
+    static let nStage = CategoryVocabulary<Bool>(what: "N stage", accepted: "N0, N1 (also 0, 1)") {
+        binaryStage($0, "n")
+    }
 
     /// M1 → true.
-    static let mStage = CategoryVocabulary<Bool>(what: "M stage", accepted: "M0, M1 (also 0, 1)") { binaryStage($0, "m") }
+    static let mStage = CategoryVocabulary<Bool>(what: "M stage", accepted: "M0, M1 (also 0, 1)") {
+        binaryStage($0, "m")
+    }
 
     private static func binaryStage(_ text: String, _ prefix: Character) -> Bool? {
         var k = key(text)
@@ -211,7 +215,8 @@ enum CohortVocabulary {
         }
         if body.hasPrefix("0x") { return "not a number (hexadecimal is not accepted; give a decimal number)" }
         let digits = body.filter(\.isNumber).count
-        if digits > 0, body.allSatisfy({ $0.isNumber || "ol.e".contains($0) }), body.contains(where: { "ol".contains($0) }) {
+        if digits > 0, body.allSatisfy({ $0.isNumber || "ol.e".contains($0) }),
+           body.contains(where: { "ol".contains($0) }) {
             return "not a number (a letter O or l among the digits? give the number in digits)"
         }
         if digits == 0, body.contains(where: \.isLetter) { return "not a number (write it in digits)" }
@@ -233,7 +238,8 @@ enum CohortVocabulary {
             return "day and month order is ambiguous; \(usage)"
         }
         var ymd: (Int, Int, Int)? = nil
-        if numeric, parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) {
+        if numeric, parts.count == 3, parts[0].count == 4,
+           let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) {
             ymd = (y, m, d)
         } else if numeric, parts.count == 1, parts[0].count == 8 {
             let s = Array(parts[0])
@@ -244,7 +250,8 @@ enum CohortVocabulary {
             if !(1...12).contains(m) { return "no such date: month \(m) does not exist" }
             let days = Day.daysInMonth(y, m)
             if d < 1 || d > days {
-                return "no such date: \(NumberFormat.integer(y, minimumDigits: 4) + "-" + NumberFormat.integer(m, minimumDigits: 2)) has \(days) days"
+                let month = NumberFormat.integer(y, minimumDigits: 4) + "-" + NumberFormat.integer(m, minimumDigits: 2)
+                return "no such date: \(month) has \(days) days"
             }
         }
         return "not a date; \(usage)"
@@ -391,7 +398,8 @@ struct ToxicityDraft {
 
     func build() -> ToxicityRecord? {
         guard let id, let date, let term, let grade else { return nil }
-        return ToxicityRecord(patientID: id, date: date, term: term, grade: grade, source: SourceRow(file: r.file, row: r.row))
+        return ToxicityRecord(
+            patientID: id, date: date, term: term, grade: grade, source: SourceRow(file: r.file, row: r.row))
     }
 }
 
@@ -469,7 +477,9 @@ enum CohortValidation {
                 }
             }
         }
-        return zip(unknown, rowsOf).map { InputExclusion(file: file, column: $0.0.element, rows: $0.1, reason: "unknown column") }
+        return zip(unknown, rowsOf).map {
+            InputExclusion(file: file, column: $0.0.element, rows: $0.1, reason: "unknown column")
+        }
     }
 
     // MARK: Patients
@@ -650,7 +660,8 @@ enum CohortValidation {
             let show = CohortVocabulary.show
             let r = f.r
             if f.site == .extrahepatic, f.organ == nil, failureTypes.thirdTypeHasOrgan {
-                r.warning("organ", "\(failureTypes.name(.extrahepatic)) failure without organ (e.g. lung, bone, lymph node)")
+                r.warning(
+                    "organ", "\(failureTypes.name(.extrahepatic)) failure without organ (e.g. lung, bone, lymph node)")
             }
             if let p, let date = f.date {
                 if let end = p.rtEnd, date < end {

@@ -116,7 +116,8 @@ public struct FailureHistory: Sendable, Equatable {
         let first = failures.map(\.date).min()
         firstDate = first
         firstPattern = FailurePattern(sites: failures.filter { $0.date == first }.map(\.site))
-        landmarkPattern = FailurePattern(sites: failures.filter { Double($0.date - origin) <= landmarkDays }.map(\.site))
+        landmarkPattern = FailurePattern(
+            sites: failures.filter { Double($0.date - origin) <= landmarkDays }.map(\.site))
         everPattern = FailurePattern(sites: failures.map(\.site))
         var bySite: [FailureSite: Day] = [:]
         for f in failures { bySite[f.site] = min(bySite[f.site] ?? f.date, f.date) }
@@ -151,10 +152,13 @@ public enum ToxicityGrading {
             if !present { continue }
             for v in labs where v.term == term && v.date >= p.rtStart && v.date <= windowEnd {
                 do {
-                    let g = try term.grade(value: v.value, lln: v.lln, uln: v.uln, baseline: baseline, version: plan.ctcaeVersion)
+                    let g = try term.grade(
+                        value: v.value, lln: v.lln, uln: v.uln, baseline: baseline, version: plan.ctcaeVersion)
                     grades[term.rawValue] = max(grades[term.rawValue] ?? 0, g)
                 } catch {
-                    problems.append("\(v.source.file), row \(v.source.row): \(term.rawValue) value \(v.value) not graded (\(error))")
+                    problems.append(
+                        "\(v.source.file), row \(v.source.row): \(term.rawValue) value \(v.value)"
+                            + " not graded (\(error))")
                 }
             }
         }
@@ -202,7 +206,8 @@ public enum ResponseDerivation {
             guard let sum = targetSum(scan) else { out.append((date, .notEvaluable)); continue }
             let t = ResponseAssessment.targetResponse(baselineSum: baseSum, nadirSum: nadir, currentSum: sum,
                                                       criteria: criteria, targetsResolved: sum == 0)
-            out.append((date, ResponseAssessment.overallResponse(target: t, nonTarget: ntResponse, newLesions: newLesions)))
+            out.append(
+                (date, ResponseAssessment.overallResponse(target: t, nonTarget: ntResponse, newLesions: newLesions)))
             nadir = min(nadir, sum)
         }
         return out

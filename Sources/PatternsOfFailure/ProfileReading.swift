@@ -38,10 +38,14 @@ public enum ProfileReading {
             }
             switch name {
             case "age":
-                guard let a = DecimalNumber.parse(value), (0...120).contains(a) else { throw bad("not an age in years (0–120)") }
+                guard let a = DecimalNumber.parse(value), (0...120).contains(a) else {
+                    throw bad("not an age in years (0–120)")
+                }
                 p.set("age", .number(a))
             case "afp", "pivka":
-                guard let x = DecimalNumber.parse(value), x >= 0, x <= 1e9 else { throw bad("not a number from 0 to 10⁹") }
+                guard let x = DecimalNumber.parse(value), x >= 0, x <= 1e9 else {
+                    throw bad("not a number from 0 to 10⁹")
+                }
                 p.set(name, .number(x))
             case "muicc_stage":
                 guard let g = MUICCStage(parsing: value) else { throw bad("not one of I, II, III, IVA, IVB") }
@@ -56,7 +60,8 @@ public enum ProfileReading {
                 default: throw bad("write yes, no or unknown")
                 }
             case "prior_treatment":
-                // The cohort files' rule: treatments separated by ";" or a spelling of none; `yes`, `1`, `?` are ambiguous.
+                // The cohort files' rule: treatments separated by ";" or a spelling of none; `yes`, `1`, `?` are
+                // ambiguous.
                 guard !value.isEmpty else { throw bad("write the treatments separated by \";\", none, or unknown") }
                 switch CohortVocabulary.priorTreatments(value) {
                 case .success(let (items, _)): p.set(name, .yes(!items.isEmpty))

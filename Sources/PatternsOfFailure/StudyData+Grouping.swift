@@ -16,14 +16,19 @@ extension StudyData {
     /// - Complexity: O(patients).
     public func grouping(by factor: FactorDefinition) throws -> FactorColumn {
         if case .allOf = factor.rule {
-            throw StudyPlan.PlanError(description: "factor \(factor.name): an \"all of\" factor can only be built from plan factors")
+            throw StudyPlan.PlanError(
+                description: "factor \(factor.name): an \"all of\" factor can only be built from plan factors")
         }
         if !factor.variable.isEmpty, !StudyVariable.all.contains(factor.variable),
            !records.contains(where: { $0.patient.additional[factor.variable] != nil }) {
-            throw StudyPlan.PlanError(description: "plan: factor \(factor.name): variable \"\(factor.variable)\" is neither a derived value (\(StudyVariable.all.joined(separator: ", "))) nor a column of patients.csv with any value")
+            throw StudyPlan.PlanError(description: """
+                plan: factor \(factor.name): variable \"\(factor.variable)\" is neither a derived value \
+                (\(StudyVariable.all.joined(separator: ", "))) nor a column of patients.csv with any value
+                """)
         }
         let levels = try records.map { r -> Int? in
-            guard let v = StudyVariable.value(factor.variable, patient: r.patient, plan: plan, response: r.response) else { return nil }
+            guard let v = StudyVariable.value(factor.variable, patient: r.patient, plan: plan, response: r.response)
+            else { return nil }
             return try factor.rule.level(of: v, factor: factor, source: r.patient.source)
         }
         return FactorColumn(factor: plan.resolve(factor), level: levels)

@@ -102,9 +102,11 @@ public struct StudyData: Sendable {
             for i in range {
                 let p = cohort.patients[i]
                 let origin = Derive.origin(p, plan: plan)
-                let h = FailureHistory(failures: failuresByPatient[p.id] ?? [], origin: origin, landmarkDays: plan.landmarkDays)
+                let h = FailureHistory(
+                    failures: failuresByPatient[p.id] ?? [], origin: origin, landmarkDays: plan.landmarkDays)
                 let labs = labsByPatient[p.id].map { $0.map { cohort.labs[$0] } } ?? []
-                let tox = ToxicityGrading.worstGrades(patient: p, labs: labs, recorded: toxByPatient[p.id] ?? [], plan: plan)
+                let tox = ToxicityGrading.worstGrades(
+                    patient: p, labs: labs, recorded: toxByPatient[p.id] ?? [], plan: plan)
                 part.problems += tox.problems
                 part.outside += tox.outsideWindow
                 var response = p.response3Months
@@ -117,14 +119,16 @@ public struct StudyData: Sendable {
                         .min { abs($0.date - target) < abs($1.date - target) }?.response
                     if let computed = atLandmark {
                         if let recorded = p.response3Months, recorded != computed {
-                            part.disagreements.append("\(p.id): recorded \(recorded.rawValue), from lesions \(computed.rawValue)")
+                            part.disagreements.append(
+                                "\(p.id): recorded \(recorded.rawValue), from lesions \(computed.rawValue)")
                         }
                         response = computed
                     }
                     if !seq.isEmpty { best = ResponseAssessment.bestOverallResponse(seq.map(\.response)) }
                 }
-                part.records.append(PatientRecord(patient: p, history: h, stage: Derive.stage(p), childPugh: Derive.childPugh(p),
-                                                  toxicity: tox.grades, response: response, bestResponse: best ?? response))
+                part.records.append(PatientRecord(patient: p, history: h, stage: Derive.stage(p),
+                                                  childPugh: Derive.childPugh(p), toxicity: tox.grades,
+                                                  response: response, bestResponse: best ?? response))
             }
             return part
         }
@@ -137,12 +141,18 @@ public struct StudyData: Sendable {
         let recs = records
         endpoints = parallelMap(plan.endpoints.count) { k in
             let e = plan.endpoints[k]
-            return EndpointColumn(definition: e, observations: recs.map { e.observation(for: $0.patient, history: $0.history, plan: plan) })
+            return EndpointColumn(
+                definition: e,
+                observations: recs.map { e.observation(for: $0.patient, history: $0.history, plan: plan) })
         }
         // Variables must exist: derived, or a column present for at least one patient.
         let columns = Set(cohort.patients.flatMap { $0.additional.keys })
-        for f in plan.factors where !f.variable.isEmpty && !StudyVariable.all.contains(f.variable) && !columns.contains(f.variable) {
-            throw StudyPlan.PlanError(description: "plan: factor \(f.name): variable \"\(f.variable)\" is neither a derived value (\(StudyVariable.all.joined(separator: ", "))) nor a column of patients.csv with any value")
+        for f in plan.factors
+        where !f.variable.isEmpty && !StudyVariable.all.contains(f.variable) && !columns.contains(f.variable) {
+            throw StudyPlan.PlanError(description: """
+                plan: factor \(f.name): variable \"\(f.variable)\" is neither a derived value \
+                (\(StudyVariable.all.joined(separator: ", "))) nor a column of patients.csv with any value
+                """)
         }
         var built: [String: FactorColumn] = [:]
         var ordered: [FactorColumn] = []
@@ -152,7 +162,8 @@ public struct StudyData: Sendable {
             Result { () throws -> [Int?] in
                 let f = direct[k]
                 return try recs.map { r -> Int? in
-                    guard let v = StudyVariable.value(f.variable, patient: r.patient, plan: plan, response: r.response) else { return nil }
+                    guard let v = StudyVariable.value(f.variable, patient: r.patient, plan: plan, response: r.response)
+                    else { return nil }
                     return try f.rule.level(of: v, factor: f, source: r.patient.source)
                 }
             }
@@ -213,7 +224,9 @@ extension StudyData {
     /// The header of ``derivedTable()``.
     package var derivedHeader: [String] {
         var header = ["id"]
-        for e in endpoints { header += ["\(e.definition.name)_time", "\(e.definition.name)_status", "\(e.definition.name)_cause"] }
+        for e in endpoints {
+            header += ["\(e.definition.name)_time", "\(e.definition.name)_status", "\(e.definition.name)_cause"]
+        }
         return header + factors.map(\.factor.name)
     }
 
