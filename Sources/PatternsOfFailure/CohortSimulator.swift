@@ -125,7 +125,9 @@ extension CohortSimulator {
         static let viral = [116, 9, 13]                  // B, C, NBNC
         static let childPugh = [125, 13]                 // A, B
         /// (T, N, count): T2N0M0 20, T3N0M0 65, T4N0M0 41, T2N1M0 1, T3N1M0 10, T4N1M0 1.
-        static let stages: [(t: Int, n: Int, count: Int)] = [(2, 0, 20), (3, 0, 65), (4, 0, 41), (2, 1, 1), (3, 1, 10), (4, 1, 1)]
+        static let stages: [(t: Int, n: Int, count: Int)] = [
+            (2, 0, 20), (3, 0, 65), (4, 0, 41), (2, 1, 1), (3, 1, 10), (4, 1, 1),
+        ]
         static let pvt = 77
         /// AFP/PIVKA-II cells: (afp ≥ 200, pivka ≥ 60 or nil = missing, count). AFP ≥ 200: 78; PIVKA ≥ 60: 118
         /// of 135; both high: 67 (Table 3).
@@ -407,7 +409,9 @@ extension CohortSimulator {
 
             // Survivors' follow-up: median 35.2 months, range 13.9-92.4.
             let month = CohortBuilder.daysPerMonth
-            var aliveAnchors: [Anchor] = [.init(0, (13.9 * month).rounded()), .init(nAlive - 1, (92.4 * month).rounded())]
+            var aliveAnchors: [Anchor] = [
+                .init(0, (13.9 * month).rounded()), .init(nAlive - 1, (92.4 * month).rounded()),
+            ]
             for m in medianIndices(nAlive) { aliveAnchors.append(.init(m, (35.2 * month).rounded())) }
             let aliveFU = g.shuffled(sampleSorted(count: nAlive, anchors: aliveAnchors, decimals: 0, log: true, &g))
             for (k, i) in alive.enumerated() { p[i].exit = Int(aliveFU[k]) }
@@ -428,7 +432,9 @@ extension CohortSimulator {
         /// follows the published overall survival: S = 1 − early/n at 91 days, 0.5 at 11.1 months, 46.1% at
         /// 1 year, 27.9% at 2 years. Each death is placed where the target curve crosses a random point
         /// (30-70%) of its KM step; deaths beyond 2 years are spread to 88 months with decreasing density.
-        private func deathTimes(n: Int, deaths: Int, early: Int, censor: [Double], _ g: inout SeededGenerator) -> [Int] {
+        private func deathTimes(
+            n: Int, deaths: Int, early: Int, censor: [Double], _ g: inout SeededGenerator
+        ) -> [Int] {
             let month = CohortBuilder.daysPerMonth
             let s91 = 1 - Double(early) / Double(n)
             let knots: [(t: Double, s: Double)] = [(12, 1), (91, s91), (11.1 * month, 0.5), (12 * month, 0.461), (24 * month, 0.279)]
@@ -499,7 +505,8 @@ extension CohortSimulator {
         private mutating func calendar() {
             var g = stream("calendar")
             for i in 0..<n {
-                let duration = CohortBuilder.rtEnd(start: CohortBuilder.rtFirst, fractions: p[i].fractions) - CohortBuilder.rtFirst
+                let duration = CohortBuilder.rtEnd(start: CohortBuilder.rtFirst, fractions: p[i].fractions)
+                    - CohortBuilder.rtFirst
                 var lo = CohortBuilder.rtFirst
                 var hi = CohortBuilder.rtLast + (-duration)
                 switch p[i].status {
@@ -543,7 +550,8 @@ extension CohortSimulator {
                 }
             }
             let patternCounts = apportion(Published.patterns.map(\.count) + [Published.n - Published.patterns.reduce(0) { $0 + $1.count }], to: n)
-            var pool = (0..<n).filter { !(p[$0].status == .alive && !p[$0].withDisease) }   // survivors without disease never fail
+            // survivors without disease never fail
+            var pool = (0..<n).filter { !(p[$0].status == .alive && !p[$0].withDisease) }
             // Multi-site patterns first, then single sites.
             for (k, pattern) in Published.patterns.enumerated() {
                 let sites: [Site] = [pattern.i ? .infield : nil, pattern.o ? .outfield : nil, pattern.e ? .extrahepatic : nil].compactMap { $0 }
@@ -704,7 +712,9 @@ extension CohortSimulator {
         /// the patient who fails then is drawn from those due to fail of this type and still at risk, with
         /// weight exp(lp) / (days left before their death or last contact + 60). A patient whose follow-up would
         /// end before the next scheduled event fails before it ends.
-        private mutating func scheduleLaterFailures(_ site: Site, oneYear: Double, medianMonths: Double, _ g: inout SeededGenerator) {
+        private mutating func scheduleLaterFailures(
+            _ site: Site, oneYear: Double, medianMonths: Double, _ g: inout SeededGenerator
+        ) {
             let k = site.rawValue, L = CohortBuilder.landmark
             let pending = (0..<n).filter { (p[$0].failDay[k] ?? 0) > L }
             for i in pending { p[i].failDay[k] = nil }
@@ -909,7 +919,8 @@ extension CohortSimulator {
                     toxicities += "\(id[i]),\(onset.iso),GI mucositis/ulcer,\(grade)\n"
                 }
             }
-            return SimulatedCohort(patients: patients, failures: failures, lesions: lesions, labs: labs, toxicities: toxicities)
+            return SimulatedCohort(
+                patients: patients, failures: failures, lesions: lesions, labs: labs, toxicities: toxicities)
         }
 
         /// Worst grade per patient for each lab test (Table 4 counts of grade 3 and 4 exactly; grade 0-2 for the
@@ -1002,7 +1013,9 @@ extension CohortSimulator {
     /// `count` values in ascending order that satisfy the anchors (value at an index within [lo, hi]); values
     /// between anchors are uniform (on a log scale if `log`) between the neighbouring anchor values, and all
     /// values are rounded to `decimals`. Anchors out of range or out of order are ignored.
-    static func sampleSorted(count: Int, anchors: [Anchor], decimals: Int, log useLog: Bool, _ g: inout SeededGenerator) -> [Double] {
+    static func sampleSorted(
+        count: Int, anchors: [Anchor], decimals: Int, log useLog: Bool, _ g: inout SeededGenerator
+    ) -> [Double] {
         guard count > 0 else { return [] }
         let fwd: (Double) -> Double = useLog ? { DeterministicMath.log($0) } : { $0 }
         let back: (Double) -> Double = useLog ? { DeterministicMath.exp($0) } : { $0 }

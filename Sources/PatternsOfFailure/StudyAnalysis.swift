@@ -67,7 +67,10 @@ public struct StudyAnalysis {
         var warnings = self.warnings
         var exclusions: [ExclusionCount] = []
         if !data.responseDisagreements.isEmpty {
-            warnings.append("\(data.responseDisagreements.count) patient(s) have a recorded 3-month response that differs from the one computed from lesions.csv; the computed one is used")
+            warnings.append("""
+                \(data.responseDisagreements.count) patient(s) have a recorded 3-month response that differs from \
+                the one computed from lesions.csv; the computed one is used
+                """)
         }
         let n = data.records.count
         let unitName = plan.timeUnit.rawValue
@@ -103,7 +106,9 @@ public struct StudyAnalysis {
             let fit = try KaplanMeier(time: e.time, event: e.event)
             let med = fit.median
             var ended: [String: Int] = [:]
-            for x in o { ended[(x.event ? "event: " : "censored: ") + x.reason.label(plan.failureVocabulary), default: 0] += 1 }
+            for x in o {
+                ended[(x.event ? "event: " : "censored: ") + x.reason.label(plan.failureVocabulary), default: 0] += 1
+            }
             return EndpointSurvival(
                 endpoint: e.definition.name, label: e.definition.label, n: n, events: o.count(where: \.event),
                 median: med.estimate ?? .nan, medianLower: med.lower ?? .nan, medianUpper: med.upper ?? .nan,
@@ -157,7 +162,10 @@ public struct StudyAnalysis {
             exclusions.append(ExclusionCount(analysis: "Toxicity", reason: "toxicity records (not patients) dated outside the grading window (\(toxicity.window))",
                                              n: data.toxicityOutsideWindow))
         }
-        if !data.toxicityProblems.isEmpty { warnings.append("\(data.toxicityProblems.count) laboratory value(s) could not be graded (see the toxicity section)") }
+        if !data.toxicityProblems.isEmpty {
+            warnings.append(
+                "\(data.toxicityProblems.count) laboratory value(s) could not be graded (see the toxicity section)")
+        }
 
         var causes: CausesOfDeath? = nil
         if data.records.contains(where: { $0.patient.causeOfDeath != nil }) {
@@ -178,10 +186,17 @@ public struct StudyAnalysis {
         let classification = FailureClassificationSummary(failures: cohort.failures, plan: plan)
         if let c = classification, let rule = plan.classification?.rule, let counts = c.rules.first(where: { $0.rule == rule }),
            counts.notClassifiable == c.failures, c.failures > 0 {
-            warnings.append("Classification: no failure has the inputs the plan's rule \(rule.rawValue) needs (failures.csv columns \(rule.inputColumns.joined(separator: ", "))); every failure is not classifiable under it")
+            warnings.append("""
+                Classification: no failure has the inputs the plan's rule \(rule.rawValue) needs \
+                (failures.csv columns \(rule.inputColumns.joined(separator: ", "))); \
+                every failure is not classifiable under it
+                """)
         }
         if let c = classification, let kept = c.keptRecordedSite, kept > 0 {
-            warnings.append("Classification: \(kept) of \(c.failures) failures could not be classified by \(plan.classification!.rule.rawValue) and keep the site recorded in failures.csv")
+            warnings.append("""
+                Classification: \(kept) of \(c.failures) failures could not be classified by \
+                \(plan.classification!.rule.rawValue) and keep the site recorded in failures.csv
+                """)
         }
         return StudyResults(
             provenance: Provenance(tool: "pof", version: toolVersion, generatedAt: generatedAt, plan: plan,
@@ -204,7 +219,9 @@ public struct StudyAnalysis {
 
     /// One analysis of the plan: univariate comparisons, factor figures, subgroups, the multivariable Cox model
     /// and competing risks; nil when its endpoint is not in the data.
-    static func analysisPart(_ a: StudyPlan.Analysis, data: StudyData, plan: StudyPlan, rateTime: Double) throws -> AnalysisPart? {
+    static func analysisPart(
+        _ a: StudyPlan.Analysis, data: StudyData, plan: StudyPlan, rateTime: Double
+    ) throws -> AnalysisPart? {
         guard let e = data.endpoint(a.endpoint) else { return nil }
         var part = AnalysisPart()
         // A factor both tested and drawn is compared once.
@@ -223,7 +240,9 @@ public struct StudyAnalysis {
             if u.result.missing > 0 {
                 part.exclusions.append(ExclusionCount(analysis: "\(e.definition.label), \(f.factor.label)", reason: "factor not known", n: u.result.missing))
             }
-            if let note = u.result.notTested { part.warnings.append("\(e.definition.label): \(f.factor.label) not tested (\(note))") }
+            if let note = u.result.notTested {
+                part.warnings.append("\(e.definition.label): \(f.factor.label) not tested (\(note))")
+            }
         }
         for name in a.figures {
             let f = data.factor(name)!
@@ -233,7 +252,9 @@ public struct StudyAnalysis {
                                              reference: u.curves.firstIndex { $0.label == f.factor.levels[f.factor.reference] } ?? 0))
         }
         for s in a.subgroups {
-            part.subgroups.append(try Self.subgroup(e, data.factor(s.factor)!, within: data.factor(s.within)!, rateTime: rateTime, plan: plan))
+            part.subgroups.append(
+                try Self.subgroup(
+                    e, data.factor(s.factor)!, within: data.factor(s.within)!, rateTime: rateTime, plan: plan))
         }
         if !a.multivariable.isEmpty {
             let terms = a.multivariable.map { data.factor($0)! }
@@ -266,7 +287,9 @@ public struct StudyAnalysis {
     static func responseSummary(_ data: StudyData, lesions: Bool) -> ResponseSummary {
         let n = data.records.count
         let criteria = ResponseCriteria(rawValue: data.plan.responseCriteria) ?? .mRECIST
-        let order: [ResponseCategory] = [.completeResponse, .partialResponse, .stableDisease, .progressiveDisease, .notEvaluable]
+        let order: [ResponseCategory] = [
+            .completeResponse, .partialResponse, .stableDisease, .progressiveDisease, .notEvaluable,
+        ]
         func counts(_ values: [ResponseCategory?]) -> [CategoryCount] {
             order.compactMap { c in
                 let k = values.count(where: { $0 == c })
@@ -301,19 +324,25 @@ public struct StudyAnalysis {
 
     /// Log-rank over the groups that have patients; "not tested" with the reason when fewer than two
     /// groups have patients or there is no event.
-    static func logRank(time: [Double], event: [Bool], group: [Int], levels: Int) throws -> (chisq: Double, df: Int, p: Double, note: String?) {
+    static func logRank(
+        time: [Double], event: [Bool], group: [Int], levels: Int
+    ) throws -> (chisq: Double, df: Int, p: Double, note: String?) {
         let present = Array(Set(group)).sorted()
         guard present.count >= 2 else { return (.nan, 0, .nan, "only one level has patients") }
         guard event.contains(true) else { return (.nan, 0, .nan, "no events") }
         let recode = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, $0) })
-        let t = try LogRankTest(time: time, event: event, group: group.map { recode[$0]! }, groupCount: present.count).test
-        guard t.degreesOfFreedom > 0, t.statistic.isFinite else { return (.nan, 0, .nan, "no comparison possible (no variance)") }
+        let t = try LogRankTest(
+            time: time, event: event, group: group.map { recode[$0]! }, groupCount: present.count).test
+        guard t.degreesOfFreedom > 0, t.statistic.isFinite else {
+            return (.nan, 0, .nan, "no comparison possible (no variance)")
+        }
         return (t.statistic, t.degreesOfFreedom, t.pValue, nil)
     }
 
     static func levelSummary(_ o: [EndpointObservation], label: String, rateTime: Double) throws -> LevelSummary {
         guard !o.isEmpty else {
-            return LevelSummary(level: label, n: 0, events: 0, rate: .nan, rateLower: .nan, rateUpper: .nan, median: .nan)
+            return LevelSummary(
+                level: label, n: 0, events: 0, rate: .nan, rateLower: .nan, rateUpper: .nan, median: .nan)
         }
         let fit = try KaplanMeier(time: o.map(\.time), event: o.map(\.event))
         let r = fit.estimates(at: [rateTime])[0]
