@@ -6,7 +6,7 @@ import Synchronization
 /// Two estimators have parts that do not depend on each other: each Newton step of ``CoxModel`` makes its
 /// pass over the risk sets on two threads, each accumulating half of the information matrix's entries, and
 /// ``Concordance`` (also the Cox model's) sweeps the event side and the at-risk side of its pair counts side
-/// by side. Each part reads only immutable inputs and returns its own value, and every sum is formed in the
+/// by side; ``KaplanMeier`` tallies the two halves of a large sample's rows side by side. Each part reads only immutable inputs and returns its own value, and every sum is formed in the
 /// same order as on one thread, so the results are the same, bit for bit, whichever is chosen; only the
 /// wall-clock time differs.
 ///
