@@ -122,7 +122,6 @@ public enum CoxPredictionAnalysis {
         }
         return Result(ties: ties.rawValue, terms: matrix.termNames, coefficients: fit.model.coefficients,
                       patients: patients, warnings: fit.model.warnings, rowsUsed: fit.rows,
-                      excludedRows: fit.report.excludedRows,
-                      excluded: fit.report.exclusions)
+                      excludedRows: fit.report.excludedRows, excluded: fit.report.exclusions)
     }
 }

@@ -109,8 +109,7 @@ public enum PairwiseLogRankAnalysis {
                       pairs: pw.pairs.map { p in
                           Pair(group1: g.levels[p.first], group2: g.levels[p.second], n: p.count,
                                chisq: p.test.statistic, df: p.test.degreesOfFreedom, p: p.test.pValue,
-                               pAdjusted: p.adjustedPValue,
-                               notPossible: p.notPossible?.description)
+                               pAdjusted: p.adjustedPValue, notPossible: p.notPossible?.description)
                       },
                       rowsUsed: cols.rows.count, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
     }
