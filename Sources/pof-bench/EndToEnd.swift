@@ -54,6 +54,18 @@ enum EndToEnd {
         print("Note: the machine may be shared with other work; timings are noisy (best of N).\n")
 
         var rows: [(String, String, Measurement)] = []   // (case, tool, measurement)
+        /// pandas + lifelines and R on the same file, where installed.
+        func timePeers(_ work: String, _ file: URL, case name: String) {
+            if hasLifelines {
+                rows.append((name, "pandas + lifelines",
+                             best(repeats, ["python3", peers.appendingPathComponent("e2e_lifelines.py").path, work,
+                                            file.path])))
+            }
+            if hasR {
+                rows.append((name, hasFread ? "R fread + survival" : "R read.csv + survival",
+                             best(repeats, ["Rscript", peers.appendingPathComponent("e2e.R").path, work, file.path])))
+            }
+        }
 
         let km = outDir.appendingPathComponent("km-\(kmRows).csv")
         if !FileManager.default.fileExists(atPath: km.path) { try writeKaplanMeierCSV(rows: kmRows, to: km) }
@@ -61,15 +73,7 @@ enum EndToEnd {
         let kmCase = "km \(kmRows.formatted()) rows (\(kmSize >> 20) MB)"
         rows.append((kmCase, "pof",
                      best(repeats, [pof, "km", km.path, "--time", "time", "--event", "status", "--format", "json"])))
-        if hasLifelines {
-            rows.append((kmCase, "pandas + lifelines",
-                         best(repeats, ["python3", peers.appendingPathComponent("e2e_lifelines.py").path, "km",
-                                        km.path])))
-        }
-        if hasR {
-            rows.append((kmCase, hasFread ? "R fread + survival" : "R read.csv + survival",
-                         best(repeats, ["Rscript", peers.appendingPathComponent("e2e.R").path, "km", km.path])))
-        }
+        timePeers("km", km, case: kmCase)
         report(rows.filter { $0.0 == kmCase })
 
         let cox = outDir.appendingPathComponent("cox-\(coxRows).csv")
@@ -79,15 +83,7 @@ enum EndToEnd {
         rows.append((coxCase, "pof",
                      best(repeats, [pof, "cox", cox.path, "--time", "time", "--event", "status",
                                     "--covariates", covariates, "--format", "json"])))
-        if hasLifelines {
-            rows.append((coxCase, "pandas + lifelines",
-                         best(repeats, ["python3", peers.appendingPathComponent("e2e_lifelines.py").path, "cox",
-                                        cox.path])))
-        }
-        if hasR {
-            rows.append((coxCase, hasFread ? "R fread + survival" : "R read.csv + survival",
-                         best(repeats, ["Rscript", peers.appendingPathComponent("e2e.R").path, "cox", cox.path])))
-        }
+        timePeers("cox", cox, case: coxCase)
         report(rows.filter { $0.0 == coxCase })
 
         if huge {
