@@ -190,7 +190,7 @@ struct PairCounts {
         var deadW = 0.0
         // Weight of the earlier deaths with the same score, summed in row order: a scan of the earlier
         // deaths for the few-way ties of real data, a dictionary for large ones.
-        let scan = rows.count <= 32
+        let scan = rows.count <= 256
         var byRank: [Int: Double] = [:]
         for position in rows.indices {
             let i = rows[position]

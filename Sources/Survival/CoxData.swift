@@ -25,8 +25,10 @@ struct CoxData: Sendable {
     let totalEventWeight: Double
     let hasWeights: Bool
 
+    /// Sorts and scales the data. With ``Parallelism/twoThreads`` the covariates are copied into row-major
+    /// order and centred on two threads (each sum still formed in one thread, in the same order).
     init(time inTime: [Double], event: [Bool], covariates: [[Double]], entry inEntry: [Double]?,
-         strata: [Int]?, weights: [Double]?, efron: Bool) {
+         strata: [Int]?, weights: [Double]?, efron: Bool, parallelism: Parallelism = .serial) {
         let n = inTime.count, p = covariates.count
         self.n = n
         self.p = p
@@ -115,56 +117,74 @@ struct CoxData: Sendable {
             ranges = [0..<n]
         }
         strataRanges = ranges
-        // Gather rows into sorted order: first to row-major in input order (sequential reads), then one
-        // contiguous row read per sorted position.
         var noCenter = [Bool](repeating: true, count: p)
         for j in 0..<p { noCenter[j] = covariates[j].allSatisfy { $0 == 0 || $0 == 1 || $0 == -1 } }
         // Row-major copy in input order, transposed in blocks of rows that stay in cache; then one
-        // contiguous row read per sorted position.
-        let byRow = [Double](unsafeUninitializedCapacity: n * p) { B, count in
+        // contiguous row read per sorted position. Each half of the rows on its own thread.
+        let byRow = DisjointWrites<Double>.array(rows: n, width: p, parallelism: parallelism) { rows, B in
             let block = 2048
-            var start = 0
-            while start < n {
-                let end = min(start + block, n)
+            var start = rows.lowerBound
+            while start < rows.upperBound {
+                let end = min(start + block, rows.upperBound)
                 for j in 0..<p {
                     covariates[j].withUnsafeBufferPointer { c in
-                        for i in start..<end { B[i * p + j] = c[i] }
+                        for i in start..<end { B.base[i * p + j] = c[i] }
                     }
                 }
                 start = end
             }
-            count = n * p
         }
-        var x = [Double](unsafeUninitializedCapacity: n * p) { X, count in
+        let sortedOrder = ord
+        var x = DisjointWrites<Double>.array(rows: n, width: p, parallelism: parallelism) { rows, X in
             byRow.withUnsafeBufferPointer { B in
-                for k in 0..<n {
-                    let src = ord[k] * p, dst = k * p
-                    for j in 0..<p { X[dst + j] = B[src + j] }
+                for k in rows {
+                    let src = sortedOrder[k] * p, dst = k * p
+                    for j in 0..<p { X.base[dst + j] = B[src + j] }
                 }
             }
-            count = n * p
         }
-        // centre and scale (coxfit6), skipping columns with values in {-1, 0, 1}
+        // centre and scale (coxfit6), skipping columns with values in {-1, 0, 1}: each column's sums in
+        // sorted order, half of the columns on each thread; then the rows rewritten in halves
         let totalW = w.reduce(0, +)
-        var means = [Double](repeating: 0, count: p), scale = [Double](repeating: 1, count: p)
-        x.withUnsafeMutableBufferPointer { X in
-            w.withUnsafeBufferPointer { W in
-                var m = [Double](repeating: 0, count: p), sAbs = [Double](repeating: 0, count: p)
-                for k in 0..<n { for j in 0..<p where !noCenter[j] { m[j] += W[k] * X[k * p + j] } }
-                for j in 0..<p { m[j] = noCenter[j] ? 0 : m[j] / totalW }
-                for k in 0..<n {
-                    for j in 0..<p {
-                        let v = X[k * p + j] - m[j]
-                        X[k * p + j] = v
-                        sAbs[j] += W[k] * abs(v)
+        let centred = noCenter, sortedX = x
+        @Sendable func columnSums(_ columns: Range<Int>, centres: [Double]?) -> [Double] {
+            var sums = [Double](repeating: 0, count: p)
+            sortedX.withUnsafeBufferPointer { X in
+                w.withUnsafeBufferPointer { W in
+                    if let m = centres {
+                        for k in 0..<n { for j in columns { sums[j] += W[k] * abs(X[k * p + j] - m[j]) } }
+                    } else {
+                        for k in 0..<n { for j in columns where !centred[j] { sums[j] += W[k] * X[k * p + j] } }
                     }
                 }
-                for j in 0..<p {
-                    let s = noCenter[j] ? 1 : (sAbs[j] > 0 ? totalW / sAbs[j] : 1)
-                    means[j] = m[j]
-                    scale[j] = s
+            }
+            return sums
+        }
+        func bothHalves(centres: [Double]?) -> [Double] {
+            let h = p / 2
+            let (low, high) = parallelism.both({ columnSums(0..<h, centres: centres) },
+                                               { columnSums(h..<p, centres: centres) })
+            return (0..<p).map { $0 < h ? low[$0] : high[$0] }
+        }
+        var m = bothHalves(centres: nil)
+        for j in 0..<p { m[j] = noCenter[j] ? 0 : m[j] / totalW }
+        let sAbs = bothHalves(centres: m)
+        var means = [Double](repeating: 0, count: p), scale = [Double](repeating: 1, count: p)
+        for j in 0..<p {
+            means[j] = m[j]
+            scale[j] = noCenter[j] ? 1 : (sAbs[j] > 0 ? totalW / sAbs[j] : 1)
+        }
+        let (centre, factor) = (means, scale)
+        x.withUnsafeMutableBufferPointer { X in
+            guard let base = X.baseAddress else { return }
+            let rows = DisjointWrites(base: base)
+            parallelism.forHalves(n) { part in
+                for k in part {
+                    for j in 0..<p {
+                        let v = rows.base[k * p + j] - centre[j]
+                        rows.base[k * p + j] = factor[j] != 1 ? v * factor[j] : v
+                    }
                 }
-                for k in 0..<n { for j in 0..<p where scale[j] != 1 { X[k * p + j] *= scale[j] } }
             }
         }
         self.x = x

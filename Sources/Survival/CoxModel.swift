@@ -244,7 +244,7 @@ public struct CoxModel: Sendable {
         }
 
         let data = CoxData(time: time, event: event, covariates: covariates, entry: entry, strata: strata,
-                           weights: weights, efron: ties == .efron)
+                           weights: weights, efron: ties == .efron, parallelism: parallelism)
         let p = data.p
         self.data = data
         self.covariates = covariates

@@ -49,4 +49,36 @@ public enum Parallelism: String, Sendable, Hashable, Codable, CaseIterable {
         }
         return results.withLock { ($0.0!, $0.1!) }
     }
+
+    /// Runs `body` on the two halves of `0..<count`, side by side with ``twoThreads`` (when `count` is at
+    /// least `minimum`), one after the other otherwise.
+    ///
+    /// - Complexity: The cost of `body` on the whole range (half of it in wall-clock time with
+    ///   ``twoThreads``).
+    func forHalves(_ count: Int, minimum: Int = 1 << 16, _ body: @Sendable (Range<Int>) -> Void) {
+        let half = count / 2
+        guard self == .twoThreads && count >= minimum else { body(0..<count); return }
+        _ = both({ body(0..<half) }, { body(half..<count) })
+    }
+}
+
+/// Memory that the parts of a ``Parallelism`` loop write at disjoint positions.
+///
+/// Unchecked because the compiler cannot see that the parts' positions do not overlap: each use writes,
+/// from each part, only the positions of that part's own range, and reads what no part writes.
+struct DisjointWrites<Element>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Element>
+
+    /// A new array of `rows` × `width` elements (row-major), each written once by `fill(range, writes)`
+    /// for the rows of `range`, over the halves of the rows (see ``Parallelism/forHalves(_:minimum:_:)``).
+    static func array(rows: Int, width: Int = 1, parallelism: Parallelism,
+                      _ fill: @Sendable (Range<Int>, DisjointWrites<Element>) -> Void) -> [Element] {
+        [Element](unsafeUninitializedCapacity: rows * width) { buffer, initialized in
+            if let base = buffer.baseAddress {
+                let writes = DisjointWrites(base: base)
+                parallelism.forHalves(rows) { fill($0, writes) }
+            }
+            initialized = rows * width
+        }
+    }
 }

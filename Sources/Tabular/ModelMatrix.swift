@@ -95,18 +95,25 @@ public struct ModelMatrix: Sendable, Equatable {
         let toRead = candidates.filter { scanned[$0] == nil }
         let scans = toRead.isEmpty ? scanned
             : try table.columns(numbers: toRead).numbers.merging(scanned) { read, _ in read }
+        // Every row in file order (no row excluded): a numeric column is the scanned column itself.
+        let allRows = rows.count == table.rowCount && rows.elementsEqual(0..<table.rowCount)
         for name in covariates {
             let forced = categorical.contains(name) || reference[name] != nil
             if !forced, let scan = scans[name] {
                 if scan.nonNumberCount == 0 {
-                    var values: [Double] = []
-                    values.reserveCapacity(rows.count)
-                    for r in rows {
-                        let v = scan.values[r]
-                        if v.isNaN { throw missing(table, r, name) }
-                        values.append(v)
+                    if allRows {
+                        if let r = scan.values.firstIndex(where: { $0.isNaN }) { throw missing(table, r, name) }
+                        columns.append(scan.values)
+                    } else {
+                        var values: [Double] = []
+                        values.reserveCapacity(rows.count)
+                        for r in rows {
+                            let v = scan.values[r]
+                            if v.isNaN { throw missing(table, r, name) }
+                            values.append(v)
+                        }
+                        columns.append(values)
                     }
-                    columns.append(values)
                     termNames.append(name)
                     coded.append(Covariate(name: name, levels: [], reference: nil,
                                            terms: (termNames.count - 1)..<termNames.count))
