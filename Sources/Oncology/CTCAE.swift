@@ -20,8 +20,10 @@
 //  | Neutrophil count decreased  | <LLN-1500/<1500-1000/<1000-500/<500 (all versions)                       |
 //  | Platelet count decreased    | <LLN-75000/<75000-50000/<50000-25000/<25000 (all versions)               |
 //  | White blood cell decreased  | <LLN-3000/<3000-2000/<2000-1000/<1000 (all versions)                     |
-//  | Anemia (haemoglobin)        | <LLN-10.0/<10.0-8.0/<8.0-6.5/<6.5 | <LLN-10.0/<10.0-8.0/<8.0/no number for G4 (v4.03, v5) |
-//  | AST, ALT increased (x ULN)  | >ULN-2.5/>2.5-5.0/>5.0-20.0/>20.0 | >ULN-3.0/>3.0-5.0/>5.0-20.0/>20.0 (v4.03, v5) |
+//  | Anemia (haemoglobin)        | <LLN-10.0/<10.0-8.0/<8.0-6.5/<6.5 (v3.0)                                 |
+//  |                             | <LLN-10.0/<10.0-8.0/<8.0/no number for G4 (v4.03, v5)                    |
+//  | AST, ALT increased (x ULN)  | >ULN-2.5/>2.5-5.0/>5.0-20.0/>20.0 (v3.0)                                 |
+//  |                             | >ULN-3.0/>3.0-5.0/>5.0-20.0/>20.0 (v4.03, v5)                            |
 //  | Blood bilirubin increased   | >ULN-1.5/>1.5-3.0/>3.0-10.0/>10.0 (all versions)                         |
 //  | Hypoalbuminemia (g/dL)      | <LLN-3/<3-2/<2/no number for G4 (all versions)                           |
 //  v5.0 with baseline above ULN (multiples of baseline): AST/ALT G1 1.5-3.0, G2 >3.0-5.0,
@@ -247,9 +249,12 @@ public enum CTCAELabTerm: String, CaseIterable, Sendable, Hashable, Codable {
     ///
     /// ```swift
     /// try CTCAELabTerm.neutrophilCountDecreased.grade(value: 1000, lln: 2000, version: .v5)            // 2
-    /// try CTCAELabTerm.aspartateAminotransferaseIncreased.grade(value: 120, uln: 40, version: .v5)    // 1 (exactly 3.0 x ULN)
-    /// try CTCAELabTerm.aspartateAminotransferaseIncreased.grade(value: 120, uln: 40, version: .v3)    // 2 (> 2.5 x ULN)
-    /// try CTCAELabTerm.alanineAminotransferaseIncreased.grade(value: 100, uln: 40, baseline: 80, version: .v5)  // 0 (1.25 x baseline)
+    /// // 1 (exactly 3.0 x ULN)
+    /// try CTCAELabTerm.aspartateAminotransferaseIncreased.grade(value: 120, uln: 40, version: .v5)
+    /// // 2 (> 2.5 x ULN)
+    /// try CTCAELabTerm.aspartateAminotransferaseIncreased.grade(value: 120, uln: 40, version: .v3)
+    /// // 0 (1.25 x baseline)
+    /// try CTCAELabTerm.alanineAminotransferaseIncreased.grade(value: 100, uln: 40, baseline: 80, version: .v5)
     /// ```
     /// - Parameters:
     ///   - value: The measured value, in the term's unit (`unit`); ULN-graded terms in any unit shared with `uln`.

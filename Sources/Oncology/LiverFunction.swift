@@ -215,21 +215,24 @@ public struct ChildPugh: Sendable, Hashable, Codable {
     /// Total score, 5...15.
     ///
     /// ```swift
-    /// ChildPugh(bilirubinMgPerDL: 2.0, albuminGPerDL: 3.5, inr: 1.1, ascites: .none, encephalopathy: .none)!.score   // 7
+    /// ChildPugh(bilirubinMgPerDL: 2.0, albuminGPerDL: 3.5, inr: 1.1, ascites: .none,
+    ///           encephalopathy: .none)!.score   // 7
     /// ```
     public var score: Int { bilirubinPoints + albuminPoints + inrPoints + ascitesPoints + encephalopathyPoints }
 
     /// Class A (5-6), B (7-9) or C (10-15).
     ///
     /// ```swift
-    /// ChildPugh(bilirubinMgPerDL: 2.0, albuminGPerDL: 3.5, inr: 1.1, ascites: .none, encephalopathy: .none)!.class   // .b
+    /// ChildPugh(bilirubinMgPerDL: 2.0, albuminGPerDL: 3.5, inr: 1.1, ascites: .none,
+    ///           encephalopathy: .none)!.class   // .b
     /// ```
     public var `class`: ChildPughClass { ChildPughClass(score: score)! }
 
     /// Scores the five components.
     ///
     /// ```swift
-    /// ChildPugh(bilirubinMgPerDL: 2.0, albuminGPerDL: 3.5, inr: 1.7, ascites: .none, encephalopathy: .none).score   // 8
+    /// ChildPugh(bilirubinMgPerDL: 2.0, albuminGPerDL: 3.5, inr: 1.7, ascites: .none,
+    ///           encephalopathy: .none).score   // 8
     /// ```
     /// - Parameters:
     ///   - bilirubinMgPerDL: Total bilirubin, mg/dL.

@@ -297,10 +297,14 @@ public enum ResponseAssessment {
     /// baseline is replaced by the baseline.
     ///
     /// ```swift
-    /// ResponseAssessment.targetResponse(baselineSum: 100, nadirSum: 100, currentSum: 70, criteria: .mRECIST)  // .partialResponse
-    /// ResponseAssessment.targetResponse(baselineSum: 100, nadirSum: 20, currentSum: 24, criteria: .mRECIST)   // .progressiveDisease
-    /// ResponseAssessment.targetResponse(baselineSum: 100, nadirSum: 20, currentSum: 24, criteria: .recist11)  // .partialResponse (only +4 mm)
-    /// ResponseAssessment.targetResponse(baselineSum: 60, nadirSum: 60, currentSum: 0, criteria: .mRECIST)     // .completeResponse
+    /// // .partialResponse
+    /// ResponseAssessment.targetResponse(baselineSum: 100, nadirSum: 100, currentSum: 70, criteria: .mRECIST)
+    /// // .progressiveDisease
+    /// ResponseAssessment.targetResponse(baselineSum: 100, nadirSum: 20, currentSum: 24, criteria: .mRECIST)
+    /// // .partialResponse (only +4 mm)
+    /// ResponseAssessment.targetResponse(baselineSum: 100, nadirSum: 20, currentSum: 24, criteria: .recist11)
+    /// // .completeResponse
+    /// ResponseAssessment.targetResponse(baselineSum: 60, nadirSum: 60, currentSum: 0, criteria: .mRECIST)
     /// ```
     /// - Parameters:
     ///   - baselineSum: Sum of target diameters at baseline (mm); must be > 0.
@@ -361,8 +365,10 @@ public enum ResponseAssessment {
     /// in the file header.
     ///
     /// ```swift
-    /// ResponseAssessment.overallResponse(target: .completeResponse, nonTarget: .incompleteResponseOrStable, newLesions: false)  // .partialResponse
-    /// ResponseAssessment.overallResponse(target: .stableDisease, nonTarget: .completeResponse, newLesions: true)              // .progressiveDisease
+    /// ResponseAssessment.overallResponse(target: .completeResponse, nonTarget: .incompleteResponseOrStable,
+    ///                                    newLesions: false)  // .partialResponse
+    /// ResponseAssessment.overallResponse(target: .stableDisease, nonTarget: .completeResponse,
+    ///                                    newLesions: true)   // .progressiveDisease
     /// ```
     /// - Parameters:
     ///   - target: Target-lesion response.
@@ -400,7 +406,8 @@ public enum ResponseAssessment {
     /// and no minimum SD duration are applied. An empty sequence, or only NE, gives NE.
     ///
     /// ```swift
-    /// ResponseAssessment.bestOverallResponse([.stableDisease, .partialResponse, .progressiveDisease, .completeResponse])  // .partialResponse
+    /// ResponseAssessment.bestOverallResponse([.stableDisease, .partialResponse,
+    ///                                         .progressiveDisease, .completeResponse])  // .partialResponse
     /// ```
     /// - Parameter responses: Overall responses in chronological order.
     /// - Returns: The best overall response.

@@ -2,8 +2,8 @@
 //  CohortSimulator.swift
 //  PatternsOfFailure
 //
-//  A synthetic cohort calibrated to what the CCRT patterns-of-failure paper publishes about 138 HCC patients treated with
-//  hepatic arterial concurrent chemoradiotherapy (Table 1-4, Results, Fig. 1-3). The data are
+//  A synthetic cohort calibrated to what the CCRT patterns-of-failure paper publishes about 138 HCC patients
+//  treated with hepatic arterial concurrent chemoradiotherapy (Table 1-4, Results, Fig. 1-3). The data are
 //  SYNTHETIC: no patient record was used or is reproduced. See docs/demo-cohort.md for the model,
 //  the calibration targets and the values the default seed achieves.
 //
@@ -159,7 +159,8 @@ extension CohortSimulator {
         static let infieldAny = 46
         /// Table 4: (lab test, grade 3 patients, grade 4 patients).
         static let labToxicity: [(test: String, g3: Int, g4: Int)] = [
-            ("neutrophils", 14, 3), ("hemoglobin", 2, 3), ("platelets", 21, 2), ("ast", 19, 8), ("alt", 11, 2), ("bilirubin", 5, 11),
+            ("neutrophils", 14, 3), ("hemoglobin", 2, 3), ("platelets", 21, 2), ("ast", 19, 8), ("alt", 11, 2),
+            ("bilirubin", 5, 11),
         ]
         static let giGrade3 = 5
         static let organs = ["lung", "lymph node", "bone", "peritoneum", "adrenal", "pleura", "brain"]
@@ -305,7 +306,8 @@ extension CohortSimulator {
 
             // Age: 37 below 50, median 55, range 33-79 (integer years).
             let nYoung = scaled(Published.ageBelow50)
-            var young = sampleSorted(count: nYoung, anchors: [.init(0, 33), .init(nYoung - 1, 45, 49)], decimals: 0, log: false, &g)
+            var young = sampleSorted(count: nYoung, anchors: [.init(0, 33), .init(nYoung - 1, 45, 49)], decimals: 0,
+                                     log: false, &g)
             var oldAnchors: [Anchor] = [.init(0, 50, 51), .init(n - nYoung - 1, 79)]
             for m in medianIndices(n) where m >= nYoung { oldAnchors.append(.init(m - nYoung, 55)) }
             young += sampleSorted(count: n - nYoung, anchors: oldAnchors, decimals: 0, log: false, &g)
@@ -326,7 +328,8 @@ extension CohortSimulator {
 
             // AFP: 60 below 200, median 570.4, range 1.0-88336.5 (one decimal).
             let afpHigh = (0..<n).filter { p[$0].afpHigh }, afpLow = (0..<n).filter { !p[$0].afpHigh }
-            var afpValues = sampleSorted(count: afpLow.count, anchors: [.init(0, 1.0), .init(afpLow.count - 1, 120, 199.9)],
+            var afpValues = sampleSorted(count: afpLow.count,
+                                         anchors: [.init(0, 1.0), .init(afpLow.count - 1, 120, 199.9)],
                                          decimals: 1, log: true, &g)
             var afpHighAnchors: [Anchor] = [.init(0, 200, 260), .init(afpHigh.count - 1, 88336.5)]
             for m in medianIndices(n) where m >= afpLow.count { afpHighAnchors.append(.init(m - afpLow.count, 570.4)) }
@@ -355,7 +358,8 @@ extension CohortSimulator {
                     // 2 (albumin 2.8-3.5) + 2 (mild ascites) + 1 + 1 (+ 2 for INR 1.7-2.3 in some) = 7 or 8
                     p[i].albumin = FixedDecimal.round(g.uniform(2.9, 3.45), decimals: 1)
                     p[i].ascites = "mild"
-                    p[i].inr = FixedDecimal.round(g.bernoulli(0.3) ? g.uniform(1.75, 2.1) : g.uniform(1.0, 1.5), decimals: 2)
+                    p[i].inr = FixedDecimal.round(g.bernoulli(0.3) ? g.uniform(1.75, 2.1) : g.uniform(1.0, 1.5),
+                                                  decimals: 2)
                 } else if g.bernoulli(0.25) {
                     p[i].albumin = FixedDecimal.round(g.uniform(3.0, 3.45), decimals: 1)   // score 6
                     p[i].inr = FixedDecimal.round(g.uniform(0.9, 1.4), decimals: 2)
@@ -363,7 +367,8 @@ extension CohortSimulator {
                     p[i].albumin = FixedDecimal.round(g.uniform(3.6, 4.6), decimals: 1)    // score 5
                     p[i].inr = FixedDecimal.round(g.uniform(0.9, 1.3), decimals: 2)
                 }
-                p[i].height = FixedDecimal.round(p[i].male ? g.normal(mean: 169, sd: 5.5) : g.normal(mean: 157, sd: 5), decimals: 1)
+                p[i].height = FixedDecimal.round(p[i].male ? g.normal(mean: 169, sd: 5.5) : g.normal(mean: 157, sd: 5),
+                                                 decimals: 1)
                 let bmi = min(max(g.normal(mean: 23, sd: 2.6), 17.5), 31)
                 p[i].weight = FixedDecimal.round(bmi * p[i].height * p[i].height / 10_000, decimals: 1)
                 p[i].z = g.normal(sd: 0.5)
@@ -402,7 +407,9 @@ extension CohortSimulator {
             let unknown = g.shuffled(rest).prefix(nUnknown)
             for i in alive { p[i].status = .alive }
             for i in unknown { p[i].status = .unknown }
-            let nWithDisease = nAlive - apportion([Published.aliveWithoutDisease, Published.vital[2] - Published.aliveWithoutDisease], to: nAlive)[0]
+            let nWithDisease = nAlive
+                - apportion([Published.aliveWithoutDisease, Published.vital[2] - Published.aliveWithoutDisease],
+                            to: nAlive)[0]
             for i in g.sampleWithoutReplacement(logWeights: alive.map { lpDeath(p[$0]) }, count: nWithDisease) {
                 p[alive[i]].withDisease = true
             }
@@ -437,13 +444,16 @@ extension CohortSimulator {
         ) -> [Int] {
             let month = CohortBuilder.daysPerMonth
             let s91 = 1 - Double(early) / Double(n)
-            let knots: [(t: Double, s: Double)] = [(12, 1), (91, s91), (11.1 * month, 0.5), (12 * month, 0.461), (24 * month, 0.279)]
+            let knots: [(t: Double, s: Double)] = [
+                (12, 1), (91, s91), (11.1 * month, 0.5), (12 * month, 0.461), (24 * month, 0.279),
+            ]
             let lastKnot = knots.last!
             func inverse(_ s: Double) -> Double {   // log-linear interpolation between knots
                 for k in 1..<knots.count where s >= knots[k].s {
                     let a = knots[k - 1], b = knots[k]
                     if a.s == b.s { return a.t }
-                    let f = (DeterministicMath.log(a.s) - DeterministicMath.log(s)) / (DeterministicMath.log(a.s) - DeterministicMath.log(b.s))
+                    let f = (DeterministicMath.log(a.s) - DeterministicMath.log(s))
+                        / (DeterministicMath.log(a.s) - DeterministicMath.log(b.s))
                     return a.t + f * (b.t - a.t)
                 }
                 return .infinity
@@ -549,23 +559,28 @@ extension CohortSimulator {
                     p[i].scanDay = max(1, p[i].exit - g.integer(in: 1...min(5, p[i].exit - 1)))
                 }
             }
-            let patternCounts = apportion(Published.patterns.map(\.count) + [Published.n - Published.patterns.reduce(0) { $0 + $1.count }], to: n)
+            let patternCounts = apportion(Published.patterns.map(\.count)
+                                              + [Published.n - Published.patterns.reduce(0) { $0 + $1.count }],
+                                          to: n)
             // survivors without disease never fail
             var pool = (0..<n).filter { !(p[$0].status == .alive && !p[$0].withDisease) }
             // Multi-site patterns first, then single sites.
             for (k, pattern) in Published.patterns.enumerated() {
-                let sites: [Site] = [pattern.i ? .infield : nil, pattern.o ? .outfield : nil, pattern.e ? .extrahepatic : nil].compactMap { $0 }
+                let sites: [Site] = [pattern.i ? .infield : nil, pattern.o ? .outfield : nil,
+                                     pattern.e ? .extrahepatic : nil].compactMap { $0 }
                 let logW = pool.map { i -> Double in
                     let q = p[i]
                     let earlyDeath = q.status == .dead && q.exit <= 183 ? 1.0 : 0.0
                     return sites.reduce(0) { $0 + lpFailure(q, $1) } + 0.8 * earlyDeath
                 }
-                let chosen = g.sampleWithoutReplacement(logWeights: logW, count: min(patternCounts[k], pool.count)).map { pool[$0] }
+                let chosen = g.sampleWithoutReplacement(logWeights: logW, count: min(patternCounts[k], pool.count))
+                    .map { pool[$0] }
                 for i in chosen {
                     for s in sites {
                         // Infield failure is seen on the 3-month scan (target-lesion progression); other sites on
                         // that scan or earlier.
-                        let day = s == .infield || g.bernoulli(0.6) ? p[i].scanDay : g.integer(in: min(14, p[i].scanDay)...p[i].scanDay)
+                        let day = s == .infield || g.bernoulli(0.6)
+                            ? p[i].scanDay : g.integer(in: min(14, p[i].scanDay)...p[i].scanDay)
                         p[i].failDay[s.rawValue] = day
                     }
                 }
@@ -626,7 +641,10 @@ extension CohortSimulator {
             let L = CohortBuilder.landmark
             var latent = Array(repeating: [Double](repeating: .infinity, count: 3), count: n)
             for i in 0..<n {
-                for s in Site.allCases { latent[i][s.rawValue] = latentTime(s, multiplier: DeterministicMath.exp(lpFailure(p[i], s) - 0.25), &g) }
+                for s in Site.allCases {
+                    latent[i][s.rawValue] = latentTime(s, multiplier: DeterministicMath.exp(lpFailure(p[i], s) - 0.25),
+                                                       &g)
+                }
             }
             func eligible(_ i: Int) -> Bool {
                 !(p[i].status == .alive && !p[i].withDisease) && p[i].exit - L >= 7
@@ -694,13 +712,16 @@ extension CohortSimulator {
                 let hasFailure = p[i].everFailed || chosenAny.contains(i)
                 guard hasFailure else { continue }
                 for s in [Site.outfield, .extrahepatic] where p[i].failDay[s.rawValue] == nil {
-                    if rho(i, latent[i][s.rawValue]) < 1 { p[i].failDay[s.rawValue] = placeWithin(i, latent[i][s.rawValue]) }
+                    if rho(i, latent[i][s.rawValue]) < 1 {
+                        p[i].failDay[s.rawValue] = placeWithin(i, latent[i][s.rawValue])
+                    }
                 }
             }
 
             // (c) Timing: who fails after the landmark is decided above; when is set by a baseline hazard
             // calibrated to the published failure-specific PFS (1-year rate and median).
-            for (site, s12, median) in [(Site.infield, 0.722, 22.4), (.outfield, 0.621, 18.0), (.extrahepatic, 0.566, 21.5)] {
+            for (site, s12, median) in [(Site.infield, 0.722, 22.4), (.outfield, 0.621, 18.0),
+                                        (.extrahepatic, 0.566, 21.5)] {
                 scheduleLaterFailures(site, oneYear: s12, medianMonths: median, &g)
             }
         }
@@ -737,7 +758,8 @@ extension CohortSimulator {
                 if v >= knots[0].s { return knots[0].t }
                 for j in 1..<knots.count where v >= knots[j].s {
                     let a = knots[j - 1], b = knots[j]
-                    let f = (DeterministicMath.log(a.s) - DeterministicMath.log(v)) / (DeterministicMath.log(a.s) - DeterministicMath.log(b.s))
+                    let f = (DeterministicMath.log(a.s) - DeterministicMath.log(v))
+                        / (DeterministicMath.log(a.s) - DeterministicMath.log(b.s))
                     return a.t + f * (b.t - a.t)
                 }
                 return knots[2].t + (DeterministicMath.log(sMed) - DeterministicMath.log(v)) / tailSlope
@@ -840,8 +862,9 @@ extension CohortSimulator {
             func f(_ v: Double, _ d: Int) -> String { NumberFormat.fixed(v, d) }
             func yn(_ b: Bool) -> String { b ? "yes" : "no" }
 
-            var patients = "id,age,sex,viral,child_pugh,bilirubin,albumin,inr,ascites,encephalopathy,icg_r15,t_stage,n_stage,m_stage,"
-                + "tumor_number,tumor_size_cm,vascular_invasion,pvt,afp,pivka,prior_treatment,rt_technique,total_dose_gy,fractions,"
+            var patients = "id,age,sex,viral,child_pugh,bilirubin,albumin,inr,ascites,encephalopathy,icg_r15,"
+                + "t_stage,n_stage,m_stage,tumor_number,tumor_size_cm,vascular_invasion,pvt,afp,pivka,prior_treatment,"
+                + "rt_technique,total_dose_gy,fractions,"
                 + "rt_start,rt_end,response_3m,last_followup,vital_status,death_date,height_cm,weight_kg\n"
             var failures = "id,date,site,organ\n"
             var lesions = "id,date,lesion,kind,viable_mm,progression\n"
@@ -902,11 +925,12 @@ extension CohortSimulator {
                 var rowsByDate = [[String]](repeating: [], count: dates.count)
                 for (t, test) in LabModel.tests.enumerated() {
                     let worst = toxicity[t][i] ?? 0
-                    let peak = 1 + ((early && (test == "bilirubin" || test == "ast" || test == "alt")) ? post - 1 : g.integer(in: 0...(post - 1)))
+                    let peak = 1 + ((early && (test == "bilirubin" || test == "ast" || test == "alt"))
+                                    ? post - 1 : g.integer(in: 0...(post - 1)))
                     for (k, _) in dates.enumerated() {
                         let grade = k == 0 ? 0 : k == peak ? worst : min(worst, g.bernoulli(0.3) ? 1 : 0)
-                        let value = LabModel.value(test: test, grade: grade, male: q.male, baselineBilirubin: q.bilirubin,
-                                                   isBaseline: k == 0, &g)
+                        let value = LabModel.value(test: test, grade: grade, male: q.male,
+                                                   baselineBilirubin: q.bilirubin, isBaseline: k == 0, &g)
                         let (lln, uln) = LabModel.limits(test: test, male: q.male)
                         rowsByDate[k].append("\(id[i]),\(dates[k].iso),\(test),\(value),\(lln),\(uln)")
                     }
@@ -942,15 +966,20 @@ extension CohortSimulator {
                 let g4set = g.sampleWithoutReplacement(logWeights: logW, count: c[1])
                 let grade4 = Set(g4set)
                 let remaining = (0..<n).filter { !grade4.contains($0) }
-                let grade3 = Set(g.sampleWithoutReplacement(logWeights: remaining.map { logW[$0] }, count: c[0]).map { remaining[$0] })
+                let grade3 = Set(g.sampleWithoutReplacement(logWeights: remaining.map { logW[$0] }, count: c[0])
+                                     .map { remaining[$0] })
                 var grades = [Int?](repeating: 0, count: n)
                 for i in 0..<n {
-                    grades[i] = grade4.contains(i) ? 4 : grade3.contains(i) ? 3 : [0, 0, 0, 1, 1, 2][g.integer(in: 0...5)]
+                    grades[i] = grade4.contains(i) ? 4
+                        : grade3.contains(i) ? 3 : [0, 0, 0, 1, 1, 2][g.integer(in: 0...5)]
                 }
                 result.append(grades)
             }
-            let gi3 = Set(g.sampleWithoutReplacement(logWeights: [Double](repeating: 0, count: n), count: scaled(Published.giGrade3)))
-            result.append((0..<n).map { i -> Int? in gi3.contains(i) ? 3 : g.bernoulli(0.15) ? g.integer(in: 1...2) : nil })
+            let gi3 = Set(g.sampleWithoutReplacement(logWeights: [Double](repeating: 0, count: n),
+                                                     count: scaled(Published.giGrade3)))
+            result.append((0..<n).map { i -> Int? in
+                gi3.contains(i) ? 3 : g.bernoulli(0.15) ? g.integer(in: 1...2) : nil
+            })
             return result
         }
     }
@@ -980,7 +1009,8 @@ extension CohortSimulator {
                 let v = pick([(2100, 5200), (1550, 1750), (1050, 1450), (550, 950), (100, 450)])
                 return NumberFormat.fixed((v / 10).rounded() * 10, 0)
             case "platelets":
-                let v = pick([(155_000, 290_000), (80_000, 145_000), (52_000, 73_000), (27_000, 48_000), (8_000, 23_000)])
+                let v = pick([(155_000, 290_000), (80_000, 145_000), (52_000, 73_000), (27_000, 48_000),
+                              (8_000, 23_000)])
                 return NumberFormat.fixed((v / 1000).rounded() * 1000, 0)
             case "hemoglobin":
                 let normal = male ? (13.3, 15.8) : (12.3, 14.6)
@@ -1023,7 +1053,9 @@ extension CohortSimulator {
         for a in anchors.sorted(by: { $0.index < $1.index }) where a.index >= 0 && a.index < count {
             if let last = fixed.last, a.index <= last.0 || a.hi < last.1 { continue }
             let lo = max(a.lo, fixed.last?.1 ?? a.lo)
-            let v = a.hi > lo ? FixedDecimal.round(g.uniform(lo, a.hi), decimals: decimals) : FixedDecimal.round(a.hi, decimals: decimals)
+            let v = a.hi > lo
+                ? FixedDecimal.round(g.uniform(lo, a.hi), decimals: decimals)
+                : FixedDecimal.round(a.hi, decimals: decimals)
             fixed.append((a.index, max(v, lo)))
         }
         if fixed.first?.0 != 0, let first = fixed.first { fixed.insert((0, first.1), at: 0) }
@@ -1036,7 +1068,8 @@ extension CohortSimulator {
             let gap = nextIndex - index - 1
             guard gap > 0 else { continue }
             var fill = (0..<gap).map { _ in
-                min(max(FixedDecimal.round(back(g.uniform(fwd(value), fwd(nextValue))), decimals: decimals), value), nextValue)
+                min(max(FixedDecimal.round(back(g.uniform(fwd(value), fwd(nextValue))), decimals: decimals), value),
+                    nextValue)
             }
             fill.sort()
             for (j, v) in fill.enumerated() { values[index + 1 + j] = v }

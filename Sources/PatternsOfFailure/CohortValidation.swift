@@ -50,7 +50,8 @@ enum CohortVocabulary {
     }
 
     static let encephalopathy = CategoryVocabulary<HepaticEncephalopathy>(
-        what: "encephalopathy grade", accepted: "none, grade1-2, grade3-4 (also 0–4, grade 1 … grade 4, mild, severe)") {
+        what: "encephalopathy grade",
+        accepted: "none, grade1-2, grade3-4 (also 0–4, grade 1 … grade 4, mild, severe)") {
         HepaticEncephalopathy(parsing: $0)
     }
 
@@ -78,7 +79,8 @@ enum CohortVocabulary {
         }
     }
 
-    static let yesNo = CategoryVocabulary<Bool>(what: "yes/no value", accepted: "yes, no, y, n, true, false, 1, 0 (any case)") {
+    static let yesNo = CategoryVocabulary<Bool>(what: "yes/no value",
+                                                accepted: "yes, no, y, n, true, false, 1, 0 (any case)") {
         switch key($0) {
         case "yes", "y", "true", "1": return true
         case "no", "n", "false", "0": return false
@@ -90,7 +92,8 @@ enum CohortVocabulary {
     static func site(_ vocabulary: FailureVocabulary) -> CategoryVocabulary<FailureSite> {
         CategoryVocabulary<FailureSite>(
             what: "failure site",
-            accepted: vocabulary.accepted + (vocabulary == .paper ? "" : " (the plan's failure_types: \(vocabulary.rawValue))")) {
+            accepted: vocabulary.accepted
+                + (vocabulary == .paper ? "" : " (the plan's failure_types: \(vocabulary.rawValue))")) {
             vocabulary.site(parsing: $0)
         }
     }
@@ -170,16 +173,16 @@ enum CohortVocabulary {
         var duplicates: [String] = []
         for item in items {
             if meansNone(item) {
-                return .failure(.init(message: "\"\(ValidationIssue.abbreviated(item))\" (none) is listed together with "
-                                      + "treatments; \(priorTreatmentUsage)"))
+                return .failure(.init(message: "\"\(ValidationIssue.abbreviated(item))\" (none) is listed "
+                                      + "together with treatments; \(priorTreatmentUsage)"))
             }
             if ambiguousPriorTreatment.contains(item.lowercased()) || ambiguousPriorTreatment.contains(key(item)) {
                 return .failure(.init(message: "ambiguous prior treatment \"\(ValidationIssue.abbreviated(item))\"; "
                                       + priorTreatmentUsage))
             }
             if DecimalNumber.parse(item) != nil {
-                return .failure(.init(message: "a number is not a treatment (\"\(ValidationIssue.abbreviated(item))\"); "
-                                      + priorTreatmentUsage))
+                return .failure(.init(message: "a number is not a treatment "
+                                      + "(\"\(ValidationIssue.abbreviated(item))\"); " + priorTreatmentUsage))
             }
             if seen.insert(item.lowercased()).inserted { kept.append(item) } else { duplicates.append(item) }
         }
@@ -330,7 +333,8 @@ struct PatientDraft {
         return Patient(id: id, age: age, sex: sex, viral: viral, childPughRecorded: childPugh,
                        childPughComponents: components, bilirubinMgPerDL: bilirubin, albuminGPerDL: albumin,
                        icgR15: icgR15, tCategory: tStage, nodePositive: nodePositive, metastasis: metastasis,
-                       tumor: tumor, portalVeinThrombosis: pvt, afp: afp, pivka: pivka, priorTreatments: priorTreatments,
+                       tumor: tumor, portalVeinThrombosis: pvt, afp: afp, pivka: pivka,
+                       priorTreatments: priorTreatments,
                        rtTechnique: rtTechnique, totalDoseGy: totalDose, fractions: fractions, rtStart: rtStart,
                        rtEnd: rtEnd, response3Months: response, lastFollowUp: lastFollowUp, vitalStatus: vitalStatus,
                        deathDate: deathDate, heightCm: heightCm, weightKg: weightKg,
@@ -349,8 +353,8 @@ struct FailureDraft {
 
     func build() -> FailureEvent? {
         guard let id, let date, let site else { return nil }
-        return FailureEvent(patientID: id, date: date, site: site, organ: organ, source: SourceRow(file: r.file, row: r.row),
-                            dosimetry: dosimetry)
+        return FailureEvent(patientID: id, date: date, site: site, organ: organ,
+                            source: SourceRow(file: r.file, row: r.row), dosimetry: dosimetry)
     }
 }
 
@@ -419,9 +423,12 @@ struct ToxicityDraft {
 /// | unknown column (ignored; listed in `exclusions`) | warning |
 /// | required value missing | error |
 /// | not a number / whole number / date / known category (message lists the accepted spellings) | error |
-/// | age outside 0–120; total dose ≤ 0 or > 100 Gy; fractions ≤ 0; icg_r15 outside 0–100; negative marker, lab value or limit; tumour size ≤ 0; tumour number < 1; height or weight ≤ 0; grade outside 1–5; viable_mm < 0 | error |
+/// | age outside 0–120; total dose ≤ 0 or > 100 Gy; fractions ≤ 0; icg_r15 outside 0–100 | error |
+/// | negative marker, lab value or limit; tumour size ≤ 0; tumour number < 1 | error |
+/// | height or weight ≤ 0; grade outside 1–5; viable_mm < 0 | error |
 /// | total dose > 90 Gy; dose per fraction outside 1–25 Gy | warning |
-/// | AFP > 1,000,000 IU/mL or PIVKA-II > 1,000,000 mAU/mL; albumin > 10 g/dL; lab unit implausible; height or weight implausible | warning ("check the unit") |
+/// | AFP > 1,000,000 IU/mL or PIVKA-II > 1,000,000 mAU/mL; albumin > 10 g/dL | warning ("check the unit") |
+/// | lab unit implausible; height or weight implausible | warning ("check the unit") |
 /// | rt_end before rt_start; last_followup before rt_end; death_date before rt_start or after last_followup | error |
 /// | vital_status dead without death_date; death_date without vital_status dead | error |
 /// | dead patient whose last_followup is later than death_date | warning |
@@ -540,7 +547,8 @@ enum CohortValidation {
         if let dose = p.totalDose, let n = p.fractions, dose > 0, dose <= 100, n > 0 {
             let perFraction = dose / Double(n)
             if perFraction < 1 || perFraction > 25 {
-                r.warning("fractions", "dose per fraction \(format(perFraction)) Gy (\(format(dose)) Gy in \(n) fraction\(n == 1 ? "" : "s")) "
+                r.warning("fractions", "dose per fraction \(format(perFraction)) Gy "
+                          + "(\(format(dose)) Gy in \(n) fraction\(n == 1 ? "" : "s")) "
                           + "is outside 1–25 Gy: check total_dose_gy and fractions")
             }
         }

@@ -111,7 +111,8 @@ enum ModelSummary {
                 if !inModel.isEmpty {
                     w.append("""
                         \(t.factor.label) is built from \
-                        \(inModel.map { n in terms.first { $0.factor.name == n }!.factor.label }.joined(separator: " and ")), \
+                        \(inModel.map { n in terms.first { $0.factor.name == n }!.factor.label }
+                            .joined(separator: " and ")), \
                         also in the model: the terms are nested, so their hazard ratios are conditional on each other \
                         and hard to read
                         """)

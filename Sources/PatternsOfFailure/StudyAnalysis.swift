@@ -90,7 +90,9 @@ public struct StudyAnalysis {
                                 reverseKM: reverse.estimate ?? .nan, reverseKMLower: reverse.lower ?? .nan,
                                 reverseKMUpper: reverse.upper ?? .nan, unit: unitName)
         let deathsEarly = data.records.count(where: { d in
-            d.patient.vitalStatus == .dead && Double((d.patient.deathDate ?? d.patient.lastFollowUp) - Derive.origin(d.patient, plan: plan)) <= plan.landmarkDays
+            d.patient.vitalStatus == .dead
+                && Double((d.patient.deathDate ?? d.patient.lastFollowUp) - Derive.origin(d.patient, plan: plan))
+                    <= plan.landmarkDays
         })
         let counts = CohortCounts(patients: n, dead: dead, alive: alive, unknown: n - dead - alive,
                                   withAnyFailure: data.records.count(where: { !$0.history.everPattern.isEmpty }),
@@ -112,7 +114,9 @@ public struct StudyAnalysis {
             return EndpointSurvival(
                 endpoint: e.definition.name, label: e.definition.label, n: n, events: o.count(where: \.event),
                 median: med.estimate ?? .nan, medianLower: med.lower ?? .nan, medianUpper: med.upper ?? .nan,
-                rates: fit.estimates(at: plan.rateTimes).map { RateAtTime(time: $0.time, estimate: $0.survival, lower: $0.lower, upper: $0.upper) },
+                rates: fit.estimates(at: plan.rateTimes).map {
+                    RateAtTime(time: $0.time, estimate: $0.survival, lower: $0.lower, upper: $0.upper)
+                },
                 curve: try Self.curve(fit, label: e.definition.label, o: o, plan: plan),
                 censoring: ended.keys.sorted().map { CategoryCount(category: $0, n: ended[$0]!, denominator: n) })
         }
@@ -138,11 +142,14 @@ public struct StudyAnalysis {
         }
         var patternsBy: PatternsByFactor? = nil
         if let name = plan.patternsBy, let f = data.factor(name) {
-            patternsBy = PatternsByFactor(factor: name, label: f.factor.label, groups: f.factor.displayOrder.map { level in
-                Self.patternCounts(f.known.filter { f.level[$0] == level }.map { data.records[$0].history.landmarkPattern },
-                                   window: "\(f.factor.levels[level]), within \(NumberFormat.plain(plan.landmarkMonths)) months",
-                                   vocabulary: plan.failureVocabulary)
-            })
+            patternsBy = PatternsByFactor(
+                factor: name, label: f.factor.label,
+                groups: f.factor.displayOrder.map { level in
+                    Self.patternCounts(
+                        f.known.filter { f.level[$0] == level }.map { data.records[$0].history.landmarkPattern },
+                        window: "\(f.factor.levels[level]), within \(NumberFormat.plain(plan.landmarkMonths)) months",
+                        vocabulary: plan.failureVocabulary)
+                })
         }
 
         // Toxicity (the paper's Table 4)
@@ -156,10 +163,13 @@ public struct StudyAnalysis {
                                    grade5: g.count(where: { $0 == 5 }), denominator: n)
             },
             source: [cohort.labs.isEmpty ? nil : "labs.csv graded by CTCAE \(plan.ctcaeVersion.rawValue)",
-                     cohort.toxicities.isEmpty ? nil : "toxicities.csv as recorded"].compactMap { $0 }.joined(separator: "; "),
+                     cohort.toxicities.isEmpty ? nil : "toxicities.csv as recorded"]
+                .compactMap { $0 }.joined(separator: "; "),
             problems: data.toxicityProblems, outsideWindow: data.toxicityOutsideWindow)
         if data.toxicityOutsideWindow > 0 {
-            exclusions.append(ExclusionCount(analysis: "Toxicity", reason: "toxicity records (not patients) dated outside the grading window (\(toxicity.window))",
+            exclusions.append(ExclusionCount(analysis: "Toxicity",
+                                             reason: "toxicity records (not patients) dated outside the grading window"
+                                                 + " (\(toxicity.window))",
                                              n: data.toxicityOutsideWindow))
         }
         if !data.toxicityProblems.isEmpty {
@@ -171,7 +181,8 @@ public struct StudyAnalysis {
         if data.records.contains(where: { $0.patient.causeOfDeath != nil }) {
             let deaths = data.records.filter { $0.patient.vitalStatus == .dead }
             let early = deaths.filter { d in
-                Double((d.patient.deathDate ?? d.patient.lastFollowUp) - Derive.origin(d.patient, plan: plan)) <= plan.landmarkDays
+                Double((d.patient.deathDate ?? d.patient.lastFollowUp) - Derive.origin(d.patient, plan: plan))
+                    <= plan.landmarkDays
             }
             func tally(_ r: [StudyData.PatientRecord]) -> [CategoryCount] {
                 var k: [String: Int] = [:]
@@ -184,7 +195,8 @@ public struct StudyAnalysis {
         }
 
         let classification = FailureClassificationSummary(failures: cohort.failures, plan: plan)
-        if let c = classification, let rule = plan.classification?.rule, let counts = c.rules.first(where: { $0.rule == rule }),
+        if let c = classification, let rule = plan.classification?.rule,
+           let counts = c.rules.first(where: { $0.rule == rule }),
            counts.notClassifiable == c.failures, c.failures > 0 {
             warnings.append("""
                 Classification: no failure has the inputs the plan's rule \(rule.rawValue) needs \
@@ -201,10 +213,14 @@ public struct StudyAnalysis {
         return StudyResults(
             provenance: Provenance(tool: "pof", version: toolVersion, generatedAt: generatedAt, plan: plan,
                                    inputs: cohort.inputs, synthetic: synthetic,
-                                   note: synthetic ? "Synthetic demo cohort generated by pof simulate, calibrated to the published summaries; not patient data." : nil),
+                                   note: synthetic
+                                       ? "Synthetic demo cohort generated by pof simulate, calibrated to the published "
+                                           + "summaries; not patient data."
+                                       : nil),
             cohort: counts, followUp: followUp, table1: try table1Work.value(), response: response, patterns: patterns,
             survival: survival, univariate: univariate, multivariate: multivariate, factorFigures: figures,
-            subgroups: subgroups, patternsByFactor: patternsBy, toxicity: toxicity, causesOfDeath: causes, competingRisks: competing,
+            subgroups: subgroups, patternsByFactor: patternsBy, toxicity: toxicity, causesOfDeath: causes,
+            competingRisks: competing,
             warnings: warnings, exclusions: exclusions, failureClassification: classification)
     }
 
@@ -238,7 +254,8 @@ public struct StudyAnalysis {
             let u = try comparison(name)
             part.univariate.append(u.result)
             if u.result.missing > 0 {
-                part.exclusions.append(ExclusionCount(analysis: "\(e.definition.label), \(f.factor.label)", reason: "factor not known", n: u.result.missing))
+                part.exclusions.append(ExclusionCount(analysis: "\(e.definition.label), \(f.factor.label)",
+                                                      reason: "factor not known", n: u.result.missing))
             }
             if let note = u.result.notTested {
                 part.warnings.append("\(e.definition.label): \(f.factor.label) not tested (\(note))")
@@ -247,9 +264,11 @@ public struct StudyAnalysis {
         for name in a.figures {
             let f = data.factor(name)!
             let u = try comparison(name)
-            part.figures.append(FactorCurves(endpoint: e.definition.name, endpointLabel: e.definition.label, factor: name,
-                                             label: f.factor.label, p: u.result.p, curves: u.curves,
-                                             reference: u.curves.firstIndex { $0.label == f.factor.levels[f.factor.reference] } ?? 0))
+            part.figures.append(FactorCurves(endpoint: e.definition.name, endpointLabel: e.definition.label,
+                                             factor: name, label: f.factor.label, p: u.result.p, curves: u.curves,
+                                             reference: u.curves.firstIndex {
+                                                 $0.label == f.factor.levels[f.factor.reference]
+                                             } ?? 0))
         }
         for s in a.subgroups {
             part.subgroups.append(
@@ -294,11 +313,16 @@ public struct StudyAnalysis {
             order.compactMap { c in
                 let k = values.count(where: { $0 == c })
                 return (k == 0 && c == .notEvaluable) ? nil : CategoryCount(category: c.label, n: k, denominator: n)
-            } + (values.contains(where: { $0 == nil }) ? [CategoryCount(category: "Not available", n: values.count(where: { $0 == nil }), denominator: n)] : [])
+            } + (values.contains(where: { $0 == nil })
+                    ? [CategoryCount(category: "Not available", n: values.count(where: { $0 == nil }), denominator: n)]
+                    : [])
         }
-        return ResponseSummary(source: lesions ? "lesion measurements (\(criteria.rawValue)), recorded value where no scan" : "recorded (response_3m)",
+        return ResponseSummary(source: lesions
+                                   ? "lesion measurements (\(criteria.rawValue)), recorded value where no scan"
+                                   : "recorded (response_3m)",
                                atLandmark: counts(data.records.map(\.response)),
-                               best: counts(data.records.map(\.bestResponse)), disagreements: data.responseDisagreements)
+                               best: counts(data.records.map(\.bestResponse)),
+                               disagreements: data.responseDisagreements)
     }
 
     /// Kaplan–Meier per level and the log-rank test over `rows` (patients with a known level).
@@ -317,8 +341,8 @@ public struct StudyAnalysis {
             }
         }
         let test = try logRank(time: o.map(\.time), event: o.map(\.event), group: g, levels: f.factor.levels.count)
-        return (UnivariateResult(endpoint: e.definition.name, factor: f.factor.name, label: f.factor.label, levels: levels,
-                                 rateTime: rateTime, chisq: test.chisq, df: test.df, p: test.p,
+        return (UnivariateResult(endpoint: e.definition.name, factor: f.factor.name, label: f.factor.label,
+                                 levels: levels, rateTime: rateTime, chisq: test.chisq, df: test.df, p: test.p,
                                  missing: e.observations.count - rows.count, notTested: test.note), curves)
     }
 
@@ -347,7 +371,8 @@ public struct StudyAnalysis {
         let fit = try KaplanMeier(time: o.map(\.time), event: o.map(\.event))
         let r = fit.estimates(at: [rateTime])[0]
         return LevelSummary(level: label, n: o.count, events: o.count(where: \.event),
-                            rate: r.survival, rateLower: r.lower, rateUpper: r.upper, median: fit.median.estimate ?? .nan)
+                            rate: r.survival, rateLower: r.lower, rateUpper: r.upper,
+                            median: fit.median.estimate ?? .nan)
     }
 
     static func subgroup(_ e: StudyData.EndpointColumn, _ f: StudyData.FactorColumn, within w: StudyData.FactorColumn,
@@ -358,7 +383,8 @@ public struct StudyAnalysis {
             return .init(level: w.factor.levels[wl], levels: u.levels, chisq: u.chisq, p: u.p, notTested: u.notTested)
         }
         return SubgroupResult(endpoint: e.definition.name, endpointLabel: e.definition.label, factor: f.factor.name,
-                              factorLabel: f.factor.label, within: w.factor.name, withinLabel: w.factor.label, subgroups: groups)
+                              factorLabel: f.factor.label, within: w.factor.name, withinLabel: w.factor.label,
+                              subgroups: groups)
     }
 
     static func gray(_ e: StudyData.EndpointColumn, _ f: StudyData.FactorColumn) throws -> GrayTestResult {
@@ -367,21 +393,26 @@ public struct StudyAnalysis {
         let present = Array(Set(g)).sorted()
         let cause = e.cause
         func none(_ why: String) -> GrayTestResult {
-            GrayTestResult(factor: f.factor.name, label: f.factor.label, statistic: .nan, df: 0, p: .nan, notTested: why)
+            GrayTestResult(factor: f.factor.name, label: f.factor.label, statistic: .nan, df: 0, p: .nan,
+                           notTested: why)
         }
         guard present.count >= 2 else { return none("only one level has patients") }
         guard rows.contains(where: { cause[$0] == 1 }) else { return none("no events") }
         let recode = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, $0) })
-        let t = try CumulativeIncidence(time: rows.map { e.observations[$0].time }, cause: rows.map { cause[$0] }, group: g.map { recode[$0]! })
-        guard let test = t.test(cause: 1)?.test, test.statistic.isFinite, test.degreesOfFreedom > 0 else { return none("no comparison possible") }
-        return GrayTestResult(factor: f.factor.name, label: f.factor.label, statistic: test.statistic, df: test.degreesOfFreedom,
-                              p: test.pValue, notTested: nil)
+        let t = try CumulativeIncidence(time: rows.map { e.observations[$0].time }, cause: rows.map { cause[$0] },
+                                        group: g.map { recode[$0]! })
+        guard let test = t.test(cause: 1)?.test, test.statistic.isFinite, test.degreesOfFreedom > 0 else {
+            return none("no comparison possible")
+        }
+        return GrayTestResult(factor: f.factor.name, label: f.factor.label, statistic: test.statistic,
+                              df: test.degreesOfFreedom, p: test.pValue, notTested: nil)
     }
 
     /// Cumulative incidence of the failure and of the competing event, beside 1 − KM; curves run to the
     /// end of follow-up.
     static func competingRisks(_ e: StudyData.EndpointColumn, plan: StudyPlan, gray: [GrayTestResult],
-                               models: (fineGray: [HazardRatio], causeSpecific: [HazardRatio], warnings: [String])?) throws -> CompetingRiskResult? {
+                               models: (fineGray: [HazardRatio], causeSpecific: [HazardRatio],
+                                        warnings: [String])?) throws -> CompetingRiskResult? {
         let time = e.time, cause = e.cause
         let cif = try CumulativeIncidence(time: time, cause: cause)
         guard let c1 = cif.curve(cause: 1) else { return nil }
@@ -389,8 +420,12 @@ public struct StudyAnalysis {
         let end = time.max() ?? 0
         let atRisk = km.numberAtRisk(at: plan.riskTableTimes)
         func rates(_ c: CumulativeIncidence.Curve?) -> [RateAtTime] {
-            guard let c else { return plan.rateTimes.map { RateAtTime(time: $0, estimate: 0, lower: .nan, upper: .nan) } }
-            return c.estimates(at: plan.rateTimes).map { RateAtTime(time: $0.time, estimate: $0.estimate, lower: $0.lower, upper: $0.upper) }
+            guard let c else {
+                return plan.rateTimes.map { RateAtTime(time: $0, estimate: 0, lower: .nan, upper: .nan) }
+            }
+            return c.estimates(at: plan.rateTimes).map {
+                RateAtTime(time: $0.time, estimate: $0.estimate, lower: $0.lower, upper: $0.upper)
+            }
         }
         func extended(_ c: CumulativeIncidence.Curve?, label: String) -> Curve {
             var t = c?.time ?? [], v = c?.estimate ?? [], lims = c?.limits ?? (lower: [], upper: [])
@@ -398,42 +433,54 @@ public struct StudyAnalysis {
             if (t.last ?? -1) < end {   // hold the last value to the end of follow-up, like the KM curves
                 t.append(end); v.append(v.last ?? 0); lo.append(lo.last ?? .nan); hi.append(hi.last ?? .nan)
             }
-            return Curve(label: label, time: t, value: v, lower: lo, upper: hi, censorTimes: [], riskTimes: plan.riskTableTimes, atRisk: atRisk)
+            return Curve(label: label, time: t, value: v, lower: lo, upper: hi, censorTimes: [],
+                         riskTimes: plan.riskTableTimes, atRisk: atRisk)
         }
-        let oneMinus = km.estimates(at: plan.rateTimes).map { RateAtTime(time: $0.time, estimate: 1 - $0.survival, lower: 1 - $0.upper, upper: 1 - $0.lower) }
+        let oneMinus = km.estimates(at: plan.rateTimes).map {
+            RateAtTime(time: $0.time, estimate: 1 - $0.survival, lower: 1 - $0.upper, upper: 1 - $0.lower)
+        }
         let vocabulary = plan.failureVocabulary
-        let competingLabel = e.definition.otherFailures == .censor ? "death or another failure type first" : "death without \(e.definition.singleFailureType.map { "\(vocabulary.name($0)) failure" } ?? "failure")"
+        let competingLabel = e.definition.otherFailures == .censor
+            ? "death or another failure type first"
+            : "death without \(e.definition.singleFailureType.map { "\(vocabulary.name($0)) failure" } ?? "failure")"
         return CompetingRiskResult(
-            endpoint: e.definition.name, endpointLabel: e.definition.label, competing: competingLabel, times: plan.rateTimes,
+            endpoint: e.definition.name, endpointLabel: e.definition.label, competing: competingLabel,
+            times: plan.rateTimes,
             incidence: rates(c1), oneMinusKM: oneMinus, competingIncidence: rates(cif.curve(cause: 2)),
-            curve: extended(c1, label: (e.definition.singleFailureType.map { "\(vocabulary.name($0)) failure" } ?? "failure").capitalizedFirst),
+            curve: extended(c1, label: (e.definition.singleFailureType.map { "\(vocabulary.name($0)) failure" }
+                                            ?? "failure").capitalizedFirst),
             competingCurve: extended(cif.curve(cause: 2), label: competingLabel.capitalizedFirst),
             grayTests: gray, fineGray: models?.fineGray ?? [], causeSpecificCox: models?.causeSpecific ?? [])
     }
 
-    static func patternCounts(_ patterns: [FailurePattern], window: String, vocabulary: FailureVocabulary = .paper) -> PatternCounts {
+    static func patternCounts(_ patterns: [FailurePattern], window: String,
+                              vocabulary: FailureVocabulary = .paper) -> PatternCounts {
         let n = patterns.count
         let failed = patterns.count(where: { !$0.isEmpty })
         let sites = FailureSite.allCases.map { s -> SiteCount in
             let with = patterns.filter { $0.includes(s) }
-            return SiteCount(site: vocabulary.name(s), n: with.count, percent: n > 0 ? Double(with.count) / Double(n) * 100 : .nan,
+            return SiteCount(site: vocabulary.name(s), n: with.count,
+                             percent: n > 0 ? Double(with.count) / Double(n) * 100 : .nan,
                              combined: with.count(where: { $0.sites.count > 1 }))
         }
         let exclusive = FailurePattern.allPatterns.map { p in
             CategoryCount(category: vocabulary.patternLabel(p), n: patterns.count(where: { $0 == p }), denominator: n)
         }
         return PatternCounts(window: window, patientsWithFailure: failed,
-                             percent: n > 0 ? Double(failed) / Double(n) * 100 : .nan, sites: sites, exclusive: exclusive)
+                             percent: n > 0 ? Double(failed) / Double(n) * 100 : .nan, sites: sites,
+                             exclusive: exclusive)
     }
 
     static func patterns(_ d: [StudyData.PatientRecord], plan: StudyPlan, n: Int) -> PatternSummary {
         let v = plan.failureVocabulary
         let landmark = patternCounts(d.map(\.history.landmarkPattern),
-                                     window: "within \(NumberFormat.plain(plan.landmarkMonths)) months after \(plan.origin == .rtEnd ? "RT end" : "RT start")",
+                                     window: "within \(NumberFormat.plain(plan.landmarkMonths)) months after "
+                                         + "\(plan.origin == .rtEnd ? "RT end" : "RT start")",
                                      vocabulary: v)
         let overall = patternCounts(d.map(\.history.everPattern), window: "whole follow-up", vocabulary: v)
         let first = FailurePattern.allPatterns.map { p in
-            CategoryCount(category: v.patternLabel(p), n: d.count(where: { $0.history.firstPattern == p }), denominator: n)
+            CategoryCount(category: v.patternLabel(p), n: d.count(where: { $0.history.firstPattern == p }),
+                          denominator: n)
         }
         var organs: [String: Int] = [:]
         for x in d { for o in x.history.extrahepaticOrgans { organs[o, default: 0] += 1 } }

@@ -35,7 +35,8 @@ public enum Explorer {
         /// A query; see the properties for what each argument holds.
         ///
         /// - Complexity: O(1).
-        public init(endpoint: String, factor: String? = nil, variable: String? = nil, cuts: [Double] = [], at: [Double]? = nil) {
+        public init(endpoint: String, factor: String? = nil, variable: String? = nil, cuts: [Double] = [],
+                    at: [Double]? = nil) {
             self.endpoint = endpoint; self.factor = factor; self.variable = variable; self.cuts = cuts; self.at = at
         }
 
@@ -56,7 +57,8 @@ public enum Explorer {
             }
             if factor != nil && variable != nil { throw ServerError(400, "give factor or variable, not both") }
             for k in cuts.indices.dropFirst() where cuts[k] <= cuts[k - 1] {
-                throw ServerError(400, "cut: cut-points must increase (\(cuts.map(NumberFormat.plain).joined(separator: ", ")))")
+                throw ServerError(400, "cut: cut-points must increase "
+                                      + "(\(cuts.map(NumberFormat.plain).joined(separator: ", ")))")
             }
         }
     }
@@ -102,7 +104,8 @@ public enum Explorer {
         return try parts.map { p in
             let t = p.trimmingCharacters(in: .whitespaces)
             guard let x = DecimalNumber.parse(t), x.isFinite else {
-                throw ServerError(400, "\(name): \"\(t.prefix(40))\" is not a number; write numbers separated by commas, e.g. 12, 24")
+                throw ServerError(400, "\(name): \"\(t.prefix(40))\" is not a number; "
+                                      + "write numbers separated by commas, e.g. 12, 24")
             }
             return x
         }
@@ -112,7 +115,8 @@ public enum Explorer {
     static func grouping(_ q: Query, study: StudySession.Study) throws -> StudyData.FactorColumn {
         if let name = q.factor {
             guard let f = study.data.factor(name) else {
-                throw ServerError(400, "factor \"\(name.prefix(40))\": not a factor of the plan (\(study.data.factors.map(\.factor.name).joined(separator: ", ")))")
+                throw ServerError(400, "factor \"\(name.prefix(40))\": not a factor of the plan "
+                                      + "(\(study.data.factors.map(\.factor.name).joined(separator: ", ")))")
             }
             return f
         }
@@ -126,16 +130,19 @@ public enum Explorer {
         } else if StudyVariable.yesNo.contains(v) {
             rule = .yesNo
         } else if StudyVariable.numeric.contains(v) {
-            throw ServerError(400, "variable \(v) is a number: type a cut-point (e.g. the median) to split it into groups")
+            throw ServerError(400, "variable \(v) is a number: "
+                                  + "type a cut-point (e.g. the median) to split it into groups")
         } else {
             var seen: [String] = []
             for r in study.data.records {
-                if case .text(let t)? = StudyVariable.value(v, patient: r.patient, plan: study.plan, response: r.response),
+                if case .text(let t)? = StudyVariable.value(v, patient: r.patient, plan: study.plan,
+                                                            response: r.response),
                    !seen.contains(where: { $0.lowercased() == t.lowercased() }) { seen.append(t) }
             }
             guard !seen.isEmpty else { throw ServerError(400, "variable \(v.prefix(40)): no patient has a value") }
             guard seen.count <= 20 else {
-                throw ServerError(400, "variable \(v.prefix(40)) has \(seen.count) different values; if it is a number, type a cut-point")
+                throw ServerError(400, "variable \(v.prefix(40)) has \(seen.count) different values; "
+                                      + "if it is a number, type a cut-point")
             }
             rule = .groups(seen.sorted().map { .init(label: $0, values: [$0]) })
         }
@@ -152,9 +159,11 @@ public enum Explorer {
     /// - Throws: ``ServerError`` for an unknown endpoint, factor or variable.
     ///
     /// - Complexity: O(*n*) in the number of patients.
-    public static func table(_ q: Query, study: StudySession.Study) throws -> (csv: String, endpoint: StudyData.EndpointColumn, factor: StudyData.FactorColumn) {
+    public static func table(_ q: Query, study: StudySession.Study) throws
+        -> (csv: String, endpoint: StudyData.EndpointColumn, factor: StudyData.FactorColumn) {
         guard let e = study.data.endpoint(q.endpoint) else {
-            throw ServerError(400, "endpoint \"\(q.endpoint.prefix(40))\": not an endpoint of the plan (\(study.data.endpoints.map(\.definition.name).joined(separator: ", ")))")
+            throw ServerError(400, "endpoint \"\(q.endpoint.prefix(40))\": not an endpoint of the plan "
+                                  + "(\(study.data.endpoints.map(\.definition.name).joined(separator: ", ")))")
         }
         let f = try grouping(q, study: study)
         let rows = e.observations.indices.map { i -> [String] in
@@ -183,16 +192,20 @@ public enum Explorer {
             var cuminc: CumulativeIncidenceAnalysis.Result? = nil
             var cumincSvg: String? = nil
             if !e.definition.isOverallSurvival, e.observations.contains(where: { $0.cause != 0 }) {
-                cuminc = try CumulativeIncidenceAnalysis.run(table: table, time: "time", event: "cause", group: "group", at: at)
-                let curves = try CumulativeIncidenceAnalysis.run(table: table, time: "time", event: "cause", group: "group")
+                cuminc = try CumulativeIncidenceAnalysis.run(table: table, time: "time", event: "cause", group: "group",
+                                                             at: at)
+                let curves = try CumulativeIncidenceAnalysis.run(table: table, time: "time", event: "cause",
+                                                                 group: "group")
                 cumincSvg = cumincPlot(curves, endpoint: e, study: study, grouping: f)
             }
             let known = e.observations.indices.filter { f.level[$0] != nil }
             let svg = kmPlot(km, endpoint: e, study: study, grouping: f, logrank: logrank,
-                             times: known.map { e.observations[$0].time }, groups: known.map { f.factor.levels[f.level[$0]!] })
+                             times: known.map { e.observations[$0].time },
+                             groups: known.map { f.factor.levels[f.level[$0]!] })
             return Result(endpoint: e.definition.name, endpointLabel: e.definition.label, grouping: f.factor.name,
-                          groupingLabel: f.factor.label, levels: f.factor.levels, unknownGroup: f.level.count - known.count,
-                          timeUnit: study.plan.timeUnit.rawValue, km: km, logrank: logrank, cuminc: cuminc, svg: svg, cumincSvg: cumincSvg)
+                          groupingLabel: f.factor.label, levels: f.factor.levels,
+                          unknownGroup: f.level.count - known.count, timeUnit: study.plan.timeUnit.rawValue, km: km,
+                          logrank: logrank, cuminc: cuminc, svg: svg, cumincSvg: cumincSvg)
         } catch let e as ServerError { throw e } catch {
             throw ServerError(422, "\(error)")
         }
@@ -203,8 +216,9 @@ public enum Explorer {
         return t.count >= 2 ? t : [0, maxTime]
     }
 
-    static func kmPlot(_ km: KaplanMeierAnalysis.Result, endpoint e: StudyData.EndpointColumn, study: StudySession.Study,
-                       grouping f: StudyData.FactorColumn, logrank: LogRankAnalysis.Result?, times: [Double], groups: [String]) -> String {
+    static func kmPlot(_ km: KaplanMeierAnalysis.Result, endpoint e: StudyData.EndpointColumn,
+                       study: StudySession.Study, grouping f: StudyData.FactorColumn,
+                       logrank: LogRankAnalysis.Result?, times: [Double], groups: [String]) -> String {
         let maxTime = times.max() ?? 0
         let xTicks = ticks(study, maxTime: maxTime)
         let series = km.strata.map { s -> SurvivalPlot.Series in
@@ -216,8 +230,11 @@ public enum Explorer {
                 median: s.median.isNaN ? nil : s.median,
                 atRisk: xTicks.map { t in mine.filter { $0 >= t }.count })
         }
-        let note = logrank.map { $0.p.isNaN ? "log-rank test not possible" : "log-rank " + NumberFormat.pValueStatement($0.p) }
-        let plot = SurvivalPlot(title: "\(e.definition.label) by \(f.factor.label)", xLabel: "Time (\(study.plan.timeUnit.rawValue))",
+        let note = logrank.map {
+            $0.p.isNaN ? "log-rank test not possible" : "log-rank " + NumberFormat.pValueStatement($0.p)
+        }
+        let plot = SurvivalPlot(title: "\(e.definition.label) by \(f.factor.label)",
+                                xLabel: "Time (\(study.plan.timeUnit.rawValue))",
                                 yLabel: "Probability", series: series, xTicks: xTicks, annotation: note,
                                 legendTitle: f.factor.label, referenceSeries: nil,
                                 watermark: study.synthetic ? "SYNTHETIC" : nil)
@@ -228,14 +245,18 @@ public enum Explorer {
                            study: StudySession.Study, grouping f: StudyData.FactorColumn) -> String {
         let maxTime = e.observations.map(\.time).max() ?? 0
         let series = r.curves.map { c in
-            SurvivalPlot.Series(label: "\(c.group): \(c.cause == 1 ? e.definition.label + " event" : "competing event")",
+            SurvivalPlot.Series(label: "\(c.group): "
+                                    + "\(c.cause == 1 ? e.definition.label + " event" : "competing event")",
                                 times: [0] + c.at.map(\.time), values: [0] + c.at.map(\.estimate),
                                 lower: c.cause == 1 ? [0] + c.at.map(\.lower95) : nil,
                                 upper: c.cause == 1 ? [0] + c.at.map(\.upper95) : nil, endTime: maxTime)
         }
-        let note = r.gray.first(where: { $0.cause == 1 }).map { $0.p.isNaN ? "Gray's test not possible" : "Gray's test P = \(NumberFormat.pValue($0.p))" }
+        let note = r.gray.first(where: { $0.cause == 1 }).map {
+            $0.p.isNaN ? "Gray's test not possible" : "Gray's test P = \(NumberFormat.pValue($0.p))"
+        }
         let plot = SurvivalPlot(title: "\(e.definition.label): cumulative incidence by \(f.factor.label)",
-                                xLabel: "Time (\(study.plan.timeUnit.rawValue))", yLabel: "Cumulative incidence", series: series,
+                                xLabel: "Time (\(study.plan.timeUnit.rawValue))", yLabel: "Cumulative incidence",
+                                series: series,
                                 xTicks: ticks(study, maxTime: maxTime), kind: .cumulativeIncidence, annotation: note,
                                 legendTitle: f.factor.label, watermark: study.synthetic ? "SYNTHETIC" : nil)
         return plot.svg()

@@ -25,7 +25,9 @@ public enum RiskCalculator {
         public var cohortMin: Double?
         /// See ``cohortMin``.
         public var cohortMax: Double?
-        enum CodingKeys: String, CodingKey { case name, label, kind, choices, cohortMin = "cohort_min", cohortMax = "cohort_max" }
+        enum CodingKeys: String, CodingKey {
+            case name, label, kind, choices, cohortMin = "cohort_min", cohortMax = "cohort_max"
+        }
     }
 
     /// The form: the variables of the plan's models, each of which may be "unknown".
@@ -59,20 +61,26 @@ public enum RiskCalculator {
         let analysis = StudyAnalysis(cohort: study.cohort, plan: study.plan)
         let fields = analysis.profileVariables.map { v -> Field in
             let label = study.plan.factors.first { $0.variable == v }?.labelWithUnit ?? v
-            let values = study.data.records.compactMap { StudyVariable.value(v, patient: $0.patient, plan: study.plan, response: $0.response) }
-            if StudyVariable.yesNo.contains(v) { return Field(name: v, label: label, kind: "yesno", choices: ["no", "yes"]) }
+            let values = study.data.records.compactMap {
+                StudyVariable.value(v, patient: $0.patient, plan: study.plan, response: $0.response)
+            }
+            if StudyVariable.yesNo.contains(v) {
+                return Field(name: v, label: label, kind: "yesno", choices: ["no", "yes"])
+            }
             if v == "muicc_stage" {
                 return Field(name: v, label: label, kind: "choice", choices: MUICCStage.allCases.map(\.rawValue))
             }
             let nums = values.compactMap { x -> Double? in if case .number(let y) = x { return y } else { return nil } }
             if StudyVariable.numeric.contains(v) || (!nums.isEmpty && nums.count == values.count) {
-                return Field(name: v, label: label, kind: "number", choices: [], cohortMin: nums.min(), cohortMax: nums.max())
+                return Field(name: v, label: label, kind: "number", choices: [], cohortMin: nums.min(),
+                             cohortMax: nums.max())
             }
             var seen: [String] = []
             for case .text(let t) in values where !seen.contains(t) { seen.append(t) }
             return Field(name: v, label: label, kind: "choice", choices: seen.sorted())
         }
-        return Form(fields: fields, unit: study.plan.timeUnit.rawValue, times: study.plan.rateTimes, synthetic: study.synthetic)
+        return Form(fields: fields, unit: study.plan.timeUnit.rawValue, times: study.plan.rateTimes,
+                    synthetic: study.synthetic)
     }
 
     struct Request: Decodable { var values: [String: String] }
@@ -86,7 +94,9 @@ public enum RiskCalculator {
     public static func assess(_ body: Data, study: StudySession.Study) throws -> Answer {
         let request: Request
         do { request = try JSONDecoder().decode(Request.self, from: body) } catch {
-            throw ServerError(ServerError.badRequest, "send JSON {\"values\": {\"age\": \"45\", …}} with text values (\"unknown\" when not known)")
+            throw ServerError(ServerError.badRequest,
+                              "send JSON {\"values\": {\"age\": \"45\", …}} with text values "
+                                  + "(\"unknown\" when not known)")
         }
         var analysis = StudyAnalysis(cohort: study.cohort, plan: study.plan)
         analysis.synthetic = study.synthetic
@@ -107,14 +117,16 @@ public enum RiskCalculator {
     static func plot(_ c: PredictedCurve, unit: String, study: StudySession.Study) -> String {
         let maxT = c.time.last ?? 1
         let ticks = study.plan.riskTableTimes.filter { $0 <= maxT }
-        let series = SurvivalPlot.Series(label: "this patient (95% CI)", times: c.time, values: c.survival, lower: c.lower95,
-                                         upper: c.upper95, endTime: maxT)
+        let series = SurvivalPlot.Series(label: "this patient (95% CI)", times: c.time, values: c.survival,
+                                         lower: c.lower95, upper: c.upper95, endTime: maxT)
         let at = study.plan.rateTimes.map { t in
             "\(NumberFormat.plain(t)) \(unit): \(NumberFormat.percent(c.survival(at: t).survival))%"
         }
-        return SurvivalPlot(title: c.label, xLabel: "Time (\(unit))", yLabel: "Probability of remaining free of the event",
+        return SurvivalPlot(title: c.label, xLabel: "Time (\(unit))",
+                            yLabel: "Probability of remaining free of the event",
                             series: [series], xTicks: ticks.count >= 2 ? ticks : [0, maxT],
-                            annotation: "Cox model, \(c.modelPatients) patients, \(c.modelEvents) events; " + at.joined(separator: ", "),
+                            annotation: "Cox model, \(c.modelPatients) patients, \(c.modelEvents) events; "
+                                + at.joined(separator: ", "),
                             watermark: study.synthetic ? "SYNTHETIC" : nil).svg()
     }
 }

@@ -46,7 +46,9 @@ public struct AccessLog: Sendable {
     /// Creates a log writing each line with `write` (default: standard error).
     ///
     /// - Complexity: O(1).
-    public init(_ write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
+    public init(_ write: @escaping @Sendable (String) -> Void = {
+        FileHandle.standardError.write(Data(($0 + "\n").utf8))
+    }) {
         self.write = write
     }
 }
@@ -57,7 +59,8 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
     let log: AccessLog
     let loopback: Bool
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         var response: Response
         do {
@@ -66,7 +69,8 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let e as ServerError {
             response = Routes.error(e)
         } catch let e as HTTPError {
-            response = Routes.error(ServerError(Int(e.status.code), e.status.code == 404 ? "not found" : (e.body ?? e.status.reasonPhrase)))
+            response = Routes.error(ServerError(Int(e.status.code),
+                                                e.status.code == 404 ? "not found" : (e.body ?? e.status.reasonPhrase)))
         } catch {
             response = Routes.error(ServerError(500, "the server could not answer this request: \(type(of: error))"))
         }
@@ -74,25 +78,31 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         let ms = (ContinuousClock.now - start) / .milliseconds(1)
-        log.write("\(request.method.rawValue) \(request.uri.path) \(response.status.code) \(NumberFormat.fixed(ms, 1)) ms")
+        log.write("\(request.method.rawValue) \(request.uri.path) \(response.status.code) "
+                  + "\(NumberFormat.fixed(ms, 1)) ms")
         return response
     }
 
     func check(_ request: Request) throws {
         let authority = request.head.authority ?? request.headers[.init("Host")!]
         if loopback, let host = authority {
-            let name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }) + "]" : String(host.split(separator: ":").first ?? "")
+            let name = host.hasPrefix("[")
+                ? String(host.prefix { $0 != "]" }) + "]" : String(host.split(separator: ":").first ?? "")
             guard ServerConfiguration.isLoopback(name) else {
-                throw ServerError(ServerError.forbidden, "this server answers only requests addressed to this machine (127.0.0.1 or localhost)")
+                throw ServerError(ServerError.forbidden,
+                                  "this server answers only requests addressed to this machine "
+                                      + "(127.0.0.1 or localhost)")
             }
         }
         guard ![.get, .head, .options].contains(request.method) else { return }
         if let site = request.headers[.init("Sec-Fetch-Site")!], !["same-origin", "none"].contains(site) {
-            throw ServerError(ServerError.forbidden, "refused: the request came from another web site (Sec-Fetch-Site: \(site.prefix(20)))")
+            throw ServerError(ServerError.forbidden,
+                              "refused: the request came from another web site (Sec-Fetch-Site: \(site.prefix(20)))")
         }
         if let origin = request.headers[.origin] {
             guard let host = authority, origin == "http://\(host)" || origin == "https://\(host)" else {
-                throw ServerError(ServerError.forbidden, "refused: the request came from another origin; use the page this server serves")
+                throw ServerError(ServerError.forbidden,
+                                  "refused: the request came from another origin; use the page this server serves")
             }
         }
     }
@@ -105,12 +115,14 @@ public enum Routes {
 
     static func error(_ e: ServerError) -> Response {
         let body = (try? JSONOutput.string(["error": e.message], pretty: false)) ?? "{\"error\":\"error\"}"
-        return Response(status: .init(code: e.status), headers: [.contentType: json], body: .init(byteBuffer: ByteBuffer(string: body)))
+        return Response(status: .init(code: e.status), headers: [.contentType: json],
+                        body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let body = try JSONOutput.string(value, pretty: false)
-        return Response(status: status, headers: [.contentType: json], body: .init(byteBuffer: ByteBuffer(string: body)))
+        return Response(status: status, headers: [.contentType: json],
+                        body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     static func text(_ s: String, type: String, cache: Bool = false) -> Response {
@@ -128,7 +140,8 @@ public enum Routes {
     /// Reads a request body of at most `limit` bytes.
     static func body(_ request: Request, limit: Int) async throws -> Data {
         let tooLarge = ServerError(ServerError.tooLarge,
-                                   "the file is larger than this server accepts (\(limit / (1024 * 1024)) MB); start the server with a larger --max-upload-mb, or split the data")
+                                   "the file is larger than this server accepts (\(limit / (1024 * 1024)) MB); "
+                                       + "start the server with a larger --max-upload-mb, or split the data")
         if let len = request.headers[.contentLength].flatMap({ Int($0) }), len > limit { throw tooLarge }
         var out = Data()
         for try await buffer in request.body {
@@ -173,7 +186,8 @@ public enum Routes {
 
         router.get("/") { _, _ in
             var r = text(Assets.indexHTML, type: "text/html; charset=utf-8")
-            r.headers[.init("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-src 'self'; frame-ancestors 'none'"
+            r.headers[.init("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; "
+                + "style-src 'self'; script-src 'self'; frame-src 'self'; frame-ancestors 'none'"
             return r
         }
         router.get("/assets/app.js") { _, _ in text(Assets.appJS, type: "text/javascript; charset=utf-8", cache: true) }
@@ -193,10 +207,13 @@ public enum Routes {
             let s = try await store.session(try context.parameters.require("id"))
             let kind = try context.parameters.require("kind")
             guard let input = StudySession.Input(rawValue: kind) else {
-                throw ServerError(ServerError.notFound, "no input \"\(kind.prefix(30))\"; upload one of: \(StudySession.Input.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ServerError(ServerError.notFound, "no input \"\(kind.prefix(30))\"; upload one of: "
+                                      + "\(StudySession.Input.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let data = try await body(request, limit: limit)
-            guard !data.isEmpty else { throw ServerError(ServerError.badRequest, "\(input.fileName): the file is empty") }
+            guard !data.isEmpty else {
+                throw ServerError(ServerError.badRequest, "\(input.fileName): the file is empty")
+            }
             try await s.put(input, bytes: data)
             return try json(["uploaded": await s.uploadedNames])
         }
@@ -213,21 +230,26 @@ public enum Routes {
         @Sendable func study(_ context: BasicRequestContext) async throws -> (StudySession, StudySession.Study) {
             let s = try await store.session(try context.parameters.require("id"))
             guard let st = await s.currentStudy else {
-                throw ServerError(ServerError.notFound, "no analysed study in this session yet: upload the files (or use the demo) and run the study")
+                throw ServerError(ServerError.notFound, "no analysed study in this session yet: "
+                                      + "upload the files (or use the demo) and run the study")
             }
             return (s, st)
         }
         router.get("/api/sessions/:id/report.zip") { _, context in
             let (s, st) = try await study(context)
             return bytes(try StudyService.zip(st, in: s), type: "application/zip",
-                         headers: [.contentDisposition: "attachment; filename=\"pof-report\(st.synthetic ? "-synthetic-demo" : "").zip\""])
+                         headers: [.contentDisposition: "attachment; filename=\"pof-report"
+                                       + "\(st.synthetic ? "-synthetic-demo" : "").zip\""])
         }
         router.get("/api/sessions/:id/report/**") { _, context in
             let (_, st) = try await study(context)
             let path = context.parameters.getCatchAll().joined(separator: "/")
-            guard st.files.contains(path) else { throw ServerError(ServerError.notFound, "no report file \(path.prefix(60))") }
+            guard st.files.contains(path) else {
+                throw ServerError(ServerError.notFound, "no report file \(path.prefix(60))")
+            }
             var r = bytes(try Data(contentsOf: st.output.appendingPathComponent(path)), type: contentType(path))
-            r.headers[.init("Content-Security-Policy")!] = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+            r.headers[.init("Content-Security-Policy")!] = "default-src 'none'; img-src 'self' data:; "
+                + "style-src 'unsafe-inline'; frame-ancestors 'self'"
             return r
         }
         router.get("/api/sessions/:id/explorer") { request, context in
@@ -235,13 +257,15 @@ public enum Routes {
             let q = query(request)
             let key = q.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
             if let answer = await s.explorerAnswer(key) { return text(answer, type: json) }
-            let answer = try JSONOutput.string(Explorer.run(try Explorer.Query(parameters: q), study: st), pretty: false)
+            let answer = try JSONOutput.string(Explorer.run(try Explorer.Query(parameters: q), study: st),
+                                               pretty: false)
             await s.remember(key, answer)
             return text(answer, type: json)
         }
         router.get("/api/sessions/:id/explorer.csv") { request, context in
             let (_, st) = try await study(context)
-            return text(try Explorer.table(try Explorer.Query(parameters: query(request)), study: st).csv, type: "text/csv; charset=utf-8")
+            return text(try Explorer.table(try Explorer.Query(parameters: query(request)), study: st).csv,
+                        type: "text/csv; charset=utf-8")
         }
         router.get("/api/sessions/:id/profile") { _, context in
             let (_, st) = try await study(context)
@@ -263,7 +287,8 @@ public enum Routes {
     /// - Throws: When the address cannot be bound.
     ///
     /// - Complexity: Runs until the server is stopped.
-    public static func serve(_ configuration: ServerConfiguration, onRunning: @escaping @Sendable (String) -> Void) async throws {
+    public static func serve(_ configuration: ServerConfiguration,
+                             onRunning: @escaping @Sendable (String) -> Void) async throws {
         let store = try SessionStore(idleTimeout: configuration.idleTimeout)
         var logger = Logger(label: "pof-serve")
         logger.logLevel = .warning

@@ -180,7 +180,9 @@ public actor SessionStore {
     /// - Complexity: O(1) on average.
     public func session(_ id: String, now: Date = Date()) async throws -> StudySession {
         guard let s = sessions[id] else {
-            throw ServerError(ServerError.notFound, "no such session; it may have been closed after being idle — reload the page to start again")
+            throw ServerError(ServerError.notFound,
+                              "no such session; it may have been closed after being idle — "
+                                  + "reload the page to start again")
         }
         await s.touch(now)
         return s

@@ -69,17 +69,20 @@ public struct StudyOutcome: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case status, errors, warnings, synthetic, patients, endpoints, factors, variables, files
-        case planError = "plan_error", timeUnit = "time_unit", rateTimes = "rate_times", studyWarnings = "study_warnings"
+        case planError = "plan_error", timeUnit = "time_unit", rateTimes = "rate_times"
+        case studyWarnings = "study_warnings"
     }
 }
 
 /// The study page's work: read the uploaded (or demo) cohort and plan, validate, analyse, write the report.
 public enum StudyService {
     static func issue(_ v: ValidationIssue) -> StudyOutcome.Issue {
-        .init(severity: v.severity.rawValue, file: v.file, row: v.row, column: v.column, value: v.value, message: v.message)
+        .init(severity: v.severity.rawValue, file: v.file, row: v.row, column: v.column, value: v.value,
+              message: v.message)
     }
 
-    static func invalid(errors: [ValidationIssue], warnings: [ValidationIssue], planError: String? = nil) -> StudyOutcome {
+    static func invalid(errors: [ValidationIssue], warnings: [ValidationIssue],
+                        planError: String? = nil) -> StudyOutcome {
         StudyOutcome(status: "invalid", errors: errors.map(issue), warnings: warnings.map(issue), planError: planError,
                      synthetic: false, patients: nil, endpoints: [], factors: [], variables: [], timeUnit: nil,
                      rateTimes: [], files: [], studyWarnings: [])
@@ -91,7 +94,8 @@ public enum StudyService {
     /// - Returns: The outcome (status "invalid" lists every problem and analyses nothing).
     /// - Throws: ``ServerError`` when required files are missing.
     /// - Complexity: That of ``StudyRun/run(reading:plan:output:synthetic:toolVersion:)``.
-    public static func run(_ session: StudySession, toolVersion: String = PofVersion.string) async throws -> StudyOutcome {
+    public static func run(_ session: StudySession,
+                           toolVersion: String = PofVersion.string) async throws -> StudyOutcome {
         let demo = await session.isDemo
         // The plan is read first: its `failure_types` says which vocabulary failures.csv's `site` is in.
         var plan = StudyPlan()
@@ -117,10 +121,13 @@ public enum StudyService {
                 var have: [String] = []
                 for m in missing where await session.url(m) != nil { have.append(m.fileName) }
                 let need = missing.map(\.fileName).filter { !have.contains($0) }
-                throw ServerError(ServerError.badRequest, "upload \(need.joined(separator: " and ")) first (or start from the demo cohort)")
+                throw ServerError(ServerError.badRequest,
+                                  "upload \(need.joined(separator: " and ")) first (or start from the demo cohort)")
             }
-            reading = CohortReader.read(CohortFiles(patients: patients, failures: failures, lesions: await session.url(.lesions),
-                                                    labs: await session.url(.labs), toxicities: await session.url(.toxicities)),
+            reading = CohortReader.read(CohortFiles(patients: patients, failures: failures,
+                                                    lesions: await session.url(.lesions),
+                                                    labs: await session.url(.labs),
+                                                    toxicities: await session.url(.toxicities)),
                                         failureTypes: plan.failureVocabulary)
         }
         if let planError {
@@ -130,19 +137,22 @@ public enum StudyService {
         try? FileManager.default.removeItem(at: output)
         let summary: StudyRun.Summary
         do {
-            summary = try StudyRun.run(reading: reading, plan: plan, output: output, synthetic: demo, toolVersion: toolVersion)
+            summary = try StudyRun.run(reading: reading, plan: plan, output: output, synthetic: demo,
+                                       toolVersion: toolVersion)
         } catch let StudyRun.Failure.invalidInput(errors, warnings) {
             return invalid(errors: errors, warnings: warnings)
         } catch let StudyRun.Failure.plan(message) {
             return invalid(errors: [], warnings: reading.warnings, planError: message)
         }
-        guard let cohort = reading.cohort else { throw ServerError(500, "the cohort was analysed but is not available") }
+        guard let cohort = reading.cohort else {
+            throw ServerError(500, "the cohort was analysed but is not available")
+        }
         let data: StudyData
         do { data = try StudyAnalysis(cohort: cohort, plan: plan).data() } catch {
             return invalid(errors: [], warnings: reading.warnings, planError: "\(error)")
         }
-        let study = StudySession.Study(results: summary.results, data: data, cohort: cohort, plan: plan, synthetic: demo,
-                                       output: output, files: summary.files)
+        let study = StudySession.Study(results: summary.results, data: data, cohort: cohort, plan: plan,
+                                       synthetic: demo, output: output, files: summary.files)
         await session.setStudy(study)
         return outcome(study, warnings: reading.warnings)
     }
@@ -155,7 +165,9 @@ public enum StudyService {
             patients: s.results.cohort.patients,
             endpoints: s.data.endpoints.map { .init(name: $0.definition.name, label: $0.definition.label,
                                                     competing: !$0.definition.isOverallSurvival) },
-            factors: s.data.factors.map { .init(name: $0.factor.name, label: $0.factor.label, levels: $0.factor.levels) },
+            factors: s.data.factors.map {
+                .init(name: $0.factor.name, label: $0.factor.label, levels: $0.factor.levels)
+            },
             variables: variables, timeUnit: s.plan.timeUnit.rawValue, rateTimes: s.plan.rateTimes, files: s.files,
             studyWarnings: s.results.warnings)
     }

@@ -42,7 +42,8 @@ public enum CSVOutput {
         let bytes = cell.utf8
         guard let first = bytes.first else { return cell }
         let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-        let formulaStart = first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
+        let formulaStart = first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09
+            || first == 0x0D
         if !needsQuotes && !(formulaStart && Double(cell) == nil) { return cell }
         var cell = cell
         if formulaStart && Double(cell) == nil { cell = "'" + cell }

@@ -171,7 +171,8 @@ public struct ReportDocument: Sendable {
         ///
         /// ```swift
         /// ReportDocument.Table(caption: "Cox model", header: ["Factor", "HR (95% CI)", "P"],
-        ///                      cells: [["Age ≥ 50", .interval(1.01, 0.52, 1.96, decimals: 3), .number(0.977, text: "0.977", name: "p")]])
+        ///                      cells: [["Age ≥ 50", .interval(1.01, 0.52, 1.96, decimals: 3),
+        ///                               .number(0.977, text: "0.977", name: "p")]])
         /// ```
         ///
         /// - Parameters:
@@ -351,7 +352,9 @@ public struct ReportDocument: Sendable {
     /// Every figure's file name and SVG, in order — what the Markdown links to under `figures/`.
     ///
     /// ```swift
-    /// for f in doc.figureFiles { try f.svg.write(toFile: "out/figures/" + f.fileName, atomically: true, encoding: .utf8) }
+    /// for f in doc.figureFiles {
+    ///     try f.svg.write(toFile: "out/figures/" + f.fileName, atomically: true, encoding: .utf8)
+    /// }
     /// ```
     public var figureFiles: [(fileName: String, svg: String)] {
         sections.flatMap(\.blocks).compactMap {
@@ -568,7 +571,8 @@ public struct ReportDocument: Sendable {
             case .code(let text):
                 h += """
                     <pre \
-                    class=\"code\"><code>\(Self.htmlEscape(text.hasSuffix("\n") ? String(text.dropLast()) : text))</code></pre>\n
+                    class=\"code\"><code>\
+                    \(Self.htmlEscape(text.hasSuffix("\n") ? String(text.dropLast()) : text))</code></pre>\n
                     """
             case .definitions(let list):
                 h += "<dl class=\"definitions\">\n" + list.map {
@@ -773,12 +777,14 @@ public struct ReportDocument: Sendable {
 
     static let css = """
         :root { color-scheme: light; }
-        body { margin: 0; background: #fff; color: #1a1a1a; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+        body { margin: 0; background: #fff; color: #1a1a1a; \
+        font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
         main { max-width: 76rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
         p, .callout, .definitions, .toc, .meta { max-width: 50rem; }
         h1 { font-size: 1.75rem; line-height: 1.25; margin: 0 0 .5rem; }
         h2 { font-size: 1.3rem; margin: 2.25rem 0 .75rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
-        .meta { list-style: none; padding: 0; margin: 0 0 1.5rem; color: #555; font-size: .8rem; overflow-wrap: anywhere; max-width: none; }
+        .meta { list-style: none; padding: 0; margin: 0 0 1.5rem; color: #555; font-size: .8rem; \
+        overflow-wrap: anywhere; max-width: none; }
         .toc { background: #f6f7f9; border: 1px solid #e2e4e8; border-radius: 4px; padding: .5rem 1.25rem; }
         .toc h2 { font-size: 1rem; margin: .5rem 0; border: 0; }
         .toc ol { margin: 0 0 .5rem; padding-left: 1.5rem; }
@@ -795,11 +801,13 @@ public struct ReportDocument: Sendable {
         .r { text-align: right; } .c { text-align: center; }
         .footnotes p { font-size: .8rem; color: #444; margin: .25rem 0; }
         figure { margin: 1.75rem 0; }
-        figure svg { width: 100%; max-width: min(46rem, calc(var(--print-width, 120mm) * 1.5)); height: auto; display: block; }
+        figure svg { width: 100%; max-width: min(46rem, calc(var(--print-width, 120mm) * 1.5)); \
+        height: auto; display: block; }
         figcaption { font-size: .9rem; margin-top: .4rem; max-width: 50rem; }
         .callout { border-left: 4px solid #0072B2; background: #eef5fb; padding: .6rem 1rem; margin: 1rem 0; }
         .callout.warning { border-left-color: #D55E00; background: #fdf1e8; }
-        pre.code { background: #f6f7f9; border: 1px solid #e2e4e8; border-radius: 4px; padding: .75rem 1rem; font-size: .85rem; line-height: 1.4; overflow-x: auto; max-width: 50rem; }
+        pre.code { background: #f6f7f9; border: 1px solid #e2e4e8; border-radius: 4px; padding: .75rem 1rem; \
+        font-size: .85rem; line-height: 1.4; overflow-x: auto; max-width: 50rem; }
         .definitions { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
         .definitions dt { font-weight: 600; } .definitions dd { margin: 0; }
         .print-only { display: none; }
@@ -865,7 +873,8 @@ public struct ReportDocument: Sendable {
             case .figure(let f):
                 let alt = Self.markdownEscape(f.caption).replacingOccurrences(of: "\n", with: " ")
                 parts.append(
-                    "![\(alt)](figures/\(Self.urlPath(f.fileName)))\n\n**\(Self.markdownEscape(Self.figureName(number ?? ""))).** "
+                    "![\(alt)](figures/\(Self.urlPath(f.fileName)))\n\n"
+                        + "**\(Self.markdownEscape(Self.figureName(number ?? ""))).** "
                         + Self.markdownEscape(f.caption))
             case .code(let text):
                 var body = text.hasSuffix("\n") ? String(text.dropLast()) : text

@@ -138,10 +138,14 @@ public struct WordDocument {
         <Default Extension="xml" ContentType="application/xml"/>\
         <Default Extension="png" ContentType="image/png"/>\
         <Default Extension="svg" ContentType="image/svg+xml"/>\
-        <Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>\
-        <Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>\
-        <Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>\
-        <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>\
+        <Override PartName="/word/document.xml" \
+        ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>\
+        <Override PartName="/word/styles.xml" \
+        ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>\
+        <Override PartName="/word/settings.xml" \
+        ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>\
+        <Override PartName="/docProps/core.xml" \
+        ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>\
         </Types>
         """
     }
@@ -150,8 +154,12 @@ public struct WordDocument {
         """
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
         <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>\
-        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
+        <Relationship Id="rId1" \
+        Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" \
+        Target="word/document.xml"/>\
+        <Relationship Id="rId2" \
+        Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" \
+        Target="docProps/core.xml"/>\
         </Relationships>
         """
     }
@@ -169,8 +177,10 @@ public struct WordDocument {
         var s = """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-            <Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
-            <Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
+            <Relationship Id="rIdStyles" \
+            Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
+            <Relationship Id="rIdSettings" \
+            Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
             """
         for m in media {
             s += """
@@ -369,9 +379,11 @@ public struct WordDocument {
             <a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">\
             <pic:pic><pic:nvPicPr><pic:cNvPr id="\(index)" name="\(name)"/><pic:cNvPicPr/></pic:nvPicPr>\
             <pic:blipFill><a:blip r:embed="\(Self.relationshipID(pngName))"><a:extLst>\
-            <a:ext uri="{96DAC541-7B7A-43D3-8B79-37D633B846F1}"><asvg:svgBlip r:embed="\(Self.relationshipID(svgName))"/></a:ext>\
+            <a:ext uri="{96DAC541-7B7A-43D3-8B79-37D633B846F1}">\
+            <asvg:svgBlip r:embed="\(Self.relationshipID(svgName))"/></a:ext>\
             </a:extLst></a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill>\
-            <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="\(cx)" cy="\(cy)"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>\
+            <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="\(cx)" cy="\(cy)"/></a:xfrm>\
+            <a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>\
             </pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>
             """
         return paragraph([drawing], style: "Figure")
@@ -441,8 +453,10 @@ public struct WordDocument {
 
     static let settings = """
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-        <w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:updateFields w:val="true"/>\
-        <w:defaultTabStop w:val="1134"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>
+        <w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">\
+        <w:updateFields w:val="true"/>\
+        <w:defaultTabStop w:val="1134"/><w:compat><w:compatSetting w:name="compatibilityMode" \
+        w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>
         """
 
     static let styles: String = {
@@ -458,9 +472,11 @@ public struct WordDocument {
         var s = """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">\
-            <w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Calibri"/>\
+            <w:docDefaults><w:rPrDefault><w:rPr>\
+            <w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Calibri"/>\
             <w:sz w:val="21"/><w:szCs w:val="21"/><w:lang w:val="en-GB"/></w:rPr></w:rPrDefault>\
-            <w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>\
+            <w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault>\
+            </w:docDefaults>\
             <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>
             """
         s += para("Title", "Title", pPr: "<w:spacing w:after=\"120\"/>", rPr: "<w:b/><w:sz w:val=\"36\"/>")

@@ -320,7 +320,8 @@ extension StudyReportBuilder {
             .init("Best response", "The best response category (CR > PR > SD > PD) recorded at any assessment."),
                 .init(
                     "CR, PR, SD, PD",
-                    "Complete response, partial response, stable disease, progressive disease (\(plan.responseCriteria))."
+                    "Complete response, partial response, stable disease, progressive disease "
+                        + "(\(plan.responseCriteria))."
                 ),
             .init("RT", "Radiotherapy."),
             .init("CCRT", "Concurrent chemoradiotherapy."),

@@ -482,7 +482,8 @@ public struct StudyReportBuilder {
         let sites = b.groups.first?.sites.map(\.site) ?? []
         return .init(
             caption:
-                "Failure within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) months by \(b.label)",
+                "Failure within \(NumberFormat.significant(results.provenance.plan.landmarkMonths, 3)) months "
+                    + "by \(b.label)",
                      header: ["Group", "Patients failing"] + sites.map(siteName),
                      cells: b.groups.map { g -> [ReportDocument.Cell] in
                          let n = g.exclusive.first?.denominator ?? 0
@@ -703,7 +704,8 @@ public struct StudyReportBuilder {
                 fromModels.insert("\(label(m.endpoint)) (Cox): \(w)")
                 if w.range(
                     of:
-                        #"^\d+ events for \d+ estimable terms?: .* events per term \(fewer than 10\); estimates may be unstable$"#,
+                        #"^\d+ events for \d+ estimable terms?: .* events per term \(fewer than 10\); "#
+                            + #"estimates may be unstable$"#,
                     options: .regularExpression) != nil
                 {
                     // Told once for all models, from the model's own numbers.

@@ -54,7 +54,8 @@ public enum StudyRun {
     /// - Complexity: Dominated by the model fits, O(patients × terms² × iterations) per model.
     public static func run(reading: CohortReading, plan: StudyPlan, output: URL, synthetic: Bool = false,
                            toolVersion: String = PofVersion.string) throws -> Summary {
-        let (results, data) = try analyseKeepingData(reading: reading, plan: plan, synthetic: synthetic, toolVersion: toolVersion)
+        let (results, data) = try analyseKeepingData(reading: reading, plan: plan, synthetic: synthetic,
+                                                     toolVersion: toolVersion)
         // The derived data the analyses used, for recomputation elsewhere (made while the report is written).
         let derived = Background { () -> String in
             // A block of rows at a time, so that the table's cells are never all held at once: each block after
@@ -70,9 +71,11 @@ public enum StudyRun {
         var files = try StudyReportWriter.write(results, to: output)
         if let cohort = reading.cohort {
             try OutputDirectory.prepare(output, subdirectories: ["data"])
-            try derived.value().write(to: output.appendingPathComponent("data/derived.csv"), atomically: true, encoding: .utf8)
+            try derived.value().write(to: output.appendingPathComponent("data/derived.csv"), atomically: true,
+                                      encoding: .utf8)
             files.append("data/derived.csv")
-            if results.failureClassification != nil {  // the failures with their dose summaries and class under each rule
+            // The failures with their dose summaries and class under each rule.
+            if results.failureClassification != nil {
                 let f = FailureClassificationSummary.failureTable(cohort.failures, plan: plan)
                 try CSVOutput.string(header: f.header, rows: f.rows)
                     .write(to: output.appendingPathComponent("data/failures.csv"), atomically: true, encoding: .utf8)

@@ -215,7 +215,8 @@ extension CumulativeIncidence {
             return EventTable(time: idx.map { aggregates.time[$0] }, cell: idx.map { cell[$0] }, cellCount: nc + 1,
                               weights: idx.map { amount[$0] }, timeFix: false)
         }
-        self.curves = CumulativeIncidence.curves(tables, causes: causes, groups: groups, confidenceLevel: confidenceLevel)
+        self.curves = CumulativeIncidence.curves(tables, causes: causes, groups: groups,
+                                                 confidenceLevel: confidenceLevel)
         var tests: [GrayTest] = []
         if ng > CumulativeIncidence.maxGrayGroups {
             tests = CumulativeIncidence.tooManyGroupsTests(causes: causes, groupCount: ng)
@@ -231,7 +232,8 @@ extension CumulativeIncidence {
                                   cell: idx.map { gIdx[$0] * (nc + 1) + cell[$0] },
                                   cellCount: ng * (nc + 1), weights: idx.map { amount[$0] }, timeFix: false)
             }
-            tests = CumulativeIncidence.grayTests(stratumTables, causes: causes, groupCount: ng, rho: rho, nested: nested)
+            tests = CumulativeIncidence.grayTests(stratumTables, causes: causes, groupCount: ng, rho: rho,
+                                                  nested: nested)
         }
         self.tests = tests
     }

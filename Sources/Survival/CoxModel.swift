@@ -247,7 +247,8 @@ public struct CoxModel: Sendable {
 
         // --- Newton–Raphson, as coxfit6 (shared with AggregateCoxModel) ---
         let noEvents = !event.contains(true)
-        let start = (initial ?? [Double](repeating: 0, count: p)).enumerated().map { $0.element / data.scale[$0.offset] }
+        let start = (initial ?? [Double](repeating: 0, count: p)).enumerated()
+            .map { $0.element / data.scale[$0.offset] }
         let newton = CoxNewtonRaphson(start: start, noEvents: noEvents, control: control) { data.evaluate(beta: $0) }
         let beta = newton.beta
         let (loglik0, bestLoglik) = (newton.initialLoglik, newton.finalLoglik)

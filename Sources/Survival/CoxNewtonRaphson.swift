@@ -194,7 +194,8 @@ struct CoxNewtonRaphson {
         let wc = GeneralizedCholesky(variance.submatrix(estimable), tolerance: control.cholTolerance)
         let wald = zip(est, wc.solve(est)).reduce(0) { $0 + $1.0 * $1.1 }
         return CoxModel.Tests(
-            likelihoodRatio: ChiSquareTest(statistic: 2 * (finalLoglik - initialLoglik), degreesOfFreedom: estimable.count),
+            likelihoodRatio: ChiSquareTest(statistic: 2 * (finalLoglik - initialLoglik),
+                                           degreesOfFreedom: estimable.count),
             wald: ChiSquareTest(statistic: wald, degreesOfFreedom: estimable.count),
             score: ChiSquareTest(statistic: scoreStatistic, degreesOfFreedom: estimable.count),
             robustScore: robustScore)

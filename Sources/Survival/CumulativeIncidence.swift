@@ -190,7 +190,8 @@ public struct CumulativeIncidence: Sendable {
         let tables = rowsByGroup.map { rows in
             EventTable(time: rows.map { time[$0] }, cell: rows.map { cell[$0] }, cellCount: nc + 1, timeFix: false)
         }
-        self.curves = CumulativeIncidence.curves(tables, causes: causes, groups: groups, confidenceLevel: confidenceLevel)
+        self.curves = CumulativeIncidence.curves(tables, causes: causes, groups: groups,
+                                                 confidenceLevel: confidenceLevel)
 
         // --- Gray's test
         var tests: [GrayTest] = []
@@ -210,7 +211,8 @@ public struct CumulativeIncidence: Sendable {
                 EventTable(time: rows.map { time[$0] }, cell: rows.map { gIdx[$0] * (nc + 1) + cell[$0] },
                            cellCount: ng * (nc + 1), timeFix: false)
             }
-            tests = CumulativeIncidence.grayTests(stratumTables, causes: causes, groupCount: ng, rho: rho, nested: nested)
+            tests = CumulativeIncidence.grayTests(stratumTables, causes: causes, groupCount: ng, rho: rho,
+                                                  nested: nested)
         }
         self.tests = tests
     }

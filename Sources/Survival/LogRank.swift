@@ -171,7 +171,9 @@ public struct LogRankTest: Sendable {
         self.rho = rho
         let (reason, statistic, df) = LogRankTest.chiSquare(
             observed: o, expected: e, variance: v, groupSizes: counts, hasEvents: event.contains(true),
-            groupsNestedInStrata: strata.map { !LogRankTest.someStratumHasTwoGroups(strata: $0, group: group) } ?? false)
+            groupsNestedInStrata: strata.map {
+                !LogRankTest.someStratumHasTwoGroups(strata: $0, group: group)
+            } ?? false)
         notPossible = reason
         test = reason == nil ? ChiSquareTest(statistic: statistic, degreesOfFreedom: df)
             : ChiSquareTest(statistic: statistic, degreesOfFreedom: df, pValue: .nan)

@@ -153,7 +153,7 @@ public struct SurvivalAggregateQuery: Sendable, Equatable {
     ///
     /// - Parameters:
     ///   - source: The table or query holding one row per subject (or per counting-process interval).
-    ///   - dialect: PostgreSQL or Spark SQL.
+    ///   - d: The dialect: PostgreSQL or Spark SQL.
     /// - Returns: One SELECT statement (no trailing semicolon).
     ///
     /// - Complexity: O(1) (a fixed query text around the column names).

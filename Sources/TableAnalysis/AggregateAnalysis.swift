@@ -59,7 +59,8 @@ extension LogRankAnalysis {
     ///
     /// - Complexity: O(*r* + *t* · *g*) for *r* aggregate rows, *t* distinct times and *g* groups.
     public static func run(aggregates: SurvivalAggregates, groupLevels: [String], time: String, event: String,
-                           group: String, strata: String?, rho: Double = 0, report: MissingValueReport) throws -> Result {
+                           group: String, strata: String?, rho: Double = 0,
+                           report: MissingValueReport) throws -> Result {
         guard rho >= 0, rho.isFinite else { throw AnalysisError.invalidOption("--rho must be a number ≥ 0") }
         let test = LogRankTest(aggregates: aggregates, groupCount: groupLevels.count, rho: rho)
         return Result(time: time, event: event, groupColumn: group, strataColumn: strata, rho: rho,
@@ -128,8 +129,8 @@ extension CumulativeIncidenceAnalysis {
         }
         return Result(censorCode: censorCode, groupColumn: group, curves: curves,
                       gray: cif.tests.map {
-                          GrayTest(cause: $0.cause, statistic: $0.test.statistic, df: $0.test.degreesOfFreedom, p: $0.test.pValue,
-                                   notPossible: $0.notPossible?.description)
+                          GrayTest(cause: $0.cause, statistic: $0.test.statistic, df: $0.test.degreesOfFreedom,
+                                   p: $0.test.pValue, notPossible: $0.notPossible?.description)
                       },
                       grayNotPossible: grayNotPossible, warnings: warnings,
                       rowsUsed: report.includedRows, excludedRows: report.excludedRows, excluded: report.exclusions)
@@ -155,7 +156,8 @@ extension CoxAnalysis {
                                       z: model.zScores, p: model.pValues, status: model.termStatus)
         let noEvents = model.status.reason == .noEvents
         func test(_ t: ChiSquareTest) -> Test { CoxAnalysis.test(t, noEvents: noEvents) }
-        let notes = CoxAnalysis.notes(termNames: termNames, aliased: model.aliased, events: model.events, noEvents: noEvents)
+        let notes = CoxAnalysis.notes(termNames: termNames, aliased: model.aliased, events: model.events,
+                                      noEvents: noEvents)
         var warnings = model.warnings + notes.warnings
         let aliased = notes.aliased, epv = notes.eventsPerVariable
         warnings.append("concordance not estimable from per-time sums (it compares subjects pairwise); shown as NA")

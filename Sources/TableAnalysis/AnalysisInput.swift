@@ -22,7 +22,8 @@ public struct InputPreparation: Codable, Sendable, Equatable {
     public var lines: [String] {
         var out: [String] = []
         if let a = adtte {
-            var s = "ADTTE (\(a.format)\(a.dataset.map { " data set \($0)" } ?? "")): time \(a.time), event when \(a.censor) = 0"
+            var s = "ADTTE (\(a.format)\(a.dataset.map { " data set \($0)" } ?? "")): time \(a.time), "
+                + "event when \(a.censor) = 0"
             if let p = a.paramcd {
                 s += ", endpoint \(a.paramcdColumn) = \(p) (\(a.otherEndpointRows) rows of other endpoints left out)"
             }

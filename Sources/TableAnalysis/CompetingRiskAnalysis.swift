@@ -18,8 +18,8 @@ struct CauseColumn {
         let eIndex = try table.columnIndex(eventColumn), tIndex = try table.columnIndex(timeColumn)
         for r in cc.rows {
             if t[r]! < 0 {
-                throw AnalysisError.negativeTime(file: table.sourceName, row: table.rowNumber(ofRow: r), column: timeColumn,
-                                                 value: table.cell(row: r, column: tIndex))
+                throw AnalysisError.negativeTime(file: table.sourceName, row: table.rowNumber(ofRow: r),
+                                                 column: timeColumn, value: table.cell(row: r, column: tIndex))
             }
             if DecimalNumber.exactInteger(e[r]!) == nil || abs(e[r]!) > 1e9 {
                 throw AnalysisError.invalidOption("""
@@ -172,13 +172,14 @@ public enum CumulativeIncidenceAnalysis {
             return CurveSummary(group: levels[c.group], cause: c.cause,
                                 events: eventCount[Cell(group: c.group, cause: c.cause)] ?? 0,
                                 at: c.estimates(at: times).map {
-                                    Point(time: $0.time, estimate: $0.estimate, variance: $0.variance, lower95: $0.lower, upper95: $0.upper)
+                                    Point(time: $0.time, estimate: $0.estimate, variance: $0.variance,
+                                          lower95: $0.lower, upper95: $0.upper)
                                 })
         }
         return Result(censorCode: censorCode, groupColumn: group, curves: curves,
                       gray: cif.tests.map {
-                          GrayTest(cause: $0.cause, statistic: $0.test.statistic, df: $0.test.degreesOfFreedom, p: $0.test.pValue,
-                                   notPossible: $0.notPossible?.description)
+                          GrayTest(cause: $0.cause, statistic: $0.test.statistic, df: $0.test.degreesOfFreedom,
+                                   p: $0.test.pValue, notPossible: $0.notPossible?.description)
                       },
                       grayNotPossible: grayNotPossible, warnings: warnings,
                       rowsUsed: cols.rows.count, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)

@@ -210,7 +210,8 @@ public enum CoxAnalysis {
             throw AnalysisError.model("\(table.sourceName): \(error)")
         }
         let terms = CoxAnalysis.terms(names: matrix.termNames, coefficients: model.coefficients,
-                                      standardErrors: model.modelStandardErrors, robustStandardErrors: model.robustStandardErrors,
+                                      standardErrors: model.modelStandardErrors,
+                                      robustStandardErrors: model.robustStandardErrors,
                                       hazardRatios: model.hazardRatios, interval: model.hazardRatioInterval(),
                                       z: model.zScores, p: model.pValues, status: model.termStatus)
         // With no events there is no test (R prints "Likelihood ratio test=0 on 0 df, p=1").
@@ -230,7 +231,8 @@ public enum CoxAnalysis {
                 zphResult = ZPH(transform: test.transform.rawValue,
                                 terms: test.terms.map { r in
                                     let cov = matrix.covariates.first { $0.terms.contains(r.columns[0]) }!
-                                    return ZPHTerm(term: cov.name, chisq: r.test.statistic, df: r.test.degreesOfFreedom, p: r.test.pValue)
+                                    return ZPHTerm(term: cov.name, chisq: r.test.statistic, df: r.test.degreesOfFreedom,
+                                                   p: r.test.pValue)
                                 },
                                 global: ZPHTerm(term: "GLOBAL", chisq: test.global.test.statistic,
                                                 df: test.global.test.degreesOfFreedom, p: test.global.test.pValue))

@@ -60,7 +60,8 @@ public enum CoxPredictionAnalysis {
     ///
     /// - Complexity: The Cox fit (O(*n* · *p*² · *k*)) plus O(*n* · *p*²) per predicted profile.
     public static func run(table: CSVTable, time: String, event: String, covariates: [String], newData: CSVTable,
-                           at: [Double], ties: CoxModel.Ties = .efron, reference: [String: String] = [:]) throws -> Result {
+                           at: [Double], ties: CoxModel.Ties = .efron,
+                           reference: [String: String] = [:]) throws -> Result {
         let fit = try CoxAnalysis.fitModel(table: table, time: time, event: event, covariates: covariates, ties: ties,
                                            reference: reference)
         let matrix = fit.matrix
@@ -70,7 +71,8 @@ public enum CoxPredictionAnalysis {
         }
         if let k = fit.model.termStatus.firstIndex(where: { !$0.isEstimable }) {
             throw AnalysisError.model("\(table.sourceName): the term \(matrix.termNames[k]) is not estimable"
-                                      + " (\(fit.model.termStatus[k].reason.map { "\($0)" } ?? "")); no prediction is possible")
+                                      + " (\(fit.model.termStatus[k].reason.map { "\($0)" } ?? ""));"
+                                      + " no prediction is possible")
         }
         guard newData.rowCount > 0 else {
             throw AnalysisError.noRows(
@@ -114,11 +116,12 @@ public enum CoxPredictionAnalysis {
             let times = at.isEmpty ? curve.time : at
             patients.append(Patient(row: newData.rowNumber(ofRow: r), linearPredictor: lp,
                                     at: curve.estimates(at: times).map {
-                                        Point(time: $0.time, surv: $0.survival, stdErr: $0.standardError, lower95: $0.lower, upper95: $0.upper)
+                                        Point(time: $0.time, surv: $0.survival, stdErr: $0.standardError,
+                                              lower95: $0.lower, upper95: $0.upper)
                                     }))
         }
-        return Result(ties: ties.rawValue, terms: matrix.termNames, coefficients: fit.model.coefficients, patients: patients,
-                      warnings: fit.model.warnings, rowsUsed: fit.rows, excludedRows: fit.report.excludedRows,
-                      excluded: fit.report.exclusions)
+        return Result(ties: ties.rawValue, terms: matrix.termNames, coefficients: fit.model.coefficients,
+                      patients: patients, warnings: fit.model.warnings, rowsUsed: fit.rows,
+                      excludedRows: fit.report.excludedRows, excluded: fit.report.exclusions)
     }
 }

@@ -102,7 +102,8 @@ public struct DatasetJSON: Sendable {
                 }
             }
         } else if let data = object(member(top, "clinicalData")) ?? object(member(top, "referenceData")),
-                  let groups = object(member(data, "itemGroupData")), let group = groups.first.flatMap({ object($0.1) }) {
+                  let groups = object(member(data, "itemGroupData")),
+                  let group = groups.first.flatMap({ object($0.1) }) {
             // version 1.0
             guard let items = array(member(group, "items")) else { throw fail("the item group has no items") }
             for (k, c) in items.enumerated() {
@@ -254,7 +255,8 @@ struct JSONText {
     }
 
     mutating func hex4() throws -> UInt32 {
-        guard i + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16) else {
+        guard i + 4 <= bytes.count,
+              let v = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16) else {
             throw Failure(offset: i, problem: "bad \\u escape")
         }
         i += 4

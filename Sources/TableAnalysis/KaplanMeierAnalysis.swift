@@ -131,8 +131,9 @@ public enum KaplanMeierAnalysis {
         var fits: [(String, KaplanMeier)]
         if let group {
             let g = try GroupColumn(table: table, column: group, rows: cols.rows)
-            fits = try KaplanMeier.byGroup(time: cols.time, event: cols.event, group: g.index, confidenceType: confidenceType,
-                                       confidenceLevel: confidenceLevel).map { (g.levels[$0.group], $0.fit) }
+            fits = try KaplanMeier.byGroup(time: cols.time, event: cols.event, group: g.index,
+                                           confidenceType: confidenceType, confidenceLevel: confidenceLevel)
+                .map { (g.levels[$0.group], $0.fit) }
         } else {
             fits = [("all", try KaplanMeier(time: cols.time, event: cols.event, confidenceType: confidenceType,
                                         confidenceLevel: confidenceLevel))]

@@ -97,7 +97,8 @@ public enum PairwiseLogRankAnalysis {
         var comparisons = PairwiseLogRank.Comparisons.allPairs
         if let reference {
             guard let r = g.levels.firstIndex(of: reference) else {
-                throw AnalysisError.invalidOption("--reference: \"\(reference)\" is not a level of \(group) (levels: \(g.levels.joined(separator: ", ")))")
+                throw AnalysisError.invalidOption("--reference: \"\(reference)\" is not a level of \(group)"
+                                                  + " (levels: \(g.levels.joined(separator: ", ")))")
             }
             comparisons = .againstReference(r)
         }
@@ -106,9 +107,9 @@ public enum PairwiseLogRankAnalysis {
         return Result(time: time, event: event, groupColumn: group, strataColumn: strata, rho: rho,
                       adjustment: adjustment.rawValue, reference: reference,
                       pairs: pw.pairs.map { p in
-                          Pair(group1: g.levels[p.first], group2: g.levels[p.second], n: p.count, chisq: p.test.statistic,
-                               df: p.test.degreesOfFreedom, p: p.test.pValue, pAdjusted: p.adjustedPValue,
-                               notPossible: p.notPossible?.description)
+                          Pair(group1: g.levels[p.first], group2: g.levels[p.second], n: p.count,
+                               chisq: p.test.statistic, df: p.test.degreesOfFreedom, p: p.test.pValue,
+                               pAdjusted: p.adjustedPValue, notPossible: p.notPossible?.description)
                       },
                       rowsUsed: cols.rows.count, excludedRows: cols.report.excludedRows, excluded: cols.exclusions)
     }
@@ -118,8 +119,10 @@ extension PairwiseLogRankAnalysis.Result {
     /// Printout: survminer's matrix of adjusted p-values (all pairs), then one line per pair.
     public var text: String {
         let sig = { (x: Double, d: Int) in NumberFormat.significant(x, d) }
-        var out = "Pairwise comparisons using " + (rho == 0 ? "the log-rank test" : "the G-rho test (rho = \(sig(rho, 3)))")
-            + " of Surv(\(time), \(event)) by \(groupColumn)" + (strataColumn.map { ", stratified by \($0)" } ?? "") + "\n"
+        var out = "Pairwise comparisons using "
+            + (rho == 0 ? "the log-rank test" : "the G-rho test (rho = \(sig(rho, 3)))")
+            + " of Surv(\(time), \(event)) by \(groupColumn)"
+            + (strataColumn.map { ", stratified by \($0)" } ?? "") + "\n"
         out += "P value adjustment method: \(adjustment)" + (reference.map { "; each level against \($0)" } ?? "")
             + "\n\n"
         if reference == nil {
@@ -146,7 +149,8 @@ extension PairwiseLogRankAnalysis.Result {
 
     /// CSV: one row per pair.
     public var csv: String {
-        CSVOutput.string(header: ["group1", "group2", "n", "chisq", "df", "p", "p_adjusted", "adjustment", "not_possible"],
+        CSVOutput.string(header: ["group1", "group2", "n", "chisq", "df", "p", "p_adjusted", "adjustment",
+                                  "not_possible"],
                          rows: pairs.map { p in
                              [p.group1, p.group2, String(p.n), CSVOutput.number(p.chisq),
                               p.notPossible == nil ? String(p.df) : "NA", CSVOutput.number(p.p),

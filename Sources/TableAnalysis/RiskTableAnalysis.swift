@@ -43,8 +43,8 @@ public enum RiskTableAnalysis {
     public static func rows(_ result: KaplanMeierAnalysis.Result, at times: [Double]) throws -> [Row] {
         var out: [Row] = []
         for s in result.strata {
-            let table = try RiskTable(time: s.table.map(\.time), atRisk: s.table.map(\.nRisk), events: s.table.map(\.nEvent),
-                                      censored: s.table.map(\.nCensor), at: times)
+            let table = try RiskTable(time: s.table.map(\.time), atRisk: s.table.map(\.nRisk),
+                                      events: s.table.map(\.nEvent), censored: s.table.map(\.nCensor), at: times)
             out += table.rows.map {
                 Row(group: s.group, time: $0.time, intervalStart: $0.intervalStart, nRisk: $0.atRisk, nEvent: $0.events,
                     nCensor: $0.censored)
@@ -64,10 +64,13 @@ public enum RiskTableAnalysis {
         for r in rows where !groups.contains(r.group) { groups.append(r.group) }
         for g in groups {
             if let groupColumn { out += "\n\(groupColumn)=\(g)\n" } else { out += "\n" }
-            out += TextTable(header: ["time", "interval", "n.risk", "n.event", "n.censor"], rows: rows.filter { $0.group == g }.map { r in
-                [sig(r.time), r.intervalStart.isFinite ? "(\(sig(r.intervalStart)), \(sig(r.time))]" : "[start, \(sig(r.time))]",
-                 sig(r.nRisk), sig(r.nEvent), sig(r.nCensor)]
-            }).rendered + "\n"
+            out += TextTable(header: ["time", "interval", "n.risk", "n.event", "n.censor"],
+                             rows: rows.filter { $0.group == g }.map { r in
+                                 [sig(r.time),
+                                  r.intervalStart.isFinite
+                                      ? "(\(sig(r.intervalStart)), \(sig(r.time))]" : "[start, \(sig(r.time))]",
+                                  sig(r.nRisk), sig(r.nEvent), sig(r.nCensor)]
+                             }).rendered + "\n"
         }
         return out
     }
@@ -76,8 +79,9 @@ public enum RiskTableAnalysis {
     ///
     /// - Complexity: O(rows).
     public static func csv(_ rows: [Row]) -> String {
-        CSVOutput.string(header: ["group", "time", "interval_start", "n_risk", "n_event", "n_censor"], rows: rows.map { r in
-            [r.group] + [r.time, r.intervalStart, r.nRisk, r.nEvent, r.nCensor].map(CSVOutput.number)
-        })
+        CSVOutput.string(header: ["group", "time", "interval_start", "n_risk", "n_event", "n_censor"],
+                         rows: rows.map { r in
+                             [r.group] + [r.time, r.intervalStart, r.nRisk, r.nEvent, r.nCensor].map(CSVOutput.number)
+                         })
     }
 }

@@ -82,7 +82,8 @@ public struct SASTransportFile: Sendable {
             return String(decoding: bytes[start..<(start + length)], as: UTF8.self)
         }
         func header(_ offset: Int, _ kind: String) -> Bool {
-            text(offset, 48) == "HEADER RECORD*******\(kind.padding(toLength: 8, withPad: " ", startingAt: 0))HEADER RECORD!!!!!!!"
+            text(offset, 48)
+                == "HEADER RECORD*******\(kind.padding(toLength: 8, withPad: " ", startingAt: 0))HEADER RECORD!!!!!!!"
         }
         func integer(_ start: Int, _ length: Int) -> Int {
             var v = 0

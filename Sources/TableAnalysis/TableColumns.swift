@@ -51,8 +51,9 @@ func checkColumnRoles(_ roles: [(option: String, columns: [String?])]) throws {
     for (option, columns) in roles {
         for case let column? in columns {
             if let other = seen.first(where: { $0.column == column && $0.option != option }) {
-                throw AnalysisError.invalidOption("column \(TabularError.quote(column)) is given both as \(other.option) and as"
-                                                  + " \(option); a column can play only one part in an analysis")
+                throw AnalysisError.invalidOption("column \(TabularError.quote(column)) is given both as"
+                                                  + " \(other.option) and as \(option);"
+                                                  + " a column can play only one part in an analysis")
             }
             seen.append((option, column))
         }
@@ -178,7 +179,7 @@ struct GroupColumn {
     static func label(_ v: Double) -> String { NumberFormat.plain(v) }
 
     private static func missing(_ table: CSVTable, _ r: Int, _ column: String) -> TabularError {
-        TabularError.missingValue(file: table.sourceName, row: table.rowNumber(ofRow: r), line: table.lineNumber(ofRow: r),
-                                  column: column)
+        TabularError.missingValue(file: table.sourceName, row: table.rowNumber(ofRow: r),
+                                  line: table.lineNumber(ofRow: r), column: column)
     }
 }

@@ -19,7 +19,8 @@ extension KaplanMeierAnalysis.Result {
         var out = "Kaplan-Meier estimate of Surv(\(time), \(event))" + (groupColumn.map { " by \($0)" } ?? "") + "\n"
         out += "Confidence limits: \(confType), \(pct)%\n\n"
         let label = { (g: String) in groupColumn.map { "\($0)=\(g)" } ?? "" }
-        out += TextTable(header: ["", "n", "events", "median", "\(NumberFormat.fixed(confLevel, 2))LCL", "\(NumberFormat.fixed(confLevel, 2))UCL"],
+        out += TextTable(header: ["", "n", "events", "median", "\(NumberFormat.fixed(confLevel, 2))LCL",
+                                  "\(NumberFormat.fixed(confLevel, 2))UCL"],
                          rows: strata.map { s in
                              [label(s.group), String(s.n), sig(s.events, 6), sig(s.median, 6),
                               sig(s.medianLower95, 6), sig(s.medianUpper95, 6)]
@@ -27,7 +28,8 @@ extension KaplanMeierAnalysis.Result {
         if strata.contains(where: { !$0.at.isEmpty }) {
             for s in strata {
                 out += "\n" + (groupColumn == nil ? "" : "\(label(s.group))\n")
-                out += TextTable(header: ["time", "n.risk", "n.event", "survival", "std.err", "lower \(pct)% CI", "upper \(pct)% CI"],
+                out += TextTable(header: ["time", "n.risk", "n.event", "survival", "std.err", "lower \(pct)% CI",
+                                          "upper \(pct)% CI"],
                                  rows: s.at.map { a in
                                      [sig(a.time, 6), sig(a.nRisk, 6), sig(a.nEvent, 6), sig(a.surv), sig(a.stdErr),
                                       sig(a.lower95), sig(a.upper95)]
@@ -58,7 +60,8 @@ extension LogRankAnalysis.Result {
     /// R-like printout of `survdiff`.
     public var text: String {
         var out = (rho == 0 ? "Log-rank test" : "G-rho test (rho = \(sig(rho)))")
-            + " of Surv(\(time), \(event)) by \(groupColumn)" + (strataColumn.map { ", stratified by \($0)" } ?? "") + "\n\n"
+            + " of Surv(\(time), \(event)) by \(groupColumn)"
+            + (strataColumn.map { ", stratified by \($0)" } ?? "") + "\n\n"
         let diag = variance.indices.map { variance[$0][$0] }
         out += TextTable(header: ["", "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"],
                          rows: groups.enumerated().map { k, g in
@@ -109,9 +112,10 @@ extension CoxAnalysis.Result {
         }).rendered + "\n\n"
         let estimable = terms.filter(\.estimability.isEstimable)
         if !estimable.isEmpty {
-            out += TextTable(header: ["", "exp(coef)", "exp(-coef)", "lower .95", "upper .95"], rows: estimable.map { t in
-                [t.term, sig(t.hr, 4), sig(1 / t.hr, 4), sig(t.lower95, 4), sig(t.upper95, 4)]
-            }).rendered + "\n\n"
+            out += TextTable(header: ["", "exp(coef)", "exp(-coef)", "lower .95", "upper .95"],
+                             rows: estimable.map { t in
+                                 [t.term, sig(t.hr, 4), sig(1 / t.hr, 4), sig(t.lower95, 4), sig(t.upper95, 4)]
+                             }).rendered + "\n\n"
         }
         if status.reason == .noEvents {
             out += "Tests not possible: there are no events.\n"
@@ -141,7 +145,8 @@ extension CoxAnalysis.Result {
 
     /// The result as CSV: one row per term or curve point, full precision.
     public var csv: String {
-        CSVOutput.string(header: ["term", "coef", "se", "robust_se", "hr", "lower95", "upper95", "z", "p", "not_estimable"],
+        CSVOutput.string(header: ["term", "coef", "se", "robust_se", "hr", "lower95", "upper95", "z", "p",
+                                  "not_estimable"],
                          rows: terms.map { t in
                              [t.term] + [t.coef, t.se, t.robustSE, t.hr, t.lower95, t.upper95, t.z, t.p]
                                  .map(CSVOutput.number) + [t.estimability.reason?.rawValue ?? ""]
@@ -179,7 +184,8 @@ extension CumulativeIncidenceAnalysis.Result {
     public var csv: String {
         CSVOutput.string(header: ["group", "cause", "time", "estimate", "variance", "lower95", "upper95"],
                          rows: curves.flatMap { c in c.at.map { p in
-                             [c.group, String(c.cause)] + [p.time, p.estimate, p.variance, p.lower95, p.upper95].map(CSVOutput.number)
+                             [c.group, String(c.cause)]
+                                 + [p.time, p.estimate, p.variance, p.lower95, p.upper95].map(CSVOutput.number)
                          } })
     }
 }
@@ -212,10 +218,11 @@ extension FineGrayAnalysis.Result {
 
     /// The result as CSV: one row per term or curve point, full precision.
     public var csv: String {
-        CSVOutput.string(header: ["term", "coef", "se", "hr", "lower95", "upper95", "z", "p", "not_estimable"], rows: terms.map { t in
-            [t.term] + [t.coef, t.se, t.hr, t.lower95, t.upper95, t.z, t.p].map(CSVOutput.number)
-                + [t.estimability.reason?.rawValue ?? ""]
-        })
+        CSVOutput.string(header: ["term", "coef", "se", "hr", "lower95", "upper95", "z", "p", "not_estimable"],
+                         rows: terms.map { t in
+                             [t.term] + [t.coef, t.se, t.hr, t.lower95, t.upper95, t.z, t.p].map(CSVOutput.number)
+                                 + [t.estimability.reason?.rawValue ?? ""]
+                         })
     }
 }
 

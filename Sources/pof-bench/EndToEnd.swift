@@ -37,7 +37,8 @@ enum EndToEnd {
         try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let pof = args.firstIndex(of: "--pof").map { args[$0 + 1] } ?? root.appendingPathComponent(".build/release/pof").path
+        let pof = args.firstIndex(of: "--pof").map { args[$0 + 1] }
+            ?? root.appendingPathComponent(".build/release/pof").path
         let peers = root.appendingPathComponent("scripts/bench-peers")
         let hasR = !noPeers && available("Rscript", ["-e", "library(survival)"])
         let hasFread = hasR && available("Rscript", ["-e", "library(data.table)"])
@@ -45,7 +46,8 @@ enum EndToEnd {
 
         let kmRows = quick ? 1_000_000 : 10_000_000
         let coxRows = quick ? 100_000 : 1_000_000
-        print("End-to-end benchmark: CSV on disk → JSON on stdout, whole processes, best of \(repeats) (peak RSS of that run)")
+        print("End-to-end benchmark: CSV on disk → JSON on stdout, whole processes, best of \(repeats) "
+              + "(peak RSS of that run)")
         print("pof: \(pof)")
         print("R: \(hasR ? (hasFread ? "survival + data.table::fread" : "survival + read.csv") : "not found")   "
               + "lifelines: \(hasLifelines ? "yes" : "not found")")
@@ -57,25 +59,43 @@ enum EndToEnd {
         if !FileManager.default.fileExists(atPath: km.path) { try writeKaplanMeierCSV(rows: kmRows, to: km) }
         let kmSize = fileSize(km)
         let kmCase = "km \(kmRows.formatted()) rows (\(kmSize >> 20) MB)"
-        rows.append((kmCase, "pof", best(repeats, [pof, "km", km.path, "--time", "time", "--event", "status", "--format", "json"])))
-        if hasLifelines { rows.append((kmCase, "pandas + lifelines", best(repeats, ["python3", peers.appendingPathComponent("e2e_lifelines.py").path, "km", km.path]))) }
-        if hasR { rows.append((kmCase, hasFread ? "R fread + survival" : "R read.csv + survival", best(repeats, ["Rscript", peers.appendingPathComponent("e2e.R").path, "km", km.path]))) }
+        rows.append((kmCase, "pof",
+                     best(repeats, [pof, "km", km.path, "--time", "time", "--event", "status", "--format", "json"])))
+        if hasLifelines {
+            rows.append((kmCase, "pandas + lifelines",
+                         best(repeats, ["python3", peers.appendingPathComponent("e2e_lifelines.py").path, "km",
+                                        km.path])))
+        }
+        if hasR {
+            rows.append((kmCase, hasFread ? "R fread + survival" : "R read.csv + survival",
+                         best(repeats, ["Rscript", peers.appendingPathComponent("e2e.R").path, "km", km.path])))
+        }
         report(rows.filter { $0.0 == kmCase })
 
         let cox = outDir.appendingPathComponent("cox-\(coxRows).csv")
         if !FileManager.default.fileExists(atPath: cox.path) { try writeCoxCSV(rows: coxRows, covariates: 10, to: cox) }
         let coxCase = "cox Efron \(coxRows.formatted()) × 10 (\(fileSize(cox) >> 20) MB)"
         let covariates = (0..<10).map { "x\($0)" }.joined(separator: ",")
-        rows.append((coxCase, "pof", best(repeats, [pof, "cox", cox.path, "--time", "time", "--event", "status", "--covariates", covariates, "--format", "json"])))
-        if hasLifelines { rows.append((coxCase, "pandas + lifelines", best(repeats, ["python3", peers.appendingPathComponent("e2e_lifelines.py").path, "cox", cox.path]))) }
-        if hasR { rows.append((coxCase, hasFread ? "R fread + survival" : "R read.csv + survival", best(repeats, ["Rscript", peers.appendingPathComponent("e2e.R").path, "cox", cox.path]))) }
+        rows.append((coxCase, "pof",
+                     best(repeats, [pof, "cox", cox.path, "--time", "time", "--event", "status",
+                                    "--covariates", covariates, "--format", "json"])))
+        if hasLifelines {
+            rows.append((coxCase, "pandas + lifelines",
+                         best(repeats, ["python3", peers.appendingPathComponent("e2e_lifelines.py").path, "cox",
+                                        cox.path])))
+        }
+        if hasR {
+            rows.append((coxCase, hasFread ? "R fread + survival" : "R read.csv + survival",
+                         best(repeats, ["Rscript", peers.appendingPathComponent("e2e.R").path, "cox", cox.path])))
+        }
         report(rows.filter { $0.0 == coxCase })
 
         if huge {
             let gz = outDir.appendingPathComponent("km-100000000.csv.gz")
             if !FileManager.default.fileExists(atPath: gz.path) { try writeKaplanMeierGzip(rows: 100_000_000, to: gz) }
             let hugeCase = "km 100,000,000 rows, .csv.gz (\(fileSize(gz) >> 20) MB)"
-            rows.append((hugeCase, "pof", best(1, [pof, "km", gz.path, "--time", "time", "--event", "status", "--format", "json"])))
+            rows.append((hugeCase, "pof",
+                         best(1, [pof, "km", gz.path, "--time", "time", "--event", "status", "--format", "json"])))
             report(rows.filter { $0.0 == hugeCase })
         }
 
@@ -86,8 +106,9 @@ enum EndToEnd {
             print("simulate \(patients) patients: \(fmt(m.seconds)) s\(m.ok ? "" : " (failed: \(m.note))")")
         }
         var reportArgs = [pof, "report", "--out", outDir.appendingPathComponent("report-\(patients)").path]
-        for (option, file) in [("--patients", "patients.csv"), ("--failures", "failures.csv"), ("--lesions", "lesions.csv"),
-                               ("--labs", "labs.csv"), ("--toxicities", "toxicities.csv")] {
+        for (option, file) in [("--patients", "patients.csv"), ("--failures", "failures.csv"),
+                               ("--lesions", "lesions.csv"), ("--labs", "labs.csv"),
+                               ("--toxicities", "toxicities.csv")] {
             let path = cohort.appendingPathComponent(file).path
             if FileManager.default.fileExists(atPath: path) { reportArgs += [option, path] }
         }
@@ -95,20 +116,24 @@ enum EndToEnd {
         rows.append((reportCase, "pof", best(min(repeats, 2), reportArgs)))
         report(rows.filter { $0.0 == reportCase })
 
-        print("\n| work (CSV on disk, warm cache) | tool | wall (s) | CPU (s) | peak RSS (MB) | load avg | vs pof (wall) |")
+        print("\n| work (CSV on disk, warm cache) | tool | wall (s) | CPU (s) | peak RSS (MB) | load avg "
+              + "| vs pof (wall) |")
         print("|---|---|---|---|---|---|---|")
         for (work, tool, m) in rows {
             let pofTime = rows.first { $0.0 == work && $0.1 == "pof" }?.2.seconds
-            let ratio = tool == "pof" || pofTime == nil || !m.ok ? "" : String(format: "%.1f× slower", m.seconds / pofTime!)
+            let ratio = tool == "pof" || pofTime == nil || !m.ok
+                ? "" : String(format: "%.1f× slower", m.seconds / pofTime!)
             let time = m.ok ? fmt(m.seconds) : "failed (\(m.note))"
-            print("| \(work) | \(tool) | \(time) | \(fmt(m.cpuSeconds)) | \(String(format: "%.0f", m.rssMB)) | \(String(format: "%.1f", m.load)) | \(ratio) |")
+            print("| \(work) | \(tool) | \(time) | \(fmt(m.cpuSeconds)) | \(String(format: "%.0f", m.rssMB)) "
+                  + "| \(String(format: "%.1f", m.load)) | \(ratio) |")
         }
     }
 
     static func report(_ rows: [(String, String, Measurement)]) {
         defer { fflush(nil) }   // each result as it comes, also into a log file
         for (work, tool, m) in rows {
-            print("\(work) — \(tool): \(m.ok ? fmt(m.seconds) + " s wall, " + fmt(m.cpuSeconds) + " s CPU" : "failed: \(m.note)"), "
+            print("\(work) — \(tool): "
+                  + "\(m.ok ? fmt(m.seconds) + " s wall, " + fmt(m.cpuSeconds) + " s CPU" : "failed: \(m.note)"), "
                   + "peak RSS \(String(format: "%.0f", m.rssMB)) MB, load \(String(format: "%.1f", m.load))")
         }
     }
@@ -171,9 +196,12 @@ enum EndToEnd {
                 .flatMap { Double($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) } ?? .nan
         }
         let cpu = timeField("User time (seconds)") + timeField("System time (seconds)")
-        let ok = process.terminationStatus == 0 && outBytes.value > 0 || (process.terminationStatus == 0 && argv.contains("report"))
-        let firstError = text.split(separator: "\n").first { !$0.hasPrefix("\t") && !$0.contains("Command") }.map(String.init) ?? ""
-        return Measurement(seconds: seconds, rssMB: rss, ok: ok, note: ok ? "" : "exit \(process.terminationStatus) \(firstError.prefix(200))",
+        let ok = process.terminationStatus == 0 && outBytes.value > 0
+            || (process.terminationStatus == 0 && argv.contains("report"))
+        let firstError = text.split(separator: "\n").first { !$0.hasPrefix("\t") && !$0.contains("Command") }
+            .map(String.init) ?? ""
+        return Measurement(seconds: seconds, rssMB: rss, ok: ok,
+                           note: ok ? "" : "exit \(process.terminationStatus) \(firstError.prefix(200))",
                            cpuSeconds: cpu, load: load)
     }
 
@@ -190,7 +218,10 @@ enum EndToEnd {
         buffer.append("time,status,group\n")
         for _ in 0..<n {
             kaplanMeierRow(&rng, &buffer)
-            if buffer.bytes.count > 1 << 22 { handle.write(Data(buffer.bytes)); buffer.bytes.removeAll(keepingCapacity: true) }
+            if buffer.bytes.count > 1 << 22 {
+                handle.write(Data(buffer.bytes))
+                buffer.bytes.removeAll(keepingCapacity: true)
+            }
         }
         handle.write(Data(buffer.bytes))
     }
@@ -248,7 +279,10 @@ enum EndToEnd {
                 buffer.appendFixed(d.x[j][i], decimals: 6)
             }
             buffer.bytes.append(0x0A)
-            if buffer.bytes.count > 1 << 22 { handle.write(Data(buffer.bytes)); buffer.bytes.removeAll(keepingCapacity: true) }
+            if buffer.bytes.count > 1 << 22 {
+                handle.write(Data(buffer.bytes))
+                buffer.bytes.removeAll(keepingCapacity: true)
+            }
         }
         handle.write(Data(buffer.bytes))
     }

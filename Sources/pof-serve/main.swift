@@ -26,7 +26,9 @@ while !args.isEmpty {
     guard !args.isEmpty else { fail("\(option) needs a value") }
     let value = args.removeFirst()
     func integer(_ range: ClosedRange<Int>) -> Int {
-        guard let v = Int(value), range.contains(v) else { fail("\(option): \"\(value.prefix(40))\" is not a whole number in \(range.lowerBound)…\(range.upperBound)") }
+        guard let v = Int(value), range.contains(v) else {
+            fail("\(option): \"\(value.prefix(40))\" is not a whole number in \(range.lowerBound)…\(range.upperBound)")
+        }
         return v
     }
     switch option {
@@ -47,7 +49,10 @@ if !configuration.isLoopback {
 }
 do {
     try await Routes.serve(configuration) { url in
-        FileHandle.standardOutput.write(Data("pof serve: open \(url) in your browser (Ctrl-C stops the server and deletes the uploaded files)\n".utf8))
+        FileHandle.standardOutput.write(Data("""
+            pof serve: open \(url) in your browser (Ctrl-C stops the server and deletes the uploaded files)
+
+            """.utf8))
     }
 } catch {
     fail("could not start the server on \(configuration.host):\(configuration.port): \(error)")

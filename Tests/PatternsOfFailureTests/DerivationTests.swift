@@ -90,7 +90,8 @@ import Oncology
         #expect(Derive.stage(Self.patient(t: .t3, n1: true)) == .iva)    // any T N1 M0 = IVA
         #expect(Derive.tnm(Self.patient(t: .t4, n1: true)) == "T4N1M0")
         var p = Self.patient(t: nil)
-        p.tumor = TumorFindings(number: 1, largestDiameterCm: 10, vascularInvasion: false)  // solitary, no invasion: 2 of 3 → T2
+        // solitary, no invasion: 2 of 3 → T2
+        p.tumor = TumorFindings(number: 1, largestDiameterCm: 10, vascularInvasion: false)
         #expect(Derive.tCategory(p) == .t2)
         p.tumor = TumorFindings(number: 1, largestDiameterCm: 10, vascularInvasion: true)  // solitary only: 1 of 3 → T3
         #expect(Derive.tCategory(p) == .t3)
@@ -241,7 +242,8 @@ import Oncology
         #expect(throws: StudyPlan.PlanError.self) { try StudyPlan(yaml: "alpha_beta: -3\n") }
         let roundTrip = try StudyPlan(yaml: StudyPlan().yaml)
         #expect(roundTrip == StudyPlan())
-        #expect(StudyPlan().yaml.range(of: "[0-9][eE][-+]?[0-9]", options: .regularExpression) == nil)  // plain decimals
+        // plain decimals
+        #expect(StudyPlan().yaml.range(of: "[0-9][eE][-+]?[0-9]", options: .regularExpression) == nil)
         #expect(StudyPlan().yaml.contains("alpha: 0.05"))
         #expect(StudyPlan().yaml.contains("landmark_months: 3\n"))
     }

@@ -32,7 +32,8 @@ import Oncology
         let c = try #require(FailureClassificationSummary(failures: cohort.failures, plan: plan))
         #expect(c.primaryRule == .volumeInIsodose && c.rules.first?.rule == .volumeInIsodose)
         #expect(c.failures == 9 && c.withDosimetry == 8)
-        #expect(try counts(c, .volumeInIsodose) == ([2, 3, 2], 2))  // in-field, marginal, out-of-field; not classifiable
+        // in-field, marginal, out-of-field; not classifiable
+        #expect(try counts(c, .volumeInIsodose) == ([2, 3, 2], 2))
         #expect(try counts(c, .centroid) == ([3, 2, 3], 1))
         #expect(try counts(c, .mdacc) == ([2, 1, 1, 0, 1], 4))           // A, B, C, D, E
         #expect(try counts(c, .centroidD95) == ([2, 1, 4], 2))           // central high, peripheral high, out-of-field
@@ -91,7 +92,8 @@ import Oncology
     @Test func doseColumnsAreRangeChecked() throws {
         let patients = try String(contentsOf: Self.dir.appendingPathComponent("patients.csv"), encoding: .utf8)
         let failures = """
-            id,date,site,rgtv_in_isodose_pct,centroid_dose_gy,rgtv_d95_gy,prescription_gy,registration,centroid_in_target
+            id,date,site,rgtv_in_isodose_pct,centroid_dose_gy,rgtv_d95_gy,prescription_gy,\
+            registration,centroid_in_target
             P1,2005-04-01,infield,100.5,-1,inf,0,affine,maybe
             P1,2005-04-02,infield,1e400,5,5,50,rigid,yes
             """

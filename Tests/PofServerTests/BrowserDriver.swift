@@ -29,7 +29,8 @@ final class BrowserDriver {
     }
 
     init(executable: String) throws {
-        profile = FileManager.default.temporaryDirectory.appendingPathComponent("pof-serve-chromium-\(UUID().uuidString)")
+        profile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pof-serve-chromium-\(UUID().uuidString)")
         var down: [Int32] = [0, 0], up: [Int32] = [0, 0]
         guard pipe(&down) == 0, pipe(&up) == 0 else { throw Failure(description: "pipe() failed") }
         var actions = posix_spawn_file_actions_t()
@@ -65,7 +66,8 @@ final class BrowserDriver {
 
     /// Sends a command and waits for its answer (events in between are skipped).
     @discardableResult
-    func send(_ method: String, _ params: [String: Any] = [:], browserLevel: Bool = false, timeout: Double = 30) throws -> [String: Any] {
+    func send(_ method: String, _ params: [String: Any] = [:], browserLevel: Bool = false,
+              timeout: Double = 30) throws -> [String: Any] {
         nextID += 1
         var message: [String: Any] = ["id": nextID, "method": method, "params": params]
         if !browserLevel, let session { message["sessionId"] = session }
@@ -83,7 +85,9 @@ final class BrowserDriver {
         while true {
             let m = try readMessage(until: deadline)
             if m["id"] as? Int == nextID {
-                if let e = m["error"] as? [String: Any] { throw Failure(description: "\(method): \(e["message"] ?? e)") }
+                if let e = m["error"] as? [String: Any] {
+                    throw Failure(description: "\(method): \(e["message"] ?? e)")
+                }
                 return m["result"] as? [String: Any] ?? [:]
             }
         }
@@ -110,14 +114,16 @@ final class BrowserDriver {
     /// Opens a page target and attaches to it.
     func openPage(width: Int, height: Int) throws {
         let t = try send("Target.createTarget", ["url": "about:blank"], browserLevel: true)
-        let a = try send("Target.attachToTarget", ["targetId": t["targetId"] as! String, "flatten": true], browserLevel: true)
+        let a = try send("Target.attachToTarget", ["targetId": t["targetId"] as! String, "flatten": true],
+                         browserLevel: true)
         session = a["sessionId"] as? String
         try send("Page.enable")
         try resize(width: width, height: height)
     }
 
     func resize(width: Int, height: Int) throws {
-        try send("Emulation.setDeviceMetricsOverride", ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": false])
+        try send("Emulation.setDeviceMetricsOverride",
+                 ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": false])
     }
 
     func navigate(_ url: String) throws {
@@ -130,7 +136,8 @@ final class BrowserDriver {
     func eval(_ js: String) throws -> Any? {
         let r = try send("Runtime.evaluate", ["expression": js, "awaitPromise": true, "returnByValue": true])
         if let ex = r["exceptionDetails"] as? [String: Any] {
-            throw Failure(description: "JavaScript error in \(js.prefix(80)): \((ex["exception"] as? [String: Any])?["description"] ?? ex)")
+            throw Failure(description: "JavaScript error in \(js.prefix(80)): "
+                              + "\((ex["exception"] as? [String: Any])?["description"] ?? ex)")
         }
         return (r["result"] as? [String: Any])?["value"]
     }

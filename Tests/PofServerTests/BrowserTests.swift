@@ -11,7 +11,12 @@ import Glibc
 @Suite struct BrowserTests {
     static let chromium: String? = {
         let c = BrowserDriver.find()
-        if c == nil { FileHandle.standardError.write(Data("SKIPPED: BrowserTests: chromium not found on PATH (Debian: apt-get install chromium)\n".utf8)) }
+        if c == nil {
+            FileHandle.standardError.write(Data("""
+                SKIPPED: BrowserTests: chromium not found on PATH (Debian: apt-get install chromium)
+
+                """.utf8))
+        }
         return c
     }()
 
@@ -60,26 +65,45 @@ import Glibc
         for kind in ["patients", "failures", "labs", "toxicities"] {
             try browser.setFiles("#file-\(kind)", [dir.appendingPathComponent("\(kind).csv").path])
         }
-        let plan = Support.sources.deletingLastPathComponent().appendingPathComponent("docs/examples/plan-liver-dose.yaml")
+        let plan = Support.sources.deletingLastPathComponent()
+            .appendingPathComponent("docs/examples/plan-liver-dose.yaml")
         try browser.setFiles("#file-plan", [plan.path])
         try browser.eval("document.getElementById('run-study').click()")
         try browser.waitFor("!document.getElementById('report-box').hidden")
-        #expect((try browser.eval("document.getElementById('status').textContent") as? String)?.contains("patients analysed") == true)
-        try browser.waitFor("(() => { const d = document.getElementById('report-frame').contentDocument; return d && d.readyState === 'complete' && d.body && d.body.textContent.includes('Kaplan') })()")
-        #expect((try browser.eval("document.getElementById('report-frame').contentDocument.body.textContent.includes('Liver function, tumour size and radiation dose')")) as? Bool == true,
+        #expect((try browser.eval("document.getElementById('status').textContent") as? String)?
+            .contains("patients analysed") == true)
+        try browser.waitFor("""
+            (() => { const d = document.getElementById('report-frame').contentDocument; \
+            return d && d.readyState === 'complete' && d.body && d.body.textContent.includes('Kaplan') })()
+            """)
+        #expect((try browser.eval("""
+            document.getElementById('report-frame').contentDocument.body.textContent\
+            .includes('Liver function, tumour size and radiation dose')
+            """)) as? Bool == true,
                 "the report is the uploaded plan's")
         try save(browser, "study-1280")
 
         // Explorer: switch the factor, read the P value the page shows, and check it is the API's.
         try browser.eval("document.getElementById('tab-explorer').click()")
         try browser.waitFor("document.getElementById('explorer-p').textContent !== '–'")
-        let factors = try browser.eval("Array.from(document.getElementById('explorer-grouping').options).map(o => o.value).filter(v => v)") as? [String] ?? []
-        #expect(factors == ["child_pugh_b", "tumor10", "bed60", "albi23", "history"], "the uploaded plan's factors: \(factors)")
+        let factors = try browser.eval("""
+            Array.from(document.getElementById('explorer-grouping').options).map(o => o.value).filter(v => v)
+            """) as? [String] ?? []
+        #expect(factors == ["child_pugh_b", "tumor10", "bed60", "albi23", "history"],
+                "the uploaded plan's factors: \(factors)")
         let target = "history"
-        try browser.eval("document.getElementById('explorer-p').textContent = '–'; const g = document.getElementById('explorer-grouping'); g.value = '\(target)'; g.dispatchEvent(new Event('change'))")
+        try browser.eval("""
+            document.getElementById('explorer-p').textContent = '–'; \
+            const g = document.getElementById('explorer-grouping'); \
+            g.value = '\(target)'; g.dispatchEvent(new Event('change'))
+            """)
         try browser.waitFor("document.getElementById('explorer-p').textContent !== '–'")
         let shown = try browser.eval("document.getElementById('explorer-p').textContent") as? String
-        let p = try #require(try browser.eval("fetch('/api/sessions/' + session + '/explorer?endpoint=' + document.getElementById('explorer-endpoint').value + '&factor=\(target)').then(r => r.json()).then(d => d.logrank.p)") as? Double)
+        let p = try #require(try browser.eval("""
+            fetch('/api/sessions/' + session + '/explorer?endpoint=' + \
+            document.getElementById('explorer-endpoint').value + '&factor=\(target)')\
+            .then(r => r.json()).then(d => d.logrank.p)
+            """) as? Double)
         let fromAPI = p < 0.001 ? "P < 0.001" : String(format: "P = %.3f", p)
         #expect(shown == fromAPI, "P shown \(shown ?? "nil"), API \(fromAPI)")
         #expect((try browser.eval("document.querySelector('#explorer-svg svg') !== null")) as? Bool == true)
@@ -99,11 +123,14 @@ import Glibc
             }
             document.getElementById('risk-submit').click();
             """)
-        try browser.waitFor("!document.getElementById('risk-result').hidden || !document.getElementById('risk-error').hidden")
+        try browser.waitFor("!document.getElementById('risk-result').hidden"
+                            + " || !document.getElementById('risk-error').hidden")
         #expect((try browser.eval("document.getElementById('risk-error').hidden")) as? Bool == true,
                 "\((try? browser.eval("document.getElementById('risk-error').textContent")) as? String ?? "")")
-        #expect(((try browser.eval("document.getElementById('risk-evidence').textContent")) as? String)?.isEmpty == false)
-        let answered = try browser.eval("document.getElementById('risk-table').tBodies[0].rows.length + document.getElementById('risk-refusals').children.length") as? Int
+        #expect(((try browser.eval("document.getElementById('risk-evidence').textContent")) as? String)?
+            .isEmpty == false)
+        let answered = try browser.eval("document.getElementById('risk-table').tBodies[0].rows.length"
+                                        + " + document.getElementById('risk-refusals').children.length") as? Int
         #expect((answered ?? 0) > 0, "a prediction or a stated refusal")
         try save(browser, "risk-1280")
 
@@ -123,15 +150,19 @@ import Glibc
         var cells = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         cells[age] = "forty-two"
         lines[2] = cells.joined(separator: ",")
-        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("pof-serve-broken-\(UUID().uuidString)")
+        let broken = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pof-serve-broken-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: broken) }
-        try lines.joined(separator: "\n").write(to: broken.appendingPathComponent("patients.csv"), atomically: true, encoding: .utf8)
+        try lines.joined(separator: "\n").write(to: broken.appendingPathComponent("patients.csv"), atomically: true,
+                                                encoding: .utf8)
         try browser.setFiles("#file-patients", [broken.appendingPathComponent("patients.csv").path])
         try browser.eval("document.getElementById('run-study').click()")
-        try browser.waitFor("!document.getElementById('issues-box').hidden && document.getElementById('status').className === 'bad'")
+        try browser.waitFor("!document.getElementById('issues-box').hidden"
+                            + " && document.getElementById('status').className === 'bad'")
         let row = try browser.eval("""
-            Array.from(document.querySelectorAll('#issues tbody tr')).map(tr => Array.from(tr.cells).map(c => c.textContent))
+            Array.from(document.querySelectorAll('#issues tbody tr'))\
+            .map(tr => Array.from(tr.cells).map(c => c.textContent))
               .find(c => c[4] === 'forty-two')
             """) as? [String]
         #expect(row?[0] == "error" && row?[1] == "patients.csv" && row?[2] == "3" && row?[3] == "age", "\(row ?? [])")
@@ -142,21 +173,27 @@ import Glibc
         // The demo cohort's calculator: a patient every model predicts for gets the curves with their
         // bands, after the cautions, and the rates at the plan's times.
         try browser.eval("document.getElementById('use-demo').click()")
-        try browser.waitFor("!document.getElementById('report-box').hidden && !document.getElementById('tab-risk').disabled")
+        try browser.waitFor("!document.getElementById('report-box').hidden"
+                            + " && !document.getElementById('tab-risk').disabled")
         try browser.eval("document.getElementById('tab-risk').click()")
         try browser.waitFor("document.getElementById('risk-muicc_stage') !== null")
         try browser.eval("""
             const set = (n, v) => { document.getElementById('risk-' + n).value = v; };
-            set('age', '45'); set('muicc_stage', 'III'); set('pvt', 'yes'); set('prior_treatment', 'yes'); set('afp', '350'); set('pivka', '120');
+            set('age', '45'); set('muicc_stage', 'III'); set('pvt', 'yes'); set('prior_treatment', 'yes'); \
+            set('afp', '350'); set('pivka', '120');
             document.getElementById('risk-result').hidden = true;
             document.getElementById('risk-submit').click();
             """)
-        try browser.waitFor("!document.getElementById('risk-result').hidden || !document.getElementById('risk-error').hidden")
-        #expect((try browser.eval("document.getElementById('risk-table').tBodies[0].rows.length")) as? Int == 4, "one row per endpoint")
-        #expect((try browser.eval("document.querySelectorAll('#risk-svg svg path').length")) as? Int ?? 0 >= 8, "four curves with their bands")
+        try browser.waitFor("!document.getElementById('risk-result').hidden"
+                            + " || !document.getElementById('risk-error').hidden")
+        #expect((try browser.eval("document.getElementById('risk-table').tBodies[0].rows.length")) as? Int == 4,
+                "one row per endpoint")
+        #expect((try browser.eval("document.querySelectorAll('#risk-svg svg path').length")) as? Int ?? 0 >= 8,
+                "four curves with their bands")
         #expect((try browser.eval("""
             (() => { const c = document.getElementById('risk-cautions'), f = document.getElementById('risk-svg');
-                     return c.children.length > 0 && (c.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0; })()
+                     return c.children.length > 0 \
+            && (c.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0; })()
             """)) as? Bool == true, "cautions are shown before the curves")
         try save(browser, "risk-curves-1280")
         try browser.resize(width: 800, height: 900)

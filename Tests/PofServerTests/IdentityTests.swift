@@ -14,26 +14,32 @@ import Testing
             #expect(r.status == .ok, "\(query): \(String(buffer: r.body).prefix(300))")
             return String(buffer: r.body)
         }
-        let csv = try await client.execute(uri: "/api/sessions/\(id)/explorer.csv?\(query)", method: .get) { String(buffer: $0.body) }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pof-serve-identity-\(UUID().uuidString)")
+        let csv = try await client.execute(uri: "/api/sessions/\(id)/explorer.csv?\(query)", method: .get) {
+            String(buffer: $0.body)
+        }
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pof-serve-identity-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("explorer.csv")
         try csv.write(to: file, atomically: true, encoding: .utf8)
         let result = try #require(Support.object(api))
 
-        let km = try Support.pof(["km", file.path, "--time", "time", "--event", "event", "--group", "group", "--at", at, "--format", "json"])
+        let km = try Support.pof(["km", file.path, "--time", "time", "--event", "event", "--group", "group",
+                                  "--at", at, "--format", "json"])
         #expect(km.status == 0, "\(km.stderr)")
         let kmAPI = try #require(result["km"] as? NSDictionary)
         #expect(Support.object(km.stdout) == kmAPI, "km \(query)")
         #expect(((kmAPI["strata"] as? [Any])?.count ?? 0) >= 2, "\(query): more than one group")
 
-        let lr = try Support.pof(["logrank", file.path, "--time", "time", "--event", "event", "--group", "group", "--format", "json"])
+        let lr = try Support.pof(["logrank", file.path, "--time", "time", "--event", "event", "--group", "group",
+                                  "--format", "json"])
         #expect(Support.object(lr.stdout) == (result["logrank"] as? NSDictionary), "logrank \(query)")
         #expect((result["logrank"] as? NSDictionary)?["p"] is Double, "\(query): a P value")
 
         if let cif = result["cuminc"] as? NSDictionary {
-            let ci = try Support.pof(["cuminc", file.path, "--time", "time", "--event", "cause", "--group", "group", "--at", at, "--format", "json"])
+            let ci = try Support.pof(["cuminc", file.path, "--time", "time", "--event", "cause", "--group", "group",
+                                      "--at", at, "--format", "json"])
             #expect(Support.object(ci.stdout) == cif, "cuminc \(query)")
         }
     }
@@ -41,16 +47,21 @@ import Testing
     @Test func explorerEqualsTheCommandsOnTheDemo() async throws {
         try await Support.app().test(.router) { client in
             let id = try await Support.session(client)
-            let outcome = try await client.execute(uri: "/api/sessions/\(id)/demo", method: .post) { Support.json($0.body) }
+            let outcome = try await client.execute(uri: "/api/sessions/\(id)/demo", method: .post) {
+                Support.json($0.body)
+            }
             let endpoints = (outcome["endpoints"] as? [[String: Any]] ?? []).map { $0["name"] as! String }
             let factors = (outcome["factors"] as? [[String: Any]] ?? []).map { $0["name"] as! String }
             #expect(endpoints.count >= 2 && factors.count >= 3)
             var cumincSeen = false
             for e in endpoints {
-                for f in factors { try await Self.compare(client, session: id, query: "endpoint=\(e)&factor=\(f)", at: "6,12,24") }
+                for f in factors {
+                    try await Self.compare(client, session: id, query: "endpoint=\(e)&factor=\(f)", at: "6,12,24")
+                }
                 try await Self.compare(client, session: id, query: "endpoint=\(e)&variable=age&cut=50,65", at: "12")
                 try await Self.compare(client, session: id, query: "endpoint=\(e)&variable=sex", at: "12")
-                let r = try await client.execute(uri: "/api/sessions/\(id)/explorer?endpoint=\(e)&factor=\(factors[0])", method: .get) { Support.json($0.body) }
+                let r = try await client.execute(uri: "/api/sessions/\(id)/explorer?endpoint=\(e)&factor=\(factors[0])",
+                                                 method: .get) { Support.json($0.body) }
                 cumincSeen = cumincSeen || r["cuminc"] is [String: Any]
             }
             #expect(cumincSeen, "a failure endpoint has the cumulative-incidence view")
@@ -61,7 +72,9 @@ import Testing
         try await Support.app().test(.router) { client in
             let id = try await Support.session(client)
             try await Support.uploadFixture(client, id)
-            let outcome = try await client.execute(uri: "/api/sessions/\(id)/study", method: .post) { Support.json($0.body) }
+            let outcome = try await client.execute(uri: "/api/sessions/\(id)/study", method: .post) {
+                Support.json($0.body)
+            }
             #expect(outcome["status"] as? String == "analysed")
             try await Self.compare(client, session: id, query: "endpoint=os&factor=pvt", at: "12")
             try await Self.compare(client, session: id, query: "endpoint=os&variable=age&cut=55", at: "6,12")
@@ -72,20 +85,25 @@ import Testing
         try await Support.app().test(.router) { client in
             let id = try await Support.session(client)
             _ = try await client.execute(uri: "/api/sessions/\(id)/demo", method: .post)
-            let form = try await client.execute(uri: "/api/sessions/\(id)/profile", method: .get) { Support.json($0.body) }
+            let form = try await client.execute(uri: "/api/sessions/\(id)/profile", method: .get) {
+                Support.json($0.body)
+            }
             let names = (form["fields"] as? [[String: Any]] ?? []).map { $0["name"] as! String }
             #expect(Set(names) == ["age", "muicc_stage", "pvt", "prior_treatment", "afp", "pivka"], "\(names)")
 
             // PIVKA-II not known (every model refuses: no curve), then known (every model predicts).
             for pivka in ["unknown", "120"] {
-                let values = ["age": "45", "muicc_stage": "III", "pvt": "yes", "prior_treatment": "TACE", "afp": "350", "pivka": pivka]
+                let values = ["age": "45", "muicc_stage": "III", "pvt": "yes", "prior_treatment": "TACE", "afp": "350",
+                              "pivka": pivka]
                 let body = try JSONSerialization.data(withJSONObject: ["values": values])
-                let api = try await client.execute(uri: "/api/sessions/\(id)/assess", method: .post, body: ByteBuffer(bytes: body)) { r in
+                let api = try await client.execute(uri: "/api/sessions/\(id)/assess", method: .post,
+                                                   body: ByteBuffer(bytes: body)) { r in
                     #expect(r.status == .ok)
                     return Support.object(String(buffer: r.body))
                 }
-                let cli = try Support.pof(["assess", "--demo", "--age", "45", "--stage", "III", "--pvt", "yes", "--prior-treatment", "TACE",
-                                           "--afp", "350", "--pivka", pivka, "--format", "json"])
+                let cli = try Support.pof(["assess", "--demo", "--age", "45", "--stage", "III", "--pvt", "yes",
+                                           "--prior-treatment", "TACE", "--afp", "350", "--pivka", pivka,
+                                           "--format", "json"])
                 #expect(cli.status == 0, "\(cli.stderr)")
                 let assessment = try #require(api?["assessment"] as? NSDictionary)
                 #expect(Support.object(cli.stdout) == assessment)
@@ -108,12 +126,14 @@ import Testing
 
             // A missing value is refused with `pof assess`'s message.
             let partial = try JSONSerialization.data(withJSONObject: ["values": ["age": "45"]])
-            try await client.execute(uri: "/api/sessions/\(id)/assess", method: .post, body: ByteBuffer(bytes: partial)) { r in
+            try await client.execute(uri: "/api/sessions/\(id)/assess", method: .post,
+                                     body: ByteBuffer(bytes: partial)) { r in
                 #expect(r.status == .unprocessableContent)
                 #expect((Support.json(r.body)["error"] as? String)?.contains("say it is not known") == true)
             }
             let bad = try JSONSerialization.data(withJSONObject: ["values": ["age": "old"]])
-            try await client.execute(uri: "/api/sessions/\(id)/assess", method: .post, body: ByteBuffer(bytes: bad)) { r in
+            try await client.execute(uri: "/api/sessions/\(id)/assess", method: .post,
+                                     body: ByteBuffer(bytes: bad)) { r in
                 #expect(r.status == .unprocessableContent)
                 #expect((Support.json(r.body)["error"] as? String)?.contains("age \"old\"") == true)
             }

@@ -20,7 +20,8 @@ enum Support {
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources")
 
-    static func app(limit: Int = 100 << 20, log: LogLines = LogLines(), store: SessionStore? = nil) throws -> some ApplicationProtocol {
+    static func app(limit: Int = 100 << 20, log: LogLines = LogLines(),
+                    store: SessionStore? = nil) throws -> some ApplicationProtocol {
         var c = ServerConfiguration()
         c.maxUploadBytes = limit
         let store = try store ?? SessionStore(idleTimeout: 3600)
@@ -38,11 +39,13 @@ enum Support {
         }
     }
 
-    static func upload(_ client: some TestClientProtocol, _ id: String, _ kind: String, _ data: Data) async throws -> TestResponse {
+    static func upload(_ client: some TestClientProtocol, _ id: String, _ kind: String,
+                       _ data: Data) async throws -> TestResponse {
         try await client.execute(uri: "/api/sessions/\(id)/files/\(kind)", method: .put, body: ByteBuffer(bytes: data))
     }
 
-    static func uploadFixture(_ client: some TestClientProtocol, _ id: String, dir: String = "cohort-small") async throws {
+    static func uploadFixture(_ client: some TestClientProtocol, _ id: String,
+                              dir: String = "cohort-small") async throws {
         for kind in ["patients", "failures", "labs", "toxicities"] {
             let d = try Data(contentsOf: fixtures.appendingPathComponent("\(dir)/\(kind).csv"))
             let r = try await upload(client, id, kind, d)
@@ -89,8 +92,9 @@ enum Support {
                 #expect(doc["openapi"] as? String == "3.1.0")
                 #expect((doc["info"] as? [String: Any])?["version"] as? String == PofVersion.string)
                 let paths = (doc["paths"] as? [String: Any])?.keys.sorted() ?? []
-                for p in ["/api/sessions", "/api/sessions/{id}/study", "/api/sessions/{id}/explorer", "/api/sessions/{id}/assess",
-                          "/api/sessions/{id}/report.zip", "/api/sessions/{id}/files/{kind}", "/api/sessions/{id}/profile"] {
+                for p in ["/api/sessions", "/api/sessions/{id}/study", "/api/sessions/{id}/explorer",
+                          "/api/sessions/{id}/assess", "/api/sessions/{id}/report.zip",
+                          "/api/sessions/{id}/files/{kind}", "/api/sessions/{id}/profile"] {
                     #expect(paths.contains(p), "\(p) documented")
                 }
             }
@@ -155,7 +159,8 @@ enum Support {
                 #expect(Support.json(r.body)["status"] as? String == "analysed")
             }
             // A broken patients.csv: the age in spreadsheet row 3 (header = 1) is not a number.
-            var text = try String(contentsOf: Support.fixtures.appendingPathComponent("cohort-small/patients.csv"), encoding: .utf8)
+            var text = try String(contentsOf: Support.fixtures.appendingPathComponent("cohort-small/patients.csv"),
+                                  encoding: .utf8)
             var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let header = lines[0].split(separator: ",").map(String.init)
             let ageColumn = try #require(header.firstIndex(of: "age"))
@@ -199,11 +204,13 @@ enum Support {
 
     @Test func stateChangingRequestsFromAnotherOriginAreRefused() async throws {
         try await Support.app().test(.router) { client in
-            try await client.execute(uri: "/api/sessions", method: .post, headers: [.origin: "http://evil.example"]) { r in
+            try await client.execute(uri: "/api/sessions", method: .post,
+                                     headers: [.origin: "http://evil.example"]) { r in
                 #expect(r.status == .forbidden)
                 #expect(Support.json(r.body)["error"] is String)
             }
-            try await client.execute(uri: "/api/sessions", method: .post, headers: [.init("Sec-Fetch-Site")!: "cross-site"]) { r in
+            try await client.execute(uri: "/api/sessions", method: .post,
+                                     headers: [.init("Sec-Fetch-Site")!: "cross-site"]) { r in
                 #expect(r.status == .forbidden)
             }
             try await client.execute(uri: "/api/sessions", method: .post) { r in
@@ -223,8 +230,12 @@ enum Support {
         #expect(throws: ServerError.self, "DNS rebinding: a loopback server answers only to loopback names") {
             try guardian.check(request(.get, authority: "attacker.example:8080", origin: nil))
         }
-        #expect(throws: ServerError.self) { try guardian.check(request(.post, authority: "127.0.0.1:8080", origin: "http://evil.example")) }
-        #expect(throws: ServerError.self) { try guardian.check(request(.post, authority: "127.0.0.1:8080", origin: "http://localhost:8080")) }
+        #expect(throws: ServerError.self) {
+            try guardian.check(request(.post, authority: "127.0.0.1:8080", origin: "http://evil.example"))
+        }
+        #expect(throws: ServerError.self) {
+            try guardian.check(request(.post, authority: "127.0.0.1:8080", origin: "http://localhost:8080"))
+        }
         try guardian.check(request(.post, authority: "127.0.0.1:8080", origin: "http://127.0.0.1:8080"))
         try guardian.check(request(.post, authority: "localhost:8080", origin: "http://localhost:8080"))
         try guardian.check(request(.get, authority: "[::1]:8080", origin: nil))
@@ -248,12 +259,15 @@ enum Support {
         try await Support.app().test(.router) { client in
             let id = try await Support.session(client)
             _ = try await client.execute(uri: "/api/sessions/\(id)/demo", method: .post)
-            for (q, fragment) in [("endpoint=nope&factor=pvt", "not an endpoint"), ("endpoint=os&factor=nope", "not a factor"),
-                                  ("endpoint=os&variable=age", "type a cut-point"), ("endpoint=os&variable=age&cut=abc", "not a number"),
+            for (q, fragment) in [("endpoint=nope&factor=pvt", "not an endpoint"),
+                                  ("endpoint=os&factor=nope", "not a factor"),
+                                  ("endpoint=os&variable=age", "type a cut-point"),
+                                  ("endpoint=os&variable=age&cut=abc", "not a number"),
                                   ("endpoint=os&variable=age&cut=60,50", "must increase")] {
                 try await client.execute(uri: "/api/sessions/\(id)/explorer?\(q)", method: .get) { r in
                     #expect(r.status == .badRequest, "\(q)")
-                    #expect((Support.json(r.body)["error"] as? String)?.contains(fragment) == true, "\(q): \(String(buffer: r.body))")
+                    #expect((Support.json(r.body)["error"] as? String)?.contains(fragment) == true,
+                            "\(q): \(String(buffer: r.body))")
                 }
             }
         }

@@ -6,13 +6,15 @@ import Testing
     @Test func cumincMatchesCmprsk() throws {
         let ref = try EndToEndTests.rCase("cmprsk.json", "melanoma_sex")
         let at = (ref["timepoints"] as! [Any]).map { "\($0)" }.joined(separator: ",")
-        let r = try EndToEndTests.pof(["cuminc", EndToEndTests.data("melanoma.csv"), "--time", "time", "--event", "status",
-                                       "--group", "sex", "--at", at, "--format", "json"])
+        let r = try EndToEndTests.pof(["cuminc", EndToEndTests.data("melanoma.csv"), "--time", "time",
+                                       "--event", "status", "--group", "sex", "--at", at, "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let curves = r.json["curves"] as! [[String: Any]]
         for rc in ref["curves"] as! [[String: Any]] {
             let cause = Int(rc["cause"] as! String)!
-            guard let c = curves.first(where: { $0["group"] as? String == rc["group"] as? String && $0["cause"] as? Int == cause })
+            guard let c = curves.first(where: {
+                $0["group"] as? String == rc["group"] as? String && $0["cause"] as? Int == cause
+            })
             else { Issue.record("no curve \(rc["group"]!) cause \(cause)"); continue }
             let points = c["at"] as! [[String: Any]]
             for (k, (e, v)) in zip(rc["at_est"] as! [Any], rc["at_var"] as! [Any]).enumerated() {
@@ -31,8 +33,9 @@ import Testing
     @Test func finegrayMatchesCrr() throws {
         let ref = try EndToEndTests.rCase("cmprsk.json", "melanoma_sex")
         let crr = (ref["crr"] as! [[String: Any]]).first { $0["failcode"] as? Int == 1 }!
-        let r = try EndToEndTests.pof(["finegray", EndToEndTests.data("melanoma.csv"), "--time", "time", "--event", "status",
-                                       "--cause", "1", "--covariates", "age,sex,thickness", "--format", "json"])
+        let r = try EndToEndTests.pof(["finegray", EndToEndTests.data("melanoma.csv"), "--time", "time",
+                                       "--event", "status", "--cause", "1", "--covariates", "age,sex,thickness",
+                                       "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.json["n"] as? Int == crr["n"] as? Int)
         for (t, rt) in zip(r.json["terms"] as! [[String: Any]], crr["terms"] as! [[String: Any]]) {
@@ -64,8 +67,9 @@ import Testing
             }
         }
         try "age,sex\n60,\n".write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
-        let bad = try EndToEndTests.pof(["predict", EndToEndTests.data("lung.csv"), "--time", "time", "--event", "status",
-                                         "--covariates", "age,sex", "--new", dir.appendingPathComponent("bad.csv").path])
+        let bad = try EndToEndTests.pof(["predict", EndToEndTests.data("lung.csv"), "--time", "time",
+                                         "--event", "status", "--covariates", "age,sex",
+                                         "--new", dir.appendingPathComponent("bad.csv").path])
         #expect(bad.status != 0 && bad.stderr.contains("bad.csv, row 2, column \"sex\""))
     }
 }

@@ -35,7 +35,8 @@ import Testing
     static func data(_ name: String) -> String { fixtures.appendingPathComponent("data/\(name)").path }
 
     static func rCase(_ file: String, _ name: String) throws -> [String: Any] {
-        let d = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("r/\(file)"))) as! [String: Any]
+        let d = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("r/\(file)")))
+            as! [String: Any]
         return (d["cases"] as! [[String: Any]]).first { $0["name"] as? String == name }!
     }
 
@@ -58,7 +59,8 @@ import Testing
         #expect(strata.map { $0["group"] as! String } == ["1", "2"])
         for (s, rs) in zip(strata, refStrata) {
             for key in ["n", "events", "median", "median_lower95", "median_upper95"] {
-                #expect(Self.close(s[key], rs[key]), "\(key): \(String(describing: s[key])) vs \(String(describing: rs[key]))")
+                #expect(Self.close(s[key], rs[key]),
+                        "\(key): \(String(describing: s[key])) vs \(String(describing: rs[key]))")
             }
             for (a, ra) in zip(s["at"] as! [[String: Any]], rs["at"] as! [[String: Any]]) {
                 for key in ["time", "n_risk", "n_event", "surv", "std_err", "lower95", "upper95"] {
@@ -78,11 +80,12 @@ import Testing
         let excluded = r.json["excluded"] as! [[String: Any]]
         #expect(!excluded.isEmpty)
         #expect((r.json["excluded_rows"] as! Int) > 0)
-        let text = try Self.pof(["km", Self.data("missing.csv"), "--time", "time", "--event", "status", "--group", "sex_label"])
+        let text = try Self.pof(["km", Self.data("missing.csv"), "--time", "time", "--event", "status",
+                                 "--group", "sex_label"])
         #expect(text.stdout.contains("rows excluded for missing values"))
         // CSV keeps stdout pure CSV and reports the exclusion on stderr
-        let csv = try Self.pof(["km", Self.data("missing.csv"), "--time", "time", "--event", "status", "--group", "sex_label",
-                                "--format", "csv"])
+        let csv = try Self.pof(["km", Self.data("missing.csv"), "--time", "time", "--event", "status",
+                                "--group", "sex_label", "--format", "csv"])
         #expect(csv.status == 0 && csv.stdout.hasPrefix("group,time,n_risk"))
         #expect(csv.stderr.contains("rows excluded for missing values"))
     }
@@ -118,10 +121,13 @@ import Testing
             // A term that is not estimable keeps R's coef and se, but shows no hazard ratio, limits, z or p.
             let estimable = (t["estimability"] as? [String: Any])?["estimable"] as? Bool ?? false
             for key in ["coef", "se"] + (estimable ? ["hr", "lower95", "upper95", "z", "p"] : []) {
-                #expect(Self.close(t[key], rt[key]), "\(name) \(t["term"]!) \(key): \(String(describing: t[key])) vs \(String(describing: rt[key]))")
+                #expect(Self.close(t[key], rt[key]),
+                        "\(name) \(t["term"]!) \(key): \(String(describing: t[key])) vs \(String(describing: rt[key]))")
             }
             if !estimable {
-                for key in ["hr", "lower95", "upper95", "z", "p"] { #expect(t[key] is NSNull, "\(name) \(t["term"]!) \(key)") }
+                for key in ["hr", "lower95", "upper95", "z", "p"] {
+                    #expect(t[key] is NSNull, "\(name) \(t["term"]!) \(key)")
+                }
             }
         }
         let tests = r.json["tests"] as! [String: [String: Any]]
@@ -143,11 +149,13 @@ import Testing
         try "time,status,age\n10,1,50\n12,2,61\n".write(to: bad, atomically: true, encoding: .utf8)
         let r = try Self.pof(["km", bad.path, "--time", "time", "--event", "status"])
         #expect(r.status != 0)
-        #expect(r.stderr.contains("bad.csv") && r.stderr.contains("row 3") && r.stderr.contains("status") && r.stderr.contains("\"2\""))
+        #expect(r.stderr.contains("bad.csv") && r.stderr.contains("row 3") && r.stderr.contains("status")
+                && r.stderr.contains("\"2\""))
         let unknown = try Self.pof(["cox", bad.path, "--time", "time", "--event", "status", "--covariates", "weight"])
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("weight"))
-        let missingFile = try Self.pof(["km", dir.appendingPathComponent("none.csv").path, "--time", "t", "--event", "e"])
+        let missingFile = try Self.pof(["km", dir.appendingPathComponent("none.csv").path, "--time", "t",
+                                        "--event", "e"])
         #expect(missingFile.status != 0)
         #expect(missingFile.stderr.contains("none.csv"))
     }

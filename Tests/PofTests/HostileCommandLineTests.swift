@@ -41,7 +41,9 @@ import Testing
         let fm = FileManager.default
         try! fm.createDirectory(at: dir, withIntermediateDirectories: true)
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
-        func write(_ name: String, _ text: String) { try! text.write(toFile: path(name), atomically: false, encoding: .utf8) }
+        func write(_ name: String, _ text: String) {
+            try! text.write(toFile: path(name), atomically: false, encoding: .utf8)
+        }
         _ = mkfifo(path("@fifo"), 0o644)
         _ = mkfifo(path("@fifo.xpt"), 0o644)
         try! fm.createSymbolicLink(atPath: path("@loop"), withDestinationPath: path("@loop2"))
@@ -55,7 +57,8 @@ import Testing
         for i in 0..<100_000 { levels += "\(i % 97 + 1),\(i % 2),L\(i),\(i % 2 == 0 ? "A" : "B")\n" }
         write("@levels.csv", levels)
         write("@hugecell.csv", "time,status\n1,1\n" + String(repeating: "9x", count: 5_000_000) + ",0\n3,1\n")
-        write("@hugecell-group.csv", "time,status,g\n1,1,A\n2,0," + String(repeating: "B", count: 5_000_000) + "\n3,1,A\n")
+        write("@hugecell-group.csv",
+              "time,status,g\n1,1,A\n2,0," + String(repeating: "B", count: 5_000_000) + "\n3,1,A\n")
         let columns = (0..<100_000).map { "c\($0)" }.joined(separator: ",")
         let zeros = [String](repeating: "0", count: 100_000).joined(separator: ",")
         write("@wide.csv", "time,status,\(columns)\n" + (1...3).map { "\($0),1,\(zeros)\n" }.joined())
@@ -112,7 +115,8 @@ import Testing
             .replacingOccurrences(of: "{tmp}/sim", with: "{tmp}/sim-\(name)")
             .replacingOccurrences(of: "{files}", with: corpus.appendingPathComponent("files").path)
             .replacingOccurrences(of: "{data}", with: EndToEndTests.fixtures.appendingPathComponent("data").path)
-            .replacingOccurrences(of: "{cohort}", with: EndToEndTests.fixtures.appendingPathComponent("cohort-small").path)
+            .replacingOccurrences(of: "{cohort}",
+                                  with: EndToEndTests.fixtures.appendingPathComponent("cohort-small").path)
             .replacingOccurrences(of: "{tmp}", with: scratch.path)
     }
 
@@ -123,7 +127,8 @@ import Testing
 
     @Test(arguments: cases)
     func hostileInput(_ c: Case) throws {
-        if Self.runningAsRoot && c.arguments.contains(where: { $0.contains("@unreadable") || $0.contains("@readonly") }) {
+        if Self.runningAsRoot
+            && c.arguments.contains(where: { $0.contains("@unreadable") || $0.contains("@readonly") }) {
             FileHandle.standardError.write(Data("SKIPPED: \(c.name): permissions do not bind root\n".utf8))
             return
         }
@@ -133,16 +138,22 @@ import Testing
             try? FileManager.default.removeItem(at: Self.scratch.appendingPathComponent(made))
         }
         #expect(r.status != nil, "\(c.name): still running after 60 s (a hang)")
-        #expect(r.status == c.status, "\(c.name): exit status \(r.status.map(String.init) ?? "none"), expected \(c.status); stderr: \(r.stderr.prefix(600))")
+        #expect(r.status == c.status, """
+            \(c.name): exit status \(r.status.map(String.init) ?? "none"), expected \(c.status); \
+            stderr: \(r.stderr.prefix(600))
+            """)
         for word in c.words {
             let name = word.replacingOccurrences(of: "@", with: "")
             if name.hasPrefix("same:") {
                 // A correct result: the same output as the clean input's case.
-                let reference = try #require(Self.cases.first { $0.name == name.dropFirst(5) }, "\(c.name): no case \(name)")
+                let reference = try #require(Self.cases.first { $0.name == name.dropFirst(5) },
+                                             "\(c.name): no case \(name)")
                 let expected = try Self.run(reference.arguments.map { Self.expand($0, case: reference.name) })
-                #expect(r.stdout == expected.stdout && !r.stdout.isEmpty, "\(c.name): output differs from \(reference.name)'s")
+                #expect(r.stdout == expected.stdout && !r.stdout.isEmpty,
+                        "\(c.name): output differs from \(reference.name)'s")
             } else if name.hasPrefix("out:") {
-                #expect(r.stdout.contains(name.dropFirst(4)), "\(c.name): \(name) not on stdout: \(r.stdout.prefix(400))")
+                #expect(r.stdout.contains(name.dropFirst(4)),
+                        "\(c.name): \(name) not on stdout: \(r.stdout.prefix(400))")
             } else {
                 #expect(r.stderr.contains(name), "\(c.name): \"\(name)\" not in the message: \(r.stderr.prefix(600))")
             }
@@ -152,7 +163,8 @@ import Testing
         }
         if c.status == 1 {
             #expect(r.stdout.isEmpty, "\(c.name): an error must print nothing on stdout")
-            #expect(r.stderr.hasPrefix("pof: error: ") || r.stderr.hasPrefix("pof: "), "\(c.name): \(r.stderr.prefix(300))")
+            #expect(r.stderr.hasPrefix("pof: error: ") || r.stderr.hasPrefix("pof: "),
+                    "\(c.name): \(r.stderr.prefix(300))")
         }
         let longest = r.stderr.split(separator: "\n").map(\.utf8.count).max() ?? 0
         #expect(longest < 2_500, "\(c.name): a message line of \(longest) bytes")

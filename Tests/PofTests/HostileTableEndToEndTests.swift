@@ -20,11 +20,15 @@ import Testing
     }
 
     /// An error: status 1, nothing on stdout, one message on stderr containing every fragment.
-    static func expectError(_ r: EndToEndTests.Run, _ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectError(_ r: EndToEndTests.Run, _ fragments: [String],
+                            sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(r.status == 1, "status \(r.status): \(r.stderr)", sourceLocation: sourceLocation)
         #expect(r.stdout.isEmpty, sourceLocation: sourceLocation)
-        for f in fragments { #expect(r.stderr.contains(f), "missing \(f) in: \(r.stderr)", sourceLocation: sourceLocation) }
-        #expect(!r.stderr.contains("NSCocoaErrorDomain") && !r.stderr.contains("Fatal error"), sourceLocation: sourceLocation)
+        for f in fragments {
+            #expect(r.stderr.contains(f), "missing \(f) in: \(r.stderr)", sourceLocation: sourceLocation)
+        }
+        #expect(!r.stderr.contains("NSCocoaErrorDomain") && !r.stderr.contains("Fatal error"),
+                sourceLocation: sourceLocation)
     }
 
     // MARK: Groups
@@ -42,8 +46,8 @@ import Testing
 
     @Test func numericGroupSpellingsCompareAsNumbers() throws {
         // R: survdiff(Surv(time, status) ~ g): Chisq 2.07848443843031 on 1 df, p 0.149388438168001
-        let r = try Self.pof(["logrank", Self.file("group-numeric-spellings.csv"), "--time", "time", "--event", "status",
-                              "--group", "g", "--format", "json"])
+        let r = try Self.pof(["logrank", Self.file("group-numeric-spellings.csv"), "--time", "time",
+                              "--event", "status", "--group", "g", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect((r.json["groups"] as? [Any])?.count == 2)
         #expect(r.json["df"] as? Int == 1)
@@ -83,8 +87,8 @@ import Testing
 
     @Test func logRankWithOneGroupIsNotPossible() throws {
         // R: survdiff stops, "There is only 1 group"
-        let r = try Self.pof(["logrank", Self.file("one-group.csv"), "--time", "time", "--event", "status", "--group", "g",
-                              "--format", "json"])
+        let r = try Self.pof(["logrank", Self.file("one-group.csv"), "--time", "time", "--event", "status",
+                              "--group", "g", "--format", "json"])
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.json["chisq"] is NSNull && r.json["p"] is NSNull)
         #expect((r.json["not_possible"] as? String)?.contains("fewer than two groups") == true)
@@ -93,28 +97,29 @@ import Testing
 
     @Test func logRankWithoutEventsIsNotPossible() throws {
         // R: Chisq = 0 on -1 degrees of freedom, p = NA
-        let r = try Self.pof(["logrank", Self.file("no-events.csv"), "--time", "time", "--event", "status", "--group", "g"])
+        let r = try Self.pof(["logrank", Self.file("no-events.csv"), "--time", "time", "--event", "status",
+                              "--group", "g"])
         #expect(r.status == 2)
         #expect(r.stdout.contains("Test not possible: there are no events."))
         #expect(!r.stdout.contains("p= 1"))
-        let csv = try Self.pof(["logrank", Self.file("no-events.csv"), "--time", "time", "--event", "status", "--group", "g",
-                                "--format", "csv"])
+        let csv = try Self.pof(["logrank", Self.file("no-events.csv"), "--time", "time", "--event", "status",
+                                "--group", "g", "--format", "csv"])
         #expect(csv.status == 2)
         #expect(csv.stdout.contains("a,2,0,0,NA,NA,NA,there are no events"))
     }
 
     @Test func logRankWithGroupsNestedInStrataIsNotPossible() throws {
         // R: "system is exactly singular"
-        let r = try Self.pof(["logrank", Self.file("groups-nested-in-strata.csv"), "--time", "time", "--event", "status",
-                              "--group", "g", "--strata", "centre", "--format", "json"])
+        let r = try Self.pof(["logrank", Self.file("groups-nested-in-strata.csv"), "--time", "time",
+                              "--event", "status", "--group", "g", "--strata", "centre", "--format", "json"])
         #expect(r.status == 2)
         #expect((r.json["not_possible"] as? String)?.contains("each stratum holds a single group") == true)
     }
 
     @Test func grayTestNotPossible() throws {
         // one group: cmprsk gives no tests; nested strata are not reachable from the command (no --strata)
-        let r = try Self.pof(["cuminc", Self.file("one-group.csv"), "--time", "time", "--event", "status", "--group", "g",
-                              "--format", "json"])
+        let r = try Self.pof(["cuminc", Self.file("one-group.csv"), "--time", "time", "--event", "status",
+                              "--group", "g", "--format", "json"])
         #expect(r.status == 2, "\(r.stderr)")
         #expect((r.json["gray_not_possible"] as? String)?.contains("fewer than two groups") == true)
     }
@@ -177,12 +182,14 @@ import Testing
         Self.expectError(try Self.pof(["km", f] + base + ["--at", "nan"]), ["--at", "\"nan\"", "not a number"])
         Self.expectError(try Self.pof(["km", f] + base + ["--at", "1,,2"]), ["--at", "empty"])
         Self.expectError(try Self.pof(["km", f] + base + ["--at=-5"]), ["--at", "\"-5\"", "≥ 0"])
-        Self.expectError(try Self.pof(["km", f] + base + ["--conf-level", "95"]), ["--conf-level", "\"95\"", "between 0 and 1"])
+        Self.expectError(try Self.pof(["km", f] + base + ["--conf-level", "95"]),
+                         ["--conf-level", "\"95\"", "between 0 and 1"])
         Self.expectError(try Self.pof(["km", f] + base + ["--conf-level", "0x1p-1"]), ["--conf-level", "not a number"])
         Self.expectError(try Self.pof(["logrank", f] + base + ["--group", "g", "--rho", "inf"]), ["--rho", "\"inf\""])
         Self.expectError(try Self.pof(["logrank", f] + base + ["--group", "g", "--rho=-1"]), ["--rho", "\"-1\"", "≥ 0"])
         Self.expectError(try Self.pof(["cuminc", f] + base + ["--censor-code", "1.5"]), ["--censor-code", "\"1.5\""])
-        Self.expectError(try Self.pof(["cuminc", f] + base + ["--censor-code", "1e300"]), ["--censor-code", "\"1e300\""])
+        Self.expectError(try Self.pof(["cuminc", f] + base + ["--censor-code", "1e300"]),
+                         ["--censor-code", "\"1e300\""])
         let long = String(repeating: "7", count: 5_000) + "x"
         let r = try Self.pof(["km", f] + base + ["--at", long])
         Self.expectError(r, ["--at", "bytes"])
@@ -197,7 +204,8 @@ import Testing
     @Test func inputPathProblemsAreSaidPlainly() throws {
         let dir = FileManager.default.temporaryDirectory.path
         Self.expectError(try Self.pof(["km", dir, "--time", "time", "--event", "status"]), ["is a directory"])
-        Self.expectError(try Self.pof(["logrank", "/nonexistent/t.csv", "--time", "time", "--event", "status", "--group", "g"]),
+        Self.expectError(try Self.pof(["logrank", "/nonexistent/t.csv", "--time", "time", "--event", "status",
+                                       "--group", "g"]),
                          ["/nonexistent/t.csv", "no such file"])
         Self.expectError(try Self.pof(["predict", Self.file("weight-zero.csv"), "--time", "time", "--event", "status",
                                        "--covariates", "x", "--new", dir]), ["is a directory"])

@@ -26,12 +26,14 @@ import Testing
             }
         }
         let d = r.json["difference"] as! [String: Any], rd = ref["difference"] as! [String: Any]
-        for (key, rkey) in [("estimate", "estimate"), ("se", "se"), ("lower95", "lower"), ("upper95", "upper"), ("p", "p")] {
+        for (key, rkey) in [("estimate", "estimate"), ("se", "se"), ("lower95", "lower"), ("upper95", "upper"),
+                            ("p", "p")] {
             Self.expectClose(d[key], rd[rkey], "difference \(key)")
         }
         for name in ["ratio", "rmtl_ratio"] {
             let x = r.json[name] as! [String: Any], rx = ref[name] as! [String: Any]
-            for (key, rkey) in [("estimate", "estimate"), ("log_se", "log_se"), ("lower95", "lower"), ("upper95", "upper"), ("p", "p")] {
+            for (key, rkey) in [("estimate", "estimate"), ("log_se", "log_se"), ("lower95", "lower"),
+                                ("upper95", "upper"), ("p", "p")] {
                 Self.expectClose(x[key], rx[rkey], "\(name) \(key)")
             }
         }
@@ -52,7 +54,8 @@ import Testing
         let x = try E.pof(args + ["--extrapolate"])
         #expect(x.status == 0, "\(x.stderr)")
         let ref = try E.rCase("rmst.json", "aml_tau200")
-        Self.expectClose((x.json["groups"] as! [[String: Any]])[0]["rmst"], (ref["groups"] as! [[String: Any]])[0]["rmst"], "extrapolated rmst")
+        Self.expectClose((x.json["groups"] as! [[String: Any]])[0]["rmst"],
+                         (ref["groups"] as! [[String: Any]])[0]["rmst"], "extrapolated rmst")
         #expect((x.json["warnings"] as! [String]).count == 1)
     }
 
@@ -76,7 +79,8 @@ import Testing
         let holm = (ref["adjusted"] as! [String: Any])["holm"] as! [Any]
         #expect(pairs.count == refPairs.count)
         for (k, (p, rp)) in zip(pairs, refPairs).enumerated() {
-            #expect(p["group1"] as? String == rp["group1"] as? String && p["group2"] as? String == rp["group2"] as? String)
+            #expect(p["group1"] as? String == rp["group1"] as? String
+                    && p["group2"] as? String == rp["group2"] as? String)
             Self.expectClose(p["chisq"], rp["chisq"], "chisq \(k)")
             Self.expectClose(p["p"], rp["p"], "p \(k)")
             Self.expectClose(p["p_adjusted"], holm[k], "holm \(k)")
@@ -92,7 +96,8 @@ import Testing
     @Test func riskTableMatchesRInEveryFormat() throws {
         let ref = try E.rCase("risk_table.json", "lung_sex")
         let at = (ref["at"] as! [Any]).map { "\(($0 as! NSNumber).intValue)" }.joined(separator: ",")
-        let args = ["km", E.data("lung.csv"), "--time", "time", "--event", "status", "--group", "sex", "--risk-table", at]
+        let args = ["km", E.data("lung.csv"), "--time", "time", "--event", "status", "--group", "sex",
+                    "--risk-table", at]
         let j = try E.pof(args + ["--format", "json"])
         #expect(j.status == 0, "\(j.stderr)")
         let rows = j.json["risk_table"] as! [[String: Any]]
@@ -102,7 +107,8 @@ import Testing
             for i in times.indices {
                 let row = rows[k]; k += 1
                 #expect(row["group"] as? String == s["group"] as? String)
-                for (key, rkey) in [("time", "time"), ("n_risk", "n_risk"), ("n_event", "n_event"), ("n_censor", "n_censor")] {
+                for (key, rkey) in [("time", "time"), ("n_risk", "n_risk"), ("n_event", "n_event"),
+                                    ("n_censor", "n_censor")] {
                     Self.expectClose(row[key], (s[rkey] as! [Any])[i], "\(s["group"]!) \(key)[\(i)]")
                 }
             }
@@ -131,7 +137,8 @@ import Testing
         for (s, rs) in zip(km.json["strata"] as! [[String: Any]], ref["strata"] as! [[String: Any]]) {
             Self.expectClose(s["median"], rs["median"], "median")
             for (i, a) in (s["at"] as! [[String: Any]]).enumerated() {
-                for (key, rkey) in [("n_risk", "n_risk"), ("surv", "surv"), ("std_err", "std_err"), ("lower95", "lower95"), ("upper95", "upper95")] {
+                for (key, rkey) in [("n_risk", "n_risk"), ("surv", "surv"), ("std_err", "std_err"),
+                                    ("lower95", "lower95"), ("upper95", "upper95")] {
                     Self.expectClose(a[key], (rs[rkey] as! [Any])[i], "\(rs["group"]!) \(key)[\(i)]")
                 }
             }
@@ -140,8 +147,8 @@ import Testing
                             "--landmark", "180", "--format", "json"])
         #expect(lr.status == 0)
         Self.expectClose(lr.json["chisq"], (ref["logrank"] as! [String: Any])["chisq"], "log-rank chisq")
-        let cox = try E.pof(["cox", E.data("lung.csv"), "--time", "time", "--event", "status", "--covariates", "age,sex",
-                             "--landmark", "180", "--format", "json"])
+        let cox = try E.pof(["cox", E.data("lung.csv"), "--time", "time", "--event", "status",
+                             "--covariates", "age,sex", "--landmark", "180", "--format", "json"])
         #expect(cox.status == 0, "\(cox.stderr)")
         let refCox = ref["cox"] as! [String: Any]
         for (k, term) in (cox.json["terms"] as! [[String: Any]]).enumerated() {
@@ -174,7 +181,8 @@ import Testing
                 Self.expectClose(a["n_risk"], (rs["n_risk"] as! [Any])[i], "n_risk[\(i)]")
             }
         }
-        let lr = try E.pof(["logrank", E.data(file), "--adtte", "--paramcd", "PFS", "--group", "TRT01P", "--format", "json"])
+        let lr = try E.pof(["logrank", E.data(file), "--adtte", "--paramcd", "PFS", "--group", "TRT01P",
+                            "--format", "json"])
         #expect(lr.status == 0, "\(lr.stderr)")
         Self.expectClose(lr.json["chisq"], (ref["logrank"] as! [String: Any])["chisq"], "log-rank chisq")
         let two = try E.pof(["km", E.data(file), "--adtte"])
@@ -184,13 +192,14 @@ import Testing
     /// `pof rmst` and `pof pairwise` read ADTTE data too: OS in adtte.xpt is lung's time/status, TRT01P its
     /// sex (Female = 2, Male = 1), so R's numbers for lung by sex apply.
     @Test func rmstAndPairwiseOnADTTE() throws {
-        let r = try E.pof(["rmst", E.data("adtte.xpt"), "--adtte", "--paramcd", "OS", "--group", "TRT01P", "--tau", "365",
-                           "--format", "json"])
+        let r = try E.pof(["rmst", E.data("adtte.xpt"), "--adtte", "--paramcd", "OS", "--group", "TRT01P",
+                           "--tau", "365", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let ref = try E.rCase("rmst.json", "lung_sex_tau365")
         let byLabel = ["Male": "1", "Female": "2"]
         for g in r.json["groups"] as! [[String: Any]] {
-            let rg = (ref["groups"] as! [[String: Any]]).first { $0["group"] as? String == byLabel[g["group"] as! String] }!
+            let rg = (ref["groups"] as! [[String: Any]])
+                .first { $0["group"] as? String == byLabel[g["group"] as! String] }!
             Self.expectClose(g["rmst"], rg["rmst"], "\(g["group"]!) rmst")
             Self.expectClose(g["se"], rg["se"], "\(g["group"]!) se")
         }

@@ -10,7 +10,8 @@ import Testing
     }
 
     static func results(_ dir: URL) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("results.json"))) as! [String: Any]
+        try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("results.json")))
+            as! [String: Any]
     }
 
     static func close(_ a: Any?, _ b: Double, _ tol: Double = 1e-12) -> Bool {
@@ -46,7 +47,8 @@ import Testing
         let infield = survival.first { $0["endpoint"] as? String == "pfs_infield" }!
         #expect(infield["median"] is NSNull)                                        // never below 0.75
         #expect(Self.close((infield["rates"] as! [[String: Any]])[0]["estimate"], 0.75))
-        // landmark: P1 infield+extrahepatic on day 60, P3 outfield on day 91 (inside 91.31), P6 infield on day 92 (outside)
+        // landmark: P1 infield+extrahepatic on day 60, P3 outfield on day 91 (inside 91.31),
+        // P6 infield on day 92 (outside)
         let patterns = j["patterns"] as! [String: Any]
         let landmark = patterns["landmark"] as! [String: Any]
         #expect(landmark["patientsWithFailure"] as? Int == 2)
@@ -61,12 +63,15 @@ import Testing
         let response = ((j["response"] as! [String: Any])["atLandmark"] as! [[String: Any]]).map { $0["n"] as! Int }
         #expect(response == [1, 4, 2, 1])
         let tox = (j["toxicity"] as! [String: Any])["rows"] as! [[String: Any]]
-        let grades = Dictionary(uniqueKeysWithValues: tox.map { ($0["term"] as! String, [$0["grade3"] as! Int, $0["grade4"] as! Int]) })
+        let grades = Dictionary(uniqueKeysWithValues: tox.map {
+            ($0["term"] as! String, [$0["grade3"] as! Int, $0["grade4"] as! Int])
+        })
         #expect(grades["Platelet count decreased"] == [1, 0])       // 40,000/mm³: v3 grade 3
         #expect(grades["Neutrophil count decreased"] == [0, 1])     // 400/mm³: grade 4
         #expect(grades["Aspartate aminotransferase increased"] == [1, 0])  // 6.25 × ULN: grade 3
         #expect(grades["GI mucositis/ulcer"] == [1, 0])
-        let table1 = try String(contentsOf: out.appendingPathComponent("tables/table1_characteristics.csv"), encoding: .utf8)
+        let table1 = try String(contentsOf: out.appendingPathComponent("tables/table1_characteristics.csv"),
+                                encoding: .utf8)
         #expect(table1.contains("56.5 (40–70)"))              // ages 40 45 50 55 58 60 65 70: whole ages as integers
         #expect(table1.contains("< 50,2 (25.0)"))
         let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
@@ -93,7 +98,8 @@ import Testing
             t1.first { $0["section"] as? String == section && $0["label"] as? String == label }?["n"] as? Int
         }
         #expect(count("Gender", "Male") == 120 && count("Gender", "Female") == 18)
-        #expect(count("Viral type", "B") == 116 && count("Viral type", "C") == 9 && count("Viral type", "non-B, non-C") == 13)
+        #expect(count("Viral type", "B") == 116 && count("Viral type", "C") == 9
+                && count("Viral type", "non-B, non-C") == 13)
         #expect(count("Child-Pugh class", "A") == 125 && count("Child-Pugh class", "B") == 13)
         #expect(count("Modified UICC stage II", "T2N0M0") == 20 && count("Modified UICC stage III", "T3N0M0") == 65)
         #expect(count("Modified UICC stage IVA", "T4N0M0") == 41 && count("Modified UICC stage IVA", "T2N1M0") == 1)
@@ -119,7 +125,9 @@ import Testing
         #expect((overall["sites"] as! [[String: Any]])[0]["n"] as? Int == 46)
         // Table 4 (grade 3, grade 4)
         let tox = (j["toxicity"] as! [String: Any])["rows"] as! [[String: Any]]
-        let g = Dictionary(uniqueKeysWithValues: tox.map { ($0["term"] as! String, [$0["grade3"] as! Int, $0["grade4"] as! Int]) })
+        let g = Dictionary(uniqueKeysWithValues: tox.map {
+            ($0["term"] as! String, [$0["grade3"] as! Int, $0["grade4"] as! Int])
+        })
         #expect(g["Neutrophil count decreased"] == [14, 3])
         #expect(g["Anemia"] == [2, 3])
         #expect(g["Platelet count decreased"] == [21, 2])
@@ -143,9 +151,9 @@ import Testing
                                        "--failures", dir.appendingPathComponent("failures.csv").path,
                                        "--out", dir.appendingPathComponent("out").path])
         #expect(r.status != 0)
-        for fragment in ["patients.csv, row 2, column \"death_date\"", "row 3, column \"id\"", "column \"age\"", "column \"sex\"",
-                         "column \"pvt\"", "column \"rt_end\"", "failures.csv, row 2, column \"id\"", "failures.csv, row 3, column \"date\"",
-                         "failures.csv, row 3, column \"site\""] {
+        for fragment in ["patients.csv, row 2, column \"death_date\"", "row 3, column \"id\"", "column \"age\"",
+                         "column \"sex\"", "column \"pvt\"", "column \"rt_end\"", "failures.csv, row 2, column \"id\"",
+                         "failures.csv, row 3, column \"date\"", "failures.csv, row 3, column \"site\""] {
             #expect(r.stderr.contains(fragment), "missing: \(fragment)\n\(r.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/report.html").path))

@@ -62,7 +62,8 @@ enum Sample {
     /// A fixed figure, so the document snapshots do not change with the figure renderers.
     static let tinySVG = """
         <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="10" height="10"><title>t</title><rect width="10" height="10"/></svg>
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="10" height="10">\
+        <title>t</title><rect width="10" height="10"/></svg>
 
         """
 }

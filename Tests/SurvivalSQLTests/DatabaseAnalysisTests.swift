@@ -76,7 +76,8 @@ struct DatabaseAnalysisTests {
         }
         let sim = try database("competing_sim.csv", table: "competing_ci")
         let simFile = try FixtureData.table("competing_sim.csv")
-        #expect(try differences(CumulativeIncidenceAnalysis.run(table: simFile, time: "time", event: "status", group: "group"),
+        #expect(try differences(CumulativeIncidenceAnalysis.run(table: simFile, time: "time", event: "status",
+                                                                group: "group"),
                                 sim.cumulativeIncidence(time: "time", event: "status", group: "group")) == [])
     }
 
@@ -89,9 +90,12 @@ struct DatabaseAnalysisTests {
             (lung, lungFile, ["age", "sex", "ph.ecog"], nil, nil, .efron),
             (lung, lungFile, ["age", "sex", "ph.ecog"], nil, nil, .breslow),
             (lung, lungFile, ["age", "ph.karno", "wt.loss"], "sex", nil, .efron),
-            (try database("weights.csv", table: "weights_cox"), try FixtureData.table("weights.csv"), ["x"], nil, "wt", .efron),
-            (try database("weights.csv", table: "weights_cox2"), try FixtureData.table("weights.csv"), ["x"], nil, "wt", .breslow),
-            (try database("heavy_ties.csv", table: "ties_cox"), try FixtureData.table("heavy_ties.csv"), ["x"], "group", nil, .efron),
+            (try database("weights.csv", table: "weights_cox"), try FixtureData.table("weights.csv"),
+             ["x"], nil, "wt", .efron),
+            (try database("weights.csv", table: "weights_cox2"), try FixtureData.table("weights.csv"),
+             ["x"], nil, "wt", .breslow),
+            (try database("heavy_ties.csv", table: "ties_cox"), try FixtureData.table("heavy_ties.csv"),
+             ["x"], "group", nil, .efron),
             (try database("rossi.csv", table: "rossi_cox"), try FixtureData.table("rossi.csv"),
              ["fin", "age", "race", "wexp", "mar", "paro", "prio"], nil, nil, .efron),
         ]
@@ -185,7 +189,8 @@ struct DatabaseAnalysisTests {
         let db = try database("lung.csv", table: "lung_rounds")
         let file = try FixtureData.table("lung.csv")
         for (covariates, strata, ties) in [(["age", "sex", "ph.ecog"], nil, CoxModel.Ties.efron),
-                                           (["age", "ph.karno"], "sex", .breslow)] as [([String], String?, CoxModel.Ties)] {
+                                           (["age", "ph.karno"], "sex", .breslow)]
+                as [([String], String?, CoxModel.Ties)] {
             let dir = try temporaryDirectory("pof-cox-rounds")
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let q = CoxAggregateQuery(time: "time", event: "status", covariates: covariates, strata: strata,
@@ -204,8 +209,8 @@ struct DatabaseAnalysisTests {
                 } catch let needed as CoxRoundNeeded {
                     // what the analyst does: run the query where the data are and export its result
                     rounds.append(needed.round.name)
-                    try csvText(db.connection.query(needed.round.sql)).write(toFile: dir + "/" + needed.round.name + ".csv",
-                                                                             atomically: true, encoding: .utf8)
+                    try csvText(db.connection.query(needed.round.sql))
+                        .write(toFile: dir + "/" + needed.round.name + ".csv", atomically: true, encoding: .utf8)
                 }
                 #expect(rounds.count < 40)
             }
@@ -320,9 +325,12 @@ struct DatabaseAnalysisTests {
         let query = try SurvivalDatabase(url: server.url, source: .query("SELECT time, status, sex FROM lung_err2"))
         #expect(message { _ = try query.logRank(time: "time", event: "status", group: "age") }
             .contains("query: column \"age\" does not exist"))
-        #expect(message { _ = try SurvivalDatabase(url: "postgresql://postgres@127.0.0.1:1/postgres", source: .table("t")) }
-            .contains("cannot connect to 127.0.0.1:1/postgres"))
-        #expect(message { _ = try SurvivalDatabase(url: server.url, source: .table("no_such_table")).kaplanMeier(time: "t", event: "e") }
-            .contains("\"no_such_table\" does not exist"))
+        #expect(message {
+            _ = try SurvivalDatabase(url: "postgresql://postgres@127.0.0.1:1/postgres", source: .table("t"))
+        }.contains("cannot connect to 127.0.0.1:1/postgres"))
+        #expect(message {
+            _ = try SurvivalDatabase(url: server.url, source: .table("no_such_table"))
+                .kaplanMeier(time: "t", event: "e")
+        }.contains("\"no_such_table\" does not exist"))
     }
 }

@@ -43,9 +43,11 @@ struct PrivacyOptionTests {
     @Test func timeGridEqualsTheFileModeOnRoundedTimes() throws {
         let db = try session(PrivacyOptions(timeGrid: 7))
         let weekly = try lung(grid: 7)
-        #expect(try differences(KaplanMeierAnalysis.run(table: weekly, time: "time", event: "status", group: "sex", at: [182, 365]),
+        #expect(try differences(KaplanMeierAnalysis.run(table: weekly, time: "time", event: "status", group: "sex",
+                                                        at: [182, 365]),
                                 db.kaplanMeier(time: "time", event: "status", group: "sex", at: [182, 365])) == [])
-        #expect(try differences(LogRankAnalysis.run(table: weekly, time: "time", event: "status", group: "sex", strata: "ph.ecog"),
+        #expect(try differences(LogRankAnalysis.run(table: weekly, time: "time", event: "status", group: "sex",
+                                                    strata: "ph.ecog"),
                                 db.logRank(time: "time", event: "status", group: "sex", strata: "ph.ecog")) == [])
         var cox = try CoxAnalysis.run(
             table: weekly, time: "time", event: "status", covariates: ["age", "sex", "ph.ecog"])

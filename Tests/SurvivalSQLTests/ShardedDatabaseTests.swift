@@ -12,7 +12,9 @@ import Testing
 func shardingAvailable() -> Bool {
     guard PostgresServer.available else { return false }
     let found = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/share/postgresql")) ?? [])
-        .contains { FileManager.default.fileExists(atPath: "/usr/share/postgresql/\($0)/extension/postgres_fdw.control") }
+        .contains {
+            FileManager.default.fileExists(atPath: "/usr/share/postgresql/\($0)/extension/postgres_fdw.control")
+        }
     if !found {
         FileHandle.standardError.write(
             Data("SKIPPED: sharded tests: postgres_fdw (postgresql-contrib) not installed\n".utf8))
@@ -53,21 +55,23 @@ struct ShardedDatabaseTests {
                 """)
         }
         let db = try SurvivalDatabase(url: coordinator.url, source: .table("lung_sharded"), partitionKey: "site")
-        #expect(try differences(LogRankAnalysis.run(table: csv, time: "time", event: "status", group: "sex", strata: "ph.ecog"),
+        #expect(try differences(LogRankAnalysis.run(table: csv, time: "time", event: "status", group: "sex",
+                                                    strata: "ph.ecog"),
                                 db.logRank(time: "time", event: "status", group: "sex", strata: "ph.ecog")) == [])
         _ = try admin.query("SET enable_partitionwise_aggregate = on")
         let plan = try admin.query("EXPLAIN VERBOSE " + db.statements.last!)
         let remote = plan.rows.compactMap { $0[0] }.filter { $0.contains("Remote SQL:") }
         #expect(remote.count == 3, "\(plan.rows)")
         #expect(remote.allSatisfy { $0.contains("GROUP BY") && $0.contains("count(*)") }, "\(remote)")
-        #expect(try differences(KaplanMeierAnalysis.run(table: csv, time: "time", event: "status", group: "sex", at: [365]),
+        #expect(try differences(KaplanMeierAnalysis.run(table: csv, time: "time", event: "status", group: "sex",
+                                                        at: [365]),
                                 db.kaplanMeier(time: "time", event: "status", group: "sex", at: [365])) == [])
         // Cox: every aggregate query (profile, deviation, each Newton step) runs on the shards
         let coxSession = try SurvivalDatabase(
             url: coordinator.url, source: .table("lung_sharded"), partitionKey: "site")
         for ties in [CoxModel.Ties.breslow, .efron] {
-            var cox = try CoxAnalysis.run(table: csv, time: "time", event: "status", covariates: ["age", "sex", "ph.ecog"],
-                                          strata: "inst", ties: ties)
+            var cox = try CoxAnalysis.run(table: csv, time: "time", event: "status",
+                                          covariates: ["age", "sex", "ph.ecog"], strata: "inst", ties: ties)
             let got = try coxSession.cox(time: "time", event: "status", covariates: ["age", "sex", "ph.ecog"],
                                          strata: "inst", ties: ties)
             cox.concordance = got.concordance

@@ -135,14 +135,15 @@ struct SparkTests {
                                 event: "status", group: "sex", strata: "ph.ecog", report: lrData.report)) == [])
         // cumulative incidence and Gray's test
         let ci = SurvivalAggregateQuery(time: "time", event: "status", eventKind: .cause, group: "sex")
-        let ciData = try ParsedAggregates(spark.query(ci.sql(from: .table("melanoma"), dialect: .spark), name: "cuminc"),
+        let ciData = try ParsedAggregates(spark.query(ci.sql(from: .table("melanoma"), dialect: .spark),
+                                                      name: "cuminc"),
                                           query: ci, sourceName: "cuminc.csv")
         #expect(try differences(
             CumulativeIncidenceAnalysis.run(table: melanoma, time: "time", event: "status", group: "sex", censorCode: 2,
                                             at: [1000, 3000]),
-            CumulativeIncidenceAnalysis.run(aggregates: ciData.aggregates, groupLevels: ciData.groupLevels, group: "sex",
-                                            event: "status", sourceName: "cuminc.csv", censorCode: 2, at: [1000, 3000],
-                                            report: ciData.report)) == [])
+            CumulativeIncidenceAnalysis.run(aggregates: ciData.aggregates, groupLevels: ciData.groupLevels,
+                                            group: "sex", event: "status", sourceName: "cuminc.csv", censorCode: 2,
+                                            at: [1000, 3000], report: ciData.report)) == [])
         // Cox by rounds: each round's query run on Spark, its exported result read back
         for ties in [CoxModel.Ties.efron, .breslow] {
             let q = CoxAggregateQuery(time: "time", event: "status", covariates: ["age", "sex", "ph.ecog"],
