@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "Survival", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
         // zlib (system library), for reading .csv.gz files. Debian/Ubuntu: zlib1g-dev.
         .systemLibrary(name: "TabularZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // glibc's mallopt, for the command line's allocator settings (Linux only).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // CSV reading, typed columns, missing values, categorical coding, model matrices; the one number
         // parser (DecimalNumber) and the one number formatter (NumberFormat).
         .target(name: "Tabular", dependencies: ["TabularZlib"]),
@@ -54,7 +56,7 @@ let package = Package(
             name: "pof",
             dependencies: [
                 "Survival", "Tabular", "Oncology", "Reporting", "TableAnalysis", "PatternsOfFailure", "StudyReport",
-                "SurvivalSQL",
+                "SurvivalSQL", .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

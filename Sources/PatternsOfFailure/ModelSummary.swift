@@ -215,13 +215,12 @@ enum ModelSummary {
     /// likelihood-ratio P) on the same design.
     static func firth(_ e: StudyData.EndpointColumn, design d: Design, time: [Double], event: [Bool], plan: StudyPlan,
                       warnings: [String]) -> MultivariateResult {
-        var warnings = warnings
         let events = event.filter { $0 }.count
         func result(_ terms: [HazardRatio], _ extra: [String]) -> MultivariateResult {
             MultivariateResult(
                 endpoint: e.definition.name, penalty: "firth", n: d.rows.count, events: events, terms: terms,
-                               eventsPerVariable: Double(events) / Double(max(1, d.columns.count)), concordance: .nan,
-                               likelihoodRatioP: .nan, proportionalHazards: [], warnings: warnings + extra)
+                eventsPerVariable: Double(events) / Double(max(1, d.columns.count)), concordance: .nan,
+                likelihoodRatioP: .nan, proportionalHazards: [], warnings: warnings + extra)
         }
         guard events >= d.columns.count else {
             let why = TermEstimability(code: "too_few_events", explanation: "the model has fewer events than terms")

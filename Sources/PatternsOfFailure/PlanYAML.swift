@@ -181,7 +181,6 @@ struct PlanNode {
             return out
         case .scalar: return [self]
         case .mapping: throw error("expected a list")
-        default: throw error("expected a list")
         }
     }
 

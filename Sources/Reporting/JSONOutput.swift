@@ -18,6 +18,8 @@ import Foundation
 /// `JSONEncoder` itself.
 public enum JSONOutput {
     private static let marker = "\u{1}nonfinite"
+    /// Arrays with at least this many elements are encoded and written in two halves on two threads.
+    static let parallelCount = 4096
 
     /// Encodes `value`.
     ///
@@ -48,6 +50,46 @@ public enum JSONOutput {
         let text = String(decoding: data, as: UTF8.self)
         return text.replacingOccurrences(of: "\"\\u0001nonfinite\"", with: "null")
     }
+}
+
+// MARK: - Two halves side by side
+
+/// Runs two closures on two threads and keeps their results: the halves of a long array, encoded or
+/// written by separate encoders and writers that share nothing mutable (the tree they read is complete
+/// and no longer changed). Unchecked because the tree's nodes are classes; each half only reads the nodes
+/// it was given, or builds its own.
+struct JSONHalves<T> {
+    private(set) var first: T
+    private(set) var second: T
+
+    init(first makeFirst: () -> T, second makeSecond: () -> T) {
+        var a: T?, b: T?
+        withoutActuallyEscaping(makeFirst) { f in
+            withoutActuallyEscaping(makeSecond) { g in
+                let work = JSONUnchecked((f, g))
+                let results = JSONUnchecked(JSONResultPair<T>())
+                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    if part == 0 { results.value.first = work.value.0() } else { results.value.second = work.value.1() }
+                }
+                a = results.value.first
+                b = results.value.second
+            }
+        }
+        first = a!
+        second = b!
+    }
+}
+
+/// A value handed to the two threads of ``JSONHalves``.
+private struct JSONUnchecked<V>: @unchecked Sendable {
+    let value: V
+    init(_ value: V) { self.value = value }
+}
+
+/// The two results, each written by one thread only.
+private final class JSONResultPair<T> {
+    var first: T?
+    var second: T?
 }
 
 // MARK: - Value tree
@@ -115,10 +157,35 @@ final class JSONTreeEncoder: Encoder {
         case let v as Bool: slot.node = .bool(v)
         case let v as Float: slot.node = .float(v)
         case is Date, is Data, is URL, is Decimal: throw NeedsFoundation()
+        case let array as [any Encodable] where array.count >= JSONOutput.parallelCount:
+            try encodeElements(array, into: slot, codingPath: codingPath)
         default:
             let encoder = JSONTreeEncoder(slot: slot, codingPath: codingPath)
             try value.encode(to: encoder)
         }
+    }
+
+    /// Encodes a long array's elements in two halves side by side (the rows of a large curve), or one
+    /// after the other when they are class instances, whose `encode(to:)` might share state.
+    private static func encodeElements(_ array: [any Encodable], into slot: JSONNodeSlot,
+                                       codingPath: [CodingKey]) throws {
+        let box = JSONArrayBox()
+        slot.node = .array(box)
+        func encode(_ range: Range<Int>) throws -> [JSONNode] {
+            try range.map { k in
+                let item = JSONNodeSlot()
+                try encodeValue(array[k], into: item, codingPath: codingPath + [JSONIndexKey(intValue: k)])
+                return item.node
+            }
+        }
+        if let first = array.first, type(of: first) is AnyClass {
+            box.items = try encode(array.indices)
+            return
+        }
+        let half = array.count / 2
+        let parts = JSONHalves<Result<[JSONNode], Error>>(
+            first: { Result { try encode(0..<half) } }, second: { Result { try encode(half..<array.count) } })
+        box.items = try parts.first.get() + parts.second.get()
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -312,17 +379,39 @@ struct JSONTextWriter {
         case .empty: writeObject(keys: [], values: [], depth: depth)
         case .deferred(let slot): write(slot.node, depth: depth)
         case .array(let box):
-            if box.items.isEmpty { writeEmpty(open: 0x5B, close: 0x5D, depth: depth); return }
+            let items = box.items
+            if items.isEmpty { writeEmpty(open: 0x5B, close: 0x5D, depth: depth); return }
             bytes.append(0x5B)
-            for (k, item) in box.items.enumerated() {
-                if k > 0 { bytes.append(0x2C) }
-                if pretty { newline(depth + 1) }
-                write(item, depth: depth + 1)
+            if items.count >= JSONOutput.parallelCount {
+                // two halves written side by side, each by its own writer, then joined
+                let half = items.count / 2, pretty = self.pretty
+                let parts = JSONHalves<[UInt8]>(first: {
+                    var w = JSONTextWriter(pretty: pretty, capacity: 1 << 20)
+                    w.writeItems(items[0..<half], depth: depth, leadingComma: false)
+                    return w.bytes
+                }, second: {
+                    var w = JSONTextWriter(pretty: pretty, capacity: 1 << 20)
+                    w.writeItems(items[half...], depth: depth, leadingComma: true)
+                    return w.bytes
+                })
+                bytes.append(contentsOf: parts.first)
+                bytes.append(contentsOf: parts.second)
+            } else {
+                writeItems(items[...], depth: depth, leadingComma: false)
             }
             if pretty { newline(depth) }
             bytes.append(0x5D)
         case .object(let box):
             writeObject(keys: box.keys, values: box.values, depth: depth)
+        }
+    }
+
+    /// An array's items, each after a comma (but the first unless `leadingComma`) and a new line.
+    private mutating func writeItems(_ items: ArraySlice<JSONNode>, depth: Int, leadingComma: Bool) {
+        for (k, item) in zip(items.indices, items) {
+            if k > items.startIndex || leadingComma { bytes.append(0x2C) }
+            if pretty { newline(depth + 1) }
+            write(item, depth: depth + 1)
         }
     }
 

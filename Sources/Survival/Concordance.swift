@@ -70,15 +70,6 @@ public struct Concordance: Sendable, Codable, Equatable {
          weights: [Double]? = nil, order presorted: [Int]? = nil, parallelism: Parallelism = .default) {
         let n = time.count
         let w = weights ?? [Double](repeating: 1, count: n)
-        // ranks of the distinct scores
-        let scoreOrder = RadixSort.order(score)
-        var rank = [Int](repeating: 0, count: n)
-        var m = 0
-        for (k, i) in scoreOrder.enumerated() {
-            if k > 0 && score[i] != score[scoreOrder[k - 1]] { m += 1 }
-            rank[i] = m
-        }
-        m = n > 0 ? m + 1 : 0
         // strata as 0-based indices
         var stratumIndex = [Int](repeating: 0, count: n)
         if let strata {
@@ -86,6 +77,16 @@ public struct Concordance: Sendable, Codable, Equatable {
             let map = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
             stratumIndex = strata.map { map[$0]! }
         }
+        // The ranks of the distinct scores and, for right-censored data, the rows permuted into (stratum,
+        // time) order, so that the sweeps read memory in sequence, are independent: side by side.
+        let strataIndex = stratumIndex
+        let ((rank, m), permuted) = parallelism.both({ Concordance.ranks(score) }, {
+            () -> (order: [Int], time: [Double], event: [Bool], w: [Double], stratum: [Int])? in
+            guard entry == nil else { return nil }
+            let order = presorted ?? RadixSort.order(group: strataIndex, keys: time)
+            return (order, order.map { time[$0] }, order.map { event[$0] }, order.map { w[$0] },
+                    order.map { strataIndex[$0] })
+        })
         var counts = PairCounts(n: n)
         if let entry {
             var rowsByStratum = [[Int]](repeating: [], count: (stratumIndex.max() ?? 0) + 1)
@@ -93,13 +94,11 @@ public struct Concordance: Sendable, Codable, Equatable {
             for rows in rowsByStratum where !rows.isEmpty {
                 counts.addCountingProcess(rows: rows, time: time, entry: entry, event: event, rank: rank, w: w, m: m)
             }
-        } else {
-            // Work on arrays permuted into (stratum, time) order, so the sweeps read memory in sequence;
-            // influence counts are mapped back to input order at the end.
-            let order = presorted ?? RadixSort.order(group: stratumIndex, keys: time)
-            let sTime = order.map { time[$0] }, sEvent = order.map { event[$0] }
-            let sRank = order.map { rank[$0] }, sW = order.map { w[$0] }
-            let sStratum = order.map { stratumIndex[$0] }
+        } else if let permuted {
+            // influence counts are mapped back to input order at the end
+            let order = permuted.order
+            let (sTime, sEvent, sW, sStratum) = (permuted.time, permuted.event, permuted.w, permuted.stratum)
+            let sRank = order.map { rank[$0] }
             var stratumRanges: [Range<Int>] = []
             var lo = 0
             while lo < n {
@@ -158,6 +157,23 @@ public struct Concordance: Sendable, Codable, Equatable {
     }
 }
 
+extension Concordance {
+    /// The rank of each score among the distinct scores (0 = lowest) and the number of distinct scores.
+    ///
+    /// - Complexity: O(n) (a radix sort).
+    static func ranks(_ score: [Double]) -> (rank: [Int], count: Int) {
+        let n = score.count
+        let scoreOrder = RadixSort.order(score)
+        var rank = [Int](repeating: 0, count: n)
+        var m = 0
+        for (k, i) in scoreOrder.enumerated() {
+            if k > 0 && score[i] != score[scoreOrder[k - 1]] { m += 1 }
+            rank[i] = m
+        }
+        return (rank, n > 0 ? m + 1 : 0)
+    }
+}
+
 /// Weighted pair counts and the per-observation influence counts.
 struct PairCounts {
     var c = 0.0, d = 0.0, tx = 0.0, ty = 0.0, txy = 0.0
@@ -172,15 +188,25 @@ struct PairCounts {
     /// Deaths tied at one time: query the at-risk tree, count ties on time and on both.
     private mutating func deaths(_ rows: ArraySlice<Int>, rank: [Int], w: [Double], tree: Fenwick) {
         var deadW = 0.0
+        // Weight of the earlier deaths with the same score, summed in row order: a scan of the earlier
+        // deaths for the few-way ties of real data, a dictionary for large ones.
+        let scan = rows.count <= 32
         var byRank: [Int: Double] = [:]
-        for i in rows {
+        for position in rows.indices {
+            let i = rows[position]
             let (less, greater, equal) = tree.split(rank[i])
             c += w[i] * less; d += w[i] * greater; tx += w[i] * equal
             infC[i] += less; infD[i] += greater; infT[i] += equal
             ty += w[i] * deadW
             if rows.count > 1 {
-                txy += w[i] * byRank[rank[i], default: 0]
-                byRank[rank[i], default: 0] += w[i]
+                if scan {
+                    var same = 0.0
+                    for j in rows[rows.startIndex..<position] where rank[j] == rank[i] { same += w[j] }
+                    txy += w[i] * same
+                } else {
+                    txy += w[i] * byRank[rank[i], default: 0]
+                    byRank[rank[i], default: 0] += w[i]
+                }
             }
             deadW += w[i]
         }

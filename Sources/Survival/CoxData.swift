@@ -209,10 +209,52 @@ struct CoxData: Sendable {
     }
 
     /// Log partial likelihood, score and information at `beta` (on the centred, scaled covariates).
-    /// One backward pass per stratum; O(n·p²).
-    func evaluate(beta: [Double]) -> Evaluation {
+    ///
+    /// One backward pass per stratum. With ``Parallelism/twoThreads`` and enough work, two threads make
+    /// the same pass, each accumulating its own rows of the information's lower triangle; thread 0 also
+    /// the log-likelihood and the score. Every sum is formed in the same order as
+    /// on one thread, so the result is the same bit for bit whichever parallelism is chosen.
+    ///
+    /// - Complexity: O(n·p²).
+    func evaluate(beta: [Double], parallelism: Parallelism = .serial) -> Evaluation {
         let p = self.p, n = self.n
         let tri = p * (p + 1) / 2
+        // Split the triangle's rows so that both parts hold about half of its entries (row i has i + 1).
+        var split = p
+        if parallelism == .twoThreads && p >= 2 && n * tri >= 1 << 20 {
+            split = (1..<p).min { abs($0 * ($0 + 1) - tri) < abs($1 * ($1 + 1) - tri) }!
+        }
+        let half = split
+        guard half < p else { return evaluationPart(beta: beta, rows: 0..<p, scalars: true).evaluation(p: p) }
+        let (first, second) = parallelism.both({ self.evaluationPart(beta: beta, rows: 0..<half, scalars: true) },
+                                               { self.evaluationPart(beta: beta, rows: half..<p, scalars: false) })
+        var merged = first
+        for idx in split * (split + 1) / 2..<tri { merged.information[idx] = second.information[idx] }
+        return merged.evaluation(p: p)
+    }
+
+    /// The sums of ``evaluate(beta:parallelism:)`` restricted to rows `rows` of the information's lower
+    /// triangle (packed by rows), with the log-likelihood and the score when `scalars` is true.
+    private struct EvaluationPart: Sendable {
+        var loglik: Double
+        var score: [Double]
+        /// Packed lower triangle: row i holds entries (i, 0)…(i, i).
+        var information: [Double]
+
+        func evaluation(p: Int) -> Evaluation {
+            var info = Matrix(zeros: p)
+            var idx = 0
+            for i in 0..<p { for j in 0...i { info[i, j] = information[idx]; info[j, i] = information[idx]; idx += 1 } }
+            return Evaluation(loglik: loglik, score: score, information: info)
+        }
+    }
+
+    /// One backward pass accumulating the triangle rows `rows` (see ``evaluate(beta:parallelism:)``).
+    private func evaluationPart(beta: [Double], rows: Range<Int>, scalars: Bool) -> EvaluationPart {
+        let p = self.p, n = self.n
+        let tri = p * (p + 1) / 2
+        let (iLo, iHi) = (rows.lowerBound, rows.upperBound)
+        let (idxLo, idxHi) = (iLo * (iLo + 1) / 2, iHi * (iHi + 1) / 2)
         var loglik = 0.0
         var u = [Double](repeating: 0, count: p)
         var imat = [Double](repeating: 0, count: tri)
@@ -248,10 +290,10 @@ struct CoxData: Sendable {
                 s0 += r
                 let xr = X.baseAddress! + k * p
                 let s1 = S1.baseAddress!
-                var s2 = S2.baseAddress!
-                for i in 0..<p {
+                for i in 0..<p { s1[i] += r * xr[i] }
+                var s2 = S2.baseAddress! + idxLo
+                for i in iLo..<iHi {
                     let rx = r * xr[i]
-                    s1[i] += rx
                     var j = 0
                     while j <= i { s2[j] += rx * xr[j]; j += 1 }
                     s2 += i + 1
@@ -260,7 +302,7 @@ struct CoxData: Sendable {
             for (si, range) in strataRanges.enumerated() {
                 var s0 = 0.0
                 for i in 0..<p { S1[i] = 0 }
-                for i in 0..<tri { S2[i] = 0 }
+                for i in idxLo..<idxHi { S2[i] = 0 }
                 let removal = entryOrder[si]
                 var rp = 0
                 var k = range.upperBound - 1
@@ -274,7 +316,7 @@ struct CoxData: Sendable {
                             if !anyDeath {
                                 anyDeath = true
                                 for i in 0..<p { D1[i] = 0 }
-                                for i in 0..<tri { D2[i] = 0 }
+                                for i in idxLo..<idxHi { D2[i] = 0 }
                             }
                             nd += 1
                             let w = WT[k]
@@ -283,14 +325,14 @@ struct CoxData: Sendable {
                             ds0 += r
                             loglik += w * ETA[k]
                             let xr = X.baseAddress! + k * p
-                            for i in 0..<p { U[i] += w * xr[i] }
+                            if scalars { for i in 0..<p { U[i] += w * xr[i] } }
                             // the deaths' own sums are needed only for Efron with tied deaths
                             if efron {
                                 let d1 = D1.baseAddress!
-                                var d2 = D2.baseAddress!
-                                for i in 0..<p {
+                                for i in 0..<p { d1[i] += r * xr[i] }
+                                var d2 = D2.baseAddress! + idxLo
+                                for i in iLo..<iHi {
                                     let rx = r * xr[i]
-                                    d1[i] += rx
                                     var j = 0
                                     while j <= i { d2[j] += rx * xr[j]; j += 1 }
                                     d2 += i + 1
@@ -307,11 +349,12 @@ struct CoxData: Sendable {
                     }
                     guard nd > 0 else { continue }
                     if !efron || nd == 1 {
-                        loglik -= deadW * Double.log(s0)
+                        if scalars { loglik -= deadW * Double.log(s0) }
                         let inv = 1 / s0
-                        for i in 0..<p { A[i] = S1[i] * inv; U[i] -= deadW * A[i] }
-                        var idx = 0
-                        for i in 0..<p {
+                        for i in 0..<p { A[i] = S1[i] * inv }
+                        if scalars { for i in 0..<p { U[i] -= deadW * A[i] } }
+                        var idx = idxLo
+                        for i in iLo..<iHi {
                             let ai = A[i]
                             for j in 0...i { I[idx] += deadW * (S2[idx] * inv - ai * A[j]); idx += 1 }
                         }
@@ -326,13 +369,13 @@ struct CoxData: Sendable {
                             let c = Double(kk) / dd
                             let den = s0 - c * ds0
                             let inv = 1 / den
-                            loglik -= wbar * Double.log(den)
+                            if scalars { loglik -= wbar * Double.log(den) }
                             r1 += inv; rc += c * inv
                             q0 += inv * inv; q1 += c * inv * inv; q2 += c * c * inv * inv
                         }
-                        for i in 0..<p { U[i] -= wbar * (S1[i] * r1 - D1[i] * rc) }
-                        var idx = 0
-                        for i in 0..<p {
+                        if scalars { for i in 0..<p { U[i] -= wbar * (S1[i] * r1 - D1[i] * rc) } }
+                        var idx = idxLo
+                        for i in iLo..<iHi {
                             let si = S1[i], di = D1[i]
                             for j in 0...i {
                                 let sj = S1[j], dj = D1[j]
@@ -345,10 +388,7 @@ struct CoxData: Sendable {
                 }
             }
         } } } } } } } } } } } } }
-        var info = Matrix(zeros: p)
-        var idx = 0
-        for i in 0..<p { for j in 0...i { info[i, j] = imat[idx]; info[j, i] = imat[idx]; idx += 1 } }
-        return Evaluation(loglik: loglik, score: u, information: info)
+        return EvaluationPart(loglik: scalars ? loglik : 0, score: u, information: imat)
     }
 
     // MARK: Per-death-time summaries on the original covariate scale

@@ -98,8 +98,16 @@ public struct CoxModel: Sendable {
     public let means: [Double]
     /// Linear predictor x·β − means·β for each input row (input order).
     public let linearPredictor: [Double]
-    /// Martingale residuals, input order.
-    public let martingaleResiduals: [Double]
+    /// Martingale residuals, input order (R's `residuals(fit, "martingale")`).
+    ///
+    /// They are not needed by the fit, so they are computed when asked for, on each access: read them once.
+    ///
+    /// ```swift
+    /// let residuals = fit.martingaleResiduals   // O(n log n): keep the array
+    /// ```
+    ///
+    /// - Complexity: O(*n* log *n*) for *n* rows (one pass over the risk sets after sorting the event times).
+    public var martingaleResiduals: [Double] { data.martingaleResiduals(linearPredictor: linearPredictor) }
     /// Harrell's concordance of the linear predictor with survival, and its standard error.
     public let concordance: Concordance
     /// Number of rows used, number of events (unweighted count, as R's `nevent`) and their total weight.
@@ -208,7 +216,7 @@ public struct CoxModel: Sendable {
     ///   - robust: Also compute the robust sandwich variance (used for se, z, p and the Wald test).
     ///   - initial: Starting coefficients (default 0).
     ///   - control: Convergence settings (R's `coxph.control` defaults).
-    ///   - parallelism: Whether the martingale residuals and the concordance are computed on two threads
+    ///   - parallelism: Whether each Newton step's sums and the concordance's two sweeps run on two threads
     ///     (default ``Parallelism/twoThreads``); the fit is the same either way.
     /// - Throws: ``SurvivalError`` for no rows, mismatched lengths, a non-finite time, covariate or entry
     ///   time, an entry time not before its exit time, or a weight that is not positive and finite.
@@ -249,7 +257,9 @@ public struct CoxModel: Sendable {
         let noEvents = !event.contains(true)
         let start = (initial ?? [Double](repeating: 0, count: p)).enumerated()
             .map { $0.element / data.scale[$0.offset] }
-        let newton = CoxNewtonRaphson(start: start, noEvents: noEvents, control: control) { data.evaluate(beta: $0) }
+        let newton = CoxNewtonRaphson(start: start, noEvents: noEvents, control: control) {
+            data.evaluate(beta: $0, parallelism: parallelism)
+        }
         let beta = newton.beta
         let (loglik0, bestLoglik) = (newton.initialLoglik, newton.finalLoglik)
         let (iterations, converged) = (newton.iterations, newton.converged)
@@ -286,15 +296,8 @@ public struct CoxModel: Sendable {
         self.logLikelihood = (loglik0, bestLoglik)
         self.linearPredictor = lp
 
-        // residuals and robust variance
-        // the two costliest summaries are independent: compute them side by side
-        let lpFinal = lp
-        let (mart, conc) = parallelism.both({ data.martingaleResiduals(linearPredictor: lpFinal) }, {
-            Concordance(validTime: data.fixedTime, event: event, score: lpFinal, entry: entry, strata: strata,
-                        weights: weights, order: data.order, parallelism: parallelism)
-        })
-        martingaleResiduals = mart
-        concordance = conc
+        concordance = Concordance(validTime: data.fixedTime, event: event, score: lp, entry: entry, strata: strata,
+                                  weights: weights, order: data.order, parallelism: parallelism)
         var robustV: Matrix? = nil
         var robustScore: ChiSquareTest? = nil
         if robust {

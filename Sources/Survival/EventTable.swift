@@ -65,9 +65,27 @@ struct EventTable {
     ///
     /// - Complexity: O(n) by hashing when the data hold few distinct times (as rounded clinical times
     ///   do); else O(n) radix sorts of the event and censoring times.
-    init(time: [Double], event: [Bool], timeFix: Bool = true) {
-        let tallied = time.withUnsafeBufferPointer { t in
-            event.withUnsafeBufferPointer { e in EventTable.tally(t, cellCount: 2) { e[$0] ? 0 : 1 } }
+    ///
+    /// With ``Parallelism/twoThreads`` and at least 2²⁰ rows, the two halves of the rows are hashed side by
+    /// side and their tables merged (the counts are whole numbers: the same table either way).
+    init(time: [Double], event: [Bool], timeFix: Bool = true, parallelism: Parallelism = .serial) {
+        @Sendable func tally(_ rows: Range<Int>) -> (time: [Double], counts: [[Double]])? {
+            time.withUnsafeBufferPointer { t in
+                event.withUnsafeBufferPointer { e in
+                    let base = rows.lowerBound
+                    return EventTable.tally(UnsafeBufferPointer(rebasing: t[rows]), cellCount: 2) {
+                        e[base + $0] ? 0 : 1
+                    }
+                }
+            }
+        }
+        let tallied: (time: [Double], counts: [[Double]])?
+        if parallelism == .twoThreads && time.count >= 1 << 20 {
+            let half = time.count / 2, n = time.count
+            let (first, second) = parallelism.both({ tally(0..<half) }, { tally(half..<n) })
+            tallied = first.flatMap { a in second.map { b in EventTable.merge(a, b) } }
+        } else {
+            tallied = tally(0..<time.count)
         }
         if let tallied {
             (self.time, counts) = tallied
@@ -163,6 +181,35 @@ struct EventTable {
         }
         values = sortedValues
         return (values, table)
+    }
+
+    /// Two tables of distinct ascending times merged into one, the counts of a time in both added (−0 when
+    /// either wrote −0, as ``tally(_:cellCount:cell:)`` does).
+    private static func merge(_ a: (time: [Double], counts: [[Double]]),
+                              _ b: (time: [Double], counts: [[Double]])) -> (time: [Double], counts: [[Double]]) {
+        let cells = a.counts.count
+        var t: [Double] = []
+        t.reserveCapacity(a.time.count + b.time.count)
+        var c = [[Double]](repeating: [], count: cells)
+        var i = 0, j = 0
+        while i < a.time.count || j < b.time.count {
+            if j == b.time.count || (i < a.time.count && a.time[i] < b.time[j]) {
+                t.append(a.time[i])
+                for m in 0..<cells { c[m].append(a.counts[m][i]) }
+                i += 1
+            } else if i == a.time.count || b.time[j] < a.time[i] {
+                t.append(b.time[j])
+                for m in 0..<cells { c[m].append(b.counts[m][j]) }
+                j += 1
+            } else {
+                let v = a.time[i]
+                t.append(v == 0 && (v.sign == .minus || b.time[j].sign == .minus) ? -0.0 : v)
+                for m in 0..<cells { c[m].append(a.counts[m][i] + b.counts[m][j]) }
+                i += 1
+                j += 1
+            }
+        }
+        return (t, c)
     }
 
     /// k-way merge of sorted arrays into distinct times with per-array multiplicities.

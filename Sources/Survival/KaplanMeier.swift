@@ -91,25 +91,28 @@ public struct KaplanMeier: Sendable {
     ///   - confidenceType: How limits are formed; default `.log` as in R.
     ///   - confidenceLevel: Strictly between 0 and 1; default 0.95.
     ///   - timeFix: Merge times that differ by less than √ε (R's `timefix = TRUE`).
+    ///   - parallelism: Whether the per-time counts of more than 2²⁰ unweighted rows are tallied in two
+    ///     halves on two threads (default ``Parallelism/twoThreads``); the curve is the same either way.
     /// - Throws: ``SurvivalError`` for mismatched lengths, a negative or non-finite time, a weight that
     ///   is not positive and finite, or a confidence level outside (0, 1).
     /// - Complexity: O(n) after an O(n) radix sort.
     public init(time: [Double], event: [Bool], weights: [Double]? = nil,
                 confidenceType: ConfidenceType = .log, confidenceLevel: Double = 0.95,
-                timeFix: Bool = true) throws(SurvivalError) {
+                timeFix: Bool = true, parallelism: Parallelism = .default) throws(SurvivalError) {
         try Check.length(event, "event", as: time.count, of: "time")
         try Check.times(time)
         try Check.weights(weights, count: time.count)
         try Check.confidenceLevel(confidenceLevel)
         self.init(validTime: time, event: event, weights: weights, confidenceType: confidenceType,
-                  confidenceLevel: confidenceLevel, timeFix: timeFix)
+                  confidenceLevel: confidenceLevel, timeFix: timeFix, parallelism: parallelism)
     }
 
     /// The fit of arguments already checked by the caller (equal lengths, finite times, positive weights).
     init(validTime time: [Double], event: [Bool], weights: [Double]? = nil,
-         confidenceType: ConfidenceType = .log, confidenceLevel: Double = 0.95, timeFix: Bool = true) {
+         confidenceType: ConfidenceType = .log, confidenceLevel: Double = 0.95, timeFix: Bool = true,
+         parallelism: Parallelism = .serial) {
         let table = weights == nil
-            ? EventTable(time: time, event: event, timeFix: timeFix)
+            ? EventTable(time: time, event: event, timeFix: timeFix, parallelism: parallelism)
             : EventTable(time: time, cell: event.map { $0 ? 0 : 1 }, cellCount: 2, weights: weights, timeFix: timeFix)
         self.init(table: table, observations: time.count, confidenceType: confidenceType,
                   confidenceLevel: confidenceLevel)

@@ -3,10 +3,13 @@ import Synchronization
 
 /// Whether an estimator may compute independent parts of its work on two threads.
 ///
-/// Two estimators have parts that do not depend on each other: ``CoxModel`` computes its martingale
-/// residuals and its ``Concordance`` side by side, and ``Concordance`` sweeps the event side and the at-risk
-/// side of its pair counts side by side. Each part reads only immutable inputs and returns its own value,
-/// so the results are the same, bit for bit, whichever is chosen; only the wall-clock time differs.
+/// Three estimators have parts that do not depend on each other: each Newton step of ``CoxModel`` makes
+/// its pass over the risk sets on two threads, each accumulating half of the information matrix's entries;
+/// ``Concordance`` (also the Cox model's) sweeps the event side and the at-risk side of its pair counts side
+/// by side; ``KaplanMeier`` tallies the two halves of a large sample's rows side by side. Each part reads
+/// only immutable inputs and returns its own value, and every sum is formed in the same order as on one
+/// thread (the tallies are whole-number counts), so the results are the same, bit for bit, whichever is
+/// chosen; only the wall-clock time differs.
 ///
 /// ```swift
 /// let fit = try CoxModel(time: t, event: e, covariates: [x], parallelism: .serial)   // one thread

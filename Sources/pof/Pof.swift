@@ -1,9 +1,11 @@
 import ArgumentParser
+#if canImport(CMalloc)
+import CMalloc
+#endif
 import Foundation
 import PatternsOfFailure
 import Reporting
 import Survival
-import PatternsOfFailure
 import Tabular
 import TableAnalysis
 
@@ -26,6 +28,20 @@ struct Pof: ParsableCommand {
             RestrictedMeanCommand.self, PairwiseLogRankCommand.self,
         ]
     )
+
+    /// Runs the command line, first telling the C allocator to keep freed memory for reuse.
+    ///
+    /// An analysis of a large file allocates and frees arrays of tens of megabytes in turn; by default
+    /// glibc hands such memory back to the kernel, and the next array faults fresh zeroed pages in again
+    /// (a tenth of the CPU time of `pof km` on 10⁷ rows). Arrays up to 32 MiB (glibc's limit) now come
+    /// from the heap, and the heap is not trimmed while the process runs.
+    static func main() {
+        #if canImport(CMalloc)
+        _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
+        #endif
+        main(nil)
+    }
 }
 
 

@@ -60,6 +60,51 @@ import Testing
         }
     }
 
+    struct Row: Encodable {
+        var time: Double
+        var label: String
+        var counts: [Int]
+        var nested: [String: Double]
+    }
+
+    final class Cell: Encodable {
+        let value: Double
+        init(_ value: Double) { self.value = value }
+    }
+
+    /// Arrays of 4096 elements or more are encoded and written in two halves on two threads: the text is
+    /// still Foundation's, for structs, scalars, nested long arrays and class instances, compact and pretty.
+    @Test func longArraysMatchFoundation() throws {
+        struct Curve: Encodable {
+            var rows: [Row]
+            var times: [Double]
+            var cells: [Cell]
+            var grid: [[Double]]
+        }
+        let n = 3 * JSONOutput.parallelCount + 1
+        let curve = Curve(
+            rows: (0..<n).map { k in
+                Row(time: Double(k) / 7, label: "r\(k)\"", counts: [k, -k], nested: ["b": 1 / Double(k + 1), "a": .nan])
+            },
+            times: (0..<n).map { Double($0) * 0.1 },
+            cells: (0..<JSONOutput.parallelCount).map { Cell(Double($0) / 3) },
+            grid: [(0..<n).map { Double($0) }, []])
+        for pretty in [false, true] {
+            let direct = try JSONOutput.string(curve, pretty: pretty)
+            let reference = try JSONOutput.foundationString(curve, pretty: pretty)
+            #expect(direct == reference, "\(difference(direct, reference))")
+        }
+    }
+
+    /// A long array whose elements hold a type that only Foundation encodes (here `Date`) falls back to
+    /// Foundation as a whole, from either half.
+    @Test func longArraysWithSpecialTypesGoThroughFoundation() throws {
+        struct Stamp: Encodable { var at: Date }
+        let stamps = (0..<(JSONOutput.parallelCount + 10)).map { Stamp(at: Date(timeIntervalSince1970: Double($0))) }
+        let direct = try JSONOutput.string(stamps, pretty: false)
+        #expect(direct == (try JSONOutput.foundationString(stamps, pretty: false)))
+    }
+
     @Test func matchesFoundationOnEdgeCases() throws {
         for pretty in [true, false] {
             #expect(

@@ -60,6 +60,28 @@ import Testing
             abs(result.concordant - c) < 1e-9 && abs(result.discordant - d) < 1e-9 && abs(result.tiedScore - tx) < 1e-9)
         #expect(abs(result.estimate - (c + tx / 2) / (c + d + tx)) < 1e-12)
     }
+
+    /// Pairs tied on time (both events at one time) and tied on both time and score, counted by brute
+    /// force: small tied groups (scanned) and groups of more than 32 deaths (hashed by score).
+    @Test func concordanceTiesOnTimeEqualBruteForce() throws {
+        for (n, distinctTimes) in [(400, 60), (400, 4)] {
+            var rng = LCG(state: UInt64(n + distinctTimes))
+            let time = (0..<n).map { _ in (rng.next() * Double(distinctTimes)).rounded(.down) }
+            let event = (0..<n).map { _ in rng.next() < 0.7 }
+            let score = (0..<n).map { _ in (rng.next() * 5).rounded() }
+            let weights = (0..<n).map { _ in 0.5 + rng.next() }
+            var tiedTime = 0.0, tiedBoth = 0.0
+            for i in 0..<n where event[i] {
+                for j in (i + 1)..<n where event[j] && time[j] == time[i] {
+                    if score[i] == score[j] { tiedBoth += weights[i] * weights[j] }
+                    else { tiedTime += weights[i] * weights[j] }
+                }
+            }
+            let result = try Concordance(time: time, event: event, score: score, weights: weights)
+            #expect(abs(result.tiedTime - tiedTime) <= 1e-9 * tiedTime, "n \(n), \(distinctTimes) times")
+            #expect(abs(result.tiedBoth - tiedBoth) <= 1e-9 * tiedBoth, "n \(n), \(distinctTimes) times")
+        }
+    }
 }
 
 #if canImport(Glibc)

@@ -158,3 +158,32 @@ struct CompleteCaseTests {
         #expect(error?.description == "cc.csv: no column \"c\"; the columns are \"a\", \"b\"")
     }
 }
+
+@Suite("Large columns")
+struct LargeColumnTests {
+    /// Columns of more than 2¹⁹ rows start as missing markers written in parallel blocks; every row the
+    /// scan leaves alone (missing cells) keeps its marker, in both halves and at block edges.
+    @Test("missing markers of large columns survive the parallel fill")
+    func parallelFill() throws {
+        let n = (1 << 19) + (1 << 18) + 7
+        var text = "time,status,x\n"
+        text.reserveCapacity(n * 12)
+        for r in 0..<n {
+            text += "\(r),\(r % 3 == 0 ? "" : "1"),\(r % 5 == 0 ? "NA" : "2.5")\n"
+        }
+        let t = try CSVTable(string: text, sourceName: "large.csv")
+        let set = try t.columns(numbers: ["time", "x"], events: ["status"])
+        let time = try #require(set.numbers["time"]).values
+        let x = try #require(set.numbers["x"]).values
+        let status = try #require(set.events["status"])
+        #expect(time.count == n && x.count == n && status.count == n)
+        var wrong = 0
+        for r in 0..<n {
+            if time[r] != Double(r) { wrong += 1 }
+            if r % 5 == 0 { if !x[r].isNaN { wrong += 1 } } else if x[r] != 2.5 { wrong += 1 }
+            if r % 3 == 0 { if status[r] != -1 { wrong += 1 } } else if status[r] != 1 { wrong += 1 }
+        }
+        #expect(wrong == 0)
+        #expect(filledInParallel(Int8(-1), count: n).allSatisfy { $0 == -1 })
+    }
+}

@@ -1,0 +1,2 @@
+// glibc's allocator settings (mallopt), used by the pof command line on Linux.
+#include <malloc.h>
