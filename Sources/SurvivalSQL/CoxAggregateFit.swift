@@ -131,11 +131,22 @@ public struct CoxAggregateFit: Sendable {
             step += 1
             let round = CoxRound(
                 kind: .step(step),
-                sql: q.stepSQL(from: source, dialect: dialect, means: centring.means,
-                               scale: centring.scale, beta: beta))
+                sql: q.stepSQL(from: source, dialect: dialect, means: centring.means, scale: centring.scale,
+                               beta: beta, eventSumsKnown: profile.eventSums != nil))
             let r = try answer(round)
             try CoxAggregateFit.checkConstants(r, prefix: "beta_", expected: beta, round: round, sourceName: sourceName)
-            return try CoxProfile.cells(r, p: p, efron: q.efron, strata: &strataLevels, sourceName: sourceName)
+            var cells = try CoxProfile.cells(r, p: p, efron: q.efron, strata: &strataLevels, sourceName: sourceName)
+            if !r.columns.contains("deta"), let events = profile.eventSums {
+                // Σw·x and Σw·η over all events, from the profile's sums over the raw covariates, go with one
+                // cell that has events (the likelihood and score only add them up)
+                let dx = (0..<p).map { centring.scale[$0] * (events.x[$0] - centring.means[$0] * events.w) }
+                guard let k = cells.firstIndex(where: { $0.deaths > 0 }) else {
+                    throw DatabaseError.resultShape("\(sourceName): the result of \(round.name) holds no events")
+                }
+                cells[k].deathX = dx
+                cells[k].deathEta = zip(beta, dx).reduce(0) { $0 + $1.0 * $1.1 }
+            }
+            return cells
         }
         return CoxAnalysis.result(model: model, termNames: q.covariates, strata: q.strata, report: profile.report)
     }
@@ -163,6 +174,9 @@ struct CoxProfile {
     var report: MissingValueReport
     var weightSum: Double
     var weightedSums: [Double]
+    /// Σw and Σw·x over the events (nil when the result does not hold them: a profile exported by an earlier
+    /// version, whose step queries return these sums per cell).
+    var eventSums: (w: Double, x: [Double])?
     var unitValued: [Bool]
     /// Smallest and largest value of each covariate over the complete rows, and over their events (nil
     /// when the query does not return them: privacy options).
@@ -226,6 +240,8 @@ struct CoxProfile {
         }
         weightSum = try sum("sum_w")
         weightedSums = try q.covariates.indices.map { try sum("sum_wx_\($0)") }
+        eventSums = r.columns.contains("event_w")
+            ? (try sum("event_w"), try q.covariates.indices.map { try sum("event_wx_\($0)") }) : nil
         unitValued = try q.covariates.indices.map { try count("non_unit_\($0)") == 0 }
         range = privacy ? nil : try q.covariates.indices.map { j in
             (try extreme("min_x_\(j)", min) ?? .nan, try extreme("max_x_\(j)", max) ?? .nan)
@@ -259,10 +275,13 @@ struct CoxProfile {
                       sourceName: String) throws -> [CoxCellSums] {
         func col(_ name: String) throws -> Int { try r.column(name) }
         let cs = try col("stratum"), ct = try col("time"), cd = try col("deaths"), cw = try col("dw")
-        let c0 = try col("r0"), cdeta = try col("deta"), cmax = r.columns.firstIndex(of: "max_eta")
+        let c0 = try col("r0"), cmax = r.columns.firstIndex(of: "max_eta")
+        // Σw·η and Σw·x over the events: per cell, or (without these columns) from the profile
+        let perCell = r.columns.contains("deta")
+        let cdeta = perCell ? try col("deta") : nil
         let c1 = try (0..<p).map { try col("r1_\($0)") }
         let c2 = try (0..<p).flatMap { i in try (0...i).map { try col("r2_\(i)_\($0)") } }
-        let cx = try (0..<p).map { try col("dx_\($0)") }
+        let cx = perCell ? try (0..<p).map { try col("dx_\($0)") } : []
         let d0 = efron ? try col("d0") : nil
         let d1 = efron ? try (0..<p).map { try col("d1_\($0)") } : []
         let d2 = efron ? try (0..<p).flatMap { i in try (0...i).map { try col("d2_\(i)_\($0)") } } : []
@@ -286,7 +305,8 @@ struct CoxProfile {
                 risk: try v(c0), riskX: try c1.map(v), riskXX: try c2.map(v),
                 deathRisk: try d0.map(v) ?? 0, deathRiskX: efron ? try d1.map(v) : [Double](repeating: 0, count: p),
                 deathRiskXX: efron ? try d2.map(v) : [Double](repeating: 0, count: tri),
-                deathEta: try v(cdeta), deathX: try cx.map(v), maxEta: try cmax.map(v) ?? -.infinity)
+                deathEta: try cdeta.map(v) ?? 0, deathX: perCell ? try cx.map(v) : [Double](repeating: 0, count: p),
+                maxEta: try cmax.map(v) ?? -.infinity)
         }
     }
 }
