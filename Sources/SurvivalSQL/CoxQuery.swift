@@ -99,8 +99,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// two-valued covariate one of whose values has no event has an infinite coefficient). With privacy
     /// options, no smallest or largest value and no sum over the events is returned (each can be one
     /// subject's): `negative_time` and `bad_weight` count the rows that would stop the fit instead, and the
-    /// eventless-level check is left to the monotone-likelihood rule. With a partition key, one row per partition (column `part`): every column adds, or
-    /// combines by MIN/MAX, across partitions.
+    /// eventless-level check is left to the monotone-likelihood rule. With a partition key, one row per
+    /// partition (column `part`): every column adds, or combines by MIN/MAX, across partitions.
     ///
     /// - Complexity: O(*p*) in the number of covariates.
     public func profileSQL(from source: DataSource, dialect d: SQLDialect) -> String {
@@ -223,7 +223,8 @@ public struct CoxAggregateQuery: Sendable, Equatable {
         func overEvents(_ e: String) -> String {
             byEvent ? "CASE WHEN \(isEvent) THEN SUM(\(e)) ELSE 0 END" : "SUM(CASE WHEN ev = 1 THEN \(e) ELSE 0 END)"
         }
-        let deaths = byEvent ? "CASE WHEN \(isEvent) THEN COUNT(*) ELSE 0 END" : "SUM(CASE WHEN ev = 1 THEN 1 ELSE 0 END)"
+        let deaths = byEvent ? "CASE WHEN \(isEvent) THEN COUNT(*) ELSE 0 END"
+            : "SUM(CASE WHEN ev = 1 THEN 1 ELSE 0 END)"
         var outer: [String] = part + [(strata == nil ? "''" : "stratum") + " AS stratum", "time"]
         outer.append("\(deaths) AS deaths")
         outer.append("\(weights == nil ? deaths : overEvents("w")) AS dw")

@@ -253,7 +253,8 @@ struct DatabaseAnalysisTests {
                     var r = try db.connection.query(round.sql)
                     if case .profile = round.kind, legacy {
                         let keep = r.columns.indices.filter { !r.columns[$0].hasPrefix("event_w") }
-                        r = QueryResult(columns: keep.map { r.columns[$0] }, rows: r.rows.map { row in keep.map { row[$0] } })
+                        r = QueryResult(columns: keep.map { r.columns[$0] },
+                                        rows: r.rows.map { row in keep.map { row[$0] } })
                     }
                     if case .step = round.kind { stepColumns = r.columns }
                     return r
