@@ -82,8 +82,8 @@ extension KaplanMeier {
     ///   - confidenceType: How limits are formed; default `.log` as in R.
     ///   - confidenceLevel: Default 0.95.
     ///   - timeFix: Merge times that differ by less than √ε (R's `timefix = TRUE`).
-    /// - Returns: The same fit as ``init(time:event:weights:confidenceType:confidenceLevel:timeFix:)`` on the
-    ///   subject rows.
+    /// - Returns: The same fit as
+    ///   ``init(time:event:weights:confidenceType:confidenceLevel:timeFix:parallelism:)`` on the subject rows.
     /// - Complexity: O(m log m) for m aggregate rows.
     public init(aggregates: SurvivalAggregates, confidenceType: ConfidenceType = .log,
                 confidenceLevel: Double = 0.95, timeFix: Bool = true) {

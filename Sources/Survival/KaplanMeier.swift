@@ -316,7 +316,8 @@ public struct KaplanMeier: Sendable {
     /// let followUp = try KaplanMeier.reverse(time: t, event: e).median.estimate
     /// ```
     ///
-    /// - Throws: ``SurvivalError`` as ``init(time:event:weights:confidenceType:confidenceLevel:timeFix:)``.
+    /// - Throws: ``SurvivalError`` as
+    ///   ``init(time:event:weights:confidenceType:confidenceLevel:timeFix:parallelism:)``.
     /// - Complexity: That of the Kaplan–Meier estimate: O(n) after one radix sort.
     public static func reverse(time: [Double], event: [Bool], confidenceType: ConfidenceType = .log,
                                confidenceLevel: Double = 0.95) throws(SurvivalError) -> KaplanMeier {
