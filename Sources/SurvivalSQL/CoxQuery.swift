@@ -175,10 +175,17 @@ public struct CoxAggregateQuery: Sendable, Equatable {
     /// for (so that an exported result can be matched to its round). A (stratum, time) may come in several rows
     /// (its events and its censorings, one per value of the event column): they add.
     ///
-    /// - Parameter eventSumsKnown: Whether the profile's result holds Σw and Σw·x over the events
-    ///   (`event_w`, `event_wx_<j>`): Σw·η and Σw·x over a step's events then follow from them in Swift, and
-    ///   the step does not return `deta` and `dx_<i>` (11 sums fewer per row with 10 covariates). Ignored
-    ///   with a smallest cell size, where the events of a suppressed cell must not count.
+    /// - Parameters:
+    ///   - source: The table or query the rows come from.
+    ///   - d: The dialect: PostgreSQL or Spark SQL.
+    ///   - means: The covariates' weighted means (the profile query's).
+    ///   - scale: The covariates' scale factors (R's, from the scaling query).
+    ///   - beta: The coefficients on the centred, scaled covariates.
+    ///   - eventSumsKnown: Whether the profile's result holds Σw and Σw·x over the events
+    ///     (`event_w`, `event_wx_<j>`): Σw·η and Σw·x over a step's events then follow from them in Swift,
+    ///     and the step does not return `deta` and `dx_<i>` (11 sums fewer per row with 10 covariates).
+    ///     Ignored with a smallest cell size, where the events of a suppressed cell must not count.
+    /// - Returns: The query text.
     /// - Complexity: O(*p*²) in the number of covariates (the query returns the cross-product sums).
     public func stepSQL(from source: DataSource, dialect d: SQLDialect, means: [Double], scale: [Double],
                         beta: [Double], eventSumsKnown: Bool = false) -> String {
