@@ -239,15 +239,27 @@ struct CoxData: Sendable {
     func evaluate(beta: [Double], parallelism: Parallelism = .serial) -> Evaluation {
         let p = self.p, n = self.n
         let tri = p * (p + 1) / 2
-        // Split the triangle's rows so that both parts hold about half of its entries (row i has i + 1).
-        var split = p
-        if parallelism == .twoThreads && p >= 2 && n * tri >= 1 << 20 {
-            split = (1..<p).min { abs($0 * ($0 + 1) - tri) < abs($1 * ($1 + 1) - tri) }!
+        // The linear predictor and risk weights, once per step (each half of the rows on its own thread).
+        let eta = DisjointWrites<Double>.array(rows: n, parallelism: parallelism) { rows, out in
+            x.withUnsafeBufferPointer { X in
+                for k in rows {
+                    var e = 0.0
+                    for j in 0..<p { e += X[k * p + j] * beta[j] }
+                    out.base[k] = e
+                }
+            }
         }
-        let half = split
-        guard half < p else { return evaluationPart(beta: beta, rows: 0..<p, scalars: true).evaluation(p: p) }
-        let (first, second) = parallelism.both({ self.evaluationPart(beta: beta, rows: 0..<half, scalars: true) },
-                                               { self.evaluationPart(beta: beta, rows: half..<p, scalars: false) })
+        let risk = DisjointWrites<Double>.array(rows: n, parallelism: parallelism) { rows, out in
+            for k in rows { out.base[k] = Double.exp(eta[k]) * weight[k] }
+        }
+        // Split the triangle's rows so that both parts hold about half of its entries (row i has i + 1).
+        let split = parallelism == .twoThreads && p >= 2 && n * tri >= 1 << 20
+            ? (1..<p).min { abs($0 * ($0 + 1) - tri) < abs($1 * ($1 + 1) - tri) }! : p
+        @Sendable func part(_ rows: Range<Int>) -> EvaluationPart {
+            evaluationPart(rows: rows, scalars: rows.lowerBound == 0, eta: eta, risk: risk)
+        }
+        guard split < p else { return part(0..<p).evaluation(p: p) }
+        let (first, second) = parallelism.both({ part(0..<split) }, { part(split..<p) })
         var merged = first
         for idx in split * (split + 1) / 2..<tri { merged.information[idx] = second.information[idx] }
         return merged.evaluation(p: p)
@@ -269,26 +281,16 @@ struct CoxData: Sendable {
         }
     }
 
-    /// One backward pass accumulating the triangle rows `rows` (see ``evaluate(beta:parallelism:)``).
-    private func evaluationPart(beta: [Double], rows: Range<Int>, scalars: Bool) -> EvaluationPart {
-        let p = self.p, n = self.n
+    /// One backward pass accumulating the triangle rows `rows` (see ``evaluate(beta:parallelism:)``), given
+    /// the linear predictor `eta` and risk weights `risk` in sorted order.
+    private func evaluationPart(rows: Range<Int>, scalars: Bool, eta: [Double], risk: [Double]) -> EvaluationPart {
+        let p = self.p
         let tri = p * (p + 1) / 2
         let (iLo, iHi) = (rows.lowerBound, rows.upperBound)
         let (idxLo, idxHi) = (iLo * (iLo + 1) / 2, iHi * (iHi + 1) / 2)
         var loglik = 0.0
         var u = [Double](repeating: 0, count: p)
         var imat = [Double](repeating: 0, count: tri)
-        var eta = [Double](repeating: 0, count: n)
-        var risk = [Double](repeating: 0, count: n)
-        x.withUnsafeBufferPointer { X in
-            for k in 0..<n {
-                var e = 0.0
-                let row = k * p
-                for j in 0..<p { e += X[row + j] * beta[j] }
-                eta[k] = e
-                risk[k] = Double.exp(e) * weight[k]
-            }
-        }
         var s1 = [Double](repeating: 0, count: p), s2 = [Double](repeating: 0, count: tri)
         var d1 = [Double](repeating: 0, count: p), d2 = [Double](repeating: 0, count: tri)
         var a = [Double](repeating: 0, count: p)
